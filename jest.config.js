@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles here.
+    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
+  },
+  // Synthesizing stacks and bundling Lambdas takes seconds, not milliseconds.
+  testTimeout: 120000,
+  // Two cores: more workers only add contention between synths.
+  maxWorkers: process.env.CI ? 2 : '50%',
+};

@@ -1,0 +1,58 @@
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { lambdaEntry, packageRoot } from './paths';
+
+/** Props for {@link McpOpsFunction}. */
+export interface McpOpsFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'bundling' | 'projectRoot' | 'depsLockFilePath'> {
+  /** Folder name under `lambda/`, e.g. `mcp-probe`. */
+  readonly handlerName: string;
+  /**
+   * Retention of the function's own log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A Lambda function of this package: Node.js 22 on ARM64, bundled by the local esbuild
+ * (never Docker), minified with source maps, AWS SDK v3 taken from the runtime only where the
+ * runtime's copy is recent enough (we bundle ours so behaviour matches the tests), X-Ray tracing,
+ * a log group with retention, and JSON logs.
+ */
+export class McpOpsFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: McpOpsFunctionProps) {
+    const { handlerName, logRetention, ...rest } = props;
+    const logGroup = rest.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    super(scope, id, {
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      tracing: lambda.Tracing.ACTIVE,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      ...rest,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...rest.environment },
+      logGroup,
+      entry: lambdaEntry(handlerName),
+      projectRoot: packageRoot(),
+      depsLockFilePath: path.join(packageRoot(), 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        // Bundle the SDK clients we use, so the deployed code runs the versions the tests ran.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+  }
+}
