@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Aspects, Stack, StackProps } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
@@ -21,16 +20,42 @@ export function testStack(app: App = testApp(), id = 'TestStack', props: StackPr
   return new Stack(app, id, { env: { account: '111111111111', region: 'eu-west-1' }, ...props });
 }
 
+/** One finding of a validation plugin (cdk-nag's AwsSolutions, or CloudFormation's own rules). */
+export interface Finding {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly severity: string;
+  readonly path: string;
+  readonly description: string;
+}
+
 /**
- * Applies cdk-nag AwsSolutionsChecks to the stack and returns every unsuppressed
- * finding (errors and warnings) as readable strings. Call before the stack is synthesized.
+ * Adds cdk-nag's AwsSolutionsChecks as a validation plugin, synthesizes the app and returns every
+ * unacknowledged finding, errors and warnings alike (an empty list means clean). The app must not
+ * have been synthesized before, and should not be reused for other assertions.
  */
-export function nagFindings(stack: Stack): string[] {
-  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
-  const annotations = Annotations.fromStack(stack);
-  const found = [
-    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-  ];
-  return found.map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+export function nagFindings(app: App): Finding[] {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  try {
+    app.synth();
+  } catch (err) {
+    if (!/ValidationFailed|Validation failed|validation-report/.test(String(err))) throw err;
+  }
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  if (!fs.existsSync(reportFile)) return [];
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  const findings: Finding[] = [];
+  for (const plugin of report.pluginReports ?? []) {
+    for (const v of plugin.violations ?? []) {
+      for (const c of v.violatingConstructs ?? []) {
+        findings.push({ plugin: plugin.pluginName, rule: v.ruleName, severity: v.severity, path: c.constructPath, description: v.description });
+      }
+    }
+  }
+  return findings;
+}
+
+/** Readable one-line form of findings, for test failure messages. */
+export function describeFindings(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.severity} ${f.rule} at ${f.path}: ${f.description}`);
 }

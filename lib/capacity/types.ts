@@ -1,0 +1,118 @@
+/**
+ * Types of the capacity model. Pure data: no CDK imports, so the model can be used from
+ * the CLI, tests and other tools.
+ */
+
+/** What the service must carry at peak, and what one request costs. */
+export interface CapacityInput {
+  /** Peak request/response arrivals per second (MCP JSON-RPC POSTs). Must be > 0. */
+  readonly peakRps: number;
+  /** Mean time a request spends in the system, in milliseconds. Must be > 0. */
+  readonly meanLatencyMs: number;
+  /**
+   * 99th-percentile latency in milliseconds. Must be ≥ meanLatencyMs.
+   * @default 10 × meanLatencyMs
+   */
+  readonly p99LatencyMs?: number;
+  /** CPU-seconds (vCPU-seconds) one request consumes. Must be > 0. */
+  readonly cpuSecondsPerRequest: number;
+  /** Memory held per concurrent connection (request in flight or open stream), in MiB. Must be > 0. */
+  readonly memoryPerConnectionMiB: number;
+  /**
+   * Long-lived streams (MCP Streamable HTTP GET/SSE) opened per second at peak. Must be ≥ 0.
+   * @default 0
+   */
+  readonly streamOpensPerSecond?: number;
+  /**
+   * Mean lifetime of a long-lived stream, in seconds. Must be > 0 when streams are opened.
+   * @default 300
+   */
+  readonly meanStreamDurationSeconds?: number;
+  /**
+   * Baseline memory of one task before any connection (runtime, heap, caches), in MiB. Must be ≥ 0.
+   * @default 256
+   */
+  readonly baseMemoryPerTaskMiB?: number;
+  /**
+   * Headroom above peak, as a fraction (0.5 = 50 % more than peak). Must be ≥ 0 and ≤ 10.
+   * @default 0.5
+   */
+  readonly headroom?: number;
+  /** Availability zones the service runs in. Integer ≥ 1 (≥ 2 for high availability). @default 2 */
+  readonly availabilityZones?: number;
+  /**
+   * Keep enough capacity for peak (with headroom) when one availability zone is lost.
+   * @default true
+   */
+  readonly survivesAzLoss?: boolean;
+  /**
+   * Task CPU in Fargate CPU units (256 = 0.25 vCPU … 16384 = 16 vCPU). When omitted the model chooses.
+   * @default chosen by the model
+   */
+  readonly taskCpu?: number;
+  /**
+   * Task memory in MiB; must form a valid Fargate combination with taskCpu. When omitted the model chooses.
+   * @default chosen by the model
+   */
+  readonly taskMemoryMiB?: number;
+  /**
+   * Target CPU utilisation for target tracking, in percent (1–100).
+   * @default 60
+   */
+  readonly targetCpuUtilizationPercent?: number;
+  /**
+   * Ratio of maximum tasks to the tasks needed at peak, so that a surge beyond plan can still scale. ≥ 1.
+   * @default 2
+   */
+  readonly maxTasksFactor?: number;
+}
+
+/** Figures the model derived, for reports and for alarms. */
+export interface CapacityDerived {
+  /** Cores needed at peak before headroom: peakRps × cpuSecondsPerRequest. */
+  readonly peakCores: number;
+  /** Cores needed with headroom: peakCores × (1 + headroom). */
+  readonly requiredCores: number;
+  /** Concurrent requests in flight at peak by Little's law: peakRps × meanLatency. */
+  readonly requestConcurrency: number;
+  /** Concurrent requests at the p99 tail: peakRps × p99Latency (a burst bound). */
+  readonly requestConcurrencyP99: number;
+  /** Concurrent long-lived streams at peak by Little's law: streamOpensPerSecond × meanStreamDuration. */
+  readonly streamConcurrency: number;
+  /** requestConcurrency + streamConcurrency. */
+  readonly totalConcurrency: number;
+  /** Memory needed for connections with headroom, MiB: totalConcurrency × memoryPerConnection × (1 + headroom). */
+  readonly requiredMemoryMiB: number;
+  /** Tasks needed at peak for CPU alone. */
+  readonly tasksForCpu: number;
+  /** Tasks needed at peak for memory alone. */
+  readonly tasksForMemory: number;
+  /** Tasks needed to carry peak with headroom (max of CPU and memory), before the AZ rules. */
+  readonly tasksForPeak: number;
+  /** Concurrent connections one task carries at peak when minTasks run. */
+  readonly concurrencyPerTask: number;
+}
+
+/** The model's answer. */
+export interface CapacityPlan {
+  /** The input with every default filled in. */
+  readonly input: Required<Omit<CapacityInput, 'taskCpu' | 'taskMemoryMiB'>> & { taskCpu?: number; taskMemoryMiB?: number };
+  /** Task CPU in Fargate CPU units (1024 = 1 vCPU). */
+  readonly taskCpu: number;
+  /** Task memory in MiB; (taskCpu, taskMemoryMiB) is a valid Fargate combination. */
+  readonly taskMemoryMiB: number;
+  /** Minimum tasks: ≥ availabilityZones, and enough for peak with one AZ lost when survivesAzLoss. */
+  readonly minTasks: number;
+  /** Maximum tasks for autoscaling: ≥ minTasks. */
+  readonly maxTasks: number;
+  /** ALB RequestCountPerTarget target for request-count scaling (requests per task per minute). */
+  readonly requestsPerTaskPerMinute: number;
+  /** Requests per second one task should carry at the scaling target. */
+  readonly requestsPerTaskPerSecond: number;
+  /** CPU utilisation target for target tracking, percent. */
+  readonly targetCpuUtilizationPercent: number;
+  /** Derived figures. */
+  readonly derived: CapacityDerived;
+  /** A few sentences explaining how the numbers were reached. */
+  readonly explanation: string[];
+}

@@ -1,0 +1,3 @@
+// Public API of mcp-ops-cdk. Each concern adds its own export lines.
+export * from './capacity/types';
+export * from './backup/manifest';
