@@ -1,0 +1,140 @@
+/**
+ * Configuration of the default app, read from CDK context (`cdk.json` "context", or `-c key=value` on the
+ * command line, where every value arrives as a string). Pure: no CDK imports.
+ */
+import { CapacityInput } from '../capacity/types';
+
+/** The default app's settings, parsed and checked. */
+export interface AppConfig {
+  readonly account: string;
+  readonly region: string;
+  readonly stackName: string;
+  readonly serviceName: string;
+  readonly capacity: CapacityInput;
+  readonly certificateArn?: string;
+  readonly alarmEmails: string[];
+  readonly runbookBaseUrl?: string;
+  readonly allowedOrigins: string[];
+  /** Create the RDS + ElastiCache data tier. */
+  readonly dataTier: boolean;
+  readonly deletionProtection: boolean;
+}
+
+/** One context key: its name, what it means, and its default. Drives parsing and the README table. */
+export interface ContextKey {
+  readonly key: string;
+  readonly kind: 'string' | 'number' | 'integer' | 'boolean' | 'list';
+  readonly description: string;
+  readonly default?: string;
+}
+
+/** Every context key the default app reads. */
+export const CONTEXT_KEYS: readonly ContextKey[] = [
+  { key: 'account', kind: 'string', description: 'AWS account id to deploy to (12 digits)', default: '111111111111 (placeholder in cdk.json)' },
+  { key: 'region', kind: 'string', description: 'AWS region to deploy to', default: 'eu-west-1' },
+  { key: 'stackName', kind: 'string', description: 'CloudFormation stack name', default: 'McpOps' },
+  { key: 'serviceName', kind: 'string', description: 'service name (metric dimension, resource names)', default: 'mcp-server' },
+  { key: 'peakRps', kind: 'number', description: 'capacity model: peak requests per second', default: '1000' },
+  { key: 'meanLatencyMs', kind: 'number', description: 'capacity model: mean latency, ms', default: '100' },
+  { key: 'p99LatencyMs', kind: 'number', description: 'capacity model: p99 latency, ms', default: '1000' },
+  { key: 'cpuSecondsPerRequest', kind: 'number', description: 'capacity model: CPU-seconds per request', default: '0.01' },
+  { key: 'memoryPerConnectionMiB', kind: 'number', description: 'capacity model: MiB per concurrent connection', default: '10' },
+  { key: 'streamOpensPerSecond', kind: 'number', description: 'capacity model: long-lived streams opened per second', default: '0' },
+  { key: 'meanStreamDurationSeconds', kind: 'number', description: 'capacity model: mean stream lifetime, s', default: '300' },
+  { key: 'headroom', kind: 'number', description: 'capacity model: headroom fraction above peak', default: '0.5' },
+  { key: 'availabilityZones', kind: 'integer', description: 'capacity model and VPC: availability zones', default: '2' },
+  { key: 'taskCpu', kind: 'integer', description: 'capacity model: Fargate CPU units per task (with taskMemoryMiB)', default: 'chosen by the model' },
+  { key: 'taskMemoryMiB', kind: 'integer', description: 'capacity model: MiB per task (with taskCpu)', default: 'chosen by the model' },
+  { key: 'certificateArn', kind: 'string', description: 'ACM certificate ARN for HTTPS', default: 'none: HTTP with a synth warning' },
+  { key: 'alarmEmails', kind: 'list', description: 'comma-separated emails subscribed to the alert topic', default: 'none' },
+  { key: 'runbookBaseUrl', kind: 'string', description: 'base URL of docs/runbooks linked from alarm descriptions', default: 'the monitoring default' },
+  { key: 'allowedOrigins', kind: 'list', description: 'comma-separated browser origins allowed to call /mcp', default: 'none' },
+  { key: 'dataTier', kind: 'boolean', description: 'create the RDS PostgreSQL + ElastiCache data tier', default: 'true' },
+  { key: 'deletionProtection', kind: 'boolean', description: 'deletion protection on the load balancer and database', default: 'true' },
+];
+
+const KNOWN = new Set(CONTEXT_KEYS.map((k) => k.key));
+
+function fail(key: string, expected: string, value: unknown): never {
+  throw new Error(`context ${key}: expected ${expected}, got ${JSON.stringify(value)} (set it in cdk.json "context" or with -c ${key}=...)`);
+}
+
+function num(ctx: Record<string, unknown>, key: string, integer = false): number | undefined {
+  const v = ctx[key];
+  if (v === undefined || v === '') return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) fail(key, integer ? 'a whole number' : 'a number', v);
+  return n;
+}
+
+function bool(ctx: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const v = ctx[key];
+  if (v === undefined || v === '') return fallback;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return fail(key, 'true or false', v);
+}
+
+function str(ctx: Record<string, unknown>, key: string): string | undefined {
+  const v = ctx[key];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') fail(key, 'a string', v);
+  return v;
+}
+
+function list(ctx: Record<string, unknown>, key: string): string[] {
+  const v = ctx[key];
+  if (v === undefined || v === '') return [];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return fail(key, 'a comma-separated list', v);
+}
+
+/**
+ * Reads the app's settings from a context object. `keys` are the context keys the caller may see (the
+ * app passes every key it finds); a key that looks like ours but is misspelt is reported.
+ */
+export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
+  for (const key of Object.keys(ctx)) {
+    if (key.includes(':') || key.startsWith('aws:') || key.startsWith('@')) continue; // feature flags, CDK's own keys
+    if (!KNOWN.has(key)) {
+      throw new Error(`context ${key}: unknown setting. Known settings: ${[...KNOWN].join(', ')}`);
+    }
+  }
+  const account = str(ctx, 'account') ?? '111111111111';
+  if (!/^\d{12}$/.test(account)) fail('account', 'a 12-digit AWS account id', account);
+  const region = str(ctx, 'region') ?? 'eu-west-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail('region', 'an AWS region such as eu-west-1', region);
+  const stackName = str(ctx, 'stackName') ?? 'McpOps';
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) fail('stackName', 'a CloudFormation stack name (letters, digits, hyphens)', stackName);
+  const alarmEmails = list(ctx, 'alarmEmails');
+  for (const e of alarmEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail('alarmEmails', 'email addresses', e);
+  const taskCpu = num(ctx, 'taskCpu', true);
+  const taskMemoryMiB = num(ctx, 'taskMemoryMiB', true);
+  const capacity: CapacityInput = {
+    peakRps: num(ctx, 'peakRps') ?? 1000,
+    meanLatencyMs: num(ctx, 'meanLatencyMs') ?? 100,
+    p99LatencyMs: num(ctx, 'p99LatencyMs') ?? 1000,
+    cpuSecondsPerRequest: num(ctx, 'cpuSecondsPerRequest') ?? 0.01,
+    memoryPerConnectionMiB: num(ctx, 'memoryPerConnectionMiB') ?? 10,
+    streamOpensPerSecond: num(ctx, 'streamOpensPerSecond') ?? 0,
+    meanStreamDurationSeconds: num(ctx, 'meanStreamDurationSeconds') ?? 300,
+    headroom: num(ctx, 'headroom') ?? 0.5,
+    availabilityZones: num(ctx, 'availabilityZones', true) ?? 2,
+    ...(taskCpu !== undefined ? { taskCpu } : {}),
+    ...(taskMemoryMiB !== undefined ? { taskMemoryMiB } : {}),
+  };
+  return {
+    account,
+    region,
+    stackName,
+    serviceName: str(ctx, 'serviceName') ?? 'mcp-server',
+    capacity,
+    certificateArn: str(ctx, 'certificateArn'),
+    alarmEmails,
+    runbookBaseUrl: str(ctx, 'runbookBaseUrl'),
+    allowedOrigins: list(ctx, 'allowedOrigins'),
+    dataTier: bool(ctx, 'dataTier', true),
+    deletionProtection: bool(ctx, 'deletionProtection', true),
+  };
+}
