@@ -1,0 +1,278 @@
+import { Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { planCapacity } from '../../lib/capacity/model';
+import { DEFAULT_CAPACITY_INPUT, McpService, McpServiceProps } from '../../lib/service/mcp-service';
+import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
+
+const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
+const publicImage = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:stable');
+
+function synth(props: McpServiceProps = {}) {
+  const stack = testStack();
+  const mcp = new McpService(stack, 'Mcp', props);
+  return { stack, mcp, template: Template.fromStack(stack) };
+}
+
+/** Key/Value or Name/Value pairs as an object, for order-free assertions. */
+function pairs(list: Array<Record<string, string>>, key = 'Key'): Record<string, string> {
+  return Object.fromEntries(list.map((p) => [p[key], p.Value]));
+}
+
+function containerEnv(template: Template): Record<string, string> {
+  const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+  return pairs(td.Properties.ContainerDefinitions[0].Environment, 'Name');
+}
+
+function lbAttributes(template: Template): Record<string, string> {
+  const lb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
+  return pairs(lb.Properties.LoadBalancerAttributes);
+}
+
+/** Resources of a type, as [logicalId, resource] pairs. */
+function resources(template: Template, type: string): Array<[string, any]> {
+  return Object.entries(template.findResources(type));
+}
+
+describe('McpService with defaults (reference image, capacity model, no certificate)', () => {
+  const { stack, mcp, template } = synth(process.env.NO_REF_IMAGE ? { image: publicImage } : {});
+  const plan = planCapacity(DEFAULT_CAPACITY_INPUT);
+
+  test('VPC spans two named zones (no lookups) with one NAT gateway per zone and flow logs', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    const zones = resources(template, 'AWS::EC2::Subnet').map(([, r]) => r.Properties.AvailabilityZone);
+    expect(new Set(zones)).toEqual(new Set(['eu-west-1a', 'eu-west-1b']));
+    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  test('cluster has Container Insights (enhanced)', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],
+    });
+  });
+
+  test('task: ARM64 Fargate, the capacity model\'s size, non-root, read-only root filesystem with a /tmp volume', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: String(plan.taskCpu),
+      Memory: String(plan.taskMemoryMiB),
+      RequiresCompatibilities: ['FARGATE'],
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      Volumes: [{ Name: 'tmp' }],
+      ContainerDefinitions: [Match.objectLike({
+        Name: 'mcp',
+        User: '1000',
+        ReadonlyRootFilesystem: true,
+        StopTimeout: 30,
+        MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }],
+        PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
+        HealthCheck: Match.objectLike({
+          Command: Match.arrayWith([Match.stringLikeRegexp('http://127.0.0.1:8080/health/live')]),
+          Interval: 15,
+          Retries: 3,
+        }),
+      })],
+    });
+    expect(containerEnv(template)).toEqual(expect.objectContaining({
+      MCP_PATH: '/mcp', PORT: '8080', SERVICE_NAME: 'mcp-server', KEEPALIVE_INTERVAL_MS: '15000', SHUTDOWN_GRACE_MS: '20000',
+    }));
+  });
+
+  test('the default image is the reference server, staged as a Docker image asset for ARM64', () => {
+    const assets = stack.node.root.node.findAll().filter((c) => c.constructor.name === 'DockerImageAsset');
+    expect(assets).toHaveLength(1);
+    const container = template.findResources('AWS::ECS::TaskDefinition');
+    const image = JSON.stringify(Object.values(container)[0].Properties.ContainerDefinitions[0].Image);
+    expect(image).toContain('cdk-hnb659fds-container-assets');
+  });
+
+  test('load balancer: idle timeout above the keep-alive interval, invalid headers dropped, deletion protection, access logs', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    expect(lbAttributes(template)).toEqual(expect.objectContaining({
+      'idle_timeout.timeout_seconds': '120',
+      'routing.http.drop_invalid_header_fields.enabled': 'true',
+      'deletion_protection.enabled': 'true',
+      'access_logs.s3.enabled': 'true',
+      'access_logs.s3.prefix': 'alb',
+    }));
+  });
+
+  test('access-log bucket is encrypted, TLS-only and private', () => {
+    const [[, bucket]] = resources(template, 'AWS::S3::Bucket');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('target group: readiness path, streaming-aware deregistration delay, no stickiness', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health/ready',
+      Matcher: { HttpCode: '200' },
+      TargetType: 'ip',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]),
+    });
+    const [[, tg]] = resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    const attrs = Object.fromEntries((tg.Properties.TargetGroupAttributes as Array<{ Key: string; Value: string }>).map((a) => [a.Key, a.Value]));
+    expect(attrs['stickiness.enabled']).not.toBe('true');
+  });
+
+  test('without a certificate: HTTP only, and a synth warning that says so', () => {
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no certificateArn given'));
+    expect(warnings).toHaveLength(1);
+    expect(mcp.endpointUrl).toMatch(/^http:\/\/.*\/mcp$/);
+  });
+
+  test('rolling deployment: min 100 %, batch ≤ 25 % or one task, circuit breaker with rollback, grace period', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: plan.minTasks,
+      HealthCheckGracePeriodSeconds: 60,
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 100,
+        MaximumPercent: plan.minTasks >= 4 ? 125 : Math.ceil(((plan.minTasks + 1) * 100) / plan.minTasks),
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      },
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+    });
+  });
+
+  test('autoscaling bounds and targets equal the capacity model\'s output; scale-in slower than scale-out', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: plan.minTasks, MaxCapacity: plan.maxTasks });
+    const policies = resources(template, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(([, r]) => r.Properties.TargetTrackingScalingPolicyConfiguration);
+    const cpu = policies.find((p) => p.PredefinedMetricSpecification.PredefinedMetricType === 'ECSServiceAverageCPUUtilization');
+    const req = policies.find((p) => p.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget');
+    expect(cpu.TargetValue).toBe(plan.targetCpuUtilizationPercent);
+    expect(req.TargetValue).toBe(plan.requestsPerTaskPerMinute);
+    for (const p of [cpu, req]) expect(p.ScaleInCooldown).toBeGreaterThan(p.ScaleOutCooldown);
+  });
+
+  test('no public ingress to the tasks: only the load balancer\'s security group reaches the container port', () => {
+    const serviceSgs: string[] = Object.values(template.findResources('AWS::ECS::Service'))[0]
+      .Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((sg: any) => sg['Fn::GetAtt'][0]);
+    for (const sgId of serviceSgs) {
+      const sg = template.toJSON().Resources[sgId];
+      expect(sg.Properties.SecurityGroupIngress ?? []).toEqual([]);
+    }
+    const ingress = resources(template, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
+    const toTasks = ingress.filter((i) => serviceSgs.includes(i.GroupId['Fn::GetAtt']?.[0]));
+    expect(toTasks.length).toBeGreaterThan(0);
+    for (const rule of toTasks) {
+      expect(rule.CidrIp).toBeUndefined();
+      expect(rule.CidrIpv6).toBeUndefined();
+      expect(rule.SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/LbSecurityGroup/);
+      expect([rule.FromPort, rule.ToPort]).toEqual([8080, 8080]);
+    }
+    // Every rule open to the internet is on the load balancer's listener ports.
+    const lbSg = resources(template, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('LbSecurityGroup'))![1];
+    for (const rule of lbSg.Properties.SecurityGroupIngress) {
+      expect(rule.CidrIp).toBe('0.0.0.0/0');
+      expect(rule.FromPort).toBe(80);
+    }
+  });
+
+  test('addDeploymentAlarms attaches alarms with rollback', () => {
+    const s2 = synth({ image: publicImage });
+    s2.mcp.addDeploymentAlarms('mcp-latency-p99');
+    s2.mcp.addDeploymentAlarms('mcp-error-rate');
+    Template.fromStack(s2.stack).hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: { Alarms: { AlarmNames: ['mcp-latency-p99', 'mcp-error-rate'], Enable: true, Rollback: true } },
+    });
+  });
+});
+
+describe('McpService options', () => {
+  test('with a certificate: HTTPS with a modern TLS policy and an HTTP→HTTPS redirect', () => {
+    const { template, mcp } = synth({ certificateArn: CERT, image: publicImage });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
+      Certificates: [{ CertificateArn: CERT }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' }) }],
+    });
+    expect(mcp.endpointUrl).toMatch(/^https:\/\//);
+  });
+
+  test('an existing VPC, explicit sizes, x86-64, custom path, environment and secrets', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Theirs', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 1 });
+    new McpService(stack, 'Mcp', {
+      vpc,
+      image: publicImage,
+      sizing: { taskCpu: 2048, taskMemoryMiB: 4096, minTasks: 4, maxTasks: 10, requestsPerTaskPerMinute: 6000 },
+      cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      mcpPath: '/v1/mcp',
+      environment: { FEATURE_X: 'on' },
+      deletionProtection: false,
+      idleTimeout: Duration.seconds(300),
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::VPC', 1);
+    t.resourceCountIs('AWS::EC2::FlowLog', 0);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: '2048', Memory: '4096',
+      RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
+      ContainerDefinitions: [Match.objectLike({
+        HealthCheck: Match.objectLike({ Command: ['CMD-SHELL', Match.stringLikeRegexp('curl -fsS http://127.0.0.1:8080/health/live')] }),
+      })],
+    });
+    t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 4, DeploymentConfiguration: Match.objectLike({ MaximumPercent: 125 }) });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 4, MaxCapacity: 10 });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 6000 }),
+    });
+    expect(containerEnv(t)).toEqual(expect.objectContaining({ FEATURE_X: 'on', MCP_PATH: '/v1/mcp' }));
+    expect(lbAttributes(t)).toEqual(expect.objectContaining({ 'idle_timeout.timeout_seconds': '300', 'deletion_protection.enabled': 'false' }));
+  });
+
+  test('a capacity input flows through the model into the task size and scaling', () => {
+    const input = { peakRps: 1000, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10, taskCpu: 4096, taskMemoryMiB: 8192 };
+    const plan = planCapacity(input);
+    const { template } = synth({ capacity: input, image: publicImage });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '4096', Memory: '8192' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: plan.minTasks, MaxCapacity: plan.maxTasks });
+  });
+});
+
+describe('McpService rejects invalid props with clear errors', () => {
+  const cases: Array<[string, McpServiceProps, RegExp]> = [
+    ['capacity and sizing together', { capacity: DEFAULT_CAPACITY_INPUT, sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 2, maxTasks: 4 } }, /either capacity .* or sizing/],
+    ['an invalid Fargate size', { sizing: { taskCpu: 256, taskMemoryMiB: 4096, minTasks: 2, maxTasks: 4 } }, /taskMemoryMiB|Fargate/],
+    ['max below min', { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 4, maxTasks: 2 } }, /sizing.maxTasks \(2\) must be ≥ sizing.minTasks \(4\)/],
+    ['zero tasks', { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 0, maxTasks: 2 } }, /sizing.minTasks must be an integer from 1 to 1000, got 0/],
+    ['a root user', { containerUser: 'root' }, /containerUser must not be root/],
+    ['uid 0', { containerUser: '0:0' }, /containerUser must not be root/],
+    ['a bad service name', { serviceName: 'My_Service' }, /serviceName must be lowercase letters/],
+    ['a relative path', { mcpPath: 'mcp' }, /mcpPath must be an absolute URL path/],
+    ['a path under /health', { mcpPath: '/health/mcp' }, /reserved for health checks/],
+    ['a privileged port', { containerPort: 80 }, /containerPort must be an integer from 1024 to 65535, got 80/],
+    ['an idle timeout shorter than two keep-alives', { idleTimeout: Duration.seconds(20) }, /idleTimeout \(20 s\) must be at least twice/],
+    ['a stop timeout Fargate does not allow', { stopTimeout: Duration.seconds(200) }, /stopTimeout must be a whole number of seconds from 2 to 120, got 200/],
+    ['a malformed certificate ARN', { certificateArn: 'my-cert' }, /certificateArn must be an ACM certificate ARN/],
+    ['a negative capacity input', { capacity: { ...DEFAULT_CAPACITY_INPUT, peakRps: -1 } }, /peakRps/],
+    ['a secret also in environment', { environment: { TOKEN: 'x' }, secrets: { TOKEN: {} as ecs.Secret } }, /TOKEN is set both in environment and in secrets/],
+  ];
+  test.each(cases)('%s', (_name, props, message) => {
+    const stack = testStack();
+    expect(() => new McpService(stack, 'Mcp', { image: publicImage, ...props })).toThrow(message);
+  });
+});
+
+describe('McpService cdk-nag', () => {
+  test('AwsSolutionsChecks: no unacknowledged findings, with and without a certificate', () => {
+    for (const certificateArn of [undefined, CERT]) {
+      const app = testApp();
+      new McpService(testStack(app), 'Mcp', { certificateArn, ...(process.env.NO_REF_IMAGE ? { image: publicImage } : {}) });
+      expect(describeFindings(nagFindings(app))).toEqual([]);
+    }
+  });
+});
