@@ -1,0 +1,210 @@
+/**
+ * The performance baseline and the alarm thresholds derived from it. Pure: no CDK imports, so
+ * the maths is unit-tested directly and can be reused by tools and reports.
+ *
+ * The defaults are the operations guide's baseline: p50 100 ms, p95 500 ms, p99 1000 ms,
+ * error rate 0.1 %, 1000 requests/s, and alarms at 50 % worse than baseline (factor 1.5).
+ */
+import type { CapacityPlan } from '../capacity/types';
+
+/** The service's normal performance; alarms fire at `baseline × degradationFactor`. All fields optional. */
+export interface PerformanceBaselineProps {
+  /**
+   * Normal median (p50) response time, in milliseconds. Must be > 0.
+   * @default 100
+   */
+  readonly p50LatencyMs?: number;
+  /**
+   * Normal p95 response time, in milliseconds. Must be ≥ p50LatencyMs.
+   * @default 500
+   */
+  readonly p95LatencyMs?: number;
+  /**
+   * Normal p99 response time, in milliseconds. Must be ≥ p95LatencyMs.
+   * @default 1000
+   */
+  readonly p99LatencyMs?: number;
+  /**
+   * Normal share of requests that fail with a 5xx, in percent (0.1 = one request in a thousand).
+   * Must be > 0, and `errorRatePercent × degradationFactor` must stay below 100 so the alarm can fire.
+   * @default 0.1
+   */
+  readonly errorRatePercent?: number;
+  /**
+   * Normal traffic, in requests per second. Must be > 0. Used for the traffic ceiling when no
+   * capacity plan is given.
+   * @default 1000
+   */
+  readonly requestsPerSecond?: number;
+  /**
+   * How much worse than baseline a signal may get before it alarms: 1.5 = alarm at 50 % worse.
+   * Must be > 1 and ≤ 10.
+   * @default 1.5
+   */
+  readonly degradationFactor?: number;
+}
+
+/** A complete, validated baseline. */
+export type PerformanceBaseline = Required<PerformanceBaselineProps>;
+
+/** The operations guide's baseline. */
+export const DEFAULT_PERFORMANCE_BASELINE: PerformanceBaseline = Object.freeze({
+  p50LatencyMs: 100,
+  p95LatencyMs: 500,
+  p99LatencyMs: 1000,
+  errorRatePercent: 0.1,
+  requestsPerSecond: 1000,
+  degradationFactor: 1.5,
+});
+
+/** An invalid baseline or threshold option; the message names the prop, the value and what is allowed. */
+export class MonitoringConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MonitoringConfigError';
+  }
+}
+
+function fail(prop: string, rule: string, got: unknown): never {
+  throw new MonitoringConfigError(`McpMonitoring: ${prop} ${rule}, got ${String(got)}`);
+}
+
+function positive(prop: string, v: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(prop, 'must be a finite number > 0', v);
+}
+
+/**
+ * Fills the guide's defaults into a partial baseline and checks that it is consistent.
+ * Throws {@link MonitoringConfigError} naming the offending field.
+ */
+export function resolveBaseline(props: PerformanceBaselineProps = {}): PerformanceBaseline {
+  const b: PerformanceBaseline = { ...DEFAULT_PERFORMANCE_BASELINE, ...dropUndefined(props) };
+  positive('baseline.p50LatencyMs', b.p50LatencyMs);
+  positive('baseline.p95LatencyMs', b.p95LatencyMs);
+  positive('baseline.p99LatencyMs', b.p99LatencyMs);
+  if (b.p95LatencyMs < b.p50LatencyMs) fail('baseline.p95LatencyMs', `must be ≥ baseline.p50LatencyMs (${b.p50LatencyMs})`, b.p95LatencyMs);
+  if (b.p99LatencyMs < b.p95LatencyMs) fail('baseline.p99LatencyMs', `must be ≥ baseline.p95LatencyMs (${b.p95LatencyMs})`, b.p99LatencyMs);
+  positive('baseline.errorRatePercent', b.errorRatePercent);
+  if (b.errorRatePercent > 100) fail('baseline.errorRatePercent', 'must be a percentage from 0 (exclusive) to 100', b.errorRatePercent);
+  positive('baseline.requestsPerSecond', b.requestsPerSecond);
+  if (typeof b.degradationFactor !== 'number' || !Number.isFinite(b.degradationFactor) || b.degradationFactor <= 1 || b.degradationFactor > 10) {
+    fail('baseline.degradationFactor', 'must be > 1 and ≤ 10 (1.5 = alarm at 50 % worse than baseline)', b.degradationFactor);
+  }
+  if (b.errorRatePercent * b.degradationFactor >= 100) {
+    fail('baseline.errorRatePercent', `× baseline.degradationFactor (${b.degradationFactor}) must be < 100 % or the error-rate alarm can never fire`, b.errorRatePercent);
+  }
+  return Object.freeze(b);
+}
+
+/** Options of {@link alarmThresholds} that do not come from the baseline. */
+export interface ThresholdOptions {
+  /** The capacity plan, when the service was sized with the capacity model. */
+  readonly capacity?: CapacityPlan;
+  /** Minimum requests per period for the error rate to count; default derived (see {@link AlarmThresholds.errorRateMinRequests}). */
+  readonly errorRateMinRequests?: number;
+  /** CPU alarm threshold override, percent. */
+  readonly cpuUtilizationPercent?: number;
+  /** Memory alarm threshold override, percent. */
+  readonly memoryUtilizationPercent?: number;
+  /** Autoscaling maximum when no capacity plan is given. */
+  readonly maxTaskCount?: number;
+  /** Alarm period in seconds (for per-period request counts). */
+  readonly periodSeconds: number;
+}
+
+/** Every numeric threshold of the alarms, with the inputs it came from. */
+export interface AlarmThresholds {
+  /** p50 TargetResponseTime threshold in seconds (the ALB metric's unit): p50LatencyMs × factor / 1000. */
+  readonly latencyP50Seconds: number;
+  /** p95 threshold in seconds. */
+  readonly latencyP95Seconds: number;
+  /** p99 threshold in seconds. */
+  readonly latencyP99Seconds: number;
+  /** Error-rate threshold in percent: errorRatePercent × factor. */
+  readonly errorRatePercent: number;
+  /**
+   * Requests a period must carry before its error rate counts. Default: the smallest count at which
+   * a single error stays at or under the threshold, ⌈100 / errorRatePercent⌉ (667 for 0.15 %), at least 10;
+   * so one error can never page on its own.
+   */
+  readonly errorRateMinRequests: number;
+  /** Requests per second above which traffic exceeds plan: capacity peakRps, else baseline rps × factor. */
+  readonly trafficCeilingRps: number;
+  /** The same ceiling as a request count per alarm period. */
+  readonly trafficCeilingPerPeriod: number;
+  /** Where the ceiling came from. */
+  readonly trafficCeilingSource: 'capacity' | 'baseline';
+  /** Service CPU alarm, percent: override, else min(95, capacity CPU target × factor), else 80. */
+  readonly cpuUtilizationPercent: number;
+  /** Service memory alarm, percent: override, else 80. */
+  readonly memoryUtilizationPercent: number;
+  /** Autoscaling maximum (capacity.maxTasks or maxTaskCount); undefined = no "at maximum" alarm. */
+  readonly maxTasks?: number;
+  /** Mean active connections per task above which a task carries more than planned: concurrencyPerTask × factor; undefined without capacity plan. */
+  readonly connectionsPerTask?: number;
+}
+
+/** Rounds away floating-point noise (0.1 × 1.5 = 0.15000000000000002) so templates stay readable. */
+export function roundThreshold(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
+function percent(prop: string, v: number | undefined): void {
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 100) fail(prop, 'must be a percentage > 0 and ≤ 100', v);
+}
+
+/** Derives every alarm threshold from a validated baseline (and the capacity plan when given). */
+export function alarmThresholds(baseline: PerformanceBaseline, options: ThresholdOptions): AlarmThresholds {
+  const f = baseline.degradationFactor;
+  const period = options.periodSeconds;
+  if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) fail('period', 'must be a whole number of minutes (≥ 60 s)', period);
+  percent('cpuUtilizationPercent', options.cpuUtilizationPercent);
+  percent('memoryUtilizationPercent', options.memoryUtilizationPercent);
+  if (options.errorRateMinRequests !== undefined && (!Number.isInteger(options.errorRateMinRequests) || options.errorRateMinRequests < 1)) {
+    fail('errorRateMinRequests', 'must be an integer ≥ 1', options.errorRateMinRequests);
+  }
+  if (options.maxTaskCount !== undefined && (!Number.isInteger(options.maxTaskCount) || options.maxTaskCount < 1)) {
+    fail('maxTaskCount', 'must be an integer ≥ 1', options.maxTaskCount);
+  }
+  const capacity = options.capacity;
+  const errorRatePercent = roundThreshold(baseline.errorRatePercent * f);
+  const trafficCeilingRps = roundThreshold(capacity ? capacity.input.peakRps : baseline.requestsPerSecond * f);
+  const cpuFromPlan = capacity ? Math.min(95, roundThreshold(capacity.targetCpuUtilizationPercent * f)) : undefined;
+  const connections = capacity && capacity.derived.concurrencyPerTask > 0
+    ? roundThreshold(capacity.derived.concurrencyPerTask * f) : undefined;
+  return {
+    latencyP50Seconds: roundThreshold((baseline.p50LatencyMs * f) / 1000),
+    latencyP95Seconds: roundThreshold((baseline.p95LatencyMs * f) / 1000),
+    latencyP99Seconds: roundThreshold((baseline.p99LatencyMs * f) / 1000),
+    errorRatePercent,
+    errorRateMinRequests: options.errorRateMinRequests ?? Math.max(10, Math.ceil(roundThreshold(100 / errorRatePercent))),
+    trafficCeilingRps,
+    trafficCeilingPerPeriod: Math.ceil(roundThreshold(trafficCeilingRps * period)),
+    trafficCeilingSource: capacity ? 'capacity' : 'baseline',
+    cpuUtilizationPercent: options.cpuUtilizationPercent ?? cpuFromPlan ?? 80,
+    memoryUtilizationPercent: options.memoryUtilizationPercent ?? 80,
+    maxTasks: capacity?.maxTasks ?? options.maxTaskCount,
+    connectionsPerTask: connections,
+  };
+}
+
+/** Milliseconds in words for alarm descriptions: 150 → "150 ms", 1500 → "1.5 s". */
+export function formatMs(ms: number): string {
+  const r = roundThreshold(ms);
+  return r >= 1000 ? `${roundThreshold(r / 1000)} s` : `${r} ms`;
+}
+
+/** "2 of 3 one-minute periods" / "3 consecutive 5-minute periods". */
+export function describeEvaluation(datapoints: number, evaluationPeriods: number, periodSeconds: number): string {
+  const minutes = periodSeconds / 60;
+  const unit = minutes === 1 ? 'one-minute' : `${minutes}-minute`;
+  if (datapoints === evaluationPeriods) {
+    return datapoints === 1 ? `one ${unit} period` : `${datapoints} consecutive ${unit} periods`;
+  }
+  return `${datapoints} of ${evaluationPeriods} ${unit} periods`;
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
