@@ -91,6 +91,35 @@ export interface CapacityDerived {
   readonly tasksForPeak: number;
   /** Concurrent connections one task carries at peak when minTasks run. */
   readonly concurrencyPerTask: number;
+  /** Task vCPU: taskCpu / 1024. */
+  readonly taskVcpu: number;
+  /** Memory of one task left for connections, MiB: taskMemoryMiB − baseMemoryPerTaskMiB. */
+  readonly connectionMemoryPerTaskMiB: number;
+  /** True when the model chose the task size (taskCpu/taskMemoryMiB were not given). */
+  readonly taskSizeChosen: boolean;
+  /** The resource that decides tasksForPeak: `memory` when tasksForMemory > tasksForCpu, else `cpu`. */
+  readonly peakLimitedBy: 'cpu' | 'memory';
+  /** Most tasks in one AZ when minTasks run spread evenly: ⌈minTasks / availabilityZones⌉. */
+  readonly tasksPerAz: number;
+  /** Tasks left after losing the AZ with the most tasks: minTasks − tasksPerAz (0 with one AZ). */
+  readonly tasksAfterAzLoss: number;
+  /** CPU utilisation at peak when minTasks run, percent: peakCores / (minTasks × taskVcpu) × 100. */
+  readonly peakCpuUtilizationPercent: number;
+  /** Connection memory of the minimum fleet, MiB: minTasks × connectionMemoryPerTaskMiB. */
+  readonly fleetConnectionMemoryMiB: number;
+  /** Memory of a p99 burst without headroom, MiB: (requestConcurrencyP99 + streamConcurrency) × memoryPerConnectionMiB. */
+  readonly burstMemoryMiB: number;
+  /** True when burstMemoryMiB ≤ fleetConnectionMemoryMiB (the explanation warns otherwise). */
+  readonly burstFits: boolean;
+  /** Requests/s at which one task reaches the CPU target: taskVcpu × target% / cpuSecondsPerRequest. */
+  readonly requestsPerTaskPerSecondForCpu: number;
+  /**
+   * Requests/s at which one task's connection memory reaches the same percentage, assuming streams
+   * grow in proportion to requests: connectionMemoryPerTaskMiB × target% / memoryPerConnectionMiB × peakRps / totalConcurrency.
+   */
+  readonly requestsPerTaskPerSecondForMemory: number;
+  /** Which of the two rates is lower and so sets requestsPerTaskPerSecond. */
+  readonly scalingLimitedBy: 'cpu' | 'memory';
 }
 
 /** The model's answer. */
@@ -105,9 +134,15 @@ export interface CapacityPlan {
   readonly minTasks: number;
   /** Maximum tasks for autoscaling: ≥ minTasks. */
   readonly maxTasks: number;
-  /** ALB RequestCountPerTarget target for request-count scaling (requests per task per minute). */
+  /**
+   * ALB RequestCountPerTarget target for request-count scaling (requests per task per minute):
+   * ⌊requestsPerTaskPerSecond × 60⌋, at least 1.
+   */
   readonly requestsPerTaskPerMinute: number;
-  /** Requests per second one task should carry at the scaling target. */
+  /**
+   * Requests per second one task should carry at the scaling target: the rate at which it reaches
+   * targetCpuUtilizationPercent of its CPU (or, if lower, of its connection memory). Not rounded.
+   */
   readonly requestsPerTaskPerSecond: number;
   /** CPU utilisation target for target tracking, percent. */
   readonly targetCpuUtilizationPercent: number;

@@ -1,0 +1,441 @@
+/**
+ * The capacity model: from peak load and per-request cost to a Fargate task size, task counts and
+ * scaling targets. Pure functions, no CDK imports; documented in docs/capacity.md.
+ *
+ * In short:
+ * - CPU: `peakCores = peakRps × cpuSecondsPerRequest`, `requiredCores = peakCores × (1 + headroom)`.
+ * - Memory is held per open connection, so it follows concurrency, not rate (Little's law,
+ *   L = λ × W): `requestConcurrency = peakRps × meanLatency`, `streamConcurrency =
+ *   streamOpensPerSecond × meanStreamDuration`, `requiredMemoryMiB = totalConcurrency ×
+ *   memoryPerConnectionMiB × (1 + headroom)`.
+ * - Tasks: `tasksForCpu = ⌈requiredCores / taskVcpu⌉`, `tasksForMemory = ⌈requiredMemoryMiB /
+ *   (taskMemoryMiB − baseMemoryPerTaskMiB)⌉`, `tasksForPeak = max(both)`. The headroom is the only
+ *   utilisation buffer in sizing (no second CPU-target factor), so 15 required cores on 4 vCPU
+ *   tasks give 4 tasks.
+ * - `minTasks = max(AZs, tasksForPeak)`, or with `survivesAzLoss`
+ *   `AZs × ⌈tasksForPeak / (AZs − 1)⌉` (tasks spread evenly, so the AZs left after losing one
+ *   still run tasksForPeak tasks); `maxTasks = max(minTasks, ⌈tasksForPeak × maxTasksFactor⌉)`.
+ * - Scaling: one task reaches the CPU target at `taskVcpu × target% / cpuSecondsPerRequest`
+ *   requests/s (or earlier, when its connection memory reaches the same percentage first).
+ */
+import {
+  FARGATE_CPU_VALUES,
+  MAX_FARGATE_MEMORY_MIB,
+  describeFargateMemory,
+  fargateMemoryOptions,
+  isValidFargateCpu,
+  isValidFargateSize,
+} from './fargate';
+import { CapacityDerived, CapacityInput, CapacityPlan } from './types';
+
+/** The input with every default filled in (what {@link CapacityPlan.input} holds). */
+export type ResolvedCapacityInput = CapacityPlan['input'];
+
+/** Defaults of the optional {@link CapacityInput} fields (p99LatencyMs defaults to 10 × meanLatencyMs). */
+export const CAPACITY_DEFAULTS = {
+  p99LatencyFactor: 10,
+  streamOpensPerSecond: 0,
+  meanStreamDurationSeconds: 300,
+  baseMemoryPerTaskMiB: 256,
+  headroom: 0.5,
+  availabilityZones: 2,
+  survivesAzLoss: true,
+  targetCpuUtilizationPercent: 60,
+  maxTasksFactor: 2,
+} as const;
+
+/** Upper bound of `headroom` (10 = eleven times peak). */
+export const MAX_HEADROOM = 10;
+/** Upper bound of `availabilityZones`: the most AZs an AWS region has. */
+export const MAX_AVAILABILITY_ZONES = 6;
+/** ECS quota "tasks per service" (not adjustable): a plan whose maxTasks exceeds it is rejected. */
+export const MAX_TASKS_PER_SERVICE = 5000;
+/**
+ * CPU sizes the model chooses from when the task size is not given, in the order it tries them.
+ * 2 vCPU is used when peak fills at least one such task per AZ, otherwise 1 vCPU (a Node.js MCP
+ * server wants a whole core for its event loop, plus GC and TLS threads; smaller tasks must be
+ * asked for explicitly). Larger sizes only when a single connection does not fit in, or the
+ * task count would exceed {@link MAX_TASKS_PER_SERVICE} with, the preferred sizes.
+ */
+export const PREFERRED_TASK_CPU: readonly number[] = [1024, 2048];
+
+/** Relative tolerance for rounding: 15.000000000000002 cores on 1-vCPU tasks are 15 tasks, not 16. */
+const EPSILON = 1e-9;
+
+/** ⌈x⌉ that ignores floating-point noise just above a whole number. */
+export function ceilTolerant(x: number): number {
+  return Math.ceil(x - EPSILON * Math.max(1, Math.abs(x)));
+}
+
+/** ⌊x⌋ that ignores floating-point noise just below a whole number. */
+export function floorTolerant(x: number): number {
+  return Math.floor(x + EPSILON * Math.max(1, Math.abs(x)));
+}
+
+/** A value as it appears in an error message: numbers plainly (NaN, Infinity, -5), strings quoted. */
+function show(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function fail(field: string, allowed: string, value: unknown): never {
+  throw new Error(`capacity: ${field} must be ${allowed}, got ${show(value)}`);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Reads a required number: finite and > 0. */
+function positive(field: string, value: unknown): number {
+  if (!isFiniteNumber(value) || value <= 0) fail(field, 'a finite number > 0', value);
+  return value;
+}
+
+/** Reads an optional number within [min, max] (min exclusive when `minExclusive`). */
+function optionalNumber(field: string, value: unknown, fallback: number, min: number, max: number, minExclusive = false): number {
+  if (value === undefined) return fallback;
+  const allowed = max === Infinity
+    ? `a finite number ${minExclusive ? '>' : '≥'} ${min}`
+    : `a finite number from ${min}${minExclusive ? ' (exclusive)' : ''} to ${max}`;
+  if (!isFiniteNumber(value) || (minExclusive ? value <= min : value < min) || value > max) fail(field, allowed, value);
+  return value;
+}
+
+/**
+ * Validates a {@link CapacityInput} and returns it with every default filled in. Throws on the
+ * first bad field with a message that names the field, the value given and what is allowed, e.g.
+ * `capacity: meanLatencyMs must be a finite number > 0, got -5`.
+ *
+ * Checks: required numbers finite and > 0; p99LatencyMs ≥ meanLatencyMs; headroom 0–10;
+ * availabilityZones an integer 1–6; survivesAzLoss a boolean and only with ≥ 2 AZs; taskCpu and
+ * taskMemoryMiB both given or both omitted and a valid Fargate combination; one connection plus
+ * the base memory fits in a task; targetCpuUtilizationPercent 1–100; maxTasksFactor ≥ 1.
+ * Fields that are not part of CapacityInput are ignored (so a props object that extends it can
+ * be passed as is).
+ */
+export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new Error(`capacity: input must be an object with peakRps, meanLatencyMs, cpuSecondsPerRequest and memoryPerConnectionMiB, got ${show(input)}`);
+  }
+  const peakRps = positive('peakRps', input.peakRps);
+  const meanLatencyMs = positive('meanLatencyMs', input.meanLatencyMs);
+  let p99LatencyMs = meanLatencyMs * CAPACITY_DEFAULTS.p99LatencyFactor;
+  if (input.p99LatencyMs !== undefined) {
+    if (!isFiniteNumber(input.p99LatencyMs) || input.p99LatencyMs < meanLatencyMs) {
+      fail('p99LatencyMs', `a finite number ≥ meanLatencyMs (${meanLatencyMs})`, input.p99LatencyMs);
+    }
+    p99LatencyMs = input.p99LatencyMs;
+  }
+  const cpuSecondsPerRequest = positive('cpuSecondsPerRequest', input.cpuSecondsPerRequest);
+  const memoryPerConnectionMiB = positive('memoryPerConnectionMiB', input.memoryPerConnectionMiB);
+  if (memoryPerConnectionMiB > MAX_FARGATE_MEMORY_MIB) {
+    fail('memoryPerConnectionMiB', `a finite number > 0 and ≤ ${MAX_FARGATE_MEMORY_MIB} (the largest Fargate task)`, memoryPerConnectionMiB);
+  }
+  const streamOpensPerSecond = optionalNumber('streamOpensPerSecond', input.streamOpensPerSecond, CAPACITY_DEFAULTS.streamOpensPerSecond, 0, Infinity);
+  const meanStreamDurationSeconds = optionalNumber('meanStreamDurationSeconds', input.meanStreamDurationSeconds, CAPACITY_DEFAULTS.meanStreamDurationSeconds, 0, Infinity, true);
+  const baseMemoryPerTaskMiB = optionalNumber('baseMemoryPerTaskMiB', input.baseMemoryPerTaskMiB, CAPACITY_DEFAULTS.baseMemoryPerTaskMiB, 0, MAX_FARGATE_MEMORY_MIB);
+  const headroom = optionalNumber('headroom', input.headroom, CAPACITY_DEFAULTS.headroom, 0, MAX_HEADROOM);
+
+  let availabilityZones: number = CAPACITY_DEFAULTS.availabilityZones;
+  if (input.availabilityZones !== undefined) {
+    const az = input.availabilityZones;
+    if (!isFiniteNumber(az) || !Number.isInteger(az) || az < 1 || az > MAX_AVAILABILITY_ZONES) {
+      fail('availabilityZones', `an integer from 1 to ${MAX_AVAILABILITY_ZONES}`, az);
+    }
+    availabilityZones = az;
+  }
+  let survivesAzLoss: boolean = CAPACITY_DEFAULTS.survivesAzLoss;
+  if (input.survivesAzLoss !== undefined) {
+    if (typeof input.survivesAzLoss !== 'boolean') fail('survivesAzLoss', 'true or false', input.survivesAzLoss);
+    survivesAzLoss = input.survivesAzLoss;
+  }
+  if (survivesAzLoss && availabilityZones < 2) {
+    throw new Error(`capacity: survivesAzLoss (true, the default) needs availabilityZones from 2 to ${MAX_AVAILABILITY_ZONES}, got availabilityZones ${availabilityZones}; set survivesAzLoss to false to run in one AZ`);
+  }
+
+  const { taskCpu, taskMemoryMiB } = input;
+  if ((taskCpu === undefined) !== (taskMemoryMiB === undefined)) {
+    throw new Error(`capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu ${show(taskCpu)} and taskMemoryMiB ${show(taskMemoryMiB)}`);
+  }
+  if (taskCpu !== undefined && taskMemoryMiB !== undefined) {
+    if (!isFiniteNumber(taskCpu) || !isValidFargateCpu(taskCpu)) fail('taskCpu', `one of the Fargate CPU values ${FARGATE_CPU_VALUES.join(', ')}`, taskCpu);
+    if (!isFiniteNumber(taskMemoryMiB) || !isValidFargateSize(taskCpu, taskMemoryMiB)) {
+      fail('taskMemoryMiB', `a Fargate memory size for taskCpu ${taskCpu}: ${describeFargateMemory(taskCpu)} MiB`, taskMemoryMiB);
+    }
+    if (taskMemoryMiB - baseMemoryPerTaskMiB < memoryPerConnectionMiB) {
+      fail('taskMemoryMiB', `at least baseMemoryPerTaskMiB + memoryPerConnectionMiB = ${baseMemoryPerTaskMiB + memoryPerConnectionMiB} MiB so that one connection fits in a task (and a Fargate size for taskCpu ${taskCpu}: ${describeFargateMemory(taskCpu)})`, taskMemoryMiB);
+    }
+  } else if (baseMemoryPerTaskMiB + memoryPerConnectionMiB > MAX_FARGATE_MEMORY_MIB) {
+    fail('memoryPerConnectionMiB', `at most ${MAX_FARGATE_MEMORY_MIB - baseMemoryPerTaskMiB} MiB (the largest Fargate task, ${MAX_FARGATE_MEMORY_MIB} MiB, minus baseMemoryPerTaskMiB ${baseMemoryPerTaskMiB}) so that one connection fits in a task`, memoryPerConnectionMiB);
+  }
+
+  const targetCpuUtilizationPercent = optionalNumber('targetCpuUtilizationPercent', input.targetCpuUtilizationPercent, CAPACITY_DEFAULTS.targetCpuUtilizationPercent, 1, 100);
+  const maxTasksFactor = optionalNumber('maxTasksFactor', input.maxTasksFactor, CAPACITY_DEFAULTS.maxTasksFactor, 1, Infinity);
+
+  return {
+    peakRps,
+    meanLatencyMs,
+    p99LatencyMs,
+    cpuSecondsPerRequest,
+    memoryPerConnectionMiB,
+    streamOpensPerSecond,
+    meanStreamDurationSeconds,
+    baseMemoryPerTaskMiB,
+    headroom,
+    availabilityZones,
+    survivesAzLoss,
+    ...(taskCpu !== undefined ? { taskCpu, taskMemoryMiB } : {}),
+    targetCpuUtilizationPercent,
+    maxTasksFactor,
+  };
+}
+
+/** Load figures that do not depend on the task size. */
+interface Load {
+  readonly peakCores: number;
+  readonly requiredCores: number;
+  readonly requestConcurrency: number;
+  readonly requestConcurrencyP99: number;
+  readonly streamConcurrency: number;
+  readonly totalConcurrency: number;
+  readonly requiredMemoryMiB: number;
+}
+
+function loadOf(i: ResolvedCapacityInput): Load {
+  const peakCores = i.peakRps * i.cpuSecondsPerRequest;
+  const requestConcurrency = (i.peakRps * i.meanLatencyMs) / 1000;
+  const streamConcurrency = i.streamOpensPerSecond * i.meanStreamDurationSeconds;
+  const totalConcurrency = requestConcurrency + streamConcurrency;
+  return {
+    peakCores,
+    requiredCores: peakCores * (1 + i.headroom),
+    requestConcurrency,
+    requestConcurrencyP99: (i.peakRps * i.p99LatencyMs) / 1000,
+    streamConcurrency,
+    totalConcurrency,
+    requiredMemoryMiB: totalConcurrency * i.memoryPerConnectionMiB * (1 + i.headroom),
+  };
+}
+
+/** Task counts for one task size. */
+interface Counts {
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly tasksForCpu: number;
+  readonly tasksForMemory: number;
+  readonly tasksForPeak: number;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
+function tasksForCpuOf(load: Load, cpu: number): number {
+  return Math.max(1, ceilTolerant(load.requiredCores / (cpu / 1024)));
+}
+
+function tasksForMemoryOf(load: Load, i: ResolvedCapacityInput, memoryMiB: number): number {
+  return Math.max(1, ceilTolerant(load.requiredMemoryMiB / (memoryMiB - i.baseMemoryPerTaskMiB)));
+}
+
+/** minTasks for a number of tasks needed at peak, under the AZ rules. */
+export function minTasksFor(tasksForPeak: number, availabilityZones: number, survivesAzLoss: boolean): number {
+  if (survivesAzLoss && availabilityZones >= 2) {
+    return availabilityZones * ceilTolerant(tasksForPeak / (availabilityZones - 1));
+  }
+  return Math.max(availabilityZones, tasksForPeak);
+}
+
+function countsFor(load: Load, i: ResolvedCapacityInput, cpu: number, memoryMiB: number): Counts {
+  const tasksForCpu = tasksForCpuOf(load, cpu);
+  const tasksForMemory = tasksForMemoryOf(load, i, memoryMiB);
+  const tasksForPeak = Math.max(tasksForCpu, tasksForMemory);
+  const minTasks = minTasksFor(tasksForPeak, i.availabilityZones, i.survivesAzLoss);
+  const maxTasks = Math.max(minTasks, ceilTolerant(tasksForPeak * i.maxTasksFactor));
+  return { cpu, memoryMiB, tasksForCpu, tasksForMemory, tasksForPeak, minTasks, maxTasks };
+}
+
+/**
+ * The memory the model gives a task of `cpu` units: the smallest Fargate memory that holds one
+ * connection and keeps tasksForMemory ≤ tasksForCpu (memory never adds tasks that CPU does not
+ * need); when even the largest memory for that CPU cannot, the largest (memory then decides the
+ * task count). `undefined` when one connection does not fit in the largest memory.
+ */
+function memoryFor(load: Load, i: ResolvedCapacityInput, cpu: number): number | undefined {
+  const options = fargateMemoryOptions(cpu).filter((m) => m - i.baseMemoryPerTaskMiB >= i.memoryPerConnectionMiB);
+  if (options.length === 0) return undefined;
+  const tasksForCpu = tasksForCpuOf(load, cpu);
+  return options.find((m) => tasksForMemoryOf(load, i, m) <= tasksForCpu) ?? options[options.length - 1];
+}
+
+interface Choice {
+  readonly counts: Counts;
+  readonly reason: string;
+}
+
+function chooseTaskSize(load: Load, i: ResolvedCapacityInput): Choice {
+  const evaluate = (cpu: number): Counts | undefined => {
+    const memoryMiB = memoryFor(load, i, cpu);
+    return memoryMiB === undefined ? undefined : countsFor(load, i, cpu, memoryMiB);
+  };
+  const fits = (c: Counts | undefined): c is Counts => c !== undefined && c.maxTasks <= MAX_TASKS_PER_SERVICE;
+  const two = evaluate(2048);
+  if (fits(two) && two.tasksForPeak >= i.availabilityZones) {
+    return {
+      counts: two,
+      reason: `peak fills at least one 2 vCPU task per AZ (${two.tasksForPeak} ≥ ${i.availabilityZones}), so 2 vCPU tasks: fewer, larger tasks and no task that exists only to cover an AZ`,
+    };
+  }
+  const one = evaluate(1024);
+  if (fits(one)) {
+    return {
+      counts: one,
+      reason: `peak needs fewer than one 2 vCPU task per AZ (${two ? two.tasksForPeak : '-'} < ${i.availabilityZones}), so 1 vCPU tasks, the smallest the model chooses (a Node.js server wants a whole core for its event loop)`,
+    };
+  }
+  if (fits(two)) {
+    return { counts: two, reason: 'one connection does not fit in a 1 vCPU task (at most 8192 MiB), so 2 vCPU tasks' };
+  }
+  for (const cpu of FARGATE_CPU_VALUES.filter((c) => c > 2048)) {
+    const c = evaluate(cpu);
+    if (fits(c)) {
+      return {
+        counts: c,
+        reason: `1 and 2 vCPU tasks cannot hold one connection or would need more than ${MAX_TASKS_PER_SERVICE} tasks, so the smallest larger size that can: ${cpu / 1024} vCPU`,
+      };
+    }
+  }
+  const largest = evaluate(16384);
+  throw new Error(`capacity: no Fargate task size can carry peakRps ${i.peakRps} within the ECS limit of ${MAX_TASKS_PER_SERVICE} tasks per service`
+    + (largest ? ` (16 vCPU tasks would need maxTasks ${largest.maxTasks})` : '')
+    + '; lower peakRps, cpuSecondsPerRequest, memoryPerConnectionMiB or maxTasksFactor, or split the service');
+}
+
+/** A number for explanations: whole numbers as they are, others to 4 significant digits. */
+export function formatNumber(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  if (Math.abs(x) >= 1000) return String(Math.round(x * 10) / 10);
+  return String(Number.parseFloat(x.toPrecision(4)));
+}
+
+/**
+ * Sizes the service: validates the input ({@link validateCapacityInput}), derives cores, memory
+ * and concurrency, chooses the task size when it is not given, and returns task counts, scaling
+ * targets and an explanation. Deterministic; throws on bad input or a plan ECS cannot run.
+ */
+export function planCapacity(input: CapacityInput): CapacityPlan {
+  const i = validateCapacityInput(input);
+  const load = loadOf(i);
+  const f = formatNumber;
+
+  let counts: Counts;
+  let sizeReason: string;
+  const taskSizeChosen = i.taskCpu === undefined || i.taskMemoryMiB === undefined;
+  if (i.taskCpu !== undefined && i.taskMemoryMiB !== undefined) {
+    counts = countsFor(load, i, i.taskCpu, i.taskMemoryMiB);
+    sizeReason = 'given';
+    if (counts.maxTasks > MAX_TASKS_PER_SERVICE) {
+      throw new Error(`capacity: the plan needs maxTasks ${counts.maxTasks} of taskCpu ${i.taskCpu} / taskMemoryMiB ${i.taskMemoryMiB}, above the ECS limit of ${MAX_TASKS_PER_SERVICE} tasks per service; choose a larger taskCpu/taskMemoryMiB, lower maxTasksFactor or split the service`);
+    }
+  } else {
+    const choice = chooseTaskSize(load, i);
+    counts = choice.counts;
+    sizeReason = choice.reason;
+  }
+
+  const { cpu, memoryMiB, tasksForCpu, tasksForMemory, tasksForPeak, minTasks, maxTasks } = counts;
+  const taskVcpu = cpu / 1024;
+  const connectionMemoryPerTaskMiB = memoryMiB - i.baseMemoryPerTaskMiB;
+  const azs = i.availabilityZones;
+  const tasksPerAz = Math.ceil(minTasks / azs);
+  const tasksAfterAzLoss = azs >= 2 ? minTasks - tasksPerAz : 0;
+  const target = i.targetCpuUtilizationPercent / 100;
+
+  const requestsPerTaskPerSecondForCpu = (taskVcpu * target) / i.cpuSecondsPerRequest;
+  // Connections per task grow with its request rate r as r × totalConcurrency / peakRps (streams
+  // assumed to grow in proportion to requests); the task reaches the same percentage of its
+  // connection memory at this rate.
+  const requestsPerTaskPerSecondForMemory = ((connectionMemoryPerTaskMiB * target) / i.memoryPerConnectionMiB) * (i.peakRps / load.totalConcurrency);
+  const scalingLimitedBy: 'cpu' | 'memory' = requestsPerTaskPerSecondForMemory < requestsPerTaskPerSecondForCpu ? 'memory' : 'cpu';
+  const requestsPerTaskPerSecond = Math.min(requestsPerTaskPerSecondForCpu, requestsPerTaskPerSecondForMemory);
+  const requestsPerTaskPerMinute = Math.max(1, floorTolerant(requestsPerTaskPerSecond * 60));
+
+  const fleetConnectionMemoryMiB = minTasks * connectionMemoryPerTaskMiB;
+  const burstMemoryMiB = (load.requestConcurrencyP99 + load.streamConcurrency) * i.memoryPerConnectionMiB;
+  const peakCpuUtilizationPercent = (load.peakCores / (minTasks * taskVcpu)) * 100;
+
+  const derived: CapacityDerived = {
+    ...load,
+    tasksForCpu,
+    tasksForMemory,
+    tasksForPeak,
+    concurrencyPerTask: load.totalConcurrency / minTasks,
+    taskVcpu,
+    connectionMemoryPerTaskMiB,
+    taskSizeChosen,
+    peakLimitedBy: tasksForMemory > tasksForCpu ? 'memory' : 'cpu',
+    tasksPerAz,
+    tasksAfterAzLoss,
+    peakCpuUtilizationPercent,
+    fleetConnectionMemoryMiB,
+    burstMemoryMiB,
+    burstFits: burstMemoryMiB <= fleetConnectionMemoryMiB,
+    requestsPerTaskPerSecondForCpu,
+    requestsPerTaskPerSecondForMemory,
+    scalingLimitedBy,
+  };
+
+  const h = f(i.headroom * 100);
+  const explanation: string[] = [
+    `CPU: ${f(i.peakRps)} req/s × ${f(i.cpuSecondsPerRequest)} CPU-s = ${f(load.peakCores)} cores at peak; with ${h} % headroom ${f(load.requiredCores)} cores.`,
+    `Concurrency (Little's law, in flight = arrival rate × time in system): requests ${f(i.peakRps)}/s × ${f(i.meanLatencyMs / 1000)} s = ${f(load.requestConcurrency)}`
+      + ` (p99 burst bound ${f(load.requestConcurrencyP99)}); streams ${f(i.streamOpensPerSecond)}/s × ${f(i.meanStreamDurationSeconds)} s = ${f(load.streamConcurrency)}; total ${f(load.totalConcurrency)}.`,
+    `Memory: ${f(load.totalConcurrency)} connections × ${f(i.memoryPerConnectionMiB)} MiB × ${f(1 + i.headroom)} = ${f(load.requiredMemoryMiB)} MiB for connections,`
+      + ` plus ${f(i.baseMemoryPerTaskMiB)} MiB base per task (memory is held per open connection, so it follows concurrency, not the request rate).`,
+    `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB (${sizeReason}); ${f(connectionMemoryPerTaskMiB)} MiB per task for connections.`,
+    `Tasks for peak: CPU ⌈${f(load.requiredCores)} / ${f(taskVcpu)}⌉ = ${tasksForCpu}, memory ⌈${f(load.requiredMemoryMiB)} / ${f(connectionMemoryPerTaskMiB)}⌉ = ${tasksForMemory}; ${tasksForPeak} (${derived.peakLimitedBy} decides).`,
+    i.survivesAzLoss
+      ? `Minimum ${minTasks} tasks: ${tasksPerAz} per AZ × ${azs} AZs, so after losing one AZ ${azs > 2 ? `the other ${azs - 1} still run` : 'the other still runs'} ${tasksAfterAzLoss} ≥ ${tasksForPeak} tasks.`
+      : `Minimum ${minTasks} tasks: max(${azs} AZ${azs > 1 ? 's' : ''}, ${tasksForPeak} for peak); losing an AZ is not planned for.`,
+    `Maximum ${maxTasks} tasks: max(${minTasks}, ⌈${tasksForPeak} × ${f(i.maxTasksFactor)}⌉).`,
+    `Scaling: one task reaches ${f(i.targetCpuUtilizationPercent)} % at ${f(requestsPerTaskPerSecond)} req/s (${requestsPerTaskPerMinute} per minute for ALB RequestCountPerTarget), limited by ${scalingLimitedBy};`
+      + ` at peak on ${minTasks} tasks CPU runs at ${f(peakCpuUtilizationPercent)} %.`,
+  ];
+  if (maxTasks === minTasks) {
+    const fleetRatio = Math.min((minTasks * taskVcpu) / load.requiredCores, fleetConnectionMemoryMiB / load.requiredMemoryMiB);
+    explanation.push(`Note: maxTasks equals minTasks (the AZ rule already gives ${f(i.maxTasksFactor)} × the tasks for peak); the minimum fleet carries ${f(fleetRatio)} × peak with headroom, so autoscaling has no room above it.`);
+  }
+  const peakRpsPerTask = i.peakRps / minTasks;
+  if (peakRpsPerTask > requestsPerTaskPerSecond * (1 + EPSILON)) {
+    explanation.push(`Note: at peak each of the ${minTasks} minimum tasks carries ${f(peakRpsPerTask)} req/s, above the ${f(requestsPerTaskPerSecond)} req/s target,`
+      + ` so target tracking will run about ${Math.min(maxTasks, ceilTolerant(i.peakRps / requestsPerTaskPerSecond))} tasks at peak (raise targetCpuUtilizationPercent towards ${f(100 / (1 + i.headroom))} % to match the headroom).`);
+  }
+  if (scalingLimitedBy === 'memory') {
+    explanation.push('Note: memory binds before CPU; scale on memory utilisation as well, CPU target tracking alone will not see it.');
+  }
+  if (!derived.burstFits) {
+    explanation.push(`Warning: a p99 burst (${f(load.requestConcurrencyP99 + load.streamConcurrency)} connections, ${f(burstMemoryMiB)} MiB) exceeds the connection memory of the minimum fleet (${f(fleetConnectionMemoryMiB)} MiB).`);
+  }
+  if (i.cpuSecondsPerRequest > i.meanLatencyMs / 1000) {
+    explanation.push(`Warning: cpuSecondsPerRequest (${f(i.cpuSecondsPerRequest)} s) exceeds the mean latency (${f(i.meanLatencyMs / 1000)} s); one request can only use that much CPU if it runs on several cores at once. Check the inputs.`);
+  }
+
+  return {
+    input: i,
+    taskCpu: cpu,
+    taskMemoryMiB: memoryMiB,
+    minTasks,
+    maxTasks,
+    requestsPerTaskPerMinute,
+    requestsPerTaskPerSecond,
+    targetCpuUtilizationPercent: i.targetCpuUtilizationPercent,
+    derived,
+    explanation,
+  };
+}
