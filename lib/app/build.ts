@@ -1,0 +1,20 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseAppConfig } from './config';
+import { McpOpsStack } from './stack';
+
+/**
+ * Builds the default app into `app`: reads the configuration from the app's context, creates the stack
+ * in the configured account and region, and adds cdk-nag's AwsSolutions checks as a validation plugin
+ * (any unacknowledged finding fails the synth). Used by `bin/mcp-ops.ts`, the tests and the bench.
+ */
+export function buildDefaultApp(app: App): McpOpsStack {
+  const config = parseAppConfig(app.node.getAllContext());
+  const stack = new McpOpsStack(app, config.stackName, {
+    config,
+    env: { account: config.account, region: config.region },
+    description: `mcp-ops: MCP service ${config.serviceName} with monitoring, logs, backups and disaster recovery`,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
