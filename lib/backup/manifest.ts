@@ -65,6 +65,14 @@ export interface BackupManifest {
   /** Name of the service the backup belongs to. */
   readonly service: string;
   readonly components: readonly BackupComponent[];
+  /**
+   * Added in the backup Lambda (optional, same schemaVersion): restore points of a slower cadence
+   * that the run confirmed exist (the newest available manual RDS snapshot, the newest completed
+   * ElastiCache export). They are fallbacks and seeds for a restore, not part of this backup's
+   * consistency point, so `consistencyTime` does not include them. Validate with
+   * {@link parseSupplementary}.
+   */
+  readonly supplementary?: readonly BackupComponent[];
 }
 
 /** The S3 key of a backup's manifest. */
@@ -150,4 +158,21 @@ export function parseManifest(value: unknown): BackupManifest {
     if (comp.kind === 'pitr') isoTime(comp.latestRestorableTime, `${at}.latestRestorableTime`);
   });
   return value as BackupManifest;
+}
+
+/**
+ * The validated `supplementary` restore points of a manifest (empty when absent). Each entry is
+ * checked with the same rules as `components`; throws naming the first wrong field.
+ */
+export function parseSupplementary(manifest: BackupManifest): readonly BackupComponent[] {
+  const extra = (manifest as { supplementary?: unknown }).supplementary;
+  if (extra === undefined) return [];
+  if (!Array.isArray(extra)) throw new Error('manifest: supplementary must be an array');
+  if (extra.length === 0) return [];
+  try {
+    parseManifest({ ...manifest, components: extra });
+  } catch (err) {
+    throw new Error(String((err as Error).message).replace('manifest: components', 'manifest: supplementary'));
+  }
+  return extra as BackupComponent[];
 }
