@@ -64,7 +64,7 @@ const EPSILON = 1e-9;
 
 /** ⌈x⌉ that ignores floating-point noise just above a whole number. */
 export function ceilTolerant(x: number): number {
-  return Math.ceil(x - EPSILON * Math.max(1, Math.abs(x)));
+  return Math.ceil(x - EPSILON * Math.max(1, Math.abs(x))) + 0; // + 0 turns -0 into 0
 }
 
 /** ⌊x⌋ that ignores floating-point noise just below a whole number. */
