@@ -1,0 +1,707 @@
+import { ArnFormat, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { McpOpsFunction } from '../internal/nodejs-function';
+import { ALL_EVENTS_FILTER_PATTERN, AUDIT_FILTER_PATTERN, MCP_METRIC_NAMESPACE, METRIC_FILTERS, MetricFilterSpec, metricFilterSpec } from './log-contract';
+import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
+import { resolveLoggingConfig } from './config';
+
+/** Index rotation of the OpenSearch destination. */
+export type OpenSearchIndexRotation = 'NoRotation' | 'OneHour' | 'OneDay' | 'OneWeek' | 'OneMonth';
+
+/** Optional Amazon OpenSearch Service destination of the application log stream (the guide's Elasticsearch). */
+export interface McpLoggingOpenSearchProps {
+  /**
+   * The domain to index into. Its access policy (or fine-grained access control role mapping) must
+   * let the application Firehose role write; the role is `McpLogging.applicationDeliveryRole`.
+   * Domains with a public endpoint only: VPC domains need a Firehose VPC configuration, which this
+   * construct does not create.
+   */
+  readonly domain: opensearch.IDomain;
+  /**
+   * Index name prefix; Firehose appends the rotation suffix (`mcp-2026-11-25`).
+   * @default 'mcp'
+   */
+  readonly indexPrefix?: string;
+  /**
+   * Index rotation period.
+   * @default 'OneDay'
+   */
+  readonly indexRotation?: OpenSearchIndexRotation;
+  /**
+   * How long Firehose retries a failed index request before writing the documents to the error prefix.
+   * @default Duration.seconds(300)
+   */
+  readonly retryDuration?: Duration;
+}
+
+/** Props for {@link McpLogging}. */
+export interface McpLoggingProps {
+  /**
+   * Service name (`SERVICE_NAME` of the contract): names the log groups (`/mcp/<serviceName>/application`,
+   * `/mcp/<serviceName>/audit`), the Firehose streams and the saved queries, and is the `service`
+   * dimension of the metrics. 1–64 characters of `[A-Za-z0-9_-]`.
+   */
+  readonly serviceName: string;
+  /**
+   * Retention of the application log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly applicationRetention?: logs.RetentionDays;
+  /**
+   * Retention of the audit log group (the searchable index of the audit trail; the WORM bucket is the
+   * record). At least one year.
+   * @default logs.RetentionDays.THIRTEEN_MONTHS
+   */
+  readonly auditRetention?: logs.RetentionDays;
+  /**
+   * Object Lock retention (compliance mode) of every audit object, in days: an integer from 1 to 36500.
+   * Nobody, root included, can delete or overwrite an audit object version before it ends.
+   * @default 400
+   */
+  readonly auditObjectLockDays?: number;
+  /**
+   * Days after which application log objects expire from the log bucket (integer ≥ 1).
+   * @default 90
+   */
+  readonly logBucketExpirationDays?: number;
+  /**
+   * Days after which audit objects expire (a delete marker is added once the lock has ended); must be
+   * at least `auditObjectLockDays`.
+   * @default - audit objects never expire
+   */
+  readonly auditExpirationDays?: number;
+  /**
+   * Firehose buffering interval (both streams): from 0 to 900 seconds, whole seconds. The operations
+   * guide flushes Fluentd every 10 s.
+   * @default Duration.seconds(10)
+   */
+  readonly bufferInterval?: Duration;
+  /**
+   * Firehose buffering size: 1–128 MiB (1–100 MiB with OpenSearch). Whichever of size and interval
+   * is reached first triggers delivery.
+   * @default Size.mebibytes(5)
+   */
+  readonly bufferSize?: Size;
+  /**
+   * Also index application logs in an Amazon OpenSearch Service domain (the S3 bucket still receives
+   * every line, as the Firehose's backup).
+   * @default - S3 only
+   */
+  readonly openSearch?: McpLoggingOpenSearchProps;
+  /**
+   * KMS key for the log groups, buckets, Firehose streams and the audit indexer's queue. Its key
+   * policy must allow CloudWatch Logs (`logs.<region>.amazonaws.com`) for the log groups: a key
+   * created in the same stack gets that statement automatically, an imported key does not.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Topic that alarms (delivery failures, audit subscription errors, audit indexer failures) notify,
+   * on ALARM and OK.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Log stream prefix of the container's awslogs driver (`<prefix>/<container>/<task id>`).
+   * @default 'mcp'
+   */
+  readonly streamPrefix?: string;
+  /**
+   * awslogs delivery mode. `non-blocking` never stalls the server's stdout when CloudWatch Logs
+   * throttles (lines are buffered, up to `logBufferSize`, and dropped beyond it); `blocking` never
+   * drops a line but can stall the event loop.
+   * @default ecs.AwsLogDriverMode.NON_BLOCKING
+   */
+  readonly logDriverMode?: ecs.AwsLogDriverMode;
+  /**
+   * In-memory buffer of the awslogs driver in non-blocking mode.
+   * @default Size.mebibytes(25)
+   */
+  readonly logBufferSize?: Size;
+}
+
+/** Metric helpers for the dashboard's business row (namespace `McpOps`, dimension `service`). */
+export interface McpLoggingMetrics {
+  /** Tool calls completed (Sum per period); one tool, or every tool summed. */
+  toolsExecuted(tool?: string, period?: Duration): cloudwatch.IMetric;
+  /** One time series per tool (SEARCH expression), for a stacked graph. */
+  toolsExecutedByTool(period?: Duration): cloudwatch.IMetric;
+  /** Failed requests and tool calls (Sum per period); one error_type, or every type summed. */
+  errorsByType(errorType?: string, period?: Duration): cloudwatch.IMetric;
+  /** One time series per error_type (SEARCH expression). */
+  errorsByTypeAll(period?: Duration): cloudwatch.IMetric;
+  /** Request duration in milliseconds with a statistic such as `p99`, `p50`, `Average`. */
+  requestDuration(statistic?: string, period?: Duration): cloudwatch.Metric;
+  /** Tool-call duration in milliseconds for one tool. */
+  toolDuration(tool: string, statistic?: string, period?: Duration): cloudwatch.Metric;
+}
+
+/** Firehose stream parts, as created by {@link McpLogging}. */
+interface StreamParts {
+  readonly stream: firehose.CfnDeliveryStream;
+  readonly role: iam.Role;
+}
+
+/**
+ * The log pipeline and audit trail of an MCP service (the AWS-native equivalent of the operations
+ * guide's Fluentd → Elasticsearch pipeline):
+ *
+ * ```
+ * container stdout ──awslogs──▶ application log group (KMS, 30 d) ── metric filters ▶ McpOps metrics
+ *        ├─ subscription (all events) ──▶ Firehose ──▶ S3 log bucket  (+ OpenSearch `mcp-*`)
+ *        └─ subscription { $.log_type = "audit" } ──▶ Firehose ──▶ S3 audit bucket (Object Lock, compliance)
+ *                                                                   └─ S3 event ▶ audit indexer ▶ audit log group (KMS, ≥ 1 y)
+ * ```
+ * See docs/logging.md for why the audit trail is routed this way.
+ */
+export class McpLogging extends Construct {
+  /** Every line the service writes: application lines and audit entries. */
+  public readonly applicationLogGroup: logs.LogGroup;
+  /** Audit entries only, indexed from the WORM bucket; kept for `auditRetention`. */
+  public readonly auditLogGroup: logs.LogGroup;
+  /** Application log archive: `logs/year=…/month=…/day=…/`, errors under `errors/`. */
+  public readonly logBucket: s3.Bucket;
+  /** The audit trail of record: versioned, Object Lock (compliance), TLS-only, no delete path. */
+  public readonly auditBucket: s3.Bucket;
+  /** Server access logs of the two buckets. */
+  public readonly accessLogBucket: s3.Bucket;
+  /** The key encrypting logs, buckets and streams. */
+  public readonly encryptionKey: kms.IKey;
+  /** Firehose stream of application logs. */
+  public readonly applicationDeliveryStream: firehose.CfnDeliveryStream;
+  /** Role of the application Firehose stream (grant it write access on an OpenSearch domain). */
+  public readonly applicationDeliveryRole: iam.Role;
+  /** Firehose stream of audit entries. */
+  public readonly auditDeliveryStream: firehose.CfnDeliveryStream;
+  /** The Lambda function that indexes audit objects into the audit log group. */
+  public readonly auditIndexer: McpOpsFunction;
+  /** Failed audit-indexer invocations (after retries), for redrive. */
+  public readonly auditIndexerDeadLetterQueue: sqs.Queue;
+  /** Metric filters by id (`ToolsExecuted`, `Errors`, `RequestDuration`, `ToolDuration`). */
+  public readonly metricFilters: Readonly<Record<MetricFilterSpec['id'], logs.MetricFilter>>;
+  /** Saved Logs Insights queries by id (`SlowestTools`, `TopErrorTypes`, `RequestTrail`, `ErrorRatePerMinute`). */
+  public readonly queries: Readonly<Record<SavedQuery['id'], logs.QueryDefinition>>;
+  /** Alarms of the pipeline. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Metrics for the dashboard's business row. */
+  public readonly metrics: McpLoggingMetrics;
+  /** The service name the pipeline was created for. */
+  public readonly serviceName: string;
+
+  private readonly streamPrefix: string;
+  private readonly logDriverMode: ecs.AwsLogDriverMode;
+  private readonly logBufferSize: Size;
+
+  constructor(scope: Construct, id: string, props: McpLoggingProps) {
+    super(scope, id);
+    const cfg = resolveLoggingConfig({
+      serviceName: props.serviceName,
+      auditObjectLockDays: props.auditObjectLockDays,
+      auditRetentionDays: props.auditRetention,
+      logBucketExpirationDays: props.logBucketExpirationDays,
+      auditExpirationDays: props.auditExpirationDays,
+      bufferIntervalSeconds: props.bufferInterval?.toSeconds({ integral: false }),
+      bufferSizeMiB: props.bufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+      openSearch: props.openSearch !== undefined,
+      indexPrefix: props.openSearch?.indexPrefix,
+      streamPrefix: props.streamPrefix,
+      logBufferSizeMiB: props.logBufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+    });
+    const stack = Stack.of(this);
+    this.serviceName = cfg.serviceName;
+    this.streamPrefix = cfg.streamPrefix;
+    this.logDriverMode = props.logDriverMode ?? ecs.AwsLogDriverMode.NON_BLOCKING;
+    this.logBufferSize = Size.mebibytes(cfg.logBufferSizeMiB);
+
+    const appLogGroupName = `/mcp/${cfg.serviceName}/application`;
+    const auditLogGroupName = `/mcp/${cfg.serviceName}/audit`;
+    const deliveryLogGroupName = `/mcp/${cfg.serviceName}/log-delivery`;
+    const logGroupArn = (name: string): string => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
+    // ---- Key
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      this.encryptionKey = new kms.Key(this, 'Key', {
+        description: `mcp-ops: logs and audit trail of ${cfg.serviceName}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsEncryptMcpLogGroups',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnEquals: {
+          'kms:EncryptionContext:aws:logs:arn': [appLogGroupName, auditLogGroupName, deliveryLogGroupName].map(
+            (n) => `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${n}`),
+        },
+      },
+    }));
+
+    // ---- Log groups
+    this.applicationLogGroup = new logs.LogGroup(this, 'ApplicationLogGroup', {
+      logGroupName: appLogGroupName,
+      retention: props.applicationRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
+      logGroupName: auditLogGroupName,
+      retention: props.auditRetention ?? logs.RetentionDays.THIRTEEN_MONTHS,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const deliveryLogGroup = new logs.LogGroup(this, 'DeliveryErrorLogGroup', {
+      logGroupName: deliveryLogGroupName,
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- Buckets
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(cfg.logBucketExpirationDays), noncurrentVersionExpiration: Duration.days(7) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server-access-log target of the log and audit buckets; logging it into itself would loop',
+    });
+
+    this.logBucket = new s3.Bucket(this, 'LogBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'log-bucket/',
+      lifecycleRules: [{
+        id: 'expire-application-logs',
+        expiration: Duration.days(cfg.logBucketExpirationDays),
+        noncurrentVersionExpiration: Duration.days(7),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.auditBucket = new s3.Bucket(this, 'AuditBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(cfg.auditObjectLockDays)),
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'audit-bucket/',
+      lifecycleRules: [{
+        id: 'audit-housekeeping',
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+        ...(cfg.auditExpirationDays !== undefined ? { expiration: Duration.days(cfg.auditExpirationDays) } : {}),
+      }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // No delete path: nobody may delete audit objects or versions, shorten their retention or lift
+    // the lock, whatever their IAM policy says. Undoing this needs a bucket-policy change (CloudTrail).
+    this.auditBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyAuditDeletion',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:PutBucketObjectLockConfiguration'],
+      resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
+    }));
+
+    // ---- Firehose streams
+    const bufferingHints = { intervalInSeconds: cfg.bufferIntervalSeconds, sizeInMBs: cfg.bufferSizeMiB };
+    const cloudWatchProcessing: firehose.CfnDeliveryStream.ProcessingConfigurationProperty = {
+      enabled: true,
+      processors: [
+        { type: 'Decompression', parameters: [{ parameterName: 'CompressionFormat', parameterValue: 'GZIP' }] },
+        { type: 'CloudWatchLogProcessing', parameters: [{ parameterName: 'DataMessageExtraction', parameterValue: 'true' }] },
+        { type: 'AppendDelimiterToRecord', parameters: [] },
+      ],
+    };
+    const app = this.createStream('ApplicationDelivery', {
+      name: `mcp-${cfg.serviceName}-logs`,
+      bucket: this.logBucket,
+      prefix: 'logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      errorPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      bufferingHints,
+      processing: cloudWatchProcessing,
+      deliveryLogGroup,
+      logStreamName: 'application',
+      openSearch: props.openSearch ? { ...props.openSearch, indexPrefix: cfg.indexPrefix } : undefined,
+    });
+    this.applicationDeliveryStream = app.stream;
+    this.applicationDeliveryRole = app.role;
+    const audit = this.createStream('AuditDelivery', {
+      name: `mcp-${cfg.serviceName}-audit`,
+      bucket: this.auditBucket,
+      prefix: 'audit/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      errorPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      bufferingHints,
+      processing: cloudWatchProcessing,
+      deliveryLogGroup,
+      logStreamName: 'audit',
+    });
+    this.auditDeliveryStream = audit.stream;
+
+    // ---- Subscriptions: CloudWatch Logs → Firehose
+    const subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
+      description: `CloudWatch Logs subscription delivery from ${appLogGroupName} to the log Firehose streams`,
+      assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
+        conditions: { StringLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` } },
+      }),
+    });
+    const subscriptionPolicy = new iam.Policy(this, 'SubscriptionPolicy', {
+      roles: [subscriptionRole],
+      statements: [new iam.PolicyStatement({
+        actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+        resources: [app.stream.attrArn, audit.stream.attrArn],
+      })],
+    });
+    const subscribe = (sid: string, filterName: string, pattern: string, target: firehose.CfnDeliveryStream): logs.CfnSubscriptionFilter => {
+      const f = new logs.CfnSubscriptionFilter(this, sid, {
+        logGroupName: this.applicationLogGroup.logGroupName,
+        filterName,
+        filterPattern: pattern,
+        destinationArn: target.attrArn,
+        roleArn: subscriptionRole.roleArn,
+      });
+      f.node.addDependency(subscriptionPolicy);
+      f.node.addDependency(this.applicationLogGroup);
+      return f;
+    };
+    subscribe('ApplicationSubscription', 'mcp-all-to-firehose', ALL_EVENTS_FILTER_PATTERN, app.stream);
+    const auditSubscription = subscribe('AuditSubscription', 'mcp-audit-to-firehose', AUDIT_FILTER_PATTERN, audit.stream);
+
+    // ---- Metric filters
+    const filters: Partial<Record<MetricFilterSpec['id'], logs.MetricFilter>> = {};
+    for (const spec of METRIC_FILTERS) {
+      filters[spec.id] = new logs.MetricFilter(this, `${spec.id}MetricFilter`, {
+        logGroup: this.applicationLogGroup,
+        filterName: `mcp-${spec.metricName}`,
+        filterPattern: logs.FilterPattern.literal(spec.filterPattern),
+        metricNamespace: MCP_METRIC_NAMESPACE,
+        metricName: spec.metricName,
+        metricValue: spec.metricValue,
+        unit: spec.unit === 'Count' ? cloudwatch.Unit.COUNT : cloudwatch.Unit.MILLISECONDS,
+        dimensions: { ...spec.dimensions },
+      });
+    }
+    this.metricFilters = filters as Record<MetricFilterSpec['id'], logs.MetricFilter>;
+
+    // ---- Saved queries
+    const queries: Partial<Record<SavedQuery['id'], logs.QueryDefinition>> = {};
+    for (const q of SAVED_QUERIES) {
+      const queryString = new logs.QueryString({
+        fields: q.parts.fields ? [...q.parts.fields] : undefined,
+        filterStatements: q.parts.filterStatements ? [...q.parts.filterStatements] : undefined,
+        statsStatements: q.parts.statsStatements ? [...q.parts.statsStatements] : undefined,
+        sort: q.parts.sort,
+        limit: q.parts.limit,
+      });
+      if (queryString.toString() !== renderInsightsQuery(q.parts)) {
+        throw new Error(`McpLogging: saved query ${q.id} renders differently from the tested query text`);
+      }
+      queries[q.id] = new logs.QueryDefinition(this, `${q.id}Query`, {
+        queryDefinitionName: `mcp/${cfg.serviceName}/${q.title}`,
+        queryString,
+        logGroups: [this.applicationLogGroup],
+      });
+    }
+    this.queries = queries as Record<SavedQuery['id'], logs.QueryDefinition>;
+
+    // ---- Audit indexer: WORM bucket → audit log group
+    this.auditIndexerDeadLetterQueue = new sqs.Queue(this, 'AuditIndexerDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.auditIndexerDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter (on-failure) destination of the audit indexer',
+    });
+    this.auditIndexer = new McpOpsFunction(this, 'AuditIndexer', {
+      handlerName: 'log-transform',
+      description: `Indexes audit objects of ${cfg.serviceName} from the WORM bucket into ${auditLogGroupName}`,
+      timeout: Duration.minutes(2),
+      environment: {
+        AUDIT_LOG_GROUP_NAME: auditLogGroupName,
+        SERVICE_NAME: `${cfg.serviceName}-audit-indexer`,
+        POWERTOOLS_SERVICE_NAME: `${cfg.serviceName}-audit-indexer`,
+      },
+      onFailure: new lambdaDestinations.SqsDestination(this.auditIndexerDeadLetterQueue),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
+    this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [this.auditBucket.arnForObjects('audit/*')],
+    }));
+    this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [this.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+    }));
+    this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${logGroupArn(auditLogGroupName)}:log-stream:*`],
+    }));
+    const nagPart = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
+    Validations.of(this.auditIndexer).acknowledge(
+      { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`, reason: 'Reads any audit object Firehose writes under audit/ (keys are date-partitioned and unknown in advance)' },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:${nagPart(stack.partition, 'AWS::Partition')}:logs:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:log-group:${auditLogGroupName}:log-stream:*]`,
+        reason: 'Writes one log stream per day in the audit log group; stream names are created at run time',
+      },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions' },
+      { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
+      { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
+      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
+      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime every Lambda of this package uses (McpOpsFunction), bundled and tested for it' },
+    );
+    this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), { prefix: 'audit/' });
+    const notificationsHandler = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (notificationsHandler) {
+      Validations.of(notificationsHandler).acknowledge(
+        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'aws-cdk-lib\'s bucket-notifications custom resource handler; its role only writes its own logs' },
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'aws-cdk-lib\'s bucket-notifications handler calls s3:PutBucketNotification, which it applies to buckets named at deploy time' },
+      );
+    }
+
+    // ---- Alarms
+    const alarm = (aid: string, a: cloudwatch.AlarmProps): cloudwatch.Alarm => {
+      const al = new cloudwatch.Alarm(this, aid, a);
+      if (props.alarmTopic) {
+        al.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+        al.addOkAction(new cwActions.SnsAction(props.alarmTopic));
+      }
+      this.alarms.push(al);
+      return al;
+    };
+    const runbook = 'Runbook: docs/logging.md#runbook-log-delivery';
+    const fhMetric = (stream: firehose.CfnDeliveryStream, metricName: string, statistic: string): cloudwatch.Metric => new cloudwatch.Metric({
+      namespace: 'AWS/Firehose', metricName, statistic, period: Duration.minutes(5),
+      dimensionsMap: { DeliveryStreamName: stream.ref },
+    });
+    for (const [label, s] of [['Application', app.stream], ['Audit', audit.stream]] as const) {
+      alarm(`${label}DeliveryToS3FailedAlarm`, {
+        alarmDescription: `${label} log Firehose failed to deliver to S3 (records go to errors/ and are retried). ${runbook}`,
+        metric: fhMetric(s, 'DeliveryToS3.Success', 'Minimum'),
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        threshold: 1, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm(`${label}DeliveryFreshnessAlarm`, {
+        alarmDescription: `${label} log Firehose holds records older than 15 minutes (S3 delivery stuck). ${runbook}`,
+        metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: 900, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    if (props.openSearch) {
+      alarm('OpenSearchDeliveryFailedAlarm', {
+        alarmDescription: `Application log Firehose failed to index into OpenSearch (documents go to errors/). ${runbook}`,
+        metric: fhMetric(app.stream, 'DeliveryToAmazonOpenSearchService.Success', 'Minimum'),
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        threshold: 1, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    alarm('AuditSubscriptionDeliveryErrorsAlarm', {
+      alarmDescription: `CloudWatch Logs could not hand audit entries to the audit Firehose. ${runbook}`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Logs', metricName: 'DeliveryErrors', statistic: 'Sum', period: Duration.minutes(5),
+        dimensionsMap: { LogGroupName: appLogGroupName, DestinationType: 'Firehose', FilterName: auditSubscription.filterName! },
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('AuditIndexerFailedAlarm', {
+      alarmDescription: `Audit objects could not be indexed into ${auditLogGroupName} after retries (the WORM bucket still has them; redrive the queue). ${runbook}`,
+      metric: this.auditIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // ---- Metrics for the dashboard
+    const service = cfg.serviceName;
+    const metric = (spec: MetricFilterSpec, extra: Record<string, string>, statistic: string, period: Duration): cloudwatch.Metric => new cloudwatch.Metric({
+      namespace: MCP_METRIC_NAMESPACE, metricName: spec.metricName, statistic, period,
+      dimensionsMap: { service, ...extra }, unit: spec.unit === 'Count' ? cloudwatch.Unit.COUNT : cloudwatch.Unit.MILLISECONDS,
+    });
+    const search = (spec: MetricFilterSpec, dim: string, label: string, period: Duration, sum: boolean): cloudwatch.MathExpression => {
+      const s = `SEARCH('{${MCP_METRIC_NAMESPACE},service,${dim}} MetricName="${spec.metricName}" service="${service}"', 'Sum', ${period.toSeconds()})`;
+      return new cloudwatch.MathExpression({ expression: sum ? `SUM(${s})` : s, label, period });
+    };
+    const tools = metricFilterSpec('ToolsExecuted');
+    const errors = metricFilterSpec('Errors');
+    this.metrics = {
+      toolsExecuted: (tool, period = Duration.minutes(1)) => tool === undefined
+        ? search(tools, 'tool', 'tools executed', period, true)
+        : metric(tools, { tool }, 'Sum', period),
+      toolsExecutedByTool: (period = Duration.minutes(1)) => search(tools, 'tool', '', period, false),
+      errorsByType: (errorType, period = Duration.minutes(1)) => errorType === undefined
+        ? search(errors, 'error_type', 'errors', period, true)
+        : metric(errors, { error_type: errorType }, 'Sum', period),
+      errorsByTypeAll: (period = Duration.minutes(1)) => search(errors, 'error_type', '', period, false),
+      requestDuration: (statistic = 'p99', period = Duration.minutes(1)) => metric(metricFilterSpec('RequestDuration'), {}, statistic, period),
+      toolDuration: (tool, statistic = 'p99', period = Duration.minutes(1)) => metric(metricFilterSpec('ToolDuration'), { tool }, statistic, period),
+    };
+  }
+
+  /**
+   * The log driver of the MCP container: awslogs into the application log group, non-blocking by
+   * default (see `logDriverMode`). Audit routing happens after ingestion, so the container needs no sidecar.
+   */
+  public logDriver(): ecs.LogDriver {
+    return ecs.LogDrivers.awsLogs({
+      logGroup: this.applicationLogGroup,
+      streamPrefix: this.streamPrefix,
+      mode: this.logDriverMode,
+      ...(this.logDriverMode === ecs.AwsLogDriverMode.NON_BLOCKING ? { maxBufferSize: this.logBufferSize } : {}),
+    });
+  }
+
+  /**
+   * Extra wiring on the task: an explicit deny on the task role so the service can never delete or
+   * unlock audit objects, change the log groups' retention or remove their subscriptions, whatever
+   * else it is granted. The container's log driver is set by the caller (`logging: logDriver()`).
+   */
+  public bindToTaskDefinition(taskDefinition: ecs.FargateTaskDefinition, container: ecs.ContainerDefinition): void {
+    if (container.taskDefinition !== taskDefinition) {
+      throw new Error(`McpLogging: container ${container.containerName} does not belong to the task definition given`);
+    }
+    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+      sid: 'DenyAuditTrailTampering',
+      effect: iam.Effect.DENY,
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:BypassGovernanceRetention', 's3:PutLifecycleConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'],
+      resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
+    }));
+    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+      sid: 'DenyLogGroupTampering',
+      effect: iam.Effect.DENY,
+      actions: ['logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter', 'logs:DeleteMetricFilter', 'logs:DisassociateKmsKey'],
+      resources: [this.applicationLogGroup.logGroupArn, this.auditLogGroup.logGroupArn],
+    }));
+  }
+
+  private logicalIdOf(c: Construct): string {
+    return Stack.of(this).getLogicalId(c.node.defaultChild as s3.CfnBucket);
+  }
+
+  private createStream(id: string, o: {
+    name: string; bucket: s3.Bucket; prefix: string; errorPrefix: string;
+    bufferingHints: { intervalInSeconds: number; sizeInMBs: number };
+    processing: firehose.CfnDeliveryStream.ProcessingConfigurationProperty;
+    deliveryLogGroup: logs.LogGroup; logStreamName: string;
+    openSearch?: McpLoggingOpenSearchProps & { indexPrefix: string };
+  }): StreamParts {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, `${id}Role`, {
+      description: `Firehose ${o.name}`,
+      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    const logStream = new logs.LogStream(this, `${id}ErrorLogStream`, { logGroup: o.deliveryLogGroup, logStreamName: o.logStreamName, removalPolicy: RemovalPolicy.RETAIN });
+    const statements = [
+      new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [o.bucket.bucketArn] }),
+      // Firehose writes new objects only: no s3:DeleteObject, ever.
+      new iam.PolicyStatement({ actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], resources: [o.bucket.arnForObjects('*')] }),
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [o.bucket.bucketArn, `${o.bucket.bucketArn}/*`] },
+        },
+      }),
+      new iam.PolicyStatement({
+        actions: ['logs:PutLogEvents'],
+        resources: [`arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${o.deliveryLogGroup.logGroupName}:log-stream:${o.logStreamName}`],
+      }),
+    ];
+    if (o.openSearch) {
+      const d = o.openSearch.domain;
+      statements.push(
+        new iam.PolicyStatement({ actions: ['es:DescribeDomain', 'es:DescribeDomains', 'es:DescribeDomainConfig', 'es:ESHttpPost', 'es:ESHttpPut'], resources: [d.domainArn, `${d.domainArn}/*`] }),
+        new iam.PolicyStatement({
+          actions: ['es:ESHttpGet'],
+          resources: ['_all/_settings', '_cluster/stats', `${o.openSearch.indexPrefix}*/_mapping/*`, '_nodes', '_nodes/*/stats', '_stats', `${o.openSearch.indexPrefix}*/_stats`].map((p) => `${d.domainArn}/${p}`),
+        }),
+      );
+    }
+    const policy = new iam.Policy(this, `${id}Policy`, { roles: [role], statements });
+    const iam5 = [
+      { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(o.bucket)}.Arn>/*]`, reason: 'Firehose writes date-partitioned objects whose keys are only known at delivery time; no delete action is granted' },
+    ];
+    if (o.openSearch) {
+      iam5.push({ id: 'AwsSolutions-IAM5[Resource::<DomainArn>/*]', reason: 'Firehose indexes into date-rotated indices of the mcp prefix' });
+    }
+    Validations.of(policy).acknowledge(...iam5);
+
+    const s3Config = {
+      bucketArn: o.bucket.bucketArn,
+      roleArn: role.roleArn,
+      prefix: o.prefix,
+      errorOutputPrefix: o.errorPrefix,
+      compressionFormat: 'GZIP',
+      bufferingHints: o.bufferingHints,
+      encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.encryptionKey.keyArn } },
+      cloudWatchLoggingOptions: { enabled: true, logGroupName: o.deliveryLogGroup.logGroupName, logStreamName: logStream.logStreamName },
+    };
+    const stream = new firehose.CfnDeliveryStream(this, id, {
+      deliveryStreamName: o.name,
+      deliveryStreamType: 'DirectPut',
+      deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: this.encryptionKey.keyArn },
+      ...(o.openSearch ? {
+        amazonopensearchserviceDestinationConfiguration: {
+          domainArn: o.openSearch.domain.domainArn,
+          indexName: o.openSearch.indexPrefix,
+          indexRotationPeriod: o.openSearch.indexRotation ?? 'OneDay',
+          roleArn: role.roleArn,
+          bufferingHints: o.bufferingHints,
+          retryOptions: { durationInSeconds: (o.openSearch.retryDuration ?? Duration.seconds(300)).toSeconds() },
+          s3BackupMode: 'AllDocuments',
+          s3Configuration: { ...s3Config, prefix: o.prefix },
+          processingConfiguration: {
+            enabled: true,
+            processors: o.processing.processors && (o.processing.processors as firehose.CfnDeliveryStream.ProcessorProperty[]).filter((p) => p.type !== 'AppendDelimiterToRecord'),
+          },
+          cloudWatchLoggingOptions: s3Config.cloudWatchLoggingOptions,
+        },
+      } : {
+        extendedS3DestinationConfiguration: { ...s3Config, processingConfiguration: o.processing },
+      }),
+    });
+    stream.node.addDependency(policy);
+    return { stream, role };
+  }
+}
