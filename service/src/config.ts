@@ -1,0 +1,243 @@
+/**
+ * Configuration of the reference MCP server, read from environment variables as
+ * `docs/operational-contract.md` defines them. `loadConfig` validates every variable and throws
+ * one `ConfigError` that lists every problem, so a misconfigured task fails at start with a
+ * message an operator can act on instead of failing later on a request.
+ */
+
+/** Log levels, lowest first. */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** A log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** PostgreSQL connection settings. */
+export interface DatabaseConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly username: string;
+  readonly password?: string;
+  /** Connect with TLS and verify the server certificate (against Node's CAs plus `NODE_EXTRA_CA_CERTS`). */
+  readonly tls: boolean;
+}
+
+/** Valkey/Redis connection settings. */
+export interface CacheConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly authToken?: string;
+}
+
+/** Bearer-token (JWT) verification settings. */
+export interface AuthConfig {
+  /** Expected `iss` claim. */
+  readonly issuer: string;
+  /** Expected `aud` claim (one of). */
+  readonly audience: string;
+  /** URL of the issuer's JSON Web Key Set. */
+  readonly jwksUrl: string;
+}
+
+/** The validated configuration of the server. */
+export interface ServerConfig {
+  /** Listening port (0 = any free port, for tests). */
+  readonly port: number;
+  /** Path of the MCP endpoint, starting with `/`. */
+  readonly mcpPath: string;
+  /** Service name in logs and metrics. */
+  readonly serviceName: string;
+  /** Allowed `Origin` header values (exact match, e.g. `https://app.example.com`). */
+  readonly allowedOrigins: readonly string[];
+  /** Request body limit in bytes. */
+  readonly maxBodyBytes: number;
+  /** Interval of SSE keep-alive comments on open streams, in milliseconds. */
+  readonly keepAliveIntervalMs: number;
+  /** Time given to in-flight requests on shutdown before streams are closed, in milliseconds. */
+  readonly shutdownGraceMs: number;
+  /** PostgreSQL, when `DATABASE_HOST` is set. */
+  readonly database?: DatabaseConfig;
+  /** Valkey/Redis, when `CACHE_HOST` is set. */
+  readonly cache?: CacheConfig;
+  /** Bearer-token verification, when `AUTH_ISSUER`, `AUTH_AUDIENCE` and `AUTH_JWKS_URL` are all set. */
+  readonly auth?: AuthConfig;
+  /** This server's public base URL (e.g. `https://mcp.example.com`), for RFC 9728 metadata. */
+  readonly resourceUrl?: string;
+  /** Lowest level written to the log. */
+  readonly logLevel: LogLevel;
+}
+
+/** Thrown by {@link loadConfig}; `problems` holds one line per invalid variable. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The defaults of `docs/operational-contract.md`. */
+export const DEFAULTS = {
+  port: 8080,
+  mcpPath: '/mcp',
+  serviceName: 'mcp-server',
+  maxBodyBytes: 1_048_576,
+  keepAliveIntervalMs: 15_000,
+  shutdownGraceMs: 20_000,
+  databasePort: 5432,
+  databaseName: 'postgres',
+  cachePort: 6379,
+  logLevel: 'INFO' as LogLevel,
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the server configuration from environment variables
+ * (`process.env` by default). Empty strings count as unset.
+ * @throws ConfigError listing every invalid or inconsistent variable
+ */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return def;
+    const n = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = get(name);
+    if (raw === undefined) return def;
+    if (/^(true|1|yes)$/i.test(raw)) return true;
+    if (/^(false|0|no)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+    return def;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      problems.push(`${name} must be an absolute URL, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      problems.push(`${name} must use ${protocols.join(' or ')}, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return raw;
+  };
+
+  const port = int('PORT', DEFAULTS.port, 0, 65535);
+
+  const mcpPath = get('MCP_PATH') ?? DEFAULTS.mcpPath;
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(mcpPath) || mcpPath.includes('//') || mcpPath.startsWith('/health/') || mcpPath.startsWith('/.well-known/')) {
+    problems.push(`MCP_PATH must be a path like /mcp (letters, digits, . _ ~ - /; not under /health/ or /.well-known/), got ${JSON.stringify(mcpPath)}`);
+  }
+
+  const serviceName = get('SERVICE_NAME') ?? DEFAULTS.serviceName;
+  if (!/^[A-Za-z0-9._-]{1,255}$/.test(serviceName)) {
+    problems.push(`SERVICE_NAME must be 1 to 255 characters of [A-Za-z0-9._-], got ${JSON.stringify(serviceName)}`);
+  }
+
+  const allowedOrigins: string[] = [];
+  for (const item of (get('ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    let parsed: URL | undefined;
+    try { parsed = new URL(item); } catch { /* reported below */ }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) {
+      problems.push(`ALLOWED_ORIGINS entries must be origins like https://app.example.com (scheme, host, optional port; no path), got ${JSON.stringify(item)}`);
+      continue;
+    }
+    allowedOrigins.push(parsed.origin);
+  }
+
+  const maxBodyBytes = int('MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1024, 100 * 1_048_576);
+  const keepAliveIntervalMs = int('KEEPALIVE_INTERVAL_MS', DEFAULTS.keepAliveIntervalMs, 10, 110_000);
+  const shutdownGraceMs = int('SHUTDOWN_GRACE_MS', DEFAULTS.shutdownGraceMs, 0, 120_000);
+
+  let database: DatabaseConfig | undefined;
+  const dbHost = get('DATABASE_HOST');
+  if (dbHost !== undefined) {
+    const username = get('DATABASE_USERNAME');
+    if (username === undefined) problems.push('DATABASE_USERNAME is required when DATABASE_HOST is set');
+    database = {
+      host: dbHost,
+      port: int('DATABASE_PORT', DEFAULTS.databasePort, 1, 65535),
+      name: get('DATABASE_NAME') ?? DEFAULTS.databaseName,
+      username: username ?? '',
+      password: env.DATABASE_PASSWORD === undefined || env.DATABASE_PASSWORD === '' ? undefined : env.DATABASE_PASSWORD,
+      tls: bool('DATABASE_TLS', true),
+    };
+  } else {
+    for (const name of ['DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USERNAME']) {
+      if (get(name) !== undefined) problems.push(`${name} is set but DATABASE_HOST is not; set DATABASE_HOST or remove ${name}`);
+    }
+  }
+
+  let cache: CacheConfig | undefined;
+  const cacheHost = get('CACHE_HOST');
+  if (cacheHost !== undefined) {
+    cache = {
+      host: cacheHost,
+      port: int('CACHE_PORT', DEFAULTS.cachePort, 1, 65535),
+      tls: bool('CACHE_TLS', true),
+      authToken: env.CACHE_AUTH_TOKEN === undefined || env.CACHE_AUTH_TOKEN === '' ? undefined : env.CACHE_AUTH_TOKEN,
+    };
+  } else if (get('CACHE_PORT') !== undefined) {
+    problems.push('CACHE_PORT is set but CACHE_HOST is not; set CACHE_HOST or remove CACHE_PORT');
+  }
+
+  let auth: AuthConfig | undefined;
+  const authVars = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'];
+  const authSet = authVars.filter((n) => get(n) !== undefined);
+  if (authSet.length === authVars.length) {
+    const jwksUrl = url('AUTH_JWKS_URL', ['https:', 'http:']);
+    auth = { issuer: get('AUTH_ISSUER')!, audience: get('AUTH_AUDIENCE')!, jwksUrl: jwksUrl ?? '' };
+  } else if (authSet.length > 0) {
+    problems.push(`bearer-token auth needs all of ${authVars.join(', ')}; only ${authSet.join(', ')} set`);
+  }
+
+  const resourceUrl = url('RESOURCE_URL', ['https:', 'http:']);
+  if (resourceUrl !== undefined) {
+    const u = new URL(resourceUrl);
+    if (u.search !== '' || u.hash !== '' || (u.pathname !== '/' && u.pathname !== '')) {
+      problems.push(`RESOURCE_URL must be a base URL without path, query or fragment (e.g. https://mcp.example.com), got ${JSON.stringify(resourceUrl)}`);
+    }
+  }
+  if (auth && resourceUrl === undefined) {
+    problems.push('RESOURCE_URL is required when bearer-token auth is on (it is the resource in the RFC 9728 metadata)');
+  }
+
+  const levelRaw = (get('LOG_LEVEL') ?? DEFAULTS.logLevel).toUpperCase();
+  let logLevel: LogLevel = DEFAULTS.logLevel;
+  if ((LOG_LEVELS as readonly string[]).includes(levelRaw)) logLevel = levelRaw as LogLevel;
+  else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(get('LOG_LEVEL'))}`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port, mcpPath, serviceName, allowedOrigins, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
+    database, cache, auth, resourceUrl: resourceUrl?.replace(/\/$/, ''), logLevel,
+  };
+}
+
+/** The public URL of the MCP endpoint (the RFC 9728 `resource`), e.g. `https://mcp.example.com/mcp`. */
+export function resourceIdentifier(config: Pick<ServerConfig, 'resourceUrl' | 'mcpPath'>): string | undefined {
+  return config.resourceUrl === undefined ? undefined : `${config.resourceUrl}${config.mcpPath}`;
+}
+
+/**
+ * The protected-resource metadata URL for the MCP endpoint: RFC 9728 §3.1 inserts
+ * `/.well-known/oauth-protected-resource` between the host and the path of the resource.
+ */
+export function resourceMetadataUrl(config: Pick<ServerConfig, 'resourceUrl' | 'mcpPath'>): string | undefined {
+  return config.resourceUrl === undefined ? undefined : `${config.resourceUrl}/.well-known/oauth-protected-resource${config.mcpPath}`;
+}

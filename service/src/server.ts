@@ -1,0 +1,595 @@
+/**
+ * The HTTP side of the reference MCP server: MCP over Streamable HTTP (stateless: a fresh MCP
+ * server and transport per request, so any task can answer any request), health endpoints,
+ * Origin allow-list, body limit, optional bearer-token auth with RFC 9728 metadata, request and
+ * audit logs, EMF metrics, SSE keep-alive and graceful shutdown, as `docs/operational-contract.md`
+ * describes.
+ */
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import express, { NextFunction, Request, Response } from 'express';
+import { TokenError, TokenVerifier, TokenVerifierOptions, VerifiedToken, protectedResourceMetadata, wwwAuthenticate } from './auth';
+import { ServerConfig, resourceIdentifier, resourceMetadataUrl } from './config';
+import { Cache, CacheOptions, CheckResult, Database, DatabaseOptions, Dependency } from './dependencies';
+import { ErrorType, LogSink, Logger, errorMessage, stdoutSink } from './logger';
+import { activeConnectionsDocument, requestMetricDocuments } from './metrics';
+import { ToolOutcome, createMcpServer } from './tools';
+
+/** Options of {@link createServer} that are not environment configuration. */
+export interface ServerOptions {
+  /** Receives every log line (JSON, no newline). @default stdout */
+  readonly log?: LogSink;
+  /** Timeout of each readiness check. @default 1000 */
+  readonly readinessTimeoutMs?: number;
+  /** Interval of the `mcp_active_connections` sample; 0 disables it. @default 10000 */
+  readonly metricsIntervalMs?: number;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the load balancer's idle
+   * timeout (120 s), so the load balancer, not the server, closes idle connections and never
+   * sends a request on a connection the server is closing (a 502).
+   * @default 125000
+   */
+  readonly httpKeepAliveTimeoutMs?: number;
+  /** PostgreSQL pool tuning. */
+  readonly database?: DatabaseOptions;
+  /** Valkey/Redis client tuning. */
+  readonly cache?: CacheOptions;
+  /** JWKS cache tuning. */
+  readonly tokenVerifier?: TokenVerifierOptions;
+  /** Clock for log timestamps. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** Where the server listens. */
+export interface ListeningAddress {
+  readonly host: string;
+  readonly port: number;
+  /** e.g. `http://127.0.0.1:41234` */
+  readonly url: string;
+  /** e.g. `http://127.0.0.1:41234/mcp` */
+  readonly mcpUrl: string;
+}
+
+/** Readiness result, the body of `/health/ready`. */
+export interface ReadinessReport {
+  readonly status: 'ok' | 'fail';
+  readonly checks: Record<string, CheckResult>;
+}
+
+/** What {@link McpHttpServer.shutdown} did. */
+export interface ShutdownReport {
+  /** MCP requests and streams open when shutdown began. */
+  readonly inFlightAtStart: number;
+  /** True when every in-flight request finished within the grace period. */
+  readonly drained: boolean;
+  /** Requests and streams closed by force when the grace period ended. */
+  readonly forcedClosed: number;
+  readonly durationMs: number;
+}
+
+/** A running (or ready to run) reference MCP server. */
+export interface McpHttpServer {
+  readonly config: ServerConfig;
+  /** The Express application (for tests that want to add routes or use supertest-style calls). */
+  readonly app: express.Express;
+  /** The underlying Node.js HTTP server. */
+  readonly httpServer: http.Server;
+  /** Open MCP requests and streams. */
+  readonly activeConnections: number;
+  /** Starts listening. @default port config.port, host 0.0.0.0 */
+  listen(port?: number, host?: string): Promise<ListeningAddress>;
+  /** Runs the readiness checks. */
+  readiness(): Promise<ReadinessReport>;
+  /**
+   * Graceful shutdown, what SIGTERM triggers: stops accepting connections, lets in-flight requests
+   * finish for up to `SHUTDOWN_GRACE_MS`, then closes what is still open, then the dependency
+   * clients. Idempotent: later calls return the same promise.
+   */
+  shutdown(reason?: string): Promise<ShutdownReport>;
+  /** Same as `shutdown('close')`. */
+  close(): Promise<ShutdownReport>;
+}
+
+/** JSON-RPC error codes (JSON-RPC 2.0 §5.1) mapped to the contract's error classes. */
+function jsonRpcErrorType(code: number): ErrorType {
+  if (code === -32700 || code === -32600 || code === -32601) return 'protocol_error';
+  if (code === -32602) return 'validation_error';
+  return 'internal_error';
+}
+
+/** HTTP error statuses mapped to the contract's error classes. */
+function httpErrorType(status: number): ErrorType {
+  if (status === 401 || status === 403) return 'auth_error';
+  if (status === 413 || status === 422) return 'validation_error';
+  if (status === 429) return 'rate_limited';
+  if (status === 503) return 'dependency_error';
+  if (status === 504) return 'timeout';
+  if (status >= 500) return 'internal_error';
+  return 'protocol_error';
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** The client's address: the last `X-Forwarded-For` entry (the one the load balancer added), else the socket peer. */
+export function clientIp(req: http.IncomingMessage): string {
+  const xff = req.headers['x-forwarded-for'];
+  const value = Array.isArray(xff) ? xff.join(',') : xff;
+  if (value) {
+    const hops = value.split(',').map((h) => h.trim()).filter((h) => h !== '');
+    if (hops.length > 0) return hops[hops.length - 1];
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function serverVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** One tools/call of a request. */
+interface ToolCall {
+  readonly tool: string;
+  outcome?: ToolOutcome;
+  /** The JSON-RPC response, when one was sent. */
+  response?: { isError: boolean; errorType?: ErrorType; error?: string };
+}
+
+/** State of one MCP HTTP request, from arrival to the close of its response. */
+interface RequestState {
+  readonly requestId: string;
+  readonly start: number;
+  readonly res: Response;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+  principal: string;
+  clientId: string | null;
+  method?: string;
+  toolLabel?: string;
+  readonly toolCalls: Map<RequestId, ToolCall>;
+  /** First JSON-RPC error response sent (not counting tool results). */
+  rpcError?: { errorType: ErrorType; error: string };
+  /** Set by the handler when it rejects the request itself. */
+  rejection?: { errorType: ErrorType; error: string };
+  transport?: StreamableHTTPServerTransport;
+  closeMcp?: () => void;
+  bytes: number;
+  forced: boolean;
+}
+
+/**
+ * Creates the reference MCP server from a validated configuration (see `loadConfig`).
+ * Dependency clients are created here and connect in the background; nothing listens until
+ * `listen` is called.
+ */
+export function createServer(config: ServerConfig, options: ServerOptions = {}): McpHttpServer {
+  const logger = new Logger(config.serviceName, config.logLevel, options.log ?? stdoutSink, options.now);
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 1_000;
+  const database = config.database ? new Database(config.database, logger, { applicationName: config.serviceName, ...options.database }) : undefined;
+  const cache = config.cache ? new Cache(config.cache, logger, options.cache) : undefined;
+  const dependencies: Dependency[] = [database, cache].filter((d): d is Database | Cache => d !== undefined);
+  const verifier = config.auth ? new TokenVerifier(config.auth, options.tokenVerifier) : undefined;
+  const metadataUrl = resourceMetadataUrl(config);
+  const resource = resourceIdentifier(config);
+  const serverInfo = { name: config.serviceName, version: serverVersion() };
+  const allowedOrigins = new Set(config.allowedOrigins);
+
+  const active = new Set<RequestState>();
+  let shuttingDown = false;
+  let shutdownPromise: Promise<ShutdownReport> | undefined;
+  let lastReadiness: 'ok' | 'fail' | undefined;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+
+  const jsonParser = express.json({ limit: config.maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] });
+
+  // ---- health ----------------------------------------------------------------------------
+  app.get('/health/live', (_req, res) => {
+    res.set('Cache-Control', 'no-store').status(200).json({ status: 'ok' });
+  });
+
+  async function readiness(): Promise<ReadinessReport> {
+    const results = await Promise.all(dependencies.map(async (d) => [d.name, await d.check(readinessTimeoutMs)] as const));
+    const checks = Object.fromEntries(results);
+    const status = results.every(([, r]) => r.status === 'ok') ? 'ok' : 'fail';
+    return { status, checks };
+  }
+
+  app.get('/health/ready', async (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (shuttingDown) {
+      res.status(503).json({ status: 'fail', checks: {}, error: 'shutting down' });
+      return;
+    }
+    const report = await readiness();
+    if (report.status !== lastReadiness) {
+      const failing = Object.entries(report.checks).filter(([, c]) => c.status === 'fail').map(([n, c]) => `${n}: ${c.error}`);
+      if (report.status === 'fail') logger.warn('readiness_failed', `not ready: ${failing.join('; ')}`, { checks: report.checks, error_type: 'dependency_error' });
+      else if (lastReadiness !== undefined) logger.info('readiness_recovered', 'ready again', { checks: report.checks });
+      lastReadiness = report.status;
+    }
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+
+  // ---- RFC 9728 protected-resource metadata ------------------------------------------------
+  if (config.auth && resource) {
+    const metadata = protectedResourceMetadata(resource, config.auth);
+    const serve = (_req: Request, res: Response): void => {
+      res.set('Cache-Control', 'public, max-age=3600').json(metadata);
+    };
+    app.get(`/.well-known/oauth-protected-resource${config.mcpPath}`, serve);
+    app.get('/.well-known/oauth-protected-resource', serve);
+  }
+
+  // ---- MCP -------------------------------------------------------------------------------
+  function sendJsonRpcError(state: RequestState, status: number, code: number, message: string, errorType: ErrorType, headers: Record<string, string> = {}): void {
+    state.rejection = { errorType, error: message };
+    const { res } = state;
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status).set({ 'Cache-Control': 'no-store', ...headers }).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+  }
+
+  function audit(state: RequestState, eventType: string, action: string, resourceName: string, result: 'success' | 'failure' | 'denied', extra: Record<string, unknown> = {}): void {
+    logger.audit({
+      event_type: eventType, principal: state.principal, action, resource: resourceName, result,
+      source_ip: state.sourceIp, user_agent: state.userAgent, request_id: state.requestId, ...extra,
+    });
+  }
+
+  /** Records what the request is about, from the parsed JSON-RPC body. */
+  function describe(state: RequestState, body: unknown): void {
+    const messages = (Array.isArray(body) ? body : [body]).filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null);
+    const methods = [...new Set(messages.map((m) => m.method).filter((m): m is string => typeof m === 'string'))];
+    if (methods.length > 0) state.method = methods.join(',').slice(0, 200);
+    const tools: string[] = [];
+    for (const m of messages) {
+      const params = typeof m.params === 'object' && m.params !== null ? m.params as Record<string, unknown> : {};
+      if (m.method === 'tools/call' && (typeof m.id === 'string' || typeof m.id === 'number')) {
+        const tool = typeof params.name === 'string' ? params.name.slice(0, 128) : '(missing)';
+        state.toolCalls.set(m.id, { tool });
+        tools.push(tool);
+      }
+      if (m.method === 'initialize' && state.clientId === null) {
+        const info = params.clientInfo as Record<string, unknown> | undefined;
+        if (typeof info?.name === 'string') state.clientId = info.name.slice(0, 128);
+      }
+    }
+    if (tools.length > 0) state.toolLabel = [...new Set(tools)].join(',');
+  }
+
+  /** Watches what the MCP server sends back, to classify the request's outcome. */
+  function observe(state: RequestState, message: JSONRPCMessage): void {
+    const m = message as Record<string, unknown>;
+    if (!('id' in m) || !('result' in m || 'error' in m)) return;
+    const id = m.id as RequestId;
+    const call = state.toolCalls.get(id);
+    if ('error' in m) {
+      const err = m.error as { code?: number; message?: string };
+      const errorType = jsonRpcErrorType(err.code ?? -32603);
+      const error = `JSON-RPC error ${err.code}: ${String(err.message ?? '').slice(0, 300)}`;
+      if (call) call.response = { isError: true, errorType, error };
+      else state.rpcError ??= { errorType, error };
+      return;
+    }
+    if (call) {
+      const result = m.result as { isError?: boolean; content?: Array<{ type?: string; text?: string }> };
+      const isError = result?.isError === true;
+      const text = result?.content?.find((c) => c.type === 'text')?.text;
+      call.response = { isError, error: isError ? String(text ?? 'tool error').slice(0, 300) : undefined };
+    }
+  }
+
+  /** Logs, audits and counts a finished request. */
+  function finish(state: RequestState): void {
+    active.delete(state);
+    state.closeMcp?.();
+    const durationMs = performance.now() - state.start;
+    const status = state.res.statusCode;
+    const base = {
+      request_id: state.requestId, session_id: null, client_id: state.clientId,
+      method: state.method, tool: state.toolLabel,
+    };
+
+    // Tool calls: one line, one audit entry each.
+    const executed: string[] = [];
+    let toolFailure: { errorType: ErrorType; error: string } | undefined;
+    for (const [, call] of state.toolCalls) {
+      let errorType: ErrorType | undefined;
+      let error: string | undefined;
+      if (call.outcome) {
+        executed.push(call.tool);
+        if (call.outcome.result !== 'success') { errorType = call.outcome.result; error = call.outcome.error; }
+      } else if (call.response?.isError) {
+        errorType = call.response.errorType ?? 'validation_error';
+        error = call.response.error;
+      } else if (!call.response) {
+        errorType = state.forced ? 'timeout' : state.rejection?.errorType ?? 'protocol_error';
+        error = state.forced ? 'closed at shutdown before the tool finished' : state.rejection?.error ?? 'no response sent';
+      }
+      const fields = {
+        ...base, tool: call.tool,
+        duration_ms: round(call.outcome?.durationMs ?? durationMs),
+      };
+      if (errorType === undefined) {
+        logger.info('tool_call_completed', `tool ${call.tool} completed`, { ...fields, result_size: call.outcome?.resultSize ?? 0, status_code: status });
+        audit(state, 'tool_call', 'tools/call', `tool:${call.tool}`, 'success');
+      } else {
+        toolFailure ??= { errorType, error: error ?? errorType };
+        logger.app(errorType === 'internal_error' ? 'ERROR' : 'WARN', 'tool_call_failed', `tool ${call.tool} failed: ${errorType}`, { ...fields, status_code: status, error: error ?? errorType, error_type: errorType });
+        audit(state, 'tool_call', 'tools/call', `tool:${call.tool}`, 'failure', { error_type: errorType });
+      }
+    }
+
+    let failure: { errorType: ErrorType; error: string } | undefined = state.rejection;
+    if (!failure && status >= 400) failure = { errorType: httpErrorType(status), error: `HTTP ${status}` };
+    if (!failure && state.forced) failure = { errorType: 'timeout', error: 'closed at shutdown after the grace period' };
+    if (!failure && !state.res.writableFinished) failure = { errorType: 'protocol_error', error: 'client closed the connection before the response completed' };
+    failure ??= state.rpcError ?? toolFailure;
+
+    if (failure) {
+      logger.app(failure.errorType === 'internal_error' ? 'ERROR' : 'WARN', 'request_failed', `${state.method ?? state.res.req.method} failed: ${failure.errorType}`, {
+        ...base, duration_ms: round(durationMs), result_size: state.bytes, status_code: status, error: failure.error, error_type: failure.errorType,
+      });
+    } else {
+      logger.info('request_completed', `${state.method ?? state.res.req.method} completed`, {
+        ...base, duration_ms: round(durationMs), result_size: state.bytes, status_code: status,
+      });
+    }
+    const ts = (options.now ?? (() => new Date()))().getTime();
+    for (const doc of requestMetricDocuments(config.serviceName, { durationMs, errorType: failure?.errorType, tools: executed }, ts)) logger.metrics(doc);
+  }
+
+  async function handleMcp(req: Request, res: Response): Promise<void> {
+    const headerId = req.get('x-request-id');
+    const state: RequestState = {
+      requestId: headerId && REQUEST_ID.test(headerId) ? headerId : randomUUID(),
+      start: performance.now(),
+      res,
+      sourceIp: clientIp(req),
+      userAgent: (req.get('user-agent') ?? '').slice(0, 512),
+      principal: 'anonymous',
+      clientId: null,
+      toolCalls: new Map(),
+      bytes: 0,
+      forced: false,
+    };
+    active.add(state);
+    res.setHeader('X-Request-Id', state.requestId);
+    if (shuttingDown) res.setHeader('Connection', 'close');
+    countBytes(res, (n) => { state.bytes += n; });
+    res.once('close', () => finish(state));
+
+    // DNS-rebinding defence: a browser always sends Origin on cross-origin requests.
+    const origin = req.get('origin');
+    if (origin !== undefined) {
+      if (!allowedOrigins.has(origin)) {
+        audit(state, 'origin_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', { origin: origin.slice(0, 256) });
+        sendJsonRpcError(state, 403, -32000, 'Origin not allowed', 'auth_error');
+        return;
+      }
+      res.set({
+        'Access-Control-Allow-Origin': origin,
+        Vary: 'Origin',
+        'Access-Control-Expose-Headers': 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, X-Request-Id',
+      });
+      if (req.method === 'OPTIONS') {
+        res.status(204).set({
+          'Access-Control-Allow-Methods': 'POST, OPTIONS',
+          'Access-Control-Allow-Headers': 'Content-Type, Accept, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, X-Request-Id',
+          'Access-Control-Max-Age': '600',
+        }).end();
+        state.method = 'OPTIONS';
+        return;
+      }
+    }
+
+    // Stateless: no server-initiated stream (GET) and no session to delete (DELETE).
+    if (req.method !== 'POST') {
+      sendJsonRpcError(state, 405, -32000, 'Method not allowed: this server is stateless, use POST', 'protocol_error', { Allow: 'POST' });
+      return;
+    }
+
+    if (verifier) {
+      let token: VerifiedToken;
+      try {
+        token = await verifier.verify(req.get('authorization'));
+      } catch (err) {
+        const e = err instanceof TokenError ? err : new TokenError('unavailable', errorMessage(err));
+        if (e.kind === 'unavailable') {
+          logger.error('dependency_error', 'token verification unavailable', { request_id: state.requestId, dependency: 'jwks', error: e.message, error_type: 'dependency_error' });
+          sendJsonRpcError(state, 503, -32000, 'Token verification temporarily unavailable', 'dependency_error', { 'Retry-After': '5' });
+          return;
+        }
+        audit(state, 'auth_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', { reason: e.message });
+        const challenge = wwwAuthenticate(metadataUrl!, e.kind === 'missing' ? undefined : { code: 'invalid_token', description: e.message });
+        sendJsonRpcError(state, 401, -32001, e.kind === 'missing' ? 'Unauthorized: bearer token required' : `Unauthorized: ${e.message}`, 'auth_error', { 'WWW-Authenticate': challenge });
+        state.rejection = { errorType: 'auth_error', error: e.message };
+        return;
+      }
+      state.principal = token.principal;
+      state.clientId = token.clientId;
+      (req as Request & { auth?: unknown }).auth = {
+        token: token.token, clientId: token.clientId, scopes: token.scopes, expiresAt: token.expiresAt,
+        extra: { sub: token.claims.sub },
+      };
+    }
+
+    // Body: parsed here (with the size limit) so the request can be logged by method and tool.
+    const bodyError = await new Promise<unknown>((resolve) => jsonParser(req, res, resolve));
+    if (bodyError) {
+      const e = bodyError as { status?: number; type?: string; message?: string };
+      if (e.status === 413) {
+        sendJsonRpcError(state, 413, -32000, `Request body larger than ${config.maxBodyBytes} bytes`, 'validation_error', { Connection: 'close' });
+      } else if (e.status === 400 && e.type === 'entity.parse.failed') {
+        sendJsonRpcError(state, 400, -32700, 'Parse error: invalid JSON', 'protocol_error');
+      } else if (e.status === 415) {
+        sendJsonRpcError(state, 415, -32000, 'Unsupported request encoding or charset', 'protocol_error');
+      } else {
+        sendJsonRpcError(state, e.status && e.status < 500 ? e.status : 400, -32000, `Bad request: ${e.type ?? 'unreadable body'}`, 'protocol_error');
+      }
+      return;
+    }
+    const body: unknown = (req as Request & { body?: unknown }).body;
+    describe(state, body);
+    logger.info('request_started', `${state.method ?? 'POST'} started`, {
+      request_id: state.requestId, session_id: null, client_id: state.clientId, method: state.method, tool: state.toolLabel,
+    });
+
+    const mcp = createMcpServer({
+      serverInfo, database, cache,
+      onToolFinished: (outcome) => {
+        const call = state.toolCalls.get(outcome.requestId);
+        if (call) call.outcome = outcome;
+      },
+    });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: false,
+      keepAliveMs: config.keepAliveIntervalMs,
+      maxRequestBodySize: config.maxBodyBytes,
+    });
+    const send = transport.send.bind(transport);
+    transport.send = async (message, opts) => {
+      observe(state, message);
+      return send(message, opts);
+    };
+    state.transport = transport;
+    state.closeMcp = () => {
+      state.closeMcp = undefined;
+      void transport.close().catch(() => undefined);
+      void mcp.close().catch(() => undefined);
+    };
+    try {
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } catch (err) {
+      logger.error('internal_error', 'MCP request handling failed', { request_id: state.requestId, error: errorMessage(err), error_type: 'internal_error' });
+      sendJsonRpcError(state, 500, -32603, 'Internal error', 'internal_error');
+    }
+  }
+
+  app.all(config.mcpPath, (req, res, next) => { handleMcp(req, res).catch(next); });
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).set('Cache-Control', 'no-store').json({ error: 'not found' });
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    logger.error('internal_error', 'unhandled error', { error: errorMessage(err), error_type: 'internal_error' });
+    if (res.headersSent) { res.end(); return; }
+    res.status(500).json({ error: 'internal error' });
+  });
+
+  // ---- HTTP server -------------------------------------------------------------------------
+  const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = options.httpKeepAliveTimeoutMs ?? 125_000;
+  // Must exceed keepAliveTimeout, or Node may time out a connection while a request arrives on it.
+  httpServer.headersTimeout = httpServer.keepAliveTimeout + 1_000;
+
+  const metricsIntervalMs = options.metricsIntervalMs ?? 10_000;
+  let metricsTimer: NodeJS.Timeout | undefined;
+
+  async function listen(port = config.port, host = '0.0.0.0'): Promise<ListeningAddress> {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(port, host, () => { httpServer.off('error', reject); resolve(); });
+    });
+    const addr = httpServer.address() as AddressInfo;
+    const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    const url = `http://${shownHost}:${addr.port}`;
+    if (metricsIntervalMs > 0) {
+      metricsTimer = setInterval(() => logger.metrics(activeConnectionsDocument(config.serviceName, active.size, Date.now())), metricsIntervalMs);
+      metricsTimer.unref();
+    }
+    logger.info('server_listening', `listening on ${url}${config.mcpPath}`, {
+      port: addr.port, host: addr.address, mcp_path: config.mcpPath, auth: verifier !== undefined,
+      database: database !== undefined, cache: cache !== undefined, version: serverInfo.version,
+    });
+    return { host: addr.address, port: addr.port, url, mcpUrl: `${url}${config.mcpPath}` };
+  }
+
+  async function doShutdown(reason: string): Promise<ShutdownReport> {
+    const start = performance.now();
+    shuttingDown = true;
+    const inFlightAtStart = active.size;
+    logger.info('shutdown_started', `shutting down (${reason}): ${inFlightAtStart} request(s) in flight`, { reason, in_flight: inFlightAtStart, grace_ms: config.shutdownGraceMs });
+    if (metricsTimer) clearInterval(metricsTimer);
+
+    // Stop accepting: the listening socket closes now; `closed` settles when every connection has ended.
+    const closed = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
+    for (const s of active) if (!s.res.headersSent) s.res.setHeader('Connection', 'close');
+
+    // Let in-flight requests finish; keep closing connections that have become idle.
+    const deadline = start + config.shutdownGraceMs;
+    while (active.size > 0 && performance.now() < deadline) {
+      httpServer.closeIdleConnections();
+      await sleep(Math.min(25, Math.max(1, deadline - performance.now())));
+    }
+    const drained = active.size === 0;
+    let forcedClosed = 0;
+    for (const s of [...active]) {
+      forcedClosed++;
+      s.forced = true;
+      s.closeMcp?.();
+      s.res.destroy();
+    }
+    httpServer.closeAllConnections();
+    await Promise.race([closed, sleep(1_000)]);
+    await Promise.all(dependencies.map((d) => d.close().catch((err) => logger.warn('dependency_error', `closing ${d.name} failed`, { error: errorMessage(err), error_type: 'dependency_error' }))));
+    const report: ShutdownReport = { inFlightAtStart, drained, forcedClosed, durationMs: round(performance.now() - start) };
+    logger.info('shutdown_completed', drained ? 'shutdown complete: all requests finished' : `shutdown complete: ${forcedClosed} request(s) closed at the end of the grace period`, {
+      reason, drained, forced_closed: forcedClosed, duration_ms: report.durationMs,
+    });
+    return report;
+  }
+
+  function shutdown(reason = 'shutdown'): Promise<ShutdownReport> {
+    shutdownPromise ??= doShutdown(reason);
+    return shutdownPromise;
+  }
+
+  return {
+    config,
+    app,
+    httpServer,
+    get activeConnections() { return active.size; },
+    listen,
+    readiness,
+    shutdown,
+    close: () => shutdown('close'),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Counts the body bytes written to a response. */
+function countBytes(res: http.ServerResponse, add: (n: number) => void): void {
+  const size = (chunk: unknown, encoding?: unknown): number => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return 0;
+    if (typeof chunk === 'string') return Buffer.byteLength(chunk, typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8');
+    if (chunk instanceof Uint8Array) return chunk.byteLength;
+    return 0;
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  (res as { write: unknown }).write = (...args: unknown[]) => { add(size(args[0], args[1])); return write(...args); };
+  (res as { end: unknown }).end = (...args: unknown[]) => { add(size(args[0], args[1])); return end(...args); };
+}
