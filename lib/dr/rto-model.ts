@@ -1,0 +1,120 @@
+/**
+ * A model of the recovery time of the disaster-recovery workflow: given how long the AWS
+ * operations take, how much does the workflow itself add (polling granularity, Lambda steps,
+ * state transitions), and does the total stay under the RTO? Pure: no CDK, no AWS SDK.
+ */
+
+/** Durations of the AWS operations, in seconds. */
+export interface AwsDurations {
+  /** RDS restore (PITR or snapshot) until the instance is `available`. */
+  readonly databaseRestore: number;
+  /** ElastiCache replication group created (seeded or cold) until `available`; 0 without a cache. */
+  readonly cacheRestore: number;
+  /** Download, checksum and write of the configuration object. */
+  readonly configurationRestore: number;
+  /** One-off ECS readiness task: provisioning, image pull, run, stop. 0 when not configured. */
+  readonly readinessTask: number;
+  /** Human approval of the cut-over (recover mode only). */
+  readonly approval: number;
+  /** ECS deployment after cut-over until the new tasks are healthy (recover mode only). */
+  readonly cutoverDeployment: number;
+  /** MCP probe against the public endpoint (recover mode only). */
+  readonly probe: number;
+  /** Deletion of restored resources at the end of a drill (drill mode; not part of the RTO). */
+  readonly cleanup: number;
+}
+
+/** The workflow's own settings, in seconds. */
+export interface WorkflowTimings {
+  /** Wait between database status checks. */
+  readonly databasePollInterval: number;
+  /** Wait between cache status checks. */
+  readonly cachePollInterval: number;
+  /** Wait between cut-over deployment checks (recover mode). */
+  readonly deploymentPollInterval: number;
+  /** Duration of one Lambda step (invocation, including a cold start on the first one). */
+  readonly lambdaStep: number;
+  /** Overhead of one state transition in a Standard workflow. */
+  readonly stateTransition: number;
+}
+
+/** What the model answers, in seconds. */
+export interface RtoEstimate {
+  readonly mode: 'drill' | 'recover';
+  /** Sum of the AWS operations on the critical path. */
+  readonly awsSeconds: number;
+  /** Worst-case time lost because a status is only seen at the next poll. */
+  readonly pollingOverheadSeconds: number;
+  /** Lambda steps and state transitions on the critical path. */
+  readonly stepOverheadSeconds: number;
+  /** pollingOverhead + stepOverhead: what the workflow itself adds. */
+  readonly workflowOverheadSeconds: number;
+  /** Worst case end to end (what the RTO is compared with). */
+  readonly totalSeconds: number;
+  readonly rtoSeconds: number;
+  /** rto − total; negative when the RTO is missed. */
+  readonly marginSeconds: number;
+  readonly withinRto: boolean;
+}
+
+/** Time an operation of `duration` s takes to be noticed by a loop that checks every `interval` s. */
+export function polledDuration(duration: number, interval: number): number {
+  if (!(interval > 0)) throw new Error(`polledDuration: interval must be > 0, got ${interval}`);
+  if (!(duration >= 0)) throw new Error(`polledDuration: duration must be ≥ 0, got ${duration}`);
+  return Math.max(1, Math.ceil(duration / interval)) * interval;
+}
+
+/**
+ * Worst-case recovery time of the workflow as built in `lib/dr/disaster-recovery.ts`:
+ * resolve → Parallel(database start+poll, configuration, cache start+poll) → readiness task →
+ * verify → [recover: approval → cut-over + deployment poll → probe] → report. In drill mode the
+ * cleanup runs after the measured point and is excluded, like the real metric.
+ */
+export function estimateRecoveryTime(mode: 'drill' | 'recover', aws: AwsDurations, wf: WorkflowTimings, rtoSeconds: number): RtoEstimate {
+  for (const [k, v] of Object.entries({ ...aws, ...wf, rtoSeconds })) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`estimateRecoveryTime: ${k} must be a finite number ≥ 0, got ${v}`);
+  }
+  const step = (lambdas: number, transitions: number): number => lambdas * wf.lambdaStep + transitions * wf.stateTransition;
+  // Branches of the Parallel: each ends when its last poll sees `available`.
+  const dbBranch = { aws: aws.databaseRestore, poll: polledDuration(aws.databaseRestore, wf.databasePollInterval) - aws.databaseRestore, steps: step(2, 4) };
+  const cacheBranch = aws.cacheRestore > 0
+    ? { aws: aws.cacheRestore, poll: polledDuration(aws.cacheRestore, wf.cachePollInterval) - aws.cacheRestore, steps: step(2, 4) }
+    : { aws: 0, poll: 0, steps: step(1, 2) };
+  const configBranch = { aws: aws.configurationRestore, poll: 0, steps: step(1, 2) };
+  const branchTotal = (b: { aws: number; poll: number; steps: number }): number => b.aws + b.poll + b.steps;
+  const longest = [dbBranch, cacheBranch, configBranch].sort((a, b) => branchTotal(b) - branchTotal(a))[0];
+
+  let awsSeconds = longest.aws + aws.readinessTask;
+  let polling = longest.poll;
+  // resolve, verify, report + the transitions between the top-level states.
+  let steps = longest.steps + step(3, 6);
+  if (mode === 'recover') {
+    awsSeconds += aws.approval + aws.cutoverDeployment + aws.probe;
+    polling += polledDuration(aws.cutoverDeployment, wf.deploymentPollInterval) - aws.cutoverDeployment;
+    steps += step(2, 6);
+  }
+  const totalSeconds = awsSeconds + polling + steps;
+  return {
+    mode,
+    awsSeconds,
+    pollingOverheadSeconds: polling,
+    stepOverheadSeconds: steps,
+    workflowOverheadSeconds: polling + steps,
+    totalSeconds,
+    rtoSeconds,
+    marginSeconds: rtoSeconds - totalSeconds,
+    withinRto: totalSeconds <= rtoSeconds,
+  };
+}
+
+/** Typical durations (seconds) for a small PostgreSQL instance and a one-node Valkey cache. */
+export const TYPICAL_AWS_DURATIONS: AwsDurations = {
+  databaseRestore: 15 * 60,
+  cacheRestore: 8 * 60,
+  configurationRestore: 2,
+  readinessTask: 90,
+  approval: 3 * 60,
+  cutoverDeployment: 4 * 60,
+  probe: 5,
+  cleanup: 6 * 60,
+};
