@@ -1,0 +1,40 @@
+import { LOGGING_DEFAULTS, resolveLoggingConfig } from '../../lib/logging/config';
+
+describe('resolveLoggingConfig', () => {
+  test('defaults: 10 s buffer like the guide, 5 MiB, 400-day lock, 90-day log objects', () => {
+    expect(resolveLoggingConfig({ serviceName: 'mcp-server' })).toEqual({
+      serviceName: 'mcp-server', auditObjectLockDays: 400, logBucketExpirationDays: 90, auditExpirationDays: undefined,
+      bufferIntervalSeconds: 10, bufferSizeMiB: 5, indexPrefix: 'mcp', streamPrefix: 'mcp', logBufferSizeMiB: 25,
+    });
+    expect(LOGGING_DEFAULTS.bufferIntervalSeconds).toBe(10);
+  });
+
+  test('accepts the Firehose range edges: zero buffering and 900 s, 1 and 128 MiB', () => {
+    expect(resolveLoggingConfig({ serviceName: 's', bufferIntervalSeconds: 0 }).bufferIntervalSeconds).toBe(0);
+    expect(resolveLoggingConfig({ serviceName: 's', bufferIntervalSeconds: 900, bufferSizeMiB: 128 }).bufferSizeMiB).toBe(128);
+    expect(resolveLoggingConfig({ serviceName: 's', bufferSizeMiB: 1 }).bufferSizeMiB).toBe(1);
+  });
+
+  test.each([
+    [{ serviceName: 'has space' }, 'McpLogging: serviceName must be 1–64 characters of [A-Za-z0-9_-], got "has space"'],
+    [{ serviceName: '' }, 'serviceName must be'],
+    [{ serviceName: 's', bufferIntervalSeconds: 901 }, 'McpLogging: bufferInterval must be an integer from 0 to 900 seconds, got 901'],
+    [{ serviceName: 's', bufferIntervalSeconds: 1.5 }, 'bufferInterval must be an integer from 0 to 900 seconds, got 1.5'],
+    [{ serviceName: 's', bufferSizeMiB: 129 }, 'McpLogging: bufferSize must be an integer from 1 to 128 MiB, got 129'],
+    [{ serviceName: 's', bufferSizeMiB: 101, openSearch: true }, 'bufferSize must be an integer from 1 to 100 MiB (with openSearch), got 101'],
+    [{ serviceName: 's', auditObjectLockDays: 0 }, 'McpLogging: auditObjectLockDays must be an integer from 1 to 36500 days, got 0'],
+    [{ serviceName: 's', auditRetentionDays: 180 }, 'McpLogging: auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got 180 days'],
+    [{ serviceName: 's', auditObjectLockDays: 400, auditExpirationDays: 365 }, 'McpLogging: auditExpirationDays must be at least auditObjectLockDays (400), got 365'],
+    [{ serviceName: 's', logBucketExpirationDays: -1 }, 'logBucketExpirationDays must be an integer from 1 to 36500 days, got -1'],
+    [{ serviceName: 's', indexPrefix: 'MCP' }, 'openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-]'],
+    [{ serviceName: 's', streamPrefix: 'a/b' }, 'McpLogging: streamPrefix must be 1–128 characters of [A-Za-z0-9_.-], got "a/b"'],
+    [{ serviceName: 's', logBufferSizeMiB: 0 }, 'McpLogging: logBufferSize must be more than 0 and at most 1024 MiB, got 0 MiB'],
+  ])('rejects %j', (input, message) => {
+    expect(() => resolveLoggingConfig(input)).toThrow(message);
+  });
+
+  test('audit retention of a year or more, including never-expire (9999), is accepted', () => {
+    expect(() => resolveLoggingConfig({ serviceName: 's', auditRetentionDays: 365 })).not.toThrow();
+    expect(() => resolveLoggingConfig({ serviceName: 's', auditRetentionDays: 9999 })).not.toThrow();
+  });
+});
