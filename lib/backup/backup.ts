@@ -1,0 +1,601 @@
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { McpOpsFunction } from '../internal/nodejs-function';
+import { McpDataTier } from '../data/data-tier';
+import { BACKUP_ENV, CacheBackupMode } from './handler-config';
+import { BACKUP_PREFIX, MANIFEST_PREFIX } from './manifest';
+import { BACKUP_TAG_KEY, CACHE_EXPORT_RECORD_PREFIX, cacheExportPrefix, isValidServiceName, rdsSnapshotPrefix, RDS_MANUAL_SNAPSHOT_QUOTA } from './selection';
+import { checkBackupSettings, rateExpressionMinutes } from './settings';
+
+const OWNER = 'McpBackup';
+
+/** S3 Object Lock default retention of the backup bucket. */
+export interface McpBackupObjectLock {
+  /**
+   * `GOVERNANCE`: users with s3:BypassGovernanceRetention can still delete; `COMPLIANCE`: nobody can, not even root.
+   * @default 'GOVERNANCE'
+   */
+  readonly mode?: 'GOVERNANCE' | 'COMPLIANCE';
+  /**
+   * Days each object version is locked (≤ retention).
+   * @default the retention in days
+   */
+  readonly days?: number;
+}
+
+/** Replication of the backup bucket to a bucket in a disaster-recovery region. */
+export interface McpBackupReplication {
+  /** ARN of the destination bucket (versioned, in the DR region, same account). */
+  readonly destinationBucketArn: string;
+  /** ARN of the KMS key in the DR region that encrypts the replicas. */
+  readonly destinationKmsKeyArn: string;
+  /**
+   * Storage class of the replicas.
+   * @default the source object's storage class
+   */
+  readonly storageClass?: s3.StorageClass;
+}
+
+/** Props for {@link McpBackup}. */
+export interface McpBackupProps {
+  /** Service name: metric dimension and prefix of our snapshot names (lowercase letters, digits, single hyphens; ≤ 40). */
+  readonly serviceName: string;
+  /**
+   * The data tier whose database and cache are backed up; its secrets are recorded by ARN.
+   * @default none (use `database` / `cacheReplicationGroupId` for existing resources)
+   */
+  readonly dataTier?: McpDataTier;
+  /**
+   * An existing RDS instance to cover (instead of `dataTier`). It must have automated backups on.
+   * @default the data tier's database, else none
+   */
+  readonly database?: rds.IDatabaseInstance;
+  /**
+   * Replication group id of an existing ElastiCache cache to cover (instead of `dataTier`).
+   * @default the data tier's cache, else none
+   */
+  readonly cacheReplicationGroupId?: string;
+  /**
+   * `export`: export the cache's newest automatic backup to the bucket on its cadence; `rebuildable`:
+   * record that the cache is rebuilt empty on restore.
+   * @default 'export'
+   */
+  readonly cacheBackup?: CacheBackupMode;
+  /**
+   * Hours between cache exports (ElastiCache allows 20 manual backups per node per day).
+   * @default 24
+   */
+  readonly cacheExportEveryHours?: number;
+  /**
+   * Of ElastiCache's 20 per-node daily backups, how many the Lambda leaves for people and other tools.
+   * @default 2
+   */
+  readonly cacheExportQuotaReserve?: number;
+  /**
+   * SSM parameter path whose parameters are captured (String values; SecureString by name only).
+   * @default none
+   */
+  readonly ssmParameterPrefix?: string;
+  /**
+   * The service's task definition: its latest revision of the family is captured.
+   * @default none
+   */
+  readonly taskDefinition?: ecs.TaskDefinition;
+  /**
+   * Secrets recorded by name and ARN (values are never read).
+   * @default the data tier's database and cache secrets
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+  /**
+   * When the Lambda runs.
+   * @default events.Schedule.rate(Duration.hours(1)) (= the RPO)
+   */
+  readonly schedule?: events.Schedule;
+  /**
+   * Length of a schedule slot (backup ids are derived from it). Needed only for a cron schedule.
+   * @default the rate of `schedule`
+   */
+  readonly slotInterval?: Duration;
+  /**
+   * Recovery point objective: alarm when no successful backup is newer.
+   * @default Duration.hours(1)
+   */
+  readonly rpo?: Duration;
+  /**
+   * How long backups are kept in the bucket (lifecycle expiry).
+   * @default Duration.days(30) (the operations guide)
+   */
+  readonly retention?: Duration;
+  /**
+   * Object Lock default retention.
+   * @default GOVERNANCE for the retention period
+   */
+  readonly objectLock?: McpBackupObjectLock;
+  /**
+   * Replicate the bucket to a DR region.
+   * @default no replication
+   */
+  readonly replication?: McpBackupReplication;
+  /**
+   * Where alarms notify (the monitoring alert topic).
+   * @default no notification actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Hours between manual RDS snapshots (point-in-time recovery is the primary path).
+   * @default 24
+   */
+  readonly snapshotEveryHours?: number;
+  /**
+   * Our manual snapshots are deleted after this, except the newest `keepNewestSnapshots`.
+   * @default the retention
+   */
+  readonly snapshotRetention?: Duration;
+  /**
+   * Our newest manual snapshots always kept, whatever their age.
+   * @default 3
+   */
+  readonly keepNewestSnapshots?: number;
+  /**
+   * Manual-snapshot quota of the region the settings must fit in.
+   * @default 100 (the RDS default quota)
+   */
+  readonly manualSnapshotQuota?: number;
+  /**
+   * Manual snapshots of the quota left for people and other tools; no snapshot is taken when fewer are free.
+   * @default 10
+   */
+  readonly snapshotQuotaReserve?: number;
+  /**
+   * KMS key of the backup bucket.
+   * @default a new key with rotation, retained
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Bucket receiving the backup bucket's server access logs.
+   * @default a new SSE-S3 bucket, logs kept 90 days
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * Removal policy of the backup bucket and key.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Runbook link in alarm descriptions.
+   * @default 'docs/backup.md#runbook'
+   */
+  readonly runbookUrl?: string;
+}
+
+/**
+ * Scheduled backups of an MCP service: a KMS-encrypted, versioned, Object-Locked, TLS-only bucket
+ * with access logs, lifecycle expiry and optional DR-region replication; a Lambda that captures the
+ * configuration, the database restore point (PITR, plus manual snapshots on a quota-aware cadence)
+ * and the cache, then commits a manifest; metrics, alarms and dashboard widgets.
+ */
+export class McpBackup extends Construct {
+  /** The backup bucket. */
+  public readonly bucket: s3.Bucket;
+  /** The bucket's key. */
+  public readonly key: kms.IKey;
+  /** The backup Lambda. */
+  public readonly backupFunction: McpOpsFunction;
+  /** The schedule rule. */
+  public readonly rule: events.Rule;
+  /** No successful backup newer than the RPO. */
+  public readonly staleAlarm: cloudwatch.Alarm;
+  /** A run failed (BackupSuccess for component `run` was 0). */
+  public readonly failedRunAlarm: cloudwatch.Alarm;
+  /** The Lambda errored (crash, timeout, bad event). */
+  public readonly errorsAlarm: cloudwatch.Alarm;
+  /** All alarms. */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** Slot length in minutes. */
+  public readonly intervalMinutes: number;
+  private readonly serviceName: string;
+  private readonly rpo: Duration;
+
+  constructor(scope: Construct, id: string, props: McpBackupProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (!isValidServiceName(props.serviceName)) {
+      throw new Error(`${OWNER}: serviceName must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(props.serviceName)}`);
+    }
+    if (props.dataTier && (props.database || props.cacheReplicationGroupId)) {
+      throw new Error(`${OWNER}: pass either dataTier or database/cacheReplicationGroupId, not both`);
+    }
+    if (props.ssmParameterPrefix !== undefined && !/^\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/.test(props.ssmParameterPrefix)) {
+      throw new Error(`${OWNER}: ssmParameterPrefix must be a parameter path like "/mcp/prod" (starts with "/", no trailing "/"), got ${JSON.stringify(props.ssmParameterPrefix)}`);
+    }
+    this.serviceName = props.serviceName;
+    const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
+    const intervalMinutes = props.slotInterval?.toMinutes() ?? rateExpressionMinutes(schedule.expressionString);
+    if (intervalMinutes === undefined) {
+      throw new Error(`${OWNER}: slotInterval is required with a non-rate schedule, got schedule ${schedule.expressionString}`);
+    }
+    this.intervalMinutes = intervalMinutes;
+    this.rpo = props.rpo ?? Duration.hours(1);
+    const retention = props.retention ?? Duration.days(30);
+    const retentionDays = retention.toDays();
+    const database = props.database ?? props.dataTier?.database;
+    const cacheId = props.cacheReplicationGroupId ?? props.dataTier?.cache?.ref;
+    const cacheMode: CacheBackupMode = props.cacheBackup ?? 'export';
+    if (cacheMode !== 'export' && cacheMode !== 'rebuildable') {
+      throw new Error(`${OWNER}: cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`);
+    }
+    const snapshotEveryHours = props.snapshotEveryHours ?? 24;
+    const snapshotRetentionHours = (props.snapshotRetention ?? retention).toHours();
+    const keepNewestSnapshots = props.keepNewestSnapshots ?? 3;
+    const snapshotQuotaReserve = props.snapshotQuotaReserve ?? 10;
+    const cacheExportEveryHours = props.cacheExportEveryHours ?? 24;
+    const cacheExportQuotaReserve = props.cacheExportQuotaReserve ?? 2;
+    const lockMode = props.objectLock?.mode ?? 'GOVERNANCE';
+    if (lockMode !== 'GOVERNANCE' && lockMode !== 'COMPLIANCE') {
+      throw new Error(`${OWNER}: objectLock.mode must be "GOVERNANCE" or "COMPLIANCE", got ${JSON.stringify(lockMode)}`);
+    }
+    const lockDays = props.objectLock?.days ?? retentionDays;
+    checkBackupSettings({
+      intervalMinutes,
+      rpoMinutes: this.rpo.toMinutes(),
+      retentionDays,
+      objectLockDays: lockDays,
+      hasDatabase: database !== undefined,
+      snapshotEveryHours,
+      snapshotRetentionHours,
+      keepNewestSnapshots,
+      snapshotQuotaReserve,
+      manualSnapshotQuota: props.manualSnapshotQuota ?? RDS_MANUAL_SNAPSHOT_QUOTA,
+      hasCacheExport: cacheId !== undefined && cacheMode === 'export',
+      cacheExportEveryHours,
+      cacheExportQuotaReserve,
+    });
+    const secrets = props.secrets ?? [props.dataTier?.databaseSecret, props.dataTier?.cacheAuthSecret].filter((s): s is secretsmanager.ISecret => s !== undefined);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const runbook = props.runbookUrl ?? 'docs/backup.md#runbook';
+
+    // ------------------------------------------------------------------ bucket
+    this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the MCP backups of ${props.serviceName}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    let accessLogs = props.accessLogsBucket;
+    if (!accessLogs) {
+      const logsBucket = new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED, // server access logs cannot target an SSE-KMS bucket
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        versioned: true,
+        lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) }],
+        removalPolicy,
+      });
+      Validations.of(logsBucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket is the access-log target of the backup bucket; logging it into itself would loop.' });
+      accessLogs = logsBucket;
+    }
+    const replication = props.replication;
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: lockMode === 'COMPLIANCE'
+        ? s3.ObjectLockRetention.compliance(Duration.days(lockDays))
+        : s3.ObjectLockRetention.governance(Duration.days(lockDays)),
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: `backup-bucket/${props.serviceName}/`,
+      lifecycleRules: [
+        { id: 'expire-backups', expiration: retention, noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+      replicationRules: replication ? [{
+        destination: s3.Bucket.fromBucketArn(this, 'ReplicaBucket', replication.destinationBucketArn),
+        kmsKey: kms.Key.fromKeyArn(this, 'ReplicaKey', replication.destinationKmsKeyArn),
+        sseKmsEncryptedObjects: true,
+        storageClass: replication.storageClass,
+        priority: 1,
+        deleteMarkerReplication: false,
+      }] : undefined,
+      removalPolicy,
+    });
+    if (replication) {
+      const role = this.bucket.node.tryFindChild('ReplicationRole');
+      if (role) {
+        Validations.of(role).acknowledge(
+          { id: 'AwsSolutions-IAM5[Action::s3:GetObjectVersion*]', reason: 'S3 replication needs the GetObjectVersion family (ForReplication, Acl, Tagging) on the source objects.' },
+          { id: 'AwsSolutions-IAM5[Action::s3:Replicate*]', reason: 'S3 replication needs ReplicateObject, ReplicateDelete and ReplicateTags on the destination objects.' },
+          { id: `AwsSolutions-IAM5[Resource::${this.renderForNag(this.bucket.arnForObjects('*'))}]`, reason: 'Replication reads every object version of the backup bucket.' },
+          { id: `AwsSolutions-IAM5[Resource::${this.renderForNag(`${replication.destinationBucketArn}/*`)}]`, reason: 'Replication writes every object into the DR bucket.' },
+          { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Encrypting replicas with the DR key needs GenerateDataKey and its variants.' },
+          { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Replication re-encrypts objects from the source key to the DR key.' },
+        );
+      }
+    }
+    const exportPrefix = cacheExportPrefix(props.serviceName);
+    if (cacheId !== undefined && cacheMode === 'export') {
+      // ElastiCache writes exports with its regional service principal, only under our export prefix.
+      const ecPrincipal = new iam.ServicePrincipal(`${Aws.REGION}.elasticache-snapshot.amazonaws.com`);
+      const sourceAccount = { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
+      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'ElastiCacheExportBucket',
+        principals: [ecPrincipal],
+        actions: ['s3:GetBucketAcl', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [this.bucket.bucketArn],
+        conditions: sourceAccount,
+      }));
+      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'ElastiCacheExportObjects',
+        principals: [ecPrincipal],
+        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        resources: [this.bucket.arnForObjects(`${exportPrefix}*`)],
+        conditions: sourceAccount,
+      }));
+      this.key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'ElastiCacheExportEncrypt',
+        principals: [ecPrincipal],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: sourceAccount,
+      }));
+    }
+
+    // ------------------------------------------------------------------ Lambda and its role
+    const logGroup = new logs.LogGroup(this, 'FunctionLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Backup Lambda of ${props.serviceName}: write-once backup objects, our own snapshots only`,
+    });
+    logGroup.grantWrite(role);
+    const wildcards: Array<{ arn: string; reason: string }> = [];
+    const objectArns = [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) => this.bucket.arnForObjects(`${p}*`));
+    // Write-once puts and reads of our own prefixes. No s3:Delete* of any kind, no version deletes,
+    // no retention or legal-hold changes.
+    wildcards.push(
+      { arn: objectArns[0], reason: 'Manifests are written once per slot under manifests/: only PutObject and GetObject, no delete.' },
+      { arn: objectArns[1], reason: 'Component objects are written once per slot under backups/<id>/: only PutObject and GetObject, no delete.' },
+      { arn: objectArns[2], reason: 'Cache export records are written once per export under cache-exports/: only PutObject and GetObject, no delete.' },
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BackupObjects', actions: ['s3:PutObject', 's3:GetObject'], resources: objectArns }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BackupList', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BackupKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
+    const region = stack.region;
+    const account = stack.account;
+    const partition = stack.partition;
+    const snapshotArnPattern = `arn:${partition}:rds:${region}:${account}:snapshot:${rdsSnapshotPrefix(props.serviceName)}*`;
+    if (database) {
+      const dbArn = stack.formatArn({ service: 'rds', resource: 'db', resourceName: database.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DatabaseDescribe', actions: ['rds:DescribeDBInstances'], resources: [dbArn] }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotsList',
+        actions: ['rds:DescribeDBSnapshots'],
+        resources: [dbArn, `arn:${partition}:rds:${region}:${account}:snapshot:*`],
+      }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DatabaseSnapshotCreate', actions: ['rds:CreateDBSnapshot'], resources: [dbArn, snapshotArnPattern] }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotTag',
+        actions: ['rds:AddTagsToResource'],
+        resources: [snapshotArnPattern],
+        conditions: { StringEquals: { [`aws:RequestTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
+      }));
+      // Deletes only our own snapshots: our name prefix AND our tag.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotPruneOwn',
+        actions: ['rds:DeleteDBSnapshot'],
+        resources: [snapshotArnPattern],
+        conditions: { StringEquals: { [`aws:ResourceTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
+      }));
+      wildcards.push(
+        { arn: snapshotArnPattern, reason: 'Our manual snapshots are named <prefix><backup id>; delete is further limited to snapshots tagged with our service.' },
+        { arn: `arn:${partition}:rds:${region}:${account}:snapshot:*`, reason: 'rds:DescribeDBSnapshots (read-only) filtered by our instance is authorised against every snapshot it may return.' },
+      );
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DatabaseSnapshotQuota', actions: ['rds:DescribeAccountAttributes'], resources: ['*'] }));
+    }
+    if (cacheId !== undefined) {
+      const ecArn = (resource: string, name: string) => stack.formatArn({ service: 'elasticache', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheDescribe', actions: ['elasticache:DescribeReplicationGroups'], resources: [ecArn('replicationgroup', cacheId)] }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheNodes', actions: ['elasticache:DescribeCacheClusters'], resources: [ecArn('cluster', `${cacheId}-*`)] }));
+      wildcards.push({ arn: ecArn('cluster', `${cacheId}-*`), reason: 'The replication group\'s member nodes are named <group id>-NNN; DescribeCacheClusters (read-only) on them gives the engine version.' });
+      if (cacheMode === 'export') {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({
+          sid: 'CacheSnapshotsList',
+          actions: ['elasticache:DescribeSnapshots'],
+          resources: [ecArn('replicationgroup', cacheId), ecArn('snapshot', '*')],
+        }));
+        role.addToPrincipalPolicy(new iam.PolicyStatement({
+          sid: 'CacheExport',
+          actions: ['elasticache:CopySnapshot'],
+          resources: [ecArn('snapshot', `automatic.${cacheId}-*`), ecArn('snapshot', `${exportPrefix}*`)],
+        }));
+        wildcards.push(
+          { arn: ecArn('snapshot', '*'), reason: 'elasticache:DescribeSnapshots (read-only) for our replication group is authorised against every snapshot it may return.' },
+          { arn: ecArn('snapshot', `automatic.${cacheId}-*`), reason: 'The source of an export is one of our replication group\'s automatic daily backups, named automatic.<group id>-<date>.' },
+          { arn: ecArn('snapshot', `${exportPrefix}*`), reason: 'Exports are named <prefix><backup id>.' },
+        );
+      }
+    }
+    if (props.ssmParameterPrefix) {
+      const paramArn = (path: string) => `arn:${partition}:ssm:${region}:${account}:parameter${path}`;
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ConfigurationParameters',
+        actions: ['ssm:GetParametersByPath'],
+        resources: [paramArn(props.ssmParameterPrefix), paramArn(`${props.ssmParameterPrefix}/*`)],
+      }));
+      wildcards.push({ arn: paramArn(`${props.ssmParameterPrefix}/*`), reason: 'Every parameter under the service\'s configuration path is captured (read-only; SecureString values are not decrypted).' });
+    }
+    if (props.taskDefinition) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ConfigurationTaskDefinition', actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
+    }
+
+    const environment: Record<string, string> = {
+      [BACKUP_ENV.bucket]: this.bucket.bucketName,
+      [BACKUP_ENV.service]: props.serviceName,
+      [BACKUP_ENV.intervalMinutes]: String(intervalMinutes),
+    };
+    if (props.ssmParameterPrefix) environment[BACKUP_ENV.ssmParameterPrefix] = props.ssmParameterPrefix;
+    if (props.taskDefinition) environment[BACKUP_ENV.taskDefinition] = props.taskDefinition.family;
+    if (secrets.length > 0) environment[BACKUP_ENV.secretArns] = secrets.map((s) => s.secretArn).join(',');
+    if (database) {
+      Object.assign(environment, {
+        [BACKUP_ENV.dbInstanceId]: database.instanceIdentifier,
+        [BACKUP_ENV.dbSnapshotEveryHours]: String(snapshotEveryHours),
+        [BACKUP_ENV.dbSnapshotRetentionHours]: String(snapshotRetentionHours),
+        [BACKUP_ENV.dbKeepNewestSnapshots]: String(keepNewestSnapshots),
+        [BACKUP_ENV.dbSnapshotQuotaReserve]: String(snapshotQuotaReserve),
+      });
+    }
+    if (cacheId !== undefined) {
+      Object.assign(environment, {
+        [BACKUP_ENV.cacheReplicationGroupId]: cacheId,
+        [BACKUP_ENV.cacheMode]: cacheMode,
+        [BACKUP_ENV.cacheExportEveryHours]: String(cacheExportEveryHours),
+        [BACKUP_ENV.cacheExportQuotaReserve]: String(cacheExportQuotaReserve),
+      });
+    }
+    this.backupFunction = new McpOpsFunction(this, 'Function', {
+      handlerName: 'backup',
+      description: `Backs up ${props.serviceName} every ${intervalMinutes} min (configuration, database, cache) and commits a manifest`,
+      role,
+      logGroup,
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      environment,
+    });
+    this.acknowledgeWildcards(role, wildcards);
+    Validations.of(this.backupFunction).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'McpOpsFunction pins Node.js 22 for every Lambda of the package (the runtime the tests run on); it is upgraded centrally.',
+    });
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: `Backup of ${props.serviceName} (RPO ${this.rpo.toHumanString()})`,
+      schedule,
+      targets: [new targets.LambdaFunction(this.backupFunction, { retryAttempts: 2, maxEventAge: Duration.minutes(Math.min(intervalMinutes, 60)) })],
+    });
+
+    // ------------------------------------------------------------------ alarms
+    const period = Duration.minutes(intervalMinutes);
+    this.staleAlarm = new cloudwatch.Alarm(this, 'StaleAlarm', {
+      alarmDescription: `No successful backup of ${props.serviceName} newer than the RPO (${this.rpo.toHumanString()}). Runbook: ${runbook}`,
+      metric: this.metricBackupAge({ period, statistic: 'Maximum' }),
+      threshold: this.rpo.toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.failedRunAlarm = new cloudwatch.Alarm(this, 'FailedRunAlarm', {
+      alarmDescription: `A backup run of ${props.serviceName} failed (no manifest was committed, or pruning failed). Runbook: ${runbook}`,
+      metric: this.metricSuccess('run', { period, statistic: 'Minimum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `The backup Lambda of ${props.serviceName} errored (crash, timeout or rejected event). Runbook: ${runbook}`,
+      metric: this.backupFunction.metricErrors({ period, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = [this.staleAlarm, this.failedRunAlarm, this.errorsAlarm];
+    if (props.alarmTopic) {
+      const action = new cwActions.SnsAction(props.alarmTopic);
+      for (const alarm of this.alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+  }
+
+  /** `BackupSuccess` (0/1) of a component (`configuration`, `database`, `cache`, `run`, `prune`). */
+  public metricSuccess(component: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('BackupSuccess', { component }, props);
+  }
+
+  /** `BackupAgeSeconds`: age of the newest committed backup. */
+  public metricBackupAge(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('BackupAgeSeconds', {}, props);
+  }
+
+  /** Widgets for the service dashboard: success per component, backup age against the RPO, bytes and duration, alarm states. */
+  public dashboardWidgets(): cloudwatch.IWidget[] {
+    const period = Duration.minutes(this.intervalMinutes);
+    const components = ['configuration', 'database', 'cache', 'run'];
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Backup success by component (min)',
+        left: components.map((c) => this.metricSuccess(c, { period, statistic: 'Minimum', label: c })),
+        leftYAxis: { min: 0, max: 1 },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Backup age (s)',
+        left: [this.metricBackupAge({ period, statistic: 'Maximum', label: 'age of newest backup' })],
+        leftAnnotations: [{ value: this.rpo.toSeconds(), label: `RPO ${this.rpo.toHumanString()}`, color: cloudwatch.Color.RED }],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Backup bytes and duration',
+        left: [this.metric('BackupBytes', { component: 'configuration' }, { period, statistic: 'Maximum', label: 'configuration bytes' }),
+          this.metric('BackupBytes', { component: 'cache' }, { period, statistic: 'Maximum', label: 'cache export bytes' })],
+        right: [this.metric('BackupDurationMs', { component: 'run' }, { period, statistic: 'Maximum', label: 'run duration (ms)' })],
+        width: 8,
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Backup alarms', alarms: this.alarms, width: 24, height: 3 }),
+    ];
+  }
+
+  private metric(name: string, dimensions: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'McpOps',
+      metricName: name,
+      dimensionsMap: { service: this.serviceName, ...dimensions },
+      ...props,
+    });
+  }
+
+  /**
+   * Acknowledges, one by one with their reasons, the wildcard resources our role cannot avoid.
+   * Each ARN is rendered the way cdk-nag prints it (`<LogicalId>`, `<LogicalId.Attr>`, `<AWS::Partition>`).
+   */
+  private acknowledgeWildcards(role: iam.Role, wildcards: Array<{ arn: string; reason: string }>): void {
+    const acks = wildcards.map((w) => ({ id: `AwsSolutions-IAM5[Resource::${this.renderForNag(w.arn)}]`, reason: w.reason }));
+    acks.push({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords, rds:DescribeAccountAttributes and ecs:DescribeTaskDefinition have no resource-level permissions.' });
+    Validations.of(role).acknowledge(...acks);
+  }
+
+  private renderForNag(value: string): string {
+    const render = (v: unknown): string => {
+      if (typeof v === 'string') return v;
+      const o = v as Record<string, unknown>;
+      if (o.Ref !== undefined) return `<${o.Ref}>`;
+      if (o['Fn::GetAtt'] !== undefined) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+      if (o['Fn::Join'] !== undefined) {
+        const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+        return parts.map(render).join(sep);
+      }
+      return JSON.stringify(v);
+    };
+    return render(Stack.of(this).resolve(value));
+  }
+
+}

@@ -1,0 +1,354 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { checkInteger, checkPattern, checkThat } from '../internal/validate';
+
+const OWNER = 'McpDataTier';
+
+/** Options of the RDS PostgreSQL database. */
+export interface McpDatabaseOptions {
+  /**
+   * Instance class.
+   * @default db.m7g.large (Graviton, general purpose; burstable classes are not for production)
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * A standby in a second availability zone with automatic failover.
+   * @default true
+   */
+  readonly multiAz?: boolean;
+  /**
+   * Automated-backup retention: the point-in-time-recovery window. 1 to 35 days.
+   * @default Duration.days(7)
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * Initial storage in GiB (gp3), 20 to 65536.
+   * @default 50
+   */
+  readonly allocatedStorage?: number;
+  /**
+   * Upper bound for storage autoscaling in GiB; ≥ allocatedStorage.
+   * @default 4 × allocatedStorage
+   */
+  readonly maxAllocatedStorage?: number;
+  /**
+   * PostgreSQL engine version.
+   * @default rds.PostgresEngineVersion.VER_16_13
+   */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+  /**
+   * Name of the database created in the instance (`DATABASE_NAME`).
+   * @default 'mcp'
+   */
+  readonly databaseName?: string;
+  /**
+   * Master user name stored in the generated secret.
+   * @default 'mcp_admin'
+   */
+  readonly username?: string;
+  /**
+   * TCP port (`DATABASE_PORT`).
+   * @default 5432
+   */
+  readonly port?: number;
+  /**
+   * Deletion protection on the instance.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Daily automated-backup window (UTC, `hh24:mi-hh24:mi`, at least 30 minutes).
+   * @default '02:00-02:30'
+   */
+  readonly preferredBackupWindow?: string;
+}
+
+/** Options of the ElastiCache (Valkey or Redis OSS) cache. */
+export interface McpCacheOptions {
+  /**
+   * Engine.
+   * @default 'valkey'
+   */
+  readonly engine?: 'valkey' | 'redis';
+  /**
+   * Engine version.
+   * @default '8.0' for valkey, '7.1' for redis
+   */
+  readonly engineVersion?: string;
+  /**
+   * Node type.
+   * @default 'cache.m7g.large'
+   */
+  readonly nodeType?: string;
+  /**
+   * Read replicas beside the primary (0–5). At least 1 for Multi-AZ.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Multi-AZ with automatic failover (needs replicas ≥ 1).
+   * @default true
+   */
+  readonly multiAz?: boolean;
+  /**
+   * Days of automatic daily backups kept by ElastiCache (1–35).
+   * @default 7
+   */
+  readonly snapshotRetentionDays?: number;
+  /**
+   * Daily backup window (UTC, `hh24:mi-hh24:mi`, at least 60 minutes).
+   * @default '03:00-04:00'
+   */
+  readonly snapshotWindow?: string;
+  /**
+   * TCP port (`CACHE_PORT`).
+   * @default 6379
+   */
+  readonly port?: number;
+}
+
+/** Props for {@link McpDataTier}. */
+export interface McpDataTierProps {
+  /** The VPC the database and cache live in (the service's VPC). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets for the database and the cache.
+   * @default the VPC's isolated subnets when it has any, else its private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The PostgreSQL database: `true` for the defaults, options, or `false` for none.
+   * @default true
+   */
+  readonly database?: boolean | McpDatabaseOptions;
+  /**
+   * The cache: `true` for the defaults, options, or `false` for none.
+   * @default true
+   */
+  readonly cache?: boolean | McpCacheOptions;
+  /**
+   * Customer-managed KMS key for the database storage, Performance Insights, the cache at rest
+   * and the secrets.
+   * @default a new key with rotation, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What happens to the database and cache when they leave the stack.
+   * @default RemovalPolicy.SNAPSHOT (a final snapshot is kept)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The data tier of an MCP service: RDS PostgreSQL (customer-KMS-encrypted, Multi-AZ, point-in-time
+ * recovery, deletion protection, TLS enforced, credentials in Secrets Manager) and an ElastiCache
+ * Valkey/Redis replication group (encrypted at rest and in transit, AUTH token, automatic daily
+ * backups). Nothing can reach either until {@link allowFrom} opens it to the service's tasks or our Lambdas.
+ */
+export class McpDataTier extends Construct {
+  /** The database, when created. */
+  public readonly database?: rds.DatabaseInstance;
+  /** The database credentials (`username`, `password`, `host`, `port`, `dbname`), when a database is created. */
+  public readonly databaseSecret?: secretsmanager.ISecret;
+  /** The cache replication group, when created. */
+  public readonly cache?: elasticache.CfnReplicationGroup;
+  /** The cache AUTH token, when a cache is created. */
+  public readonly cacheAuthSecret?: secretsmanager.Secret;
+  /** The cache's security group, when a cache is created. */
+  public readonly cacheSecurityGroup?: ec2.SecurityGroup;
+  /** The key encrypting the data tier. */
+  public readonly key: kms.IKey;
+  /** Non-secret environment for the service's container: DATABASE_HOST/PORT/NAME, CACHE_HOST/PORT/TLS. */
+  public readonly containerEnvironment: Record<string, string>;
+  /** Secrets for the service's container: DATABASE_USERNAME/PASSWORD, CACHE_AUTH_TOKEN. */
+  public readonly containerSecrets: Record<string, ecs.Secret>;
+  /** PostgreSQL port. */
+  public readonly databasePort: number;
+  /** Cache port. */
+  public readonly cachePort: number;
+
+  constructor(scope: Construct, id: string, props: McpDataTierProps) {
+    super(scope, id);
+    const dbOpts: McpDatabaseOptions | undefined = props.database === false ? undefined : props.database === true || props.database === undefined ? {} : props.database;
+    const cacheOpts: McpCacheOptions | undefined = props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
+    validate(dbOpts, cacheOpts);
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const vpcSubnets = props.vpcSubnets ?? (props.vpc.isolatedSubnets.length > 0
+      ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
+      : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+
+    this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the MCP data tier (database, cache, secrets) of ${stack.stackName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.databasePort = dbOpts?.port ?? 5432;
+    this.cachePort = cacheOpts?.port ?? 6379;
+    const env: Record<string, string> = {};
+    const secrets: Record<string, ecs.Secret> = {};
+
+    if (dbOpts) {
+      const databaseName = dbOpts.databaseName ?? 'mcp';
+      const allocatedStorage = dbOpts.allocatedStorage ?? 50;
+      const engine = rds.DatabaseInstanceEngine.postgres({ version: dbOpts.engineVersion ?? rds.PostgresEngineVersion.VER_16_13 });
+      const parameterGroup = new rds.ParameterGroup(this, 'DatabaseParameters', {
+        engine,
+        description: 'MCP data tier: TLS required, slow statements logged',
+        parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '1000' },
+      });
+      const db = new rds.DatabaseInstance(this, 'Database', {
+        engine,
+        instanceType: dbOpts.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+        vpc: props.vpc,
+        vpcSubnets,
+        multiAz: dbOpts.multiAz ?? true,
+        port: this.databasePort,
+        databaseName,
+        credentials: rds.Credentials.fromGeneratedSecret(dbOpts.username ?? 'mcp_admin', { encryptionKey: this.key }),
+        storageEncrypted: true,
+        storageEncryptionKey: this.key,
+        storageType: rds.StorageType.GP3,
+        allocatedStorage,
+        maxAllocatedStorage: dbOpts.maxAllocatedStorage ?? allocatedStorage * 4,
+        backupRetention: dbOpts.backupRetention ?? Duration.days(7),
+        preferredBackupWindow: dbOpts.preferredBackupWindow ?? '02:00-02:30',
+        deleteAutomatedBackups: false,
+        deletionProtection: dbOpts.deletionProtection ?? true,
+        copyTagsToSnapshot: true,
+        parameterGroup,
+        cloudwatchLogsExports: ['postgresql', 'upgrade'],
+        enablePerformanceInsights: true,
+        performanceInsightEncryptionKey: this.key,
+        autoMinorVersionUpgrade: true,
+        publiclyAccessible: false,
+        removalPolicy,
+      });
+      this.database = db;
+      this.databaseSecret = db.secret!;
+      // The generated secret is a child of the instance (db.secret is its attachment): acknowledge on the instance.
+      Validations.of(db).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Tasks read the credentials once at start (ECS secrets); automatic rotation would break running tasks until redeployed. Rotate with a deployment (documented in docs/backup.md).',
+      });
+      if (this.databasePort === 5432) {
+        Validations.of(db).acknowledge({
+          id: 'AwsSolutions-RDS11',
+          reason: 'The contract (docs/operational-contract.md) uses PostgreSQL\'s port; the instance is in isolated subnets and its security group admits only the service\'s tasks and our Lambdas.',
+        });
+      }
+      if (!(dbOpts.multiAz ?? true)) {
+        Validations.of(db).acknowledge({ id: 'AwsSolutions-RDS3', reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).' });
+      }
+      env.DATABASE_HOST = db.dbInstanceEndpointAddress;
+      env.DATABASE_PORT = db.dbInstanceEndpointPort;
+      env.DATABASE_NAME = databaseName;
+      secrets.DATABASE_USERNAME = ecs.Secret.fromSecretsManager(db.secret!, 'username');
+      secrets.DATABASE_PASSWORD = ecs.Secret.fromSecretsManager(db.secret!, 'password');
+    }
+
+    if (cacheOpts) {
+      const engine = cacheOpts.engine ?? 'valkey';
+      const replicas = cacheOpts.replicas ?? 1;
+      const multiAz = cacheOpts.multiAz ?? true;
+      const subnets = props.vpc.selectSubnets(vpcSubnets);
+      const subnetGroup = new elasticache.CfnSubnetGroup(this, 'CacheSubnets', {
+        description: 'MCP data tier cache subnets',
+        subnetIds: subnets.subnetIds,
+      });
+      this.cacheSecurityGroup = new ec2.SecurityGroup(this, 'CacheSecurityGroup', {
+        vpc: props.vpc,
+        description: 'MCP cache: only the service tasks and our Lambdas',
+        allowAllOutbound: false,
+      });
+      this.cacheAuthSecret = new secretsmanager.Secret(this, 'CacheAuthToken', {
+        description: `AUTH token of the MCP cache in ${stack.stackName}`,
+        encryptionKey: this.key,
+        // ElastiCache AUTH tokens: 16–128 printable characters without @, " or /.
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      });
+      Validations.of(this.cacheAuthSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
+      });
+      const cache = new elasticache.CfnReplicationGroup(this, 'Cache', {
+        replicationGroupDescription: `MCP cache of ${stack.stackName}`,
+        engine,
+        engineVersion: cacheOpts.engineVersion ?? (engine === 'valkey' ? '8.0' : '7.1'),
+        cacheNodeType: cacheOpts.nodeType ?? 'cache.m7g.large',
+        numCacheClusters: replicas + 1,
+        automaticFailoverEnabled: multiAz,
+        multiAzEnabled: multiAz,
+        port: this.cachePort,
+        cacheSubnetGroupName: subnetGroup.ref,
+        securityGroupIds: [this.cacheSecurityGroup.securityGroupId],
+        atRestEncryptionEnabled: true,
+        kmsKeyId: this.key.keyArn,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: 'required',
+        authToken: this.cacheAuthSecret.secretValue.unsafeUnwrap(),
+        snapshotRetentionLimit: cacheOpts.snapshotRetentionDays ?? 7,
+        snapshotWindow: cacheOpts.snapshotWindow ?? '03:00-04:00',
+        preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+        autoMinorVersionUpgrade: true,
+      });
+      cache.applyRemovalPolicy(removalPolicy);
+      this.cache = cache;
+      if (this.cachePort === 6379) {
+        Validations.of(cache).acknowledge({
+          id: 'AwsSolutions-AEC5',
+          reason: 'The contract (docs/operational-contract.md) uses the standard port; the cache is in isolated subnets, needs TLS and an AUTH token, and its security group admits only the service\'s tasks and our Lambdas.',
+        });
+      }
+      if (!multiAz) {
+        Validations.of(cache).acknowledge({ id: 'AwsSolutions-AEC4', reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).' });
+      }
+      env.CACHE_HOST = cache.attrPrimaryEndPointAddress;
+      env.CACHE_PORT = cache.attrPrimaryEndPointPort;
+      env.CACHE_TLS = 'true';
+      secrets.CACHE_AUTH_TOKEN = ecs.Secret.fromSecretsManager(this.cacheAuthSecret);
+    }
+    this.containerEnvironment = env;
+    this.containerSecrets = secrets;
+  }
+
+  /** Opens the database (its port) and the cache (its port) to a peer: the service's tasks or one of our Lambdas. */
+  public allowFrom(peer: ec2.IConnectable, description = 'MCP service or operations Lambda'): void {
+    if (this.database) this.database.connections.allowDefaultPortFrom(peer, `PostgreSQL from ${description}`);
+    if (this.cacheSecurityGroup) this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Cache from ${description}`);
+  }
+
+  /** ARN of the cache replication group, when a cache is created. */
+  public get cacheReplicationGroupArn(): string | undefined {
+    if (!this.cache) return undefined;
+    return Stack.of(this).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: this.cache.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+}
+
+function validate(db: McpDatabaseOptions | undefined, cache: McpCacheOptions | undefined): void {
+  if (db) {
+    const days = db.backupRetention?.toDays();
+    checkInteger(OWNER, 'database.backupRetention (days)', days, 1, 35);
+    checkInteger(OWNER, 'database.allocatedStorage', db.allocatedStorage, 20, 65536);
+    checkInteger(OWNER, 'database.maxAllocatedStorage', db.maxAllocatedStorage, db.allocatedStorage ?? 50, 65536);
+    checkInteger(OWNER, 'database.port', db.port, 1150, 65535);
+    checkPattern(OWNER, 'database.databaseName', db.databaseName, /^[a-z][a-z0-9_]{0,62}$/, 'a lowercase PostgreSQL identifier (letters, digits, _; starts with a letter)');
+    checkPattern(OWNER, 'database.username', db.username, /^[a-z][a-z0-9_]{0,15}$/, 'a lowercase identifier of at most 16 characters');
+    checkPattern(OWNER, 'database.preferredBackupWindow', db.preferredBackupWindow, /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'hh24:mi-hh24:mi (UTC)');
+  }
+  if (cache) {
+    checkInteger(OWNER, 'cache.replicas', cache.replicas, 0, 5);
+    checkInteger(OWNER, 'cache.snapshotRetentionDays', cache.snapshotRetentionDays, 1, 35);
+    checkInteger(OWNER, 'cache.port', cache.port, 1024, 65535);
+    checkPattern(OWNER, 'cache.nodeType', cache.nodeType, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.m7g.large');
+    checkPattern(OWNER, 'cache.snapshotWindow', cache.snapshotWindow, /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'hh24:mi-hh24:mi (UTC)');
+    if (cache.engine !== undefined) checkThat(OWNER, cache.engine === 'valkey' || cache.engine === 'redis', `cache.engine must be "valkey" or "redis", got ${JSON.stringify(cache.engine)}`);
+    checkThat(OWNER, !((cache.multiAz ?? true) && (cache.replicas ?? 1) < 1), `cache.multiAz needs cache.replicas ≥ 1, got replicas ${cache.replicas}`);
+  }
+}
