@@ -8,3 +8,4 @@ export * from './logging/filter-pattern';
 export * from './logging/insights';
 export * from './logging/records';
 export * from './logging/config';
+export * from './monitoring';

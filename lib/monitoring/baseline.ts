@@ -6,6 +6,9 @@
  * error rate 0.1 %, 1000 requests/s, and alarms at 50 % worse than baseline (factor 1.5).
  */
 import type { CapacityPlan } from '../capacity/types';
+import { checkInteger, checkNumber, checkThat } from '../internal/validate';
+
+const OWNER = 'McpMonitoring';
 
 /** The service's normal performance; alarms fire at `baseline × degradationFactor`. All fields optional. */
 export interface PerformanceBaselineProps {
@@ -57,42 +60,33 @@ export const DEFAULT_PERFORMANCE_BASELINE: PerformanceBaseline = Object.freeze({
   degradationFactor: 1.5,
 });
 
-/** An invalid baseline or threshold option; the message names the prop, the value and what is allowed. */
-export class MonitoringConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MonitoringConfigError';
-  }
+function show(v: unknown): string {
+  return typeof v === 'number' || v === undefined ? String(v) : JSON.stringify(v);
 }
 
-function fail(prop: string, rule: string, got: unknown): never {
-  throw new MonitoringConfigError(`McpMonitoring: ${prop} ${rule}, got ${String(got)}`);
-}
-
+/** Throws unless `v` is a finite number > 0 (exclusive bound, which checkNumber cannot express). */
 function positive(prop: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(prop, 'must be a finite number > 0', v);
+  checkThat(OWNER, typeof v === 'number' && Number.isFinite(v) && v > 0, `${prop} must be a finite number > 0, got ${show(v)}`);
 }
 
 /**
  * Fills the guide's defaults into a partial baseline and checks that it is consistent.
- * Throws {@link MonitoringConfigError} naming the offending field.
+ * Throws an Error naming the offending field, the value given and what is allowed.
  */
 export function resolveBaseline(props: PerformanceBaselineProps = {}): PerformanceBaseline {
   const b: PerformanceBaseline = { ...DEFAULT_PERFORMANCE_BASELINE, ...dropUndefined(props) };
   positive('baseline.p50LatencyMs', b.p50LatencyMs);
   positive('baseline.p95LatencyMs', b.p95LatencyMs);
   positive('baseline.p99LatencyMs', b.p99LatencyMs);
-  if (b.p95LatencyMs < b.p50LatencyMs) fail('baseline.p95LatencyMs', `must be ≥ baseline.p50LatencyMs (${b.p50LatencyMs})`, b.p95LatencyMs);
-  if (b.p99LatencyMs < b.p95LatencyMs) fail('baseline.p99LatencyMs', `must be ≥ baseline.p95LatencyMs (${b.p95LatencyMs})`, b.p99LatencyMs);
+  checkThat(OWNER, b.p95LatencyMs >= b.p50LatencyMs, `baseline.p95LatencyMs must be ≥ baseline.p50LatencyMs (${b.p50LatencyMs}), got ${b.p95LatencyMs}`);
+  checkThat(OWNER, b.p99LatencyMs >= b.p95LatencyMs, `baseline.p99LatencyMs must be ≥ baseline.p95LatencyMs (${b.p95LatencyMs}), got ${b.p99LatencyMs}`);
   positive('baseline.errorRatePercent', b.errorRatePercent);
-  if (b.errorRatePercent > 100) fail('baseline.errorRatePercent', 'must be a percentage from 0 (exclusive) to 100', b.errorRatePercent);
+  checkThat(OWNER, b.errorRatePercent <= 100, `baseline.errorRatePercent must be a percentage > 0 and ≤ 100, got ${b.errorRatePercent}`);
   positive('baseline.requestsPerSecond', b.requestsPerSecond);
-  if (typeof b.degradationFactor !== 'number' || !Number.isFinite(b.degradationFactor) || b.degradationFactor <= 1 || b.degradationFactor > 10) {
-    fail('baseline.degradationFactor', 'must be > 1 and ≤ 10 (1.5 = alarm at 50 % worse than baseline)', b.degradationFactor);
-  }
-  if (b.errorRatePercent * b.degradationFactor >= 100) {
-    fail('baseline.errorRatePercent', `× baseline.degradationFactor (${b.degradationFactor}) must be < 100 % or the error-rate alarm can never fire`, b.errorRatePercent);
-  }
+  checkThat(OWNER, typeof b.degradationFactor === 'number' && Number.isFinite(b.degradationFactor) && b.degradationFactor > 1 && b.degradationFactor <= 10,
+    `baseline.degradationFactor must be > 1 and ≤ 10 (1.5 = alarm at 50 % worse than baseline), got ${show(b.degradationFactor)}`);
+  checkThat(OWNER, b.errorRatePercent * b.degradationFactor < 100,
+    `baseline.errorRatePercent × baseline.degradationFactor must be < 100 % or the error-rate alarm can never fire, got ${b.errorRatePercent} × ${b.degradationFactor}`);
   return Object.freeze(b);
 }
 
@@ -149,24 +143,15 @@ export function roundThreshold(value: number): number {
   return Number(value.toPrecision(12));
 }
 
-function percent(prop: string, v: number | undefined): void {
-  if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 100) fail(prop, 'must be a percentage > 0 and ≤ 100', v);
-}
-
 /** Derives every alarm threshold from a validated baseline (and the capacity plan when given). */
 export function alarmThresholds(baseline: PerformanceBaseline, options: ThresholdOptions): AlarmThresholds {
   const f = baseline.degradationFactor;
   const period = options.periodSeconds;
-  if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) fail('period', 'must be a whole number of minutes (≥ 60 s)', period);
-  percent('cpuUtilizationPercent', options.cpuUtilizationPercent);
-  percent('memoryUtilizationPercent', options.memoryUtilizationPercent);
-  if (options.errorRateMinRequests !== undefined && (!Number.isInteger(options.errorRateMinRequests) || options.errorRateMinRequests < 1)) {
-    fail('errorRateMinRequests', 'must be an integer ≥ 1', options.errorRateMinRequests);
-  }
-  if (options.maxTaskCount !== undefined && (!Number.isInteger(options.maxTaskCount) || options.maxTaskCount < 1)) {
-    fail('maxTaskCount', 'must be an integer ≥ 1', options.maxTaskCount);
-  }
+  checkThat(OWNER, Number.isInteger(period) && period >= 60 && period % 60 === 0, `period must be a whole number of minutes, got ${period} s`);
+  checkNumber(OWNER, 'cpuUtilizationPercent', options.cpuUtilizationPercent, 1, 100);
+  checkNumber(OWNER, 'memoryUtilizationPercent', options.memoryUtilizationPercent, 1, 100);
+  checkInteger(OWNER, 'errorRateMinRequests', options.errorRateMinRequests, 1, 1_000_000_000);
+  checkInteger(OWNER, 'maxTaskCount', options.maxTaskCount, 1, 5000);
   const capacity = options.capacity;
   const errorRatePercent = roundThreshold(baseline.errorRatePercent * f);
   const trafficCeilingRps = roundThreshold(capacity ? capacity.input.peakRps : baseline.requestsPerSecond * f);

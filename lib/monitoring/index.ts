@@ -1,0 +1,5 @@
+export * from './baseline';
+export * from './naming';
+export * from './alarm-topic';
+export * from './probe';
+export * from './monitoring';

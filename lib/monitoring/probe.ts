@@ -1,0 +1,131 @@
+import { Duration, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { McpOpsFunction } from '../internal/nodejs-function';
+import { checkInteger, checkPattern, checkThat } from '../internal/validate';
+
+const OWNER = 'McpProbe';
+
+/** Namespace of the metrics our Lambdas and the service emit (docs/operational-contract.md). */
+export const MCP_OPS_NAMESPACE = 'McpOps';
+
+/** A read-only tool the probe calls after `tools/list`. */
+export interface McpProbeTool {
+  /** Tool name; it must appear in `tools/list`. */
+  readonly name: string;
+  /**
+   * Arguments of the call (JSON-serialisable).
+   * @default {}
+   */
+  readonly arguments?: Record<string, unknown>;
+}
+
+/** Props for {@link McpProbe}. */
+export interface McpProbeProps {
+  /** The `service` metric dimension the probe records under. */
+  readonly serviceName: string;
+  /** Public MCP endpoint URL, e.g. `https://mcp.example.com/mcp` (may be a token). */
+  readonly endpointUrl: string;
+  /**
+   * A read-only tool to call after `tools/list`. Never configure a tool with side effects: it runs every minute.
+   * @default no tool call (initialize + tools/list only)
+   */
+  readonly tool?: McpProbeTool;
+  /**
+   * How often the probe runs. Whole minutes, 1–60.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * Budget for one whole probe (initialize, tools/list, tool call). 1–25 seconds; the function's timeout is this plus 5 s.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * The synthetic MCP probe: a Lambda (`lambda/mcp-probe`) run on a schedule by EventBridge that
+ * speaks MCP to the public endpoint, from outside the VPC, and records `ProbeSuccess` (0/1) and
+ * `ProbeLatencyMs` in namespace `McpOps` with dimension `service`.
+ */
+export class McpProbe extends Construct {
+  /** The probe function. */
+  public readonly function: McpOpsFunction;
+  /** The schedule. */
+  public readonly rule: events.Rule;
+  /** The probe interval. */
+  public readonly interval: Duration;
+  private readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, props: McpProbeProps) {
+    super(scope, id);
+    this.serviceName = props.serviceName;
+    this.interval = props.interval ?? Duration.minutes(1);
+    const timeout = props.timeout ?? Duration.seconds(10);
+    const intervalMinutes = this.interval.toSeconds() / 60;
+    checkInteger(OWNER, 'probeInterval (minutes)', intervalMinutes, 1, 60);
+    checkInteger(OWNER, 'probeTimeout (seconds)', timeout.toSeconds(), 1, 25);
+    if (!Token.isUnresolved(props.endpointUrl)) {
+      checkPattern(OWNER, 'endpointUrl', props.endpointUrl, /^https?:\/\/[^\s/?#@]+(\/[^\s#]*)?$/, 'an http:// or https:// URL without credentials');
+    }
+    if (props.tool) {
+      checkPattern(OWNER, 'probeTool.name', props.tool.name, /^[A-Za-z0-9_./-]{1,128}$/, 'a tool name of 1–128 letters, digits, _ . / -');
+      const args = props.tool.arguments ?? {};
+      checkThat(OWNER, typeof args === 'object' && !Array.isArray(args), `probeTool.arguments must be an object, got ${JSON.stringify(args)}`);
+    }
+
+    this.function = new McpOpsFunction(this, 'Function', {
+      handlerName: 'mcp-probe',
+      description: `Synthetic MCP probe of ${props.serviceName}: initialize, tools/list${props.tool ? `, tools/call ${props.tool.name}` : ''}`,
+      timeout: Duration.seconds(timeout.toSeconds() + 5),
+      memorySize: 256,
+      environment: {
+        MCP_ENDPOINT_URL: props.endpointUrl,
+        SERVICE_NAME: props.serviceName,
+        PROBE_TIMEOUT_MS: String(timeout.toMilliseconds()),
+        METRICS_NAMESPACE: MCP_OPS_NAMESPACE,
+        ...(props.tool ? { PROBE_TOOL_NAME: props.tool.name, PROBE_TOOL_ARGUMENTS: JSON.stringify(props.tool.arguments ?? {}) } : {}),
+      },
+    });
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': MCP_OPS_NAMESPACE } },
+    }));
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is the runtime every Lambda of this package uses (McpOpsFunction); the probe is bundled and tested for it',
+    });
+    const role = this.function.role!;
+    Validations.of(role).acknowledge(
+      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The probe only needs the basic execution role; it writes to its own log group' },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudwatch:PutMetricData has no resource-level permissions (restricted by the cloudwatch:namespace condition); X-Ray PutTraceSegments/PutTelemetryRecords have none either' },
+    );
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: `Runs the MCP probe of ${props.serviceName} every ${intervalMinutes} minute(s)`,
+      schedule: events.Schedule.rate(this.interval),
+    });
+    // One attempt per tick: a late or retried probe would measure the wrong minute.
+    this.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }));
+  }
+
+  /** `ProbeSuccess` (1 = every step passed). Maximum over a period = 1 when any probe in it succeeded. */
+  public metricSuccess(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: MCP_OPS_NAMESPACE, metricName: 'ProbeSuccess', dimensionsMap: { service: this.serviceName },
+      statistic: 'Maximum', period: this.interval, label: 'Probe success', ...props,
+    });
+  }
+
+  /** `ProbeLatencyMs` of successful probes. */
+  public metricLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: MCP_OPS_NAMESPACE, metricName: 'ProbeLatencyMs', dimensionsMap: { service: this.serviceName },
+      statistic: 'Average', period: this.interval, label: 'Probe latency (ms)', ...props,
+    });
+  }
+}

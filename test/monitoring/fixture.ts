@@ -1,0 +1,63 @@
+/**
+ * A small service for the monitoring tests: VPC, cluster, Fargate service (public nginx image),
+ * ALB + listener + target group. Findings of cdk-nag on these fixture resources are acknowledged
+ * here (they are not what the monitoring tests are about); McpMonitoring must be clean on its own.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import type { CapacityPlan } from '../../lib/capacity/types';
+
+export interface Fixture {
+  readonly vpc: ec2.Vpc;
+  readonly cluster: ecs.Cluster;
+  readonly service: ecs.FargateService;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+}
+
+const FIXTURE = 'test fixture: the monitoring tests do not cover this resource';
+
+export function buildFixture(stack: Stack, scope: Construct = stack): Fixture {
+  const vpc = new ec2.Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const cluster = new ecs.Cluster(scope, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
+  const taskDefinition = new ecs.FargateTaskDefinition(scope, 'Task', { cpu: 512, memoryLimitMiB: 1024 });
+  taskDefinition.addContainer('app', {
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:stable'),
+    portMappings: [{ containerPort: 80 }],
+    logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'app' }),
+  });
+  const service = new ecs.FargateService(scope, 'Service', {
+    cluster, taskDefinition, desiredCount: 2, assignPublicIp: true, minHealthyPercent: 100,
+    circuitBreaker: { enable: true, rollback: true },
+  });
+  const loadBalancer = new elbv2.ApplicationLoadBalancer(scope, 'Lb', { vpc, internetFacing: true });
+  const targetGroup = new elbv2.ApplicationTargetGroup(scope, 'Targets', {
+    vpc, port: 80, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP, targets: [service],
+    healthCheck: { path: '/health/ready', interval: Duration.seconds(15) },
+  });
+  loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
+
+  Validations.of(vpc).acknowledge({ id: 'AwsSolutions-VPC7', reason: FIXTURE });
+  Validations.of(taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason: FIXTURE });
+  Validations.of(loadBalancer).acknowledge({ id: 'AwsSolutions-ELB2', reason: FIXTURE }, { id: 'AwsSolutions-EC23', reason: FIXTURE });
+  return { vpc, cluster, service, loadBalancer, targetGroup };
+}
+
+/** A capacity plan with round numbers, typed like the capacity model's output. */
+export const TEST_PLAN: CapacityPlan = {
+  input: {
+    peakRps: 200, meanLatencyMs: 100, p99LatencyMs: 1000, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 2,
+    streamOpensPerSecond: 0, meanStreamDurationSeconds: 300, baseMemoryPerTaskMiB: 256, headroom: 0.5,
+    availabilityZones: 2, survivesAzLoss: true, targetCpuUtilizationPercent: 60, maxTasksFactor: 2,
+  },
+  taskCpu: 1024, taskMemoryMiB: 2048, minTasks: 2, maxTasks: 8,
+  requestsPerTaskPerMinute: 3600, requestsPerTaskPerSecond: 60, targetCpuUtilizationPercent: 60,
+  derived: {
+    peakCores: 2, requiredCores: 3, requestConcurrency: 20, requestConcurrencyP99: 200, streamConcurrency: 0,
+    totalConcurrency: 20, requiredMemoryMiB: 60, tasksForCpu: 3, tasksForMemory: 1, tasksForPeak: 3, concurrencyPerTask: 10,
+  },
+  explanation: ['fixture'],
+};

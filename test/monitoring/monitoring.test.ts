@@ -1,0 +1,345 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { McpMonitoring, TaskCountSource, type McpMonitoringProps } from '../../lib/monitoring';
+import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
+import { buildFixture, TEST_PLAN } from './fixture';
+
+const RUNBOOKS = 'https://runbooks.example.com/mcp';
+const PREFIX = 'TestStack-orders-mcp';
+
+/** A stack with the fixture service and McpMonitoring; extra props override the defaults used here. */
+function build(extra: Partial<McpMonitoringProps> = {}, app = testApp()): { stack: Stack; monitoring: McpMonitoring } {
+  const stack = testStack(app);
+  const f = buildFixture(stack);
+  const monitoring = new McpMonitoring(stack, 'Monitoring', {
+    serviceName: 'orders-mcp', loadBalancer: f.loadBalancer, targetGroup: f.targetGroup, service: f.service, ...extra,
+  });
+  return { stack, monitoring };
+}
+
+// The full configuration, synthesized once for most assertions.
+const full = build({
+  capacity: TEST_PLAN,
+  endpointUrl: 'https://mcp.example.com/mcp',
+  probeTool: { name: 'status', arguments: { verbose: false } },
+  alarmEmails: ['oncall@example.com'],
+  alarmHttpsEndpoints: ['https://events.pagerduty.example.com/integration/abc/enqueue'],
+  runbookBaseUrl: `${RUNBOOKS}/`,
+});
+full.monitoring.addSection('Backups', [new cloudwatch.TextWidget({ markdown: 'backup age goes here', width: 24, height: 2 })]);
+const template = Template.fromStack(full.stack);
+
+// The minimal configuration: no plan, no probe, an existing topic, no deployment alarms.
+const minimalApp = testApp();
+const existingTopicStack = new Stack(minimalApp, 'Shared', { env: { account: '111111111111', region: 'eu-west-1' } });
+const existingTopic = new sns.Topic(existingTopicStack, 'Existing');
+const minimal = build({ alarmTopic: existingTopic, deploymentAlarms: false, baseline: { p99LatencyMs: 2000, degradationFactor: 2 }, taskCountSource: TaskCountSource.TARGET_GROUP, maxTaskCount: 4 }, minimalApp);
+const minimalTemplate = Template.fromStack(minimal.stack);
+
+type Json = Record<string, any>;
+
+function alarm(t: Template, id: string): Json {
+  const found = t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `${PREFIX}-${id}` } });
+  const list = Object.values(found);
+  expect(list).toHaveLength(1);
+  return list[0].Properties;
+}
+
+function metricStat(props: Json, id = 'm1'): Json {
+  return props.Metrics.find((m: Json) => m.Id === id).MetricStat;
+}
+
+/** The dashboard body with every CloudFormation token replaced by TOKEN, parsed. */
+function dashboardBody(t: Template): Json {
+  const [dash] = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dash.Properties.DashboardBody;
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  return JSON.parse(text);
+}
+
+const TOPIC = { Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] };
+
+describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
+  test.each([
+    ['LatencyP50', 'p50', 0.15, '150 ms (baseline 100 ms × 1.5)'],
+    ['LatencyP95', 'p95', 0.75, '750 ms (baseline 500 ms × 1.5)'],
+    ['LatencyP99', 'p99', 1.5, '1.5 s (baseline 1 s × 1.5)'],
+  ])('%s: TargetResponseTime %s > baseline × factor in seconds, 2 of 3 minutes, missing = not breaching', (id, stat, threshold, words) => {
+    const p = alarm(template, id);
+    expect(metricStat(p)).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'TargetResponseTime' }, Stat: stat, Period: 60 });
+    expect(metricStat(p).Metric.Dimensions.map((d: Json) => d.Name)).toEqual(['LoadBalancer', 'TargetGroup']);
+    expect(p).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
+    expect(p.AlarmDescription).toContain(`above ${words} in 2 of 3 one-minute periods`);
+    expect(p.AlarmDescription).toContain(`Runbook: ${RUNBOOKS}/high-latency.md`);
+  });
+
+  test('warnings notify the topic directly; critical alarms have no actions of their own (the page does)', () => {
+    expect(alarm(template, 'LatencyP50')).toMatchObject({ AlarmActions: [TOPIC], OKActions: [TOPIC] });
+    for (const id of ['LatencyP99', 'ErrorRate', 'UnhealthyHosts', 'NoHealthyHosts', 'ProbeFailing']) {
+      const p = alarm(template, id);
+      expect(p.AlarmActions).toBeUndefined();
+      expect(p.AlarmDescription).toMatch(/^\[critical\] orders-mcp: /);
+    }
+  });
+
+  test('ErrorRate: (target 5xx + ELB 5xx) / requests × 100 with FILL, gated by a minimum request count, > 0.15 %', () => {
+    const p = alarm(template, 'ErrorRate');
+    expect(p).toMatchObject({ Threshold: 0.15, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
+    const byId = Object.fromEntries(p.Metrics.map((m: Json) => [m.Id, m]));
+    const top = p.Metrics.find((m: Json) => m.ReturnData);
+    expect(top.Expression).toBe('IF(requests >= 667, 100 * errors / IF(requests > 0, requests, 1), 0)');
+    expect(byId.errors.Expression).toBe('FILL(t5xx, 0) + FILL(elb5xx, 0)');
+    expect(byId.requests.Expression).toBe('FILL(req, 0)');
+    expect(byId.t5xx.MetricStat).toMatchObject({ Metric: { MetricName: 'HTTPCode_Target_5XX_Count' }, Stat: 'Sum', Period: 60 });
+    expect(byId.elb5xx.MetricStat).toMatchObject({ Metric: { MetricName: 'HTTPCode_ELB_5XX_Count', Dimensions: [{ Name: 'LoadBalancer' }] }, Stat: 'Sum' });
+    expect(byId.req.MetricStat).toMatchObject({ Metric: { MetricName: 'RequestCount' }, Stat: 'Sum' });
+    expect(p.AlarmDescription).toContain('above 0.15 % (baseline 0.1 % × 1.5) in 2 of 3 one-minute periods, counting only periods with at least 667 requests');
+    expect(p.AlarmDescription).toContain(`${RUNBOOKS}/high-error-rate.md`);
+  });
+
+  test('host health: unhealthy > 0 for 3 consecutive minutes (minimum), zero healthy at once with missing = breaching', () => {
+    const unhealthy = alarm(template, 'UnhealthyHosts');
+    expect(metricStat(unhealthy)).toMatchObject({ Metric: { MetricName: 'UnHealthyHostCount' }, Stat: 'Minimum', Period: 60 });
+    expect(unhealthy).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' });
+    const none = alarm(template, 'NoHealthyHosts');
+    expect(metricStat(none)).toMatchObject({ Metric: { MetricName: 'HealthyHostCount' }, Stat: 'Maximum', Period: 60 });
+    expect(none).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'breaching' });
+  });
+
+  test('traffic: anomaly band on FILLed request count (drops and surges), and a static ceiling at the plan peak', () => {
+    const anomaly = alarm(template, 'TrafficAnomaly');
+    expect(anomaly).toMatchObject({ ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching', AlarmActions: [TOPIC] });
+    const band = anomaly.Metrics.find((m: Json) => m.Id === anomaly.ThresholdMetricId);
+    expect(band.Expression).toMatch(/^ANOMALY_DETECTION_BAND\((\w+), 3\)$/);
+    const input = anomaly.Metrics.find((m: Json) => m.Id === /\((\w+),/.exec(band.Expression)![1]);
+    expect(input.Expression).toBe('FILL(req, 0)');
+    expect(anomaly.AlarmDescription).toContain(`${RUNBOOKS}/traffic-anomaly.md`);
+
+    const ceiling = alarm(template, 'TrafficAboveCapacity');
+    expect(ceiling).toMatchObject({ Threshold: 12000, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    expect(ceiling.AlarmDescription).toContain('requests above 12000 per period (capacity plan peak 200 rps × 60 s)');
+  });
+
+  test('saturation: CPU (plan target × factor), memory, tasks at maximum, rejected connections, connections per task', () => {
+    const cpu = alarm(template, 'CpuUtilization');
+    expect(metricStat(cpu)).toMatchObject({ Metric: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'ClusterName' }, { Name: 'ServiceName' }] }, Stat: 'Average' });
+    expect(cpu).toMatchObject({ Threshold: 90, TreatMissingData: 'notBreaching' });
+    expect(alarm(template, 'MemoryUtilization')).toMatchObject({ Threshold: 80 });
+    const tasks = alarm(template, 'TasksAtMaximum');
+    expect(metricStat(tasks)).toMatchObject({ Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }, Stat: 'Maximum' });
+    expect(tasks).toMatchObject({ Threshold: 8, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const rejected = alarm(template, 'RejectedConnections');
+    expect(metricStat(rejected)).toMatchObject({ Metric: { MetricName: 'RejectedConnectionCount', Dimensions: [{ Name: 'LoadBalancer' }] }, Stat: 'Sum' });
+    expect(rejected).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    const conns = alarm(template, 'ConnectionsPerTask');
+    expect(metricStat(conns)).toMatchObject({ Metric: { Namespace: 'McpOps', MetricName: 'mcp_active_connections', Dimensions: [{ Name: 'service', Value: 'orders-mcp' }] }, Stat: 'Average' });
+    expect(conns).toMatchObject({ Threshold: 15 });
+    for (const id of ['CpuUtilization', 'MemoryUtilization', 'TasksAtMaximum', 'RejectedConnections', 'ConnectionsPerTask']) {
+      expect(alarm(template, id).AlarmDescription).toContain(`${RUNBOOKS}/saturation.md`);
+    }
+  });
+
+  test('probe: ProbeSuccess maximum < 1 for 2 consecutive intervals, missing = breaching', () => {
+    const p = alarm(template, 'ProbeFailing');
+    expect(metricStat(p)).toMatchObject({ Metric: { Namespace: 'McpOps', MetricName: 'ProbeSuccess', Dimensions: [{ Name: 'service', Value: 'orders-mcp' }] }, Stat: 'Maximum', Period: 60 });
+    expect(p).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: 'breaching' });
+    expect(p.AlarmDescription).toContain(`${RUNBOOKS}/probe-failing.md`);
+  });
+
+  test('every alarm states its threshold and links a runbook under the configured base URL', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(14);
+    for (const a of alarms) {
+      expect(a.Properties.AlarmName).toMatch(new RegExp(`^${PREFIX}-[A-Za-z0-9]+$`));
+      expect(a.Properties.AlarmDescription).toMatch(/Threshold: .+\. /);
+      expect(a.Properties.AlarmDescription).toMatch(new RegExp(`Runbook: ${RUNBOOKS}/(high-error-rate|high-latency|saturation|traffic-anomaly|probe-failing)\\.md$`));
+      expect(a.Properties.AlarmDescription.length).toBeLessThanOrEqual(1024);
+    }
+  });
+});
+
+describe('McpMonitoring page, deployment alarms, topic, probe', () => {
+  test('one composite page over exactly the critical alarms, notifying the topic on ALARM and OK', () => {
+    const page = template.findResources('AWS::CloudWatch::CompositeAlarm');
+    expect(Object.keys(page)).toHaveLength(1);
+    const props = Object.values(page)[0].Properties;
+    expect(props).toMatchObject({ AlarmName: `${PREFIX}-Page`, AlarmActions: [TOPIC], OKActions: [TOPIC] });
+    const rule = props.AlarmRule['Fn::Join'][1];
+    const referenced = rule.filter((p: unknown) => typeof p === 'object').map((p: Json) => p['Fn::GetAtt'][0]);
+    const logicalId = (id: string) => Object.entries(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `${PREFIX}-${id}` } }))[0][0];
+    expect(referenced.sort()).toEqual(['LatencyP99', 'ErrorRate', 'UnhealthyHosts', 'NoHealthyHosts', 'ProbeFailing'].map(logicalId).sort());
+    expect(rule.filter((p: unknown) => typeof p === 'string').join('|')).toBe('(ALARM("|") OR ALARM("|") OR ALARM("|") OR ALARM("|") OR ALARM("|"))');
+    expect(full.monitoring.criticalAlarms).toHaveLength(5);
+    expect(full.monitoring.pageAlarm).toBeDefined();
+  });
+
+  test('deployment alarms: literal names of the ALB-based critical alarms on the service, rollback on alarm, no circular dependency', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: { AlarmNames: [`${PREFIX}-LatencyP99`, `${PREFIX}-ErrorRate`, `${PREFIX}-UnhealthyHosts`], Enable: true, Rollback: true },
+      }),
+    });
+    // The names are plain strings: the service does not depend on any alarm (Template.fromStack succeeded above,
+    // and no alarm's name is a token).
+    const [service] = Object.values(template.findResources('AWS::ECS::Service'));
+    expect(JSON.stringify(service)).not.toMatch(/Monitoring(LatencyP99|ErrorRate|UnhealthyHosts)/);
+    expect(full.monitoring.deploymentAlarmNames).toEqual([`${PREFIX}-LatencyP99`, `${PREFIX}-ErrorRate`, `${PREFIX}-UnhealthyHosts`]);
+    for (const name of full.monitoring.deploymentAlarmNames) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: name });
+    }
+  });
+
+  test('topic: customer-managed KMS key with rotation, TLS-only policy, CloudWatch may publish and use the key, subscriptions', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+      ]) },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://events.pagerduty.example.com/integration/abc/enqueue' });
+  });
+
+  test('probe: Node 22 ARM64 function with its config in the environment, every minute, no retries, PutMetricData limited to McpOps', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 15,
+      Environment: { Variables: Match.objectLike({
+        MCP_ENDPOINT_URL: 'https://mcp.example.com/mcp', SERVICE_NAME: 'orders-mcp', PROBE_TIMEOUT_MS: '10000',
+        PROBE_TOOL_NAME: 'status', PROBE_TOOL_ARGUMENTS: '{"verbose":false}', METRICS_NAMESPACE: 'McpOps',
+      }) },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'McpOps' } } }]) },
+    });
+    expect(full.monitoring.probeFunction).toBeDefined();
+  });
+});
+
+describe('McpMonitoring dashboard', () => {
+  const body = dashboardBody(template);
+  const widgets: Json[] = body.widgets;
+  const texts = widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown);
+  const graphs = widgets.filter((w) => w.type === 'metric' && w.properties.view === 'timeSeries');
+  const graph = (title: string) => {
+    const g = graphs.find((w) => w.properties.title === title);
+    expect(g).toBeDefined();
+    return g!.properties;
+  };
+
+  test('a row per golden signal, then business, then sections added by other constructs, in order', () => {
+    const sections = texts.filter((t) => t.startsWith('## '));
+    expect(sections).toEqual(['## Latency', '## Traffic', '## Errors and availability', '## Saturation', '## Business', '## Backups']);
+    expect(texts).toContain('backup age goes here');
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'TestStack-orders-mcp' });
+  });
+
+  test('latency graph: p50/p95/p99 with baseline lines and alarm thresholds as annotations', () => {
+    const g = graph('Target response time p50 / p95 / p99 (s)');
+    expect(g.metrics.map((m: unknown[]) => (m[m.length - 1] as Json).stat)).toEqual(['p50', 'p95', 'p99']);
+    const annotations = g.annotations.horizontal.map((a: Json) => [a.label, a.value]);
+    expect(annotations).toEqual(expect.arrayContaining([
+      ['p50 baseline 100 ms', 0.1], ['p95 baseline 500 ms', 0.5], ['p99 baseline 1000 ms', 1],
+      ['p50 alarm > 150 ms', 0.15], ['p95 alarm > 750 ms', 0.75], ['p99 alarm > 1.5 s', 1.5],
+    ]));
+  });
+
+  test('traffic, errors and saturation graphs show their alarm thresholds', () => {
+    const traffic = graph('Requests per minute (with expected band)');
+    expect(traffic.annotations.horizontal).toEqual([expect.objectContaining({ value: 12000 })]);
+    expect(JSON.stringify(traffic.metrics)).toContain('ANOMALY_DETECTION_BAND(requests, 3)');
+    const errors = graph('5xx error rate (%)');
+    expect(errors.annotations.horizontal.map((a: Json) => a.value)).toEqual([0.1, 0.15]);
+    const sat = graph('CPU and memory (%)');
+    expect(sat.annotations.horizontal.map((a: Json) => a.value)).toEqual([90, 80]);
+    expect(graph('Running tasks').annotations.horizontal.map((a: Json) => a.value)).toEqual([8]);
+    expect(graph('Connections').annotations.horizontal.map((a: Json) => a.value)).toEqual([15]);
+    expect(graph('Synthetic probe (from outside)').metrics.length).toBe(2);
+  });
+
+  test('business row: tools executed (by tool) and active sessions from the service EMF', () => {
+    expect(JSON.stringify(graph('Tools executed, by tool').metrics)).toContain('MetricName=\\"tools_executed_total\\" service=\\"orders-mcp\\"');
+    expect(JSON.stringify(graph('Active sessions (open connections, all tasks)').metrics)).toContain('"McpOps","mcp_active_connections","service","orders-mcp"');
+  });
+
+  test('an alarm status widget lists the page and every alarm', () => {
+    const status = widgets.find((w) => w.type === 'alarm');
+    expect(status?.properties.alarms).toHaveLength(15);
+  });
+});
+
+describe('McpMonitoring minimal configuration', () => {
+  test('no plan: ceiling from baseline × factor, no connections alarm; maxTaskCount gives tasks-at-maximum on target-group health', () => {
+    // 1000 rps (baseline) × 2 (factor) × 60 s
+    expect(alarm(minimalTemplate, 'TrafficAboveCapacity')).toMatchObject({ Threshold: 120000 });
+    minimalTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: `${PREFIX}-ConnectionsPerTask` }, 0);
+    const tasks = alarm(minimalTemplate, 'TasksAtMaximum');
+    expect(metricStat(tasks)).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount' } });
+    expect(tasks.Threshold).toBe(4);
+  });
+
+  test('custom baseline flows into thresholds', () => {
+    expect(alarm(minimalTemplate, 'LatencyP99').Threshold).toBe(4);
+    const errorRate = alarm(minimalTemplate, 'ErrorRate');
+    expect(errorRate.Threshold).toBe(0.2);
+    expect(errorRate.Metrics.find((m: Json) => m.ReturnData).Expression).toContain('IF(requests >= 500,');
+  });
+
+  test('no probe without endpointUrl; the existing topic is used and none is created; no deployment alarms', () => {
+    minimalTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MCP_ENDPOINT_URL: Match.anyValue() }) } }, 0);
+    minimalTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: `${PREFIX}-ProbeFailing` }, 0);
+    minimalTemplate.resourceCountIs('AWS::SNS::Topic', 0);
+    minimalTemplate.resourceCountIs('AWS::KMS::Key', 0);
+    const [service] = Object.values(minimalTemplate.findResources('AWS::ECS::Service'));
+    expect(service.Properties.DeploymentConfiguration.Alarms).toBeUndefined();
+    expect(minimal.monitoring.deploymentAlarmNames).toEqual([]);
+    expect(minimal.monitoring.probeFunction).toBeUndefined();
+    expect(minimal.monitoring.criticalAlarms).toHaveLength(4);
+  });
+});
+
+describe('McpMonitoring validation', () => {
+  test.each<[Partial<McpMonitoringProps>, string]>([
+    [{ baseline: { p95LatencyMs: 10 } }, 'McpMonitoring: baseline.p95LatencyMs must be ≥ baseline.p50LatencyMs (100), got 10'],
+    [{ baseline: { degradationFactor: 1 } }, 'McpMonitoring: baseline.degradationFactor must be > 1'],
+    [{ baseline: { errorRatePercent: 101 } }, 'McpMonitoring: baseline.errorRatePercent must be a percentage > 0 and ≤ 100, got 101'],
+    [{ serviceName: 'bad name' }, 'McpMonitoring: serviceName must be letters, digits'],
+    [{ datapointsToAlarm: 4 }, 'McpMonitoring: datapointsToAlarm must be an integer from 1 to 3, got 4'],
+    [{ period: Duration.seconds(30) }, 'McpMonitoring: period must be a whole number of minutes, got 30 s'],
+    [{ runbookBaseUrl: 'ftp://x' }, 'McpMonitoring: runbookBaseUrl must be an https:// URL'],
+    [{ alarmEmails: ['not-an-email'] }, 'McpMonitoring: alarmEmails[0] must be an e-mail address, got "not-an-email"'],
+    [{ alarmHttpsEndpoints: ['http://hook'] }, 'McpMonitoring: alarmHttpsEndpoints[0] must be an https:// URL, got "http://hook"'],
+    [{ probeTool: { name: 'status' } }, 'McpMonitoring: probeTool needs endpointUrl'],
+    [{ endpointUrl: 'mcp.example.com/mcp' }, 'McpProbe: endpointUrl must be an http:// or https:// URL without credentials, got "mcp.example.com/mcp"'],
+    [{ endpointUrl: 'https://mcp.example.com/mcp', probeTimeout: Duration.seconds(30) }, 'McpProbe: probeTimeout (seconds) must be an integer from 1 to 25, got 30'],
+    [{ endpointUrl: 'https://mcp.example.com/mcp', probeInterval: Duration.seconds(30) }, 'McpProbe: probeInterval (minutes) must be an integer from 1 to 60, got 0.5'],
+    [{ cpuUtilizationPercent: 0 }, 'McpMonitoring: cpuUtilizationPercent must be a number from 1 to 100, got 0'],
+  ])('rejects %j', (extra, message) => {
+    expect(() => build(extra)).toThrow(message);
+  });
+
+  test('addSection needs a title', () => {
+    expect(() => full.monitoring.addSection(' ', [])).toThrow('McpMonitoring: addSection: title must not be empty, got " "');
+  });
+});
+
+describe('cdk-nag', () => {
+  test('McpMonitoring with probe and topic has no unacknowledged findings', () => {
+    const app = testApp();
+    build({ capacity: TEST_PLAN, endpointUrl: 'https://mcp.example.com/mcp', alarmEmails: ['oncall@example.com'] }, app);
+    expect(describeFindings(nagFindings(app))).toEqual([]);
+  });
+});
