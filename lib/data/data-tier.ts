@@ -160,6 +160,8 @@ export class McpDataTier extends Construct {
   public readonly cache?: elasticache.CfnReplicationGroup;
   /** The cache AUTH token, when a cache is created. */
   public readonly cacheAuthSecret?: secretsmanager.Secret;
+  /** The database's security group (no rules until {@link allowFrom}), when a database is created. */
+  public readonly databaseSecurityGroup?: ec2.SecurityGroup;
   /** The cache's security group, when a cache is created. */
   public readonly cacheSecurityGroup?: ec2.SecurityGroup;
   /** The key encrypting the data tier. */
@@ -203,7 +205,13 @@ export class McpDataTier extends Construct {
         description: 'MCP data tier: TLS required, slow statements logged',
         parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '1000' },
       });
+      this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+        vpc: props.vpc,
+        description: 'MCP database: only the service tasks and our Lambdas',
+        allowAllOutbound: false,
+      });
       const db = new rds.DatabaseInstance(this, 'Database', {
+        securityGroups: [this.databaseSecurityGroup],
         engine,
         instanceType: dbOpts.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
         vpc: props.vpc,
@@ -320,7 +328,7 @@ export class McpDataTier extends Construct {
 
   /** Opens the database (its port) and the cache (its port) to a peer: the service's tasks or one of our Lambdas. */
   public allowFrom(peer: ec2.IConnectable, description = 'MCP service or operations Lambda'): void {
-    if (this.database) this.database.connections.allowDefaultPortFrom(peer, `PostgreSQL from ${description}`);
+    if (this.databaseSecurityGroup) this.databaseSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.databasePort), `PostgreSQL from ${description}`);
     if (this.cacheSecurityGroup) this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Cache from ${description}`);
   }
 
