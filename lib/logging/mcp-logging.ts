@@ -662,8 +662,15 @@ export class McpLogging extends Construct {
     const iam5 = [
       { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(o.bucket)}.Arn>/*]`, reason: 'Firehose writes date-partitioned objects whose keys are only known at delivery time; no delete action is granted' },
     ];
-    if (o.openSearch) {
-      iam5.push({ id: 'AwsSolutions-IAM5[Resource::<DomainArn>/*]', reason: 'Firehose indexes into date-rotated indices of the mcp prefix' });
+    const domainArnId = o.openSearch ? nagArnId(stack, o.openSearch.domain.domainArn) : undefined;
+    if (o.openSearch && domainArnId) {
+      const p = o.openSearch.indexPrefix;
+      iam5.push(
+        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`, reason: `Firehose bulk-indexes into the date-rotated ${p}-* indices, whose names exist only at delivery time` },
+        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/_nodes/*/stats]`, reason: 'Read-only node stats Firehose reads before indexing (as in the Firehose developer guide)' },
+        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/${p}*/_mapping/*]`, reason: `Read-only mappings of the ${p}-* indices (date-rotated names)` },
+        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/${p}*/_stats]`, reason: `Read-only stats of the ${p}-* indices (date-rotated names)` },
+      );
     }
     Validations.of(policy).acknowledge(...iam5);
 
@@ -704,4 +711,16 @@ export class McpLogging extends Construct {
     stream.node.addDependency(policy);
     return { stream, role };
   }
+}
+
+/**
+ * How cdk-nag names a resource ARN in its finding ids: the literal ARN, or `<LogicalId.Arn>` for a
+ * `Fn::GetAtt`; undefined when the form is not predictable (the finding then stays visible).
+ */
+function nagArnId(stack: Stack, arn: string): string | undefined {
+  const resolved = stack.resolve(arn) as unknown;
+  if (typeof resolved === 'string') return resolved;
+  const getAtt = (resolved as { 'Fn::GetAtt'?: [string, string] } | null)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt.length === 2) return `<${getAtt[0]}.${getAtt[1]}>`;
+  return undefined;
 }

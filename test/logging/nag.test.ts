@@ -1,3 +1,5 @@
+import { Validations } from 'aws-cdk-lib';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { McpLogging } from '../../lib/logging/mcp-logging';
@@ -12,5 +14,23 @@ describe('McpLogging is cdk-nag clean', () => {
     const container = task.addContainer('mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp:1'), logging: logging.logDriver() });
     logging.bindToTaskDefinition(task, container);
     expect(describeFindings(nagFindings(app))).toEqual([]);
+  });
+});
+
+describe('McpLogging with an OpenSearch destination is cdk-nag clean', () => {
+  test.each(['imported', 'created'])('%s domain', (kind) => {
+    const app = testApp();
+    const stack = testStack(app);
+    const domain = kind === 'imported'
+      ? opensearch.Domain.fromDomainEndpoint(stack, 'Domain', 'https://search-logs-abc123.eu-west-1.es.amazonaws.com')
+      : new opensearch.Domain(stack, 'Domain', { version: opensearch.EngineVersion.OPENSEARCH_2_19 });
+    if (domain instanceof opensearch.Domain) Validations.of(domain).acknowledge(
+      { id: 'AwsSolutions-OS1', reason: 'test domain' }, { id: 'AwsSolutions-OS2', reason: 'test domain' }, { id: 'AwsSolutions-OS3', reason: 'test domain' },
+      { id: 'AwsSolutions-OS4', reason: 'test domain' }, { id: 'AwsSolutions-OS5', reason: 'test domain' }, { id: 'AwsSolutions-OS7', reason: 'test domain' },
+      { id: 'AwsSolutions-OS8', reason: 'test domain' }, { id: 'AwsSolutions-OS9', reason: 'test domain' },
+    );
+    new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', openSearch: { domain } });
+    const findings = nagFindings(app).filter((f) => !f.path.startsWith('TestStack/Domain'));
+    expect(describeFindings(findings)).toEqual([]);
   });
 });

@@ -1,0 +1,342 @@
+import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { McpLogging } from '../../lib/logging/mcp-logging';
+import { AUDIT_FILTER_PATTERN, METRIC_FILTERS } from '../../lib/logging/log-contract';
+import { renderInsightsQuery, SAVED_QUERIES } from '../../lib/logging/insights';
+import { testApp, testStack } from '../support/app';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+// One synthesized template for the default pipeline bound to a task, shared by the tests below.
+const stack = testStack(testApp());
+const topic = new sns.Topic(stack, 'Topic');
+const logging = new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', alarmTopic: topic });
+const task = new ecs.FargateTaskDefinition(stack, 'Task');
+const container = task.addContainer('mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp:1'), logging: logging.logDriver() });
+logging.bindToTaskDefinition(task, container);
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Resources;
+
+const id = (c: { node: { defaultChild?: unknown } } | unknown): string => stack.getLogicalId((c as any).node.defaultChild ?? c);
+const auditBucketId = id(logging.auditBucket);
+const logBucketId = id(logging.logBucket);
+const keyId = id(logging.encryptionKey);
+const appGroupId = id(logging.applicationLogGroup);
+
+function ofType(type: string): Array<[string, Record<string, any>]> {
+  return Object.entries(resources).filter(([, r]) => r.Type === type).map(([k, r]) => [k, r.Properties]);
+}
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+describe('log groups', () => {
+  test('application: fixed name, 30 days, KMS', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/mcp/mcp-server/application', RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+  });
+  test('audit: fixed name, 400 days (13 months), KMS', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/mcp/mcp-server/audit', RetentionInDays: 400, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+  });
+  test('the key lets CloudWatch Logs use it for exactly our log groups', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [
+          'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/application',
+          'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit',
+          'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/log-delivery',
+        ] } },
+      })]) },
+    });
+  });
+});
+
+describe('container wiring', () => {
+  test('the container logs with awslogs into the application log group, non-blocking with a 25 MiB buffer', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        LogConfiguration: {
+          LogDriver: 'awslogs',
+          Options: { 'awslogs-group': { Ref: appGroupId }, 'awslogs-stream-prefix': 'mcp', 'awslogs-region': 'eu-west-1', mode: 'non-blocking', 'max-buffer-size': '26214400b' },
+        },
+      })],
+    });
+  });
+  test('the task role is explicitly denied tampering with the audit bucket and the log groups', () => {
+    const taskRoleId = id(task.taskRole);
+    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Roles).includes(taskRoleId));
+    const statements = policies.flatMap(([, p]) => p.PolicyDocument.Statement);
+    const s3Deny = statements.find((s) => s.Sid === 'DenyAuditTrailTampering');
+    expect(s3Deny.Effect).toBe('Deny');
+    expect(s3Deny.Action).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:BypassGovernanceRetention', 's3:PutBucketPolicy']));
+    expect(JSON.stringify(s3Deny.Resource)).toContain(auditBucketId);
+    const logsDeny = statements.find((s) => s.Sid === 'DenyLogGroupTampering');
+    expect(logsDeny.Action).toEqual(expect.arrayContaining(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteSubscriptionFilter']));
+  });
+  test('bindToTaskDefinition rejects a container of another task definition', () => {
+    const other = new ecs.FargateTaskDefinition(stack, 'Other');
+    const c = other.addContainer('x', { image: ecs.ContainerImage.fromRegistry('x') });
+    expect(() => logging.bindToTaskDefinition(task, c)).toThrow(/does not belong to the task definition/);
+  });
+});
+
+describe('audit bucket', () => {
+  test('versioned, Object Lock in compliance mode (400 days), KMS, no public access, access-logged', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'audit-bucket/' }),
+    });
+  });
+  test('TLS only, and nobody may delete objects or versions or loosen the lock', () => {
+    const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Bucket.Ref === auditBucketId)!;
+    const st = policy.PolicyDocument.Statement;
+    expect(st).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    const deny = st.find((s: any) => s.Sid === 'DenyAuditDeletion');
+    expect(deny).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' } }));
+    expect(deny.Action).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutBucketObjectLockConfiguration']));
+  });
+  test('no IAM policy in the stack allows deleting anything in the audit bucket', () => {
+    for (const [name, p] of ofType('AWS::IAM::Policy')) {
+      for (const s of p.PolicyDocument.Statement) {
+        if (s.Effect !== 'Allow' || !JSON.stringify(s.Resource).includes(auditBucketId)) continue;
+        for (const a of asArray<string>(s.Action)) {
+          expect(`${name}: ${a}`).not.toMatch(/s3:(Delete|\*|PutObjectRetention|PutBucketPolicy|BypassGovernance)/);
+        }
+      }
+    }
+  });
+});
+
+describe('Firehose streams', () => {
+  const streams = Object.fromEntries(ofType('AWS::KinesisFirehose::DeliveryStream').map(([, p]) => [p.DeliveryStreamName, p]));
+
+  test.each([
+    ['mcp-mcp-server-logs', logBucketId, 'logs/'],
+    ['mcp-mcp-server-audit', auditBucketId, 'audit/'],
+  ])('%s: S3, GZIP, date partitions, error prefix, 10 s buffer, CloudWatch Logs processors, SSE-KMS', (name, bucketId, prefix) => {
+    const s = streams[name];
+    expect(s.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'CUSTOMER_MANAGED_CMK', KeyARN: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    const d = s.ExtendedS3DestinationConfiguration;
+    expect(d.BucketARN).toEqual({ 'Fn::GetAtt': [bucketId, 'Arn'] });
+    expect(d.CompressionFormat).toBe('GZIP');
+    expect(d.Prefix).toBe(`${prefix}year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`);
+    expect(d.ErrorOutputPrefix).toBe('errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/');
+    expect(d.BufferingHints).toEqual({ IntervalInSeconds: 10, SizeInMBs: 5 });
+    expect(d.EncryptionConfiguration).toEqual({ KMSEncryptionConfig: { AWSKMSKeyARN: { 'Fn::GetAtt': [keyId, 'Arn'] } } });
+    expect(d.ProcessingConfiguration.Processors.map((p: any) => p.Type)).toEqual(['Decompression', 'CloudWatchLogProcessing', 'AppendDelimiterToRecord']);
+    expect(d.CloudWatchLoggingOptions.Enabled).toBe(true);
+  });
+
+  test('each Firehose role reaches only its own bucket, writes without delete, and uses the key only through S3', () => {
+    for (const [name, bucketId, otherId] of [['ApplicationDelivery', logBucketId, auditBucketId], ['AuditDelivery', auditBucketId, logBucketId]]) {
+      const [, policy] = ofType('AWS::IAM::Policy').find(([k]) => k.startsWith(`Logging${name}Policy`))!;
+      const st = policy.PolicyDocument.Statement;
+      const text = JSON.stringify(st);
+      expect(text).toContain(bucketId);
+      expect(text).not.toContain(otherId);
+      expect(text).not.toMatch(/Delete|s3:\*/);
+      expect(st).toContainEqual(expect.objectContaining({ Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] } }));
+      expect(st).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: expect.objectContaining({ StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } }) }));
+    }
+  });
+});
+
+describe('subscriptions', () => {
+  test('all events to the application stream; audit entries to the audit stream', () => {
+    const filters = ofType('AWS::Logs::SubscriptionFilter').map(([, p]) => p);
+    expect(filters).toHaveLength(2); // the quota is two per log group
+    const byName = Object.fromEntries(filters.map((f) => [f.FilterName, f]));
+    expect(byName['mcp-all-to-firehose'].FilterPattern).toBe('');
+    expect(byName['mcp-all-to-firehose'].DestinationArn).toEqual({ 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] });
+    expect(byName['mcp-audit-to-firehose'].FilterPattern).toBe(AUDIT_FILTER_PATTERN);
+    expect(byName['mcp-audit-to-firehose'].DestinationArn).toEqual({ 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] });
+    for (const f of filters) expect(f.LogGroupName).toEqual({ Ref: appGroupId });
+  });
+  test('the subscription role is assumed by CloudWatch Logs of this account and may only put records into the two streams', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+        Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:logs:eu-west-1:111111111111:*' } },
+      })] },
+    });
+    const [, policy] = ofType('AWS::IAM::Policy').find(([k]) => k.startsWith('LoggingSubscriptionPolicy'))!;
+    expect(policy.PolicyDocument.Statement).toEqual([{
+      Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+      Resource: [{ 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] }, { 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] }],
+    }]);
+  });
+});
+
+describe('metric filters and saved queries', () => {
+  test('every metric filter of the contract, on the application log group, in McpOps', () => {
+    const filters = ofType('AWS::Logs::MetricFilter').map(([, p]) => p);
+    expect(filters).toHaveLength(METRIC_FILTERS.length);
+    for (const spec of METRIC_FILTERS) {
+      const f = filters.find((x) => x.MetricTransformations[0].MetricName === spec.metricName)!;
+      expect(f.FilterPattern).toBe(spec.filterPattern);
+      expect(f.LogGroupName).toEqual({ Ref: appGroupId });
+      expect(f.MetricTransformations[0]).toEqual({
+        MetricNamespace: 'McpOps', MetricName: spec.metricName, MetricValue: spec.metricValue, Unit: spec.unit,
+        Dimensions: Object.entries(spec.dimensions).map(([Key, Value]) => ({ Key, Value })),
+      });
+    }
+  });
+  test('saved queries are the tested query text, on the application log group', () => {
+    const defs = ofType('AWS::Logs::QueryDefinition').map(([, p]) => p);
+    expect(defs.map((d) => d.Name).sort()).toEqual(SAVED_QUERIES.map((q) => `mcp/mcp-server/${q.title}`).sort());
+    for (const q of SAVED_QUERIES) {
+      const d = defs.find((x) => x.Name === `mcp/mcp-server/${q.title}`)!;
+      expect(d.QueryString).toBe(renderInsightsQuery(q.parts));
+      expect(d.LogGroupNames).toEqual([{ Ref: appGroupId }]);
+    }
+  });
+});
+
+describe('audit indexer', () => {
+  test('invoked for new objects under audit/, with retries and an encrypted on-failure queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: auditBucketId },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [Match.objectLike({
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'audit/' }] } },
+      })] },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [id(logging.auditIndexerDeadLetterQueue), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x', Architectures: ['arm64'],
+      Environment: { Variables: Match.objectLike({ AUDIT_LOG_GROUP_NAME: '/mcp/mcp-server/audit' }) },
+    });
+  });
+  test('reads only audit/ objects and writes only audit log streams', () => {
+    const roleId = id(logging.auditIndexer.role!);
+    const [, policy] = ofType('AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Roles).includes(roleId))!;
+    const st = policy.PolicyDocument.Statement;
+    expect(st).toContainEqual({ Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/audit/*']] } });
+    expect(st).toContainEqual({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit:log-stream:*' });
+    expect(JSON.stringify(st)).not.toMatch(/s3:Delete|s3:PutObject|logs:Delete/);
+  });
+});
+
+describe('alarms', () => {
+  const alarms = ofType('AWS::CloudWatch::Alarm').map(([, p]) => p);
+  test('failed S3 deliveries and stale data of both streams alarm, notifying the topic on ALARM and OK', () => {
+    for (const name of ['mcp-mcp-server-logs', 'mcp-mcp-server-audit']) {
+      const streamId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KinesisFirehose::DeliveryStream' && r.Properties.DeliveryStreamName === name)![0];
+      const mine = alarms.filter((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'DeliveryStreamName', Value: { Ref: streamId } }]));
+      expect(mine.map((a) => `${a.MetricName} ${a.ComparisonOperator} ${a.Threshold}`).sort()).toEqual([
+        'DeliveryToS3.DataFreshness GreaterThanThreshold 900',
+        'DeliveryToS3.Success LessThanThreshold 1',
+      ]);
+      for (const a of mine) {
+        expect(a.AlarmActions).toEqual([{ Ref: id(topic) }]);
+        expect(a.OKActions).toEqual([{ Ref: id(topic) }]);
+        expect(a.TreatMissingData).toBe('notBreaching');
+        expect(a.AlarmDescription).toContain('docs/logging.md#runbook-log-delivery');
+      }
+    }
+  });
+  test('audit subscription delivery errors and audit indexer failures alarm', () => {
+    expect(alarms).toContainEqual(expect.objectContaining({
+      Namespace: 'AWS/Logs', MetricName: 'DeliveryErrors',
+      Dimensions: expect.arrayContaining([{ Name: 'FilterName', Value: 'mcp-audit-to-firehose' }, { Name: 'LogGroupName', Value: '/mcp/mcp-server/application' }]),
+    }));
+    expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 }));
+  });
+});
+
+describe('dashboard metrics', () => {
+  test('metric helpers point at the metric filter metrics', () => {
+    const m = logging.metrics.toolsExecuted('echo') as cloudwatch.Metric;
+    expect(m.namespace).toBe('McpOps');
+    expect(m.metricName).toBe('log_tools_executed_total');
+    expect(m.dimensions).toEqual({ service: 'mcp-server', tool: 'echo' });
+    expect(m.statistic).toBe('Sum');
+    const d = logging.metrics.requestDuration('p95');
+    expect([d.metricName, d.statistic, d.dimensions]).toEqual(['log_request_duration_ms', 'p95', { service: 'mcp-server' }]);
+    expect((logging.metrics.errorsByType('timeout') as cloudwatch.Metric).dimensions).toEqual({ service: 'mcp-server', error_type: 'timeout' });
+    expect(logging.metrics.toolDuration('search').dimensions).toEqual({ service: 'mcp-server', tool: 'search' });
+  });
+  test('totals and per-dimension series use SEARCH over the metric filter dimensions', () => {
+    expect((logging.metrics.toolsExecuted() as cloudwatch.MathExpression).expression)
+      .toBe('SUM(SEARCH(\'{McpOps,service,tool} MetricName="log_tools_executed_total" service="mcp-server"\', \'Sum\', 60))');
+    expect((logging.metrics.errorsByTypeAll(Duration.minutes(5)) as cloudwatch.MathExpression).expression)
+      .toBe('SEARCH(\'{McpOps,service,error_type} MetricName="log_errors_total" service="mcp-server"\', \'Sum\', 300)');
+  });
+});
+
+describe('props', () => {
+  function build(props: Partial<ConstructorParameters<typeof McpLogging>[2]>, setup?: (s: Stack) => Partial<ConstructorParameters<typeof McpLogging>[2]>): Template {
+    const s = testStack(testApp());
+    new McpLogging(s, 'Logging', { serviceName: 'svc', ...props, ...setup?.(s) });
+    return Template.fromStack(s);
+  }
+
+  test('retention, lock, buffering and driver props reach the template', () => {
+    const s = testStack(testApp());
+    const l = new McpLogging(s, 'Logging', {
+      serviceName: 'svc', applicationRetention: logs.RetentionDays.TWO_WEEKS, auditRetention: logs.RetentionDays.TEN_YEARS,
+      auditObjectLockDays: 2555, auditExpirationDays: 2600, bufferInterval: Duration.seconds(0), bufferSize: Size.mebibytes(64),
+      logDriverMode: ecs.AwsLogDriverMode.BLOCKING,
+    });
+    const td = new ecs.FargateTaskDefinition(s, 'T');
+    td.addContainer('c', { image: ecs.ContainerImage.fromRegistry('x'), logging: l.logDriver() });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/svc/application', RetentionInDays: 14 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/svc/audit', RetentionInDays: 3653 });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 2600 })] },
+    });
+    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: 'mcp-svc-audit', ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 64 } }),
+    });
+    const opts = t.findResources('AWS::ECS::TaskDefinition');
+    const options = Object.values(opts)[0].Properties.ContainerDefinitions[0].LogConfiguration.Options;
+    expect(options.mode).toBe('blocking');
+    expect(options['max-buffer-size']).toBeUndefined();
+  });
+
+  test.each([
+    [{ bufferInterval: Duration.seconds(901) }, 'McpLogging: bufferInterval must be an integer from 0 to 900 seconds, got 901'],
+    [{ bufferInterval: Duration.millis(1500) }, 'McpLogging: bufferInterval must be an integer from 0 to 900 seconds, got 1.5'],
+    [{ bufferSize: Size.gibibytes(1) }, 'McpLogging: bufferSize must be an integer from 1 to 128 MiB, got 1024'],
+    [{ serviceName: 'bad name' }, 'McpLogging: serviceName must be 1–64 characters'],
+    [{ auditRetention: logs.RetentionDays.SIX_MONTHS }, 'McpLogging: auditRetention must be at least one year'],
+  ])('rejects %j at synth time', (props, message) => {
+    expect(() => build(props as any)).toThrow(message);
+  });
+
+  test('OpenSearch destination: index prefix mcp, daily rotation, every document also to S3, no delimiter processor', () => {
+    const t = build({}, (s) => ({ openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-logs-abc.eu-west-1.es.amazonaws.com') } }));
+    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: 'mcp-svc-logs',
+      AmazonopensearchserviceDestinationConfiguration: Match.objectLike({
+        DomainARN: 'arn:aws:es:eu-west-1:111111111111:domain/search-logs',
+        IndexName: 'mcp', IndexRotationPeriod: 'OneDay', S3BackupMode: 'AllDocuments',
+        BufferingHints: { IntervalInSeconds: 10, SizeInMBs: 5 },
+        RetryOptions: { DurationInSeconds: 300 },
+        ProcessingConfiguration: { Enabled: true, Processors: [Match.objectLike({ Type: 'Decompression' }), Match.objectLike({ Type: 'CloudWatchLogProcessing' })] },
+        S3Configuration: Match.objectLike({ CompressionFormat: 'GZIP', ErrorOutputPrefix: Match.stringLikeRegexp('^errors/') }),
+      }),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToAmazonOpenSearchService.Success' });
+    expect(() => build({}, (s) => ({ bufferSize: Size.mebibytes(128), openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com') } })))
+      .toThrow('bufferSize must be an integer from 1 to 100 MiB (with openSearch), got 128');
+  });
+});
