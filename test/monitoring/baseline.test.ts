@@ -62,13 +62,16 @@ describe('alarmThresholds', () => {
   });
 
   test('with a capacity plan: ceiling = peak rps per period, CPU = target × factor capped at 95, connections = plan × factor, max tasks', () => {
-    const t = alarmThresholds(resolveBaseline(), { periodSeconds: 60, capacity: TEST_PLAN });
+    const plan = TEST_PLAN;
+    expect(plan.input.peakRps).toBe(200);
+    expect(plan.targetCpuUtilizationPercent).toBe(60);
+    const t = alarmThresholds(resolveBaseline(), { periodSeconds: 60, capacity: plan });
     expect(t).toMatchObject({
       trafficCeilingRps: 200, trafficCeilingPerPeriod: 12000, trafficCeilingSource: 'capacity',
-      cpuUtilizationPercent: 90, maxTasks: 8, connectionsPerTask: 15,
+      cpuUtilizationPercent: 90, maxTasks: plan.maxTasks, connectionsPerTask: roundThreshold(plan.derived.concurrencyPerTask * 1.5),
     });
-    const steep = alarmThresholds(resolveBaseline({ degradationFactor: 2 }), { periodSeconds: 300, capacity: TEST_PLAN });
-    expect(steep).toMatchObject({ cpuUtilizationPercent: 95, trafficCeilingPerPeriod: 60000, connectionsPerTask: 20 });
+    const steep = alarmThresholds(resolveBaseline({ degradationFactor: 2 }), { periodSeconds: 300, capacity: plan });
+    expect(steep).toMatchObject({ cpuUtilizationPercent: 95, trafficCeilingPerPeriod: 60000, connectionsPerTask: plan.derived.concurrencyPerTask * 2 });
   });
 
   test('overrides win over derived values', () => {

@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { planCapacity } from '../../lib/capacity/model';
 import type { CapacityPlan } from '../../lib/capacity/types';
 
 export interface Fixture {
@@ -46,18 +47,5 @@ export function buildFixture(stack: Stack, scope: Construct = stack): Fixture {
   return { vpc, cluster, service, loadBalancer, targetGroup };
 }
 
-/** A capacity plan with round numbers, typed like the capacity model's output. */
-export const TEST_PLAN: CapacityPlan = {
-  input: {
-    peakRps: 200, meanLatencyMs: 100, p99LatencyMs: 1000, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 2,
-    streamOpensPerSecond: 0, meanStreamDurationSeconds: 300, baseMemoryPerTaskMiB: 256, headroom: 0.5,
-    availabilityZones: 2, survivesAzLoss: true, targetCpuUtilizationPercent: 60, maxTasksFactor: 2,
-  },
-  taskCpu: 1024, taskMemoryMiB: 2048, minTasks: 2, maxTasks: 8,
-  requestsPerTaskPerMinute: 3600, requestsPerTaskPerSecond: 60, targetCpuUtilizationPercent: 60,
-  derived: {
-    peakCores: 2, requiredCores: 3, requestConcurrency: 20, requestConcurrencyP99: 200, streamConcurrency: 0,
-    totalConcurrency: 20, requiredMemoryMiB: 60, tasksForCpu: 3, tasksForMemory: 1, tasksForPeak: 3, concurrencyPerTask: 10,
-  },
-  explanation: ['fixture'],
-};
+/** A plan from the real capacity model: 200 rps peak, 100 ms mean latency, 10 ms CPU per request. */
+export const TEST_PLAN: CapacityPlan = planCapacity({ peakRps: 200, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 2 });

@@ -129,13 +129,14 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
     expect(alarm(template, 'MemoryUtilization')).toMatchObject({ Threshold: 80 });
     const tasks = alarm(template, 'TasksAtMaximum');
     expect(metricStat(tasks)).toMatchObject({ Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }, Stat: 'Maximum' });
-    expect(tasks).toMatchObject({ Threshold: 8, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(tasks).toMatchObject({ Threshold: TEST_PLAN.maxTasks, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     const rejected = alarm(template, 'RejectedConnections');
     expect(metricStat(rejected)).toMatchObject({ Metric: { MetricName: 'RejectedConnectionCount', Dimensions: [{ Name: 'LoadBalancer' }] }, Stat: 'Sum' });
     expect(rejected).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     const conns = alarm(template, 'ConnectionsPerTask');
     expect(metricStat(conns)).toMatchObject({ Metric: { Namespace: 'McpOps', MetricName: 'mcp_active_connections', Dimensions: [{ Name: 'service', Value: 'orders-mcp' }] }, Stat: 'Average' });
-    expect(conns).toMatchObject({ Threshold: 15 });
+    expect(conns).toMatchObject({ Threshold: TEST_PLAN.derived.concurrencyPerTask * 1.5 });
+    expect(conns.AlarmDescription).toContain(`(plan ${TEST_PLAN.derived.concurrencyPerTask} per task × 1.5)`);
     for (const id of ['CpuUtilization', 'MemoryUtilization', 'TasksAtMaximum', 'RejectedConnections', 'ConnectionsPerTask']) {
       expect(alarm(template, id).AlarmDescription).toContain(`${RUNBOOKS}/saturation.md`);
     }
@@ -265,8 +266,8 @@ describe('McpMonitoring dashboard', () => {
     expect(errors.annotations.horizontal.map((a: Json) => a.value)).toEqual([0.1, 0.15]);
     const sat = graph('CPU and memory (%)');
     expect(sat.annotations.horizontal.map((a: Json) => a.value)).toEqual([90, 80]);
-    expect(graph('Running tasks').annotations.horizontal.map((a: Json) => a.value)).toEqual([8]);
-    expect(graph('Connections').annotations.horizontal.map((a: Json) => a.value)).toEqual([15]);
+    expect(graph('Running tasks').annotations.horizontal.map((a: Json) => a.value)).toEqual([TEST_PLAN.maxTasks]);
+    expect(graph('Connections').annotations.horizontal.map((a: Json) => a.value)).toEqual([TEST_PLAN.derived.concurrencyPerTask * 1.5]);
     expect(graph('Synthetic probe (from outside)').metrics.length).toBe(2);
   });
 
