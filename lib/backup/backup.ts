@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -332,8 +332,8 @@ export class McpBackup extends Construct {
     const exportPrefix = cacheExportPrefix(props.serviceName);
     if (cacheId !== undefined && cacheMode === 'export') {
       // ElastiCache writes exports with its regional service principal, only under our export prefix.
-      const ecPrincipal = new iam.ServicePrincipal(`${Aws.REGION}.elasticache-snapshot.amazonaws.com`);
-      const sourceAccount = { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
+      const ecPrincipal = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
+      const sourceAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
       this.bucket.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'ElastiCacheExportBucket',
         principals: [ecPrincipal],
