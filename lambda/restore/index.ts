@@ -358,10 +358,11 @@ interface ReadinessResult {
 
 /**
  * Checks the manifest's checksum against the stored configuration object, the restored copy
- * against what configuration-restore wrote, and the readiness task's exit code. Throws
- * `VerificationFailed` naming every failed check.
+ * against what configuration-restore wrote, that the database is available and (when given) the
+ * readiness task's exit code. Throws `VerificationFailed` naming every failed check. Returns the
+ * restored endpoints as environment overrides for the readiness task.
  */
-async function verify(event: Event): Promise<{ ok: true; checks: string[] }> {
+async function verify(event: Event): Promise<{ ok: true; checks: string[]; environment: Array<{ Name: string; Value: string }> }> {
   const plan = event.plan as Plan;
   const restored = (event.restored ?? {}) as Restored;
   const readiness = (event.readiness ?? { skipped: true }) as ReadinessResult;
@@ -393,7 +394,9 @@ async function verify(event: Event): Promise<{ ok: true; checks: string[] }> {
   }
   if (failures.length) throw new StepError('VerificationFailed', failures.join('; '));
   logger.info('restore verified', { event: 'restore_verified', checks });
-  return { ok: true, checks };
+  // The restored endpoints, in the ECS RunTask override shape, for the readiness task.
+  const environment = Object.entries(cutoverEnvironment(restored)).map(([Name, Value]) => ({ Name, Value }));
+  return { ok: true, checks, environment };
 }
 
 // ---------------------------------------------------------------------------------------- cutover

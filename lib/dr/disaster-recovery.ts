@@ -396,7 +396,7 @@ export class McpDisasterRecovery extends Construct {
     // Configuration branch
     const configBranch = new sfn.Choice(this, 'Restore configuration?')
       .when(sfn.Condition.booleanEquals('$.plan.configuration.enabled', true),
-        step('Restore configuration', 'restore-configuration', { plan }, '$', 'checksum, decompress, write to restores/<restoreId>/'))
+        step('Restore configuration', 'restore-configuration', { plan }, undefined, 'checksum, decompress, write to restores/<restoreId>/'))
       .otherwise(new sfn.Pass(this, 'No configuration', { result: sfn.Result.fromObject({ skipped: true }) }));
 
     // Cache branch

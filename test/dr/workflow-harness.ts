@@ -1,0 +1,162 @@
+/**
+ * Harness for executing the synthesized DR state machine locally: the real restore handler with
+ * AWS clients mocked by aws-sdk-client-mock, S3 on a local s3rver, and backups written by the test.
+ */
+import { createHash } from 'crypto';
+import { gzipSync } from 'zlib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BackupComponent, BackupManifest, MANIFEST_SCHEMA_VERSION, backupIdForSlot, componentPrefix, manifestKey } from '../../lib/backup/manifest';
+import { handler } from '../../lambda/restore/index';
+import { resetClients } from '../../lambda/restore/aws';
+import { Definition, TaskImpl, definitionFromTemplate, localArn, runLocally, LocalRunResult } from './local-sfn';
+import { PROBE_ARN } from './fixture';
+
+/** Everything a scenario needs from the synthesized stack. */
+export interface SynthesizedWorkflow {
+  readonly definition: Definition;
+  readonly functionLogicalId: string;
+  /** The function's environment with tokens rendered (`ref:<id>`). */
+  readonly environment: Record<string, string>;
+}
+
+function renderValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o.Ref === 'string') return o.Ref === 'AWS::Partition' ? 'aws' : o.Ref === 'AWS::Region' ? 'eu-west-1' : o.Ref === 'AWS::AccountId' ? '111111111111' : `ref:${o.Ref}`;
+  if (o['Fn::GetAtt']) return `getatt:${(o['Fn::GetAtt'] as string[]).join('.')}`;
+  if (o['Fn::Join']) { const [sep, parts] = o['Fn::Join'] as [string, unknown[]]; return parts.map(renderValue).join(sep); }
+  return JSON.stringify(v);
+}
+
+export function synthesizedWorkflow(template: Template): SynthesizedWorkflow {
+  const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { BACKUP_BUCKET: {} } } } });
+  const ids = Object.keys(fns).filter((id) => id.includes('RestoreFunction'));
+  if (ids.length !== 1) throw new Error(`expected one restore function, found ${ids.join(', ')}`);
+  const vars = fns[ids[0]].Properties.Environment.Variables as Record<string, unknown>;
+  return {
+    definition: definitionFromTemplate(template),
+    functionLogicalId: ids[0],
+    environment: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, renderValue(v)])),
+  };
+}
+
+/** Writes a backup (gzipped configuration + manifest) as the backup Lambda would. */
+export async function writeBackup(s3: S3Client, bucket: string, opts: {
+  slot: Date; consistencyTime?: Date; database?: Array<'pitr' | 'rds-snapshot'>; cache?: 'elasticache-export' | 'rebuildable' | 'none';
+  configuration?: unknown; corruptConfiguration?: boolean; service?: string;
+}): Promise<BackupManifest> {
+  const backupId = backupIdForSlot(opts.slot);
+  const consistency = (opts.consistencyTime ?? new Date(opts.slot.getTime() + 60_000)).toISOString();
+  const components: BackupComponent[] = [];
+  const config = gzipSync(Buffer.from(JSON.stringify(opts.configuration ?? { featureFlags: { echo: true }, backupId })));
+  const configKey = `${componentPrefix(backupId)}configuration.json.gz`;
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: configKey, Body: opts.corruptConfiguration ? Buffer.concat([config, Buffer.from('x')]) : config }));
+  components.push({
+    name: 'configuration', kind: 's3-object', reference: `s3://${bucket}/${configKey}`, consistencyTime: consistency, s3Key: configKey,
+    sizeBytes: config.length, sha256: createHash('sha256').update(config).digest('hex'),
+  });
+  for (const kind of opts.database ?? ['pitr', 'rds-snapshot']) {
+    components.push(kind === 'pitr'
+      ? { name: 'database', kind, reference: 'prod-db', consistencyTime: consistency, latestRestorableTime: consistency, engine: 'postgres', engineVersion: '16.4' }
+      : { name: 'database', kind, reference: `mcp-${backupId.toLowerCase()}`, consistencyTime: consistency, engine: 'postgres', engineVersion: '16.4' });
+  }
+  if ((opts.cache ?? 'elasticache-export') === 'elasticache-export') {
+    const key = `${componentPrefix(backupId)}cache.rdb`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'REDIS0011' }));
+    components.push({ name: 'cache', kind: 'elasticache-export', reference: `mcp-cache-${backupId.toLowerCase()}`, consistencyTime: consistency, s3Key: key, engine: 'valkey' });
+  } else if (opts.cache === 'rebuildable') {
+    components.push({ name: 'cache', kind: 'rebuildable', reference: 'mcp-cache', consistencyTime: consistency });
+  }
+  const manifest: BackupManifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION, backupId, slot: opts.slot.toISOString(), consistencyTime: consistency,
+    createdAt: new Date(Date.parse(consistency) + 120_000).toISOString(), service: opts.service ?? 'mcp', components,
+  };
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey(backupId), Body: JSON.stringify(manifest), ContentType: 'application/json' }));
+  return manifest;
+}
+
+let bucketCounter = 0;
+/** A new empty bucket on the local server. */
+export async function newBucket(s3: S3Client): Promise<string> {
+  const name = `backups-${++bucketCounter}-${process.pid}`;
+  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  return name;
+}
+
+/** What the approver does with an approval request. */
+export type Approver = (message: Record<string, unknown>) => 'approve' | 'reject';
+
+/** The stopped-task description `ecs:runTask.sync` returns. */
+export type ReadinessOutcome = { exitCode: number } | 'task-failed';
+
+export interface ScenarioOptions {
+  readonly workflow: SynthesizedWorkflow;
+  readonly bucket: string;
+  readonly s3Endpoint: string;
+  readonly input: unknown;
+  readonly executionName: string;
+  readonly approver?: Approver;
+  readonly readiness?: ReadinessOutcome;
+  /** What the probe Lambda returns (or throws). */
+  readonly probe?: () => Promise<unknown>;
+}
+
+/** Runs one execution of the workflow with the real handler. */
+export async function runScenario(o: ScenarioOptions): Promise<LocalRunResult> {
+  const saved = { ...process.env };
+  Object.assign(process.env, o.workflow.environment, {
+    BACKUP_BUCKET: o.bucket, S3_ENDPOINT: o.s3Endpoint, AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  resetClients();
+  const sns = new SNSClient({ region: 'eu-west-1' });
+  const sfn = new SFNClient({ region: 'eu-west-1' });
+  const ecs = new ECSClient({ region: 'eu-west-1' });
+  const publish: TaskImpl = async (p) => sns.send(new PublishCommand({
+    TopicArn: p.TopicArn as string, Subject: p.Subject as string,
+    Message: typeof p.Message === 'string' ? p.Message : JSON.stringify(p.Message),
+  }));
+  const resources: Record<string, TaskImpl> = {
+    [localArn(o.workflow.functionLogicalId)]: async (payload) => {
+      if (process.env.DR_DEBUG) console.log(JSON.stringify(payload).slice(0, 3000));
+      return handler(payload as never);
+    },
+    [PROBE_ARN]: o.probe ?? (async () => ({ success: true })),
+    'arn:aws:states:::sns:publish': publish,
+    'arn:aws:states:::sns:publish.waitForTaskToken': async (p) => {
+      await publish(p);
+      const message = (typeof p.Message === 'string' ? JSON.parse(p.Message) : p.Message) as Record<string, unknown>;
+      const token = message.taskToken as string;
+      const decision = (o.approver ?? (() => 'approve'))(message);
+      if (decision === 'approve') {
+        const output = JSON.stringify({ approved: true, approver: 'oncall' });
+        await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output }));
+        return JSON.parse(output);
+      }
+      await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'ApprovalRejected', cause: 'not now' }));
+      const err = new Error('not now');
+      err.name = 'ApprovalRejected';
+      throw err;
+    },
+    'arn:aws:states:::ecs:runTask.sync': async (p) => {
+      const started = await ecs.send(new RunTaskCommand(p as never));
+      const outcome = o.readiness ?? { exitCode: 0 };
+      if (outcome === 'task-failed') {
+        const err = new Error('Task failed to start'); err.name = 'States.TaskFailed'; throw err;
+      }
+      const name = ((p.Overrides as { ContainerOverrides: Array<{ Name: string }> }).ContainerOverrides[0]).Name;
+      return { TaskArn: started.tasks?.[0]?.taskArn, LastStatus: 'STOPPED', StopCode: 'EssentialContainerExited', StoppedReason: 'Essential container in task exited', Containers: [{ Name: name, ExitCode: outcome.exitCode, LastStatus: 'STOPPED' }] };
+    },
+  };
+  try {
+    return await runLocally({ definition: o.workflow.definition, resources, input: o.input, executionName: o.executionName });
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+    resetClients();
+  }
+}

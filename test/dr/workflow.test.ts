@@ -1,0 +1,360 @@
+/**
+ * Executes the synthesized DR state machine (definition taken from the template) with the local
+ * interpreter aws-local-stepfunctions: the restore Lambda's real handler runs in-process against
+ * mocked RDS/ElastiCache/ECS/SNS/CloudWatch/SFN clients and a real local S3 server holding the
+ * manifests and components written by the test.
+ */
+import { gunzipSync } from 'zlib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { CreateReplicationGroupCommand, DeleteReplicationGroupCommand, DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import {
+  DeleteDBInstanceCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient,
+  RestoreDBInstanceFromDBSnapshotCommand, RestoreDBInstanceToPointInTimeCommand,
+} from '@aws-sdk/client-rds';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { restoreId } from '../../lib/dr/recovery-plan';
+import { LocalS3, startLocalS3 } from '../support/s3-server';
+import { drFixture } from './fixture';
+import { Approver, ReadinessOutcome, SynthesizedWorkflow, newBucket, runScenario, synthesizedWorkflow, writeBackup } from './workflow-harness';
+
+const rds = mockClient(RDSClient);
+const ec = mockClient(ElastiCacheClient);
+const ecs = mockClient(ECSClient);
+const sns = mockClient(SNSClient);
+const cw = mockClient(CloudWatchClient);
+const sfn = mockClient(SFNClient);
+
+let s3: LocalS3;
+let client: S3Client;
+let workflow: SynthesizedWorkflow;
+const PROD = 'ref:DatabaseB269D8BB';
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  s3 = await startLocalS3([]);
+  client = s3.client();
+  workflow = synthesizedWorkflow(Template.fromStack(drFixture().stack));
+});
+afterAll(async () => {
+  client?.destroy();
+  await s3?.stop();
+});
+
+function awsErr(name: string, message = name): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** Production AWS as the mocks see it: PITR window of the last 7 days up to 5 minutes ago. */
+function mockAws(opts: { pitr?: boolean; dbPendingPolls?: number } = {}): void {
+  for (const m of [rds, ec, ecs, sns, cw, sfn]) m.reset();
+  const now = Date.now();
+  if (opts.pitr === false) rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsErr('DBInstanceAutomatedBackupNotFoundFault'));
+  else rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [{ RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * HOUR), LatestTime: new Date(now - 5 * 60_000) } }] });
+  const creating = (id: string) => ({ DBInstance: { DBInstanceIdentifier: id, DBInstanceStatus: 'creating' } });
+  rds.on(RestoreDBInstanceToPointInTimeCommand).callsFake((i) => creating(i.TargetDBInstanceIdentifier));
+  rds.on(RestoreDBInstanceFromDBSnapshotCommand).callsFake((i) => creating(i.DBInstanceIdentifier));
+  let polls = 0;
+  rds.on(DescribeDBInstancesCommand).callsFake((i) => {
+    polls++;
+    const ready = polls > (opts.dbPendingPolls ?? 2);
+    return { DBInstances: [{ DBInstanceIdentifier: i.DBInstanceIdentifier, DBInstanceStatus: ready ? 'available' : 'creating',
+      ...(ready ? { Endpoint: { Address: `${i.DBInstanceIdentifier}.restored.rds.local`, Port: 5432 } } : {}) }] };
+  });
+  rds.on(DeleteDBInstanceCommand).resolves({});
+  ec.on(CreateReplicationGroupCommand).callsFake((i) => ({ ReplicationGroup: { ReplicationGroupId: i.ReplicationGroupId, Status: 'creating' } }));
+  ec.on(DescribeReplicationGroupsCommand).callsFake((i) => ({ ReplicationGroups: [{ ReplicationGroupId: i.ReplicationGroupId, Status: 'available',
+    NodeGroups: [{ PrimaryEndpoint: { Address: `${i.ReplicationGroupId}.cache.local`, Port: 6379 } }] }] }));
+  ec.on(DeleteReplicationGroupCommand).resolves({});
+  ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:111111111111:task/c/readiness' }] });
+  ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'svc', taskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:7',
+    deployments: [{ taskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:8', rolloutState: 'COMPLETED' }] }] });
+  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { family: 'mcp', networkMode: 'awsvpc', cpu: '256', memory: '512', requiresCompatibilities: ['FARGATE'],
+    taskRoleArn: 'arn:aws:iam::111111111111:role/task', executionRoleArn: 'arn:aws:iam::111111111111:role/exec',
+    containerDefinitions: [{ name: 'mcp', image: 'node:22', environment: [{ name: 'DATABASE_HOST', value: 'prod-db.rds.local' }, { name: 'LOG_LEVEL', value: 'INFO' }] }] }, tags: [] });
+  ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:8' } });
+  ecs.on(UpdateServiceCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  cw.on(PutMetricDataCommand).resolves({});
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
+}
+
+/** Hourly backups from `hoursBack` hours ago up to the last full hour. */
+async function hourlyBackups(bucket: string, hoursBack: number, opts: Parameters<typeof writeBackup>[2] extends infer O ? Partial<O> : never = {}): Promise<void> {
+  const lastHour = Math.floor(Date.now() / HOUR) * HOUR;
+  for (let h = hoursBack; h >= 0; h--) await writeBackup(client, bucket, { slot: new Date(lastHour - h * HOUR), ...opts });
+}
+
+async function run(input: unknown, name: string, extra: { approver?: Approver; readiness?: ReadinessOutcome; bucket?: string; probe?: () => Promise<unknown> } = {}) {
+  const bucket = extra.bucket ?? (await newBucket(client));
+  return { bucket, result: await runScenario({ workflow, bucket, s3Endpoint: s3.endpoint, input, executionName: name, ...extra }) };
+}
+
+const published = (): Array<{ subject?: string; message: Record<string, unknown> }> =>
+  sns.commandCalls(PublishCommand).map((c) => ({ subject: c.args[0].input.Subject, message: JSON.parse(c.args[0].input.Message!) }));
+
+/** Nothing of production was modified or deleted. */
+function expectProductionUntouched(): void {
+  expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+  for (const c of rds.commandCalls(DeleteDBInstanceCommand)) expect(c.args[0].input.DBInstanceIdentifier).toMatch(/^mcp-dr-/);
+  for (const c of ec.commandCalls(DeleteReplicationGroupCommand)) expect(c.args[0].input.ReplicationGroupId).toMatch(/^mcp-dr-/);
+  for (const c of rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)) expect(c.args[0].input.TargetDBInstanceIdentifier).not.toBe(PROD);
+}
+
+describe('DR workflow executed locally', () => {
+  test('drill, PITR: restores beside production, verifies, reports, cleans up, never cuts over', async () => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 3, { configuration: { featureFlags: { echo: true }, limits: { rps: 50 } } });
+    const target = new Date(Date.now() - 30 * 60_000);
+    const name = 'drill-happy';
+    const { result } = await run({ targetTime: target.toISOString() }, name, { bucket });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    const id = restoreId('mcp', name);
+
+    const restoreCalls = rds.commandCalls(RestoreDBInstanceToPointInTimeCommand);
+    expect(restoreCalls).toHaveLength(1);
+    expect(restoreCalls[0].args[0].input).toMatchObject({
+      SourceDBInstanceIdentifier: PROD, TargetDBInstanceIdentifier: id, RestoreTime: target, PubliclyAccessible: false, MultiAZ: false, DeletionProtection: false,
+    });
+    expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(0);
+    // Polled until available: 2 pending checks then available.
+    expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(3);
+
+    // Cache seeded from the exported backup of the newest manifest at or before the target.
+    const cache = ec.commandCalls(CreateReplicationGroupCommand)[0].args[0].input;
+    expect(cache.ReplicationGroupId).toBe(id);
+    expect(cache.SnapshotArns?.[0]).toMatch(new RegExp(`^arn:aws:s3:::${bucket}/backups/\\d{8}T\\d{4}Z/cache.rdb$`));
+
+    // Configuration restored to a new location with the backup's content.
+    const restored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `restores/${id}/configuration.json` }));
+    expect(JSON.parse(await restored.Body!.transformToString())).toEqual({ featureFlags: { echo: true }, limits: { rps: 50 } });
+
+    // Readiness task got the restored endpoints.
+    const runTask = ecs.commandCalls(RunTaskCommand)[0].args[0].input as unknown as { Overrides: { ContainerOverrides: Array<{ Name: string; Environment: Array<{ Name: string; Value: string }> }> } };
+    expect(runTask.Overrides.ContainerOverrides[0].Environment).toEqual(expect.arrayContaining([
+      { Name: 'DATABASE_HOST', Value: `${id}.restored.rds.local` }, { Name: 'CACHE_HOST', Value: `${id}.cache.local` },
+      { Name: 'RESTORED_CONFIG_URI', Value: `s3://${bucket}/restores/${id}/configuration.json` },
+    ]));
+
+    // Metrics, clean-up, no cut-over, no approval.
+    const metrics = cw.commandCalls(PutMetricDataCommand)[0].args[0].input;
+    expect(metrics.Namespace).toBe('McpOps');
+    const byName = Object.fromEntries(metrics.MetricData!.map((d) => [d.MetricName, d]));
+    expect(byName.DataLossSeconds.Value).toBe(0);
+    expect(byName.RecoveryTimeSeconds.Value).toBeGreaterThanOrEqual(0);
+    expect(byName.RecoveryTimeSeconds.Dimensions).toEqual([{ Name: 'service', Value: 'mcp' }, { Name: 'mode', Value: 'drill' }]);
+    expect(rds.commandCalls(DeleteDBInstanceCommand).map((c) => c.args[0].input.DBInstanceIdentifier)).toEqual([id]);
+    expect(ec.commandCalls(DeleteReplicationGroupCommand).map((c) => c.args[0].input.ReplicationGroupId)).toEqual([id]);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(result.states).toEqual(expect.arrayContaining(['Resolve recovery point', 'Restore', 'Verify checksums', 'Readiness task', 'Evaluate readiness', 'Report drill', 'Clean up drill']));
+    expect(result.states).not.toContain('Cut over');
+    expect(published().map((p) => p.message.outcome)).toEqual(['drill-succeeded']);
+    expectProductionUntouched();
+  });
+
+  test('recover: approval on the topic, cut-over to the restored endpoints, deployment, probe; nothing deleted', async () => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 2);
+    const name = 'recover-happy';
+    let probed = 0;
+    const { result } = await run({ mode: 'recover' }, name, { bucket, probe: async () => { probed++; return { success: true }; } });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    const id = restoreId('mcp', name);
+    // Target "now" is after the PITR window's end: PITR to the latest restorable time.
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input).toMatchObject({ TargetDBInstanceIdentifier: id, MultiAZ: true, DeletionProtection: true });
+
+    const approval = published().find((p) => p.message.kind === 'approval-request');
+    expect(approval?.message.taskToken).toBe(`token-${name}`);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+
+    const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
+    const env = registered.containerDefinitions![0].environment!;
+    expect(env).toEqual(expect.arrayContaining([{ name: 'DATABASE_HOST', value: `${id}.restored.rds.local` }, { name: 'LOG_LEVEL', value: 'INFO' }, { name: 'CACHE_HOST', value: `${id}.cache.local` }]));
+    expect(env.filter((e) => e.name === 'DATABASE_HOST')).toHaveLength(1);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toMatchObject({ taskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:8', forceNewDeployment: true });
+    expect(probed).toBe(1);
+    const recovered = published().find((p) => p.message.outcome === 'recovered');
+    expect(recovered?.message.cutover).toMatchObject({ previousTaskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:7' });
+    expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
+    expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData![0].Dimensions).toEqual([{ Name: 'service', Value: 'mcp' }, { Name: 'mode', Value: 'recover' }]);
+    expectProductionUntouched();
+  });
+
+  test('target before the PITR window: snapshot of the newest manifest at or before the target, never after', async () => {
+    mockAws({ pitr: false });
+    const bucket = await newBucket(client);
+    const lastHour = Math.floor(Date.now() / HOUR) * HOUR;
+    for (const h of [5, 4, 3]) await writeBackup(client, bucket, { slot: new Date(lastHour - h * HOUR) });
+    const target = new Date(lastHour - 4 * HOUR + 30 * 60_000); // half an hour after the 4-hour-old backup
+    const { result } = await run({ targetTime: target.toISOString() }, 'drill-snapshot', { bucket });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
+    const snap = rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)[0].args[0].input;
+    const expectedId = new Date(lastHour - 4 * HOUR).toISOString().replace(/[-:]/g, '').slice(0, 13).toLowerCase();
+    expect(snap.DBSnapshotIdentifier).toBe(`mcp-${expectedId}z`);
+    const dataLoss = cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData!.find((d) => d.MetricName === 'DataLossSeconds');
+    expect(dataLoss?.Value).toBe(29 * 60); // consistency time is 1 minute after the slot
+  });
+
+  test('no backup in the window: a stale newest backup exceeds the RPO and fails at once, touching nothing', async () => {
+    mockAws({ pitr: false });
+    const bucket = await newBucket(client);
+    await writeBackup(client, bucket, { slot: new Date(Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR) });
+    const { result } = await run({}, 'drill-stale', { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'RpoExceeded' });
+    expect(result.cause).toMatch(/exceeds the RPO of 3600 s/);
+    expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(0);
+    expect(ec.commandCalls(CreateReplicationGroupCommand)).toHaveLength(0);
+    expect(published().map((p) => p.message.outcome)).toEqual(['refused']);
+    const keys = (await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'restores/' }))).Contents ?? [];
+    expect(keys).toHaveLength(0);
+  });
+
+  test('accepting the data loss explicitly lets the stale backup through', async () => {
+    mockAws({ pitr: false });
+    const bucket = await newBucket(client);
+    await writeBackup(client, bucket, { slot: new Date(Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR) });
+    const { result } = await run({ options: { acceptDataLoss: true, restoreCache: false } }, 'drill-accept', { bucket });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(1);
+    // restoreCache: false starts the cache cold.
+    expect(ec.commandCalls(CreateReplicationGroupCommand)[0].args[0].input.SnapshotArns).toBeUndefined();
+  });
+
+  test.each([
+    ['future time', { targetTime: new Date(Date.now() + 3 * HOUR).toISOString() }, /in the future/],
+    ['unparseable time', { targetTime: 'yesterday' }, /ISO 8601/],
+    ['unknown mode', { mode: 'restore' }, /mode must be/],
+    ['before the oldest backup', { targetTime: new Date(Date.now() - 30 * 24 * HOUR).toISOString() }, /before the oldest backup/],
+  ])('invalid input (%s) fails at once with a clear error and touches nothing', async (_label, input, message) => {
+    mockAws({ pitr: false });
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run(input, `drill-invalid-${_label.replace(/\W/g, '')}`, { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
+    expect(result.cause).toMatch(message);
+    expect(result.states).toEqual(['Resolve recovery point', 'Notify refused', 'Recovery refused']);
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
+    expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(0);
+    expect(ec.commandCalls(CreateReplicationGroupCommand)).toHaveLength(0);
+    expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
+  });
+
+  test('a restore that keeps failing: retries with backoff exhausted, failure notified, drill cleaned up, production untouched', async () => {
+    mockAws();
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('ThrottlingException', 'Rate exceeded'));
+    rds.on(DeleteDBInstanceCommand).rejects(awsErr('DBInstanceNotFoundFault'));
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({}, 'drill-throttled', { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Throttled' });
+    // 1 attempt + 6 retries of the Throttled retrier.
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(7);
+    expect(published().map((p) => p.message.outcome)).toEqual(['failed']);
+    expect(result.states).toEqual(expect.arrayContaining(['Notify failure', 'Clean up after failure', 'Recovery failed']));
+    // The cache branch had created its group: the clean-up removes it.
+    expect(ec.commandCalls(DeleteReplicationGroupCommand).map((c) => c.args[0].input.ReplicationGroupId)).toEqual([restoreId('mcp', 'drill-throttled')]);
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
+    expectProductionUntouched();
+  });
+
+  test('"already exists" on a retried restore is described instead, and the workflow goes on', async () => {
+    mockAws();
+    const name = 'drill-exists';
+    const id = restoreId('mcp', name);
+    rds.on(RestoreDBInstanceToPointInTimeCommand)
+      .rejectsOnce(awsErr('InternalFailure', 'first attempt timed out after creating the instance'))
+      .rejects(awsErr('DBInstanceAlreadyExistsFault', `DB instance already exists`));
+    let polls = 0;
+    rds.on(DescribeDBInstancesCommand).callsFake(() => {
+      polls++;
+      return { DBInstances: [{ DBInstanceIdentifier: id, DBInstanceStatus: polls > 1 ? 'available' : 'creating', TagList: [{ Key: 'mcp-ops:restore-id', Value: id }],
+        Endpoint: { Address: `${id}.restored.rds.local`, Port: 5432 } }] };
+    });
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({}, name, { bucket });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(2);
+    expect(rds.commandCalls(DescribeDBInstancesCommand)[0].args[0].input.DBInstanceIdentifier).toBe(id);
+  });
+
+  test('"already exists" for an instance of another restore fails instead of adopting it', async () => {
+    mockAws();
+    const name = 'drill-foreign';
+    const id = restoreId('mcp', name);
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('DBInstanceAlreadyExistsFault'));
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: id, DBInstanceStatus: 'available', TagList: [{ Key: 'mcp-ops:restore-id', Value: 'mcp-dr-other' }] }] });
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({}, name, { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ForeignResource' });
+  });
+
+  test('verification failure (readiness task exits 1) in recover mode: no approval, no cut-over, restored resources kept', async () => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({ mode: 'recover' }, 'recover-unready', { bucket, readiness: { exitCode: 1 } });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'VerificationFailed' });
+    expect(result.cause).toMatch(/readiness task failed: container mcp exit code 1/);
+    expect(published().map((p) => p.message.kind ?? p.message.outcome)).toEqual(['failed']);
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
+    expectProductionUntouched();
+  });
+
+  test('verification failure (configuration checksum mismatch) in a drill: cleaned up, no cut-over', async () => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1, { corruptConfiguration: true });
+    const { result } = await run({}, 'drill-corrupt', { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ChecksumMismatch' });
+    expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(1);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  test('approval rejected: cut-over never happens, rejection notified, production untouched', async () => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({ mode: 'recover' }, 'recover-rejected', { bucket, approver: () => 'reject' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ApprovalRejected' });
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(1);
+    expect(published().map((p) => p.message.kind ?? p.message.outcome)).toEqual(['approval-request', 'rejected']);
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expectProductionUntouched();
+  });
+
+  test('probe failure after cut-over is notified with the rollback command', async () => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({ mode: 'recover' }, 'recover-probe-fails', { bucket, probe: async () => ({ success: false }) });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ProbeFailed' });
+    const notice = published().find((p) => p.message.outcome === 'cutover-failed');
+    expect(notice?.message.rollback).toMatch(/update-service/);
+    expect(notice?.message.cutover).toMatchObject({ previousTaskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:7' });
+  });
+
+  test('the configuration written is the decompressed backup (sanity of the local S3 fixture)', async () => {
+    const bucket = await newBucket(client);
+    const m = await writeBackup(client, bucket, { slot: new Date(Math.floor(Date.now() / HOUR) * HOUR), configuration: { a: 1 } });
+    const obj = await client.send(new GetObjectCommand({ Bucket: bucket, Key: m.components[0].s3Key! }));
+    expect(JSON.parse(gunzipSync(Buffer.from(await obj.Body!.transformToByteArray())).toString())).toEqual({ a: 1 });
+  });
+});
