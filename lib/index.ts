@@ -9,3 +9,8 @@ export * from './logging/insights';
 export * from './logging/records';
 export * from './logging/config';
 export * from './monitoring';
+export * from './data/data-tier';
+export * from './backup/backup';
+export * from './backup/selection';
+export * from './backup/settings';
+export * from './backup/handler-config';

@@ -511,8 +511,9 @@ async function newestCacheSnapshot(ec: ElastiCacheClient, replicationGroupId: st
     all.push(...(page.Snapshots ?? []));
     Marker = page.Marker;
   } while (Marker);
+  // Only the group's automatic daily backups (named automatic.<group>-<date>): what the role may export.
   return all
-    .filter((s) => s.SnapshotStatus === 'available' && snapshotTime(s))
+    .filter((s) => s.SnapshotStatus === 'available' && s.SnapshotSource === 'automated' && snapshotTime(s))
     .sort((a, b) => snapshotTime(b)!.getTime() - snapshotTime(a)!.getTime())[0];
 }
 

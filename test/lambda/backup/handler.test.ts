@@ -74,8 +74,11 @@ function setUpMocks(): void {
   ec.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [{ CacheClusterId: 'mcp-cache-001', EngineVersion: '8.0.1' }] });
   ec.on(DescribeSnapshotsCommand).resolves({
     Snapshots: [
-      { SnapshotName: 'automatic.mcp-cache-2026-11-23-03-00', SnapshotStatus: 'available', NodeSnapshots: [{ SnapshotCreateTime: new Date('2026-11-23T03:00:00Z') }] },
-      { SnapshotName: 'automatic.mcp-cache-2026-11-24-03-00', SnapshotStatus: 'available', NodeSnapshots: [{ SnapshotCreateTime: new Date('2026-11-24T03:00:00Z') }] },
+      { SnapshotName: 'automatic.mcp-cache-2026-11-23-03-00', SnapshotSource: 'automated', SnapshotStatus: 'available', NodeSnapshots: [{ SnapshotCreateTime: new Date('2026-11-23T03:00:00Z') }] },
+      { SnapshotName: 'automatic.mcp-cache-2026-11-24-03-00', SnapshotSource: 'automated', SnapshotStatus: 'available', NodeSnapshots: [{ SnapshotCreateTime: new Date('2026-11-24T03:00:00Z') }] },
+      // Newer, but someone's manual backup (not ours to export) and one still being created.
+      { SnapshotName: 'before-migration', SnapshotSource: 'manual', SnapshotStatus: 'available', NodeSnapshots: [{ SnapshotCreateTime: new Date('2026-11-24T20:00:00Z') }] },
+      { SnapshotName: 'automatic.mcp-cache-2026-11-25-03-00', SnapshotSource: 'automated', SnapshotStatus: 'creating', NodeSnapshots: [{ SnapshotCreateTime: new Date('2026-11-25T03:00:00Z') }] },
     ],
   });
   // ElastiCache writes the export into the bucket itself; simulate that with a real object.
@@ -264,6 +267,26 @@ describe('backup Lambda', () => {
     expect(retry.status).toBe('created');
     expect(await getObject('backups/20261125T0400Z/configuration.json.gz')).toEqual(storedConf);
     expect(retry.manifest.components[0]).toMatchObject({ sha256: createHash('sha256').update(storedConf).digest('hex'), consistencyTime: '2026-11-25T04:00:10.000Z' });
+  });
+
+  test('a concurrent run that commits first wins: S3 answers 412 to our conditional PUT and its manifest stands', async () => {
+    const theirs = new S3Client(s3.clientConfig);
+    const racing = new S3Client(s3.clientConfig);
+    racing.middlewareStack.add((next, context) => async (args) => {
+      const input = args.input as { Key?: string; IfNoneMatch?: string };
+      if (context.commandName === 'PutObjectCommand' && input.Key === manifestKey('20261125T0800Z')) {
+        expect(input.IfNoneMatch).toBe('*');
+        // The other run commits between our existence check and our PUT; real S3 then rejects ours.
+        const other = JSON.stringify({ schemaVersion: 1, backupId: '20261125T0800Z', slot: '2026-11-25T08:00:00.000Z', consistencyTime: '2026-11-25T07:59:00.000Z', createdAt: '2026-11-25T08:00:30.000Z', service: 'mcp-server', components: [{ name: 'database', kind: 'pitr', reference: 'mcp-db', consistencyTime: '2026-11-25T07:59:00.000Z', latestRestorableTime: '2026-11-25T07:59:00.000Z' }] });
+        await theirs.send(new PutObjectCommand({ Bucket: BUCKET, Key: input.Key, Body: other }));
+        throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+      }
+      return next(args);
+    }, { step: 'initialize', name: 'race' });
+    const r = await runBackup({ slot: '2026-11-25T08:00:00Z' }, deps({ s3: racing, now: () => new Date('2026-11-25T08:00:40Z') }));
+    expect(r.status).toBe('exists');
+    expect(r.manifest.createdAt).toBe('2026-11-25T08:00:30.000Z');
+    expect(JSON.parse((await getObject(manifestKey('20261125T0800Z'))).toString('utf8')).createdAt).toBe('2026-11-25T08:00:30.000Z');
   });
 
   test('a failing component (RDS) fails the run: no manifest, no snapshot pruning', async () => {
