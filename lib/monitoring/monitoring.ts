@@ -471,6 +471,9 @@ export class McpMonitoring extends Construct {
     }
 
     // ---------------------------------------------------------------- dashboard
+    if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName)) {
+      checkPattern(OWNER, 'dashboardName', props.dashboardName, /^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and -, 1–255 characters');
+    }
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? sanitiseDashboardName(`${stack.stackName}-${props.serviceName}`),
       defaultInterval: Duration.hours(3),

@@ -327,6 +327,7 @@ describe('McpMonitoring validation', () => {
     [{ endpointUrl: 'mcp.example.com/mcp' }, 'McpProbe: endpointUrl must be an http:// or https:// URL without credentials, got "mcp.example.com/mcp"'],
     [{ endpointUrl: 'https://mcp.example.com/mcp', probeTimeout: Duration.seconds(30) }, 'McpProbe: probeTimeout (seconds) must be an integer from 1 to 25, got 30'],
     [{ endpointUrl: 'https://mcp.example.com/mcp', probeInterval: Duration.seconds(30) }, 'McpProbe: probeInterval (minutes) must be an integer from 1 to 60, got 0.5'],
+    [{ dashboardName: 'my dashboard' }, 'McpMonitoring: dashboardName must be letters, digits, _ and -, 1–255 characters, got "my dashboard"'],
     [{ cpuUtilizationPercent: 0 }, 'McpMonitoring: cpuUtilizationPercent must be a number from 1 to 100, got 0'],
   ])('rejects %j', (extra, message) => {
     expect(() => build(extra)).toThrow(message);
