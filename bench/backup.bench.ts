@@ -37,8 +37,11 @@ export async function run(): Promise<void> {
   const coldMs = coldImportMs(outfile, 7);
 
   const s3 = await startLocalS3(['bench-backups']);
-  const mocks = [mockClient(RDSClient), mockClient(ElastiCacheClient), mockClient(SSMClient), mockClient(ECSClient)];
-  const [rds, ec, ssm, ecs] = mocks;
+  const rds = mockClient(RDSClient);
+  const ec = mockClient(ElastiCacheClient);
+  const ssm = mockClient(SSMClient);
+  const ecs = mockClient(ECSClient);
+  const mocks = [rds, ec, ssm, ecs];
   rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ LatestRestorableTime: new Date(), BackupRetentionPeriod: 7, Engine: 'postgres', EngineVersion: '16.13' }] });
   rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
   rds.on(DescribeAccountAttributesCommand).resolves({ AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: 0, Max: 100 }] });
