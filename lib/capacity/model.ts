@@ -263,9 +263,13 @@ function countsFor(load: Load, i: ResolvedCapacityInput, cpu: number, memoryMiB:
 
 /**
  * The memory the model gives a task of `cpu` units: the smallest Fargate memory that holds one
- * connection and keeps tasksForMemory ≤ tasksForCpu (memory never adds tasks that CPU does not
- * need); when even the largest memory for that CPU cannot, the largest (memory then decides the
+ * connection and keeps tasksForMemory ≤ tasksForCpu, so memory never adds tasks that CPU does not
+ * need; when even the largest memory for that CPU cannot, the largest (memory then decides the
  * task count). `undefined` when one connection does not fit in the largest memory.
+ *
+ * With this rule tasksForPeak = max(tasksForCpu, tasksForMemory at the largest memory), which
+ * grows with every load input, so for a fixed CPU size minTasks and maxTasks never shrink as
+ * load grows. Memory per task may shrink when more tasks (for CPU) share the connections.
  */
 function memoryFor(load: Load, i: ResolvedCapacityInput, cpu: number): number | undefined {
   const options = fargateMemoryOptions(cpu).filter((m) => m - i.baseMemoryPerTaskMiB >= i.memoryPerConnectionMiB);

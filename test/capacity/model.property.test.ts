@@ -1,0 +1,212 @@
+import * as fc from 'fast-check';
+import {
+  CapacityInput,
+  CapacityPlan,
+  MAX_TASKS_PER_SERVICE,
+  fargateSizes,
+  isValidFargateSize,
+  planCapacity,
+} from '../../lib/capacity';
+
+// Fixed seed: a failure is reproducible; fast-check prints the counterexample and the path.
+const RUNS = { numRuns: 400, seed: 20261125 };
+const TOLERANCE = 1e-9;
+
+const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+const SIZES = fargateSizes();
+
+/** Inputs in a realistic range; about half of them give the task size. */
+const inputArb: fc.Arbitrary<CapacityInput> = fc
+  .record({
+    peakRps: positive(0.01, 3000),
+    meanLatencyMs: positive(1, 5000),
+    p99Factor: positive(1, 20),
+    cpuSecondsPerRequest: positive(0.00001, 0.2),
+    memoryPerConnectionMiB: positive(0.01, 100),
+    streamOpensPerSecond: fc.oneof(fc.constant(0), positive(0, 50)),
+    meanStreamDurationSeconds: positive(1, 3600),
+    baseMemoryPerTaskMiB: positive(0, 400),
+    headroom: positive(0, 2),
+    availabilityZones: fc.integer({ min: 1, max: 6 }),
+    survivesAzLoss: fc.boolean(),
+    size: fc.option(fc.constantFrom(...SIZES), { nil: undefined }),
+    targetCpuUtilizationPercent: positive(1, 100),
+    maxTasksFactor: positive(1, 4),
+  })
+  .map(({ p99Factor, size, ...r }) => ({
+    ...r,
+    p99LatencyMs: r.meanLatencyMs * p99Factor,
+    survivesAzLoss: r.survivesAzLoss && r.availabilityZones >= 2,
+    // A given size must hold one connection (validation rejects it otherwise, tested elsewhere).
+    ...(size && size.memoryMiB - r.baseMemoryPerTaskMiB >= r.memoryPerConnectionMiB * 4 ? { taskCpu: size.cpu, taskMemoryMiB: size.memoryMiB } : {}),
+  }));
+
+/** The plan, or undefined when it needs more tasks than ECS allows (the only error valid input may give). */
+function tryPlan(input: CapacityInput): CapacityPlan | undefined {
+  try {
+    return planCapacity(input);
+  } catch (err) {
+    if (/ECS limit of 5000 tasks per service/.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}
+
+/** Tasks left after losing the AZ with the most tasks, when minTasks are spread evenly. */
+function tasksLeftAfterAzLoss(plan: CapacityPlan): number {
+  const azs = plan.input.availabilityZones;
+  return plan.minTasks - Math.ceil(plan.minTasks / azs);
+}
+
+describe('planCapacity properties', () => {
+  test('valid input always plans (or is rejected only for the ECS task limit)', () => {
+    let planned = 0;
+    fc.assert(fc.property(inputArb, (input) => { if (tryPlan(input)) planned++; }), RUNS);
+    expect(planned).toBeGreaterThan(RUNS.numRuns * 0.9);
+  });
+
+  test('always a valid Fargate size; the given size is kept', () => {
+    fc.assert(fc.property(inputArb, (input) => {
+      const plan = tryPlan(input);
+      if (!plan) return;
+      expect(isValidFargateSize(plan.taskCpu, plan.taskMemoryMiB)).toBe(true);
+      if (input.taskCpu !== undefined) {
+        expect([plan.taskCpu, plan.taskMemoryMiB]).toEqual([input.taskCpu, input.taskMemoryMiB]);
+      } else {
+        expect(plan.taskCpu).toBeGreaterThanOrEqual(1024);
+      }
+    }), RUNS);
+  });
+
+  test('whole task counts: AZs ≤ minTasks ≤ maxTasks ≤ 5000, and maxTasks ≥ maxTasksFactor × tasks for peak', () => {
+    fc.assert(fc.property(inputArb, (input) => {
+      const plan = tryPlan(input);
+      if (!plan) return;
+      expect(Number.isInteger(plan.minTasks) && Number.isInteger(plan.maxTasks)).toBe(true);
+      expect(plan.minTasks).toBeGreaterThanOrEqual(plan.input.availabilityZones);
+      expect(plan.minTasks).toBeGreaterThanOrEqual(plan.derived.tasksForPeak);
+      expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.minTasks);
+      expect(plan.maxTasks).toBeLessThanOrEqual(MAX_TASKS_PER_SERVICE);
+      expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.derived.tasksForPeak * plan.input.maxTasksFactor - TOLERANCE * plan.maxTasks);
+    }), RUNS);
+  });
+
+  test('the minimum fleet carries peak with headroom, in CPU and in connection memory', () => {
+    fc.assert(fc.property(inputArb, (input) => {
+      const plan = tryPlan(input);
+      if (!plan) return;
+      const vcpu = plan.taskCpu / 1024;
+      const connectionMiB = plan.taskMemoryMiB - plan.input.baseMemoryPerTaskMiB;
+      const cores = input.peakRps * input.cpuSecondsPerRequest * (1 + plan.input.headroom);
+      const concurrency = (input.peakRps * input.meanLatencyMs) / 1000 + plan.input.streamOpensPerSecond * plan.input.meanStreamDurationSeconds;
+      const memory = concurrency * input.memoryPerConnectionMiB * (1 + plan.input.headroom);
+      expect(plan.derived.tasksForPeak * vcpu).toBeGreaterThanOrEqual(cores * (1 - TOLERANCE));
+      expect(plan.derived.tasksForPeak * connectionMiB).toBeGreaterThanOrEqual(memory * (1 - TOLERANCE));
+      expect(connectionMiB).toBeGreaterThanOrEqual(input.memoryPerConnectionMiB);
+    }), RUNS);
+  });
+
+  test('with survivesAzLoss, the AZs left after losing one still carry peak with headroom', () => {
+    const arb = inputArb.filter((i) => i.survivesAzLoss === true);
+    fc.assert(fc.property(arb, (input) => {
+      const plan = tryPlan(input);
+      if (!plan) return;
+      const left = tasksLeftAfterAzLoss(plan);
+      expect(left).toBe(plan.derived.tasksAfterAzLoss);
+      expect(left * (plan.taskCpu / 1024)).toBeGreaterThanOrEqual(plan.derived.requiredCores * (1 - TOLERANCE));
+      expect(left * (plan.taskMemoryMiB - plan.input.baseMemoryPerTaskMiB)).toBeGreaterThanOrEqual(plan.derived.requiredMemoryMiB * (1 - TOLERANCE));
+    }), RUNS);
+  });
+
+  test('scaling targets are positive; per minute is ⌊per second × 60⌋ and at least 1', () => {
+    fc.assert(fc.property(inputArb, (input) => {
+      const plan = tryPlan(input);
+      if (!plan) return;
+      expect(plan.requestsPerTaskPerSecond).toBeGreaterThan(0);
+      expect(Number.isFinite(plan.requestsPerTaskPerSecond)).toBe(true);
+      expect(Number.isInteger(plan.requestsPerTaskPerMinute)).toBe(true);
+      expect(plan.requestsPerTaskPerMinute).toBeGreaterThanOrEqual(1);
+      expect(plan.requestsPerTaskPerMinute).toBeLessThanOrEqual(Math.max(1, plan.requestsPerTaskPerSecond * 60 * (1 + TOLERANCE)));
+      expect(plan.requestsPerTaskPerMinute).toBeGreaterThan(plan.requestsPerTaskPerSecond * 60 - 1 - TOLERANCE);
+      expect(plan.explanation.length).toBeGreaterThanOrEqual(8);
+    }), RUNS);
+  });
+
+  // Load grows by one of these: more requests, more CPU per request, more memory per connection, more streams.
+  type Grow = (i: CapacityInput, k: number) => CapacityInput;
+  const grows: Array<[string, Grow]> = [
+    ['peakRps', (i, k) => ({ ...i, peakRps: i.peakRps * k })],
+    ['cpuSecondsPerRequest', (i, k) => ({ ...i, cpuSecondsPerRequest: i.cpuSecondsPerRequest * k })],
+    ['memoryPerConnectionMiB', (i, k) => ({ ...i, memoryPerConnectionMiB: i.memoryPerConnectionMiB * k })],
+    ['streamOpensPerSecond', (i, k) => ({ ...i, streamOpensPerSecond: (i.streamOpensPerSecond ?? 0) * k + (k - 1) })],
+    ['meanLatencyMs', (i, k) => ({ ...i, meanLatencyMs: i.meanLatencyMs * k, p99LatencyMs: (i.p99LatencyMs ?? i.meanLatencyMs * 10) * k })],
+    ['headroom', (i, k) => ({ ...i, headroom: Math.min(10, (i.headroom ?? 0.5) * k) })],
+  ];
+  const factor = positive(1, 4);
+  const chosenArb = inputArb.map(({ taskCpu: _c, taskMemoryMiB: _m, ...rest }) => rest as CapacityInput);
+
+  describe.each(grows)('monotonic in %s', (_name, grow) => {
+    test('with a given task size: never fewer tasks (min, max, for peak)', () => {
+      const arb = inputArb.filter((i) => i.taskCpu !== undefined);
+      fc.assert(fc.property(arb, factor, (input, k) => {
+        const bigger = grow(input, k);
+        // A bigger connection may no longer fit the given task: then validation rejects it (tested elsewhere).
+        if ((input.taskMemoryMiB ?? 0) - (input.baseMemoryPerTaskMiB ?? 256) < bigger.memoryPerConnectionMiB) return;
+        const a = tryPlan(input);
+        const b = tryPlan(bigger);
+        if (!a || !b) return;
+        expect(b.derived.requiredCores).toBeGreaterThanOrEqual(a.derived.requiredCores);
+        expect(b.derived.requiredMemoryMiB).toBeGreaterThanOrEqual(a.derived.requiredMemoryMiB);
+        expect(b.derived.tasksForPeak).toBeGreaterThanOrEqual(a.derived.tasksForPeak);
+        expect(b.minTasks).toBeGreaterThanOrEqual(a.minTasks);
+        expect(b.maxTasks).toBeGreaterThanOrEqual(a.maxTasks);
+      }), RUNS);
+    });
+
+    test('with a chosen task size: never a smaller CPU size, never less fleet vCPU (min and max)', () => {
+      fc.assert(fc.property(chosenArb, factor, (input, k) => {
+        const a = tryPlan(input);
+        const b = tryPlan(grow(input, k));
+        if (!a || !b) return;
+        expect(b.taskCpu).toBeGreaterThanOrEqual(a.taskCpu);
+        expect(b.minTasks * b.taskCpu).toBeGreaterThanOrEqual(a.minTasks * a.taskCpu);
+        expect(b.maxTasks * b.taskCpu).toBeGreaterThanOrEqual(a.maxTasks * a.taskCpu);
+        if (b.taskCpu === a.taskCpu) {
+          expect(b.derived.tasksForPeak).toBeGreaterThanOrEqual(a.derived.tasksForPeak);
+          expect(b.minTasks).toBeGreaterThanOrEqual(a.minTasks);
+          expect(b.maxTasks).toBeGreaterThanOrEqual(a.maxTasks);
+        }
+      }), RUNS);
+    });
+  });
+
+  describe.each(grows.filter(([name]) => ['memoryPerConnectionMiB', 'streamOpensPerSecond', 'meanLatencyMs'].includes(name)))('monotonic in %s (memory side)', (_name, grow) => {
+    test('with a chosen task size: never less fleet connection memory', () => {
+      fc.assert(fc.property(chosenArb, factor, (input, k) => {
+        const a = tryPlan(input);
+        const b = tryPlan(grow(input, k));
+        if (!a || !b) return;
+        expect(b.derived.fleetConnectionMemoryMiB).toBeGreaterThanOrEqual(a.derived.fleetConnectionMemoryMiB * (1 - TOLERANCE));
+      }), RUNS);
+    });
+  });
+
+  test('every bad value of every numeric field is rejected with the field, the value and the rule', () => {
+    const fields = ['peakRps', 'meanLatencyMs', 'p99LatencyMs', 'cpuSecondsPerRequest', 'memoryPerConnectionMiB', 'streamOpensPerSecond',
+      'meanStreamDurationSeconds', 'baseMemoryPerTaskMiB', 'headroom', 'availabilityZones', 'targetCpuUtilizationPercent', 'maxTasksFactor'] as const;
+    const bad = fc.oneof(
+      fc.constantFrom(NaN, Infinity, -Infinity, -1, -0.5, '1', null, true),
+      fc.double({ max: -Number.MIN_VALUE, noNaN: true }),
+    );
+    fc.assert(fc.property(inputArb, fc.constantFrom(...fields), bad, (input, field, value) => {
+      const broken = { ...input, [field]: value } as unknown as CapacityInput;
+      let message = '';
+      try {
+        planCapacity(broken);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`^capacity: ${field} must be .+, got .+$`));
+      expect(message).toContain(`got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+    }), RUNS);
+  });
+});
