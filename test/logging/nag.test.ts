@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,6 +13,12 @@ describe('McpLogging is cdk-nag clean', () => {
     const task = new ecs.FargateTaskDefinition(stack, 'Task');
     const container = task.addContainer('mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp:1'), logging: logging.logDriver() });
     logging.bindToTaskDefinition(task, container);
+    expect(describeFindings(nagFindings(app))).toEqual([]);
+  });
+
+  test('in an environment-agnostic stack (region and account are tokens)', () => {
+    const app = testApp();
+    new McpLogging(new Stack(app, 'Agnostic'), 'Logging', { serviceName: 'mcp-server' });
     expect(describeFindings(nagFindings(app))).toEqual([]);
   });
 });
