@@ -20,6 +20,9 @@ import { MCP_OPS_NAMESPACE, McpProbe, type McpProbeTool } from './probe';
 
 const OWNER = 'McpMonitoring';
 
+/** The critical alarms a bad deployment can trigger, on ALB/target-group metrics only: the deployment alarms. */
+const DEPLOYMENT_ALARM_IDS: readonly McpAlarmId[] = ['LatencyP99', 'ErrorRate', 'UnhealthyHosts'];
+
 /** Identifiers of the alarms {@link McpMonitoring} can create (keys of `alarms`, suffixes of alarm names). */
 export type McpAlarmId =
   | 'LatencyP50' | 'LatencyP95' | 'LatencyP99'
@@ -194,7 +197,10 @@ export class McpMonitoring extends Construct {
   public readonly alarmInfo: McpAlarmInfo[] = [];
   /** The critical alarms the page watches. */
   public readonly criticalAlarms: cloudwatch.IAlarm[];
-  /** Names of the alarms attached to the service as deployment alarms (empty when disabled). */
+  /**
+   * Names of the deployment-safe critical alarms (p99 latency, error rate, unhealthy hosts): literal strings.
+   * Attached to the service unless `deploymentAlarms` is false; then a caller can attach them itself.
+   */
   public readonly deploymentAlarmNames: string[];
   /** The composite alarm that pages: ALARM when any critical alarm is in ALARM. */
   public readonly pageAlarm: cloudwatch.CompositeAlarm;
@@ -229,7 +235,7 @@ export class McpMonitoring extends Construct {
     this.evaluationPeriods = props.evaluationPeriods ?? 3;
     this.datapointsToAlarm = props.datapointsToAlarm ?? 2;
     // Critical alarms a bad deployment can trigger, on ALB/target-group metrics only.
-    this.deploymentAlarmIds = (props.deploymentAlarms ?? true) ? ['ErrorRate', 'LatencyP99', 'UnhealthyHosts'] : [];
+    this.deploymentAlarmIds = (props.deploymentAlarms ?? true) ? DEPLOYMENT_ALARM_IDS : [];
     checkInteger(OWNER, 'evaluationPeriods', this.evaluationPeriods, 1, 60);
     checkInteger(OWNER, 'datapointsToAlarm', this.datapointsToAlarm, 1, this.evaluationPeriods);
     checkThat(OWNER, periodSeconds * this.evaluationPeriods <= 86400, `period × evaluationPeriods must be at most one day, got ${periodSeconds * this.evaluationPeriods} s`);
@@ -464,8 +470,8 @@ export class McpMonitoring extends Construct {
     this.pageAlarm.addAlarmAction(this.alarmAction);
     this.pageAlarm.addOkAction(this.alarmAction);
 
-    this.deploymentAlarmNames = this.alarmInfo.filter((a) => a.deploymentAlarm).map((a) => alarmName(this.alarmNamePrefix, a.id));
-    if (this.deploymentAlarmNames.length > 0) {
+    this.deploymentAlarmNames = DEPLOYMENT_ALARM_IDS.map((alarmId) => alarmName(this.alarmNamePrefix, alarmId));
+    if (this.deploymentAlarmIds.length > 0) {
       // Literal names (prefix + id), never alarm.alarmName tokens: the service must not depend on the alarms.
       service.enableDeploymentAlarms(this.deploymentAlarmNames, { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
     }

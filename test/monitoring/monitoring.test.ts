@@ -306,7 +306,9 @@ describe('McpMonitoring minimal configuration', () => {
     minimalTemplate.resourceCountIs('AWS::KMS::Key', 0);
     const [service] = Object.values(minimalTemplate.findResources('AWS::ECS::Service'));
     expect(service.Properties.DeploymentConfiguration.Alarms).toBeUndefined();
-    expect(minimal.monitoring.deploymentAlarmNames).toEqual([]);
+    // The names are still offered, for a caller that attaches deployment alarms itself.
+    expect(minimal.monitoring.deploymentAlarmNames).toEqual([`${PREFIX}-LatencyP99`, `${PREFIX}-ErrorRate`, `${PREFIX}-UnhealthyHosts`]);
+    expect(minimal.monitoring.alarmInfo.filter((a) => a.deploymentAlarm)).toEqual([]);
     expect(minimal.monitoring.probeFunction).toBeUndefined();
     expect(minimal.monitoring.criticalAlarms).toHaveLength(4);
   });
