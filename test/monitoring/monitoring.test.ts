@@ -76,7 +76,13 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
   });
 
   test('warnings notify the topic directly; critical alarms have no actions of their own (the page does)', () => {
-    expect(alarm(template, 'LatencyP50')).toMatchObject({ AlarmActions: [TOPIC], OKActions: [TOPIC] });
+    const warnings = full.monitoring.alarmInfo.filter((a) => a.severity === 'warning').map((a) => a.id);
+    expect(warnings.sort()).toEqual(['ConnectionsPerTask', 'CpuUtilization', 'LatencyP50', 'LatencyP95', 'MemoryUtilization', 'RejectedConnections', 'TasksAtMaximum', 'TrafficAboveCapacity', 'TrafficAnomaly']);
+    for (const id of warnings) {
+      const p = alarm(template, id);
+      expect(p).toMatchObject({ AlarmActions: [TOPIC], OKActions: [TOPIC] });
+      expect(p.AlarmDescription).toMatch(/^\[warning\] orders-mcp: /);
+    }
     for (const id of ['LatencyP99', 'ErrorRate', 'UnhealthyHosts', 'NoHealthyHosts', 'ProbeFailing']) {
       const p = alarm(template, id);
       expect(p.AlarmActions).toBeUndefined();
