@@ -155,9 +155,8 @@ const t = (iso: string): number => Date.parse(iso);
  * - point-in-time restore to the target when the target is inside production's restorable window;
  *   when the target is after the window's end (it lags a few minutes behind now), PITR to the window's
  *   end is taken if it loses less data than the best manifest;
- * - else the database of the newest committed manifest whose consistencyTime is at or before the
- *   target (never after): its RDS snapshot, or PITR to its time when it has no snapshot and the time is
- *   still in the window.
+ * - else the RDS snapshot of the newest committed manifest whose consistencyTime is at or before
+ *   the target (never after).
  * Configuration and cache always come from the newest manifest at or before the target.
  * Throws {@link InvalidRecoveryInput} when the target is before the oldest backup, {@link NoRecoveryPoint}
  * when nothing can serve the target, and {@link RpoExceeded} when the
@@ -168,13 +167,12 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
   const usable = input.manifests.filter((m) => t(m.consistencyTime) <= target)
     .sort((a, b) => t(b.consistencyTime) - t(a.consistencyTime) || (a.backupId < b.backupId ? 1 : -1));
   const oldest = [...input.manifests].sort((a, b) => t(a.consistencyTime) - t(b.consistencyTime))[0];
-  const inWindow = (ms: number): boolean => !!input.pitr && ms >= t(input.pitr.earliest) && ms <= t(input.pitr.latest);
   const earliestKnown = Math.min(oldest ? t(oldest.consistencyTime) : Infinity, input.pitr ? t(input.pitr.earliest) : Infinity);
   if (earliestKnown === Infinity) throw new NoRecoveryPoint('no committed backup and no point-in-time window: nothing to restore from');
   if (target < earliestKnown) {
     throw new InvalidRecoveryInput(`target ${input.targetTime} is before the oldest backup (${new Date(earliestKnown).toISOString()})`);
   }
-  const manifest = usable.find((m) => m.components.some((c) => c.name === 'database')) ?? null;
+  const manifest = usable.find((m) => m.components.some((c) => c.name === 'database' && c.kind === 'rds-snapshot')) ?? null;
   const newest = usable[0] ?? null;
   const component = (m: BackupManifest | null, name: string): BackupComponent | null => m?.components.find((c) => c.name === name) ?? null;
 
@@ -185,11 +183,10 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
     candidates.push({ method: 'pitr', restoreTime: new Date(point).toISOString(), consistency: point });
   }
   if (manifest) {
-    const dbs = manifest.components.filter((c) => c.name === 'database');
-    const snap = dbs.find((c) => c.kind === 'rds-snapshot');
-    const pitr = dbs.find((c) => c.kind === 'pitr');
+    // A `pitr` database component is served by the PITR candidate above (any time in the window
+    // is restorable, and the window's candidate is never older); only snapshots add a candidate.
+    const snap = manifest.components.find((c) => c.name === 'database' && c.kind === 'rds-snapshot');
     if (snap) candidates.push({ method: 'snapshot', snapshotId: snap.reference, consistency: t(snap.consistencyTime) });
-    else if (pitr && inWindow(t(pitr.consistencyTime))) candidates.push({ method: 'pitr', restoreTime: pitr.consistencyTime, consistency: t(pitr.consistencyTime) });
   }
   if (candidates.length === 0) {
     throw new NoRecoveryPoint(`no database backup at or before ${input.targetTime}: no committed manifest with a restorable database and the target is outside the point-in-time window`);

@@ -19,7 +19,11 @@ if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !==
   };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
+const { StateMachine } = require('aws-local-stepfunctions') as {
+  StateMachine: new (definition: unknown, options?: unknown) => {
+    run(input: unknown, options?: unknown): { result: Promise<unknown>; eventLogs: AsyncIterable<Record<string, unknown>> };
+  };
+};
 
 type Json = Record<string, unknown>;
 export type StateDefinition = Json & { Type: string; Resource?: string; Branches?: Array<{ States: Record<string, StateDefinition> }> };
@@ -105,18 +109,18 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
       handlers[name] = async (input: Json) => JSON.parse(JSON.stringify((await impl(JSON.parse(JSON.stringify(input)))) ?? null));
     }
   }
-  const machine = new StateMachine(opts.definition as never, { validationOptions: { checkArn: false } });
-  const execution = machine.run(opts.input as never, {
-    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+  const machine = new StateMachine(opts.definition, { validationOptions: { checkArn: false } });
+  const execution = machine.run(opts.input, {
+    overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: {
       Execution: { Id: `arn:aws:states:eu-west-1:111111111111:execution:local:${opts.executionName}`, Name: opts.executionName },
       StateMachine: { Id: 'arn:aws:states:eu-west-1:111111111111:stateMachine:local', Name: 'local' },
       Task: { Token: `token-${opts.executionName}` },
-    } as never,
+    },
   });
   const states: string[] = [];
   const collect = (async () => {
-    for await (const ev of execution.eventLogs as AsyncIterable<Json>) {
+    for await (const ev of execution.eventLogs) {
       if (ev.type === 'StateEntered') states.push((ev.state as Json).name as string);
     }
   })();
