@@ -106,6 +106,24 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return out;
 }
 
+/** Edit distance between two strings (Levenshtein), for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
+  for (let x = 1; x <= a.length; x++) {
+    const row = [x];
+    for (let y = 1; y <= b.length; y++) row[y] = Math.min(prev[y] + 1, row[y - 1] + 1, prev[y - 1] + (a[x - 1] === b[y - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The known flag closest to a mistyped one, when it is close (at most 3 edits). */
+function closestFlag(name: string): string | undefined {
+  const known = [...CAPACITY_FLAGS.map((f) => f.flag), 'json', 'help'];
+  const best = known.map((flag) => ({ flag, d: distance(name, flag) })).sort((p, q) => p.d - q.d)[0];
+  return best.d <= 3 ? best.flag : undefined;
+}
+
 /** Replaces CapacityInput field names in a model error by the CLI's flag names. */
 function withFlagNames(message: string): string {
   let text = message;
@@ -134,7 +152,10 @@ export function runCapacityCli(argv: readonly string[], io: CliOutput): number {
     try {
       parsed = parseArgs({ args: joinNegativeValues(argv), options, strict: true, allowPositionals: false, tokens: true });
     } catch (err) {
-      throw new UsageError(`capacity: ${(err as Error).message.split('\n')[0]}`);
+      const first = (err as Error).message.split('\n')[0];
+      const unknown = /^Unknown option '--([^']+)'/.exec(first);
+      const hint = unknown ? closestFlag(unknown[1]) : undefined;
+      throw new UsageError(`capacity: ${first}${hint ? ` (did you mean --${hint}?)` : ''}`);
     }
     const seen = new Set<string>();
     for (const t of parsed.tokens ?? []) {
