@@ -262,6 +262,9 @@ export class McpBackup extends Construct {
       cacheExportEveryHours,
       cacheExportQuotaReserve,
     });
+    if (!database && cacheId === undefined && !props.ssmParameterPrefix && !props.taskDefinition && (props.secrets ?? []).length === 0 && !props.dataTier) {
+      throw new Error(`${OWNER}: nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets`);
+    }
     const secrets = props.secrets ?? [props.dataTier?.databaseSecret, props.dataTier?.cacheAuthSecret].filter((s): s is secretsmanager.ISecret => s !== undefined);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const runbook = props.runbookUrl ?? 'docs/backup.md#runbook';
@@ -524,6 +527,21 @@ export class McpBackup extends Construct {
         alarm.addOkAction(action);
       }
     }
+  }
+
+  /**
+   * Lets a restore workflow read the backups: list the bucket, get manifests and component objects
+   * (any version), decrypt with the bucket key. Nothing else: no put, no delete.
+   */
+  public grantRestoreRead(grantee: iam.IGrantable): iam.Grant {
+    const objects = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resourceArns: [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX, cacheExportPrefix(this.serviceName)].map((p) => this.bucket.arnForObjects(`${p}*`)),
+    });
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket', 's3:ListBucketVersions'], resourceArns: [this.bucket.bucketArn] });
+    this.key.grantDecrypt(grantee);
+    return objects;
   }
 
   /** `BackupSuccess` (0/1) of a component (`configuration`, `database`, `cache`, `run`, `prune`). */

@@ -225,6 +225,23 @@ describe('McpBackup with existing resources, a rebuildable cache and DR replicat
   });
 });
 
+describe('McpBackup.grantRestoreRead', () => {
+  test('gives a restore role read of manifests and components, list, decrypt; no put, no delete', () => {
+    const { stack, backup } = build();
+    const iamMod = jest.requireActual('aws-cdk-lib/aws-iam');
+    const restore = new iamMod.Role(stack, 'Restore', { assumedBy: new iamMod.ServicePrincipal('states.amazonaws.com') });
+    backup.grantRestoreRead(restore);
+    const t = Template.fromStack(stack);
+    const roleId = stack.resolve(restore.node.defaultChild.logicalId);
+    const st: Statement[] = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const actions = st.flatMap((x) => [x.Action].flat()).sort();
+    expect(actions).toEqual(['kms:Decrypt', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions']);
+    const keyId = stack.resolve((backup.key.node.defaultChild as ec2.CfnVPC).logicalId);
+    expect(st.find((x) => x.Action === 'kms:Decrypt')!.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  });
+});
+
 describe('McpBackup validation', () => {
   test.each<[Partial<McpBackupProps>, string]>([
     [{ serviceName: 'My Service' }, 'McpBackup: serviceName must be 1–40 lowercase letters, digits and single hyphens, got "My Service"'],
@@ -238,6 +255,11 @@ describe('McpBackup validation', () => {
     [{ cacheReplicationGroupId: 'x' }, 'McpBackup: pass either dataTier or database/cacheReplicationGroupId, not both'],
   ])('rejects %j', (props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('rejects a backup with nothing to back up', () => {
+    const stack = testStack(testApp());
+    expect(() => new McpBackup(stack, 'Backup', { serviceName: 'empty' })).toThrow('McpBackup: nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets');
   });
 
   test('rate expressions', () => {
