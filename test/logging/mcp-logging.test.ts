@@ -12,8 +12,11 @@ import { testApp, testStack } from '../support/app';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
+// Template assertions only: skip bundling the audit indexer (its code is tested in test/lambda/log-transform).
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
 // One synthesized template for the default pipeline bound to a task, shared by the tests below.
-const stack = testStack(testApp());
+const stack = testStack(testApp(NO_BUNDLING));
 const topic = new sns.Topic(stack, 'Topic');
 const logging = new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', alarmTopic: topic });
 const task = new ecs.FargateTaskDefinition(stack, 'Task');
@@ -282,13 +285,13 @@ describe('dashboard metrics', () => {
 
 describe('props', () => {
   function build(props: Partial<ConstructorParameters<typeof McpLogging>[2]>, setup?: (s: Stack) => Partial<ConstructorParameters<typeof McpLogging>[2]>): Template {
-    const s = testStack(testApp());
+    const s = testStack(testApp(NO_BUNDLING));
     new McpLogging(s, 'Logging', { serviceName: 'svc', ...props, ...setup?.(s) });
     return Template.fromStack(s);
   }
 
   test('retention, lock, buffering and driver props reach the template', () => {
-    const s = testStack(testApp());
+    const s = testStack(testApp(NO_BUNDLING));
     const l = new McpLogging(s, 'Logging', {
       serviceName: 'svc', applicationRetention: logs.RetentionDays.TWO_WEEKS, auditRetention: logs.RetentionDays.TEN_YEARS,
       auditObjectLockDays: 2555, auditExpirationDays: 2600, bufferInterval: Duration.seconds(0), bufferSize: Size.mebibytes(64),
