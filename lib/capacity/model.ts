@@ -339,11 +339,10 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const f = formatNumber;
 
   let counts: Counts;
-  let sizeReason: string;
+  let sizeReason = '';
   const taskSizeChosen = i.taskCpu === undefined || i.taskMemoryMiB === undefined;
   if (i.taskCpu !== undefined && i.taskMemoryMiB !== undefined) {
     counts = countsFor(load, i, i.taskCpu, i.taskMemoryMiB);
-    sizeReason = 'given';
     if (counts.maxTasks > MAX_TASKS_PER_SERVICE) {
       throw new Error(`capacity: the plan needs maxTasks ${counts.maxTasks} of taskCpu ${i.taskCpu} / taskMemoryMiB ${i.taskMemoryMiB}, above the ECS limit of ${MAX_TASKS_PER_SERVICE} tasks per service; choose a larger taskCpu/taskMemoryMiB, lower maxTasksFactor or split the service`);
     }
@@ -402,7 +401,10 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       + ` (p99 burst bound ${f(load.requestConcurrencyP99)}); streams ${f(i.streamOpensPerSecond)}/s × ${f(i.meanStreamDurationSeconds)} s = ${f(load.streamConcurrency)}; total ${f(load.totalConcurrency)}.`,
     `Memory: ${f(load.totalConcurrency)} connections × ${f(i.memoryPerConnectionMiB)} MiB × ${f(1 + i.headroom)} = ${f(load.requiredMemoryMiB)} MiB for connections,`
       + ` plus ${f(i.baseMemoryPerTaskMiB)} MiB base per task (memory is held per open connection, so it follows concurrency, not the request rate).`,
-    `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB (${sizeReason}); ${f(connectionMemoryPerTaskMiB)} MiB per task for connections.`,
+    taskSizeChosen
+      ? `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, chosen: ${sizeReason}; memory is the smallest Fargate size that adds no tasks for memory`
+        + ` (the largest for the CPU when memory decides); ${f(connectionMemoryPerTaskMiB)} MiB per task for connections.`
+      : `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, given; ${f(connectionMemoryPerTaskMiB)} MiB per task for connections.`,
     `Tasks for peak: CPU ⌈${f(load.requiredCores)} / ${f(taskVcpu)}⌉ = ${tasksForCpu}, memory ⌈${f(load.requiredMemoryMiB)} / ${f(connectionMemoryPerTaskMiB)}⌉ = ${tasksForMemory}; ${tasksForPeak} (${derived.peakLimitedBy} decides).`,
     i.survivesAzLoss
       ? `Minimum ${minTasks} tasks: ${tasksPerAz} per AZ × ${azs} AZs, so after losing one AZ ${azs > 2 ? `the other ${azs - 1} still run` : 'the other still runs'} ${tasksAfterAzLoss} ≥ ${tasksForPeak} tasks.`
@@ -413,7 +415,8 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   ];
   if (maxTasks === minTasks) {
     const fleetRatio = Math.min((minTasks * taskVcpu) / load.requiredCores, fleetConnectionMemoryMiB / load.requiredMemoryMiB);
-    explanation.push(`Note: maxTasks equals minTasks (the AZ rule already gives ${f(i.maxTasksFactor)} × the tasks for peak); the minimum fleet carries ${f(fleetRatio)} × peak with headroom, so autoscaling has no room above it.`);
+    explanation.push(`Note: maxTasks equals minTasks: the AZ rules already run ${f(minTasks / tasksForPeak)} × the tasks for peak (maxTasksFactor ${f(i.maxTasksFactor)});`
+      + ` the minimum fleet carries ${f(fleetRatio)} × peak with headroom and autoscaling has no room above it (raise maxTasksFactor to allow more).`);
   }
   const peakRpsPerTask = i.peakRps / minTasks;
   if (peakRpsPerTask > requestsPerTaskPerSecond * (1 + EPSILON)) {
