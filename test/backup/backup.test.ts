@@ -28,8 +28,11 @@ function fixture(stack: Stack) {
 
 const REPLICATION = { destinationBucketArn: 'arn:aws:s3:::mcp-backups-dr', destinationKmsKeyArn: 'arn:aws:kms:eu-central-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' };
 
-function build(extra: Partial<McpBackupProps> = {}) {
-  const app = testApp();
+// Template assertions only: skip bundling the Lambda (its code is tested in test/lambda/backup); the nag test bundles.
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+function build(extra: Partial<McpBackupProps> = {}, context: Record<string, unknown> = NO_BUNDLING) {
+  const app = testApp(context);
   const stack = testStack(app);
   const f = fixture(stack);
   const backup = new McpBackup(stack, 'Backup', {
@@ -181,7 +184,7 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
 });
 
 describe('McpBackup with existing resources, a rebuildable cache and DR replication', () => {
-  const app = testApp();
+  const app = testApp(NO_BUNDLING);
   const stack = testStack(app);
   const database = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
     instanceIdentifier: 'legacy-db', instanceEndpointAddress: 'legacy-db.example', port: 5432, securityGroups: [],
@@ -258,7 +261,7 @@ describe('McpBackup validation', () => {
   });
 
   test('rejects a backup with nothing to back up', () => {
-    const stack = testStack(testApp());
+    const stack = testStack(testApp(NO_BUNDLING));
     expect(() => new McpBackup(stack, 'Backup', { serviceName: 'empty' })).toThrow('McpBackup: nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets');
   });
 
@@ -272,7 +275,7 @@ describe('McpBackup validation', () => {
 
 describe('McpBackup cdk-nag', () => {
   test('AwsSolutions finds nothing unacknowledged (data tier, export, replication)', () => {
-    const { app } = build({ replication: REPLICATION });
+    const { app } = build({ replication: REPLICATION }, {});
     expect(describeFindings(nagFindings(app))).toEqual([]);
   });
 });
