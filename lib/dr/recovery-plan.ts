@@ -3,7 +3,7 @@
  * point, names of restored resources and execution names. No CDK, no AWS SDK: used by the
  * restore Lambda, the construct and the tests alike.
  */
-import { BackupComponent, BackupManifest, backupIdForSlot } from '../backup/manifest';
+import { BackupComponent, BackupManifest, backupIdForSlot, parseSupplementary } from '../backup/manifest';
 
 /** `drill` restores beside production and cleans up; `recover` restores and, after approval, cuts over. */
 export type RecoveryMode = 'drill' | 'recover';
@@ -150,14 +150,24 @@ export interface SelectionInput {
 
 const t = (iso: string): number => Date.parse(iso);
 
+/** The valid supplementary restore points of a manifest; an invalid list is ignored (the manifest's own components still count). */
+function supplementaryOf(m: BackupManifest): readonly BackupComponent[] {
+  try {
+    return parseSupplementary(m);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Chooses the recovery point:
  * - point-in-time restore to the target when the target is inside production's restorable window;
  *   when the target is after the window's end (it lags a few minutes behind now), PITR to the window's
- *   end is taken if it loses less data than the best manifest;
- * - else the RDS snapshot of the newest committed manifest whose consistencyTime is at or before
- *   the target (never after).
- * Configuration and cache always come from the newest manifest at or before the target.
+ *   end is taken if it loses less data than the best snapshot;
+ * - else the newest RDS snapshot (a manifest component or supplementary point) whose consistency
+ *   time is at or before the target (never after).
+ * Configuration and cache come from the newest committed manifest at or before the target (the
+ * cache from its ElastiCache export when that is at or before the target, else cold).
  * Throws {@link InvalidRecoveryInput} when the target is before the oldest backup, {@link NoRecoveryPoint}
  * when nothing can serve the target, and {@link RpoExceeded} when the
  * data loss exceeds the RPO and was not accepted.
@@ -172,9 +182,11 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
   if (target < earliestKnown) {
     throw new InvalidRecoveryInput(`target ${input.targetTime} is before the oldest backup (${new Date(earliestKnown).toISOString()})`);
   }
-  const manifest = usable.find((m) => m.components.some((c) => c.name === 'database' && c.kind === 'rds-snapshot')) ?? null;
   const newest = usable[0] ?? null;
-  const component = (m: BackupManifest | null, name: string): BackupComponent | null => m?.components.find((c) => c.name === name) ?? null;
+  // Every restore point a manifest names: its components, then its supplementary (slower-cadence)
+  // points, e.g. the newest manual RDS snapshot and the newest ElastiCache export the backup run saw.
+  const pointsOf = (m: BackupManifest | null): BackupComponent[] => (m ? [...m.components, ...supplementaryOf(m)] : []);
+  const atOrBefore = (c: BackupComponent): boolean => t(c.consistencyTime) <= target;
 
   type Candidate = { method: DatabaseRestoreMethod; restoreTime?: string; snapshotId?: string; consistency: number };
   const candidates: Candidate[] = [];
@@ -182,12 +194,17 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
     const point = Math.min(target, t(input.pitr.latest));
     candidates.push({ method: 'pitr', restoreTime: new Date(point).toISOString(), consistency: point });
   }
-  if (manifest) {
-    // A `pitr` database component is served by the PITR candidate above (any time in the window
-    // is restorable, and the window's candidate is never older); only snapshots add a candidate.
-    const snap = manifest.components.find((c) => c.name === 'database' && c.kind === 'rds-snapshot');
-    if (snap) candidates.push({ method: 'snapshot', snapshotId: snap.reference, consistency: t(snap.consistencyTime) });
-  }
+  // A `pitr` database component is served by the PITR candidate above (any time in the window is
+  // restorable, and the window's point is never older); snapshots add candidates. Any manifest may
+  // name a snapshot taken at or before the target, so all of them are looked at.
+  const snapshot = input.manifests.flatMap(pointsOf)
+    .filter((c) => c.name === 'database' && c.kind === 'rds-snapshot' && atOrBefore(c))
+    .sort((a, b) => t(b.consistencyTime) - t(a.consistencyTime))[0];
+  if (snapshot) candidates.push({ method: 'snapshot', snapshotId: snapshot.reference, consistency: t(snapshot.consistencyTime) });
+  const newestPoints = pointsOf(newest);
+  const configuration = newestPoints.find((c) => c.name === 'configuration') ?? null;
+  const caches = newestPoints.filter((c) => c.name === 'cache');
+  const cache = caches.find((c) => c.kind === 'elasticache-export' && atOrBefore(c)) ?? caches.find((c) => c.kind !== 'elasticache-export') ?? null;
   if (candidates.length === 0) {
     throw new NoRecoveryPoint(`no database backup at or before ${input.targetTime}: no committed manifest with a restorable database and the target is outside the point-in-time window`);
   }
@@ -204,8 +221,8 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
     backupId: newest?.backupId ?? null,
     consistencyTime: new Date(best.consistency).toISOString(),
     dataLossSeconds,
-    configuration: component(newest, 'configuration'),
-    cache: component(newest, 'cache'),
+    configuration,
+    cache,
   };
 }
 

@@ -88,6 +88,31 @@ describe('selectRecoveryPoint', () => {
     expect(() => selectRecoveryPoint({ targetTime: NOW.toISOString(), manifests: [m], rpoSeconds: 3 * 3600, acceptDataLoss: false })).toThrow(NoRecoveryPoint);
   });
 
+  test('the backup Lambda layout: PITR component, snapshot and cache export as supplementary points', () => {
+    const slot = new Date('2026-11-10T07:00:00Z');
+    const base = manifest(slot, { db: ['pitr'], cache: 'rebuildable' });
+    const m = parseManifest({
+      ...base,
+      supplementary: [
+        { name: 'database', kind: 'rds-snapshot', reference: 'mcp-20261110t0300z', consistencyTime: '2026-11-10T03:02:00Z' },
+        { name: 'cache', kind: 'elasticache-export', reference: 'mcp-cache-snap', consistencyTime: '2026-11-10T06:00:00Z', s3Key: 'mcp-cache-export-20261110T0600Z-0001.rdb' },
+      ],
+    });
+    // No PITR window (e.g. the instance is gone): the supplementary snapshot is the recovery point.
+    const p = selectRecoveryPoint({ targetTime: '2026-11-10T07:30:00Z', manifests: [m], rpoSeconds: 6 * 3600, acceptDataLoss: false });
+    expect(p).toMatchObject({ method: 'snapshot', snapshotId: 'mcp-20261110t0300z', consistencyTime: '2026-11-10T03:02:00.000Z', backupId: '20261110T0700Z' });
+    expect(p.cache).toMatchObject({ kind: 'elasticache-export', s3Key: 'mcp-cache-export-20261110T0600Z-0001.rdb' });
+    expect(p.configuration?.kind).toBe('s3-object');
+    // An export newer than the target is not used: the cache starts cold.
+    const early = selectRecoveryPoint({ targetTime: '2026-11-10T07:02:00Z', manifests: [m], rpoSeconds: 6 * 3600, acceptDataLoss: false });
+    expect(early.cache).toMatchObject({ kind: 'elasticache-export' });
+    const m2 = parseManifest({ ...m, supplementary: [{ ...m.supplementary![0] }, { ...m.supplementary![1], consistencyTime: '2026-11-10T07:20:00Z' }] });
+    expect(selectRecoveryPoint({ targetTime: '2026-11-10T07:10:00Z', manifests: [m2], rpoSeconds: 6 * 3600, acceptDataLoss: false }).cache?.kind).toBe('rebuildable');
+    // An invalid supplementary list is ignored, the manifest itself still counts.
+    const broken = { ...m, supplementary: [{ name: 'database', kind: 'bogus' }] } as unknown as BackupManifest;
+    expect(() => selectRecoveryPoint({ targetTime: '2026-11-10T07:30:00Z', manifests: [broken], rpoSeconds: 6 * 3600, acceptDataLoss: false })).toThrow(NoRecoveryPoint);
+  });
+
   test('no PITR: data loss above the RPO fails unless accepted', () => {
     const manifests = [manifest(new Date(NOW.getTime() - 3 * HOUR))];
     expect(() => selectRecoveryPoint({ targetTime: NOW.toISOString(), manifests, rpoSeconds: 3600, acceptDataLoss: false })).toThrow(RpoExceeded);

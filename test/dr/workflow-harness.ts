@@ -9,7 +9,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BackupComponent, BackupManifest, MANIFEST_SCHEMA_VERSION, backupIdForSlot, componentPrefix, manifestKey } from '../../lib/backup/manifest';
+import { BackupComponent, BackupManifest, MANIFEST_SCHEMA_VERSION, backupIdForSlot, componentPrefix, manifestKey, parseManifest } from '../../lib/backup/manifest';
 import { handler } from '../../lambda/restore/index';
 import { resetClients } from '../../lambda/restore/aws';
 import { Definition, TaskImpl, definitionFromTemplate, localArn, runLocally, LocalRunResult } from './local-sfn';
@@ -44,38 +44,48 @@ export function synthesizedWorkflow(template: Template): SynthesizedWorkflow {
   };
 }
 
-/** Writes a backup (gzipped configuration + manifest) as the backup Lambda would. */
+/**
+ * Writes a backup as the backup Lambda (lambda/backup/run.ts) does: a gzipped configuration
+ * document, a manifest whose components are configuration (s3-object), database (pitr) and cache
+ * (rebuildable), and supplementary restore points: the newest manual RDS snapshot and the newest
+ * ElastiCache export (objects at the bucket root, as CopySnapshot writes them).
+ */
 export async function writeBackup(s3: S3Client, bucket: string, opts: {
-  slot: Date; consistencyTime?: Date; database?: Array<'pitr' | 'rds-snapshot'>; cache?: 'elasticache-export' | 'rebuildable' | 'none';
+  slot: Date; consistencyTime?: Date; snapshot?: boolean; cacheExport?: boolean;
+  /** Age of the newest manual snapshot relative to the slot (snapshots are taken every few hours). @default 6 h */
+  snapshotAgeMs?: number;
   configuration?: unknown; corruptConfiguration?: boolean; service?: string;
 }): Promise<BackupManifest> {
   const backupId = backupIdForSlot(opts.slot);
   const consistency = (opts.consistencyTime ?? new Date(opts.slot.getTime() + 60_000)).toISOString();
-  const components: BackupComponent[] = [];
-  const config = gzipSync(Buffer.from(JSON.stringify(opts.configuration ?? { featureFlags: { echo: true }, backupId })));
+  const service = opts.service ?? 'mcp';
+  const config = gzipSync(Buffer.from(JSON.stringify(opts.configuration ?? {
+    format: 'mcp-ops-configuration/1', service, capturedAt: consistency, ssmParameterPrefix: '/mcp/', ssmParameters: [{ name: '/mcp/flags', type: 'String', value: 'echo' }], taskDefinition: null, secrets: [],
+  })));
   const configKey = `${componentPrefix(backupId)}configuration.json.gz`;
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: configKey, Body: opts.corruptConfiguration ? Buffer.concat([config, Buffer.from('x')]) : config }));
-  components.push({
-    name: 'configuration', kind: 's3-object', reference: `s3://${bucket}/${configKey}`, consistencyTime: consistency, s3Key: configKey,
-    sizeBytes: config.length, sha256: createHash('sha256').update(config).digest('hex'),
-  });
-  for (const kind of opts.database ?? ['pitr', 'rds-snapshot']) {
-    components.push(kind === 'pitr'
-      ? { name: 'database', kind, reference: 'prod-db', consistencyTime: consistency, latestRestorableTime: consistency, engine: 'postgres', engineVersion: '16.4' }
-      : { name: 'database', kind, reference: `mcp-${backupId.toLowerCase()}`, consistencyTime: consistency, engine: 'postgres', engineVersion: '16.4' });
+  const components: BackupComponent[] = [
+    { name: 'configuration', kind: 's3-object', reference: `s3://${bucket}/${configKey}`, consistencyTime: consistency, s3Key: configKey,
+      sizeBytes: config.length, sha256: createHash('sha256').update(config).digest('hex') },
+    { name: 'database', kind: 'pitr', reference: 'prod-db', consistencyTime: consistency, latestRestorableTime: consistency, engine: 'postgres', engineVersion: '16.4' },
+    { name: 'cache', kind: 'rebuildable', reference: 'mcp-cache', consistencyTime: consistency, engine: 'valkey' },
+  ];
+  const supplementary: BackupComponent[] = [];
+  if (opts.snapshot !== false) {
+    const snapSlot = new Date(opts.slot.getTime() - (opts.snapshotAgeMs ?? 6 * 3_600_000));
+    supplementary.push({ name: 'database', kind: 'rds-snapshot', reference: `${service}-${backupIdForSlot(snapSlot).toLowerCase()}`,
+      consistencyTime: new Date(snapSlot.getTime() + 60_000).toISOString(), engine: 'postgres', engineVersion: '16.4' });
   }
-  if ((opts.cache ?? 'elasticache-export') === 'elasticache-export') {
-    const key = `${componentPrefix(backupId)}cache.rdb`;
+  if (opts.cacheExport !== false) {
+    const key = `${service}-cache-export-${backupId}-0001.rdb`;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'REDIS0011' }));
-    components.push({ name: 'cache', kind: 'elasticache-export', reference: `mcp-cache-${backupId.toLowerCase()}`, consistencyTime: consistency, s3Key: key, engine: 'valkey' });
-  } else if (opts.cache === 'rebuildable') {
-    components.push({ name: 'cache', kind: 'rebuildable', reference: 'mcp-cache', consistencyTime: consistency });
+    supplementary.push({ name: 'cache', kind: 'elasticache-export', reference: `${service}-cache-${backupId.toLowerCase()}`, consistencyTime: consistency, s3Key: key, sizeBytes: 9, engine: 'valkey' });
   }
-  const manifest: BackupManifest = {
+  const manifest = parseManifest({
     schemaVersion: MANIFEST_SCHEMA_VERSION, backupId, slot: opts.slot.toISOString(), consistencyTime: consistency,
-    createdAt: new Date(Date.parse(consistency) + 120_000).toISOString(), service: opts.service ?? 'mcp', components,
-  };
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey(backupId), Body: JSON.stringify(manifest), ContentType: 'application/json' }));
+    createdAt: new Date(Date.parse(consistency) + 120_000).toISOString(), service, components, ...(supplementary.length ? { supplementary } : {}),
+  });
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey(backupId), Body: JSON.stringify(manifest, null, 2), ContentType: 'application/json' }));
   return manifest;
 }
 

@@ -19,6 +19,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { backupIdForSlot } from '../../lib/backup/manifest';
 import { restoreId } from '../../lib/dr/recovery-plan';
 import { LocalS3, startLocalS3 } from '../support/s3-server';
 import { drFixture } from './fixture';
@@ -114,7 +115,7 @@ describe('DR workflow executed locally', () => {
   test('drill, PITR: restores beside production, verifies, reports, cleans up, never cuts over', async () => {
     mockAws();
     const bucket = await newBucket(client);
-    await hourlyBackups(bucket, 3, { configuration: { featureFlags: { echo: true }, limits: { rps: 50 } } });
+    await hourlyBackups(bucket, 3, { configuration: { format: 'mcp-ops-configuration/1', ssmParameters: [{ name: '/mcp/limits/rps', type: 'String', value: '50' }] } });
     const target = new Date(Date.now() - 30 * 60_000);
     const name = 'drill-happy';
     const { result } = await run({ targetTime: target.toISOString() }, name, { bucket });
@@ -130,14 +131,14 @@ describe('DR workflow executed locally', () => {
     // Polled until available: 2 pending checks then available.
     expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(3);
 
-    // Cache seeded from the exported backup of the newest manifest at or before the target.
+    // Cache seeded from the export of the newest manifest at or before the target (consistent 1 min after its slot).
     const cache = ec.commandCalls(CreateReplicationGroupCommand)[0].args[0].input;
     expect(cache.ReplicationGroupId).toBe(id);
-    expect(cache.SnapshotArns?.[0]).toMatch(new RegExp(`^arn:aws:s3:::${bucket}/backups/\\d{8}T\\d{4}Z/cache.rdb$`));
+    expect(cache.SnapshotArns).toEqual([`arn:aws:s3:::${bucket}/mcp-cache-export-${backupIdForSlot(new Date(Math.floor((target.getTime() - 60_000) / HOUR) * HOUR))}-0001.rdb`]);
 
     // Configuration restored to a new location with the backup's content.
     const restored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `restores/${id}/configuration.json` }));
-    expect(JSON.parse(await restored.Body!.transformToString())).toEqual({ featureFlags: { echo: true }, limits: { rps: 50 } });
+    expect(JSON.parse(await restored.Body!.transformToString())).toEqual({ format: 'mcp-ops-configuration/1', ssmParameters: [{ name: '/mcp/limits/rps', type: 'String', value: '50' }] });
 
     // Readiness task got the restored endpoints.
     const runTask = ecs.commandCalls(RunTaskCommand)[0].args[0].input as unknown as { Overrides: { ContainerOverrides: Array<{ Name: string; Environment: Array<{ Name: string; Value: string }> }> } };
@@ -196,7 +197,7 @@ describe('DR workflow executed locally', () => {
     mockAws({ pitr: false });
     const bucket = await newBucket(client);
     const lastHour = Math.floor(Date.now() / HOUR) * HOUR;
-    for (const h of [5, 4, 3]) await writeBackup(client, bucket, { slot: new Date(lastHour - h * HOUR) });
+    for (const h of [5, 4, 3]) await writeBackup(client, bucket, { slot: new Date(lastHour - h * HOUR), snapshotAgeMs: 0 });
     const target = new Date(lastHour - 4 * HOUR + 30 * 60_000); // half an hour after the 4-hour-old backup
     const { result } = await run({ targetTime: target.toISOString() }, 'drill-snapshot', { bucket });
     expect(result).toMatchObject({ status: 'SUCCEEDED' });
