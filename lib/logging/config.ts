@@ -2,6 +2,7 @@
  * Validation and defaults of the log pipeline's props, as a pure function (no CDK imports), so
  * every rule is unit-tested directly. Errors name the prop, the value given and what is allowed.
  */
+import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
 
 /** The numeric and naming inputs of McpLogging, in plain units. */
 export interface LoggingConfigInput {
@@ -18,6 +19,7 @@ export interface LoggingConfigInput {
   readonly indexPrefix?: string;
   readonly streamPrefix?: string;
   readonly logBufferSizeMiB?: number;
+  readonly runbookUrl?: string;
 }
 
 /** The validated configuration with defaults filled in. */
@@ -55,48 +57,40 @@ export const FIREHOSE_LIMITS = {
   maxSizeMiBOpenSearch: 100,
 } as const;
 
-function integerIn(prop: string, value: number, min: number, max: number, unit = ''): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`McpLogging: ${prop} must be an integer from ${min} to ${max}${unit}, got ${value}`);
-  }
+const OWNER = 'McpLogging';
+
+function integerIn(prop: string, value: number, min: number, max: number): number {
+  checkInteger(OWNER, prop, value, min, max);
   return value;
 }
 
 /** Validates McpLogging's inputs and fills in defaults; throws an error naming the prop otherwise. */
 export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
-  if (typeof input.serviceName !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(input.serviceName)) {
-    throw new Error(`McpLogging: serviceName must be 1–64 characters of [A-Za-z0-9_-], got ${JSON.stringify(input.serviceName)}`);
-  }
-  const auditObjectLockDays = integerIn('auditObjectLockDays', input.auditObjectLockDays ?? LOGGING_DEFAULTS.auditObjectLockDays, 1, 36500, ' days');
-  if (input.auditRetentionDays !== undefined && input.auditRetentionDays < LOGGING_DEFAULTS.auditRetentionMinimumDays) {
-    throw new Error(`McpLogging: auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got ${input.auditRetentionDays} days`);
-  }
-  const logBucketExpirationDays = integerIn('logBucketExpirationDays', input.logBucketExpirationDays ?? LOGGING_DEFAULTS.logBucketExpirationDays, 1, 36500, ' days');
+  checkPattern(OWNER, 'serviceName', input.serviceName, /^[A-Za-z0-9_-]{1,64}$/, '1–64 characters of [A-Za-z0-9_-]');
+  if (input.serviceName === undefined) throw new Error(`${OWNER}: serviceName is required`);
+  const auditObjectLockDays = integerIn('auditObjectLockDays (days)', input.auditObjectLockDays ?? LOGGING_DEFAULTS.auditObjectLockDays, 1, 36500);
+  checkThat(OWNER, input.auditRetentionDays === undefined || input.auditRetentionDays >= LOGGING_DEFAULTS.auditRetentionMinimumDays,
+    `auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got ${input.auditRetentionDays} days`);
+  const logBucketExpirationDays = integerIn('logBucketExpirationDays (days)', input.logBucketExpirationDays ?? LOGGING_DEFAULTS.logBucketExpirationDays, 1, 36500);
   let auditExpirationDays: number | undefined;
   if (input.auditExpirationDays !== undefined) {
-    auditExpirationDays = integerIn('auditExpirationDays', input.auditExpirationDays, 1, 36500, ' days');
-    if (auditExpirationDays < auditObjectLockDays) {
-      throw new Error(`McpLogging: auditExpirationDays must be at least auditObjectLockDays (${auditObjectLockDays}), got ${auditExpirationDays}`);
-    }
+    auditExpirationDays = integerIn('auditExpirationDays (days)', input.auditExpirationDays, 1, 36500);
+    checkThat(OWNER, auditExpirationDays >= auditObjectLockDays,
+      `auditExpirationDays must be at least auditObjectLockDays (${auditObjectLockDays}), got ${auditExpirationDays}`);
   }
-  const bufferIntervalSeconds = integerIn('bufferInterval', input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
-    FIREHOSE_LIMITS.minIntervalSeconds, FIREHOSE_LIMITS.maxIntervalSeconds, ' seconds');
+  const bufferIntervalSeconds = integerIn('bufferInterval (seconds)', input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
+    FIREHOSE_LIMITS.minIntervalSeconds, FIREHOSE_LIMITS.maxIntervalSeconds);
   const maxSize = input.openSearch ? FIREHOSE_LIMITS.maxSizeMiBOpenSearch : FIREHOSE_LIMITS.maxSizeMiBS3;
-  const bufferSizeMiB = integerIn('bufferSize', input.bufferSizeMiB ?? LOGGING_DEFAULTS.bufferSizeMiB, FIREHOSE_LIMITS.minSizeMiB, maxSize,
-    input.openSearch ? ' MiB (with openSearch)' : ' MiB');
+  const bufferSizeMiB = integerIn(input.openSearch ? 'bufferSize (MiB, with openSearch)' : 'bufferSize (MiB)',
+    input.bufferSizeMiB ?? LOGGING_DEFAULTS.bufferSizeMiB, FIREHOSE_LIMITS.minSizeMiB, maxSize);
   const indexPrefix = input.indexPrefix ?? LOGGING_DEFAULTS.indexPrefix;
   // OpenSearch index names: lowercase, no leading _ - +, none of \ / * ? " < > | space , #; Firehose appends `-<date>`.
-  if (!/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(indexPrefix)) {
-    throw new Error(`McpLogging: openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-] starting with a letter or digit, got ${JSON.stringify(indexPrefix)}`);
-  }
+  checkPattern(OWNER, 'openSearch.indexPrefix', indexPrefix, /^[a-z0-9][a-z0-9_.-]{0,79}$/, '1–80 characters of [a-z0-9_.-] starting with a letter or digit');
   const streamPrefix = input.streamPrefix ?? LOGGING_DEFAULTS.streamPrefix;
-  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(streamPrefix)) {
-    throw new Error(`McpLogging: streamPrefix must be 1–128 characters of [A-Za-z0-9_.-], got ${JSON.stringify(streamPrefix)}`);
-  }
+  checkPattern(OWNER, 'streamPrefix', streamPrefix, /^[A-Za-z0-9_.-]{1,128}$/, '1–128 characters of [A-Za-z0-9_.-]');
   const logBufferSizeMiB = input.logBufferSizeMiB ?? LOGGING_DEFAULTS.logBufferSizeMiB;
-  if (!Number.isFinite(logBufferSizeMiB) || logBufferSizeMiB <= 0 || logBufferSizeMiB > 1024) {
-    throw new Error(`McpLogging: logBufferSize must be more than 0 and at most 1024 MiB, got ${logBufferSizeMiB} MiB`);
-  }
+  checkNumber(OWNER, 'logBufferSize (MiB)', logBufferSizeMiB, 1, 1024);
+  checkPattern(OWNER, 'runbookUrl', input.runbookUrl, /^https:\/\/[^\s]+$/, 'an https:// URL');
   return {
     serviceName: input.serviceName,
     auditObjectLockDays,

@@ -17,6 +17,10 @@ import { McpOpsFunction } from '../internal/nodejs-function';
 import { ALL_EVENTS_FILTER_PATTERN, AUDIT_FILTER_PATTERN, MCP_METRIC_NAMESPACE, METRIC_FILTERS, MetricFilterSpec, metricFilterSpec } from './log-contract';
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { resolveLoggingConfig } from './config';
+import { alarmDescription, alarmName, DEFAULT_RUNBOOK_BASE_URL } from '../monitoring/naming';
+
+/** Where the log-delivery runbook is linked from alarm descriptions when `runbookUrl` is not given. */
+export const DEFAULT_LOG_DELIVERY_RUNBOOK_URL = `${DEFAULT_RUNBOOK_BASE_URL.replace(/\/runbooks$/, '')}/logging.md#runbook-log-delivery`;
 
 /** Index rotation of the OpenSearch destination. */
 export type OpenSearchIndexRotation = 'NoRotation' | 'OneHour' | 'OneDay' | 'OneWeek' | 'OneMonth';
@@ -115,6 +119,11 @@ export interface McpLoggingProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
+   * Runbook linked from every alarm description of the pipeline.
+   * @default DEFAULT_LOG_DELIVERY_RUNBOOK_URL (docs/logging.md#runbook-log-delivery of this package on GitHub)
+   */
+  readonly runbookUrl?: string;
+  /**
    * Log stream prefix of the container's awslogs driver (`<prefix>/<container>/<task id>`).
    * @default 'mcp'
    */
@@ -127,7 +136,7 @@ export interface McpLoggingProps {
    */
   readonly logDriverMode?: ecs.AwsLogDriverMode;
   /**
-   * In-memory buffer of the awslogs driver in non-blocking mode.
+   * In-memory buffer of the awslogs driver in non-blocking mode, 1–1024 MiB.
    * @default Size.mebibytes(25)
    */
   readonly logBufferSize?: Size;
@@ -219,6 +228,7 @@ export class McpLogging extends Construct {
       indexPrefix: props.openSearch?.indexPrefix,
       streamPrefix: props.streamPrefix,
       logBufferSizeMiB: props.logBufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+      runbookUrl: props.runbookUrl,
     });
     const stack = Stack.of(this);
     this.serviceName = cfg.serviceName;
@@ -327,13 +337,15 @@ export class McpLogging extends Construct {
       }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // No delete path: nobody may delete audit objects or versions, shorten their retention or lift
-    // the lock, whatever their IAM policy says. Undoing this needs a bucket-policy change (CloudTrail).
+    // No delete path: nobody may delete audit objects or versions (not even add a delete marker),
+    // whatever their IAM policy says; Object Lock (compliance) already makes every version immutable
+    // until its retention ends. Legal holds, extending a retention and changing the default retention
+    // through this stack stay possible. Undoing the deny needs a bucket-policy change (CloudTrail).
     this.auditBucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'DenyAuditDeletion',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:PutBucketObjectLockConfiguration'],
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
       resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
     }));
 
@@ -497,9 +509,15 @@ export class McpLogging extends Construct {
       );
     }
 
-    // ---- Alarms
-    const alarm = (aid: string, a: cloudwatch.AlarmProps): cloudwatch.Alarm => {
-      const al = new cloudwatch.Alarm(this, aid, a);
+    // ---- Alarms: `<stack name>-<service name>-<id>`, like McpMonitoring's, with the runbook linked.
+    const prefix = `${stack.stackName}-${cfg.serviceName}`;
+    const runbook = props.runbookUrl ?? DEFAULT_LOG_DELIVERY_RUNBOOK_URL;
+    const alarm = (aid: string, text: { summary: string; threshold: string; severity: 'critical' | 'warning'; note?: string }, a: Omit<cloudwatch.AlarmProps, 'alarmName' | 'alarmDescription'>): cloudwatch.Alarm => {
+      const al = new cloudwatch.Alarm(this, `${aid}Alarm`, {
+        ...a,
+        alarmName: alarmName(prefix, aid),
+        alarmDescription: alarmDescription({ service: cfg.serviceName, ...text, runbookUrl: runbook }),
+      });
       if (props.alarmTopic) {
         al.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
         al.addOkAction(new cwActions.SnsAction(props.alarmTopic));
@@ -507,47 +525,46 @@ export class McpLogging extends Construct {
       this.alarms.push(al);
       return al;
     };
-    const runbook = 'Runbook: docs/logging.md#runbook-log-delivery';
     const fhMetric = (stream: firehose.CfnDeliveryStream, metricName: string, statistic: string): cloudwatch.Metric => new cloudwatch.Metric({
       namespace: 'AWS/Firehose', metricName, statistic, period: Duration.minutes(5),
       dimensionsMap: { DeliveryStreamName: stream.ref },
     });
-    for (const [label, s] of [['Application', app.stream], ['Audit', audit.stream]] as const) {
-      alarm(`${label}DeliveryToS3FailedAlarm`, {
-        alarmDescription: `${label} log Firehose failed to deliver to S3 (records go to errors/ and are retried). ${runbook}`,
-        metric: fhMetric(s, 'DeliveryToS3.Success', 'Minimum'),
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        threshold: 1, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm(`${label}DeliveryFreshnessAlarm`, {
-        alarmDescription: `${label} log Firehose holds records older than 15 minutes (S3 delivery stuck). ${runbook}`,
-        metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold: 900, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    const once = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+    for (const [label, what, s, severity] of [['Log', 'application log', app.stream, 'warning'], ['Audit', 'audit', audit.stream, 'critical']] as const) {
+      alarm(`${label}DeliveryFailed`, {
+        summary: `the ${what} Firehose failed to write to S3`, severity,
+        threshold: 'DeliveryToS3.Success below 1 (any failed put) in a 5-minute period',
+        note: 'Firehose retries for 24 hours, then writes the records under errors/ in the bucket.',
+      }, { metric: fhMetric(s, 'DeliveryToS3.Success', 'Minimum'), comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, threshold: 1, ...once });
+      alarm(`${label}DeliveryStale`, {
+        summary: `the ${what} Firehose holds records it has not delivered for 15 minutes`, severity,
+        threshold: 'DeliveryToS3.DataFreshness above 900 seconds in a 5-minute period',
+      }, { metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'), comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 900, ...once });
     }
     if (props.openSearch) {
-      alarm('OpenSearchDeliveryFailedAlarm', {
-        alarmDescription: `Application log Firehose failed to index into OpenSearch (documents go to errors/). ${runbook}`,
-        metric: fhMetric(app.stream, 'DeliveryToAmazonOpenSearchService.Success', 'Minimum'),
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        threshold: 1, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      alarm('LogOpenSearchDeliveryFailed', {
+        summary: 'the application log Firehose failed to index into OpenSearch', severity: 'warning',
+        threshold: 'DeliveryToAmazonOpenSearchService.Success below 1 in a 5-minute period',
+        note: 'Documents that exhaust the retry duration are written under errors/ in the log bucket; S3 keeps every line.',
+      }, { metric: fhMetric(app.stream, 'DeliveryToAmazonOpenSearchService.Success', 'Minimum'), comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, threshold: 1, ...once });
     }
-    alarm('AuditSubscriptionDeliveryErrorsAlarm', {
-      alarmDescription: `CloudWatch Logs could not hand audit entries to the audit Firehose. ${runbook}`,
+    alarm('AuditSubscriptionErrors', {
+      summary: 'CloudWatch Logs could not hand audit entries to the audit Firehose', severity: 'critical',
+      threshold: 'AWS/Logs DeliveryErrors of the audit subscription above 0 in a 5-minute period',
+    }, {
       metric: new cloudwatch.Metric({
         namespace: 'AWS/Logs', metricName: 'DeliveryErrors', statistic: 'Sum', period: Duration.minutes(5),
         dimensionsMap: { LogGroupName: appLogGroupName, DestinationType: 'Firehose', FilterName: auditSubscription.filterName! },
       }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
     });
-    alarm('AuditIndexerFailedAlarm', {
-      alarmDescription: `Audit objects could not be indexed into ${auditLogGroupName} after retries (the WORM bucket still has them; redrive the queue). ${runbook}`,
+    alarm('AuditIndexFailed', {
+      summary: `audit objects could not be indexed into ${auditLogGroupName}`, severity: 'warning',
+      threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
+      note: 'The write-once bucket still holds the entries; redrive the queue.',
+    }, {
       metric: this.auditIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
     });
 
     // ---- Metrics for the dashboard

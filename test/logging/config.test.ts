@@ -18,17 +18,18 @@ describe('resolveLoggingConfig', () => {
   test.each([
     [{ serviceName: 'has space' }, 'McpLogging: serviceName must be 1–64 characters of [A-Za-z0-9_-], got "has space"'],
     [{ serviceName: '' }, 'serviceName must be'],
-    [{ serviceName: 's', bufferIntervalSeconds: 901 }, 'McpLogging: bufferInterval must be an integer from 0 to 900 seconds, got 901'],
-    [{ serviceName: 's', bufferIntervalSeconds: 1.5 }, 'bufferInterval must be an integer from 0 to 900 seconds, got 1.5'],
-    [{ serviceName: 's', bufferSizeMiB: 129 }, 'McpLogging: bufferSize must be an integer from 1 to 128 MiB, got 129'],
-    [{ serviceName: 's', bufferSizeMiB: 101, openSearch: true }, 'bufferSize must be an integer from 1 to 100 MiB (with openSearch), got 101'],
-    [{ serviceName: 's', auditObjectLockDays: 0 }, 'McpLogging: auditObjectLockDays must be an integer from 1 to 36500 days, got 0'],
+    [{ serviceName: 's', bufferIntervalSeconds: 901 }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901'],
+    [{ serviceName: 's', bufferIntervalSeconds: 1.5 }, 'bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
+    [{ serviceName: 's', bufferSizeMiB: 129 }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 129'],
+    [{ serviceName: 's', bufferSizeMiB: 101, openSearch: true }, 'bufferSize (MiB, with openSearch) must be an integer from 1 to 100, got 101'],
+    [{ serviceName: 's', auditObjectLockDays: 0 }, 'McpLogging: auditObjectLockDays (days) must be an integer from 1 to 36500, got 0'],
     [{ serviceName: 's', auditRetentionDays: 180 }, 'McpLogging: auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got 180 days'],
     [{ serviceName: 's', auditObjectLockDays: 400, auditExpirationDays: 365 }, 'McpLogging: auditExpirationDays must be at least auditObjectLockDays (400), got 365'],
-    [{ serviceName: 's', logBucketExpirationDays: -1 }, 'logBucketExpirationDays must be an integer from 1 to 36500 days, got -1'],
+    [{ serviceName: 's', logBucketExpirationDays: -1 }, 'logBucketExpirationDays (days) must be an integer from 1 to 36500, got -1'],
     [{ serviceName: 's', indexPrefix: 'MCP' }, 'openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-]'],
     [{ serviceName: 's', streamPrefix: 'a/b' }, 'McpLogging: streamPrefix must be 1–128 characters of [A-Za-z0-9_.-], got "a/b"'],
-    [{ serviceName: 's', logBufferSizeMiB: 0 }, 'McpLogging: logBufferSize must be more than 0 and at most 1024 MiB, got 0 MiB'],
+    [{ serviceName: 's', logBufferSizeMiB: 0 }, 'McpLogging: logBufferSize (MiB) must be a number from 1 to 1024, got 0'],
+    [{ serviceName: 's', runbookUrl: 'http://wiki/x' }, 'McpLogging: runbookUrl must be an https:// URL, got "http://wiki/x"'],
   ])('rejects %j', (input, message) => {
     expect(() => resolveLoggingConfig(input)).toThrow(message);
   });

@@ -108,7 +108,8 @@ describe('audit bucket', () => {
     expect(st).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     const deny = st.find((s: any) => s.Sid === 'DenyAuditDeletion');
     expect(deny).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' } }));
-    expect(deny.Action).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutBucketObjectLockConfiguration']));
+    expect(deny.Action).toEqual(['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion']);
+    expect(deny.Resource).toEqual([{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/*']] }]);
   });
   test('no IAM policy in the stack allows deleting anything in the audit bucket', () => {
     for (const [name, p] of ofType('AWS::IAM::Policy')) {
@@ -250,9 +251,17 @@ describe('alarms', () => {
         expect(a.AlarmActions).toEqual([{ Ref: id(topic) }]);
         expect(a.OKActions).toEqual([{ Ref: id(topic) }]);
         expect(a.TreatMissingData).toBe('notBreaching');
-        expect(a.AlarmDescription).toContain('docs/logging.md#runbook-log-delivery');
+        expect(a.AlarmDescription).toMatch(/^\[(critical|warning)\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/);
       }
     }
+  });
+  test('alarm names are <stack>-<service>-<id>, audit delivery alarms are critical', () => {
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual([
+      'TestStack-mcp-server-AuditDeliveryFailed', 'TestStack-mcp-server-AuditDeliveryStale', 'TestStack-mcp-server-AuditIndexFailed',
+      'TestStack-mcp-server-AuditSubscriptionErrors', 'TestStack-mcp-server-LogDeliveryFailed', 'TestStack-mcp-server-LogDeliveryStale',
+    ]);
+    expect(alarms.find((a) => a.AlarmName.endsWith('AuditDeliveryFailed'))!.AlarmDescription).toMatch(/^\[critical\]/);
+    expect(alarms.find((a) => a.AlarmName.endsWith('LogDeliveryFailed'))!.AlarmDescription).toMatch(/^\[warning\]/);
   });
   test('audit subscription delivery errors and audit indexer failures alarm', () => {
     expect(alarms).toContainEqual(expect.objectContaining({
@@ -316,9 +325,9 @@ describe('props', () => {
   });
 
   test.each([
-    [{ bufferInterval: Duration.seconds(901) }, 'McpLogging: bufferInterval must be an integer from 0 to 900 seconds, got 901'],
-    [{ bufferInterval: Duration.millis(1500) }, 'McpLogging: bufferInterval must be an integer from 0 to 900 seconds, got 1.5'],
-    [{ bufferSize: Size.gibibytes(1) }, 'McpLogging: bufferSize must be an integer from 1 to 128 MiB, got 1024'],
+    [{ bufferInterval: Duration.seconds(901) }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901'],
+    [{ bufferInterval: Duration.millis(1500) }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
+    [{ bufferSize: Size.gibibytes(1) }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 1024'],
     [{ serviceName: 'bad name' }, 'McpLogging: serviceName must be 1–64 characters'],
     [{ auditRetention: logs.RetentionDays.SIX_MONTHS }, 'McpLogging: auditRetention must be at least one year'],
   ])('rejects %j at synth time', (props, message) => {
@@ -340,6 +349,6 @@ describe('props', () => {
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToAmazonOpenSearchService.Success' });
     expect(() => build({}, (s) => ({ bufferSize: Size.mebibytes(128), openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com') } })))
-      .toThrow('bufferSize must be an integer from 1 to 100 MiB (with openSearch), got 128');
+      .toThrow('bufferSize (MiB, with openSearch) must be an integer from 1 to 100, got 128');
   });
 });
