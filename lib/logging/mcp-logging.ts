@@ -19,6 +19,9 @@ import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { resolveLoggingConfig } from './config';
 import { alarmDescription, alarmName, DEFAULT_RUNBOOK_BASE_URL } from '../monitoring/naming';
 
+/** Id of the S3 request-metrics filter on `errors/` of both buckets (dimension `FilterId`). */
+const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
+
 /** Where the log-delivery runbook is linked from alarm descriptions when `runbookUrl` is not given. */
 export const DEFAULT_LOG_DELIVERY_RUNBOOK_URL = `${DEFAULT_RUNBOOK_BASE_URL.replace(/\/runbooks$/, '')}/logging.md#runbook-log-delivery`;
 
@@ -309,6 +312,7 @@ export class McpLogging extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'log-bucket/',
+      metrics: [{ id: ERROR_OUTPUT_METRICS_ID, prefix: 'errors/' }],
       lifecycleRules: [{
         id: 'expire-application-logs',
         expiration: Duration.days(cfg.logBucketExpirationDays),
@@ -330,6 +334,7 @@ export class McpLogging extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'audit-bucket/',
+      metrics: [{ id: ERROR_OUTPUT_METRICS_ID, prefix: 'errors/' }],
       lifecycleRules: [{
         id: 'audit-housekeeping',
         abortIncompleteMultipartUploadAfter: Duration.days(1),
@@ -540,6 +545,20 @@ export class McpLogging extends Construct {
         summary: `the ${what} Firehose holds records it has not delivered for 15 minutes`, severity,
         threshold: 'DeliveryToS3.DataFreshness above 900 seconds in a 5-minute period',
       }, { metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'), comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 900, ...once });
+    }
+    // Anything Firehose writes under errors/ (processing failures, documents OpenSearch refused) is a
+    // failed delivery: S3 request metrics filtered on the prefix count those writes.
+    for (const [label, what, bucket, severity] of [['Log', 'application log', this.logBucket, 'warning'], ['Audit', 'audit', this.auditBucket, 'critical']] as const) {
+      alarm(`${label}ErrorOutput`, {
+        summary: `the ${what} Firehose wrote records it could not deliver under errors/`, severity,
+        threshold: 'any PUT under errors/ in the bucket in a 5-minute period (S3 request metrics)',
+      }, {
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/S3', metricName: 'PutRequests', statistic: 'Sum', period: Duration.minutes(5),
+          dimensionsMap: { BucketName: bucket.bucketName, FilterId: ERROR_OUTPUT_METRICS_ID },
+        }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
+      });
     }
     if (props.openSearch) {
       alarm('LogOpenSearchDeliveryFailed', {

@@ -257,11 +257,20 @@ describe('alarms', () => {
   });
   test('alarm names are <stack>-<service>-<id>, audit delivery alarms are critical', () => {
     expect(alarms.map((a) => a.AlarmName).sort()).toEqual([
-      'TestStack-mcp-server-AuditDeliveryFailed', 'TestStack-mcp-server-AuditDeliveryStale', 'TestStack-mcp-server-AuditIndexFailed',
-      'TestStack-mcp-server-AuditSubscriptionErrors', 'TestStack-mcp-server-LogDeliveryFailed', 'TestStack-mcp-server-LogDeliveryStale',
+      'TestStack-mcp-server-AuditDeliveryFailed', 'TestStack-mcp-server-AuditDeliveryStale', 'TestStack-mcp-server-AuditErrorOutput', 'TestStack-mcp-server-AuditIndexFailed',
+      'TestStack-mcp-server-AuditSubscriptionErrors', 'TestStack-mcp-server-LogDeliveryFailed', 'TestStack-mcp-server-LogDeliveryStale', 'TestStack-mcp-server-LogErrorOutput',
     ]);
     expect(alarms.find((a) => a.AlarmName.endsWith('AuditDeliveryFailed'))!.AlarmDescription).toMatch(/^\[critical\]/);
     expect(alarms.find((a) => a.AlarmName.endsWith('LogDeliveryFailed'))!.AlarmDescription).toMatch(/^\[warning\]/);
+  });
+  test('any object written under errors/ of either bucket alarms (S3 request metrics on the prefix)', () => {
+    for (const bucketId of [logBucketId, auditBucketId]) {
+      expect(resources[bucketId].Properties.MetricsConfigurations).toEqual([{ Id: 'ErrorOutput', Prefix: 'errors/' }]);
+      expect(alarms).toContainEqual(expect.objectContaining({
+        Namespace: 'AWS/S3', MetricName: 'PutRequests', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'BucketName', Value: { Ref: bucketId } }, { Name: 'FilterId', Value: 'ErrorOutput' }],
+      }));
+    }
   });
   test('audit subscription delivery errors and audit indexer failures alarm', () => {
     expect(alarms).toContainEqual(expect.objectContaining({
