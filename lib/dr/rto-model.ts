@@ -43,11 +43,16 @@ export interface RtoEstimate {
   readonly mode: 'drill' | 'recover';
   /** Sum of the AWS operations on the critical path. */
   readonly awsSeconds: number;
-  /** Worst-case time lost because a status is only seen at the next poll. */
+  /** Time lost because a status is only seen at the next poll, for exactly these durations. */
+  readonly pollingLagSeconds: number;
+  /**
+   * Worst case of the same over any durations: one full poll interval per polling loop on the
+   * critical path (a status changes just after a check). Used for the total.
+   */
   readonly pollingOverheadSeconds: number;
   /** Lambda steps and state transitions on the critical path. */
   readonly stepOverheadSeconds: number;
-  /** pollingOverhead + stepOverhead: what the workflow itself adds. */
+  /** pollingOverhead + stepOverhead: what the workflow itself adds (worst case). */
   readonly workflowOverheadSeconds: number;
   /** Worst case end to end (what the RTO is compared with). */
   readonly totalSeconds: number;
@@ -75,28 +80,32 @@ export function estimateRecoveryTime(mode: 'drill' | 'recover', aws: AwsDuration
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`estimateRecoveryTime: ${k} must be a finite number ≥ 0, got ${v}`);
   }
   const step = (lambdas: number, transitions: number): number => lambdas * wf.lambdaStep + transitions * wf.stateTransition;
-  // Branches of the Parallel: each ends when its last poll sees `available`.
-  const dbBranch = { aws: aws.databaseRestore, poll: polledDuration(aws.databaseRestore, wf.databasePollInterval) - aws.databaseRestore, steps: step(2, 4) };
-  const cacheBranch = aws.cacheRestore > 0
-    ? { aws: aws.cacheRestore, poll: polledDuration(aws.cacheRestore, wf.cachePollInterval) - aws.cacheRestore, steps: step(2, 4) }
-    : { aws: 0, poll: 0, steps: step(1, 2) };
-  const configBranch = { aws: aws.configurationRestore, poll: 0, steps: step(1, 2) };
-  const branchTotal = (b: { aws: number; poll: number; steps: number }): number => b.aws + b.poll + b.steps;
-  const longest = [dbBranch, cacheBranch, configBranch].sort((a, b) => branchTotal(b) - branchTotal(a))[0];
+  // Branches of the Parallel: a polled branch ends when a check sees `available`.
+  type Branch = { aws: number; lag: number; interval: number; steps: number };
+  const polled = (duration: number, interval: number): Branch =>
+    ({ aws: duration, lag: polledDuration(duration, interval) - duration, interval, steps: step(2, 4) });
+  const dbBranch = polled(aws.databaseRestore, wf.databasePollInterval);
+  const cacheBranch: Branch = aws.cacheRestore > 0 ? polled(aws.cacheRestore, wf.cachePollInterval) : { aws: 0, lag: 0, interval: 0, steps: step(1, 2) };
+  const configBranch: Branch = { aws: aws.configurationRestore, lag: 0, interval: 0, steps: step(1, 2) };
+  const worst = (b: Branch): number => b.aws + b.interval + b.steps;
+  const longest = [dbBranch, cacheBranch, configBranch].sort((a, b) => worst(b) - worst(a))[0];
 
   let awsSeconds = longest.aws + aws.readinessTask;
-  let polling = longest.poll;
-  // resolve, verify, report + the transitions between the top-level states.
+  let lag = longest.lag;
+  let polling = longest.interval;
+  // resolve, verify (twice with the readiness task), report + the transitions between the top-level states.
   let steps = longest.steps + step(3, 6);
   if (mode === 'recover') {
     awsSeconds += aws.approval + aws.cutoverDeployment + aws.probe;
-    polling += polledDuration(aws.cutoverDeployment, wf.deploymentPollInterval) - aws.cutoverDeployment;
+    lag += polledDuration(aws.cutoverDeployment, wf.deploymentPollInterval) - aws.cutoverDeployment;
+    polling += wf.deploymentPollInterval;
     steps += step(2, 6);
   }
   const totalSeconds = awsSeconds + polling + steps;
   return {
     mode,
     awsSeconds,
+    pollingLagSeconds: lag,
     pollingOverheadSeconds: polling,
     stepOverheadSeconds: steps,
     workflowOverheadSeconds: polling + steps,

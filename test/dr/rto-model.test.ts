@@ -14,7 +14,8 @@ describe('RTO model', () => {
     const aws: AwsDurations = { ...TYPICAL_AWS_DURATIONS, databaseRestore: 901, cacheRestore: 480 };
     const e = estimateRecoveryTime('drill', aws, wf, 1800);
     expect(e.awsSeconds).toBe(901 + aws.readinessTask);
-    expect(e.pollingOverheadSeconds).toBe(29); // seen at 930 s
+    expect(e.pollingLagSeconds).toBe(29); // seen at 930 s
+    expect(e.pollingOverheadSeconds).toBe(30); // worst case: one interval
     expect(e.stepOverheadSeconds).toBeCloseTo(5 * 1 + 10 * 0.1, 6);
     expect(e.totalSeconds).toBeCloseTo(e.awsSeconds + e.workflowOverheadSeconds, 6);
     expect(e.withinRto).toBe(true);
@@ -36,8 +37,9 @@ describe('RTO model', () => {
 
   test('longer polling costs more overhead', () => {
     const fast = estimateRecoveryTime('drill', TYPICAL_AWS_DURATIONS, wf, 1800);
-    const slow = estimateRecoveryTime('drill', { ...TYPICAL_AWS_DURATIONS, databaseRestore: 901 }, { ...wf, databasePollInterval: 120 }, 1800);
-    expect(slow.pollingOverheadSeconds).toBeGreaterThan(fast.pollingOverheadSeconds);
+    const slow = estimateRecoveryTime('drill', TYPICAL_AWS_DURATIONS, { ...wf, databasePollInterval: 120 }, 1800);
+    expect(slow.pollingOverheadSeconds).toBe(120);
+    expect(slow.totalSeconds - fast.totalSeconds).toBe(90);
   });
 
   test('rejects negative durations', () => {
