@@ -14,3 +14,6 @@ export * from './backup/backup';
 export * from './backup/selection';
 export * from './backup/settings';
 export * from './backup/handler-config';
+export * from './dr/disaster-recovery';
+export * from './dr/recovery-plan';
+export * from './dr/rto-model';
