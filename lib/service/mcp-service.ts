@@ -1,13 +1,17 @@
 import * as path from 'path';
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { planCapacity } from '../capacity/model';
+import { McpLogging, McpLoggingProps } from '../logging/mcp-logging';
+import { McpAlarmTopic } from '../monitoring/alarm-topic';
+import { McpMonitoring, McpMonitoringProps } from '../monitoring/monitoring';
 import { CapacityInput, CapacityPlan } from '../capacity/types';
 import { packageRoot } from '../internal/paths';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
@@ -45,6 +49,17 @@ export interface McpServiceSizing {
    */
   readonly targetCpuUtilizationPercent?: number;
 }
+
+/**
+ * Monitoring settings of an {@link McpService}: everything {@link McpMonitoringProps} takes except what the
+ * service supplies itself (its name, load balancer, target group, ECS service, capacity plan, maximum task
+ * count and public endpoint).
+ */
+export type McpServiceMonitoringOptions = Omit<McpMonitoringProps,
+  'serviceName' | 'loadBalancer' | 'targetGroup' | 'service' | 'capacity' | 'maxTaskCount' | 'endpointUrl'>;
+
+/** Log-pipeline settings of an {@link McpService}: everything {@link McpLoggingProps} takes but the service name. */
+export type McpServiceLoggingOptions = Omit<McpLoggingProps, 'serviceName'>;
 
 /** Props for {@link McpService}. */
 export interface McpServiceProps {
@@ -89,6 +104,14 @@ export interface McpServiceProps {
    * @default no certificate (HTTP only, with a warning)
    */
   readonly certificateArn?: string;
+
+  /**
+   * The public DNS name clients use (covered by `certificateArn`), e.g. `mcp.example.com`. It forms
+   * `endpointUrl`, which the synthetic probe calls. Point the name at the load balancer in your DNS.
+   * @default the load balancer's own DNS name (without a certificate); with a certificate and no
+   * domainName the probe is left out, since the certificate cannot cover the load balancer's name
+   */
+  readonly domainName?: string;
 
   /**
    * TLS policy of the HTTPS listener.
@@ -206,6 +229,20 @@ export interface McpServiceProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Golden-signal monitoring ({@link McpMonitoring}): alarms from the performance baseline, dashboard,
+   * alert topic, deployment alarms and the synthetic probe. `false` leaves it out (attach your own).
+   * @default monitoring with the operations guide's baseline
+   */
+  readonly monitoring?: McpServiceMonitoringOptions | false;
+
+  /**
+   * The log pipeline and audit trail ({@link McpLogging}); the container logs through it. `false` gives a
+   * plain CloudWatch log group with `logRetention` instead.
+   * @default the log pipeline with its defaults
+   */
+  readonly logging?: McpServiceLoggingOptions | false;
 }
 
 /** Fills the capacity input the construct uses when neither `capacity` nor `sizing` is given. */
@@ -243,8 +280,14 @@ export class McpService extends Construct {
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** Bucket of the load balancer's access logs. */
   public readonly accessLogBucket: s3.Bucket;
-  /** The container's log group. */
+  /** The container's log group (the log pipeline's application log group when logging is on). */
   public readonly logGroup: logs.ILogGroup;
+  /** The log pipeline, unless `logging: false`. */
+  public readonly logging?: McpLogging;
+  /** Golden-signal monitoring, unless `monitoring: false`. */
+  public readonly monitoring?: McpMonitoring;
+  /** The alert topic (monitoring's), for other constructs' alarms; undefined without monitoring. */
+  public readonly alarmTopic?: sns.ITopic;
   /** Task size, counts and scaling targets in force. `plan` is set when they came from the capacity model. */
   public readonly sizing: Required<McpServiceSizing>;
   /** The capacity model's answer, when sizing came from it. */
@@ -360,10 +403,28 @@ export class McpService extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy,
-    });
+    // One alert topic for every alarm of the service: monitoring's, the log pipeline's, and (through
+    // `alarmTopic`) the backup and recovery constructs'.
+    if (props.monitoring !== false) {
+      this.alarmTopic = props.monitoring?.alarmTopic
+        ?? new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${this.serviceName}` }).topic;
+    }
+    let logDriver: ecs.LogDriver;
+    if (props.logging !== false) {
+      this.logging = new McpLogging(this, 'Logging', {
+        alarmTopic: this.alarmTopic,
+        ...props.logging,
+        serviceName: this.serviceName,
+      });
+      this.logGroup = this.logging.applicationLogGroup;
+      logDriver = this.logging.logDriver();
+    } else {
+      this.logGroup = new logs.LogGroup(this, 'Logs', {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+      });
+      logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.serviceName, mode: ecs.AwsLogDriverMode.NON_BLOCKING });
+    }
 
     const usesReferenceImage = props.image === undefined;
     const image = props.image ?? ecs.ContainerImage.fromAsset(path.join(packageRoot(), 'service'), {
@@ -403,8 +464,9 @@ export class McpService extends Construct {
         retries: 3,
         startPeriod: Duration.seconds(30),
       },
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.serviceName, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+      logging: logDriver,
     });
+    this.logging?.bindToTaskDefinition(this.taskDefinition, this.container);
     // The root filesystem is read-only; /tmp is a task-local scratch volume.
     this.taskDefinition.addVolume({ name: 'tmp' });
     this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
@@ -513,8 +575,16 @@ export class McpService extends Construct {
       reason: 'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.',
     });
 
+    if (props.domainName !== undefined && !Token.isUnresolved(props.domainName)) {
+      checkPattern(OWNER, 'domainName', props.domainName, /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lowercase DNS name such as mcp.example.com');
+    }
     const scheme = props.certificateArn ? 'https' : 'http';
-    this.endpointUrl = `${scheme}://${this.loadBalancer.loadBalancerDnsName}${this.mcpPath}`;
+    this.endpointUrl = `${scheme}://${props.domainName ?? this.loadBalancer.loadBalancerDnsName}${this.mcpPath}`;
+    const probeReachable = !props.certificateArn || props.domainName !== undefined;
+    if (!probeReachable && props.monitoring !== false) {
+      Annotations.of(this).addWarningV2('mcp-ops:noDomainName',
+        `${this.serviceName}: certificateArn is set but domainName is not, so the synthetic probe is left out (the certificate cannot cover the load balancer's own DNS name). Set domainName to the name the certificate covers.`);
+    }
 
     // ---- autoscaling ------------------------------------------------------------------------------
     const scaling = this.service.autoScaleTaskCount({ minCapacity: this.sizing.minTasks, maxCapacity: this.sizing.maxTasks });
@@ -533,7 +603,29 @@ export class McpService extends Construct {
       });
     }
 
+    // ---- monitoring -------------------------------------------------------------------------------
+    if (props.monitoring !== false) {
+      this.monitoring = new McpMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        // Attached below through addDeploymentAlarms, so that callers can add their own as well.
+        deploymentAlarms: false,
+        alarmTopic: this.alarmTopic,
+        serviceName: this.serviceName,
+        loadBalancer: this.loadBalancer,
+        targetGroup: this.targetGroup,
+        service: this.service,
+        capacity: this.plan,
+        maxTaskCount: this.sizing.maxTasks,
+        endpointUrl: probeReachable ? this.endpointUrl : undefined,
+      });
+      if (props.monitoring?.deploymentAlarms ?? true) this.addDeploymentAlarms(...this.monitoring.deploymentAlarmNames);
+    }
+
     // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------
+    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'The execution role pulls the image from ECR: ecr:GetAuthorizationToken has no resource-level permissions, so its Resource must be *; the repository actions are scoped to the image repository.',
+    });
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret configuration (port, path, service name, timeouts, origins) is passed as environment variables; credentials are injected as ECS secrets.',
@@ -547,7 +639,17 @@ export class McpService extends Construct {
    * sees a circular dependency).
    */
   public addDeploymentAlarms(...alarmNames: string[]): void {
+    if (alarmNames.length === 0) return;
+    const first = this.deploymentAlarmNames.length === 0;
     this.deploymentAlarmNames.push(...alarmNames);
-    this.service.enableDeploymentAlarms([...this.deploymentAlarmNames], { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+    if (first) {
+      this.service.enableDeploymentAlarms([...alarmNames], { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+      // aws-cdk-lib keeps only the first call's names (a later call's concat result is discarded), so the
+      // rendered list is overridden with every name added, resolved at synth time.
+      (this.service.node.defaultChild as ecs.CfnService).addPropertyOverride(
+        'DeploymentConfiguration.Alarms.AlarmNames',
+        Lazy.list({ produce: () => [...this.deploymentAlarmNames] }),
+      );
+    }
   }
 }

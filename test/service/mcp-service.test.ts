@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { planCapacity } from '../../lib/capacity/model';
 import { DEFAULT_CAPACITY_INPUT, McpService, McpServiceProps } from '../../lib/service/mcp-service';
@@ -80,11 +81,16 @@ describe('McpService with defaults (reference image, capacity model, no certific
   });
 
   test('the default image is the reference server, staged as a Docker image asset for ARM64', () => {
-    const assets = stack.node.root.node.findAll().filter((c) => c.constructor.name === 'DockerImageAsset');
+    const assets = stack.node.root.node.findAll().filter((c): c is ecrAssets.DockerImageAsset => c instanceof ecrAssets.DockerImageAsset);
     expect(assets).toHaveLength(1);
+    expect(assets[0].node.path).toBe('TestStack/Mcp/Task/mcp/AssetImage');
+    const manifest = JSON.parse(require('fs').readFileSync(require('path').join(stack.node.root.node.tryGetContext('__outdir') ?? (stack.node.root as any).outdir, 'TestStack.assets.json'), 'utf8'));
+    const image = Object.values(manifest.dockerImages as Record<string, any>)[0];
+    expect(image.source.platform).toBe('linux/arm64');
+    expect(image.source.directory).toMatch(/^asset\./);
     const container = template.findResources('AWS::ECS::TaskDefinition');
-    const image = JSON.stringify(Object.values(container)[0].Properties.ContainerDefinitions[0].Image);
-    expect(image).toContain('cdk-hnb659fds-container-assets');
+    const imageRef = JSON.stringify(Object.values(container)[0].Properties.ContainerDefinitions[0].Image);
+    expect(imageRef).toContain('cdk-hnb659fds-container-assets');
   });
 
   test('load balancer: idle timeout above the keep-alive interval, invalid headers dropped, deletion protection, access logs', () => {
@@ -176,12 +182,82 @@ describe('McpService with defaults (reference image, capacity model, no certific
   });
 
   test('addDeploymentAlarms attaches alarms with rollback', () => {
-    const s2 = synth({ image: publicImage });
-    s2.mcp.addDeploymentAlarms('mcp-latency-p99');
-    s2.mcp.addDeploymentAlarms('mcp-error-rate');
-    Template.fromStack(s2.stack).hasResourceProperties('AWS::ECS::Service', {
+    const s2 = testStack();
+    const m2 = new McpService(s2, 'Mcp', { image: publicImage, monitoring: false });
+    m2.addDeploymentAlarms('mcp-latency-p99');
+    m2.addDeploymentAlarms('mcp-error-rate');
+    Template.fromStack(s2).hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: { Alarms: { AlarmNames: ['mcp-latency-p99', 'mcp-error-rate'], Enable: true, Rollback: true } },
     });
+  });
+});
+
+describe('McpService wiring of monitoring and the log pipeline (on by default)', () => {
+  const { mcp, template, stack } = synth();
+
+  test('monitoring is attached: critical load-balancer alarms roll back a bad deployment', () => {
+    expect(mcp.monitoring).toBeDefined();
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ Alarms: { AlarmNames: mcp.monitoring!.deploymentAlarmNames, Enable: true, Rollback: true } }),
+    });
+    expect(mcp.monitoring!.deploymentAlarmNames.length).toBeGreaterThan(0);
+  });
+
+  test('a caller\'s own deployment alarms join monitoring\'s (aws-cdk-lib alone would drop a second call\'s names)', () => {
+    const st = testStack();
+    const m = new McpService(st, 'Mcp', { image: publicImage });
+    m.addDeploymentAlarms('their-own-alarm');
+    Template.fromStack(st).hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ Alarms: { AlarmNames: [...m.monitoring!.deploymentAlarmNames, 'their-own-alarm'], Enable: true, Rollback: true } }),
+    });
+  });
+
+  test('the alarm thresholds use the service\'s own capacity plan and autoscaling maximum', () => {
+    const tasksAtMax = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .find((a: any) => String(a.Properties.AlarmName).endsWith('-TasksAtMaximum')) as any;
+    expect(tasksAtMax).toBeDefined();
+    expect(tasksAtMax.Properties.Threshold).toBe(mcp.sizing.maxTasks);
+  });
+
+  test('the synthetic probe calls the service\'s public MCP endpoint', () => {
+    expect(mcp.monitoring!.probeFunction).toBeDefined();
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))
+      .find((f: any) => f.Properties.Environment?.Variables?.MCP_ENDPOINT_URL) as any;
+    expect(fn.Properties.Environment.Variables.MCP_ENDPOINT_URL).toEqual({
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(mcp.loadBalancer.node.defaultChild as any), 'DNSName'] }, '/mcp']],
+    });
+  });
+
+  test('the container logs into the pipeline\'s application log group; one alert topic serves every alarm', () => {
+    expect(mcp.logging).toBeDefined();
+    expect(mcp.logGroup).toBe(mcp.logging!.applicationLogGroup);
+    const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0] as any;
+    const group = td.Properties.ContainerDefinitions[0].LogConfiguration.Options['awslogs-group'];
+    expect(group).toEqual({ Ref: stack.getLogicalId(mcp.logging!.applicationLogGroup.node.defaultChild as any) });
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const topicRef = { Ref: stack.getLogicalId(mcp.alarmTopic!.node.defaultChild as any) };
+    for (const alarm of mcp.logging!.alarms) {
+      const props = (template.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)] as any).Properties;
+      expect(props.AlarmActions).toEqual([topicRef]);
+    }
+  });
+
+  test('with a certificate but no domainName the probe is left out, with a warning', () => {
+    const s = synth({ certificateArn: CERT, image: publicImage });
+    expect(s.mcp.monitoring!.probeFunction).toBeUndefined();
+    expect(Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('domainName is not'))).toHaveLength(1);
+    const d = synth({ certificateArn: CERT, domainName: 'mcp.example.com', image: publicImage });
+    expect(d.mcp.endpointUrl).toBe('https://mcp.example.com/mcp');
+    expect(d.mcp.monitoring!.probeFunction).toBeDefined();
+  });
+
+  test('monitoring: false and logging: false leave both out', () => {
+    const s = synth({ image: publicImage, monitoring: false, logging: false });
+    expect(s.mcp.monitoring).toBeUndefined();
+    expect(s.mcp.logging).toBeUndefined();
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    s.template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
+    s.template.resourceCountIs('AWS::Logs::LogGroup', 2); // flow logs + container logs
   });
 });
 
@@ -257,6 +333,7 @@ describe('McpService rejects invalid props with clear errors', () => {
     ['a privileged port', { containerPort: 80 }, /containerPort must be an integer from 1024 to 65535, got 80/],
     ['an idle timeout shorter than two keep-alives', { idleTimeout: Duration.seconds(20) }, /idleTimeout \(20 s\) must be at least twice/],
     ['a stop timeout Fargate does not allow', { stopTimeout: Duration.seconds(200) }, /stopTimeout must be a whole number of seconds from 2 to 120, got 200/],
+    ['a malformed domain name', { domainName: 'MCP example' }, /domainName must be a lowercase DNS name/],
     ['a malformed certificate ARN', { certificateArn: 'my-cert' }, /certificateArn must be an ACM certificate ARN/],
     ['a negative capacity input', { capacity: { ...DEFAULT_CAPACITY_INPUT, peakRps: -1 } }, /peakRps/],
     ['a secret also in environment', { environment: { TOKEN: 'x' }, secrets: { TOKEN: {} as ecs.Secret } }, /TOKEN is set both in environment and in secrets/],
