@@ -4,6 +4,7 @@
  * at the process: a dependency outage makes readiness fail (the load balancer takes the task out),
  * it does not crash the task.
  */
+import { once } from 'events';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { CacheConfig, DatabaseConfig } from './config';
@@ -132,6 +133,8 @@ export class Cache implements Dependency {
       // Reconnect forever with a capped backoff: the cache may come back while the task lives.
       retryStrategy: (times) => Math.min(times * 200, 2_000),
       lazyConnect: false,
+      // How long disconnect() waits for the socket to close before destroying it.
+      disconnectTimeout: 500,
     });
     this.client.on('error', (err) => {
       // Log each distinct error once, not on every reconnect attempt.
@@ -147,7 +150,12 @@ export class Cache implements Dependency {
   }
 
   check(timeoutMs: number): Promise<CheckResult> {
-    return timedCheck(() => this.client.ping(), timeoutMs);
+    return timedCheck(async () => {
+      // Right after start (or during a reconnect) wait for the connection within the timeout
+      // instead of failing at once: commands fail immediately while disconnected.
+      if (this.client.status !== 'ready') await once(this.client, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
+      await this.client.ping();
+    }, timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -158,6 +166,7 @@ export class Cache implements Dependency {
     } catch {
       // fall through to disconnect
     }
-    this.client.disconnect(false);
+    // After a clean QUIT the client has ended; otherwise stop reconnecting and drop the socket.
+    if (this.client.status !== 'end') this.client.disconnect(false);
   }
 }

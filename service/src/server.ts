@@ -546,7 +546,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       s.res.destroy();
     }
     httpServer.closeAllConnections();
-    await Promise.race([closed, sleep(1_000)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => { timer = setTimeout(resolve, 1_000); })]);
+    clearTimeout(timer);
     await Promise.all(dependencies.map((d) => d.close().catch((err) => logger.warn('dependency_error', `closing ${d.name} failed`, { error: errorMessage(err), error_type: 'dependency_error' }))));
     const report: ShutdownReport = { inFlightAtStart, drained, forcedClosed, durationMs: round(performance.now() - start) };
     logger.info('shutdown_completed', drained ? 'shutdown complete: all requests finished' : `shutdown complete: ${forcedClosed} request(s) closed at the end of the grace period`, {

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Client } from 'pg';
 
 const INSTALL_SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'install-test-services.sh');
 
@@ -146,8 +147,6 @@ function signalTree(pid: number, signal: NodeJS.Signals): void {
 
 /** Connects with the password and runs `SELECT 1`; false while the server is starting. */
 async function pgAnswers(port: number, user: string, password: string, database: string): Promise<boolean> {
-  // Imported lazily so test files that do not start PostgreSQL never load pg.
-  const { Client } = await import('pg');
   const client = new Client({ host: '127.0.0.1', port, user, password, database, connectionTimeoutMillis: 1_000 });
   client.on('error', () => undefined);
   try {

@@ -1,0 +1,93 @@
+import { Client as PgClient } from 'pg';
+import { LocalPostgres, LocalRedis, startPostgres, startRedis } from '../support/services';
+import { TestServer, startTestServer } from './helpers';
+
+// Real PostgreSQL and Redis servers (installed on first use by scripts/install-test-services.sh).
+describe('readiness and tools with a real PostgreSQL and Redis', () => {
+  let pg: LocalPostgres;
+  let redis: LocalRedis;
+  let t: TestServer;
+
+  beforeAll(async () => {
+    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    const seed = new PgClient({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database });
+    await seed.connect();
+    await seed.query('CREATE TABLE public.orders (id int PRIMARY KEY); CREATE TABLE public.customers (id int PRIMARY KEY)');
+    await seed.end();
+    t = await startTestServer({ ...pg.env, ...redis.env }, { readinessTimeoutMs: 300 });
+  }, 600_000);
+
+  afterAll(async () => {
+    pg?.resume();
+    await t?.stop();
+    await Promise.all([pg?.stop(), redis?.stop()]);
+  });
+
+  test('readiness is 200 with a result per configured dependency', async () => {
+    const res = await fetch(`${t.address.url}/health/ready`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      checks: {
+        database: { status: 'ok', latency_ms: expect.any(Number) },
+        cache: { status: 'ok', latency_ms: expect.any(Number) },
+      },
+    });
+  });
+
+  test('the database and cache tools appear and read and write through the real servers', async () => {
+    const client = await t.client();
+    const { tools } = await client.listTools();
+    expect(tools.map((x) => x.name)).toEqual(expect.arrayContaining(['database_tables', 'cache_counter']));
+
+    const tables = await client.callTool({ name: 'database_tables', arguments: {} });
+    expect(tables.structuredContent).toEqual({ schema: 'public', tables: ['customers', 'orders'] });
+
+    const first = await client.callTool({ name: 'cache_counter', arguments: { name: 'visits' } });
+    const second = await client.callTool({ name: 'cache_counter', arguments: { name: 'visits' } });
+    expect((second.structuredContent as { value: number }).value).toBe((first.structuredContent as { value: number }).value + 1);
+  });
+
+  test('a hung database fails readiness with 503 within the check timeout, naming the database only', async () => {
+    pg.suspend();
+    try {
+      const res = await fetch(`${t.address.url}/health/ready`);
+      expect(res.status).toBe(503);
+      const body = await res.json() as { status: string; checks: Record<string, { status: string; error?: string }> };
+      expect(body.status).toBe('fail');
+      expect(body.checks.database).toMatchObject({ status: 'fail', error: 'timeout after 300 ms' });
+      expect(body.checks.cache).toMatchObject({ status: 'ok' });
+      // Liveness never looks at dependencies.
+      expect((await fetch(`${t.address.url}/health/live`)).status).toBe(200);
+      expect(await t.waitForLine((l) => l.event === 'readiness_failed')).toMatchObject({ level: 'WARN', error_type: 'dependency_error' });
+    } finally {
+      pg.resume();
+    }
+    // Back to ready once the database answers again.
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await fetch(`${t.address.url}/health/ready`)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+  });
+
+  test('a stopped cache fails readiness with 503 naming the cache, and the cache tool reports a dependency error', async () => {
+    await redis.stop();
+    const res = await fetch(`${t.address.url}/health/ready`);
+    expect(res.status).toBe(503);
+    const body = await res.json() as { checks: Record<string, { status: string; error?: string }> };
+    expect(body.checks.cache.status).toBe('fail');
+    expect(body.checks.cache.error).toEqual(expect.any(String));
+    expect(body.checks.database.status).toBe('ok');
+
+    const client = await t.client();
+    const result = await client.callTool({ name: 'cache_counter', arguments: { name: 'visits' } });
+    expect(result.isError).toBe(true);
+    expect(result.content).toEqual([{ type: 'text', text: 'cache unavailable' }]);
+    const failed = await t.waitForLine((l) => l.event === 'tool_call_failed' && l.tool === 'cache_counter');
+    expect(failed).toMatchObject({ error_type: 'dependency_error' });
+    expect(t.lines).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'metrics', error_type: 'dependency_error', mcp_errors_total: 1 })]));
+  });
+});

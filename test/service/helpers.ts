@@ -1,0 +1,81 @@
+/**
+ * Starts the reference MCP server in-process on 127.0.0.1 (any free port) with its log lines
+ * captured, and connects the SDK's own client to it.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ListeningAddress, McpHttpServer, ServerOptions, createServer, loadConfig } from '../../service/src';
+
+/** One parsed log line. */
+export type LogLine = Record<string, unknown>;
+
+/** A server under test and what it logged. */
+export interface TestServer {
+  readonly server: McpHttpServer;
+  readonly address: ListeningAddress;
+  /** Every line logged so far, parsed. */
+  readonly lines: LogLine[];
+  /** Raw lines, as the sink received them. */
+  readonly raw: string[];
+  /** A connected SDK client (closed by `stop`). */
+  client(headers?: Record<string, string>): Promise<Client>;
+  /** Lines with `event` (app) or `event_type` (audit) equal to `name`, optionally for one request. */
+  events(name: string, requestId?: string): LogLine[];
+  /** Waits until a line matching `pred` has been logged (lines are written when a response closes). */
+  waitForLine(pred: (l: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Closes clients and shuts the server down. */
+  stop(): Promise<void>;
+}
+
+/** Starts a server from `env` (passed through `loadConfig`) on 127.0.0.1:0. */
+export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
+  const raw: string[] = [];
+  const lines: LogLine[] = [];
+  const server = createServer(loadConfig({ SERVICE_NAME: 'test-mcp', LOG_LEVEL: 'DEBUG', ...env }), {
+    metricsIntervalMs: 0,
+    ...options,
+    log: (line) => { raw.push(line); lines.push(JSON.parse(line)); },
+  });
+  const address = await server.listen(0, '127.0.0.1');
+  const clients: Client[] = [];
+  const events = (name: string, requestId?: string): LogLine[] =>
+    lines.filter((l) => (l.event === name || l.event_type === name) && (requestId === undefined || l.request_id === requestId));
+  return {
+    server, address, lines, raw, events,
+    async client(headers = {}) {
+      const client = new Client({ name: 'jest-client', version: '1.0.0' });
+      const transport = new StreamableHTTPClientTransport(new URL(address.mcpUrl), { requestInit: { headers } });
+      await client.connect(transport);
+      clients.push(client);
+      return client;
+    },
+    async waitForLine(pred, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = lines.find(pred);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching log line after ${timeoutMs} ms; lines:\n${raw.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      await server.close();
+    },
+  };
+}
+
+/** A JSON-RPC POST to the MCP endpoint with the headers the Streamable HTTP transport expects. */
+export function postMcp(url: string, body: unknown, headers: Record<string, string> = {}): Promise<globalThis.Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** The JSON-RPC messages of an SSE (or JSON) response body. */
+export function rpcMessages(contentType: string | null, text: string): Array<Record<string, unknown>> {
+  if (contentType?.includes('application/json')) return [JSON.parse(text)];
+  return text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+}
