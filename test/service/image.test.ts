@@ -1,0 +1,70 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import { builtinModules } from 'module';
+import * as path from 'path';
+
+// The service/ folder is the Docker build context of the default app's image asset: it must build
+// on its own (its package.json, lockfile and tsconfig) and run the same dependencies the tests ran.
+const root = path.join(__dirname, '..', '..');
+const service = path.join(root, 'service');
+const read = (p: string) => fs.readFileSync(path.join(service, p), 'utf8');
+const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const pkg = JSON.parse(read('package.json'));
+const lock = JSON.parse(read('package-lock.json'));
+
+function importedPackages(): Set<string> {
+  const names = new Set<string>();
+  for (const file of fs.readdirSync(path.join(service, 'src')).filter((f) => f.endsWith('.ts'))) {
+    const src = fs.readFileSync(path.join(service, 'src', file), 'utf8');
+    for (const m of src.matchAll(/from '([^'.][^']*)'/g)) {
+      const spec = m[1];
+      if (builtinModules.includes(spec) || spec.startsWith('node:')) continue;
+      names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+    }
+  }
+  return names;
+}
+
+describe('service/ as a Docker build context', () => {
+  test('every package the server imports is a runtime dependency of service/package.json, at the root project\'s version range', () => {
+    const imported = [...importedPackages()].sort();
+    expect(imported).toEqual(expect.arrayContaining(['@modelcontextprotocol/sdk', 'express', 'ioredis', 'jose', 'pg', 'zod']));
+    for (const name of imported) {
+      expect([name, pkg.dependencies[name]]).toEqual([name, rootPkg.dependencies[name]]);
+    }
+  });
+
+  test('the lockfile matches package.json (npm ci would refuse it otherwise) and pins the versions the tests run', () => {
+    expect(lock.packages[''].dependencies).toEqual(pkg.dependencies);
+    expect(lock.packages[''].devDependencies).toEqual(pkg.devDependencies);
+    for (const name of Object.keys(pkg.dependencies)) {
+      const installed = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+      expect([name, lock.packages[`node_modules/${name}`]?.version]).toEqual([name, installed]);
+    }
+  });
+
+  test('the Dockerfile is multi-stage, runs compiled code as the non-root node user and exposes 8080', () => {
+    const dockerfile = read('Dockerfile');
+    const stages = dockerfile.split('\n').filter((l) => /^FROM /.test(l));
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(final).toMatch(/^USER node$/m);
+    expect(final).toMatch(/^EXPOSE 8080$/m);
+    expect(final).toMatch(/^CMD \["node", .*"dist\/main\.js"\]$/m);
+    expect(final).not.toMatch(/npm (ci|install)/);
+    expect(dockerfile).toMatch(/npm ci/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+  });
+
+  test('.dockerignore keeps node_modules, build output and tests out of the context and the asset hash', () => {
+    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'test']));
+  });
+
+  test('service/tsconfig.json compiles the server on its own', () => {
+    const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', path.join(service, 'tsconfig.json')], { encoding: 'utf8', cwd: service });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
