@@ -12,6 +12,9 @@ export interface AppConfig {
   readonly serviceName: string;
   readonly capacity: CapacityInput;
   readonly certificateArn?: string;
+  readonly domainName?: string;
+  /** Availability zones named for the VPC, so synth needs no lookup. */
+  readonly availabilityZoneNames: string[];
   readonly alarmEmails: string[];
   readonly runbookBaseUrl?: string;
   readonly allowedOrigins: string[];
@@ -46,6 +49,8 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
   { key: 'taskCpu', kind: 'integer', description: 'capacity model: Fargate CPU units per task (with taskMemoryMiB)', default: 'chosen by the model' },
   { key: 'taskMemoryMiB', kind: 'integer', description: 'capacity model: MiB per task (with taskCpu)', default: 'chosen by the model' },
   { key: 'certificateArn', kind: 'string', description: 'ACM certificate ARN for HTTPS', default: 'none: HTTP with a synth warning' },
+  { key: 'domainName', kind: 'string', description: 'public DNS name the certificate covers (used by the synthetic probe)', default: 'none' },
+  { key: 'availabilityZoneNames', kind: 'list', description: 'comma-separated zone names of the VPC (no lookup at synth)', default: '<region>a,<region>b,<region>c' },
   { key: 'alarmEmails', kind: 'list', description: 'comma-separated emails subscribed to the alert topic', default: 'none' },
   { key: 'runbookBaseUrl', kind: 'string', description: 'base URL of docs/runbooks linked from alarm descriptions', default: 'the monitoring default' },
   { key: 'allowedOrigins', kind: 'list', description: 'comma-separated browser origins allowed to call /mcp', default: 'none' },
@@ -109,8 +114,13 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) fail('stackName', 'a CloudFormation stack name (letters, digits, hyphens)', stackName);
   const alarmEmails = list(ctx, 'alarmEmails');
   for (const e of alarmEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail('alarmEmails', 'email addresses', e);
+  const availabilityZoneNames = list(ctx, 'availabilityZoneNames');
+  if (availabilityZoneNames.length === 0) availabilityZoneNames.push(`${region}a`, `${region}b`, `${region}c`);
+  for (const z of availabilityZoneNames) if (!z.startsWith(region)) fail('availabilityZoneNames', `zones of ${region}`, z);
   const taskCpu = num(ctx, 'taskCpu', true);
   const taskMemoryMiB = num(ctx, 'taskMemoryMiB', true);
+  const azCount = num(ctx, 'availabilityZones', true) ?? 2;
+  if (azCount > availabilityZoneNames.length) fail('availabilityZones', `at most the ${availabilityZoneNames.length} zones named in availabilityZoneNames`, azCount);
   const capacity: CapacityInput = {
     peakRps: num(ctx, 'peakRps') ?? 1000,
     meanLatencyMs: num(ctx, 'meanLatencyMs') ?? 100,
@@ -120,7 +130,7 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     streamOpensPerSecond: num(ctx, 'streamOpensPerSecond') ?? 0,
     meanStreamDurationSeconds: num(ctx, 'meanStreamDurationSeconds') ?? 300,
     headroom: num(ctx, 'headroom') ?? 0.5,
-    availabilityZones: num(ctx, 'availabilityZones', true) ?? 2,
+    availabilityZones: azCount,
     ...(taskCpu !== undefined ? { taskCpu } : {}),
     ...(taskMemoryMiB !== undefined ? { taskMemoryMiB } : {}),
   };
@@ -131,6 +141,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     serviceName: str(ctx, 'serviceName') ?? 'mcp-server',
     capacity,
     certificateArn: str(ctx, 'certificateArn'),
+    domainName: str(ctx, 'domainName'),
+    availabilityZoneNames,
     alarmEmails,
     runbookBaseUrl: str(ctx, 'runbookBaseUrl'),
     allowedOrigins: list(ctx, 'allowedOrigins'),

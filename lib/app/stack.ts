@@ -1,5 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { McpBackup } from '../backup/backup';
+import { McpDataTier } from '../data/data-tier';
 import { McpService } from '../service/mcp-service';
 import { AppConfig } from './config';
 
@@ -14,17 +16,48 @@ export interface McpOpsStackProps extends StackProps {
  * backups and the disaster-recovery workflow, configured from CDK context.
  */
 export class McpOpsStack extends Stack {
+  /** The MCP service, with its monitoring and log pipeline. */
   public readonly mcp: McpService;
+  /** RDS PostgreSQL + ElastiCache, unless `dataTier` is false. */
+  public readonly data?: McpDataTier;
+  /** Hourly backups of configuration, database and cache. */
+  public readonly backup: McpBackup;
 
   constructor(scope: Construct, id: string, props: McpOpsStackProps) {
     super(scope, id, props);
     const { config } = props;
+
     this.mcp = new McpService(this, 'Mcp', {
       serviceName: config.serviceName,
       capacity: config.capacity,
+      availabilityZones: config.availabilityZoneNames.slice(0, config.capacity.availabilityZones ?? 2),
       certificateArn: config.certificateArn,
+      domainName: config.domainName,
       allowedOrigins: config.allowedOrigins,
       deletionProtection: config.deletionProtection,
+      monitoring: {
+        alarmEmails: config.alarmEmails,
+        ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
+      },
     });
+
+    if (config.dataTier) {
+      this.data = new McpDataTier(this, 'Data', {
+        vpc: this.mcp.vpc,
+        database: { deletionProtection: config.deletionProtection },
+      });
+      // Only the service's tasks (and, below, our Lambdas) reach the database and the cache.
+      this.data.allowFrom(this.mcp.service);
+      for (const [name, value] of Object.entries(this.data.containerEnvironment)) this.mcp.container.addEnvironment(name, value);
+      for (const [name, secret] of Object.entries(this.data.containerSecrets)) this.mcp.container.addSecret(name, secret);
+    }
+
+    this.backup = new McpBackup(this, 'Backup', {
+      serviceName: config.serviceName,
+      dataTier: this.data,
+      taskDefinition: this.mcp.taskDefinition,
+      alarmTopic: this.mcp.alarmTopic,
+    });
+    this.mcp.monitoring?.addSection('Backups', this.backup.dashboardWidgets());
   }
 }

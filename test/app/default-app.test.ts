@@ -36,6 +36,45 @@ describe('the default app', () => {
     expect(stack.account).toBe('111111111111');
   });
 
+  describe('composition', () => {
+    const stack = buildDefaultApp(testApp({ stackName: 'Composed' }));
+    const t = Template.fromStack(stack);
+
+    test('the data tier\'s endpoints and secrets reach the container', () => {
+      const td = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0] as any;
+      const c = td.Properties.ContainerDefinitions[0];
+      const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
+      expect(Object.keys(env)).toEqual(expect.arrayContaining(['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'CACHE_HOST', 'CACHE_PORT']));
+      expect(c.Secrets.map((x: any) => x.Name)).toEqual(expect.arrayContaining(['DATABASE_USERNAME', 'DATABASE_PASSWORD', 'CACHE_AUTH_TOKEN']));
+      t.resourceCountIs('AWS::RDS::DBInstance', 1);
+      t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+    });
+
+    test('only the service\'s tasks reach the database', () => {
+      const dbSgIds = (Object.values(t.findResources('AWS::RDS::DBInstance'))[0] as any).Properties.VPCSecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
+      const rules = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties)
+        .filter((r: any) => dbSgIds.includes(r.GroupId['Fn::GetAtt']?.[0]));
+      expect(rules.length).toBeGreaterThan(0);
+      const serviceSgs = (Object.values(t.findResources('AWS::ECS::Service'))[0] as any).Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
+      for (const r of rules) {
+        expect(r.CidrIp).toBeUndefined();
+        expect(serviceSgs).toContain(r.SourceSecurityGroupId['Fn::GetAtt'][0]);
+      }
+    });
+
+    test('backups run hourly, alarm on the service\'s alert topic, and show on its dashboard', () => {
+      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+      const topicRef = { Ref: stack.getLogicalId(stack.mcp.alarmTopic!.node.defaultChild as any) };
+      for (const alarm of stack.backup.alarms) {
+        const a = (t.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)] as any).Properties;
+        expect(a.AlarmActions).toEqual([topicRef]);
+      }
+      const body = JSON.stringify((Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody);
+      expect(body).toContain('Backups');
+      expect(body).toContain('BackupAgeSeconds');
+    });
+  });
+
   test('a bad context value fails the synth with a clear message', () => {
     const app = testApp({ peakRps: '-5' });
     expect(() => buildDefaultApp(app)).toThrow(/peakRps/);
