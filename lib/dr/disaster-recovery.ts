@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -248,12 +248,12 @@ export class McpDisasterRecovery extends Construct {
     check(overdue.toSeconds() >= 86400 && overdue.toSeconds() <= 30 * 86400, `drillOverdueAfter must be from 1 to 30 days, got ${overdue.toHumanString()}`);
     check(!props.database || !!props.databaseSubnetGroup || !!props.vpc, 'vpc (or databaseSubnetGroup) is required when database is given, got neither');
     if (props.cache) {
-      check(/^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId), `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`);
-      check(/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(props.cache.nodeType), `cache.nodeType must look like cache.t4g.small, got ${JSON.stringify(props.cache.nodeType)}`);
+      check(Token.isUnresolved(props.cache.replicationGroupId) || /^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId), `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`);
+      check(Token.isUnresolved(props.cache.nodeType) || /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(props.cache.nodeType), `cache.nodeType must look like cache.t4g.small, got ${JSON.stringify(props.cache.nodeType)}`);
       check(props.cache.securityGroups.length > 0, 'cache.securityGroups must not be empty, got []');
     }
     if (props.databaseInstanceClass !== undefined) {
-      check(/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(props.databaseInstanceClass), `databaseInstanceClass must look like db.t4g.medium, got ${JSON.stringify(props.databaseInstanceClass)}`);
+      check(Token.isUnresolved(props.databaseInstanceClass) || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(props.databaseInstanceClass), `databaseInstanceClass must look like db.t4g.medium, got ${JSON.stringify(props.databaseInstanceClass)}`);
     }
     const taskDefinition = props.taskDefinition ?? props.service?.taskDefinition;
     const cluster = props.cluster ?? props.service?.cluster;
@@ -435,6 +435,7 @@ export class McpDisasterRecovery extends Construct {
 
     // Drill: report, clean up, done.
     const drillEnd = step('Report drill', 'report', { plan, outcome: 'drill-succeeded' }, '$.report', 'RecoveryTimeSeconds and DataLossSeconds')
+      .addCatch(onFailure, { resultPath: errorPath })
       .next(step('Clean up drill', 'cleanup', { plan }, '$.cleanup', 'delete the restored resources')
         .addCatch(onFailure, { resultPath: errorPath }))
       .next(notify('Notify drill succeeded', `DR ${props.serviceName}: drill succeeded`, {
@@ -449,11 +450,18 @@ export class McpDisasterRecovery extends Construct {
     let afterApproval: sfn.IChainable;
     if (props.service) {
       const deployWait = new sfn.Wait(this, 'Wait for deployment', { time: sfn.WaitTime.duration(poll) });
-      const cutoverFailure = notify('Notify cut-over failure', `DR ${props.serviceName}: cut-over failed`, {
-        outcome: 'cutover-failed', 'error.$': '$.error', 'cutover.$': '$.cutover',
+      // The cut-over step itself failed: UpdateService is its last call, so production was not switched.
+      const cutoverStepFailure = notify('Notify cut-over failure', `DR ${props.serviceName}: cut-over failed, production not switched`, {
+        outcome: 'cutover-failed', 'error.$': '$.error', 'restored.$': '$.restored',
+        note: 'the service still runs its previous task definition; the restored resources are kept',
+      }).next(failed);
+      // After UpdateService: the service points at the restored resources; roll back by hand if needed.
+      const cutoverFailure = notify('Notify failure after cut-over', `DR ${props.serviceName}: failure after cut-over`, {
+        outcome: 'failed-after-cutover', 'error.$': '$.error', 'cutover.$': '$.cutover',
         rollback: 'aws ecs update-service --cluster <cluster> --service <service> --task-definition <previousTaskDefinition> --force-new-deployment',
       }).next(failed);
       let afterDeploy: sfn.IChainable = step('Report recovery', 'report', { plan, outcome: 'recovered' }, '$.report')
+        .addCatch(cutoverFailure, { resultPath: errorPath })
         .next(notify('Notify recovered', `DR ${props.serviceName}: recovered`, { outcome: 'recovered', 'report.$': '$.report', 'cutover.$': '$.cutover' }))
         .next(new sfn.Succeed(this, 'Recovered'));
       if (props.probeFunction) {
@@ -472,7 +480,7 @@ export class McpDisasterRecovery extends Construct {
         .addCatch(cutoverFailure, { resultPath: errorPath });
       afterApproval = step('Cut over', 'cutover', { plan, 'restored.$': '$.restored' }, '$.cutover',
         'new task-definition revision with the restored endpoints; forced deployment')
-        .addCatch(cutoverFailure, { resultPath: errorPath })
+        .addCatch(cutoverStepFailure, { resultPath: errorPath })
         .next(deployWait).next(checkDeployment).next(new sfn.Choice(this, 'Deployment done?')
           .when(sfn.Condition.stringEquals('$.cutover.state', 'available'), afterDeploy)
           .when(sfn.Condition.or(sfn.Condition.stringEquals('$.cutover.state', 'failed'), sfn.Condition.booleanEquals('$.cutover.timedOut', true)),
@@ -480,6 +488,7 @@ export class McpDisasterRecovery extends Construct {
           .otherwise(deployWait));
     } else {
       afterApproval = step('Report recovery', 'report', { plan, outcome: 'restored-no-cutover' }, '$.report')
+        .addCatch(onFailure, { resultPath: errorPath })
         .next(notify('Notify restored', `DR ${props.serviceName}: restored (no service to cut over)`, { outcome: 'restored', 'report.$': '$.report', 'restored.$': '$.restored' }))
         .next(new sfn.Succeed(this, 'Restored'));
     }

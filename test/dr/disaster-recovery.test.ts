@@ -1,4 +1,5 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -210,6 +211,15 @@ describe('McpDisasterRecovery: prop validation', () => {
 
   test('a database without vpc or subnet group is refused', () => {
     expect(() => drFixture({ vpc: undefined })).toThrow(/vpc \(or databaseSubnetGroup\) is required when database is given/);
+  });
+
+  test('token-valued cache id and node type are accepted (validated by CloudFormation at deploy)', () => {
+    const stack = testStack(testApp(), 'Tokens');
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-123');
+    expect(() => new McpDisasterRecovery(stack, 'Dr', {
+      serviceName: 'mcp', backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'), scheduledDrills: false,
+      cache: { replicationGroupId: Token.asString({ Ref: 'Cache' }), nodeType: Token.asString({ Ref: 'NodeType' }), subnetGroupName: 'x', securityGroups: [sg] },
+    })).not.toThrow();
   });
 
   test('a drill schedule can be given', () => {

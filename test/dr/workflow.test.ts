@@ -4,6 +4,7 @@
  * mocked RDS/ElastiCache/ECS/SNS/CloudWatch/SFN clients and a real local S3 server holding the
  * manifests and components written by the test.
  */
+import './quiet-logs';
 import { gunzipSync } from 'zlib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -347,9 +348,23 @@ describe('DR workflow executed locally', () => {
     await hourlyBackups(bucket, 1);
     const { result } = await run({ mode: 'recover' }, 'recover-probe-fails', { bucket, probe: async () => ({ success: false }) });
     expect(result).toMatchObject({ status: 'FAILED', error: 'ProbeFailed' });
-    const notice = published().find((p) => p.message.outcome === 'cutover-failed');
+    const notice = published().find((p) => p.message.outcome === 'failed-after-cutover');
     expect(notice?.message.rollback).toMatch(/update-service/);
     expect(notice?.message.cutover).toMatchObject({ previousTaskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:7' });
+  });
+
+  test('cut-over step failing before UpdateService: notified as "production not switched", nothing updated', async () => {
+    mockAws();
+    ecs.on(RegisterTaskDefinitionCommand).rejects(awsErr('ClientException', 'Too many revisions'));
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({ mode: 'recover' }, 'recover-register-fails', { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ClientException' });
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    const notice = published().find((p) => p.message.outcome === 'cutover-failed');
+    expect(notice?.message.restored).toMatchObject({ database: { state: 'available' } });
+    expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
+    expectProductionUntouched();
   });
 
   test('the configuration written is the decompressed backup (sanity of the local S3 fixture)', async () => {

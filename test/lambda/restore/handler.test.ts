@@ -3,6 +3,7 @@
  * starter, the drill-age metric, the production guards, status polling limits, and manifest
  * loading from a real local S3 server.
  */
+import '../../dr/quiet-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand } from '@aws-sdk/client-rds';
