@@ -17,3 +17,4 @@ export * from './backup/handler-config';
 export * from './dr/disaster-recovery';
 export * from './dr/recovery-plan';
 export * from './dr/rto-model';
+export * from './dr/ready-check';

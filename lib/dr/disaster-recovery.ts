@@ -17,6 +17,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
+import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
 
 const OWNER = 'McpDisasterRecovery';
@@ -130,7 +131,8 @@ export interface McpDisasterRecoveryProps {
   /**
    * Command of the readiness task: must check the configured dependencies once (as `/health/ready`
    * does) and exit 0 when all pass.
-   * @default ['node', 'dist/ready-check.js']
+   * @default DEFAULT_READINESS_COMMAND: starts `dist/main.js` (the reference server) and polls its own
+   * `GET /health/ready` for up to 60 s; exit 0 on 200
    */
   readonly readinessCommand?: string[];
   /**
@@ -262,7 +264,7 @@ export class McpDisasterRecovery extends Construct {
       : undefined;
     check(!taskDefinition || !!container, `containerName ${JSON.stringify(props.containerName)} is not a container of the task definition`);
     check(!taskDefinition || !!cluster, 'cluster is required with taskDefinition (the readiness task runs in it), got none');
-    const readinessCommand = props.readinessCommand ?? ['node', 'dist/ready-check.js'];
+    const readinessCommand = props.readinessCommand ?? [...DEFAULT_READINESS_COMMAND];
     check(readinessCommand.length > 0, 'readinessCommand must not be empty, got []');
 
     this.serviceName = props.serviceName;

@@ -4,6 +4,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { McpDisasterRecovery } from '../../lib/dr/disaster-recovery';
+import { READY_CHECK_SCRIPT } from '../../lib/dr/ready-check';
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { drFixture } from './fixture';
 import { allStates, definitionFromTemplate, Definition, StateDefinition } from './local-sfn';
@@ -59,7 +60,7 @@ describe('McpDisasterRecovery: state machine', () => {
     expect(task.Parameters).toMatchObject({
       LaunchType: 'FARGATE',
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
-      Overrides: { ContainerOverrides: [{ Name: 'mcp', Command: ['node', 'dist/ready-check.js'], 'Environment.$': '$.verification.environment' }] },
+      Overrides: { ContainerOverrides: [{ Name: 'mcp', Command: ['node', '-e', READY_CHECK_SCRIPT], 'Environment.$': '$.verification.environment' }] },
     });
     expect(states['Evaluate readiness'].Parameters).toMatchObject({ action: 'verify', 'readiness.$': '$.readiness' });
   });
