@@ -11,6 +11,13 @@ have_postgres() {
 }
 have_redis() { command -v redis-server >/dev/null 2>&1; }
 
+# Parallel test workers may call this at the same time: one installs, the others wait and then
+# find everything installed.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${TMPDIR:-/tmp}/mcp-ops-install-test-services.lock"
+  flock 9
+fi
+
 packages=()
 have_postgres || packages+=(postgresql)
 have_redis || packages+=(redis-server)

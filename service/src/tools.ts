@@ -5,6 +5,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { CallToolResult, RequestId, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { Cache, Database, TimeoutError, withTimeout } from './dependencies';
@@ -84,12 +85,30 @@ function dependencyFailure(what: string, err: unknown): ToolFailure {
   return new ToolFailure(timeout ? 'timeout' : 'dependency_error', `${what}: ${errorMessage(err, 300)}`, timeout ? `${what} timed out` : `${what} unavailable`);
 }
 
+/** Input schemas, built once per process (a server is created per request). */
+const SCHEMAS = {
+  echo: { text: z.string().max(10_000).describe('Text to return') },
+  serverTime: {},
+  wait: { duration_ms: z.number().int().min(0).max(MAX_WAIT_MS).describe('How long to wait, in milliseconds') },
+  databaseTables: { schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/).default('public').describe('Schema name') },
+  cacheCounter: { name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).describe('Counter name') },
+};
+
+let validator: AjvJsonSchemaValidator | undefined;
+function sharedValidator(): AjvJsonSchemaValidator {
+  validator ??= new AjvJsonSchemaValidator();
+  return validator;
+}
+
 /**
  * A new MCP server with the demonstration tools. The HTTP layer creates one per request
  * (stateless mode): nothing is shared between requests but the dependency clients.
  */
 export function createMcpServer(ctx: ToolContext): McpServer {
   const server = new McpServer(ctx.serverInfo, {
+    // One JSON-schema validator for the process: building an Ajv instance per request would cost
+    // more than the request itself.
+    jsonSchemaValidator: sharedValidator(),
     capabilities: { tools: {} },
     instructions: 'Reference MCP server of mcp-ops-cdk: demonstration tools only.',
   });
@@ -97,14 +116,14 @@ export function createMcpServer(ctx: ToolContext): McpServer {
   server.registerTool('echo', {
     title: 'Echo',
     description: 'Returns the text it is given.',
-    inputSchema: { text: z.string().max(10_000).describe('Text to return') },
+    inputSchema: SCHEMAS.echo,
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   }, instrument<{ text: string }>(ctx, 'echo', async ({ text: t }) => ({ content: [{ type: 'text', text: t }] })));
 
   server.registerTool('server_time', {
     title: 'Server time',
     description: 'Returns the server clock as ISO 8601 UTC and as milliseconds since the epoch.',
-    inputSchema: {},
+    inputSchema: SCHEMAS.serverTime,
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, instrument<Record<string, never>>(ctx, 'server_time', async () => {
     const now = new Date();
@@ -114,7 +133,7 @@ export function createMcpServer(ctx: ToolContext): McpServer {
   server.registerTool('wait', {
     title: 'Wait',
     description: `Waits the given time (at most ${MAX_WAIT_MS} ms), sending progress notifications once a second when the client asks for progress. Demonstrates a long-running call on a stream.`,
-    inputSchema: { duration_ms: z.number().int().min(0).max(MAX_WAIT_MS).describe('How long to wait, in milliseconds') },
+    inputSchema: SCHEMAS.wait,
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   }, instrument<{ duration_ms: number }>(ctx, 'wait', async ({ duration_ms }, extra) => {
     const token = extra._meta?.progressToken;
@@ -143,7 +162,7 @@ export function createMcpServer(ctx: ToolContext): McpServer {
     server.registerTool('database_tables', {
       title: 'Database tables',
       description: 'Lists the tables of a schema of the configured PostgreSQL database (read-only).',
-      inputSchema: { schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/).default('public').describe('Schema name') },
+      inputSchema: SCHEMAS.databaseTables,
       annotations: { readOnlyHint: true, openWorldHint: false },
     }, instrument<{ schema: string }>(ctx, 'database_tables', async ({ schema }) => {
       let rows: Array<{ table_name: string }>;
@@ -163,7 +182,7 @@ export function createMcpServer(ctx: ToolContext): McpServer {
     server.registerTool('cache_counter', {
       title: 'Cache counter',
       description: 'Increments a named counter in the configured Valkey/Redis cache and returns its new value.',
-      inputSchema: { name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).describe('Counter name') },
+      inputSchema: SCHEMAS.cacheCounter,
       annotations: { readOnlyHint: false, idempotentHint: false, openWorldHint: false },
     }, instrument<{ name: string }>(ctx, 'cache_counter', async ({ name }) => {
       let value: number;
