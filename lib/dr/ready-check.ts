@@ -17,7 +17,7 @@ export const READY_CHECK_SCRIPT = [
   "}).on('error', (e) => retry(e.message)).on('timeout', function () { this.destroy(new Error('timeout')); });",
   "require(require('path').resolve(process.env.READY_CHECK_ENTRY || 'dist/main.js'));",
   "setTimeout(tick, 500);",
-].join('\n');
+].join(' ');
 
 /** `['node', '-e', READY_CHECK_SCRIPT]`. */
 export const DEFAULT_READINESS_COMMAND: readonly string[] = ['node', '-e', READY_CHECK_SCRIPT];
