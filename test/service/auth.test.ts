@@ -63,7 +63,7 @@ describe('bearer-token auth (JWT with JWKS)', () => {
     const audit = await t.waitForLine((l) => l.event_type === 'tool_call' && l.resource === 'tool:echo');
     expect(audit).toMatchObject({ principal: 'user-7', result: 'success' });
     const completed = await t.waitForLine((l) => l.event === 'request_completed' && l.tool === 'echo');
-    expect(completed.client_id).toBe('cli-42');
+    expect(completed.client_id).toBe('user-7');
     expect(jwks.hits()).toBeGreaterThanOrEqual(1);
   });
 

@@ -209,3 +209,20 @@ describe('HTTP keep-alive', () => {
     }
   });
 });
+
+describe('mcp_active_connections', () => {
+  test('is sampled periodically and counts an open stream', async () => {
+    const t = await startTestServer({}, { metricsIntervalMs: 20 });
+    try {
+      const res = await postMcp(t.address.mcpUrl, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'wait', arguments: { duration_ms: 200 } } });
+      const sample = await t.waitForLine((l) => l.event === 'metrics' && l.mcp_active_connections === 1);
+      expect((sample._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics).toEqual([
+        { Namespace: 'McpOps', Dimensions: [['service']], Metrics: [{ Name: 'mcp_active_connections', Unit: 'Count' }] },
+      ]);
+      await res.text();
+      await t.waitForLine((l) => l.event === 'metrics' && l.mcp_active_connections === 0);
+    } finally {
+      await t.stop();
+    }
+  });
+});
