@@ -2,6 +2,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
+import { McpDisasterRecovery } from '../dr/disaster-recovery';
 import { McpService } from '../service/mcp-service';
 import { AppConfig } from './config';
 
@@ -22,6 +23,8 @@ export class McpOpsStack extends Stack {
   public readonly data?: McpDataTier;
   /** Hourly backups of configuration, database and cache. */
   public readonly backup: McpBackup;
+  /** The restore workflow, its weekly drill and RTO alarms. */
+  public readonly dr: McpDisasterRecovery;
 
   constructor(scope: Construct, id: string, props: McpOpsStackProps) {
     super(scope, id, props);
@@ -59,5 +62,35 @@ export class McpOpsStack extends Stack {
       alarmTopic: this.mcp.alarmTopic,
     });
     this.mcp.monitoring?.addSection('Backups', this.backup.dashboardWidgets());
+
+    const data = this.data;
+    this.dr = new McpDisasterRecovery(this, 'DisasterRecovery', {
+      serviceName: config.serviceName,
+      backupBucket: this.backup.bucket,
+      vpc: this.mcp.vpc,
+      ...(data?.database ? {
+        database: data.database,
+        databaseEncryptionKey: data.key,
+        databaseSecurityGroups: [data.databaseSecurityGroup!],
+      } : {}),
+      ...(data?.cache ? {
+        cache: {
+          replicationGroupId: data.cache.ref,
+          nodeType: data.cache.cacheNodeType!, // always set by McpDataTier
+          subnetGroupName: data.cache.cacheSubnetGroupName!,
+          securityGroups: [data.cacheSecurityGroup!],
+          authTokenSecret: data.cacheAuthSecret,
+          kmsKey: data.key,
+        },
+      } : {}),
+      cluster: this.mcp.cluster,
+      service: this.mcp.service,
+      taskDefinition: this.mcp.taskDefinition,
+      // The readiness task runs as the service does, so the restored database and cache admit it.
+      readinessSecurityGroups: this.mcp.service.connections.securityGroups,
+      probeFunction: this.mcp.monitoring?.probeFunction,
+      alarmTopic: this.mcp.alarmTopic,
+    });
+    this.mcp.monitoring?.addSection('Disaster recovery', this.dr.dashboardWidgets());
   }
 }

@@ -768,9 +768,17 @@ export class McpDisasterRecovery extends Construct {
       { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: 'aws-cdk-lib grantRead on the backup bucket: manifests and component objects are read (never deleted)' },
       { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: 'aws-cdk-lib grantRead on the backup bucket: manifests are listed to find the recovery point' },
       { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'aws-cdk-lib grantPut on restores/*: aborting its own multipart uploads' },
+    ];
+    if (props.backupBucket.encryptionKey) {
+      fnAcks.push(
+        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'aws-cdk-lib grantPut on the KMS-encrypted backup bucket: data keys of that one bucket key, to write restored configuration' },
+        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'aws-cdk-lib grantPut on the KMS-encrypted backup bucket: re-encryption under that one bucket key only' },
+      );
+    }
+    fnAcks.push(
       ack(`${props.backupBucket.bucketArn}/*`, 'Reads manifests/ and backups/ objects whose keys derive from backup ids known only at run time'),
       ack(`${props.backupBucket.bucketArn}/restores/*`, 'Writes restored configuration under restores/<restoreId>/, one new location per execution'),
-    ];
+    );
     if (props.database) {
       fnAcks.push(
         ack(rdsArn('db', `${this.restoredPrefix}-*`), 'Restored instances are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny'),

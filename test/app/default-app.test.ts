@@ -73,6 +73,22 @@ describe('the default app', () => {
       expect(body).toContain('Backups');
       expect(body).toContain('BackupAgeSeconds');
     });
+
+    test('the restore workflow protects production and reports to the same topic and dashboard', () => {
+      t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+      const topicRef = { Ref: stack.getLogicalId(stack.mcp.alarmTopic!.node.defaultChild as any) };
+      for (const alarm of stack.dr.alarms) {
+        const a = (t.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)] as any).Properties;
+        expect(a.AlarmActions).toEqual([topicRef]);
+      }
+      const dbRef = stack.getLogicalId(stack.data!.database!.node.defaultChild as any);
+      const policies = JSON.stringify(Object.values(t.findResources('AWS::IAM::Policy')).map((p: any) => p.Properties.PolicyDocument.Statement));
+      const denies = (JSON.parse(policies) as any[][]).flat().filter((st) => st.Effect === 'Deny' && JSON.stringify(st.Resource).includes(dbRef));
+      expect(denies.length).toBeGreaterThan(0);
+      expect(JSON.stringify(denies)).toMatch(/rds:DeleteDBInstance/);
+      const body = JSON.stringify((Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody);
+      expect(body).toContain('Disaster recovery');
+    });
   });
 
   test('a bad context value fails the synth with a clear message', () => {
