@@ -55,6 +55,7 @@ export function formatPlanTable(plan: CapacityPlan, given?: CapacityInput): stri
   const task: Row[] = [
     ['taskCpu', String(plan.taskCpu), `CPU units (${f(d.taskVcpu)} vCPU), ${d.taskSizeChosen ? 'chosen' : 'given'}`],
     ['taskMemoryMiB', String(plan.taskMemoryMiB), `MiB (${f(d.connectionMemoryPerTaskMiB)} MiB for connections)`],
+    ['maxConnectionsPerTask', String(d.maxConnectionsPerTask), `connections of ${f(i.memoryPerConnectionMiB)} MiB`],
   ];
   const tasks: Row[] = [
     ['minTasks', String(plan.minTasks), `up to ${d.tasksPerAz} per AZ × ${i.availabilityZones} AZ${i.availabilityZones > 1 ? 's' : ''}`],
@@ -74,9 +75,11 @@ export function formatPlanTable(plan: CapacityPlan, given?: CapacityInput): stri
     ['requestConcurrencyP99', f(d.requestConcurrencyP99), 'p99 burst bound'],
     ['streamConcurrency', f(d.streamConcurrency), 'open streams (Little\'s law)'],
     ['totalConcurrency', f(d.totalConcurrency), 'connections'],
+    ['requiredConnections', f(d.requiredConnections), 'connections with headroom'],
     ['requiredMemoryMiB', f(d.requiredMemoryMiB), 'MiB for connections with headroom'],
     ['concurrencyPerTask', f(d.concurrencyPerTask), 'connections per task at peak on minTasks'],
     ['peakCpuUtilizationPercent', f(d.peakCpuUtilizationPercent), '% at peak on minTasks'],
+    ['fleetConnections', String(d.fleetConnections), 'connections on minTasks'],
     ['fleetConnectionMemoryMiB', f(d.fleetConnectionMemoryMiB), 'MiB on minTasks'],
     ['burstMemoryMiB', f(d.burstMemoryMiB), d.burstFits ? 'MiB, fits' : 'MiB, DOES NOT FIT'],
   ];

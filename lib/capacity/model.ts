@@ -8,8 +8,10 @@
  *   L = λ × W): `requestConcurrency = peakRps × meanLatency`, `streamConcurrency =
  *   streamOpensPerSecond × meanStreamDuration`, `requiredMemoryMiB = totalConcurrency ×
  *   memoryPerConnectionMiB × (1 + headroom)`.
- * - Tasks: `tasksForCpu = ⌈requiredCores / taskVcpu⌉`, `tasksForMemory = ⌈requiredMemoryMiB /
- *   (taskMemoryMiB − baseMemoryPerTaskMiB)⌉`, `tasksForPeak = max(both)`. The headroom is the only
+ * - Tasks: `tasksForCpu = ⌈requiredCores / taskVcpu⌉`; a task holds `maxConnectionsPerTask =
+ *   ⌊(taskMemoryMiB − baseMemoryPerTaskMiB) / memoryPerConnectionMiB⌋` whole connections, so
+ *   `tasksForMemory = ⌈totalConcurrency × (1 + headroom) / maxConnectionsPerTask⌉`;
+ *   `tasksForPeak = max(both)`. The headroom is the only
  *   utilisation buffer in sizing (no second CPU-target factor), so 15 required cores on 4 vCPU
  *   tasks give 4 tasks.
  * - `minTasks = max(AZs, tasksForPeak)`, or with `survivesAzLoss`
@@ -207,6 +209,7 @@ interface Load {
   readonly streamConcurrency: number;
   readonly totalConcurrency: number;
   readonly requiredMemoryMiB: number;
+  readonly requiredConnections: number;
 }
 
 function loadOf(i: ResolvedCapacityInput): Load {
@@ -222,6 +225,7 @@ function loadOf(i: ResolvedCapacityInput): Load {
     streamConcurrency,
     totalConcurrency,
     requiredMemoryMiB: totalConcurrency * i.memoryPerConnectionMiB * (1 + i.headroom),
+    requiredConnections: totalConcurrency * (1 + i.headroom),
   };
 }
 
@@ -240,8 +244,14 @@ function tasksForCpuOf(load: Load, cpu: number): number {
   return Math.max(1, ceilTolerant(load.requiredCores / (cpu / 1024)));
 }
 
+/** Whole connections a task of `memoryMiB` holds after its base memory (connections do not split across tasks). */
+function connectionsPerTaskOf(i: ResolvedCapacityInput, memoryMiB: number): number {
+  // Plain floor, like the validation's check that one connection fits: x ≥ y implies x / y ≥ 1 in floating point.
+  return Math.floor((memoryMiB - i.baseMemoryPerTaskMiB) / i.memoryPerConnectionMiB);
+}
+
 function tasksForMemoryOf(load: Load, i: ResolvedCapacityInput, memoryMiB: number): number {
-  return Math.max(1, ceilTolerant(load.requiredMemoryMiB / (memoryMiB - i.baseMemoryPerTaskMiB)));
+  return Math.max(1, ceilTolerant(load.requiredConnections / connectionsPerTaskOf(i, memoryMiB)));
 }
 
 /** minTasks for a number of tasks needed at peak, under the AZ rules. */
@@ -264,18 +274,20 @@ function countsFor(load: Load, i: ResolvedCapacityInput, cpu: number, memoryMiB:
 /**
  * The memory the model gives a task of `cpu` units: the smallest Fargate memory that holds one
  * connection and keeps tasksForMemory ≤ tasksForCpu, so memory never adds tasks that CPU does not
- * need; when even the largest memory for that CPU cannot, the largest (memory then decides the
- * task count). `undefined` when one connection does not fit in the largest memory.
+ * need; when even the largest memory for that CPU cannot, the smallest memory that needs as few
+ * tasks as the largest does (memory then decides the task count). `undefined` when one connection
+ * does not fit in the largest memory.
  *
  * With this rule tasksForPeak = max(tasksForCpu, tasksForMemory at the largest memory), which
  * grows with every load input, so for a fixed CPU size minTasks and maxTasks never shrink as
  * load grows. Memory per task may shrink when more tasks (for CPU) share the connections.
  */
 function memoryFor(load: Load, i: ResolvedCapacityInput, cpu: number): number | undefined {
-  const options = fargateMemoryOptions(cpu).filter((m) => m - i.baseMemoryPerTaskMiB >= i.memoryPerConnectionMiB);
+  const options = fargateMemoryOptions(cpu).filter((m) => connectionsPerTaskOf(i, m) >= 1);
   if (options.length === 0) return undefined;
   const tasksForCpu = tasksForCpuOf(load, cpu);
-  return options.find((m) => tasksForMemoryOf(load, i, m) <= tasksForCpu) ?? options[options.length - 1];
+  const fewest = tasksForMemoryOf(load, i, options[options.length - 1]);
+  return options.find((m) => tasksForMemoryOf(load, i, m) <= Math.max(tasksForCpu, fewest))!;
 }
 
 interface Choice {
@@ -289,18 +301,20 @@ function chooseTaskSize(load: Load, i: ResolvedCapacityInput): Choice {
     return memoryMiB === undefined ? undefined : countsFor(load, i, cpu, memoryMiB);
   };
   const fits = (c: Counts | undefined): c is Counts => c !== undefined && c.maxTasks <= MAX_TASKS_PER_SERVICE;
+  // 2 vCPU once peak needs at least two such tasks and at least one per AZ.
+  const threshold = Math.max(2, i.availabilityZones);
   const two = evaluate(2048);
-  if (fits(two) && two.tasksForPeak >= i.availabilityZones) {
+  if (fits(two) && two.tasksForPeak >= threshold) {
     return {
       counts: two,
-      reason: `peak fills at least one 2 vCPU task per AZ (${two.tasksForPeak} ≥ ${i.availabilityZones}), so 2 vCPU tasks: fewer, larger tasks and no task that exists only to cover an AZ`,
+      reason: `peak needs at least ${threshold} tasks of 2 vCPU (${two.tasksForPeak}: two or more, and one per AZ), so 2 vCPU tasks: fewer, larger tasks and no task that exists only to cover an AZ`,
     };
   }
   const one = evaluate(1024);
   if (fits(one)) {
     return {
       counts: one,
-      reason: `peak needs fewer than one 2 vCPU task per AZ (${two ? two.tasksForPeak : '-'} < ${i.availabilityZones}), so 1 vCPU tasks, the smallest the model chooses (a Node.js server wants a whole core for its event loop)`,
+      reason: `peak needs fewer than ${threshold} tasks of 2 vCPU (${two ? two.tasksForPeak : 'none fit'}), so 1 vCPU tasks, the smallest the model chooses (a Node.js server wants a whole core for its event loop)`,
     };
   }
   if (fits(two)) {
@@ -355,6 +369,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const { cpu, memoryMiB, tasksForCpu, tasksForMemory, tasksForPeak, minTasks, maxTasks } = counts;
   const taskVcpu = cpu / 1024;
   const connectionMemoryPerTaskMiB = memoryMiB - i.baseMemoryPerTaskMiB;
+  const maxConnectionsPerTask = connectionsPerTaskOf(i, memoryMiB);
   const azs = i.availabilityZones;
   const tasksPerAz = Math.ceil(minTasks / azs);
   const tasksAfterAzLoss = azs >= 2 ? minTasks - tasksPerAz : 0;
@@ -362,15 +377,17 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
 
   const requestsPerTaskPerSecondForCpu = (taskVcpu * target) / i.cpuSecondsPerRequest;
   // Connections per task grow with its request rate r as r × totalConcurrency / peakRps (streams
-  // assumed to grow in proportion to requests); the task reaches the same percentage of its
-  // connection memory at this rate.
-  const requestsPerTaskPerSecondForMemory = ((connectionMemoryPerTaskMiB * target) / i.memoryPerConnectionMiB) * (i.peakRps / load.totalConcurrency);
+  // assumed to grow in proportion to requests); the task fills the same percentage of the
+  // connections its memory holds at this rate.
+  const requestsPerTaskPerSecondForMemory = maxConnectionsPerTask * target * (i.peakRps / load.totalConcurrency);
   const scalingLimitedBy: 'cpu' | 'memory' = requestsPerTaskPerSecondForMemory < requestsPerTaskPerSecondForCpu ? 'memory' : 'cpu';
   const requestsPerTaskPerSecond = Math.min(requestsPerTaskPerSecondForCpu, requestsPerTaskPerSecondForMemory);
   const requestsPerTaskPerMinute = Math.max(1, floorTolerant(requestsPerTaskPerSecond * 60));
 
   const fleetConnectionMemoryMiB = minTasks * connectionMemoryPerTaskMiB;
-  const burstMemoryMiB = (load.requestConcurrencyP99 + load.streamConcurrency) * i.memoryPerConnectionMiB;
+  const fleetConnections = minTasks * maxConnectionsPerTask;
+  const burstConnections = load.requestConcurrencyP99 + load.streamConcurrency;
+  const burstMemoryMiB = burstConnections * i.memoryPerConnectionMiB;
   const peakCpuUtilizationPercent = (load.peakCores / (minTasks * taskVcpu)) * 100;
 
   const derived: CapacityDerived = {
@@ -381,14 +398,16 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     concurrencyPerTask: load.totalConcurrency / minTasks,
     taskVcpu,
     connectionMemoryPerTaskMiB,
+    maxConnectionsPerTask,
     taskSizeChosen,
     peakLimitedBy: tasksForMemory > tasksForCpu ? 'memory' : 'cpu',
     tasksPerAz,
     tasksAfterAzLoss,
     peakCpuUtilizationPercent,
     fleetConnectionMemoryMiB,
+    fleetConnections,
     burstMemoryMiB,
-    burstFits: burstMemoryMiB <= fleetConnectionMemoryMiB,
+    burstFits: burstConnections <= fleetConnections,
     requestsPerTaskPerSecondForCpu,
     requestsPerTaskPerSecondForMemory,
     scalingLimitedBy,
@@ -403,9 +422,10 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       + ` plus ${f(i.baseMemoryPerTaskMiB)} MiB base per task (memory is held per open connection, so it follows concurrency, not the request rate).`,
     taskSizeChosen
       ? `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, chosen: ${sizeReason}; memory is the smallest Fargate size that adds no tasks for memory`
-        + ` (the largest for the CPU when memory decides); ${f(connectionMemoryPerTaskMiB)} MiB per task for connections.`
-      : `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, given; ${f(connectionMemoryPerTaskMiB)} MiB per task for connections.`,
-    `Tasks for peak: CPU ⌈${f(load.requiredCores)} / ${f(taskVcpu)}⌉ = ${tasksForCpu}, memory ⌈${f(load.requiredMemoryMiB)} / ${f(connectionMemoryPerTaskMiB)}⌉ = ${tasksForMemory}; ${tasksForPeak} (${derived.peakLimitedBy} decides).`,
+        + ` (when memory decides, the smallest that needs as few tasks as the largest); ${f(connectionMemoryPerTaskMiB)} MiB per task for connections = ${maxConnectionsPerTask} connections.`
+      : `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, given; ${f(connectionMemoryPerTaskMiB)} MiB per task for connections = ${maxConnectionsPerTask} connections.`,
+    `Tasks for peak: CPU ⌈${f(load.requiredCores)} cores / ${f(taskVcpu)}⌉ = ${tasksForCpu}, memory ⌈${f(load.requiredConnections)} connections / ${maxConnectionsPerTask}⌉ = ${tasksForMemory};`
+      + ` ${tasksForPeak} (${derived.peakLimitedBy} decides).`,
     i.survivesAzLoss
       ? `Minimum ${minTasks} tasks: ${tasksPerAz} per AZ × ${azs} AZs, so after losing one AZ ${azs > 2 ? `the other ${azs - 1} still run` : 'the other still runs'} ${tasksAfterAzLoss} ≥ ${tasksForPeak} tasks.`
       : `Minimum ${minTasks} tasks: max(${azs} AZ${azs > 1 ? 's' : ''}, ${tasksForPeak} for peak); losing an AZ is not planned for.`,
@@ -414,7 +434,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       + ` at peak on ${minTasks} tasks CPU runs at ${f(peakCpuUtilizationPercent)} %.`,
   ];
   if (maxTasks === minTasks) {
-    const fleetRatio = Math.min((minTasks * taskVcpu) / load.requiredCores, fleetConnectionMemoryMiB / load.requiredMemoryMiB);
+    const fleetRatio = Math.min((minTasks * taskVcpu) / load.requiredCores, fleetConnections / load.requiredConnections);
     explanation.push(`Note: maxTasks equals minTasks: the AZ rules already run ${f(minTasks / tasksForPeak)} × the tasks for peak (maxTasksFactor ${f(i.maxTasksFactor)});`
       + ` the minimum fleet carries ${f(fleetRatio)} × peak with headroom and autoscaling has no room above it (raise maxTasksFactor to allow more).`);
   }
@@ -427,7 +447,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     explanation.push('Note: memory binds before CPU; scale on memory utilisation as well, CPU target tracking alone will not see it.');
   }
   if (!derived.burstFits) {
-    explanation.push(`Warning: a p99 burst (${f(load.requestConcurrencyP99 + load.streamConcurrency)} connections, ${f(burstMemoryMiB)} MiB) exceeds the connection memory of the minimum fleet (${f(fleetConnectionMemoryMiB)} MiB).`);
+    explanation.push(`Warning: a p99 burst (${f(burstConnections)} connections, ${f(burstMemoryMiB)} MiB) exceeds what the minimum fleet holds (${fleetConnections} connections, ${f(fleetConnectionMemoryMiB)} MiB).`);
   }
   if (i.cpuSecondsPerRequest > i.meanLatencyMs / 1000) {
     explanation.push(`Warning: cpuSecondsPerRequest (${f(i.cpuSecondsPerRequest)} s) exceeds the mean latency (${f(i.meanLatencyMs / 1000)} s); one request can only use that much CPU if it runs on several cores at once. Check the inputs.`);

@@ -85,7 +85,10 @@ export interface CapacityDerived {
   readonly requiredMemoryMiB: number;
   /** Tasks needed at peak for CPU alone. */
   readonly tasksForCpu: number;
-  /** Tasks needed at peak for memory alone. */
+  /**
+   * Tasks needed at peak for memory alone: ⌈requiredConnections / maxConnectionsPerTask⌉ (a connection's
+   * memory is not split across tasks).
+   */
   readonly tasksForMemory: number;
   /** Tasks needed to carry peak with headroom (max of CPU and memory), before the AZ rules. */
   readonly tasksForPeak: number;
@@ -95,6 +98,10 @@ export interface CapacityDerived {
   readonly taskVcpu: number;
   /** Memory of one task left for connections, MiB: taskMemoryMiB − baseMemoryPerTaskMiB. */
   readonly connectionMemoryPerTaskMiB: number;
+  /** Connections with headroom to hold at peak: totalConcurrency × (1 + headroom). */
+  readonly requiredConnections: number;
+  /** Whole connections one task's memory holds: ⌊connectionMemoryPerTaskMiB / memoryPerConnectionMiB⌋ (≥ 1). */
+  readonly maxConnectionsPerTask: number;
   /** True when the model chose the task size (taskCpu/taskMemoryMiB were not given). */
   readonly taskSizeChosen: boolean;
   /** The resource that decides tasksForPeak: `memory` when tasksForMemory > tasksForCpu, else `cpu`. */
@@ -107,15 +114,17 @@ export interface CapacityDerived {
   readonly peakCpuUtilizationPercent: number;
   /** Connection memory of the minimum fleet, MiB: minTasks × connectionMemoryPerTaskMiB. */
   readonly fleetConnectionMemoryMiB: number;
+  /** Connections the minimum fleet holds: minTasks × maxConnectionsPerTask. */
+  readonly fleetConnections: number;
   /** Memory of a p99 burst without headroom, MiB: (requestConcurrencyP99 + streamConcurrency) × memoryPerConnectionMiB. */
   readonly burstMemoryMiB: number;
-  /** True when burstMemoryMiB ≤ fleetConnectionMemoryMiB (the explanation warns otherwise). */
+  /** True when the burst's connections (requestConcurrencyP99 + streamConcurrency) ≤ fleetConnections (the explanation warns otherwise). */
   readonly burstFits: boolean;
   /** Requests/s at which one task reaches the CPU target: taskVcpu × target% / cpuSecondsPerRequest. */
   readonly requestsPerTaskPerSecondForCpu: number;
   /**
-   * Requests/s at which one task's connection memory reaches the same percentage, assuming streams
-   * grow in proportion to requests: connectionMemoryPerTaskMiB × target% / memoryPerConnectionMiB × peakRps / totalConcurrency.
+   * Requests/s at which one task fills the same percentage of the connections its memory holds, assuming
+   * streams grow in proportion to requests: maxConnectionsPerTask × target% × peakRps / totalConcurrency.
    */
   readonly requestsPerTaskPerSecondForMemory: number;
   /** Which of the two rates is lower and so sets requestsPerTaskPerSecond. */

@@ -35,6 +35,8 @@ describe('planCapacity: the worked example of the operations guide', () => {
     expect(plan.derived.requiredMemoryMiB).toBe(1500);
     // The guide's formula (rps × memory per connection × 1.5) would ask for 10× as much.
     expect(plan.derived.requiredMemoryMiB).toBeLessThan(GUIDE.peakRps * GUIDE.memoryPerConnectionMiB * 1.5);
+    expect(plan.derived.requiredConnections).toBe(150);
+    expect(plan.derived.maxConnectionsPerTask).toBe(793); // ⌊(8192 − 256) / 10⌋
     expect(plan.derived.tasksForMemory).toBe(1);
     expect(plan.derived.peakLimitedBy).toBe('cpu');
   });
@@ -69,7 +71,7 @@ describe('planCapacity: the worked example of the operations guide', () => {
     expect(text).toContain('1000 req/s × 0.01 CPU-s = 10 cores at peak; with 50 % headroom 15 cores');
     expect(text).toContain('1000/s × 0.1 s = 100');
     expect(text).toContain('100 connections × 10 MiB × 1.5 = 1500 MiB');
-    expect(text).toContain('CPU ⌈15 / 4⌉ = 4');
+    expect(text).toContain('CPU ⌈15 cores / 4⌉ = 4, memory ⌈150 connections / 793⌉ = 1');
     // 250 req/s per task at peak is above the 240 req/s target: the plan says so.
     expect(text).toMatch(/carries 250 req\/s, above the 240 req\/s target/);
   });
@@ -123,6 +125,23 @@ describe('planCapacity: choices and rules', () => {
     expect(plan.explanation.join('\n')).toContain('1 vCPU tasks');
   });
 
+  test('with one AZ a small service still gets 1 vCPU tasks (2 vCPU only once peak needs two of them)', () => {
+    const small = planCapacity({ peakRps: 5, meanLatencyMs: 50, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 4, availabilityZones: 1, survivesAzLoss: false });
+    expect([small.taskCpu, small.minTasks, small.maxTasks]).toEqual([1024, 1, 2]);
+    const bigger = planCapacity({ peakRps: 300, meanLatencyMs: 50, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 4, availabilityZones: 1, survivesAzLoss: false });
+    expect(bigger.derived.requiredCores).toBe(4.5);
+    expect([bigger.taskCpu, bigger.minTasks]).toEqual([2048, 3]);
+  });
+
+  test('connections are whole: a connection is never split across tasks', () => {
+    // A 1 vCPU / 8192 MiB task has 7936 MiB for connections: one 5000 MiB connection, not 1.59 of them.
+    const plan = planCapacity({ peakRps: 1, meanLatencyMs: 1346, cpuSecondsPerRequest: 0.001, memoryPerConnectionMiB: 5000, taskCpu: 1024, taskMemoryMiB: 8192, availabilityZones: 1, survivesAzLoss: false });
+    expect(plan.derived.maxConnectionsPerTask).toBe(1);
+    expect(plan.derived.requiredConnections).toBeCloseTo(2.019, 9);
+    // Fluid memory would say ⌈2.019 × 5000 / 7936⌉ = 2 tasks; three connections need three tasks.
+    expect(plan.derived.tasksForMemory).toBe(3);
+  });
+
   test('without survivesAzLoss the minimum is max(AZs, tasks for peak)', () => {
     const small = planCapacity({ ...GUIDE, peakRps: 10, survivesAzLoss: false, availabilityZones: 3 });
     expect(small.minTasks).toBe(3);
@@ -153,8 +172,10 @@ describe('planCapacity: choices and rules', () => {
     expect(plan.derived.scalingLimitedBy).toBe('memory');
     expect(plan.requestsPerTaskPerSecond).toBe(plan.derived.requestsPerTaskPerSecondForMemory);
     expect(plan.requestsPerTaskPerSecond).toBeLessThan(plan.derived.requestsPerTaskPerSecondForCpu);
-    // Memory-bound: the largest memory for the CPU size.
-    expect(plan.taskMemoryMiB).toBe(plan.taskCpu === 1024 ? 8192 : 16384);
+    // Memory-bound: the smallest memory that needs as few tasks as the largest (16384 MiB: 8064 connections → 3 tasks).
+    expect([plan.taskCpu, plan.taskMemoryMiB]).toEqual([2048, 12288]);
+    expect(plan.derived.maxConnectionsPerTask).toBe(6016);
+    expect(plan.derived.tasksForMemory).toBe(3);
     expect(plan.explanation.join('\n')).toContain('memory binds before CPU');
   });
 
@@ -188,7 +209,8 @@ describe('planCapacity: choices and rules', () => {
     expect(plan.derived.burstMemoryMiB).toBe(25000);
     expect(plan.derived.fleetConnectionMemoryMiB).toBe(2 * 1792);
     expect(plan.derived.burstFits).toBe(false);
-    expect(plan.explanation.join('\n')).toContain('Warning: a p99 burst (500 connections, 25000 MiB) exceeds the connection memory of the minimum fleet (3584 MiB)');
+    expect(plan.derived.fleetConnections).toBe(2 * 35);
+    expect(plan.explanation.join('\n')).toContain('Warning: a p99 burst (500 connections, 25000 MiB) exceeds what the minimum fleet holds (70 connections, 3584 MiB)');
     expect(planCapacity(GUIDE).derived.burstFits).toBe(true);
   });
 
