@@ -6,19 +6,20 @@
  * - CPU: `peakCores = peakRps × cpuSecondsPerRequest`, `requiredCores = peakCores × (1 + headroom)`.
  * - Memory is held per open connection, so it follows concurrency, not rate (Little's law,
  *   L = λ × W): `requestConcurrency = peakRps × meanLatency`, `streamConcurrency =
- *   streamOpensPerSecond × meanStreamDuration`, `requiredMemoryMiB = totalConcurrency ×
- *   memoryPerConnectionMiB × (1 + headroom)`.
+ *   streamOpensPerSecond × meanStreamDuration`, `requiredConnections = totalConcurrency ×
+ *   (1 + headroom)`, `requiredMemoryMiB = requiredConnections × memoryPerConnectionMiB`.
  * - Tasks: `tasksForCpu = ⌈requiredCores / taskVcpu⌉`; a task holds `maxConnectionsPerTask =
  *   ⌊(taskMemoryMiB − baseMemoryPerTaskMiB) / memoryPerConnectionMiB⌋` whole connections, so
  *   `tasksForMemory = ⌈totalConcurrency × (1 + headroom) / maxConnectionsPerTask⌉`;
- *   `tasksForPeak = max(both)`. The headroom is the only
- *   utilisation buffer in sizing (no second CPU-target factor), so 15 required cores on 4 vCPU
- *   tasks give 4 tasks.
+ *   `tasksForPeak = max(both)`. The headroom is the only utilisation buffer in sizing (no second
+ *   CPU-target factor), so 15 required cores on 4 vCPU tasks give 4 tasks.
  * - `minTasks = max(AZs, tasksForPeak)`, or with `survivesAzLoss`
  *   `AZs × ⌈tasksForPeak / (AZs − 1)⌉` (tasks spread evenly, so the AZs left after losing one
  *   still run tasksForPeak tasks); `maxTasks = max(minTasks, ⌈tasksForPeak × maxTasksFactor⌉)`.
  * - Scaling: one task reaches the CPU target at `taskVcpu × target% / cpuSecondsPerRequest`
- *   requests/s (or earlier, when its connection memory reaches the same percentage first).
+ *   requests/s (or earlier, when it fills the same percentage of the connections it holds first).
+ * - Task size, when not given: see {@link PREFERRED_TASK_CPU}; memory is the smallest Fargate
+ *   memory that adds no tasks for memory.
  */
 import {
   FARGATE_CPU_VALUES,
@@ -53,11 +54,11 @@ export const MAX_AVAILABILITY_ZONES = 6;
 /** ECS quota "tasks per service" (not adjustable): a plan whose maxTasks exceeds it is rejected. */
 export const MAX_TASKS_PER_SERVICE = 5000;
 /**
- * CPU sizes the model chooses from when the task size is not given, in the order it tries them.
- * 2 vCPU is used when peak fills at least one such task per AZ, otherwise 1 vCPU (a Node.js MCP
- * server wants a whole core for its event loop, plus GC and TLS threads; smaller tasks must be
- * asked for explicitly). Larger sizes only when a single connection does not fit in, or the
- * task count would exceed {@link MAX_TASKS_PER_SERVICE} with, the preferred sizes.
+ * The CPU sizes the model prefers when the task size is not given: 2 vCPU once peak needs at
+ * least two such tasks and one per AZ, otherwise 1 vCPU (a Node.js MCP server wants a whole core
+ * for its event loop, plus GC and TLS threads; smaller tasks must be given explicitly). Larger
+ * sizes only when one connection does not fit in, or the plan would exceed
+ * {@link MAX_TASKS_PER_SERVICE} tasks with, the preferred sizes.
  */
 export const PREFERRED_TASK_CPU: readonly number[] = [1024, 2048];
 
@@ -301,16 +302,16 @@ function chooseTaskSize(load: Load, i: ResolvedCapacityInput): Choice {
     return memoryMiB === undefined ? undefined : countsFor(load, i, cpu, memoryMiB);
   };
   const fits = (c: Counts | undefined): c is Counts => c !== undefined && c.maxTasks <= MAX_TASKS_PER_SERVICE;
-  // 2 vCPU once peak needs at least two such tasks and at least one per AZ.
+  // PREFERRED_TASK_CPU: 2 vCPU once peak needs at least two such tasks and at least one per AZ.
   const threshold = Math.max(2, i.availabilityZones);
-  const two = evaluate(2048);
+  const two = evaluate(PREFERRED_TASK_CPU[1]);
   if (fits(two) && two.tasksForPeak >= threshold) {
     return {
       counts: two,
       reason: `peak needs at least ${threshold} tasks of 2 vCPU (${two.tasksForPeak}: two or more, and one per AZ), so 2 vCPU tasks: fewer, larger tasks and no task that exists only to cover an AZ`,
     };
   }
-  const one = evaluate(1024);
+  const one = evaluate(PREFERRED_TASK_CPU[0]);
   if (fits(one)) {
     return {
       counts: one,
