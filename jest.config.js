@@ -8,6 +8,7 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
   // Synthesizing stacks and bundling Lambdas takes seconds, not milliseconds.
+  setupFiles: ['<rootDir>/test/support/env.ts'],
   testTimeout: 120000,
   // Two cores: more workers only add contention between synths.
   maxWorkers: process.env.CI ? 2 : '50%',

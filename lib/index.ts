@@ -1,20 +1,38 @@
-// Public API of mcp-ops-cdk. Each concern adds its own export lines.
-export * from './capacity/types';
-export * from './backup/manifest';
+// Public API of mcp-ops-cdk, by concern.
+
+// Capacity model (pure functions)
 export * from './capacity';
+
+// The MCP service
+export * from './service/mcp-service';
+export * from './service/deployment';
+export * from './service/streaming';
+
+// Golden-signal monitoring, alert topic, synthetic probe
+export * from './monitoring';
+
+// Log pipeline and audit trail
 export * from './logging/mcp-logging';
 export * from './logging/log-contract';
 export * from './logging/filter-pattern';
 export * from './logging/insights';
 export * from './logging/records';
 export * from './logging/config';
-export * from './monitoring';
+
+// Data tier and backups
 export * from './data/data-tier';
 export * from './backup/backup';
+export * from './backup/manifest';
 export * from './backup/selection';
 export * from './backup/settings';
 export * from './backup/handler-config';
+
+// Disaster recovery
 export * from './dr/disaster-recovery';
 export * from './dr/recovery-plan';
 export * from './dr/rto-model';
 export * from './dr/ready-check';
+
+// The default app's stack and its configuration
+export * from './app/config';
+export * from './app/stack';

@@ -45,6 +45,7 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
   { key: 'streamOpensPerSecond', kind: 'number', description: 'capacity model: long-lived streams opened per second', default: '0' },
   { key: 'meanStreamDurationSeconds', kind: 'number', description: 'capacity model: mean stream lifetime, s', default: '300' },
   { key: 'headroom', kind: 'number', description: 'capacity model: headroom fraction above peak', default: '0.5' },
+  { key: 'survivesAzLoss', kind: 'boolean', description: 'capacity model: keep peak capacity when one zone is lost (doubles the fleet on 2 zones)', default: 'false' },
   { key: 'availabilityZones', kind: 'integer', description: 'capacity model and VPC: availability zones', default: '2' },
   { key: 'taskCpu', kind: 'integer', description: 'capacity model: Fargate CPU units per task (with taskMemoryMiB)', default: 'chosen by the model' },
   { key: 'taskMemoryMiB', kind: 'integer', description: 'capacity model: MiB per task (with taskCpu)', default: 'chosen by the model' },
@@ -131,6 +132,7 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     meanStreamDurationSeconds: num(ctx, 'meanStreamDurationSeconds') ?? 300,
     headroom: num(ctx, 'headroom') ?? 0.5,
     availabilityZones: azCount,
+    survivesAzLoss: bool(ctx, 'survivesAzLoss', false),
     ...(taskCpu !== undefined ? { taskCpu } : {}),
     ...(taskMemoryMiB !== undefined ? { taskMemoryMiB } : {}),
   };

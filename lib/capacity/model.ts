@@ -42,7 +42,7 @@ export const CAPACITY_DEFAULTS = {
   baseMemoryPerTaskMiB: 256,
   headroom: 0.5,
   availabilityZones: 2,
-  survivesAzLoss: true,
+  survivesAzLoss: false,
   targetCpuUtilizationPercent: 60,
   maxTasksFactor: 2,
 } as const;
@@ -161,7 +161,7 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
     survivesAzLoss = input.survivesAzLoss;
   }
   if (survivesAzLoss && availabilityZones < 2) {
-    throw new Error(`capacity: survivesAzLoss (true, the default) needs availabilityZones from 2 to ${MAX_AVAILABILITY_ZONES}, got availabilityZones ${availabilityZones}; set survivesAzLoss to false to run in one AZ`);
+    throw new Error(`capacity: survivesAzLoss needs availabilityZones from 2 to ${MAX_AVAILABILITY_ZONES}, got availabilityZones ${availabilityZones}; leave survivesAzLoss false to run in one AZ`);
   }
 
   const { taskCpu, taskMemoryMiB } = input;

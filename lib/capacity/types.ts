@@ -41,8 +41,10 @@ export interface CapacityInput {
   /** Availability zones the service runs in. Integer ≥ 1 (≥ 2 for high availability). @default 2 */
   readonly availabilityZones?: number;
   /**
-   * Keep enough capacity for peak (with headroom) when one availability zone is lost.
-   * @default true
+   * Keep enough capacity for peak (with headroom) when one availability zone is lost: the tasks are
+   * spread evenly so that the zones left still run the tasks peak needs. With 2 zones this doubles the
+   * fleet, so it is opt-in.
+   * @default false
    */
   readonly survivesAzLoss?: boolean;
   /**

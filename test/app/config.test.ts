@@ -12,11 +12,12 @@ describe('parseAppConfig', () => {
   });
 
   test('-c values arrive as strings and are converted', () => {
-    const c = parseAppConfig({ peakRps: '250', availabilityZones: '3', dataTier: 'false', alarmEmails: 'a@example.com, b@example.com', taskCpu: '1024', taskMemoryMiB: '2048' });
+    const c = parseAppConfig({ peakRps: '250', availabilityZones: '3', dataTier: 'false', survivesAzLoss: 'true', alarmEmails: 'a@example.com, b@example.com', taskCpu: '1024', taskMemoryMiB: '2048' });
     expect(c.capacity.peakRps).toBe(250);
     expect(c.capacity.availabilityZones).toBe(3);
     expect(c.capacity.taskCpu).toBe(1024);
     expect(c.dataTier).toBe(false);
+    expect(c.capacity.survivesAzLoss).toBe(true);
     expect(c.alarmEmails).toEqual(['a@example.com', 'b@example.com']);
   });
 

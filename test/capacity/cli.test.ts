@@ -118,7 +118,7 @@ describe('capacity CLI, in-process', () => {
     [[], /^capacity: missing required flags --peak-rps, --mean-latency-ms, --cpu-seconds-per-request, --memory-per-connection-mib\n/],
     [[...GUIDE_FLAGS, '--survives-az-loss', 'maybe'], /^capacity: --survives-az-loss must be true or false, got "maybe"\n/],
     [[...GUIDE_FLAGS, '--survives-az-loss'], /^capacity: Option '--survives-az-loss <value>' argument missing/],
-    [[...GUIDE_FLAGS, '--availability-zones', '1'], /^capacity: --survives-az-loss \(true, the default\) needs --availability-zones from 2 to 6, got --availability-zones 1/],
+    [[...GUIDE_FLAGS, '--availability-zones', '1', '--survives-az-loss', 'true'], /^capacity: --survives-az-loss needs --availability-zones from 2 to 6, got --availability-zones 1/],
     [[...GUIDE_FLAGS, '--availability-zones', '2.5'], /^capacity: --availability-zones must be an integer from 1 to 6, got 2\.5\n/],
     [[...GUIDE_FLAGS, '--task-cpu', '1024'], /^capacity: --task-cpu and --task-memory-mib must be given together/],
     [[...GUIDE_FLAGS, '--peak-rps=Infinity'].slice(2), /^capacity: --peak-rps must be a finite number > 0, got Infinity\n/],

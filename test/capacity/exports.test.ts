@@ -8,7 +8,7 @@ test('the capacity model is exported from the package root', () => {
     expect(typeof api[name]).toBe('function');
   }
   expect(api.MAX_TASKS_PER_SERVICE).toBe(5000);
-  expect(api.CAPACITY_DEFAULTS).toMatchObject({ headroom: 0.5, availabilityZones: 2, survivesAzLoss: true });
+  expect(api.CAPACITY_DEFAULTS).toMatchObject({ headroom: 0.5, availabilityZones: 2, survivesAzLoss: false });
   // The CLI is a dev tool (excluded from the build), not part of the API.
   expect(api.runCapacityCli).toBeUndefined();
 });

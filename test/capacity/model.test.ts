@@ -76,7 +76,7 @@ describe('planCapacity: the worked example of the operations guide', () => {
   });
 });
 
-describe('planCapacity: defaults (task size chosen, 2 AZs, survives the loss of one)', () => {
+describe('planCapacity: defaults (task size chosen, 2 AZs, AZ loss not planned for)', () => {
   const plan = planCapacity(GUIDE);
 
   test('2 vCPU tasks because peak fills more than one per AZ; smallest memory that does not add tasks', () => {
@@ -87,13 +87,20 @@ describe('planCapacity: defaults (task size chosen, 2 AZs, survives the loss of 
     expect(plan.explanation.join('\n')).toContain('2 vCPU tasks');
   });
 
-  test('each AZ alone carries peak: 8 tasks per AZ × 2', () => {
+  test('the minimum fleet carries peak with headroom; autoscaling may double it', () => {
     expect(plan.derived.tasksForPeak).toBe(8);
-    expect(plan.minTasks).toBe(16);
-    expect(plan.derived.tasksPerAz).toBe(8);
-    expect(plan.derived.tasksAfterAzLoss).toBe(8);
+    expect(plan.minTasks).toBe(8);
     expect(plan.maxTasks).toBe(16);
-    expect(plan.explanation.join('\n')).toContain('maxTasks equals minTasks');
+    expect(plan.explanation.join('\n')).not.toContain('maxTasks equals minTasks');
+  });
+
+  test('with survivesAzLoss (opt-in) each AZ alone carries peak: 8 tasks per AZ × 2', () => {
+    const azSafe = planCapacity({ ...GUIDE, survivesAzLoss: true });
+    expect(azSafe.minTasks).toBe(16);
+    expect(azSafe.derived.tasksPerAz).toBe(8);
+    expect(azSafe.derived.tasksAfterAzLoss).toBe(8);
+    expect(azSafe.maxTasks).toBe(16);
+    expect(azSafe.explanation.join('\n')).toContain('maxTasks equals minTasks');
   });
 
   test('is deterministic and JSON-serialisable', () => {
@@ -267,7 +274,7 @@ describe('validateCapacityInput: every bad input names the field, the value and 
     ['fractional AZs', { availabilityZones: 2.5 }, 'capacity: availabilityZones must be an integer from 1 to 6, got 2.5'],
     ['7 AZs', { availabilityZones: 7 }, 'capacity: availabilityZones must be an integer from 1 to 6, got 7'],
     ['NaN AZs', { availabilityZones: NaN }, 'capacity: availabilityZones must be an integer from 1 to 6, got NaN'],
-    ['AZ loss with one AZ', { availabilityZones: 1 }, 'capacity: survivesAzLoss (true, the default) needs availabilityZones from 2 to 6, got availabilityZones 1; set survivesAzLoss to false to run in one AZ'],
+    ['AZ loss with one AZ', { availabilityZones: 1, survivesAzLoss: true }, 'capacity: survivesAzLoss needs availabilityZones from 2 to 6, got availabilityZones 1; leave survivesAzLoss false to run in one AZ'],
     ['survivesAzLoss not boolean', { survivesAzLoss: 'yes' }, 'capacity: survivesAzLoss must be true or false, got "yes"'],
     ['only taskCpu', { taskCpu: 1024 }, 'capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu 1024 and taskMemoryMiB undefined'],
     ['only taskMemoryMiB', { taskMemoryMiB: 2048 }, 'capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu undefined and taskMemoryMiB 2048'],
