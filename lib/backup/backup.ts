@@ -18,6 +18,7 @@ import { BACKUP_ENV, CacheBackupMode } from './handler-config';
 import { BACKUP_PREFIX, MANIFEST_PREFIX } from './manifest';
 import { BACKUP_TAG_KEY, CACHE_EXPORT_RECORD_PREFIX, cacheExportPrefix, isValidServiceName, rdsSnapshotPrefix, RDS_MANUAL_SNAPSHOT_QUOTA } from './selection';
 import { checkBackupSettings, rateExpressionMinutes } from './settings';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 const OWNER = 'McpBackup';
 
@@ -210,6 +211,7 @@ export class McpBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: McpBackupProps) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     const stack = Stack.of(this);
     if (!isValidServiceName(props.serviceName)) {
       throw new Error(`${OWNER}: serviceName must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(props.serviceName)}`);

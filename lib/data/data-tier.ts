@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 const OWNER = 'McpDataTier';
 
@@ -177,6 +178,7 @@ export class McpDataTier extends Construct {
 
   constructor(scope: Construct, id: string, props: McpDataTierProps) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     const dbOpts: McpDatabaseOptions | undefined = props.database === false ? undefined : props.database === true || props.database === undefined ? {} : props.database;
     const cacheOpts: McpCacheOptions | undefined = props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
     validate(dbOpts, cacheOpts);

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 const OWNER = 'McpDisasterRecovery';
 /** Runbook linked from alarm descriptions and notifications. */
@@ -230,6 +231,7 @@ export class McpDisasterRecovery extends Construct {
 
   constructor(scope: Construct, id: string, props: McpDisasterRecoveryProps) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     check(typeof props.serviceName === 'string' && /^[a-z][a-z0-9-]{0,19}$/.test(props.serviceName) && !props.serviceName.includes('--') && !props.serviceName.endsWith('-'),
       `serviceName must be 1-20 lowercase letters, digits and single hyphens starting with a letter, got ${JSON.stringify(props.serviceName)}`);
     const rpo = props.rpo ?? Duration.hours(1);

@@ -1,10 +1,9 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaEntry, packageRoot } from './paths';
+import { bundlingRoot, lambdaEntry } from './paths';
 
 /** Props for {@link McpOpsFunction}. */
 export interface McpOpsFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'bundling' | 'projectRoot' | 'depsLockFilePath'> {
@@ -38,8 +37,7 @@ export class McpOpsFunction extends nodejs.NodejsFunction {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...rest.environment },
       logGroup,
       entry: lambdaEntry(handlerName),
-      projectRoot: packageRoot(),
-      depsLockFilePath: path.join(packageRoot(), 'package-lock.json'),
+      ...bundlingRoot(),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       bundling: {

@@ -27,3 +27,25 @@ export function lambdaEntry(name: string): string {
   if (!fs.existsSync(entry)) throw new Error(`mcp-ops-cdk: Lambda entry ${entry} does not exist`);
   return entry;
 }
+
+const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
+
+/**
+ * The project root and dependency lock file that Lambda bundling runs from: this package's own when
+ * it is checked out, else (installed in another project's node_modules, where npm ships no lock file)
+ * the nearest project above it that has one.
+ */
+export function bundlingRoot(): { projectRoot: string; depsLockFilePath: string } {
+  let dir = packageRoot();
+  for (;;) {
+    for (const name of LOCK_FILES) {
+      const file = path.join(dir, name);
+      if (fs.existsSync(file)) return { projectRoot: dir, depsLockFilePath: file };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new Error(`mcp-ops-cdk: no dependency lock file (${LOCK_FILES.join(', ')}) in ${packageRoot()} or any folder above it; Lambda bundling needs one`);
+    }
+    dir = parent;
+  }
+}

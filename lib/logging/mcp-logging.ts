@@ -18,6 +18,7 @@ import { ALL_EVENTS_FILTER_PATTERN, AUDIT_FILTER_PATTERN, MCP_METRIC_NAMESPACE, 
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { resolveLoggingConfig } from './config';
 import { alarmDescription, alarmName, DEFAULT_RUNBOOK_BASE_URL } from '../monitoring/naming';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 /** Id of the S3 request-metrics filter on `errors/` of both buckets (dimension `FilterId`). */
 const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
@@ -219,6 +220,7 @@ export class McpLogging extends Construct {
 
   constructor(scope: Construct, id: string, props: McpLoggingProps) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     const cfg = resolveLoggingConfig({
       serviceName: props.serviceName,
       auditObjectLockDays: props.auditObjectLockDays,

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { checkThat } from '../internal/validate';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 /** Props for {@link McpAlarmTopic}. */
 export interface McpAlarmTopicProps {
@@ -33,6 +34,7 @@ export class McpAlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: McpAlarmTopicProps = {}) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     const stack = Stack.of(this);
     this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
       enableKeyRotation: true,

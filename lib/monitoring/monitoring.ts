@@ -17,6 +17,7 @@ import {
   type RunbookName,
 } from './naming';
 import { MCP_OPS_NAMESPACE, McpProbe, type McpProbeTool } from './probe';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 const OWNER = 'McpMonitoring';
 
@@ -225,6 +226,7 @@ export class McpMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: McpMonitoringProps) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     const stack = Stack.of(this);
     this.serviceName = props.serviceName;
     if (!Token.isUnresolved(props.serviceName)) {

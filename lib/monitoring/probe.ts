@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 const OWNER = 'McpProbe';
 
@@ -62,6 +63,7 @@ export class McpProbe extends Construct {
 
   constructor(scope: Construct, id: string, props: McpProbeProps) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     this.serviceName = props.serviceName;
     this.interval = props.interval ?? Duration.minutes(1);
     const timeout = props.timeout ?? Duration.seconds(10);

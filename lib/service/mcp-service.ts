@@ -25,6 +25,7 @@ import {
   KEEPALIVE_INTERVAL_SECONDS,
   streamingTimingProblems,
 } from './streaming';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 const OWNER = 'McpService';
 
@@ -301,6 +302,7 @@ export class McpService extends Construct {
 
   constructor(scope: Construct, id: string, props: McpServiceProps = {}) {
     super(scope, id);
+    useTestedFeatureFlags(this);
     const stack = Stack.of(this);
 
     // ---- validate props ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
@@ -341,6 +341,27 @@ describe('McpService rejects invalid props with clear errors', () => {
   test.each(cases)('%s', (_name, props, message) => {
     const stack = testStack();
     expect(() => new McpService(stack, 'Mcp', { image: publicImage, ...props })).toThrow(message);
+  });
+});
+
+describe('McpService in an app without this repository\'s feature flags', () => {
+  test('synthesizes the same resources as in a flagged app (the constructs pin the flags they were tested with)', () => {
+    const bare = new App();
+    const stack = new Stack(bare, 'Bare', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new McpService(stack, 'Mcp', { image: publicImage });
+    const t = Template.fromStack(stack);
+    const flagged = synth({ image: publicImage }).template;
+    const types = (tpl: Template) => Object.values(tpl.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type).sort();
+    expect(types(t)).toEqual(types(flagged));
+    t.hasResourceProperties('AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+  });
+
+  test('an app\'s explicit flag setting wins over the pinned one', () => {
+    const app = new App({ context: { '@aws-cdk/aws-ecs:arnFormatIncludesClusterName': false } });
+    const stack = new Stack(app, 'Explicit', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const mcp = new McpService(stack, 'Mcp', { image: publicImage, monitoring: false, logging: false });
+    expect(mcp.node.tryGetContext('@aws-cdk/aws-ecs:arnFormatIncludesClusterName')).toBe(false);
+    expect(mcp.node.tryGetContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy')).toBe(true);
   });
 });
 
