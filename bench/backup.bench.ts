@@ -3,11 +3,6 @@
  * a fresh node process, and the wall time of one full backup run against s3rver on 127.0.0.1 with
  * RDS, ElastiCache, SSM and ECS answered by aws-sdk-client-mock (figures only, never asserted).
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as zlib from 'zlib';
-import { build } from 'esbuild';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeAccountAttributesCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -17,24 +12,14 @@ import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { runBackup } from '../lambda/backup/run';
 import { parseBackupEnv } from '../lib/backup/handler-config';
 import { startLocalS3 } from '../test/support/s3-server';
-import { coldImportMs, median, printTable } from './util';
+import { bundleFigures, median, printTable } from './util';
 
 export const title = 'Backup Lambda: bundle size, cold import, one backup run (s3rver + mocked AWS APIs)';
 
 const RUNS = 10;
 
 export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backup-bench-'));
-  const outfile = path.join(dir, 'index.js');
-  // Same settings as McpOpsFunction's bundling (minified CJS for node22, AWS SDK bundled, source map separate).
-  await build({
-    entryPoints: [path.join(__dirname, '..', 'lambda', 'backup', 'index.ts')],
-    outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true,
-    sourcemap: true, sourcesContent: false, logLevel: 'silent',
-  });
-  const bytes = fs.statSync(outfile).size;
-  const gzipped = zlib.gzipSync(fs.readFileSync(outfile)).length;
-  const coldMs = coldImportMs(outfile, 7);
+  const { bytes, gzippedBytes: gzipped, coldImportMs: coldMs } = await bundleFigures('backup', 7);
 
   const s3 = await startLocalS3(['bench-backups']);
   const rds = mockClient(RDSClient);
@@ -72,7 +57,6 @@ export async function run(): Promise<void> {
   } finally {
     for (const m of mocks) m.restore();
     await s3.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   printTable([
     ['bundle size (minified)', `${(bytes / 1024).toFixed(0)} KiB`],

@@ -4,11 +4,7 @@
  * and the audit indexer's bundle size, cold import and one 1000-entry object indexed from s3rver
  * with CloudWatch Logs answered by aws-sdk-client-mock (figures only, never asserted).
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as zlib from 'zlib';
-import { build } from 'esbuild';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -18,7 +14,7 @@ import { AUDIT_FILTER_PATTERN, METRIC_FILTERS } from '../lib/logging/log-contrac
 import { encodeSubscriptionPayload, firehoseS3Output } from '../lib/logging/records';
 import type * as Indexer from '../lambda/log-transform';
 import { startLocalS3 } from '../test/support/s3-server';
-import { coldImportMs, median, printTable, timeMs } from './util';
+import { bundleFigures, median, printTable, timeMs } from './util';
 
 export const title = 'Log pipeline: filter patterns, Insights queries, record format, audit indexer';
 
@@ -60,14 +56,7 @@ export async function run(): Promise<void> {
   });
   const decodeMs = median(await Promise.all([0, 1, 2, 3, 4].map(() => timeMs(() => firehoseS3Output(payload)))));
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logging-bench-'));
-  const outfile = path.join(dir, 'index.js');
-  await build({
-    entryPoints: [path.join(__dirname, '..', 'lambda', 'log-transform', 'index.ts')],
-    outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, sourcemap: true, sourcesContent: false, logLevel: 'silent',
-  });
-  const bytes = fs.statSync(outfile).size;
-  const coldMs = coldImportMs(outfile, 5);
+  const { bytes, coldImportMs: coldMs } = await bundleFigures('log-transform', 5);
 
   const s3 = await startLocalS3(['bench-audit']);
   const logs = mockClient(CloudWatchLogsClient);
@@ -87,7 +76,6 @@ export async function run(): Promise<void> {
     client.destroy();
     logs.restore();
     await s3.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   printTable([
     [`filter patterns (${patterns.length}) × ${lines.length} lines`, `${filterMs.toFixed(1)} ms (${((filterMs * 1000) / (lines.length * patterns.length)).toFixed(2)} µs per match)`],

@@ -2,31 +2,16 @@
  * The synthetic MCP probe: bundle size (as McpOpsFunction bundles it), cold import time of the
  * bundle in a fresh node process, and the wall time of one probe against a local SDK server.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as zlib from 'zlib';
-import { build } from 'esbuild';
 import { probeConfigFromEnv, runProbe } from '../lambda/mcp-probe';
 import { startMcpServer } from '../test/lambda/mcp-probe/servers';
-import { coldImportMs, median, printTable } from './util';
+import { bundleFigures, median, printTable } from './util';
 
 export const title = 'Synthetic MCP probe: bundle size, cold import, probe round trip';
 
 const PROBE_RUNS = 20;
 
 export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-probe-bench-'));
-  const outfile = path.join(dir, 'index.js');
-  // Same settings as McpOpsFunction's bundling (minified CJS for node22, AWS SDK bundled, source map separate).
-  await build({
-    entryPoints: [path.join(__dirname, '..', 'lambda', 'mcp-probe', 'index.ts')],
-    outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true,
-    sourcemap: true, sourcesContent: false, logLevel: 'silent',
-  });
-  const bytes = fs.statSync(outfile).size;
-  const gzipped = zlib.gzipSync(fs.readFileSync(outfile)).length;
-  const coldMs = coldImportMs(outfile, 7);
+  const { bytes, gzippedBytes: gzipped, coldImportMs: coldMs } = await bundleFigures('mcp-probe', 7);
 
   const server = await startMcpServer('stateless');
   try {
@@ -46,6 +31,5 @@ export async function run(): Promise<void> {
     ]);
   } finally {
     await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

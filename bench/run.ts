@@ -5,6 +5,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+// Figures only: keep the handlers' own INFO logs and the SDK's Node 20 notice out of the report.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort()

@@ -1,4 +1,9 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { build } from 'esbuild';
 
 /** Median of a non-empty list of numbers. */
 export function median(values: number[]): number {
@@ -30,4 +35,37 @@ export function coldImportMs(file: string, runs = 5): number {
 export function printTable(rows: Array<[string, string | number]>): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+}
+
+/** Size and cold import time of one Lambda handler's bundle. */
+export interface BundleFigures {
+  readonly bytes: number;
+  readonly gzippedBytes: number;
+  /** Median time for a fresh node process to require the bundle. */
+  readonly coldImportMs: number;
+  readonly coldImportRuns: number;
+}
+
+/**
+ * Bundles `lambda/<handler>/index.ts` with the settings McpOpsFunction uses (minified CJS for node22,
+ * AWS SDK bundled, separate source map) and measures its size and cold import time.
+ */
+export async function bundleFigures(handler: string, coldImportRuns = 7): Promise<BundleFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${handler}-bench-`));
+  const outfile = path.join(dir, 'index.js');
+  try {
+    await build({
+      entryPoints: [path.join(__dirname, '..', 'lambda', handler, 'index.ts')],
+      outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true,
+      sourcemap: true, sourcesContent: false, logLevel: 'silent',
+    });
+    return {
+      bytes: fs.statSync(outfile).size,
+      gzippedBytes: zlib.gzipSync(fs.readFileSync(outfile)).length,
+      coldImportMs: coldImportMs(outfile, coldImportRuns),
+      coldImportRuns,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -50,6 +50,8 @@ export class McpOpsFunction extends nodejs.NodejsFunction {
         // Bundle the SDK clients we use, so the deployed code runs the versions the tests ran.
         bundleAwsSDK: true,
         externalModules: [],
+        // esbuild's per-asset size report is noise in `cdk synth` output; warnings and errors still show.
+        logLevel: nodejs.LogLevel.WARNING,
       },
     });
   }

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { describeFargateMemory, FARGATE_CPU_VALUES, isValidFargateCpu, isValidFargateSize } from '../capacity/fargate';
 import { planCapacity } from '../capacity/model';
 import { McpLogging, McpLoggingProps } from '../logging/mcp-logging';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
@@ -346,8 +347,10 @@ export class McpService extends Construct {
       checkThat(OWNER, s.maxTasks >= s.minTasks, `sizing.maxTasks (${s.maxTasks}) must be ≥ sizing.minTasks (${s.minTasks})`);
       checkInteger(OWNER, 'sizing.requestsPerTaskPerMinute', s.requestsPerTaskPerMinute, 1, 1_000_000_000);
       checkInteger(OWNER, 'sizing.targetCpuUtilizationPercent', s.targetCpuUtilizationPercent, 10, 90);
-      // Validates the Fargate combination with the model's own table and error messages.
-      planCapacity({ ...DEFAULT_CAPACITY_INPUT, taskCpu: s.taskCpu, taskMemoryMiB: s.taskMemoryMiB });
+      checkThat(OWNER, isValidFargateCpu(s.taskCpu),
+        `sizing.taskCpu must be one of ${FARGATE_CPU_VALUES.join(', ')} (Fargate CPU units), got ${s.taskCpu}`);
+      checkThat(OWNER, isValidFargateSize(s.taskCpu, s.taskMemoryMiB),
+        `sizing.taskMemoryMiB ${s.taskMemoryMiB} is not a Fargate size for taskCpu ${s.taskCpu}; allowed: ${describeFargateMemory(s.taskCpu)}`);
       this.sizing = { requestsPerTaskPerMinute: 0, targetCpuUtilizationPercent: 60, ...s };
     } else {
       this.plan = planCapacity(props.capacity ?? DEFAULT_CAPACITY_INPUT);

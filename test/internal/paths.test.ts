@@ -9,7 +9,7 @@ describe('package paths', () => {
     expect(() => lambdaEntry('no-such-handler')).toThrow(/Lambda entry .*no-such-handler.*does not exist/);
   });
 
-  test('bundling runs from the checkout\\'s own lock file', () => {
+  test("bundling runs from the checkout's own lock file", () => {
     expect(bundlingRoot()).toEqual({ projectRoot: packageRoot(), depsLockFilePath: path.join(packageRoot(), 'package-lock.json') });
   });
 });

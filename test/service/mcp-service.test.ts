@@ -322,7 +322,8 @@ describe('McpService options', () => {
 describe('McpService rejects invalid props with clear errors', () => {
   const cases: Array<[string, McpServiceProps, RegExp]> = [
     ['capacity and sizing together', { capacity: DEFAULT_CAPACITY_INPUT, sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 2, maxTasks: 4 } }, /either capacity .* or sizing/],
-    ['an invalid Fargate size', { sizing: { taskCpu: 256, taskMemoryMiB: 4096, minTasks: 2, maxTasks: 4 } }, /taskMemoryMiB|Fargate/],
+    ['an invalid Fargate size', { sizing: { taskCpu: 256, taskMemoryMiB: 4096, minTasks: 2, maxTasks: 4 } }, /McpService: sizing.taskMemoryMiB 4096 is not a Fargate size for taskCpu 256; allowed: 512, 1024 or 2048/],
+    ['an invalid Fargate CPU', { sizing: { taskCpu: 300, taskMemoryMiB: 1024, minTasks: 2, maxTasks: 4 } }, /McpService: sizing.taskCpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384/],
     ['max below min', { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 4, maxTasks: 2 } }, /sizing.maxTasks \(2\) must be ≥ sizing.minTasks \(4\)/],
     ['zero tasks', { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 0, maxTasks: 2 } }, /sizing.minTasks must be an integer from 1 to 1000, got 0/],
     ['a root user', { containerUser: 'root' }, /containerUser must not be root/],
