@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
@@ -92,5 +92,17 @@ export class McpOpsStack extends Stack {
       alarmTopic: this.mcp.alarmTopic,
     });
     this.mcp.monitoring?.addSection('Disaster recovery', this.dr.dashboardWidgets());
+
+    // What an operator needs after `cdk deploy`.
+    new CfnOutput(this, 'McpEndpointUrl', { description: 'Public MCP endpoint (Streamable HTTP)', value: this.mcp.endpointUrl });
+    if (this.mcp.monitoring) {
+      new CfnOutput(this, 'DashboardUrl', {
+        description: 'CloudWatch dashboard of the golden signals, backups and recovery',
+        value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.mcp.monitoring.dashboard.dashboardName}`,
+      });
+    }
+    if (this.mcp.alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic of every alarm (subscribe your pager)', value: this.mcp.alarmTopic.topicArn });
+    new CfnOutput(this, 'BackupBucketName', { description: 'Backups and their manifests', value: this.backup.bucket.bucketName });
+    new CfnOutput(this, 'RestoreStateMachineArn', { description: 'Disaster-recovery workflow (see docs/runbooks/disaster-recovery.md)', value: this.dr.stateMachine.stateMachineArn });
   }
 }

@@ -74,6 +74,13 @@ describe('the default app', () => {
       expect(body).toContain('BackupAgeSeconds');
     });
 
+    test('outputs what an operator needs after deploying', () => {
+      const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'BackupBucketName', 'DashboardUrl', 'McpEndpointUrl', 'RestoreStateMachineArn']);
+      expect(JSON.stringify(outputs.McpEndpointUrl.Value)).toContain('/mcp');
+      expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain('#dashboards:name=');
+    });
+
     test('the restore workflow protects production and reports to the same topic and dashboard', () => {
       t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
       const topicRef = { Ref: stack.getLogicalId(stack.mcp.alarmTopic!.node.defaultChild as any) };
