@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -69,13 +69,18 @@ export interface McpBackupProps {
    */
   readonly cacheReplicationGroupId?: string;
   /**
-   * `export`: export the cache's newest automatic backup to the bucket on its cadence; `rebuildable`:
-   * record that the cache is rebuilt empty on restore.
-   * @default 'export'
+   * `rebuildable`: record that the cache is rebuilt empty on restore (its own automatic daily
+   * backups, encrypted with the data tier's key, stay in ElastiCache for a manual restore);
+   * `export`: also export the cache's newest automatic backup to the bucket on its cadence.
+   * `export` is opt-in because AWS documents the bucket grant it needs differently by Region: in
+   * Regions enabled by default, a bucket ACL for ElastiCache's canonical user, which this bucket
+   * (ACLs disabled) cannot carry; the service-principal bucket policy used here is documented for
+   * opt-in Regions only (see docs/backup.md#elasticache-export). Synth warns when it is chosen.
+   * @default 'rebuildable'
    */
   readonly cacheBackup?: CacheBackupMode;
   /**
-   * Hours between cache exports (ElastiCache allows 20 manual backups per node per day).
+   * Hours between cache exports, with `cacheBackup: 'export'` (ElastiCache allows 20 manual backups per node per day).
    * @default 24
    */
   readonly cacheExportEveryHours?: number;
@@ -234,7 +239,7 @@ export class McpBackup extends Construct {
     const retentionDays = retention.toDays();
     const database = props.database ?? props.dataTier?.database;
     const cacheId = props.cacheReplicationGroupId ?? props.dataTier?.cache?.ref;
-    const cacheMode: CacheBackupMode = props.cacheBackup ?? 'export';
+    const cacheMode: CacheBackupMode = props.cacheBackup ?? 'rebuildable';
     if (cacheMode !== 'export' && cacheMode !== 'rebuildable') {
       throw new Error(`${OWNER}: cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`);
     }
@@ -353,6 +358,11 @@ export class McpBackup extends Construct {
         resources: [this.bucket.arnForObjects(`${exportPrefix}*`)],
         conditions: sourceAccount,
       }));
+      Annotations.of(this).addWarningV2('mcp-ops:cacheExportUnverified',
+        `${OWNER}: cacheBackup 'export' relies on the bucket policy for ${stack.region}.elasticache-snapshot.amazonaws.com. `
+        + 'AWS documents that grant for opt-in Regions; in Regions enabled by default it documents a bucket ACL for ElastiCache\'s '
+        + 'canonical user, which this bucket (ACLs disabled, SSE-KMS, Object Lock) cannot carry. Run one export in your account '
+        + 'before relying on it: a failed export fails the whole run (no manifest). See docs/backup.md#elasticache-export.');
       this.key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'ElastiCacheExportEncrypt',
         principals: [ecPrincipal],
@@ -429,6 +439,10 @@ export class McpBackup extends Construct {
           actions: ['elasticache:CopySnapshot'],
           resources: [ecArn('snapshot', `automatic.${cacheId}-*`), ecArn('snapshot', `${exportPrefix}*`)],
         }));
+        // The caller of CopySnapshot with a TargetBucket also needs these S3 permissions (ElastiCache
+        // user guide, "Exporting a backup", step 3); s3:ListAllMyBuckets has no resource-level permission.
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheExportBucketLocation', actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }));
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheExportListBuckets', actions: ['s3:ListAllMyBuckets'], resources: ['*'] }));
         wildcards.push(
           { arn: ecArn('snapshot', '*'), reason: 'elasticache:DescribeSnapshots (read-only) for our replication group is authorised against every snapshot it may return.' },
           { arn: ecArn('snapshot', `automatic.${cacheId}-*`), reason: 'The source of an export is one of our replication group\'s automatic daily backups, named automatic.<group id>-<date>.' },
@@ -599,7 +613,7 @@ export class McpBackup extends Construct {
    */
   private acknowledgeWildcards(role: iam.Role, wildcards: Array<{ arn: string; reason: string }>): void {
     const acks = wildcards.map((w) => ({ id: `AwsSolutions-IAM5[Resource::${this.renderForNag(w.arn)}]`, reason: w.reason }));
-    acks.push({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords, rds:DescribeAccountAttributes and ecs:DescribeTaskDefinition have no resource-level permissions.' });
+    acks.push({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords, rds:DescribeAccountAttributes, ecs:DescribeTaskDefinition and s3:ListAllMyBuckets (needed by elasticache:CopySnapshot to a bucket) have no resource-level permissions.' });
     Validations.of(role).acknowledge(...acks);
   }
 

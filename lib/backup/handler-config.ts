@@ -95,7 +95,7 @@ export function parseBackupEnv(env: Record<string, string | undefined>): BackupH
     quotaReserve: int(env, BACKUP_ENV.dbSnapshotQuotaReserve, 10, 0, 99),
   } : undefined;
   const replicationGroupId = env[BACKUP_ENV.cacheReplicationGroupId] || undefined;
-  const mode = env[BACKUP_ENV.cacheMode] || 'export';
+  const mode = env[BACKUP_ENV.cacheMode] || 'rebuildable'; // as the construct's default
   if (mode !== 'export' && mode !== 'rebuildable') {
     throw new Error(`backup configuration: ${BACKUP_ENV.cacheMode} must be "export" or "rebuildable", got "${mode}"`);
   }

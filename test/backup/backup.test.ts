@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -31,6 +31,7 @@ const REPLICATION = { destinationBucketArn: 'arn:aws:s3:::mcp-backups-dr', desti
 // Template assertions only: skip bundling the Lambda (its code is tested in test/lambda/backup); the nag test bundles.
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
+/** The full setup, with the opt-in cache export (the default is `rebuildable`; see the defaults suite). */
 function build(extra: Partial<McpBackupProps> = {}, context: Record<string, unknown> = NO_BUNDLING) {
   const app = testApp(context);
   const stack = testStack(app);
@@ -41,6 +42,7 @@ function build(extra: Partial<McpBackupProps> = {}, context: Record<string, unkn
     taskDefinition: f.taskDefinition,
     ssmParameterPrefix: '/mcp/prod',
     alarmTopic: f.topic,
+    cacheBackup: 'export',
     ...extra,
   });
   return { app, stack, backup, ...f };
@@ -119,7 +121,9 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
 
   test('least privilege: no S3 delete of any kind, no object-version, retention or legal-hold actions', () => {
     const all = statements.flatMap(actionsOf);
-    expect(all.filter((a) => /^s3:/.test(a)).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // GetBucketLocation and ListAllMyBuckets: what the caller of CopySnapshot to a bucket needs (export only).
+    expect(all.filter((a) => /^s3:/.test(a)).sort()).toEqual(['s3:GetBucketLocation', 's3:GetObject', 's3:ListAllMyBuckets', 's3:ListBucket', 's3:PutObject']);
+    expect(statements.find((s) => actionsOf(s).includes('s3:GetBucketLocation'))!.Resource).toEqual({ 'Fn::GetAtt': [bucketId, 'Arn'] });
     expect(all.filter((a) => /Delete/.test(a))).toEqual(['rds:DeleteDBSnapshot']);
     expect(all.some((a) => a.endsWith('*'))).toBe(false);
     // The role has no managed policies (no AWSLambdaBasicExecutionRole with logs:* on *).
@@ -146,7 +150,7 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
 
   test('least privilege: every statement names its resources; "*" only for actions without resource-level permissions', () => {
     const star = statements.filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
-    expect(star.flatMap(actionsOf).sort()).toEqual(['ecs:DescribeTaskDefinition', 'rds:DescribeAccountAttributes', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(star.flatMap(actionsOf).sort()).toEqual(['ecs:DescribeTaskDefinition', 'rds:DescribeAccountAttributes', 's3:ListAllMyBuckets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     const copy = statements.find((s) => actionsOf(s).includes('elasticache:CopySnapshot'))!;
     expect(JSON.stringify(copy.Resource)).toMatch(/snapshot:automatic\./);
     expect(JSON.stringify(copy.Resource)).toMatch(/snapshot:mcpops-mcp-server-cache-\*/);
@@ -180,6 +184,35 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
     expect(json).toContain('"value":3600');
     expect(json).toContain('BackupBytes');
     expect(json).toContain('BackupDurationMs');
+  });
+});
+
+describe('McpBackup defaults: the cache is rebuildable, no export machinery', () => {
+  const app = testApp(NO_BUNDLING);
+  const stack = testStack(app);
+  const f = fixture(stack);
+  const backup = new McpBackup(stack, 'Backup', { serviceName: 'mcp-server', dataTier: f.dataTier, taskDefinition: f.taskDefinition, alarmTopic: f.topic });
+  const t = Template.fromStack(stack);
+  const json = JSON.stringify(t.toJSON());
+
+  test('cacheBackup defaults to rebuildable: no CopySnapshot, no ElastiCache principal on the bucket or key, no bucket listing', () => {
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CACHE_BACKUP_MODE: 'rebuildable' }) } });
+    expect(json).not.toContain('elasticache:CopySnapshot');
+    expect(json).not.toContain('elasticache:DescribeSnapshots');
+    expect(json).not.toContain('elasticache-snapshot.amazonaws.com');
+    expect(json).not.toContain('s3:ListAllMyBuckets');
+    expect(json).not.toContain('s3:GetBucketLocation');
+    // The cache is still described (engine version for the manifest).
+    expect(json).toContain('elasticache:DescribeReplicationGroups');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cacheExportUnverified'))).toHaveLength(0);
+    expect(backup.alarms).toHaveLength(3);
+  });
+
+  test('choosing the export warns at synth that the bucket grant is unverified in Regions enabled by default', () => {
+    const { stack: exportStack } = build();
+    const warnings = Annotations.fromStack(exportStack).findWarning('*', Match.stringLikeRegexp('canonical user'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0].entry.data)).toMatch(/eu-west-1\.elasticache-snapshot\.amazonaws\.com/);
   });
 });
 

@@ -185,7 +185,7 @@ describe('parseBackupEnv', () => {
   const base = { BACKUP_BUCKET: 'b', SERVICE_NAME: 'mcp-server', SSM_PARAMETER_PREFIX: '/mcp/prod' };
   test('defaults', () => {
     const c = parseBackupEnv({ ...base, DB_INSTANCE_ID: 'db1', CACHE_REPLICATION_GROUP_ID: 'rg1' });
-    expect(c).toMatchObject({ intervalMinutes: 60, secretArns: [], database: { snapshotEveryHours: 24, snapshotRetentionHours: 720, keepNewestSnapshots: 3, quotaReserve: 10 }, cache: { mode: 'export', exportEveryHours: 24 } });
+    expect(c).toMatchObject({ intervalMinutes: 60, secretArns: [], database: { snapshotEveryHours: 24, snapshotRetentionHours: 720, keepNewestSnapshots: 3, quotaReserve: 10 }, cache: { mode: 'rebuildable', exportEveryHours: 24 } });
     expect(c.s3Endpoint).toBeUndefined();
   });
   test.each([

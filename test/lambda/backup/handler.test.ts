@@ -40,6 +40,7 @@ const baseEnv = {
   DB_KEEP_NEWEST_SNAPSHOTS: '2',
   DB_SNAPSHOT_RETENTION_HOURS: '72',
   CACHE_REPLICATION_GROUP_ID: 'mcp-cache',
+  CACHE_BACKUP_MODE: 'export',
 };
 
 const scheduled = (iso: string) => ({ version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111111111111', time: iso, region: 'eu-west-1', resources: [], detail: {} });
