@@ -66,6 +66,15 @@ export interface DatabaseOptions {
   readonly connectTimeoutMs?: number;
   /** Server-side `statement_timeout` of every connection. @default 5000 */
   readonly statementTimeoutMs?: number;
+  /**
+   * Client-side limit on one query. A query that gets no answer (a hung or unreachable database,
+   * where the server-side `statement_timeout` cannot act) fails after this time and its connection
+   * is discarded, so hung queries cannot fill the pool and keep the task unready after the database
+   * is back. @default statementTimeoutMs + 1000
+   */
+  readonly queryTimeoutMs?: number;
+  /** How long `close` waits for the pool to end (it waits for checked-out connections). @default 2000 */
+  readonly closeTimeoutMs?: number;
   /** `application_name` of the connections. @default 'mcp-server' */
   readonly applicationName?: string;
 }
@@ -75,8 +84,11 @@ export class Database implements Dependency {
   readonly name = 'database';
   readonly pool: Pool;
   private closed = false;
+  private readonly closeTimeoutMs: number;
 
   constructor(config: DatabaseConfig, logger: Logger, options: DatabaseOptions = {}) {
+    const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
     this.pool = new Pool({
       host: config.host,
       port: config.port,
@@ -87,7 +99,11 @@ export class Database implements Dependency {
       max: options.maxConnections ?? 10,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
-      statement_timeout: options.statementTimeoutMs ?? 5_000,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: options.queryTimeoutMs ?? statementTimeoutMs + 1_000,
+      // TCP keep-alive probes detect a peer that vanished without closing the connection.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       application_name: options.applicationName ?? 'mcp-server',
     });
     // An idle client losing its connection emits here; without a listener the process would crash.
@@ -101,7 +117,9 @@ export class Database implements Dependency {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    // pool.end() waits for checked-out connections, which a hung database never returns:
+    // shutdown must not wait past its grace period for them.
+    await withTimeout(() => this.pool.end(), this.closeTimeoutMs).catch(() => undefined);
   }
 }
 

@@ -19,6 +19,12 @@ async function main(): Promise<void> {
   const server = createServer(config);
 
   const stop = (signal: NodeJS.Signals): void => {
+    // Failsafe: shutdown is bounded (grace period, then forced closes and timed dependency closes);
+    // should anything still hang, exit before the container's stopTimeout ends in SIGKILL.
+    setTimeout(() => {
+      logger.error('shutdown_timeout', 'shutdown did not finish in time; exiting', { error_type: 'timeout' });
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000).unref();
     server.shutdown(signal).then(
       () => process.exit(0),
       (err) => { logger.error('shutdown_failed', errorMessage(err), { error_type: 'internal_error' }); process.exit(1); },

@@ -35,7 +35,7 @@ export interface ServerOptions {
    * @default 125000
    */
   readonly httpKeepAliveTimeoutMs?: number;
-  /** PostgreSQL pool tuning. @default pool of 10, 2 s connect timeout, 5 s statement_timeout */
+  /** PostgreSQL pool tuning. @default pool of 10, 2 s connect timeout, 5 s statement_timeout, 6 s client-side query timeout, 2 s close timeout */
   readonly database?: DatabaseOptions;
   /** Valkey/Redis client tuning. @default 2 s connect and command timeouts */
   readonly cache?: CacheOptions;

@@ -1,4 +1,6 @@
 import { Client as PgClient } from 'pg';
+import { Logger } from '../../service/src';
+import { Database } from '../../service/src/dependencies';
 import { LocalPostgres, LocalRedis, startPostgres, startRedis } from '../support/services';
 import { TestServer, startTestServer } from './helpers';
 
@@ -71,6 +73,53 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
+  });
+
+  test('a query the hung database never answers frees its pool slot after the query timeout, so readiness recovers', async () => {
+    const logger = new Logger('test', 'ERROR', () => undefined);
+    const db = new Database({ host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false }, logger,
+      { maxConnections: 1, queryTimeoutMs: 400, closeTimeoutMs: 300 });
+    try {
+      expect(await db.check(5_000)).toMatchObject({ status: 'ok' });
+      expect(db.pool.totalCount).toBe(1);
+      pg.suspend();
+      try {
+        expect(await db.check(200)).toMatchObject({ status: 'fail', error: 'timeout after 200 ms' });
+        // Without a client-side query timeout the hung query would hold the only connection for good.
+        const deadline = Date.now() + 10_000;
+        while (db.pool.totalCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(db.pool.totalCount).toBe(0);
+      } finally {
+        pg.resume();
+      }
+      expect(await db.check(5_000)).toMatchObject({ status: 'ok' });
+    } finally {
+      pg.resume();
+      await db.close();
+    }
+  });
+
+  test('closing the pool (shutdown) does not wait for a query the hung database never answers', async () => {
+    const logger = new Logger('test', 'ERROR', () => undefined);
+    const db = new Database({ host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false }, logger,
+      { maxConnections: 1, queryTimeoutMs: 60_000, closeTimeoutMs: 300 });
+    try {
+      expect(await db.check(5_000)).toMatchObject({ status: 'ok' });
+      pg.suspend();
+      const hung = db.check(60_000);
+      while (db.pool.idleCount > 0) await new Promise((r) => setTimeout(r, 10)); // the query holds the connection
+      await new Promise((r) => setTimeout(r, 100)); // and has been sent
+      // Bounded by closeTimeoutMs; pool.end() alone would wait for the hung query (60 s).
+      const outcome = await Promise.race([
+        db.close().then(() => 'closed'),
+        new Promise((r) => setTimeout(() => r('still waiting'), 20_000).unref()),
+      ]);
+      expect(outcome).toBe('closed');
+      pg.resume();
+      await hung;
+    } finally {
+      pg.resume();
+    }
   });
 
   test('a stopped cache fails readiness with 503 naming the cache, and the cache tool reports a dependency error', async () => {
