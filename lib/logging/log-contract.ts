@@ -16,6 +16,17 @@ export const AUDIT_FILTER_PATTERN = '{ $.log_type = "audit" }';
 /** Subscription-filter pattern for the application Firehose: every event, JSON or not (crash output included). */
 export const ALL_EVENTS_FILTER_PATTERN = '';
 
+/**
+ * `error_type` values of a failed tool call that mean the tool ran (the name is one the server
+ * registered): every contract error type except `validation_error`, `protocol_error`, `auth_error`
+ * and `rate_limited`, which a client can cause for any tool name it makes up.
+ */
+export const TOOL_SIDE_ERROR_TYPES: readonly string[] = ['tool_error', 'timeout', 'dependency_error', 'internal_error'];
+
+function toolSideErrorTypes(): string {
+  return TOOL_SIDE_ERROR_TYPES.map((t) => `$.error_type = "${t}"`).join(' || ');
+}
+
 /** One metric filter on the application log group. */
 export interface MetricFilterSpec {
   /** Construct id and a stable key for `McpLogging.metricFilters`. */
@@ -41,8 +52,11 @@ export interface MetricFilterSpec {
  *
  * Every pattern requires `log_type = "app"`, so audit entries and Lambda platform lines never count.
  * Dimensions come from the line (`$.service`, `$.tool`, `$.error_type`): a line missing one
- * publishes no datapoint. Tool names and error types are bounded sets in the contract, which keeps
- * the dimension cardinality far below CloudWatch's limit for metric-filter dimensions.
+ * publishes no datapoint. Only values the server controls become dimensions: error types are a
+ * closed set in the contract, and `tool` is taken only from calls that reached a registered tool
+ * (completed calls, and failures the tool itself reported), never from a name a client made up.
+ * That keeps every filter far below the 1000 dimension values per hour beyond which CloudWatch Logs
+ * disables a metric filter.
  */
 export const METRIC_FILTERS: readonly MetricFilterSpec[] = [
   {
@@ -75,11 +89,15 @@ export const METRIC_FILTERS: readonly MetricFilterSpec[] = [
   {
     id: 'ToolDuration',
     metricName: 'log_tool_duration_ms',
-    filterPattern: '{ $.log_type = "app" && ($.event = "tool_call_completed" || $.event = "tool_call_failed") && $.tool = "*" && $.duration_ms >= 0 }',
+    // Failed calls count only when the tool itself ran and failed (TOOL_SIDE_ERROR_TYPES): a call to an
+    // unknown tool, or with invalid arguments, is a `validation_error` carrying whatever name the
+    // client sent, and publishing those names as dimensions would let any client mint metrics until
+    // CloudWatch disables the filter (1000 dimension values within an hour).
+    filterPattern: `{ $.log_type = "app" && ($.event = "tool_call_completed" || ($.event = "tool_call_failed" && (${toolSideErrorTypes()}))) && $.tool = "*" && $.duration_ms >= 0 }`,
     metricValue: '$.duration_ms',
     unit: 'Milliseconds',
     dimensions: { service: '$.service', tool: '$.tool' },
-    description: 'Tool call duration in milliseconds, by tool',
+    description: 'Tool call duration in milliseconds, by tool (completed calls, and calls the tool ran and failed)',
   },
 ];
 

@@ -86,9 +86,11 @@ export interface McpLoggingProps {
    */
   readonly logBucketExpirationDays?: number;
   /**
-   * Days after which audit objects expire (a delete marker is added once the lock has ended); must be
-   * at least `auditObjectLockDays`.
-   * @default - audit objects never expire
+   * Days after which audit objects are deleted by the bucket's lifecycle: a delete marker hides the
+   * object after this many days, and the hidden version is removed permanently one day later (S3
+   * lifecycle never removes a version whose Object Lock retention has not ended). Must be at least
+   * `auditObjectLockDays`.
+   * @default - audit objects are kept forever
    */
   readonly auditExpirationDays?: number;
   /**
@@ -340,7 +342,9 @@ export class McpLogging extends Construct {
       lifecycleRules: [{
         id: 'audit-housekeeping',
         abortIncompleteMultipartUploadAfter: Duration.days(1),
-        ...(cfg.auditExpirationDays !== undefined ? { expiration: Duration.days(cfg.auditExpirationDays) } : {}),
+        // Versioned bucket: expiring only adds a delete marker; the noncurrent version must expire too,
+        // or the audit objects stay (and are billed) forever.
+        ...(cfg.auditExpirationDays !== undefined ? { expiration: Duration.days(cfg.auditExpirationDays), noncurrentVersionExpiration: Duration.days(1) } : {}),
       }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -628,9 +632,11 @@ export class McpLogging extends Construct {
   }
 
   /**
-   * Extra wiring on the task: an explicit deny on the task role so the service can never delete or
-   * unlock audit objects, change the log groups' retention or remove their subscriptions, whatever
-   * else it is granted. The container's log driver is set by the caller (`logging: logDriver()`).
+   * Extra wiring on the task: explicit denies on the task role so the service can never delete,
+   * overwrite or unlock audit objects, loosen the audit bucket's lock, versioning or policy, redirect
+   * or delete the Firehose streams, change the log groups' retention or subscriptions, or disable or
+   * schedule the deletion of the key (which would make the whole trail unreadable), whatever else it
+   * is granted. The container's log driver is set by the caller (`logging: logDriver()`).
    */
   public bindToTaskDefinition(taskDefinition: ecs.FargateTaskDefinition, container: ecs.ContainerDefinition): void {
     if (container.taskDefinition !== taskDefinition) {
@@ -639,7 +645,10 @@ export class McpLogging extends Construct {
     taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
       sid: 'DenyAuditTrailTampering',
       effect: iam.Effect.DENY,
-      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:BypassGovernanceRetention', 's3:PutLifecycleConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'],
+      actions: [
+        's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:BypassGovernanceRetention',
+        's3:PutLifecycleConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:DeleteBucket',
+      ],
       resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
     }));
     taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
@@ -647,6 +656,18 @@ export class McpLogging extends Construct {
       effect: iam.Effect.DENY,
       actions: ['logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter', 'logs:DeleteMetricFilter', 'logs:DisassociateKmsKey'],
       resources: [this.applicationLogGroup.logGroupArn, this.auditLogGroup.logGroupArn],
+    }));
+    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+      sid: 'DenyLogDeliveryTampering',
+      effect: iam.Effect.DENY,
+      actions: ['firehose:DeleteDeliveryStream', 'firehose:UpdateDestination', 'firehose:StopDeliveryStreamEncryption'],
+      resources: [this.applicationDeliveryStream.attrArn, this.auditDeliveryStream.attrArn],
+    }));
+    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
+      sid: 'DenyAuditKeyDestruction',
+      effect: iam.Effect.DENY,
+      actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:DisableKeyRotation'],
+      resources: [this.encryptionKey.keyArn],
     }));
   }
 

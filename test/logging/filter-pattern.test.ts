@@ -1,7 +1,7 @@
 import {
   dimensionValuesFor, FilterPatternError, matchesFilterPattern, metricValueFor, parseFilterPattern,
 } from '../../lib/logging/filter-pattern';
-import { AUDIT_FILTER_PATTERN, METRIC_FILTERS, metricFilterSpec } from '../../lib/logging/log-contract';
+import { AUDIT_FILTER_PATTERN, METRIC_FILTERS, metricFilterSpec, TOOL_SIDE_ERROR_TYPES } from '../../lib/logging/log-contract';
 import { CRASH_LINES, scenarioLines, SCENARIO_REQUESTS } from './fixtures';
 
 // The example events of the CloudWatch Logs guide ("Using filter patterns to match terms in JSON log events").
@@ -150,6 +150,27 @@ describe('our patterns against real Powertools log lines', () => {
   test('tool duration: by tool, failures included, the cache_refresh line excluded', () => {
     const points = datapoints('ToolDuration');
     expect(points.map((p) => `${p.dims.tool}:${p.value}`)).toEqual(['echo:11', 'search:249', 'search:899', 'echo:19', 'search:29999', 'echo:7']);
+  });
+
+  test('tool dimensions only come from registered tools: a made-up tool name publishes nothing', () => {
+    // What a server logs for a call to a tool it does not have, or with invalid arguments: a failed
+    // call carrying the client's name. Publishing it would let any client mint dimension values.
+    const unknown = (errorType: string, tool: string): string => JSON.stringify({
+      level: 'WARN', service: 'mcp-server', log_type: 'app', event: 'tool_call_failed', tool, duration_ms: 1, error_type: errorType,
+    });
+    for (const errorType of ['validation_error', 'protocol_error', 'auth_error', 'rate_limited']) {
+      for (const spec of METRIC_FILTERS.filter((m) => 'tool' in m.dimensions)) {
+        expect(`${spec.id} ${errorType} ${matchesFilterPattern(spec.filterPattern, unknown(errorType, 'made_up_1'))}`).toBe(`${spec.id} ${errorType} false`);
+      }
+    }
+    // The tool ran and failed: its duration counts.
+    for (const errorType of TOOL_SIDE_ERROR_TYPES) {
+      expect(matchesFilterPattern(metricFilterSpec('ToolDuration').filterPattern, unknown(errorType, 'search'))).toBe(true);
+    }
+  });
+
+  test('every metric filter pattern is within the 1024-character limit of PutMetricFilter', () => {
+    for (const spec of METRIC_FILTERS) expect(spec.filterPattern.length).toBeLessThanOrEqual(1024);
   });
 
   test('every metric filter has at most 3 dimensions and a value CloudWatch accepts', () => {

@@ -81,8 +81,20 @@ describe('container wiring', () => {
     expect(s3Deny.Effect).toBe('Deny');
     expect(s3Deny.Action).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:BypassGovernanceRetention', 's3:PutBucketPolicy']));
     expect(JSON.stringify(s3Deny.Resource)).toContain(auditBucketId);
+    // Loosening the lock for future objects, or suspending versioning, is a slower delete path.
+    expect(s3Deny.Action).toEqual(expect.arrayContaining(['s3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:PutObject']));
     const logsDeny = statements.find((s) => s.Sid === 'DenyLogGroupTampering');
     expect(logsDeny.Action).toEqual(expect.arrayContaining(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteSubscriptionFilter']));
+    expect(logsDeny.Resource).toEqual([{ 'Fn::GetAtt': [appGroupId, 'Arn'] }, { 'Fn::GetAtt': [id(logging.auditLogGroup), 'Arn'] }]);
+    // Redirecting or deleting the audit stream would drop entries before they reach the bucket.
+    const firehoseDeny = statements.find((s) => s.Sid === 'DenyLogDeliveryTampering');
+    expect(firehoseDeny.Effect).toBe('Deny');
+    expect(firehoseDeny.Action).toEqual(expect.arrayContaining(['firehose:DeleteDeliveryStream', 'firehose:UpdateDestination']));
+    expect(firehoseDeny.Resource).toEqual([{ 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] }, { 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] }]);
+    // Deleting or disabling the key would make every audit object unreadable: a delete path by other means.
+    const kmsDeny = statements.find((s) => s.Sid === 'DenyAuditKeyDestruction');
+    expect(kmsDeny).toEqual(expect.objectContaining({ Effect: 'Deny', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } }));
+    expect(kmsDeny.Action).toEqual(expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy']));
   });
   test('bindToTaskDefinition rejects a container of another task definition', () => {
     const other = new ecs.FargateTaskDefinition(stack, 'Other');
@@ -110,6 +122,11 @@ describe('audit bucket', () => {
     expect(deny).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' } }));
     expect(deny.Action).toEqual(['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion']);
     expect(deny.Resource).toEqual([{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/*']] }]);
+  });
+  test('by default nothing ever expires audit objects: the lifecycle only aborts incomplete uploads', () => {
+    expect(resources[auditBucketId].Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'audit-housekeeping', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+    ]);
   });
   test('no IAM policy in the stack allows deleting anything in the audit bucket', () => {
     for (const [name, p] of ofType('AWS::IAM::Policy')) {
@@ -322,7 +339,8 @@ describe('props', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/svc/audit', RetentionInDays: 3653 });
     t.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 2600 })] },
+      // Versioned: the delete marker hides the object, and the hidden version goes one day later.
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 2600, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })] },
     });
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamName: 'mcp-svc-audit', ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 64 } }),

@@ -65,6 +65,13 @@ describe('reference server lines', () => {
     expect(expected.protocol_error).toBeGreaterThanOrEqual(1); // the invalid JSON body
   });
 
+  test('tool duration: only tools the server has; the unknown tool and the invalid-arguments call publish nothing', () => {
+    expect(docs.some((d) => d.event === 'tool_call_failed' && d.tool === 'no_such_tool')).toBe(true); // the server did log it
+    const spec = metricFilterSpec('ToolDuration');
+    const tools = raw.filter((l) => matchesFilterPattern(spec.filterPattern, l)).map((l) => dimensionValuesFor(spec.dimensions, l)!.tool);
+    expect(tools.sort()).toEqual(['echo', 'echo', 'server_time']);
+  });
+
   test('request duration: one value per finished request, the server\'s duration_ms', () => {
     const spec = metricFilterSpec('RequestDuration');
     const values = raw.filter((l) => matchesFilterPattern(spec.filterPattern, l)).map((l) => metricValueFor(spec.metricValue, l));
