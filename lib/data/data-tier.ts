@@ -8,8 +8,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { parseDailyWindow, windowMinutes } from './windows';
 
 const OWNER = 'McpDataTier';
+/** Weekly maintenance window of the cache (after the default daily snapshot window). */
+const CACHE_MAINTENANCE_WINDOW = 'sun:05:00-sun:06:00';
 
 /** Options of the RDS PostgreSQL database. */
 export interface McpDatabaseOptions {
@@ -34,8 +37,8 @@ export interface McpDatabaseOptions {
    */
   readonly allocatedStorage?: number;
   /**
-   * Upper bound for storage autoscaling in GiB; ≥ allocatedStorage.
-   * @default 4 × allocatedStorage
+   * Upper bound for storage autoscaling in GiB; from allocatedStorage to 65536.
+   * @default 4 × allocatedStorage, at most 65536
    */
   readonly maxAllocatedStorage?: number;
   /**
@@ -103,7 +106,8 @@ export interface McpCacheOptions {
    */
   readonly snapshotRetentionDays?: number;
   /**
-   * Daily backup window (UTC, `hh24:mi-hh24:mi`, at least 60 minutes).
+   * Daily backup window (UTC, `hh24:mi-hh24:mi`, at least 60 minutes; the cache's weekly
+   * maintenance window is Sunday 05:00–06:00 UTC).
    * @default '03:00-04:00'
    */
   readonly snapshotWindow?: string;
@@ -226,7 +230,7 @@ export class McpDataTier extends Construct {
         storageEncryptionKey: this.key,
         storageType: rds.StorageType.GP3,
         allocatedStorage,
-        maxAllocatedStorage: dbOpts.maxAllocatedStorage ?? allocatedStorage * 4,
+        maxAllocatedStorage: dbOpts.maxAllocatedStorage ?? Math.min(allocatedStorage * 4, 65536),
         backupRetention: dbOpts.backupRetention ?? Duration.days(7),
         preferredBackupWindow: dbOpts.preferredBackupWindow ?? '02:00-02:30',
         deleteAutomatedBackups: false,
@@ -305,7 +309,7 @@ export class McpDataTier extends Construct {
         authToken: this.cacheAuthSecret.secretValue.unsafeUnwrap(),
         snapshotRetentionLimit: cacheOpts.snapshotRetentionDays ?? 7,
         snapshotWindow: cacheOpts.snapshotWindow ?? '03:00-04:00',
-        preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+        preferredMaintenanceWindow: CACHE_MAINTENANCE_WINDOW,
         autoMinorVersionUpgrade: true,
       });
       cache.applyRemovalPolicy(removalPolicy);
@@ -351,6 +355,10 @@ function validate(db: McpDatabaseOptions | undefined, cache: McpCacheOptions | u
     checkPattern(OWNER, 'database.databaseName', db.databaseName, /^[a-z][a-z0-9_]{0,62}$/, 'a lowercase PostgreSQL identifier (letters, digits, _; starts with a letter)');
     checkPattern(OWNER, 'database.username', db.username, /^[a-z][a-z0-9_]{0,15}$/, 'a lowercase identifier of at most 16 characters');
     checkPattern(OWNER, 'database.preferredBackupWindow', db.preferredBackupWindow, /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'hh24:mi-hh24:mi (UTC)');
+    if (db.preferredBackupWindow !== undefined) {
+      const w = parseDailyWindow(db.preferredBackupWindow)!;
+      checkThat(OWNER, windowMinutes(w) >= 30, `database.preferredBackupWindow must last at least 30 minutes (RDS), got ${JSON.stringify(db.preferredBackupWindow)} (${windowMinutes(w)} min)`);
+    }
   }
   if (cache) {
     checkInteger(OWNER, 'cache.replicas', cache.replicas, 0, 5);
@@ -358,6 +366,10 @@ function validate(db: McpDatabaseOptions | undefined, cache: McpCacheOptions | u
     checkInteger(OWNER, 'cache.port', cache.port, 1024, 65535);
     checkPattern(OWNER, 'cache.nodeType', cache.nodeType, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.m7g.large');
     checkPattern(OWNER, 'cache.snapshotWindow', cache.snapshotWindow, /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'hh24:mi-hh24:mi (UTC)');
+    if (cache.snapshotWindow !== undefined) {
+      const w = parseDailyWindow(cache.snapshotWindow)!;
+      checkThat(OWNER, windowMinutes(w) >= 60, `cache.snapshotWindow must last at least 60 minutes (ElastiCache), got ${JSON.stringify(cache.snapshotWindow)} (${windowMinutes(w)} min)`);
+    }
     if (cache.engine !== undefined) checkThat(OWNER, cache.engine === 'valkey' || cache.engine === 'redis', `cache.engine must be "valkey" or "redis", got ${JSON.stringify(cache.engine)}`);
     checkThat(OWNER, !((cache.multiAz ?? true) && (cache.replicas ?? 1) < 1), `cache.multiAz needs cache.replicas ≥ 1, got replicas ${cache.replicas}`);
   }

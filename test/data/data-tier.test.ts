@@ -181,6 +181,13 @@ describe('McpDataTier options', () => {
     t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { Engine: 'redis', EngineVersion: '7.1', NumCacheClusters: 1, MultiAZEnabled: false, AutomaticFailoverEnabled: false });
   });
 
+  test('storage autoscaling defaults to 4 × the allocated storage, capped at the RDS maximum; windows that wrap midnight are accepted', () => {
+    const { stack } = build({ database: { allocatedStorage: 20000, preferredBackupWindow: '23:45-00:15' }, cache: { snapshotWindow: '23:30-00:30' } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::RDS::DBInstance', { AllocatedStorage: '20000', MaxAllocatedStorage: 65536, PreferredBackupWindow: '23:45-00:15' });
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { SnapshotWindow: '23:30-00:30', PreferredMaintenanceWindow: 'sun:05:00-sun:06:00' });
+  });
+
   test.each([
     [{ database: { backupRetention: Duration.days(40) } }, 'McpDataTier: database.backupRetention (days) must be an integer from 1 to 35, got 40'],
     [{ database: { allocatedStorage: 10 } }, 'McpDataTier: database.allocatedStorage must be an integer from 20 to 65536, got 10'],
@@ -188,6 +195,10 @@ describe('McpDataTier options', () => {
     [{ cache: { replicas: 0 } }, 'McpDataTier: cache.multiAz needs cache.replicas ≥ 1, got replicas 0'],
     [{ cache: { snapshotRetentionDays: 0 } }, 'McpDataTier: cache.snapshotRetentionDays must be an integer from 1 to 35, got 0'],
     [{ cache: { nodeType: 'm5.large' } }, 'McpDataTier: cache.nodeType must be an ElastiCache node type such as cache.m7g.large, got "m5.large"'],
+    [{ database: { preferredBackupWindow: '02:00-02:20' } }, 'McpDataTier: database.preferredBackupWindow must last at least 30 minutes (RDS), got "02:00-02:20" (20 min)'],
+    [{ database: { preferredBackupWindow: '2am' } }, 'McpDataTier: database.preferredBackupWindow must be hh24:mi-hh24:mi (UTC), got "2am"'],
+    [{ cache: { snapshotWindow: '23:30-00:15' } }, 'McpDataTier: cache.snapshotWindow must last at least 60 minutes (ElastiCache), got "23:30-00:15" (45 min)'],
+    [{ database: { allocatedStorage: 100, maxAllocatedStorage: 50 } }, 'McpDataTier: database.maxAllocatedStorage must be an integer from 100 to 65536, got 50'],
   ])('rejects %j', (props, message) => {
     expect(() => build(props as Partial<McpDataTierProps>)).toThrow(message);
   });
