@@ -339,6 +339,18 @@ export class McpBackup extends Construct {
         );
       }
     }
+    // Write-once, enforced by S3 and not only by the Lambda: nobody (the backup role included) may
+    // PUT under our prefixes without If-None-Match, so an existing manifest or component object can
+    // never get a new current version (S3 "Enforce conditional writes"). The Lambda always sends it;
+    // the restore workflow writes elsewhere (restores/).
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'WriteOnceBackupObjects',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) => this.bucket.arnForObjects(`${p}*`)),
+      conditions: { Null: { 's3:if-none-match': 'true' } },
+    }));
     const exportPrefix = cacheExportPrefix(props.serviceName);
     if (cacheId !== undefined && cacheMode === 'export') {
       // ElastiCache writes exports with its regional service principal, only under our export prefix.

@@ -90,6 +90,18 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
     expect(JSON.stringify(st)).not.toMatch(/s3:Delete/);
   });
 
+  test('bucket policy: write-once enforced by S3: no PUT under manifests/, backups/ or cache-exports/ without If-None-Match, for anyone', () => {
+    const policy = Object.values(t.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucketId } } }))[0];
+    const st: Statement[] = policy.Properties.PolicyDocument.Statement;
+    const writeOnce = st.find((s) => s.Sid === 'WriteOnceBackupObjects')! as Statement & { Principal: unknown };
+    expect(writeOnce).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Condition: { Null: { 's3:if-none-match': 'true' } } });
+    const suffixes = (writeOnce.Resource as Array<{ 'Fn::Join': [string, [unknown, string]] }>).map((r) => {
+      expect(r['Fn::Join'][1][0]).toEqual({ 'Fn::GetAtt': [bucketId, 'Arn'] });
+      return r['Fn::Join'][1][1];
+    });
+    expect(suffixes.sort()).toEqual(['/backups/*', '/cache-exports/*', '/manifests/*']);
+  });
+
   test('the Lambda: hourly schedule, configuration in its environment (names and ARNs, never values)', () => {
     t.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 hour)',

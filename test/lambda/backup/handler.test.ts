@@ -215,6 +215,26 @@ describe('backup Lambda', () => {
     expect(rds.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input.DBSnapshotIdentifier)).toEqual(result.pruned);
   });
 
+  test('every PUT on the wire carries If-None-Match: * and a SHA-256 checksum (the bucket policy denies PUTs without it; Object Lock needs a checksum)', async () => {
+    const c = new S3Client({ ...s3.clientConfig, ...s3ClientConfig(parseBackupEnv({ ...baseEnv, S3_ENDPOINT: s3.endpoint })) });
+    const puts: Array<{ key: string; headers: Record<string, string> }> = [];
+    c.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'PutObjectCommand') {
+        const req = args.request as { headers: Record<string, string> };
+        puts.push({ key: (args.input as { Key: string }).Key, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v])) });
+      }
+      return next(args);
+    }, { step: 'finalizeRequest', name: 'recordPuts' });
+    const result = await runBackup({ slot: '2026-11-20T11:00:00Z' }, deps({ s3: c, now: () => new Date('2026-11-20T11:00:05Z') }));
+    expect(result.status).toBe('created');
+    // configuration object, cache export record, manifest (last)
+    expect(puts.map((p) => p.key)).toEqual(['backups/20261120T1100Z/configuration.json.gz', 'cache-exports/mcpops-mcp-server-cache-20261120t1100z.json', 'manifests/20261120T1100Z.json']);
+    for (const p of puts) {
+      expect(p.headers['if-none-match']).toBe('*');
+      expect(p.headers['x-amz-checksum-sha256']).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    }
+  });
+
   test('metrics: success per component, duration, bytes and age', async () => {
     const points: MetricPoint[] = [];
     await runBackup({ slot: '2026-11-25T01:00:00Z' }, deps({ now: () => new Date('2026-11-25T01:00:05Z') }, points));
