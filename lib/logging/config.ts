@@ -78,8 +78,11 @@ export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
     checkThat(OWNER, auditExpirationDays >= auditObjectLockDays,
       `auditExpirationDays must be at least auditObjectLockDays (${auditObjectLockDays}), got ${auditExpirationDays}`);
   }
-  const bufferIntervalSeconds = integerIn('bufferInterval (seconds)', input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
-    FIREHOSE_LIMITS.minIntervalSeconds, FIREHOSE_LIMITS.maxIntervalSeconds);
+  // Zero buffering is not available for the S3 backup of an OpenSearch destination (Firehose developer
+  // guide, "Configure backup settings"), and the backup shares the stream's buffering hints.
+  const bufferIntervalSeconds = integerIn(input.openSearch ? 'bufferInterval (seconds, with openSearch)' : 'bufferInterval (seconds)',
+    input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
+    input.openSearch ? 1 : FIREHOSE_LIMITS.minIntervalSeconds, FIREHOSE_LIMITS.maxIntervalSeconds);
   const maxSize = input.openSearch ? FIREHOSE_LIMITS.maxSizeMiBOpenSearch : FIREHOSE_LIMITS.maxSizeMiBS3;
   const bufferSizeMiB = integerIn(input.openSearch ? 'bufferSize (MiB, with openSearch)' : 'bufferSize (MiB)',
     input.bufferSizeMiB ?? LOGGING_DEFAULTS.bufferSizeMiB, FIREHOSE_LIMITS.minSizeMiB, maxSize);

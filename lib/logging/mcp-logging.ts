@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -107,7 +107,10 @@ export interface McpLoggingProps {
   readonly bufferSize?: Size;
   /**
    * Also index application logs in an Amazon OpenSearch Service domain (the S3 bucket still receives
-   * every line, as the Firehose's backup).
+   * every line, as the Firehose's backup). Read docs/logging.md#opensearch first: the Firehose
+   * developer guide states that Firehose does not support delivering CloudWatch Logs to an
+   * OpenSearch Service destination (one record holds several log events), so this is synthesized
+   * with a warning and must be proven in a real account before it is relied on.
    * @default - S3 only
    */
   readonly openSearch?: McpLoggingOpenSearchProps;
@@ -238,6 +241,13 @@ export class McpLogging extends Construct {
       runbookUrl: props.runbookUrl,
     });
     const stack = Stack.of(this);
+    if (props.openSearch) {
+      Annotations.of(this).addWarningV2('mcp-ops:logging:openSearchFromCloudWatchLogs',
+        'McpLogging: openSearch is set, but the Firehose developer guide ("Send CloudWatch Logs to Firehose") states that Firehose does '
+        + 'not support delivering CloudWatch Logs to an OpenSearch Service destination, because one record carries several log events. '
+        + 'Documents OpenSearch refuses go to errors/ in the log bucket (the LogErrorOutput and LogOpenSearchDeliveryFailed alarms fire); '
+        + 'S3 keeps every line. Prove indexing in a real account before relying on it (docs/logging.md#opensearch).');
+    }
     this.serviceName = cfg.serviceName;
     this.streamPrefix = cfg.streamPrefix;
     this.logDriverMode = props.logDriverMode ?? ecs.AwsLogDriverMode.NON_BLOCKING;

@@ -22,6 +22,7 @@ describe('resolveLoggingConfig', () => {
     [{ serviceName: 's', bufferIntervalSeconds: 1.5 }, 'bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
     [{ serviceName: 's', bufferSizeMiB: 129 }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 129'],
     [{ serviceName: 's', bufferSizeMiB: 101, openSearch: true }, 'bufferSize (MiB, with openSearch) must be an integer from 1 to 100, got 101'],
+    [{ serviceName: 's', bufferIntervalSeconds: 0, openSearch: true }, 'McpLogging: bufferInterval (seconds, with openSearch) must be an integer from 1 to 900, got 0'],
     [{ serviceName: 's', auditObjectLockDays: 0 }, 'McpLogging: auditObjectLockDays (days) must be an integer from 1 to 36500, got 0'],
     [{ serviceName: 's', auditRetentionDays: 180 }, 'McpLogging: auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got 180 days'],
     [{ serviceName: 's', auditObjectLockDays: 400, auditExpirationDays: 365 }, 'McpLogging: auditExpirationDays must be at least auditObjectLockDays (400), got 365'],

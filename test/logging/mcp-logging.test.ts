@@ -1,5 +1,5 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -319,8 +319,11 @@ describe('dashboard metrics', () => {
 });
 
 describe('props', () => {
+  let lastStack: Stack | undefined;
+  const defaultStackForWarnings = stack;
   function build(props: Partial<ConstructorParameters<typeof McpLogging>[2]>, setup?: (s: Stack) => Partial<ConstructorParameters<typeof McpLogging>[2]>): Template {
     const s = testStack(testApp(NO_BUNDLING));
+    lastStack = s;
     new McpLogging(s, 'Logging', { serviceName: 'svc', ...props, ...setup?.(s) });
     return Template.fromStack(s);
   }
@@ -375,6 +378,9 @@ describe('props', () => {
       }),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToAmazonOpenSearchService.Success' });
+    // AWS documents CloudWatch Logs → Firehose → OpenSearch as unsupported: the synth says so.
+    Annotations.fromStack(lastStack!).hasWarning('/TestStack/Logging', Match.stringLikeRegexp('does not support delivering CloudWatch Logs to an OpenSearch Service destination'));
+    expect(Annotations.fromStack(defaultStackForWarnings).findWarning('*', Match.stringLikeRegexp('openSearch'))).toEqual([]);
     expect(() => build({}, (s) => ({ bufferSize: Size.mebibytes(128), openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com') } })))
       .toThrow('bufferSize (MiB, with openSearch) must be an integer from 1 to 100, got 128');
   });
