@@ -136,6 +136,25 @@ describe('reference MCP server over Streamable HTTP (no dependencies, no auth)',
     expect(t.events('tool_call_completed').filter((l) => l.request_id === res.headers.get('x-request-id'))).toEqual([]);
   });
 
+  test('a chunked body (no Content-Length) is cut off at MAX_BODY_BYTES with 413 too', async () => {
+    const url = new URL(t.address.mcpUrl);
+    const { status, requestId } = await new Promise<{ status: number; requestId: string }>((resolve, reject) => {
+      const req = http.request({
+        host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'transfer-encoding': 'chunked' },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, requestId: String(res.headers['x-request-id']) }));
+      });
+      req.on('error', reject);
+      req.write('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"');
+      for (let i = 0; i < 8; i++) req.write('x'.repeat(1024));
+      req.end('"}}}');
+    });
+    expect(status).toBe(413);
+    expect(await t.waitForLine((l) => l.event === 'request_failed' && l.request_id === requestId)).toMatchObject({ status_code: 413, error_type: 'validation_error' });
+  });
+
   test('a request with a foreign Origin is refused with 403 and audited; an allowed Origin gets CORS headers', async () => {
     const bad = await postMcp(t.address.mcpUrl, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { origin: 'https://evil.example' });
     expect(bad.status).toBe(403);
@@ -214,7 +233,7 @@ describe('mcp_active_connections', () => {
   test('is sampled periodically and counts an open stream', async () => {
     const t = await startTestServer({}, { metricsIntervalMs: 20 });
     try {
-      const res = await postMcp(t.address.mcpUrl, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'wait', arguments: { duration_ms: 200 } } });
+      const res = await postMcp(t.address.mcpUrl, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'wait', arguments: { duration_ms: 1_000 } } });
       const sample = await t.waitForLine((l) => l.event === 'metrics' && l.mcp_active_connections === 1);
       expect((sample._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics).toEqual([
         { Namespace: 'McpOps', Dimensions: [['service']], Metrics: [{ Name: 'mcp_active_connections', Unit: 'Count' }] },

@@ -42,7 +42,8 @@ describe('graceful shutdown (what SIGTERM triggers)', () => {
   test('stops accepting at once, lets the open stream finish its tool call, then closes it', async () => {
     const t = await startTestServer({ SHUTDOWN_GRACE_MS: '10000' });
     try {
-      const res = await postMcp(t.address.mcpUrl, waitCall(600));
+      // Long enough that the call is still running when shutdown starts, even on a busy machine.
+      const res = await postMcp(t.address.mcpUrl, waitCall(2_000));
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const { first, rest } = await firstEventThenRest(res);
       expect(first).toContain('notifications/progress');
@@ -111,15 +112,18 @@ describe('the container entry point', () => {
         });
         child.once('exit', () => reject(new Error(`server exited early:\n${out}\n${err}`)));
       });
-      const res = await postMcp(`http://127.0.0.1:${port}/mcp`, waitCall(500, 3));
+      const res = await postMcp(`http://127.0.0.1:${port}/mcp`, waitCall(2_000, 3));
       const { first, rest } = await firstEventThenRest(res);
       expect(first).toContain('notifications/progress');
       child.kill('SIGTERM');
       const body = await rest;
       expect(rpcMessages('text/event-stream', body).find((m) => m.id === 3)).toMatchObject({ result: expect.anything() });
       expect(await exited).toBe(0);
-      const events = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).event);
-      expect(events).toEqual(expect.arrayContaining(['server_listening', 'shutdown_started', 'request_completed', 'shutdown_completed']));
+      const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['server_listening', 'shutdown_started', 'request_completed', 'shutdown_completed']));
+      // The stream was open when SIGTERM arrived, and it finished rather than being cut.
+      expect(lines.find((l) => l.event === 'shutdown_started')).toMatchObject({ reason: 'SIGTERM', in_flight: 1 });
+      expect(lines.find((l) => l.event === 'shutdown_completed')).toMatchObject({ drained: true, forced_closed: 0 });
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
