@@ -102,6 +102,8 @@ export interface ThresholdOptions {
   readonly memoryUtilizationPercent?: number;
   /** Autoscaling maximum when no capacity plan is given. */
   readonly maxTaskCount?: number;
+  /** Autoscaling minimum when no capacity plan is given. */
+  readonly minTaskCount?: number;
   /** Alarm period in seconds (for per-period request counts). */
   readonly periodSeconds: number;
 }
@@ -132,8 +134,15 @@ export interface AlarmThresholds {
   readonly cpuUtilizationPercent: number;
   /** Service memory alarm, percent: override, else 80. */
   readonly memoryUtilizationPercent: number;
-  /** Autoscaling maximum (capacity.maxTasks or maxTaskCount); undefined = no "at maximum" alarm. */
+  /** Autoscaling maximum (capacity.maxTasks or maxTaskCount); undefined when unknown. */
   readonly maxTasks?: number;
+  /** Autoscaling minimum (capacity.minTasks or minTaskCount); undefined when unknown. */
+  readonly minTasks?: number;
+  /**
+   * Whether a "tasks at the autoscaling maximum" alarm makes sense: the maximum is known and above the
+   * minimum. With minimum = maximum the service always runs at its maximum, so such an alarm would never be OK.
+   */
+  readonly tasksAtMaximumAlarm: boolean;
   /** Mean active connections per task above which a task carries more than planned: concurrencyPerTask × factor; undefined without capacity plan. */
   readonly connectionsPerTask?: number;
 }
@@ -152,10 +161,15 @@ export function alarmThresholds(baseline: PerformanceBaseline, options: Threshol
   checkNumber(OWNER, 'memoryUtilizationPercent', options.memoryUtilizationPercent, 1, 100);
   checkInteger(OWNER, 'errorRateMinRequests', options.errorRateMinRequests, 1, 1_000_000_000);
   checkInteger(OWNER, 'maxTaskCount', options.maxTaskCount, 1, 5000);
+  checkInteger(OWNER, 'minTaskCount', options.minTaskCount, 1, 5000);
   const capacity = options.capacity;
   const errorRatePercent = roundThreshold(baseline.errorRatePercent * f);
   const trafficCeilingRps = roundThreshold(capacity ? capacity.input.peakRps : baseline.requestsPerSecond * f);
   const cpuFromPlan = capacity ? Math.min(95, roundThreshold(capacity.targetCpuUtilizationPercent * f)) : undefined;
+  const maxTasks = capacity?.maxTasks ?? options.maxTaskCount;
+  const minTasks = capacity?.minTasks ?? options.minTaskCount;
+  checkThat(OWNER, maxTasks === undefined || minTasks === undefined || minTasks <= maxTasks,
+    `minTaskCount (${minTasks}) must be ≤ the autoscaling maximum (${maxTasks})`);
   const connections = capacity && capacity.derived.concurrencyPerTask > 0
     ? roundThreshold(capacity.derived.concurrencyPerTask * f) : undefined;
   return {
@@ -169,9 +183,38 @@ export function alarmThresholds(baseline: PerformanceBaseline, options: Threshol
     trafficCeilingSource: capacity ? 'capacity' : 'baseline',
     cpuUtilizationPercent: options.cpuUtilizationPercent ?? cpuFromPlan ?? 80,
     memoryUtilizationPercent: options.memoryUtilizationPercent ?? 80,
-    maxTasks: capacity?.maxTasks ?? options.maxTaskCount,
+    maxTasks,
+    minTasks,
+    tasksAtMaximumAlarm: maxTasks !== undefined && (minTasks === undefined || minTasks < maxTasks),
     connectionsPerTask: connections,
   };
+}
+
+/**
+ * Requests one alarm period carries at the most the service is expected to see: the capacity plan's
+ * peak, else the baseline's normal traffic.
+ */
+export function expectedRequestsPerPeriod(baseline: PerformanceBaseline, periodSeconds: number, capacity?: CapacityPlan): number {
+  return Math.floor(roundThreshold((capacity ? capacity.input.peakRps : baseline.requestsPerSecond) * periodSeconds));
+}
+
+/**
+ * A warning when the error-rate alarm cannot fire at the traffic the service is expected to carry:
+ * periods with fewer than `errorRateMinRequests` requests count as 0 %, so a service whose peak (or,
+ * without a plan, baseline) traffic stays below that many requests per period has no error-rate alarm.
+ * Undefined when the alarm is reachable.
+ */
+export function errorRateGateWarning(
+  thresholds: AlarmThresholds, baseline: PerformanceBaseline, periodSeconds: number, capacity?: CapacityPlan,
+): string | undefined {
+  const expected = expectedRequestsPerPeriod(baseline, periodSeconds, capacity);
+  if (expected >= thresholds.errorRateMinRequests) return undefined;
+  const source = capacity
+    ? `the capacity plan's peak of ${capacity.input.peakRps} rps`
+    : `baseline.requestsPerSecond ${baseline.requestsPerSecond}`;
+  return `the error-rate alarm counts only periods with at least errorRateMinRequests = ${thresholds.errorRateMinRequests} requests, `
+    + `but ${source} gives at most ${expected} requests per ${periodSeconds} s period, so it can never fire; `
+    + 'lower errorRateMinRequests (one error among that many requests then exceeds the threshold) or lengthen period';
 }
 
 /** Milliseconds in words for alarm descriptions: 150 → "150 ms", 1500 → "1.5 s". */

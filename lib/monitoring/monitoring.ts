@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,7 +9,7 @@ import type { CapacityPlan } from '../capacity/types';
 import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
 import { McpAlarmTopic, subscribeAlarmRecipients } from './alarm-topic';
 import {
-  alarmThresholds, describeEvaluation, formatMs, resolveBaseline,
+  alarmThresholds, describeEvaluation, errorRateGateWarning, formatMs, resolveBaseline,
   type AlarmThresholds, type PerformanceBaseline, type PerformanceBaselineProps,
 } from './baseline';
 import {
@@ -61,6 +61,12 @@ export interface McpMonitoringProps {
    * @default capacity.maxTasks, else no tasks-at-maximum alarm
    */
   readonly maxTaskCount?: number;
+  /**
+   * Autoscaling minimum, when the service was not sized with a capacity plan. When it equals the maximum
+   * the service always runs at its maximum, and no tasks-at-maximum alarm is created (it could never be OK).
+   * @default capacity.minTasks, else unknown (the alarm is created whenever a maximum is known)
+   */
+  readonly minTaskCount?: number;
   /**
    * The performance baseline; missing fields take the operations guide's defaults.
    * @default p50 100 ms, p95 500 ms, p99 1000 ms, 0.1 % errors, 1000 rps, factor 1.5
@@ -252,7 +258,10 @@ export class McpMonitoring extends Construct {
       cpuUtilizationPercent: props.cpuUtilizationPercent,
       memoryUtilizationPercent: props.memoryUtilizationPercent,
       maxTaskCount: props.maxTaskCount,
+      minTaskCount: props.minTaskCount,
     });
+    const gateWarning = errorRateGateWarning(this.thresholds, this.baseline, periodSeconds, props.capacity);
+    if (gateWarning) Annotations.of(this).addWarningV2('mcp-ops:errorRateUnreachable', `${OWNER} ${props.serviceName}: ${gateWarning}`);
     this.runbookBase = normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
     this.alarmNamePrefix = props.alarmNamePrefix ?? `${stack.stackName}-${props.serviceName}`;
     if (!Token.isUnresolved(this.alarmNamePrefix)) {
@@ -391,21 +400,34 @@ export class McpMonitoring extends Construct {
       thresholdText: `average MemoryUtilization above ${t.memoryUtilizationPercent} % in ${evalWords}`,
     });
     const taskSource = props.taskCountSource ?? TaskCountSource.CONTAINER_INSIGHTS;
+    const serviceDims = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
     const runningTasks = taskSource === TaskCountSource.CONTAINER_INSIGHTS
-      ? new cloudwatch.Metric({
-        namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount',
-        dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
-        statistic: 'Maximum', period, label: 'Running tasks',
-      })
+      ? new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensionsMap: serviceDims, statistic: 'Maximum', period, label: 'Running tasks' })
       : tg.metrics.healthyHostCount({ statistic: 'Maximum', period, label: 'Healthy tasks' });
-    if (t.maxTasks !== undefined) {
+    // During a rolling deployment ECS runs up to maximumPercent of the desired count, so running tasks can
+    // touch the maximum while autoscaling is nowhere near it. With Container Insights the alarm watches the
+    // running count capped at the desired count (which autoscaling sets and deployments do not change).
+    const desiredTasks = taskSource === TaskCountSource.CONTAINER_INSIGHTS
+      ? new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensionsMap: serviceDims, statistic: 'Maximum', period, label: 'Desired tasks' })
+      : undefined;
+    const tasksAtMaximumMetric: cloudwatch.IMetric = desiredTasks
+      ? new cloudwatch.MathExpression({
+        expression: 'IF(running < desired, running, desired)',
+        usingMetrics: { running: runningTasks, desired: desiredTasks },
+        period,
+        label: 'Running tasks (at most the desired count)',
+      })
+      : runningTasks;
+    if (t.tasksAtMaximumAlarm && t.maxTasks !== undefined) {
       this.metricAlarm('TasksAtMaximum', 'warning', RUNBOOKS.saturation, {
-        metric: runningTasks,
+        metric: tasksAtMaximumMetric,
         threshold: t.maxTasks,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         summary: 'the service runs at its autoscaling maximum: it cannot add capacity',
-        thresholdText: `${taskSource === TaskCountSource.CONTAINER_INSIGHTS ? 'RunningTaskCount' : 'HealthyHostCount'} at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords}`,
+        thresholdText: taskSource === TaskCountSource.CONTAINER_INSIGHTS
+          ? `RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords}`
+          : `HealthyHostCount at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords} (a deployment's extra tasks count too)`,
       });
     }
     this.metricAlarm('RejectedConnections', 'warning', RUNBOOKS.saturation, {
@@ -587,7 +609,7 @@ export class McpMonitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Running tasks', width: 8, height: 6,
-        left: [runningTasks], leftYAxis: { min: 0, showUnits: false },
+        left: desiredTasks ? [runningTasks, desiredTasks] : [runningTasks], leftYAxis: { min: 0, showUnits: false },
         leftAnnotations: ann('TasksAtMaximum', `autoscaling maximum ${t.maxTasks}`, t.maxTasks ?? 0),
       }),
       new cloudwatch.GraphWidget({
@@ -595,6 +617,7 @@ export class McpMonitoring extends Construct {
         left: [activeConnections], right: [lb.metrics.rejectedConnectionCount({ statistic: 'Sum', period, label: 'Rejected connections (ALB)' })],
         leftYAxis: { min: 0, showUnits: false }, rightYAxis: { min: 0, showUnits: false },
         leftAnnotations: t.connectionsPerTask !== undefined ? ann('ConnectionsPerTask', `plan × ${f}: ${t.connectionsPerTask} per task`, t.connectionsPerTask) : [],
+        rightAnnotations: ann('RejectedConnections', 'rejected alarm > 0', 0),
       }),
     ]);
 
@@ -609,7 +632,14 @@ export class McpMonitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Active sessions (open connections, all tasks)', width: 12, height: 6,
-        left: [new cloudwatch.Metric({ namespace: MCP_OPS_NAMESPACE, metricName: 'mcp_active_connections', dimensionsMap: { service: this.serviceName }, statistic: 'Sum', period, label: 'Active connections' })],
+        // Each task samples its gauge every few seconds, so a Sum over the period would count each connection
+        // once per sample: the mean per task times the tasks running is the fleet's total.
+        left: [new cloudwatch.MathExpression({
+          expression: 'perTask * tasks',
+          usingMetrics: { perTask: activeConnections, tasks: runningTasks.with({ statistic: 'Average' }) },
+          period,
+          label: 'Open connections (mean per task × tasks)',
+        })],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ]);

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import { planCapacity } from '../../lib/capacity/model';
 import {
-  alarmThresholds, DEFAULT_PERFORMANCE_BASELINE, describeEvaluation, formatMs, resolveBaseline, roundThreshold,
+  alarmThresholds, DEFAULT_PERFORMANCE_BASELINE, describeEvaluation, errorRateGateWarning, expectedRequestsPerPeriod, formatMs, resolveBaseline, roundThreshold,
+  type ThresholdOptions,
 } from '../../lib/monitoring/baseline';
 import { TEST_PLAN } from './fixture';
 
@@ -48,16 +50,19 @@ describe('alarmThresholds', () => {
       latencyP50Seconds: 0.15, latencyP95Seconds: 0.75, latencyP99Seconds: 1.5,
       errorRatePercent: 0.15, errorRateMinRequests: 667,
       trafficCeilingRps: 1500, trafficCeilingPerPeriod: 90000, trafficCeilingSource: 'baseline',
-      cpuUtilizationPercent: 80, memoryUtilizationPercent: 80, maxTasks: undefined, connectionsPerTask: undefined,
+      cpuUtilizationPercent: 80, memoryUtilizationPercent: 80, maxTasks: undefined, minTasks: undefined, tasksAtMaximumAlarm: false,
+      connectionsPerTask: undefined,
     });
   });
 
-  test('the default minimum request count keeps a single error at or under the threshold, and two errors above it', () => {
+  test('the default minimum request count keeps a single error at or under the threshold, and (above the floor of 10) two errors above it', () => {
     fc.assert(fc.property(fc.double({ min: 0.001, max: 40, noNaN: true }), fc.double({ min: 1.01, max: 2.4, noNaN: true }), (err, factor) => {
       const t = alarmThresholds(resolveBaseline({ errorRatePercent: err, degradationFactor: factor }), { periodSeconds: 60 });
       expect(t.errorRateMinRequests).toBeGreaterThanOrEqual(10);
       // One error among the minimum number of requests never exceeds the threshold.
       expect(100 / t.errorRateMinRequests).toBeLessThanOrEqual(t.errorRatePercent * (1 + 1e-9));
+      // Unless the floor of 10 requests applies, two errors among the minimum number of requests exceed it.
+      if (t.errorRateMinRequests > 10) expect(200 / t.errorRateMinRequests).toBeGreaterThan(t.errorRatePercent);
     }));
   });
 
@@ -78,6 +83,36 @@ describe('alarmThresholds', () => {
     const t = alarmThresholds(resolveBaseline(), { periodSeconds: 60, capacity: TEST_PLAN, cpuUtilizationPercent: 70, memoryUtilizationPercent: 85, errorRateMinRequests: 50 });
     expect(t).toMatchObject({ cpuUtilizationPercent: 70, memoryUtilizationPercent: 85, errorRateMinRequests: 50 });
     expect(alarmThresholds(resolveBaseline(), { periodSeconds: 60, maxTaskCount: 4 }).maxTasks).toBe(4);
+  });
+
+  test('tasks at maximum: only when the maximum is known and above the minimum (min = max always runs at the maximum)', () => {
+    const t = (o: Partial<ThresholdOptions>) => alarmThresholds(resolveBaseline(), { periodSeconds: 60, ...o });
+    expect(t({ maxTaskCount: 4 })).toMatchObject({ maxTasks: 4, minTasks: undefined, tasksAtMaximumAlarm: true });
+    expect(t({ maxTaskCount: 4, minTaskCount: 2 })).toMatchObject({ maxTasks: 4, minTasks: 2, tasksAtMaximumAlarm: true });
+    expect(t({ maxTaskCount: 4, minTaskCount: 4 })).toMatchObject({ tasksAtMaximumAlarm: false });
+    expect(t({ minTaskCount: 2 })).toMatchObject({ maxTasks: undefined, tasksAtMaximumAlarm: false });
+    expect(t({ capacity: TEST_PLAN })).toMatchObject({ minTasks: TEST_PLAN.minTasks, maxTasks: TEST_PLAN.maxTasks, tasksAtMaximumAlarm: TEST_PLAN.minTasks < TEST_PLAN.maxTasks });
+    expect(TEST_PLAN.minTasks).toBeLessThan(TEST_PLAN.maxTasks);
+    const fixed = planCapacity({ peakRps: 10, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10 });
+    expect(fixed.minTasks).toBe(fixed.maxTasks);
+    expect(t({ capacity: fixed })).toMatchObject({ tasksAtMaximumAlarm: false });
+    expect(() => t({ maxTaskCount: 2, minTaskCount: 3 })).toThrow('McpMonitoring: minTaskCount (3) must be ≤ the autoscaling maximum (2)');
+  });
+
+  test('error-rate gate: a warning when the expected traffic per period can never reach the minimum request count', () => {
+    const b = resolveBaseline();
+    const at = (rps: number) => errorRateGateWarning(alarmThresholds(resolveBaseline({ requestsPerSecond: rps }), { periodSeconds: 60 }), resolveBaseline({ requestsPerSecond: rps }), 60);
+    // 667 requests per minute are needed: 11.1 rps.
+    expect(at(1000)).toBeUndefined();
+    expect(at(11.2)).toBeUndefined();
+    expect(at(11)).toBe('the error-rate alarm counts only periods with at least errorRateMinRequests = 667 requests, but baseline.requestsPerSecond 11 '
+      + 'gives at most 660 requests per 60 s period, so it can never fire; lower errorRateMinRequests (one error among that many requests then exceeds the threshold) or lengthen period');
+    // With a plan, its peak decides.
+    const low = planCapacity({ peakRps: 10, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10 });
+    expect(errorRateGateWarning(alarmThresholds(b, { periodSeconds: 60, capacity: low }), b, 60, low)).toContain("the capacity plan's peak of 10 rps gives at most 600 requests per 60 s period");
+    expect(errorRateGateWarning(alarmThresholds(b, { periodSeconds: 300, capacity: low }), b, 300, low)).toBeUndefined();
+    expect(errorRateGateWarning(alarmThresholds(b, { periodSeconds: 60, capacity: low, errorRateMinRequests: 100 }), b, 60, low)).toBeUndefined();
+    expect(expectedRequestsPerPeriod(b, 60, TEST_PLAN)).toBe(12000);
   });
 
   test.each([

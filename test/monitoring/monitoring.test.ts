@@ -1,9 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { McpMonitoring, TaskCountSource, type McpMonitoringProps } from '../../lib/monitoring';
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
+import { planCapacity } from '../../lib/capacity/model';
 import { buildFixture, TEST_PLAN } from './fixture';
 
 const RUNBOOKS = 'https://runbooks.example.com/mcp';
@@ -61,7 +62,114 @@ function dashboardBody(t: Template): Json {
 
 const TOPIC = { Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] };
 
+// A low-traffic service: 10 rps peak, so the capacity model's minimum equals its maximum (2 tasks), and the
+// default error-rate gate (667 requests a minute) is above the peak (600 a minute).
+const LOW_PLAN = planCapacity({ peakRps: 10, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10 });
+const low = build({ capacity: LOW_PLAN });
+const lowTemplate = Template.fromStack(low.stack);
+
+/** An alarm reduced to the properties a reviewer checks, with metric inputs as `namespace name stat period`. */
+function summarise(p: Json): Json {
+  const inputs = p.Metrics.filter((m: Json) => m.MetricStat)
+    .map((m: Json) => `${m.MetricStat.Metric.Namespace} ${m.MetricStat.Metric.MetricName} ${m.MetricStat.Stat} ${m.MetricStat.Period}`).sort();
+  const returned = p.Metrics.filter((m: Json) => m.ReturnData !== false && m.Id !== p.ThresholdMetricId);
+  expect(returned).toHaveLength(1);
+  const band = p.ThresholdMetricId ? p.Metrics.find((m: Json) => m.Id === p.ThresholdMetricId).Expression.replace(returned[0].Id, '<input>') : undefined;
+  return {
+    metric: returned[0].Expression ?? inputs[0],
+    inputs,
+    ...(band ? { band } : { threshold: p.Threshold }),
+    comparison: p.ComparisonOperator,
+    evaluationPeriods: p.EvaluationPeriods,
+    datapointsToAlarm: p.DatapointsToAlarm,
+    missingData: p.TreatMissingData,
+    actions: p.AlarmActions ? 'topic' : 'none',
+    okActions: p.OKActions ? 'topic' : 'none',
+    runbook: /Runbook: \S+\/([a-z-]+)\.md$/.exec(p.AlarmDescription)?.[1],
+  };
+}
+
+/**
+ * CloudWatch's M-out-of-N rule on a series of periods (true = breaching): the number of periods after
+ * which the alarm first fires, or undefined.
+ */
+function periodsUntilAlarm(series: boolean[], datapoints: number, evaluationPeriods: number): number | undefined {
+  for (let i = 0; i < series.length; i++) {
+    const window = series.slice(Math.max(0, i - evaluationPeriods + 1), i + 1);
+    if (window.filter(Boolean).length >= datapoints) return i + 1;
+  }
+  return undefined;
+}
+
 describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
+  const ALB = 'AWS/ApplicationELB';
+  const requests = [`${ALB} RequestCount Sum 60`];
+  const common = { evaluationPeriods: 3, datapointsToAlarm: 2, missingData: 'notBreaching' };
+  const warning = { ...common, actions: 'topic', okActions: 'topic' };
+  const critical = { ...common, actions: 'none', okActions: 'none' };
+  const latency = (stat: string, threshold: number, sev: Json) =>
+    ({ ...sev, metric: `${ALB} TargetResponseTime ${stat} 60`, inputs: [`${ALB} TargetResponseTime ${stat} 60`], threshold, comparison: 'GreaterThanThreshold', runbook: 'high-latency' });
+  const single = (metric: string, rest: Json) => ({ metric, inputs: [metric], ...rest });
+  const EXPECTED: Record<string, Json> = {
+    LatencyP50: latency('p50', 0.15, warning),
+    LatencyP95: latency('p95', 0.75, warning),
+    LatencyP99: latency('p99', 1.5, critical),
+    ErrorRate: {
+      ...critical, metric: 'IF(requests >= 667, 100 * errors / IF(requests > 0, requests, 1), 0)',
+      inputs: [`${ALB} HTTPCode_ELB_5XX_Count Sum 60`, `${ALB} HTTPCode_Target_5XX_Count Sum 60`, `${ALB} RequestCount Sum 60`],
+      threshold: 0.15, comparison: 'GreaterThanThreshold', runbook: 'high-error-rate',
+    },
+    UnhealthyHosts: single(`${ALB} UnHealthyHostCount Minimum 60`, { ...critical, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 3, datapointsToAlarm: 3, runbook: 'high-error-rate' }),
+    NoHealthyHosts: single(`${ALB} HealthyHostCount Maximum 60`, { ...critical, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, missingData: 'breaching', runbook: 'high-error-rate' }),
+    TrafficAnomaly: { ...warning, metric: 'FILL(req, 0)', inputs: requests, band: 'ANOMALY_DETECTION_BAND(<input>, 3)', comparison: 'LessThanLowerOrGreaterThanUpperThreshold', runbook: 'traffic-anomaly' },
+    TrafficAboveCapacity: { ...warning, metric: 'FILL(req, 0)', inputs: requests, threshold: 12000, comparison: 'GreaterThanThreshold', runbook: 'traffic-anomaly' },
+    CpuUtilization: single('AWS/ECS CPUUtilization Average 60', { ...warning, threshold: 90, comparison: 'GreaterThanThreshold', runbook: 'saturation' }),
+    MemoryUtilization: single('AWS/ECS MemoryUtilization Average 60', { ...warning, threshold: 80, comparison: 'GreaterThanThreshold', runbook: 'saturation' }),
+    TasksAtMaximum: {
+      ...warning, metric: 'IF(running < desired, running, desired)',
+      inputs: ['ECS/ContainerInsights DesiredTaskCount Maximum 60', 'ECS/ContainerInsights RunningTaskCount Maximum 60'],
+      threshold: 4, comparison: 'GreaterThanOrEqualToThreshold', runbook: 'saturation',
+    },
+    RejectedConnections: single(`${ALB} RejectedConnectionCount Sum 60`, { ...warning, threshold: 0, comparison: 'GreaterThanThreshold', runbook: 'saturation' }),
+    ConnectionsPerTask: single('McpOps mcp_active_connections Average 60', { ...warning, threshold: 15, comparison: 'GreaterThanThreshold', runbook: 'saturation' }),
+    ProbeFailing: single('McpOps ProbeSuccess Maximum 60', { ...critical, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, missingData: 'breaching', runbook: 'probe-failing' }),
+  };
+
+  test('every alarm, property by property: metric, statistic, period, threshold, evaluation, missing data, actions, runbook', () => {
+    expect(TEST_PLAN.maxTasks).toBe(4);
+    expect(TEST_PLAN.derived.concurrencyPerTask * 1.5).toBe(15);
+    const actual = Object.fromEntries(Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => [String(a.Properties.AlarmName).slice(PREFIX.length + 1), summarise(a.Properties)]));
+    expect(actual).toEqual(EXPECTED);
+  });
+
+  test.each(Object.keys(EXPECTED))('%s: a sustained breach alarms within 3 minutes; a single noisy minute does not (except NoHealthyHosts, "at once")', (id) => {
+    const p = alarm(template, id);
+    const periods = new Set(p.Metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Period));
+    expect(periods).toEqual(new Set([60]));
+    const sustained = periodsUntilAlarm(Array(10).fill(true), p.DatapointsToAlarm, p.EvaluationPeriods);
+    expect(sustained).toBeDefined();
+    expect(sustained! * 60).toBeLessThanOrEqual(180);
+    const noisy = periodsUntilAlarm([false, false, false, true, false, false, false, false], p.DatapointsToAlarm, p.EvaluationPeriods);
+    if (id === 'NoHealthyHosts') {
+      // The issue asks for "zero healthy hosts at once": one minute in which no task was healthy at any sample
+      // (Maximum < 1) is an outage, not noise.
+      expect(noisy).toBe(4);
+      expect(metricStat(p).Stat).toBe('Maximum');
+    } else {
+      expect(noisy).toBeUndefined();
+      // Two noisy minutes that are not adjacent enough to share a window do not alarm either.
+      expect(periodsUntilAlarm([true, false, false, true, false, false, true], p.DatapointsToAlarm, p.EvaluationPeriods)).toBeUndefined();
+    }
+  });
+
+  test('the M-of-N simulation itself: 2 of 3 fires on the second breaching minute, 3 of 3 on the third', () => {
+    expect(periodsUntilAlarm([true, true, true], 2, 3)).toBe(2);
+    expect(periodsUntilAlarm([true, false, true], 2, 3)).toBe(3);
+    expect(periodsUntilAlarm([true, true, false, true], 3, 3)).toBeUndefined();
+    expect(periodsUntilAlarm([false, true], 1, 1)).toBe(2);
+  });
+
   test.each([
     ['LatencyP50', 'p50', 0.15, '150 ms (baseline 100 ms × 1.5)'],
     ['LatencyP95', 'p95', 0.75, '750 ms (baseline 500 ms × 1.5)'],
@@ -134,8 +242,13 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
     expect(cpu).toMatchObject({ Threshold: 90, TreatMissingData: 'notBreaching' });
     expect(alarm(template, 'MemoryUtilization')).toMatchObject({ Threshold: 80 });
     const tasks = alarm(template, 'TasksAtMaximum');
-    expect(metricStat(tasks)).toMatchObject({ Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }, Stat: 'Maximum' });
+    // Running tasks capped at the desired count: a deployment's extra tasks never look like "at maximum".
+    expect(tasks.Metrics.find((m: Json) => m.ReturnData).Expression).toBe('IF(running < desired, running, desired)');
+    for (const [id, name] of [['running', 'RunningTaskCount'], ['desired', 'DesiredTaskCount']]) {
+      expect(metricStat(tasks, id)).toMatchObject({ Metric: { Namespace: 'ECS/ContainerInsights', MetricName: name, Dimensions: [{ Name: 'ClusterName' }, { Name: 'ServiceName' }] }, Stat: 'Maximum', Period: 60 });
+    }
     expect(tasks).toMatchObject({ Threshold: TEST_PLAN.maxTasks, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(tasks.AlarmDescription).toContain('RunningTaskCount, capped at DesiredTaskCount so a deployment\'s extra tasks do not count, at or above the autoscaling maximum of 4 tasks');
     const rejected = alarm(template, 'RejectedConnections');
     expect(metricStat(rejected)).toMatchObject({ Metric: { MetricName: 'RejectedConnectionCount', Dimensions: [{ Name: 'LoadBalancer' }] }, Stat: 'Sum' });
     expect(rejected).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
@@ -273,13 +386,29 @@ describe('McpMonitoring dashboard', () => {
     const sat = graph('CPU and memory (%)');
     expect(sat.annotations.horizontal.map((a: Json) => a.value)).toEqual([90, 80]);
     expect(graph('Running tasks').annotations.horizontal.map((a: Json) => a.value)).toEqual([TEST_PLAN.maxTasks]);
-    expect(graph('Connections').annotations.horizontal.map((a: Json) => a.value)).toEqual([TEST_PLAN.derived.concurrencyPerTask * 1.5]);
+    expect(graph('Connections').annotations.horizontal).toEqual([
+      expect.objectContaining({ value: TEST_PLAN.derived.concurrencyPerTask * 1.5 }),
+      expect.objectContaining({ value: 0, label: 'rejected alarm > 0', yAxis: 'right' }),
+    ]);
+    expect(JSON.stringify(graph('Running tasks').metrics)).toMatch(/RunningTaskCount.*DesiredTaskCount/);
     expect(graph('Synthetic probe (from outside)').metrics.length).toBe(2);
   });
 
   test('business row: tools executed (by tool) and active sessions from the service EMF', () => {
     expect(JSON.stringify(graph('Tools executed, by tool').metrics)).toContain('MetricName=\\"tools_executed_total\\" service=\\"orders-mcp\\"');
-    expect(JSON.stringify(graph('Active sessions (open connections, all tasks)').metrics)).toContain('"McpOps","mcp_active_connections","service","orders-mcp"');
+    // The service samples its gauge every few seconds per task: mean per task × tasks, never a Sum of samples.
+    const sessions = graph('Active sessions (open connections, all tasks)').metrics;
+    expect(sessions[0]).toEqual([expect.objectContaining({ expression: 'perTask * tasks' })]);
+    const input = (name: string) => {
+      const m = sessions.find((row: unknown[]) => row.includes(name));
+      expect(m).toBeDefined();
+      return m[m.length - 1] as Json;
+    };
+    // A dashboard metric without "stat" is the Average.
+    expect(input('mcp_active_connections')).toMatchObject({ id: 'perTask', visible: false });
+    expect(input('mcp_active_connections').stat ?? 'Average').toBe('Average');
+    expect(input('RunningTaskCount')).toMatchObject({ id: 'tasks', visible: false });
+    expect(input('RunningTaskCount').stat ?? 'Average').toBe('Average');
   });
 
   test('an alarm status widget lists the page and every alarm', () => {
@@ -320,6 +449,25 @@ describe('McpMonitoring minimal configuration', () => {
   });
 });
 
+describe('McpMonitoring on a low-traffic service (capacity minimum = maximum)', () => {
+  test('no tasks-at-maximum alarm: a service whose minimum equals its maximum always runs at the maximum', () => {
+    expect(LOW_PLAN.minTasks).toBe(LOW_PLAN.maxTasks);
+    lowTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: `${PREFIX}-TasksAtMaximum` }, 0);
+    expect(low.monitoring.alarms.TasksAtMaximum).toBeUndefined();
+    // Without a plan, minTaskCount = maxTaskCount says the same.
+    const fixed = build({ maxTaskCount: 3, minTaskCount: 3 });
+    Template.fromStack(fixed.stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: `${PREFIX}-TasksAtMaximum` }, 0);
+  });
+
+  test('a synth warning when the error-rate alarm could never fire at the planned peak', () => {
+    Annotations.fromStack(low.stack).hasWarning('/TestStack/Monitoring', Match.stringLikeRegexp(
+      "McpMonitoring orders-mcp: the error-rate alarm counts only periods with at least errorRateMinRequests = 667 requests, but the capacity plan's peak of 10 rps gives at most 600 requests per 60 s period"));
+    Annotations.fromStack(full.stack).hasNoWarning('/TestStack/Monitoring', Match.stringLikeRegexp('errorRateMinRequests'));
+    const tuned = build({ capacity: LOW_PLAN, errorRateMinRequests: 100 });
+    Annotations.fromStack(tuned.stack).hasNoWarning('/TestStack/Monitoring', Match.stringLikeRegexp('errorRateMinRequests'));
+  });
+});
+
 describe('McpMonitoring validation', () => {
   test.each<[Partial<McpMonitoringProps>, string]>([
     [{ baseline: { p95LatencyMs: 10 } }, 'McpMonitoring: baseline.p95LatencyMs must be ≥ baseline.p50LatencyMs (100), got 10'],
@@ -337,6 +485,7 @@ describe('McpMonitoring validation', () => {
     [{ endpointUrl: 'https://mcp.example.com/mcp', probeInterval: Duration.seconds(30) }, 'McpProbe: probeInterval (minutes) must be an integer from 1 to 60, got 0.5'],
     [{ dashboardName: 'my dashboard' }, 'McpMonitoring: dashboardName must be letters, digits, _ and -, 1–255 characters, got "my dashboard"'],
     [{ cpuUtilizationPercent: 0 }, 'McpMonitoring: cpuUtilizationPercent must be a number from 1 to 100, got 0'],
+    [{ maxTaskCount: 2, minTaskCount: 3 }, 'McpMonitoring: minTaskCount (3) must be ≤ the autoscaling maximum (2)'],
   ])('rejects %j', (extra, message) => {
     expect(() => build(extra)).toThrow(message);
   });
