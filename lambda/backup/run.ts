@@ -7,6 +7,10 @@
  *   3. write the manifest last, only if every component succeeded (the commit record);
  *   4. only then prune our own expired snapshots;
  *   5. emit metrics (EMF) in every case.
+ * A cache export that ElastiCache refuses to start does not block the commit: the export is a
+ * supplementary restore point (the cache component itself is `rebuildable`), so the manifest is
+ * still written, and the run reports failure (`BackupSuccess{component=cache-export}` = 0 and
+ * `{component=run}` = 0, which pages) and retries the export on the next run.
  */
 import { createHash } from 'crypto';
 import { gunzipSync, gzipSync } from 'zlib';
@@ -78,6 +82,8 @@ export interface BackupResult {
   readonly snapshotStarted?: string;
   /** ElastiCache export started by this run, if any. */
   readonly cacheExportStarted?: string;
+  /** Why ElastiCache refused this run's export, if it did (the backup is committed without it). */
+  readonly cacheExportError?: string;
   /** Our snapshots deleted after the commit. */
   readonly pruned: readonly string[];
 }
@@ -115,6 +121,7 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
   const supplementary: BackupComponent[] = [];
   let snapshotStarted: string | undefined;
   let cacheExportStarted: string | undefined;
+  let cacheExportError: string | undefined;
   let ownSnapshots: OwnSnapshot[] = [];
   let manifest: BackupManifest;
   try {
@@ -133,6 +140,7 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
       components.push(cache.component);
       if (cache.newestExport) supplementary.push(cache.newestExport);
       cacheExportStarted = cache.started;
+      cacheExportError = cache.exportError;
     }
     const createdAt = deps.now().toISOString();
     const consistencyTime = components.map((c) => c.consistencyTime).sort()[0];
@@ -166,6 +174,11 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
   // Housekeeping only after the commit: a failed run never deletes anything.
   let pruned: string[] = [];
   let runOk = true;
+  if (cacheExportStarted) metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 1, component: 'cache-export' });
+  if (cacheExportError !== undefined) {
+    runOk = false;
+    metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 0, component: 'cache-export' });
+  }
   if (config.database) {
     try {
       pruned = await pruneSnapshots(deps, ownSnapshots);
@@ -177,7 +190,7 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
   }
   metrics.record({ name: 'BackupSuccess', unit: 'Count', value: runOk ? 1 : 0, component: 'run' });
   metrics.record({ name: 'BackupDurationMs', unit: 'Milliseconds', value: deps.now().getTime() - startedAt.getTime(), component: 'run' });
-  return { status: 'created', backupId, manifestKey: key, manifest, snapshotStarted, cacheExportStarted, pruned };
+  return { status: 'created', backupId, manifestKey: key, manifest, snapshotStarted, cacheExportStarted, ...(cacheExportError !== undefined ? { cacheExportError } : {}), pruned };
 }
 
 async function measured<T>(deps: BackupDeps, component: BackupComponentName, fn: () => Promise<T>): Promise<T> {
@@ -401,6 +414,8 @@ interface CacheCapture {
   readonly component: BackupComponent;
   readonly newestExport?: BackupComponent;
   readonly started?: string;
+  /** ElastiCache refused to start this run's export (permissions, bucket grant…): the error message. */
+  readonly exportError?: string;
 }
 
 interface ExportRecord {
@@ -442,20 +457,25 @@ async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: 
   }).filter((e) => !Number.isNaN(e.time.getTime()));
   const decision = decideCacheExport({ slot, everyHours: cache.exportEveryHours, exports, reserve: cache.quotaReserve });
   let started: string | undefined;
+  let exportError: string | undefined;
   if (decision.take) {
     const source = await newestCacheSnapshot(elasticache, cache.replicationGroupId);
-    if (!source) {
-      logger.warn('no available cache backup to export yet', { event: 'backup_cache_export_skipped', reason: 'no available snapshot' });
-    } else {
-      const exportName = cacheExportName(config.service, backupId);
-      const alreadyThere = (await s3.listKeys(exportName)).length > 0;
-      if (!alreadyThere) {
-        try {
-          await elasticache.send(new CopySnapshotCommand({ SourceSnapshotName: source.SnapshotName, TargetSnapshotName: exportName, TargetBucket: config.bucket }));
-        } catch (err) {
-          if (errorName(err) !== 'SnapshotAlreadyExistsFault') throw err;
+    const exportName = cacheExportName(config.service, backupId);
+    if (source && (await s3.listKeys(exportName)).length === 0) {
+      try {
+        await elasticache.send(new CopySnapshotCommand({ SourceSnapshotName: source.SnapshotName, TargetSnapshotName: exportName, TargetBucket: config.bucket }));
+      } catch (err) {
+        if (errorName(err) !== 'SnapshotAlreadyExistsFault') {
+          exportError = `${errorName(err) ?? 'Error'}: ${message(err)}`;
+          logger.error('cache export refused by ElastiCache; the backup commits without it and the export is retried next run', {
+            event: 'backup_cache_export_failed', export: exportName, source: source.SnapshotName, error: exportError,
+          });
         }
       }
+    }
+    if (!source) {
+      logger.warn('no available cache backup to export yet', { event: 'backup_cache_export_skipped', reason: 'no available snapshot' });
+    } else if (exportError === undefined) {
       const record: ExportRecord = {
         exportName,
         sourceSnapshot: source.SnapshotName!,
@@ -484,6 +504,7 @@ async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: 
     return {
       component,
       started,
+      ...(exportError !== undefined ? { exportError } : {}),
       newestExport: {
         name: 'cache',
         kind: 'elasticache-export',
@@ -496,7 +517,7 @@ async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: 
       },
     };
   }
-  return { component, started };
+  return { component, started, ...(exportError !== undefined ? { exportError } : {}) };
 }
 
 function snapshotTime(s: Snapshot): Date | undefined {

@@ -374,7 +374,7 @@ export class McpBackup extends Construct {
         `${OWNER}: cacheBackup 'export' relies on the bucket policy for ${stack.region}.elasticache-snapshot.amazonaws.com. `
         + 'AWS documents that grant for opt-in Regions; in Regions enabled by default it documents a bucket ACL for ElastiCache\'s '
         + 'canonical user, which this bucket (ACLs disabled, SSE-KMS, Object Lock) cannot carry. Run one export in your account '
-        + 'before relying on it: a failed export fails the whole run (no manifest). See docs/backup.md#elasticache-export.');
+        + 'before relying on it: a refused export pages (FailedRunAlarm) on every run. See docs/backup.md#elasticache-export.');
       this.key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'ElastiCacheExportEncrypt',
         principals: [ecPrincipal],
@@ -532,7 +532,7 @@ export class McpBackup extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.failedRunAlarm = new cloudwatch.Alarm(this, 'FailedRunAlarm', {
-      alarmDescription: `A backup run of ${props.serviceName} failed (no manifest was committed, or pruning failed). Runbook: ${runbook}`,
+      alarmDescription: `A backup run of ${props.serviceName} failed (no manifest was committed, or pruning or the cache export failed after the commit). Runbook: ${runbook}`,
       metric: this.metricSuccess('run', { period, statistic: 'Minimum' }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -572,7 +572,7 @@ export class McpBackup extends Construct {
     return objects;
   }
 
-  /** `BackupSuccess` (0/1) of a component (`configuration`, `database`, `cache`, `run`, `prune`). */
+  /** `BackupSuccess` (0/1) of a component (`configuration`, `database`, `cache`, `cache-export`, `run`, `prune`). */
   public metricSuccess(component: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('BackupSuccess', { component }, props);
   }

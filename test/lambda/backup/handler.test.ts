@@ -355,6 +355,29 @@ describe('backup Lambda', () => {
     expect(ec.commandCalls(CopySnapshotCommand)).toHaveLength(0);
   });
 
+  test('an export ElastiCache refuses does not block the commit: manifest written without it, the run reports failure, the next run retries it', async () => {
+    ec.on(CopySnapshotCommand).rejects(Object.assign(new Error('ElastiCache has not been granted READ_ACP permissions on the S3 Bucket.'), { name: 'InvalidParameterValueException', $metadata: {} }));
+    const points: MetricPoint[] = [];
+    const r = await runBackup({ slot: '2026-11-18T05:00:00Z' }, deps({ now: () => new Date('2026-11-18T05:00:10Z') }, points));
+    expect(r.status).toBe('created');
+    expect(r.cacheExportStarted).toBeUndefined();
+    expect(r.cacheExportError).toBe('InvalidParameterValueException: ElastiCache has not been granted READ_ACP permissions on the S3 Bucket.');
+    expect(await listAll('manifests/20261118T0500Z')).toEqual(['manifests/20261118T0500Z.json']);
+    const cache = r.manifest.components.find((c) => c.name === 'cache')!;
+    expect(cache.kind).toBe('rebuildable');
+    // No export record, so the export is not counted against the cadence and the next run tries again.
+    expect(await listAll('cache-exports/mcpops-mcp-server-cache-20261118t0500z')).toEqual([]);
+    const success = points.filter((p) => p.name === 'BackupSuccess').map((p) => `${p.component}=${p.value}`);
+    expect(success).toEqual(expect.arrayContaining(['cache=1', 'cache-export=0', 'run=0']));
+    expect(success).not.toContain('run=1');
+
+    setUpMocks();
+    const points2: MetricPoint[] = [];
+    const r2 = await runBackup({ slot: '2026-11-18T06:00:00Z' }, deps({ now: () => new Date('2026-11-18T06:00:10Z') }, points2));
+    expect(r2.cacheExportStarted).toBe('mcpops-mcp-server-cache-20261118t0600z');
+    expect(points2.filter((p) => p.name === 'BackupSuccess').map((p) => `${p.component}=${p.value}`)).toEqual(expect.arrayContaining(['cache-export=1', 'run=1']));
+  });
+
   test('a malformed event is rejected with a clear error and changes nothing', async () => {
     const before = await listAll();
     await expect(runBackup({ 'detail-type': 'Scheduled Event', time: 'not a time' }, deps())).rejects.toThrow('backup: event field time must be an ISO 8601 time, got "not a time"');
