@@ -502,7 +502,11 @@ export class McpLogging extends Construct {
     this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
       actions: ['kms:Decrypt'],
       resources: [this.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      // Through S3, for the audit bucket only (with an S3 Bucket Key the context is the bucket ARN).
+      conditions: {
+        StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [this.auditBucket.bucketArn, `${this.auditBucket.bucketArn}/*`] },
+      },
     }));
     this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

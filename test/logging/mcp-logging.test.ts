@@ -251,6 +251,13 @@ describe('audit indexer', () => {
     expect(st).toContainEqual({ Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/audit/*']] } });
     expect(st).toContainEqual({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit:log-stream:*' });
     expect(JSON.stringify(st)).not.toMatch(/s3:Delete|s3:PutObject|logs:Delete/);
+    expect(st).toContainEqual({
+      Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      Condition: {
+        StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/*']] }] },
+      },
+    });
   });
 });
 
