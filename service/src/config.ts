@@ -200,7 +200,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const authVars = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'];
   const authSet = authVars.filter((n) => get(n) !== undefined);
   if (authSet.length === authVars.length) {
-    const jwksUrl = url('AUTH_JWKS_URL', ['https:', 'http:']);
+    let jwksUrl = url('AUTH_JWKS_URL', ['https:', 'http:']);
+    // The keys decide which tokens are genuine: over plain HTTP anyone on the path could swap them.
+    if (jwksUrl !== undefined && new URL(jwksUrl).protocol === 'http:' && !isLoopback(new URL(jwksUrl).hostname)) {
+      problems.push(`AUTH_JWKS_URL must use https: (http: only for a loopback host such as 127.0.0.1), got ${JSON.stringify(jwksUrl)}`);
+      jwksUrl = undefined;
+    }
     auth = { issuer: get('AUTH_ISSUER')!, audience: get('AUTH_AUDIENCE')!, jwksUrl: jwksUrl ?? '' };
   } else if (authSet.length > 0) {
     problems.push(`bearer-token auth needs all of ${authVars.join(', ')}; only ${authSet.join(', ')} set`);
@@ -227,6 +232,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     port, mcpPath, serviceName, allowedOrigins, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
     database, cache, auth, resourceUrl: resourceUrl?.replace(/\/$/, ''), logLevel,
   };
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost (a JWKS endpoint on the same host, as in tests). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** The public URL of the MCP endpoint (the RFC 9728 `resource`), e.g. `https://mcp.example.com/mcp`. */

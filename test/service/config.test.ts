@@ -63,6 +63,7 @@ describe('loadConfig', () => {
     [{ AUTH_ISSUER: 'https://i/' }, /needs all of AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL; only AUTH_ISSUER set/],
     [{ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'https://i/jwks' }, /RESOURCE_URL is required when bearer-token auth is on/],
     [{ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'ftp://i/jwks', RESOURCE_URL: 'https://m' }, /AUTH_JWKS_URL must use https: or http:/],
+    [{ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'http://login.example.com/jwks', RESOURCE_URL: 'https://m' }, /AUTH_JWKS_URL must use https: \(http: only for a loopback host/],
     [{ RESOURCE_URL: 'https://m.example.com/mcp' }, /RESOURCE_URL must be a base URL without path/],
     [{ DATABASE_HOST: 'db' }, /DATABASE_USERNAME is required when DATABASE_HOST is set/],
     [{ DATABASE_PORT: '5432' }, /DATABASE_PORT is set but DATABASE_HOST is not/],
@@ -74,6 +75,12 @@ describe('loadConfig', () => {
     [{ SERVICE_NAME: 'has space' }, /SERVICE_NAME must be/],
   ])('%j is refused', (env, message) => {
     expect(problems(env as Record<string, string>).join('\n')).toMatch(message);
+  });
+
+  test('a JWKS endpoint on a loopback host may use plain HTTP (local development, tests)', () => {
+    for (const jwks of ['http://127.0.0.1:9000/jwks.json', 'http://localhost/jwks', 'http://[::1]:8443/jwks']) {
+      expect(loadConfig({ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: jwks, RESOURCE_URL: 'https://m' }).auth?.jwksUrl).toBe(jwks);
+    }
   });
 
   test('empty strings count as unset', () => {
