@@ -216,6 +216,8 @@ async function startDatabaseRestore(plan: Plan): Promise<ResourceStatus> {
     DBSubnetGroupName: env('DB_SUBNET_GROUP'),
     VpcSecurityGroupIds: list('DB_SECURITY_GROUP_IDS'),
     ...(optEnv('DB_INSTANCE_CLASS') ? { DBInstanceClass: optEnv('DB_INSTANCE_CLASS') } : {}),
+    // Production's parameter group (TLS enforcement, logging), not the engine default.
+    ...(optEnv('DB_PARAMETER_GROUP') ? { DBParameterGroupName: optEnv('DB_PARAMETER_GROUP') } : {}),
     PubliclyAccessible: false,
     MultiAZ: plan.request.mode === 'recover',
     DeletionProtection: plan.request.mode === 'recover',
@@ -291,10 +293,18 @@ function cacheStatus(group: ReplicationGroup, attempt: number): ResourceStatus {
   };
 }
 
+/** The description every restored cache gets: DescribeReplicationGroups returns it (tags need another call). */
+function cacheDescription(plan: Plan): string {
+  return `DR ${plan.request.mode} ${plan.executionName}`;
+}
+
 async function describeOwnCache(plan: Plan): Promise<ReplicationGroup> {
   const res = await call(() => aws().elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: plan.restoreId })));
   const group = res.ReplicationGroups?.[0];
   if (!group) throw new StepError('RestoreFailed', `restored cache ${plan.restoreId} not found`);
+  if (group.Description !== undefined && group.Description !== cacheDescription(plan)) {
+    throw new StepError('ForeignResource', `replication group ${plan.restoreId} exists but belongs to another restore ("${group.Description}")`);
+  }
   return group;
 }
 
@@ -306,7 +316,7 @@ async function startCacheRestore(plan: Plan): Promise<ResourceStatus> {
   try {
     const res = await call(() => aws().elasticache.send(new CreateReplicationGroupCommand({
       ReplicationGroupId: plan.restoreId,
-      ReplicationGroupDescription: `DR ${plan.request.mode} ${plan.executionName}`,
+      ReplicationGroupDescription: cacheDescription(plan),
       Engine: env('CACHE_ENGINE', 'valkey'),
       CacheNodeType: env('CACHE_NODE_TYPE'),
       NumCacheClusters: plan.request.mode === 'recover' ? 2 : 1,
@@ -486,6 +496,9 @@ async function cleanup(plan: Plan | undefined, name: string | undefined): Promis
   }
   const deleted: string[] = [];
   const absent: string[] = [];
+  // A resource still being created (a failure while the Parallel's other branch was restoring) cannot be
+  // deleted yet: both are attempted, then `CleanupPending` makes the state machine retry the step later.
+  const pending: string[] = [];
   if (optEnv('PRODUCTION_DB_INSTANCE_ID')) {
     try {
       await call(() => aws().rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })));
@@ -493,6 +506,7 @@ async function cleanup(plan: Plan | undefined, name: string | undefined): Promis
     } catch (err) {
       if (isAwsError(err, 'DBInstanceNotFoundFault')) absent.push(`rds:${id}`);
       else if (isAwsError(err, 'InvalidDBInstanceStateFault') && /already being deleted/i.test((err as Error).message)) deleted.push(`rds:${id}`);
+      else if (isAwsError(err, 'InvalidDBInstanceStateFault')) pending.push(`rds:${id} (${(err as Error).message})`);
       else throw err;
     }
   }
@@ -502,12 +516,32 @@ async function cleanup(plan: Plan | undefined, name: string | undefined): Promis
       deleted.push(`elasticache:${id}`);
     } catch (err) {
       if (isAwsError(err, 'ReplicationGroupNotFoundFault')) absent.push(`elasticache:${id}`);
-      else if (isAwsError(err, 'InvalidReplicationGroupStateFault')) deleted.push(`elasticache:${id}`);
-      else throw err;
+      else if (isAwsError(err, 'InvalidReplicationGroupStateFault')) {
+        // Refused while `creating`/`modifying`; only a group already `deleting` is as good as deleted.
+        const status = await cacheStatusOf(id);
+        if (status === 'deleting') deleted.push(`elasticache:${id}`);
+        else if (status === undefined) absent.push(`elasticache:${id}`);
+        else pending.push(`elasticache:${id} (${status})`);
+      } else throw err;
     }
+  }
+  if (pending.length) {
+    logger.warn('restored resources not deletable yet', { event: 'cleanup_pending', deleted, absent, pending });
+    throw new StepError('CleanupPending', `not deletable yet, retried later: ${pending.join(', ')}`);
   }
   logger.info('restored resources cleaned up', { event: 'cleanup_done', deleted, absent });
   return { deleted, absent };
+}
+
+/** Status of a replication group, `undefined` when it does not exist. */
+async function cacheStatusOf(id: string): Promise<string | undefined> {
+  try {
+    const res = await call(() => aws().elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id })));
+    return res.ReplicationGroups?.[0]?.Status ?? undefined;
+  } catch (err) {
+    if (isAwsError(err, 'ReplicationGroupNotFoundFault')) return undefined;
+    throw err;
+  }
 }
 
 // ----------------------------------------------------------------------------------------- report

@@ -69,7 +69,9 @@ export interface McpDisasterRecoveryProps {
   /** The bucket the backup Lambda writes manifests and components to (see lib/backup/manifest.ts). */
   readonly backupBucket: s3.IBucket;
   /**
-   * Production database: restored from (PITR or snapshot) and protected by an explicit IAM deny.
+   * Production database: restored from (PITR or snapshot) and protected by an explicit IAM deny. The
+   * restored instance gets production's DB subnet group and parameter group (read from the instance's
+   * CloudFormation resource) unless `databaseSubnetGroup` is given.
    * @default no database restore
    */
   readonly database?: rds.DatabaseInstance;
@@ -79,18 +81,19 @@ export interface McpDisasterRecoveryProps {
    */
   readonly databaseEncryptionKey?: kms.IKey;
   /**
-   * VPC of the restored database and of the readiness task.
-   * @default the database's VPC is not exposed by CDK, so this is required with `database` unless `databaseSubnetGroup` is given
+   * VPC of the readiness task (and of a new subnet group for the restored database, when production's is unknown).
+   * @default the database's VPC
    */
   readonly vpc?: ec2.IVpc;
   /**
-   * Subnets of the restored database and the readiness task.
+   * Subnets of the readiness task, and of the restored database when neither `databaseSubnetGroup` is given
+   * nor production's subnet group can be read from `database`.
    * @default the VPC's private subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * DB subnet group of the restored instance.
-   * @default a new subnet group in `vpc`/`vpcSubnets`
+   * @default production's subnet group (same subnets as production), else a new subnet group in `vpc`/`vpcSubnets`
    */
   readonly databaseSubnetGroup?: rds.ISubnetGroup;
   /**
@@ -250,7 +253,8 @@ export class McpDisasterRecovery extends Construct {
     check(executionTimeout.toSeconds() > restoreTimeout.toSeconds() + approvalTimeout.toSeconds(),
       `executionTimeout must exceed restoreTimeout + approvalTimeout (${restoreTimeout.toSeconds() + approvalTimeout.toSeconds()} s), got ${executionTimeout.toSeconds()} s`);
     check(overdue.toSeconds() >= 86400 && overdue.toSeconds() <= 30 * 86400, `drillOverdueAfter must be from 1 to 30 days, got ${overdue.toHumanString()}`);
-    check(!props.database || !!props.databaseSubnetGroup || !!props.vpc, 'vpc (or databaseSubnetGroup) is required when database is given, got neither');
+    const productionDb = props.database?.node.defaultChild instanceof rds.CfnDBInstance ? props.database.node.defaultChild : undefined;
+    const vpc = props.vpc ?? props.database?.vpc;
     if (props.cache) {
       check(Token.isUnresolved(props.cache.replicationGroupId) || /^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId), `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`);
       check(Token.isUnresolved(props.cache.nodeType) || /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(props.cache.nodeType), `cache.nodeType must look like cache.t4g.small, got ${JSON.stringify(props.cache.nodeType)}`);
@@ -287,11 +291,12 @@ export class McpDisasterRecovery extends Construct {
     }
 
     // ------------------------------------------------------------------ restore Lambda
-    let subnetGroup = props.databaseSubnetGroup;
-    if (props.database && !subnetGroup) {
-      subnetGroup = new rds.SubnetGroup(this, 'RestoreSubnetGroup', {
-        vpc: props.vpc!, vpcSubnets: props.vpcSubnets, description: `${props.serviceName} disaster-recovery restores`,
-      });
+    // Restored beside production: in its subnets (e.g. isolated ones) unless told otherwise.
+    let subnetGroupName = props.databaseSubnetGroup?.subnetGroupName ?? productionDb?.dbSubnetGroupName;
+    if (props.database && !subnetGroupName) {
+      subnetGroupName = new rds.SubnetGroup(this, 'RestoreSubnetGroup', {
+        vpc: vpc!, vpcSubnets: props.vpcSubnets, description: `${props.serviceName} disaster-recovery restores`,
+      }).subnetGroupName;
     }
     const dbSecurityGroups = props.databaseSecurityGroups ?? props.database?.connections.securityGroups ?? [];
     const maxPolls = Math.ceil(restoreTimeout.toSeconds() / poll.toSeconds());
@@ -307,7 +312,8 @@ export class McpDisasterRecovery extends Construct {
     };
     if (props.database) {
       environment.PRODUCTION_DB_INSTANCE_ID = props.database.instanceIdentifier;
-      environment.DB_SUBNET_GROUP = subnetGroup!.subnetGroupName;
+      environment.DB_SUBNET_GROUP = subnetGroupName!;
+      if (productionDb?.dbParameterGroupName) environment.DB_PARAMETER_GROUP = productionDb.dbParameterGroupName;
       environment.DB_SECURITY_GROUP_IDS = dbSecurityGroups.map((sg) => sg.securityGroupId).join(',');
       if (props.databaseInstanceClass) environment.DB_INSTANCE_CLASS = props.databaseInstanceClass;
     }
@@ -369,8 +375,15 @@ export class McpDisasterRecovery extends Construct {
     const refused = notify('Notify refused', `DR ${props.serviceName}: recovery refused`, {
       outcome: 'refused', 'error.$': '$.error', 'input.$': '$$.Execution.Input',
     }).next(new sfn.Fail(this, 'Recovery refused', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+    // A restored resource still being created cannot be deleted yet: the clean-up retries for about 80 minutes.
+    const retryCleanup = { errors: ['CleanupPending'], interval: Duration.minutes(1), backoffRate: 1.5, maxDelay: Duration.minutes(5), maxAttempts: 20 };
+    const cleanupFailed = notify('Notify clean-up failure', `DR ${props.serviceName}: restored resources left behind`, {
+      outcome: 'cleanup-failed', 'error.$': '$.cleanupError', 'restoreId.$': '$.plan.restoreId',
+      note: 'the drill could not delete what it restored: delete <restoreId> by hand (runbook, "Abort"); production was not modified',
+    }).next(failed);
     const cleanupAfterFailure = step('Clean up after failure', 'cleanup', { plan }, '$.cleanup', 'drill: delete what this execution restored')
-      .addCatch(failed, { resultPath: '$.cleanupError' });
+      .addRetry(retryCleanup)
+      .addCatch(cleanupFailed, { resultPath: '$.cleanupError' });
     const failureMode = new sfn.Choice(this, 'Failure in drill mode?')
       .when(sfn.Condition.stringEquals('$.plan.request.mode', 'drill'), cleanupAfterFailure.next(failed))
       .otherwise(failed);
@@ -441,6 +454,7 @@ export class McpDisasterRecovery extends Construct {
     const drillEnd = step('Report drill', 'report', { plan, outcome: 'drill-succeeded' }, '$.report', 'RecoveryTimeSeconds and DataLossSeconds')
       .addCatch(onFailure, { resultPath: errorPath })
       .next(step('Clean up drill', 'cleanup', { plan }, '$.cleanup', 'delete the restored resources')
+        .addRetry(retryCleanup)
         .addCatch(onFailure, { resultPath: errorPath }))
       .next(notify('Notify drill succeeded', `DR ${props.serviceName}: drill succeeded`, {
         outcome: 'drill-succeeded', 'report.$': '$.report', 'recoveryPoint.$': '$.plan.recoveryPoint',

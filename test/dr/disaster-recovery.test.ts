@@ -2,6 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { McpDisasterRecovery } from '../../lib/dr/disaster-recovery';
 import { READY_CHECK_SCRIPT } from '../../lib/dr/ready-check';
@@ -210,8 +211,24 @@ describe('McpDisasterRecovery: prop validation', () => {
     expect(make(props)).toThrow(/^McpDisasterRecovery: /);
   });
 
-  test('a database without vpc or subnet group is refused', () => {
-    expect(() => drFixture({ vpc: undefined })).toThrow(/vpc \(or databaseSubnetGroup\) is required when database is given/);
+  test('without vpc the database\'s is used; the restored instance gets production\'s subnet and parameter groups', () => {
+    const f = drFixture({ vpc: undefined });
+    const t = Template.fromStack(f.stack);
+    const vars = t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { BACKUP_BUCKET: Match.anyValue() } } } });
+    const env = (Object.values(vars)[0] as any).Properties.Environment.Variables;
+    const prod = (f.database.node.defaultChild as any);
+    expect(env.DB_SUBNET_GROUP).toEqual(f.stack.resolve(prod.dbSubnetGroupName));
+    expect(env.DB_PARAMETER_GROUP).toEqual(f.stack.resolve(prod.dbParameterGroupName));
+    t.resourceCountIs('AWS::RDS::DBSubnetGroup', 1); // production's only
+  });
+
+  test('an explicit databaseSubnetGroup wins over production\'s', () => {
+    const stack = testStack(testApp(), 'OwnGroup');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const group = new rds.SubnetGroup(stack, 'Group', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, description: 'dr' });
+    const db = new rds.DatabaseInstance(stack, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    new McpDisasterRecovery(stack, 'Dr', { serviceName: 'mcp', backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'), database: db, databaseSubnetGroup: group, scheduledDrills: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DB_SUBNET_GROUP: stack.resolve(group.subnetGroupName) }) } });
   });
 
   test('token-valued cache id and node type are accepted (validated by CloudFormation at deploy)', () => {

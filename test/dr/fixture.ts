@@ -27,12 +27,22 @@ export const PROBE_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:mcp-pro
 /** Builds the fixture; `overrides` change the construct's props. */
 export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app: App = testApp()): DrFixture {
   const stack = testStack(app, 'DrStack');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { all: {} } });
+  // Like the default app: the database in isolated subnets, the tasks in private ones with egress.
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2, natGateways: 1, flowLogs: { all: {} },
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
   const database = new rds.DatabaseInstance(stack, 'Database', {
-    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+    engine,
+    parameterGroup: new rds.ParameterGroup(stack, 'DatabaseParameters', { engine, parameters: { 'rds.force_ssl': '1' } }),
     instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
     vpc,
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     multiAz: true,
     storageEncrypted: true,
     deletionProtection: true,

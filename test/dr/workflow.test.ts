@@ -56,11 +56,11 @@ function awsErr(name: string, message = name): Error {
 }
 
 /** Production AWS as the mocks see it: PITR window of the last 7 days up to 5 minutes ago. */
-function mockAws(opts: { pitr?: boolean; dbPendingPolls?: number } = {}): void {
+function mockAws(opts: { pitr?: boolean; pitrEarliestMs?: number; dbPendingPolls?: number } = {}): void {
   for (const m of [rds, ec, ecs, sns, cw, sfn]) m.reset();
   const now = Date.now();
   if (opts.pitr === false) rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsErr('DBInstanceAutomatedBackupNotFoundFault'));
-  else rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [{ RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * HOUR), LatestTime: new Date(now - 5 * 60_000) } }] });
+  else rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [{ RestoreWindow: { EarliestTime: new Date(opts.pitrEarliestMs ?? now - 7 * 24 * HOUR), LatestTime: new Date(now - 5 * 60_000) } }] });
   const creating = (id: string) => ({ DBInstance: { DBInstanceIdentifier: id, DBInstanceStatus: 'creating' } });
   rds.on(RestoreDBInstanceToPointInTimeCommand).callsFake((i) => creating(i.TargetDBInstanceIdentifier));
   rds.on(RestoreDBInstanceFromDBSnapshotCommand).callsFake((i) => creating(i.DBInstanceIdentifier));
@@ -127,7 +127,12 @@ describe('DR workflow executed locally', () => {
     expect(restoreCalls).toHaveLength(1);
     expect(restoreCalls[0].args[0].input).toMatchObject({
       SourceDBInstanceIdentifier: PROD, TargetDBInstanceIdentifier: id, RestoreTime: target, PubliclyAccessible: false, MultiAZ: false, DeletionProtection: false,
+      // Beside production: its subnet group and parameter group, its security group.
+      DBSubnetGroupName: workflow.environment.DB_SUBNET_GROUP, DBParameterGroupName: workflow.environment.DB_PARAMETER_GROUP,
+      VpcSecurityGroupIds: workflow.environment.DB_SECURITY_GROUP_IDS.split(','),
     });
+    expect(workflow.environment.DB_SUBNET_GROUP).toMatch(/^ref:DatabaseSubnetGroup/);
+    expect(workflow.environment.DB_PARAMETER_GROUP).toMatch(/^ref:DatabaseParameters/);
     expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(0);
     // Polled until available: 2 pending checks then available.
     expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(3);
@@ -210,6 +215,33 @@ describe('DR workflow executed locally', () => {
     expect(dataLoss?.Value).toBe(29 * 60); // consistency time is 1 minute after the slot
   });
 
+  test('PITR window starting after the target: the snapshot at or before the target, not the window', async () => {
+    const lastHour = Math.floor(Date.now() / HOUR) * HOUR;
+    mockAws({ pitrEarliestMs: lastHour - 2 * HOUR });
+    const bucket = await newBucket(client);
+    for (const h of [6, 5, 4, 3, 2, 1]) await writeBackup(client, bucket, { slot: new Date(lastHour - h * HOUR), snapshotAgeMs: 0 });
+    const target = new Date(lastHour - 5 * HOUR + 10 * 60_000); // 10 min after the 5-hour-old backup, before the window
+    const { result } = await run({ targetTime: target.toISOString() }, 'drill-before-window', { bucket });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
+    const snap = rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)[0].args[0].input;
+    expect(snap.DBSnapshotIdentifier).toBe(`mcp-${backupIdForSlot(new Date(lastHour - 5 * HOUR)).toLowerCase()}`);
+    expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData!.find((d) => d.MetricName === 'DataLossSeconds')?.Value).toBe(9 * 60);
+  });
+
+  test('no backup in the window: no restorable database before the target and no PITR fails with NoRecoveryPoint, touching nothing', async () => {
+    mockAws({ pitr: false });
+    const bucket = await newBucket(client);
+    // Manifests exist (configuration, rebuildable cache) but name no RDS snapshot.
+    await hourlyBackups(bucket, 2, { snapshot: false });
+    const { result } = await run({}, 'drill-no-point', { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'NoRecoveryPoint' });
+    expect(result.states).toEqual(['Resolve recovery point', 'Notify refused', 'Recovery refused']);
+    expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(0);
+    expect(ec.commandCalls(CreateReplicationGroupCommand)).toHaveLength(0);
+    expect(published().map((p) => p.message.outcome)).toEqual(['refused']);
+  });
+
   test('no backup in the window: a stale newest backup exceeds the RPO and fails at once, touching nothing', async () => {
     mockAws({ pitr: false });
     const bucket = await newBucket(client);
@@ -270,6 +302,36 @@ describe('DR workflow executed locally', () => {
     expect(ec.commandCalls(DeleteReplicationGroupCommand).map((c) => c.args[0].input.ReplicationGroupId)).toEqual([restoreId('mcp', 'drill-throttled')]);
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
     expectProductionUntouched();
+  });
+
+  test('a failure while the cache is still being created: the clean-up waits until it can delete it', async () => {
+    mockAws();
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('InvalidParameterCombination', 'bad restore'));
+    rds.on(DeleteDBInstanceCommand).rejects(awsErr('DBInstanceNotFoundFault'));
+    // ElastiCache refuses to delete a group that is `creating`; the second attempt succeeds.
+    ec.on(DeleteReplicationGroupCommand).rejectsOnce(awsErr('InvalidReplicationGroupStateFault', 'Replication group must be in available state')).resolves({});
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: restoreId('mcp', 'drill-cache-creating'), Status: 'creating' }] });
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({}, 'drill-cache-creating', { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidParameterCombination' });
+    expect(ec.commandCalls(DeleteReplicationGroupCommand)).toHaveLength(2);
+    expect(published().map((p) => p.message.outcome)).toEqual(['failed']);
+    expectProductionUntouched();
+  });
+
+  test('a clean-up that cannot delete is notified with the identifier to delete by hand', async () => {
+    mockAws();
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('InvalidParameterCombination', 'bad restore'));
+    rds.on(DeleteDBInstanceCommand).rejects(awsErr('AccessDenied', 'not allowed'));
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({}, 'drill-cleanup-denied', { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidParameterCombination' });
+    const notices = published();
+    expect(notices.map((p) => p.message.outcome)).toEqual(['failed', 'cleanup-failed']);
+    expect(notices[1].message).toMatchObject({ restoreId: restoreId('mcp', 'drill-cleanup-denied'), error: { Error: 'AccessDenied' } });
+    expect(result.states).toEqual(expect.arrayContaining(['Clean up after failure', 'Notify clean-up failure', 'Recovery failed']));
   });
 
   test('"already exists" on a retried restore is described instead, and the workflow goes on', async () => {
