@@ -142,6 +142,20 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
     t.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: Match.anyValue(), ManagedPolicyArns: Match.absent(), Description: Match.stringLikeRegexp('Backup Lambda') });
   });
 
+  test('least privilege: the role\'s complete action list (anything new must be added here on purpose)', () => {
+    // Read, describe, write-once PUT, snapshot/export creation, and one delete: our own tagged DB snapshots.
+    expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual([
+      'ecs:DescribeTaskDefinition',
+      'elasticache:CopySnapshot', 'elasticache:DescribeCacheClusters', 'elasticache:DescribeReplicationGroups', 'elasticache:DescribeSnapshots',
+      'kms:Decrypt', 'kms:GenerateDataKey',
+      'logs:CreateLogStream', 'logs:PutLogEvents',
+      'rds:AddTagsToResource', 'rds:CreateDBSnapshot', 'rds:DeleteDBSnapshot', 'rds:DescribeAccountAttributes', 'rds:DescribeDBInstances', 'rds:DescribeDBSnapshots',
+      's3:GetBucketLocation', 's3:GetObject', 's3:ListAllMyBuckets', 's3:ListBucket', 's3:PutObject',
+      'ssm:GetParametersByPath',
+      'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+    ]);
+  });
+
   test('least privilege: S3 writes only under manifests/, backups/ and cache-exports/', () => {
     const put = statements.find((s) => actionsOf(s).includes('s3:PutObject'))!;
     const suffixes = (put.Resource as Array<{ 'Fn::Join': [string, [unknown, string]] }>).map((r) => {
