@@ -55,6 +55,15 @@ describe('McpDisasterRecovery: state machine', () => {
     expect(states['Recovery failed']).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
   });
 
+  test('clean-ups retry resources still being created, and a clean-up that gives up is notified', () => {
+    for (const name of ['Clean up drill', 'Clean up after failure']) {
+      expect(states[name].Retry).toEqual(expect.arrayContaining([{ ErrorEquals: ['CleanupPending'], IntervalSeconds: 60, MaxAttempts: 20, BackoffRate: 1.5, MaxDelaySeconds: 300 }]));
+    }
+    expect(states['Clean up after failure'].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupError', Next: 'Notify clean-up failure' }]);
+    expect(states['Notify clean-up failure'].Next).toBe('Recovery failed');
+    expect(states['Clean up drill'].Catch[0].Next).toBe('Notify failure');
+  });
+
   test('readiness: one-off ECS task of the service task definition with the restored endpoints, synchronously', () => {
     const task = states['Readiness task'];
     expect(task.Resource).toBe('arn:aws:states:::ecs:runTask.sync');

@@ -7,7 +7,7 @@ import '../../dr/quiet-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand } from '@aws-sdk/client-rds';
-import { DeleteReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { CreateReplicationGroupCommand, DeleteReplicationGroupCommand, DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -101,6 +101,29 @@ describe('production guards', () => {
     const out = await handler({ action: 'cleanup', executionName: 'drill-x' }) as { absent: string[] };
     expect(out.absent).toHaveLength(2);
     expect(rds.commandCalls(DeleteDBInstanceCommand)[0].args[0].input).toMatchObject({ SkipFinalSnapshot: true, DBInstanceIdentifier: expect.stringMatching(/^mcp-dr-/) });
+  });
+  test('clean-up: a group ElastiCache refuses to delete counts as deleted only when it is already deleting', async () => {
+    rds.on(DeleteDBInstanceCommand).resolves({});
+    ec.on(DeleteReplicationGroupCommand).rejects(named('InvalidReplicationGroupStateFault'));
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: 'mcp-dr-abc1234', Status: 'deleting' }] });
+    await expect(handler({ action: 'cleanup', plan: plan() })).resolves.toEqual({ deleted: ['rds:mcp-dr-abc1234', 'elasticache:mcp-dr-abc1234'], absent: [] });
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: 'mcp-dr-abc1234', Status: 'creating' }] });
+    await expect(handler({ action: 'cleanup', plan: plan() })).rejects.toMatchObject({ name: 'CleanupPending', message: expect.stringContaining('elasticache:mcp-dr-abc1234 (creating)') });
+  });
+  test('clean-up: an instance RDS refuses to delete (still creating) is retried later, not reported deleted', async () => {
+    rds.on(DeleteDBInstanceCommand).rejects(Object.assign(new Error('Instance mcp-dr-abc1234 is not in available state'), { name: 'InvalidDBInstanceStateFault' }));
+    ec.on(DeleteReplicationGroupCommand).resolves({});
+    await expect(handler({ action: 'cleanup', plan: plan() })).rejects.toMatchObject({ name: 'CleanupPending', message: expect.stringContaining('rds:mcp-dr-abc1234') });
+    // The cache was still deleted in the same attempt.
+    expect(ec.commandCalls(DeleteReplicationGroupCommand)).toHaveLength(1);
+  });
+  test('"already exists" for a cache of another restore fails instead of adopting it', async () => {
+    ec.on(CreateReplicationGroupCommand).rejects(named('ReplicationGroupAlreadyExistsFault'));
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: 'mcp-dr-abc1234', Status: 'available', Description: 'DR drill drill-other' }] });
+    await expect(handler({ action: 'start-cache-restore', plan: plan() })).rejects.toMatchObject({ name: 'ForeignResource' });
+    ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: 'mcp-dr-abc1234', Status: 'creating', Description: 'DR drill drill-x' }] });
+    await expect(handler({ action: 'start-cache-restore', plan: plan() })).resolves.toMatchObject({ identifier: 'mcp-dr-abc1234', state: 'pending', attempt: 0 });
+    expect(ec.commandCalls(CreateReplicationGroupCommand)[0].args[0].input.ReplicationGroupDescription).toBe('DR drill drill-x');
   });
   test('a restore into the production identifier is refused before any call', async () => {
     await expect(handler({ action: 'start-database-restore', plan: plan({ restoreId: 'mcp-prod' }) })).rejects.toMatchObject({ name: 'Refused' });
