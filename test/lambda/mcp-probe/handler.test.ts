@@ -1,7 +1,9 @@
 import { CloudWatchClient, PutMetricDataCommand, type PutMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, metricDataFor, probeConfigFromEnv, ProbeConfigError, runProbe, type ProbeLogger } from '../../../lambda/mcp-probe';
-import { closedPortUrl, startHttpErrorServer, startJsonRpcErrorServer, startMcpServer, startSlowServer, type TestServer } from './servers';
+import {
+  closedPortUrl, startFaultyMcpServer, startHttpErrorServer, startJsonRpcErrorServer, startMcpServer, startNonMcpServer, startSlowServer, type TestServer,
+} from './servers';
 
 const cwMock = mockClient(CloudWatchClient);
 
@@ -86,6 +88,39 @@ describe('mcp-probe handler against real servers on 127.0.0.1', () => {
     const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
     expect(result).toMatchObject({ success: false, stage: 'initialize', errorType: 'protocol', errorCode: -32603 });
     expect(result.error).toContain('backend exploded');
+    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
+  });
+
+  test('a JSON-RPC error after a good initialize: success 0, reported at tools/list with the code', async () => {
+    const server = await track(startFaultyMcpServer('tools/list', { jsonRpcError: { code: -32601, message: 'Method not found' } }));
+    const { result, input, logs } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result).toMatchObject({ success: false, stage: 'tools/list', errorType: 'protocol', errorCode: -32601, serverName: 'probe-test-server' });
+    expect(Object.keys(result.steps)).toEqual(['initialize']);
+    expect(server.seen).toEqual(expect.arrayContaining(['initialize', 'tools/list']));
+    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
+    expect(metric(input, 'ProbeLatencyMs')).toBeUndefined();
+    expect(logs[0]).toMatchObject({ level: 'WARN', extra: { event: 'probe_failed', stage: 'tools/list', error_type: 'protocol', error_code: -32601 } });
+  });
+
+  test('a server that stalls on tools/list after a good initialize: timeout at tools/list within the one budget', async () => {
+    const server = await track(startFaultyMcpServer('tools/list', 'hang'));
+    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TIMEOUT_MS: '500' });
+    expect(result).toMatchObject({ success: false, stage: 'tools/list', errorType: 'timeout' });
+    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
+  });
+
+  test('a tool call that stalls: timeout at tools/call', async () => {
+    const server = await track(startFaultyMcpServer('tools/call', 'hang'));
+    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TIMEOUT_MS: '500', PROBE_TOOL_NAME: 'status' });
+    expect(result).toMatchObject({ success: false, stage: 'tools/call', errorType: 'timeout', toolCount: 2 });
+    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
+  });
+
+  test('a 200 answer that is not MCP (an HTML page): success 0, error type protocol', async () => {
+    const server = await track(startNonMcpServer());
+    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result).toMatchObject({ success: false, stage: 'initialize', errorType: 'protocol' });
+    expect(result.error).toMatch(/content type|text\/html/i);
     expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
   });
 

@@ -146,3 +146,53 @@ export async function startHttpErrorServer(status = 503): Promise<TestServer> {
   const url = await listen(server);
   return { url, seen, close: () => closeServer(server) };
 }
+
+/**
+ * A real (stateless) MCP server, except that requests for `failOn` get a fault: a JSON-RPC error
+ * (HTTP 200), or no answer until `close()` (`hang`). Shows that a failure after `initialize` is reported
+ * at the step where it happened.
+ */
+export async function startFaultyMcpServer(failOn: string, fault: { jsonRpcError: { code: number; message: string } } | 'hang'): Promise<TestServer> {
+  const seen: string[] = [];
+  const hanging = new Set<http.ServerResponse>();
+  const server = http.createServer(async (req, res) => {
+    try {
+      const body = req.method === 'POST' ? await readBody(req) as { id?: unknown; method?: string } : undefined;
+      seen.push(...(body === undefined ? [req.method ?? '?'] : methodsOf(body)));
+      if (body?.method === failOn) {
+        if (fault === 'hang') { hanging.add(res); return; }
+        res.writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', id: body.id, error: fault.jsonRpcError }));
+        return;
+      }
+      const mcp = buildMcpServer();
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => { void transport.close(); void mcp.close(); });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } catch (err) {
+      if (!res.headersSent) res.writeHead(500).end(String(err));
+    }
+  });
+  const url = await listen(server);
+  return {
+    url,
+    seen,
+    async close() {
+      for (const res of hanging) res.destroy();
+      await closeServer(server);
+    },
+  };
+}
+
+/** Answers every request with HTTP 200 and an HTML page (a captive portal or a proxy's error page): not MCP. */
+export async function startNonMcpServer(): Promise<TestServer> {
+  const seen: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    const body = req.method === 'POST' ? await readBody(req).catch(() => undefined) : undefined;
+    seen.push(...methodsOf(body));
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome</body></html>');
+  });
+  const url = await listen(server);
+  return { url, seen, close: () => closeServer(server) };
+}
