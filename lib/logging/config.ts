@@ -66,7 +66,8 @@ function integerIn(prop: string, value: number, min: number, max: number): numbe
 
 /** Validates McpLogging's inputs and fills in defaults; throws an error naming the prop otherwise. */
 export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
-  checkPattern(OWNER, 'serviceName', input.serviceName, /^[A-Za-z0-9_-]{1,64}$/, '1–64 characters of [A-Za-z0-9_-]');
+  // `mcp-<serviceName>-audit` must fit Firehose's 64-character stream-name limit.
+  checkPattern(OWNER, 'serviceName', input.serviceName, /^[A-Za-z0-9_-]{1,54}$/, '1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64)');
   if (input.serviceName === undefined) throw new Error(`${OWNER}: serviceName is required`);
   const auditObjectLockDays = integerIn('auditObjectLockDays (days)', input.auditObjectLockDays ?? LOGGING_DEFAULTS.auditObjectLockDays, 1, 36500);
   checkThat(OWNER, input.auditRetentionDays === undefined || input.auditRetentionDays >= LOGGING_DEFAULTS.auditRetentionMinimumDays,

@@ -60,7 +60,8 @@ export interface McpLoggingProps {
   /**
    * Service name (`SERVICE_NAME` of the contract): names the log groups (`/mcp/<serviceName>/application`,
    * `/mcp/<serviceName>/audit`), the Firehose streams and the saved queries, and is the `service`
-   * dimension of the metrics. 1–64 characters of `[A-Za-z0-9_-]`.
+   * dimension of the metrics. 1–54 characters of `[A-Za-z0-9_-]` (Firehose stream names, `mcp-<serviceName>-audit`,
+   * are limited to 64).
    */
   readonly serviceName: string;
   /**

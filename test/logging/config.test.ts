@@ -16,7 +16,8 @@ describe('resolveLoggingConfig', () => {
   });
 
   test.each([
-    [{ serviceName: 'has space' }, 'McpLogging: serviceName must be 1–64 characters of [A-Za-z0-9_-], got "has space"'],
+    [{ serviceName: 'has space' }, 'McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "has space"'],
+    [{ serviceName: 'a'.repeat(55) }, `McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "${'a'.repeat(55)}"`],
     [{ serviceName: '' }, 'serviceName must be'],
     [{ serviceName: 's', bufferIntervalSeconds: 901 }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901'],
     [{ serviceName: 's', bufferIntervalSeconds: 1.5 }, 'bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
@@ -33,6 +34,10 @@ describe('resolveLoggingConfig', () => {
     [{ serviceName: 's', runbookUrl: 'http://wiki/x' }, 'McpLogging: runbookUrl must be an https:// URL, got "http://wiki/x"'],
   ])('rejects %j', (input, message) => {
     expect(() => resolveLoggingConfig(input)).toThrow(message);
+  });
+
+  test('the longest service name whose stream names CloudFormation accepts (54) is accepted', () => {
+    expect(resolveLoggingConfig({ serviceName: 'a'.repeat(54) }).serviceName).toHaveLength(54);
   });
 
   test('audit retention of a year or more, including never-expire (9999), is accepted', () => {

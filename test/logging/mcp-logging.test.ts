@@ -361,11 +361,16 @@ describe('props', () => {
     expect(options['max-buffer-size']).toBeUndefined();
   });
 
+  test('a 54-character service name passes the CloudFormation schema (stream names at the 64-character limit)', () => {
+    const t = build({ serviceName: 'a'.repeat(54) });
+    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { DeliveryStreamName: `mcp-${'a'.repeat(54)}-audit` });
+  });
+
   test.each([
     [{ bufferInterval: Duration.seconds(901) }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901'],
     [{ bufferInterval: Duration.millis(1500) }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
     [{ bufferSize: Size.gibibytes(1) }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 1024'],
-    [{ serviceName: 'bad name' }, 'McpLogging: serviceName must be 1–64 characters'],
+    [{ serviceName: 'bad name' }, 'McpLogging: serviceName must be 1–54 characters'],
     [{ auditRetention: logs.RetentionDays.SIX_MONTHS }, 'McpLogging: auditRetention must be at least one year'],
   ])('rejects %j at synth time', (props, message) => {
     expect(() => build(props as any)).toThrow(message);
