@@ -229,14 +229,14 @@ export class McpBackup extends Construct {
     }
     this.serviceName = props.serviceName;
     const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
-    const intervalMinutes = props.slotInterval?.toMinutes() ?? rateExpressionMinutes(schedule.expressionString);
+    const intervalMinutes = props.slotInterval?.toMinutes({ integral: false }) ?? rateExpressionMinutes(schedule.expressionString);
     if (intervalMinutes === undefined) {
       throw new Error(`${OWNER}: slotInterval is required with a non-rate schedule, got schedule ${schedule.expressionString}`);
     }
     this.intervalMinutes = intervalMinutes;
     this.rpo = props.rpo ?? Duration.hours(1);
     const retention = props.retention ?? Duration.days(30);
-    const retentionDays = retention.toDays();
+    const retentionDays = retention.toDays({ integral: false });
     const database = props.database ?? props.dataTier?.database;
     const cacheId = props.cacheReplicationGroupId ?? props.dataTier?.cache?.ref;
     const cacheMode: CacheBackupMode = props.cacheBackup ?? 'rebuildable';
@@ -244,7 +244,7 @@ export class McpBackup extends Construct {
       throw new Error(`${OWNER}: cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`);
     }
     const snapshotEveryHours = props.snapshotEveryHours ?? 24;
-    const snapshotRetentionHours = (props.snapshotRetention ?? retention).toHours();
+    const snapshotRetentionHours = (props.snapshotRetention ?? retention).toHours({ integral: false });
     const keepNewestSnapshots = props.keepNewestSnapshots ?? 3;
     const snapshotQuotaReserve = props.snapshotQuotaReserve ?? 10;
     const cacheExportEveryHours = props.cacheExportEveryHours ?? 24;
@@ -256,7 +256,7 @@ export class McpBackup extends Construct {
     const lockDays = props.objectLock?.days ?? retentionDays;
     checkBackupSettings({
       intervalMinutes,
-      rpoMinutes: this.rpo.toMinutes(),
+      rpoMinutes: this.rpo.toMinutes({ integral: false }),
       retentionDays,
       objectLockDays: lockDays,
       hasDatabase: database !== undefined,

@@ -347,7 +347,7 @@ export class McpDataTier extends Construct {
 
 function validate(db: McpDatabaseOptions | undefined, cache: McpCacheOptions | undefined): void {
   if (db) {
-    const days = db.backupRetention?.toDays();
+    const days = db.backupRetention?.toDays({ integral: false });
     checkInteger(OWNER, 'database.backupRetention (days)', days, 1, 35);
     checkInteger(OWNER, 'database.allocatedStorage', db.allocatedStorage, 20, 65536);
     checkInteger(OWNER, 'database.maxAllocatedStorage', db.maxAllocatedStorage, db.allocatedStorage ?? 50, 65536);

@@ -315,6 +315,10 @@ describe('McpBackup validation', () => {
     [{ schedule: events.Schedule.rate(Duration.minutes(7)) }, 'McpBackup: schedule interval must divide a day evenly'],
     [{ ssmParameterPrefix: 'mcp/prod/' }, 'McpBackup: ssmParameterPrefix must be a parameter path like "/mcp/prod"'],
     [{ cacheReplicationGroupId: 'x' }, 'McpBackup: pass either dataTier or database/cacheReplicationGroupId, not both'],
+    [{ retention: Duration.hours(36) }, 'McpBackup: retention (days) must be an integer from 1 to 3650, got 1.5'],
+    [{ rpo: Duration.seconds(90) }, 'McpBackup: rpo (minutes) must be an integer from 5 to 10080, got 1.5'],
+    [{ snapshotRetention: Duration.minutes(90) }, 'McpBackup: snapshotRetention (hours) must be an integer from 1 to 87600, got 1.5'],
+    [{ keepNewestSnapshots: 0 }, 'McpBackup: keepNewestSnapshots must be an integer from 1 to 50, got 0'],
   ])('rejects %j', (props, message) => {
     expect(() => build(props)).toThrow(message);
   });

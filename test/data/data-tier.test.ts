@@ -190,6 +190,7 @@ describe('McpDataTier options', () => {
 
   test.each([
     [{ database: { backupRetention: Duration.days(40) } }, 'McpDataTier: database.backupRetention (days) must be an integer from 1 to 35, got 40'],
+    [{ database: { backupRetention: Duration.hours(36) } }, 'McpDataTier: database.backupRetention (days) must be an integer from 1 to 35, got 1.5'],
     [{ database: { allocatedStorage: 10 } }, 'McpDataTier: database.allocatedStorage must be an integer from 20 to 65536, got 10'],
     [{ database: { databaseName: 'My-DB' } }, 'McpDataTier: database.databaseName must be a lowercase PostgreSQL identifier'],
     [{ cache: { replicas: 0 } }, 'McpDataTier: cache.multiAz needs cache.replicas ≥ 1, got replicas 0'],
