@@ -6,9 +6,9 @@
  * Servers run in child processes so the load generator does not share their event loop.
  */
 import { ChildProcess, spawn } from 'child_process';
-import * as net from 'net';
 import * as path from 'path';
 import autocannon from 'autocannon';
+import { freePort } from '../test/support/services';
 import { printTable } from './util';
 
 export const title = 'Reference MCP server: tools/list over loopback vs a bare Express server';
@@ -18,17 +18,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const REQUEST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntilLive(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
