@@ -193,7 +193,7 @@ export class McpLogging extends Construct {
   public readonly auditLogGroup: logs.LogGroup;
   /** Application log archive: `logs/year=…/month=…/day=…/`, errors under `errors/`. */
   public readonly logBucket: s3.Bucket;
-  /** The audit trail of record: versioned, Object Lock (compliance), TLS-only, no delete path. */
+  /** The audit trail of record: versioned, Object Lock (compliance), TLS 1.2+ only, no delete path. */
   public readonly auditBucket: s3.Bucket;
   /** Server access logs of the two buckets. */
   public readonly accessLogBucket: s3.Bucket;
@@ -323,6 +323,7 @@ export class McpLogging extends Construct {
       bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
+      minimumTLSVersion: 1.2,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogBucket,
@@ -343,6 +344,7 @@ export class McpLogging extends Construct {
       bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
+      minimumTLSVersion: 1.2,
       versioned: true,
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(cfg.auditObjectLockDays)),

@@ -118,6 +118,7 @@ describe('audit bucket', () => {
     const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Bucket.Ref === auditBucketId)!;
     const st = policy.PolicyDocument.Statement;
     expect(st).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(st).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }));
     const deny = st.find((s: any) => s.Sid === 'DenyAuditDeletion');
     expect(deny).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' } }));
     expect(deny.Action).toEqual(['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion']);
