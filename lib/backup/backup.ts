@@ -38,7 +38,10 @@ export interface McpBackupObjectLock {
 
 /** Replication of the backup bucket to a bucket in a disaster-recovery region. */
 export interface McpBackupReplication {
-  /** ARN of the destination bucket (versioned, in the DR region, same account). */
+  /**
+   * ARN of the destination bucket: in the DR region, same account, versioned and with Object Lock
+   * enabled (S3 requires it to replicate locked objects and their retention).
+   */
   readonly destinationBucketArn: string;
   /** ARN of the KMS key in the DR region that encrypts the replicas. */
   readonly destinationKmsKeyArn: string;
@@ -327,8 +330,16 @@ export class McpBackup extends Construct {
       removalPolicy,
     });
     if (replication) {
-      const role = this.bucket.node.tryFindChild('ReplicationRole');
-      if (role) {
+      const role = this.bucket.node.tryFindChild('ReplicationRole') as iam.Role | undefined;
+      if (!role) throw new Error(`${OWNER}: internal: the bucket's replication role was not found (aws-cdk-lib changed)`);
+      // S3 replicates locked objects and their retention only if the role may read both
+      // (S3 user guide, "Using Object Lock with S3 Replication"); aws-cdk-lib does not add them.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ReplicateObjectLock',
+        actions: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'],
+        resources: [this.bucket.arnForObjects('*')],
+      }));
+      {
         Validations.of(role).acknowledge(
           { id: 'AwsSolutions-IAM5[Action::s3:GetObjectVersion*]', reason: 'S3 replication needs the GetObjectVersion family (ForReplication, Acl, Tagging) on the source objects.' },
           { id: 'AwsSolutions-IAM5[Action::s3:Replicate*]', reason: 'S3 replication needs ReplicateObject, ReplicateDelete and ReplicateTags on the destination objects.' },

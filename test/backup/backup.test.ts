@@ -270,6 +270,18 @@ describe('McpBackup with existing resources, a rebuildable cache and DR replicat
     expect(backup.intervalMinutes).toBe(30);
   });
 
+  test('the replication role may read Object Lock retention and legal holds of the source objects (S3 requires both to replicate locked objects)', () => {
+    const roleId = stack.resolve((backup.bucket.node.findChild('ReplicationRole').node.defaultChild as ec2.CfnVPC).logicalId);
+    const policy = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))[0];
+    const bucketId = stack.resolve((backup.bucket.node.defaultChild as ec2.CfnVPC).logicalId);
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+      Effect: 'Allow',
+      Sid: 'ReplicateObjectLock',
+      Action: ['s3:GetObjectLegalHold', 's3:GetObjectRetention'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
+    }));
+  });
+
   test('Object Lock COMPLIANCE 7 days, 14-day expiry, replication of KMS objects to the DR bucket and key', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 } } },
