@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,7 +15,8 @@ export interface McpAlarmTopicProps {
    */
   readonly displayName?: string;
   /**
-   * The KMS key that encrypts the topic. CloudWatch is granted use of it.
+   * The KMS key that encrypts the topic. CloudWatch is granted use of it in the key's policy; an imported key's
+   * policy cannot be changed, so the synth warns and the grant is yours to add.
    * @default a new customer-managed key with rotation
    */
   readonly encryptionKey?: kms.IKey;
@@ -41,13 +42,20 @@ export class McpAlarmTopic extends Construct {
       description: `Encrypts the MCP alarm topic of ${stack.stackName}`,
     });
     // CloudWatch publishes alarm notifications to the encrypted topic: it must be able to use the key.
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
+    const keyGrant = this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToUseTheKey',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
+    if (!keyGrant.statementAdded) {
+      // An imported key's policy cannot be changed here; without the grant every notification is dropped.
+      Annotations.of(this).addWarningV2('mcp-ops:alarmTopicKeyPolicy',
+        'McpAlarmTopic: encryptionKey is an imported key whose policy this stack cannot change; allow the service principal '
+        + 'cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* on it (condition aws:SourceAccount = this account), '
+        + 'or CloudWatch cannot deliver any alarm notification to the topic');
+    }
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: props.displayName ?? 'MCP alarms',
       masterKey: this.key,

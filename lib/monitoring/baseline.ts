@@ -92,19 +92,37 @@ export function resolveBaseline(props: PerformanceBaselineProps = {}): Performan
 
 /** Options of {@link alarmThresholds} that do not come from the baseline. */
 export interface ThresholdOptions {
-  /** The capacity plan, when the service was sized with the capacity model. */
+  /**
+   * The capacity plan, when the service was sized with the capacity model.
+   * @default no plan: traffic ceiling from the baseline, no connections-per-task threshold
+   */
   readonly capacity?: CapacityPlan;
-  /** Minimum requests per period for the error rate to count; default derived (see {@link AlarmThresholds.errorRateMinRequests}). */
+  /**
+   * Minimum requests per period for the error rate to count.
+   * @default ⌈100 / error-rate threshold %⌉, at least 10 (see {@link AlarmThresholds.errorRateMinRequests})
+   */
   readonly errorRateMinRequests?: number;
-  /** CPU alarm threshold override, percent. */
+  /**
+   * CPU alarm threshold override, percent (1–100).
+   * @default min(95, capacity CPU target × factor) with a plan, else 80
+   */
   readonly cpuUtilizationPercent?: number;
-  /** Memory alarm threshold override, percent. */
+  /**
+   * Memory alarm threshold override, percent (1–100).
+   * @default 80
+   */
   readonly memoryUtilizationPercent?: number;
-  /** Autoscaling maximum when no capacity plan is given. */
+  /**
+   * Autoscaling maximum when no capacity plan is given.
+   * @default capacity.maxTasks, else unknown
+   */
   readonly maxTaskCount?: number;
-  /** Autoscaling minimum when no capacity plan is given. */
+  /**
+   * Autoscaling minimum when no capacity plan is given.
+   * @default capacity.minTasks, else unknown
+   */
   readonly minTaskCount?: number;
-  /** Alarm period in seconds (for per-period request counts). */
+  /** Alarm period in seconds, a whole number of minutes (for per-period request counts). */
   readonly periodSeconds: number;
 }
 

@@ -395,7 +395,7 @@ export class McpMonitoring extends Construct {
       metric: service.metricMemoryUtilization({ statistic: 'Average', period, label: 'Memory (%)' }),
       threshold: t.memoryUtilizationPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // as CPU: no tasks, no datapoints; host health reports that
       summary: 'service memory utilisation is high',
       thresholdText: `average MemoryUtilization above ${t.memoryUtilizationPercent} % in ${evalWords}`,
     });
@@ -423,6 +423,7 @@ export class McpMonitoring extends Construct {
         metric: tasksAtMaximumMetric,
         threshold: t.maxTasks,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No task counts (Container Insights off, or no tasks at all) is not evidence of running at the maximum.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         summary: 'the service runs at its autoscaling maximum: it cannot add capacity',
         thresholdText: taskSource === TaskCountSource.CONTAINER_INSIGHTS

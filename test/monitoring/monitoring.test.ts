@@ -1,8 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { McpMonitoring, TaskCountSource, type McpMonitoringProps } from '../../lib/monitoring';
+import { McpAlarmTopic, McpMonitoring, TaskCountSource, type McpMonitoringProps } from '../../lib/monitoring';
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { planCapacity } from '../../lib/capacity/model';
 import { buildFixture, TEST_PLAN } from './fixture';
@@ -319,15 +320,34 @@ describe('McpMonitoring page, deployment alarms, topic, probe', () => {
         Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
       })]) },
     });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    // The topic is encrypted with that key, and its policy is exactly: deny publishing without TLS, allow this
+    // account's CloudWatch alarms to publish.
+    const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([
-        Match.objectLike({ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
-      ]) },
+      Topics: [TOPIC],
+      PolicyDocument: { Statement: [
+        { Sid: 'AllowPublishThroughSSLOnly', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: TOPIC, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        {
+          Sid: 'AllowCloudWatchAlarmsToPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: TOPIC,
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*' } },
+        },
+      ], Version: '2012-10-17' },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://events.pagerduty.example.com/integration/abc/enqueue' });
+  });
+
+  test('topic with an imported key: the key policy cannot be changed, so the synth warns that CloudWatch needs a grant', () => {
+    const stack = testStack(testApp());
+    new McpAlarmTopic(stack, 'Imported', { encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Imported', Match.stringLikeRegexp('McpAlarmTopic: encryptionKey is an imported key .* cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey\\*'));
+    const own = testStack(testApp());
+    new McpAlarmTopic(own, 'Own', { encryptionKey: new kms.Key(own, 'Key', { enableKeyRotation: true }) });
+    Annotations.fromStack(own).hasNoWarning('/TestStack/Own', Match.anyValue());
+    Template.fromStack(own).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToUseTheKey', Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
+    });
   });
 
   test('probe: Node 22 ARM64 function with its config in the environment, every minute, no retries, PutMetricData limited to McpOps', () => {
