@@ -636,6 +636,31 @@ export class McpLogging extends Construct {
   }
 
   /**
+   * Dashboard widgets of the pipeline, for a `McpMonitoring.addSection(...)` row next to the business
+   * row: errors by `error_type`, tools executed by tool and request duration (p50/p99), all from the
+   * metric filters on the application log, and the state of the pipeline's alarms.
+   * @param period graph period (default one minute)
+   */
+  public dashboardWidgets(period: Duration = Duration.minutes(1)): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Errors by error_type (log metric filter)', width: 8, height: 6,
+        left: [this.metrics.errorsByTypeAll(period)], leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Tools executed by tool (log metric filter)', width: 8, height: 6,
+        left: [this.metrics.toolsExecutedByTool(period)], leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Request duration, ms (log metric filter)', width: 8, height: 6,
+        left: [this.metrics.requestDuration('p50', period).with({ label: 'p50' }), this.metrics.requestDuration('p99', period).with({ label: 'p99' })],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Log pipeline and audit trail alarms', alarms: this.alarms, width: 24, height: 3 }),
+    ];
+  }
+
+  /**
    * The log driver of the MCP container: awslogs into the application log group, non-blocking by
    * default (see `logDriverMode`). Audit routing happens after ingestion, so the container needs no sidecar.
    */

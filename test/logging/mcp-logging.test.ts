@@ -326,6 +326,19 @@ describe('dashboard metrics', () => {
   });
 });
 
+describe('dashboard widgets', () => {
+  test('errors by type, tools by tool, request duration from the metric filters, and every pipeline alarm', () => {
+    const widgets = logging.dashboardWidgets().map((w) => JSON.stringify(stack.resolve(w.toJson())));
+    expect(widgets).toHaveLength(4);
+    expect(widgets[0]).toContain('MetricName=\\"log_errors_total\\"');
+    expect(widgets[1]).toContain('MetricName=\\"log_tools_executed_total\\"');
+    expect(widgets[2]).toContain('log_request_duration_ms');
+    expect(widgets[2]).toMatch(/"stat":"p50"[\s\S]*"stat":"p99"/);
+    const alarmStatus = stack.resolve(logging.dashboardWidgets()[3].toJson())[0];
+    expect(alarmStatus.properties.alarms).toHaveLength(logging.alarms.length);
+  });
+});
+
 describe('props', () => {
   let lastStack: Stack | undefined;
   const defaultStackForWarnings = stack;
