@@ -150,7 +150,9 @@ export interface McpDisasterRecoveryProps {
    */
   readonly probeFunction?: lambda.IFunction;
   /**
-   * Topic for approval requests, notifications and alarms.
+   * Topic for approval requests, notifications and alarms. The state machine gets `sns:Publish` and, when
+   * the topic's `masterKey` is known, `kms:Decrypt`/`kms:GenerateDataKey*` on it. For an SSE-KMS topic
+   * imported by ARN, grant the state machine's role the key yourself, or every notification fails.
    * @default a new KMS-encrypted topic
    */
   readonly alarmTopic?: sns.ITopic;
@@ -545,6 +547,9 @@ export class McpDisasterRecovery extends Construct {
     });
 
     if (this.readinessGrants) this.grantReadiness(this.readinessGrants.taskDefinition, this.readinessGrants.cluster);
+    // Notifications and the approval request are published by the state machine's role: on an SSE-KMS
+    // topic it needs the key too (SnsPublish grants sns:Publish only). grantPublish adds both.
+    this.topic.grantPublish(this.stateMachine);
 
     // ------------------------------------------------------------------ schedule
     if (props.scheduledDrills !== false) {
@@ -823,6 +828,9 @@ export class McpDisasterRecovery extends Construct {
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups) and X-Ray tracing have no resource-level permissions' },
       ack(`${fn.functionArn}:*`, 'aws-cdk-lib LambdaInvoke grants the function\'s versions and aliases as well as the function' ),
     ];
+    if (this.topic.masterKey) {
+      smAcks.push({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'aws-cdk-lib grantPublish on the SSE-KMS alert topic: data keys of that topic\'s key only, to publish notifications and the approval request' });
+    }
     if (props.probeFunction) smAcks.push(ack(`${props.probeFunction.functionArn}:*`, 'aws-cdk-lib LambdaInvoke grants the probe function\'s versions and aliases as well as the function'));
     if (this.readinessGrants) {
       smAcks.push(

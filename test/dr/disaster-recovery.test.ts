@@ -129,6 +129,15 @@ describe('McpDisasterRecovery: IAM', () => {
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
+  test('the state machine may publish to the SSE-KMS topic: sns:Publish and its key (approval, notifications)', () => {
+    const smPolicies = Object.entries(policies).filter(([id]) => id.includes('StateMachineRole'));
+    const smStatements = smPolicies.flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement) as any[];
+    expect(smStatements.find((s) => actionsOf(s).includes('sns:Publish'))?.Resource).toEqual(topicRef);
+    const key = smStatements.find((s) => actionsOf(s).includes('kms:GenerateDataKey*'));
+    expect(actionsOf(key)).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(key.Resource).toEqual(fixture.stack.resolve(fixture.topic.masterKey!.keyArn));
+  });
+
   test('the state machine may run the readiness task only in the cluster', () => {
     const run = statements.find((s) => s.Sid === 'RunReadinessTask');
     expect(run.Action).toBe('ecs:RunTask');

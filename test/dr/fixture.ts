@@ -5,6 +5,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -59,7 +60,8 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
   });
   const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, desiredCount: 2 });
   database.connections.allowDefaultPortFrom(service);
-  const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true });
+  // Encrypted like the default app's alert topic: publishing to it needs the key as well.
+  const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }) });
   const probe = lambda.Function.fromFunctionArn(stack, 'Probe', PROBE_ARN);
   const cacheSg = new ec2.SecurityGroup(stack, 'CacheSg', { vpc, description: 'cache' });
   const dr = new McpDisasterRecovery(stack, 'DisasterRecovery', {
