@@ -287,6 +287,8 @@ describe('McpMonitoring page, deployment alarms, topic, probe', () => {
     expect(Object.keys(page)).toHaveLength(1);
     const props = Object.values(page)[0].Properties;
     expect(props).toMatchObject({ AlarmName: `${PREFIX}-Page`, AlarmActions: [TOPIC], OKActions: [TOPIC] });
+    expect(props.AlarmDescription).toBe('[page] orders-mcp: one or more critical alarms are in ALARM (LatencyP99, ErrorRate, UnhealthyHosts, NoHealthyHosts, ProbeFailing). '
+      + `Open the alarm that fired and follow its runbook; index: ${RUNBOOKS}/`);
     const rule = props.AlarmRule['Fn::Join'][1];
     const referenced = rule.filter((p: unknown) => typeof p === 'object').map((p: Json) => p['Fn::GetAtt'][0]);
     const logicalId = (id: string) => Object.entries(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `${PREFIX}-${id}` } }))[0][0];
