@@ -381,6 +381,20 @@ describe('DR workflow executed locally', () => {
     expectProductionUntouched();
   });
 
+  test('verification failure (runTask.sync fails the state: ECS reports the essential container exited non-zero) in a drill: notified, cleaned up', async () => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run({}, 'drill-task-failed', { bucket, readiness: 'task-failed' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+    expect(result.states).toEqual(expect.arrayContaining(['Readiness task', 'Notify failure', 'Clean up after failure', 'Recovery failed']));
+    expect(result.states).not.toContain('Evaluate readiness');
+    expect(published().map((p) => p.message.outcome)).toEqual(['failed']);
+    expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(1);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expectProductionUntouched();
+  });
+
   test('verification failure (configuration checksum mismatch) in a drill: cleaned up, no cut-over', async () => {
     mockAws();
     const bucket = await newBucket(client);
