@@ -171,6 +171,13 @@ describe('Firehose streams', () => {
       expect(text).not.toMatch(/Delete|s3:\*/);
       expect(st).toContainEqual(expect.objectContaining({ Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] } }));
       expect(st).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: expect.objectContaining({ StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } }) }));
+      // Its error log goes to exactly one stream of the delivery log group.
+      const stream = name === 'ApplicationDelivery' ? 'application' : 'audit';
+      const deliveryGroupId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Logs::LogGroup' && r.Properties.LogGroupName === '/mcp/mcp-server/log-delivery')![0];
+      expect(st).toContainEqual({
+        Effect: 'Allow', Action: 'logs:PutLogEvents',
+        Resource: { 'Fn::Join': ['', ['arn:aws:logs:eu-west-1:111111111111:log-group:', { Ref: deliveryGroupId }, `:log-stream:${stream}`]] },
+      });
     }
   });
 });
