@@ -7,10 +7,11 @@
  *   3. write the manifest last, only if every component succeeded (the commit record);
  *   4. only then prune our own expired snapshots;
  *   5. emit metrics (EMF) in every case.
- * A cache export that ElastiCache refuses to start does not block the commit: the export is a
- * supplementary restore point (the cache component itself is `rebuildable`), so the manifest is
- * still written, and the run reports failure (`BackupSuccess{component=cache-export}` = 0 and
- * `{component=run}` = 0, which pages) and retries the export on the next run.
+ * A manual DB snapshot or cache export that AWS refuses to start does not block the commit: both
+ * are supplementary restore points on a slower cadence (the components are the database's PITR
+ * point and the `rebuildable` cache), so the manifest is still written, the run reports failure
+ * (`BackupSuccess{component=database-snapshot|cache-export}` = 0 and `{component=run}` = 0, which
+ * pages) and the next run tries again.
  */
 import { createHash } from 'crypto';
 import { gunzipSync, gzipSync } from 'zlib';
@@ -80,6 +81,8 @@ export interface BackupResult {
   readonly manifest: BackupManifest;
   /** RDS snapshot started by this run, if any. */
   readonly snapshotStarted?: string;
+  /** Why RDS refused this run's manual snapshot, if it did (the backup is committed without it). */
+  readonly snapshotError?: string;
   /** ElastiCache export started by this run, if any. */
   readonly cacheExportStarted?: string;
   /** Why ElastiCache refused this run's export, if it did (the backup is committed without it). */
@@ -120,6 +123,7 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
   const components: BackupComponent[] = [];
   const supplementary: BackupComponent[] = [];
   let snapshotStarted: string | undefined;
+  let snapshotError: string | undefined;
   let cacheExportStarted: string | undefined;
   let cacheExportError: string | undefined;
   let ownSnapshots: OwnSnapshot[] = [];
@@ -133,6 +137,7 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
       components.push(db.component);
       if (db.newestSnapshot) supplementary.push(db.newestSnapshot);
       snapshotStarted = db.started;
+      snapshotError = db.snapshotError;
       ownSnapshots = db.ownSnapshots;
     }
     if (config.cache) {
@@ -174,6 +179,11 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
   // Housekeeping only after the commit: a failed run never deletes anything.
   let pruned: string[] = [];
   let runOk = true;
+  if (snapshotStarted) metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 1, component: 'database-snapshot' });
+  if (snapshotError !== undefined) {
+    runOk = false;
+    metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 0, component: 'database-snapshot' });
+  }
   if (cacheExportStarted) metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 1, component: 'cache-export' });
   if (cacheExportError !== undefined) {
     runOk = false;
@@ -190,7 +200,8 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
   }
   metrics.record({ name: 'BackupSuccess', unit: 'Count', value: runOk ? 1 : 0, component: 'run' });
   metrics.record({ name: 'BackupDurationMs', unit: 'Milliseconds', value: deps.now().getTime() - startedAt.getTime(), component: 'run' });
-  return { status: 'created', backupId, manifestKey: key, manifest, snapshotStarted, cacheExportStarted, ...(cacheExportError !== undefined ? { cacheExportError } : {}), pruned };
+  return { status: 'created', backupId, manifestKey: key, manifest, snapshotStarted, cacheExportStarted,
+    ...(snapshotError !== undefined ? { snapshotError } : {}), ...(cacheExportError !== undefined ? { cacheExportError } : {}), pruned };
 }
 
 async function measured<T>(deps: BackupDeps, component: BackupComponentName, fn: () => Promise<T>): Promise<T> {
@@ -307,6 +318,8 @@ interface DatabaseCapture {
   readonly component: BackupComponent;
   readonly newestSnapshot?: BackupComponent;
   readonly started?: string;
+  /** RDS refused to start this run's manual snapshot (instance state, quota, permissions…): the error. */
+  readonly snapshotError?: string;
   readonly ownSnapshots: OwnSnapshot[];
 }
 
@@ -334,6 +347,7 @@ async function captureDatabase(deps: BackupDeps, slot: Date, backupId: string): 
   const quota = await manualSnapshotQuota(rds);
   const decision = decideSnapshot({ slot, everyHours: db.snapshotEveryHours, ownSnapshots, quota, reserve: db.quotaReserve });
   let started: string | undefined;
+  let snapshotError: string | undefined;
   if (decision.take) {
     const id = rdsSnapshotId(config.service, backupId);
     try {
@@ -346,8 +360,14 @@ async function captureDatabase(deps: BackupDeps, slot: Date, backupId: string): 
       ownSnapshots.push({ id, time: slot, status: 'creating' });
       logger.info('manual DB snapshot started', { event: 'backup_snapshot_started', snapshot: id, reason: decision.reason });
     } catch (err) {
-      if (errorName(err) !== 'DBSnapshotAlreadyExistsFault') throw err;
-      logger.info('manual DB snapshot of this slot already exists', { event: 'backup_snapshot_exists', snapshot: id });
+      if (errorName(err) === 'DBSnapshotAlreadyExistsFault') {
+        logger.info('manual DB snapshot of this slot already exists', { event: 'backup_snapshot_exists', snapshot: id });
+      } else {
+        snapshotError = `${errorName(err) ?? 'Error'}: ${message(err)}`;
+        logger.error('manual DB snapshot refused by RDS; the backup commits without it (PITR covers it) and the next run tries again', {
+          event: 'backup_snapshot_failed', snapshot: id, error: snapshotError,
+        });
+      }
     }
   } else if (decision.blockedByQuota) {
     logger.warn('manual DB snapshot skipped: quota', { event: 'backup_snapshot_skipped', reason: decision.reason });
@@ -363,7 +383,7 @@ async function captureDatabase(deps: BackupDeps, slot: Date, backupId: string): 
     engine: newest.Engine,
     engineVersion: newest.EngineVersion,
   } : undefined;
-  return { component, newestSnapshot, started, ownSnapshots };
+  return { component, newestSnapshot, started, ...(snapshotError !== undefined ? { snapshotError } : {}), ownSnapshots };
 }
 
 /** Manual snapshots of our instance that carry our prefix and our tag (nothing else is ever touched). */

@@ -543,7 +543,7 @@ export class McpBackup extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.failedRunAlarm = new cloudwatch.Alarm(this, 'FailedRunAlarm', {
-      alarmDescription: `A backup run of ${props.serviceName} failed (no manifest was committed, or pruning or the cache export failed after the commit). Runbook: ${runbook}`,
+      alarmDescription: `A backup run of ${props.serviceName} failed (no manifest was committed, or the manual DB snapshot, the cache export or pruning failed around the commit). Runbook: ${runbook}`,
       metric: this.metricSuccess('run', { period, statistic: 'Minimum' }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -583,7 +583,7 @@ export class McpBackup extends Construct {
     return objects;
   }
 
-  /** `BackupSuccess` (0/1) of a component (`configuration`, `database`, `cache`, `cache-export`, `run`, `prune`). */
+  /** `BackupSuccess` (0/1) of a component (`configuration`, `database`, `cache`, `database-snapshot`, `cache-export`, `run`, `prune`). */
   public metricSuccess(component: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('BackupSuccess', { component }, props);
   }
@@ -596,7 +596,7 @@ export class McpBackup extends Construct {
   /** Widgets for the service dashboard: success per component, backup age against the RPO, bytes and duration, alarm states. */
   public dashboardWidgets(): cloudwatch.IWidget[] {
     const period = Duration.minutes(this.intervalMinutes);
-    const components = ['configuration', 'database', 'cache', 'run'];
+    const components = ['configuration', 'database', 'cache', 'database-snapshot', 'cache-export', 'run'];
     return [
       new cloudwatch.GraphWidget({
         title: 'Backup success by component (min)',

@@ -205,7 +205,7 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
     const widgets = backup.dashboardWidgets();
     const json = JSON.stringify(stack.resolve(widgets.map((w) => w.toJson())));
     expect(widgets).toHaveLength(4);
-    for (const c of ['configuration', 'database', 'cache', 'run']) expect(json).toContain(`"component","${c}"`);
+    for (const c of ['configuration', 'database', 'cache', 'database-snapshot', 'cache-export', 'run']) expect(json).toContain(`"component","${c}"`);
     expect(json).toContain('BackupAgeSeconds');
     expect(json).toContain('"value":3600');
     expect(json).toContain('BackupBytes');

@@ -239,7 +239,7 @@ describe('backup Lambda', () => {
     const points: MetricPoint[] = [];
     await runBackup({ slot: '2026-11-25T01:00:00Z' }, deps({ now: () => new Date('2026-11-25T01:00:05Z') }, points));
     const success = points.filter((p) => p.name === 'BackupSuccess').map((p) => `${p.component}=${p.value}`);
-    expect(success).toEqual(['configuration=1', 'database=1', 'cache=1', 'run=1']);
+    expect(success).toEqual(['configuration=1', 'database=1', 'cache=1', 'database-snapshot=1', 'run=1']);
     expect(points).toContainEqual({ name: 'BackupBytes', unit: 'Bytes', value: expect.any(Number), component: 'configuration' });
     expect(points.filter((p) => p.name === 'BackupDurationMs').map((p) => p.component)).toEqual(['configuration', 'database', 'cache', 'run']);
     expect(points).toContainEqual({ name: 'BackupAgeSeconds', unit: 'Seconds', value: 0 });
@@ -353,6 +353,24 @@ describe('backup Lambda', () => {
     const r3 = await runBackup({ slot: '2026-11-28T01:00:00Z' }, deps({ now: () => new Date('2026-11-28T01:00:10Z') }));
     expect(r3.cacheExportStarted).toBeUndefined();
     expect(ec.commandCalls(CopySnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a manual snapshot RDS refuses does not block the commit (PITR is the component): manifest written, the run reports failure, nothing pruned twice', async () => {
+    rds.on(CreateDBSnapshotCommand).rejects(Object.assign(new Error('Cannot create a snapshot because the database instance mcp-db is not currently in the available state.'), { name: 'InvalidDBInstanceStateFault', $metadata: {} }));
+    const points: MetricPoint[] = [];
+    const r = await runBackup({ slot: '2026-11-17T00:00:00Z' }, deps({ now: () => new Date('2026-11-17T00:00:10Z') }, points));
+    expect(r.status).toBe('created');
+    expect(r.snapshotStarted).toBeUndefined();
+    expect(r.snapshotError).toMatch(/^InvalidDBInstanceStateFault: Cannot create a snapshot/);
+    expect(r.manifest.components.find((c) => c.name === 'database')).toMatchObject({ kind: 'pitr' });
+    expect(await listAll('manifests/20261117T0000Z')).toEqual(['manifests/20261117T0000Z.json']);
+    const success = points.filter((p) => p.name === 'BackupSuccess').map((p) => `${p.component}=${p.value}`);
+    expect(success).toEqual(expect.arrayContaining(['database=1', 'database-snapshot=0', 'run=0']));
+    expect(success).not.toContain('run=1');
+
+    setUpMocks();
+    const r2 = await runBackup({ slot: '2026-11-17T01:00:00Z' }, deps({ now: () => new Date('2026-11-17T01:00:10Z') }));
+    expect(r2.snapshotStarted).toBe('mcpops-mcp-server-db-20261117t0100z');
   });
 
   test('an export ElastiCache refuses does not block the commit: manifest written without it, the run reports failure, the next run retries it', async () => {
