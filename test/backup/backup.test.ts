@@ -353,4 +353,9 @@ describe('McpBackup cdk-nag', () => {
     const { app } = build({ replication: REPLICATION }, {});
     expect(describeFindings(nagFindings(app))).toEqual([]);
   });
+
+  test('AwsSolutions finds nothing unacknowledged with the defaults (rebuildable cache, no replication)', () => {
+    const { app } = build({ cacheBackup: undefined }, {});
+    expect(describeFindings(nagFindings(app))).toEqual([]);
+  });
 });
