@@ -244,7 +244,7 @@ describe('McpDisasterRecovery: prop validation', () => {
     const stack = testStack(testApp(), 'OwnGroup');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const group = new rds.SubnetGroup(stack, 'Group', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, description: 'dr' });
-    const db = new rds.DatabaseInstance(stack, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    const db = new rds.DatabaseInstance(stack, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, storageEncrypted: true });
     new McpDisasterRecovery(stack, 'Dr', { serviceName: 'mcp', backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'), database: db, databaseSubnetGroup: group, scheduledDrills: false });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DB_SUBNET_GROUP: stack.resolve(group.subnetGroupName) }) } });
   });

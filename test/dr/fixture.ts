@@ -58,7 +58,7 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
     portMappings: [{ containerPort: 8080 }],
     environment: { DATABASE_HOST: database.dbInstanceEndpointAddress, DATABASE_PORT: database.dbInstanceEndpointPort },
   });
-  const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, desiredCount: 2 });
+  const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, desiredCount: 2, minHealthyPercent: 100, circuitBreaker: { rollback: true } });
   database.connections.allowDefaultPortFrom(service);
   // Encrypted like the default app's alert topic: publishing to it needs the key as well.
   const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }) });
