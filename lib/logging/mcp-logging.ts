@@ -696,7 +696,14 @@ export class McpLogging extends Construct {
     taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
       sid: 'DenyLogGroupTampering',
       effect: iam.Effect.DENY,
-      actions: ['logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter', 'logs:DeleteMetricFilter', 'logs:DisassociateKmsKey'],
+      // Transformers and data-protection policies rewrite events at ingestion, before the subscription
+      // filters see them: either could strip `log_type` and keep entries out of the audit trail.
+      actions: [
+        'logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy',
+        'logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter', 'logs:DeleteMetricFilter', 'logs:PutMetricFilter',
+        'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:PutTransformer', 'logs:DeleteTransformer',
+        'logs:PutDataProtectionPolicy', 'logs:DeleteDataProtectionPolicy',
+      ],
       resources: [this.applicationLogGroup.logGroupArn, this.auditLogGroup.logGroupArn],
     }));
     taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({

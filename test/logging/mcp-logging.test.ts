@@ -85,6 +85,8 @@ describe('container wiring', () => {
     expect(s3Deny.Action).toEqual(expect.arrayContaining(['s3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:PutObject']));
     const logsDeny = statements.find((s) => s.Sid === 'DenyLogGroupTampering');
     expect(logsDeny.Action).toEqual(expect.arrayContaining(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteSubscriptionFilter']));
+    // Rewriting events at ingestion (transformer, data protection) could hide audit entries from the subscription.
+    expect(logsDeny.Action).toEqual(expect.arrayContaining(['logs:PutTransformer', 'logs:PutDataProtectionPolicy', 'logs:PutMetricFilter']));
     expect(logsDeny.Resource).toEqual([{ 'Fn::GetAtt': [appGroupId, 'Arn'] }, { 'Fn::GetAtt': [id(logging.auditLogGroup), 'Arn'] }]);
     // Redirecting or deleting the audit stream would drop entries before they reach the bucket.
     const firehoseDeny = statements.find((s) => s.Sid === 'DenyLogDeliveryTampering');
