@@ -284,6 +284,9 @@ describe('DR workflow executed locally', () => {
     expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(0);
     expect(ec.commandCalls(CreateReplicationGroupCommand)).toHaveLength(0);
     expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
+    expect((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'restores/' }))).Contents ?? []).toHaveLength(0);
+    expect(published().map((p) => p.message.outcome)).toEqual(['refused']);
   });
 
   test('a restore that keeps failing: retries with backoff exhausted, failure notified, drill cleaned up, production untouched', async () => {
