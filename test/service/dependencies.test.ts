@@ -2,7 +2,7 @@ import { Client as PgClient } from 'pg';
 import { Logger } from '../../service/src';
 import { Database } from '../../service/src/dependencies';
 import { LocalPostgres, LocalRedis, startPostgres, startRedis } from '../support/services';
-import { TestServer, startTestServer } from './helpers';
+import { TestServer, spawnServer, startTestServer } from './helpers';
 
 // Real PostgreSQL and Redis servers (installed on first use by scripts/install-test-services.sh).
 describe('readiness and tools with a real PostgreSQL and Redis', () => {
@@ -139,5 +139,42 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
     const failed = await t.waitForLine((l) => l.event === 'tool_call_failed' && l.tool === 'cache_counter');
     expect(failed).toMatchObject({ error_type: 'dependency_error' });
     expect(t.lines).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'metrics', error_type: 'dependency_error', mcp_errors_total: 1 })]));
+  });
+});
+
+// DATABASE_TLS=true against a PostgreSQL serving a certificate for localhost signed by a test CA:
+// the server process trusts it only through NODE_EXTRA_CA_CERTS, the mechanism the image uses for
+// the Amazon RDS CAs (service/Dockerfile), and checks the host name against the certificate.
+describe('readiness with DATABASE_TLS=true (certificate verified)', () => {
+  let pg: LocalPostgres;
+  beforeAll(async () => { pg = await startPostgres({ tls: true }); }, 600_000);
+  afterAll(async () => { await pg?.stop(); });
+
+  const ready = async (port: number) => {
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    return { status: res.status, body: await res.json() as { checks: Record<string, { status: string; error?: string }> } };
+  };
+
+  test('is ready when the CA is trusted through NODE_EXTRA_CA_CERTS', async () => {
+    expect(pg.env).toMatchObject({ DATABASE_TLS: 'true', DATABASE_HOST: 'localhost' });
+    const server = await spawnServer({ ...pg.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: pg.caFile });
+    try {
+      const { status, body } = await ready(server.port);
+      expect(body.checks.database).toMatchObject({ status: 'ok' });
+      expect(status).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  test('refuses a certificate from an unknown CA: readiness is 503 with the certificate error', async () => {
+    const server = await spawnServer({ ...pg.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: undefined });
+    try {
+      const { status, body } = await ready(server.port);
+      expect(status).toBe(503);
+      expect(body.checks.database).toMatchObject({ status: 'fail', error: expect.stringMatching(/certificate/i) });
+    } finally {
+      await server.stop();
+    }
   });
 });

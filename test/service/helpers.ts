@@ -2,6 +2,8 @@
  * Starts the reference MCP server in-process on 127.0.0.1 (any free port) with its log lines
  * captured, and connects the SDK's own client to it.
  */
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ListeningAddress, McpHttpServer, ServerOptions, createServer, loadConfig } from '../../service/src';
@@ -78,4 +80,53 @@ export function postMcp(url: string, body: unknown, headers: Record<string, stri
 export function rpcMessages(contentType: string | null, text: string): Array<Record<string, unknown>> {
   if (contentType?.includes('application/json')) return [JSON.parse(text)];
   return text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+}
+
+/** A server running as its own process (service/src/main.ts, the container's entry point). */
+export interface ServerProcess {
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Everything it wrote to stdout so far (JSON lines). */
+  output(): string;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts service/src/main.ts with `env` (on top of this process's environment, PORT=0) and
+ * resolves once it logs `server_listening`. Use it where only a new process will do, e.g. for
+ * NODE_EXTRA_CA_CERTS, which node reads at start.
+ */
+export async function spawnServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const entry = path.join(__dirname, '..', '..', 'service', 'src', 'main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (b) => { err += b; });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (b) => {
+      out += b;
+      const m = /"event":"server_listening"[^\n]*"port":(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error(`server exited early:\n${out}\n${err}`)));
+  });
+  return {
+    port, child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        const code = await exited;
+        clearTimeout(timer);
+        return code;
+      }
+      return exited;
+    },
+  };
 }

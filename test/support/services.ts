@@ -21,8 +21,13 @@ export interface LocalPostgres {
   readonly user: string;
   readonly password: string;
   readonly database: string;
-  /** The server's environment variables of docs/operational-contract.md (TLS off). */
+  /**
+   * The server's environment variables of docs/operational-contract.md: TLS off, or with
+   * `startPostgres({ tls: true })` TLS on (`DATABASE_TLS=true`, host `localhost`).
+   */
   readonly env: Record<string, string>;
+  /** With `tls: true`: the PEM file of the test CA that signed the server certificate (for NODE_EXTRA_CA_CERTS). */
+  readonly caFile?: string;
   /** Freezes every process of the cluster (SIGSTOP): connections hang, as with a stuck database. */
   suspend(): void;
   /** Undoes {@link suspend}. */
@@ -160,11 +165,37 @@ async function pgAnswers(port: number, user: string, password: string, database:
   }
 }
 
+/** Options of {@link startPostgres}. */
+export interface PostgresOptions {
+  /**
+   * Serve TLS with a certificate for `localhost` (and 127.0.0.1) signed by a throwaway test CA
+   * (made with the `openssl` command, which Debian's postgresql package brings along).
+   * @default false
+   */
+  readonly tls?: boolean;
+}
+
+function openssl(args: string[], cwd: string): void {
+  const r = spawnSync('openssl', args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`openssl ${args[0]} failed (exit ${r.status}): ${r.stderr}`);
+}
+
+/** A test CA and a server certificate for localhost/127.0.0.1 signed by it, in `dir`. */
+function makeServerCertificate(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=mcp-ops test CA'], dir);
+  openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
+  fs.writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext'], dir);
+  fs.chmodSync(path.join(dir, 'server.key'), 0o600); // PostgreSQL refuses a key others can read
+  return { caFile: path.join(dir, 'ca.pem'), certFile: path.join(dir, 'server.crt'), keyFile: path.join(dir, 'server.key') };
+}
+
 /**
  * Starts a throwaway PostgreSQL cluster: `initdb` into a temp dir (SCRAM password auth), then
  * `postgres` on a free port of 127.0.0.1 with durability off (fsync, synchronous_commit).
  */
-export async function startPostgres(): Promise<LocalPostgres> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<LocalPostgres> {
   ensureTestServices();
   const bin = postgresBinDir()!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pg-'));
@@ -174,6 +205,7 @@ export async function startPostgres(): Promise<LocalPostgres> {
   const database = 'postgres';
   const pwfile = path.join(dir, 'pwfile');
   fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  const certificate = options.tls ? makeServerCertificate(dir) : undefined;
 
   // As root, run as an unprivileged user: setpriv execs in place, so the child's pid is postgres itself.
   let prefix: string[] = [];
@@ -200,6 +232,7 @@ export async function startPostgres(): Promise<LocalPostgres> {
     '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'shared_buffers=16MB', '-c', 'max_connections=40', '-c', 'logging_collector=off',
+    ...(certificate ? ['-c', 'ssl=on', '-c', `ssl_cert_file=${certificate.certFile}`, '-c', `ssl_key_file=${certificate.keyFile}`] : []),
   ]);
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -224,9 +257,10 @@ export async function startPostgres(): Promise<LocalPostgres> {
   return {
     host: '127.0.0.1', port, user, password, database,
     env: {
-      DATABASE_HOST: '127.0.0.1', DATABASE_PORT: String(port), DATABASE_NAME: database,
-      DATABASE_USERNAME: user, DATABASE_PASSWORD: password, DATABASE_TLS: 'false',
+      DATABASE_HOST: certificate ? 'localhost' : '127.0.0.1', DATABASE_PORT: String(port), DATABASE_NAME: database,
+      DATABASE_USERNAME: user, DATABASE_PASSWORD: password, DATABASE_TLS: certificate ? 'true' : 'false',
     },
+    caFile: certificate?.caFile,
     suspend: () => { if (child.pid) signalTree(child.pid, 'SIGSTOP'); },
     resume: () => { if (child.pid) signalTree(child.pid, 'SIGCONT'); },
     stop,
