@@ -1,7 +1,5 @@
-import { spawn } from 'child_process';
 import * as net from 'net';
-import * as path from 'path';
-import { postMcp, rpcMessages, startTestServer } from './helpers';
+import { postMcp, rpcMessages, spawnServer, startTestServer } from './helpers';
 
 /** Resolves with the error code of a TCP connect to 127.0.0.1:port (`connected` if it succeeded). */
 function tryConnect(port: number): Promise<string> {
@@ -94,39 +92,23 @@ describe('graceful shutdown (what SIGTERM triggers)', () => {
 
 describe('the container entry point', () => {
   test('on SIGTERM finishes the in-flight call and exits 0', async () => {
-    const entry = path.join(__dirname, '..', '..', 'service', 'src', 'main.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      env: { ...process.env, PORT: '0', SERVICE_NAME: 'sigterm-test', SHUTDOWN_GRACE_MS: '10000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (b) => { err += b; });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const server = await spawnServer({ SERVICE_NAME: 'sigterm-test', SHUTDOWN_GRACE_MS: '10000' });
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        child.stdout.on('data', (b) => {
-          out += b;
-          const m = /"event":"server_listening"[^\n]*"port":(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        child.once('exit', () => reject(new Error(`server exited early:\n${out}\n${err}`)));
-      });
-      const res = await postMcp(`http://127.0.0.1:${port}/mcp`, waitCall(2_000, 3));
+      const res = await postMcp(`http://127.0.0.1:${server.port}/mcp`, waitCall(2_000, 3));
       const { first, rest } = await firstEventThenRest(res);
       expect(first).toContain('notifications/progress');
-      child.kill('SIGTERM');
+      const exitCode = server.stop(); // SIGTERM
       const body = await rest;
       expect(rpcMessages('text/event-stream', body).find((m) => m.id === 3)).toMatchObject({ result: expect.anything() });
-      expect(await exited).toBe(0);
-      const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(await exitCode).toBe(0);
+      const lines = server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['server_listening', 'shutdown_started', 'request_completed', 'shutdown_completed']));
       // The stream was open when SIGTERM arrived, and it finished rather than being cut.
       expect(lines.find((l) => l.event === 'shutdown_started')).toMatchObject({ reason: 'SIGTERM', in_flight: 1 });
       expect(lines.find((l) => l.event === 'shutdown_completed')).toMatchObject({ drained: true, forced_closed: 0 });
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      await server.stop();
     }
   }, 60_000);
 });
