@@ -24,6 +24,10 @@ describe('reference MCP server over Streamable HTTP (no dependencies, no auth)',
     const time = await client.callTool({ name: 'server_time', arguments: {} });
     const sc = time.structuredContent as { iso: string; epoch_ms: number };
     expect(new Date(sc.iso).getTime()).toBe(sc.epoch_ms);
+
+    // Without auth, client_id is the MCP client's clientInfo.name where the request carries it.
+    expect(await t.waitForLine((l) => l.event === 'request_completed' && l.method === 'initialize'))
+      .toMatchObject({ client_id: 'jest-client', session_id: null });
   });
 
   test('a long tool call streams progress notifications before its result', async () => {
