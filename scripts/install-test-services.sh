@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the PostgreSQL and Redis servers the reference MCP server's tests start
-# (test/support/services.ts). Idempotent: does nothing when both are already installed.
+# (test/support/services.ts), and openssl, which makes the test CA for the TLS test.
+# Idempotent: does nothing when all three are already installed.
 # Debian/Ubuntu only; runs as root (or with sudo available), never asks a question.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -10,6 +11,7 @@ have_postgres() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null 2>&1
 }
 have_redis() { command -v redis-server >/dev/null 2>&1; }
+have_openssl() { command -v openssl >/dev/null 2>&1; }
 
 # Parallel test workers may call this at the same time: one installs, the others wait and then
 # find everything installed.
@@ -21,8 +23,9 @@ fi
 packages=()
 have_postgres || packages+=(postgresql)
 have_redis || packages+=(redis-server)
+have_openssl || packages+=(openssl)
 if [ "${#packages[@]}" -eq 0 ]; then
-  echo "install-test-services: postgresql and redis-server already installed"
+  echo "install-test-services: postgresql, redis-server and openssl already installed"
   exit 0
 fi
 

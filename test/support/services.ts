@@ -68,12 +68,12 @@ function postgresBinDir(): string | undefined {
 let installed = false;
 
 /**
- * Installs PostgreSQL and Redis with scripts/install-test-services.sh when either is missing.
+ * Installs PostgreSQL, Redis and openssl with scripts/install-test-services.sh when one is missing.
  * Runs at most once per test process; throws with the script's output when it fails.
  */
 export function ensureTestServices(): void {
   if (installed) return;
-  if (postgresBinDir() === undefined || which('redis-server') === undefined) {
+  if (postgresBinDir() === undefined || which('redis-server') === undefined || which('openssl') === undefined) {
     const r = spawnSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15 * 60_000 });
     if (r.status !== 0) {
       throw new Error(`scripts/install-test-services.sh failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
@@ -81,6 +81,7 @@ export function ensureTestServices(): void {
   }
   if (postgresBinDir() === undefined) throw new Error('PostgreSQL server binaries (initdb) not found after installation');
   if (which('redis-server') === undefined) throw new Error('redis-server not found after installation');
+  if (which('openssl') === undefined) throw new Error('openssl not found after installation');
   installed = true;
 }
 
