@@ -5,10 +5,19 @@
  * it does not crash the task.
  */
 import { once } from 'events';
+import { isIP } from 'net';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { CacheConfig, DatabaseConfig } from './config';
 import { Logger, errorMessage } from './logger';
+
+/**
+ * The TLS server name (SNI) for `host`: the host name itself, or none for an IP address, which
+ * RFC 6066 forbids there (the certificate is then checked against its IP address SANs).
+ */
+function sni(host: string): { servername?: string } {
+  return isIP(host) === 0 ? { servername: host } : {};
+}
 
 /** Result of one readiness check, as in the readiness body of the contract. */
 export interface CheckResult {
@@ -95,7 +104,7 @@ export class Database implements Dependency {
       database: config.name,
       user: config.username,
       password: config.password,
-      ssl: config.tls ? { rejectUnauthorized: true, servername: config.host } : false,
+      ssl: config.tls ? { rejectUnauthorized: true, ...sni(config.host) } : false,
       max: options.maxConnections ?? 10,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
@@ -143,7 +152,7 @@ export class Cache implements Dependency {
       host: config.host,
       port: config.port,
       password: config.authToken,
-      tls: config.tls ? { servername: config.host } : undefined,
+      tls: config.tls ? { ...sni(config.host) } : undefined,
       connectTimeout: options.connectTimeoutMs ?? 2_000,
       commandTimeout: options.commandTimeoutMs ?? 2_000,
       enableOfflineQueue: false,

@@ -167,6 +167,19 @@ describe('readiness with DATABASE_TLS=true (certificate verified)', () => {
     }
   });
 
+  test('verifies an IP address host against the certificate\'s IP SAN, without SNI (which must not carry an IP)', async () => {
+    const server = await spawnServer({ ...pg.env, DATABASE_HOST: '127.0.0.1', SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: pg.caFile });
+    try {
+      const { status, body } = await ready(server.port);
+      expect(body.checks.database).toMatchObject({ status: 'ok' });
+      expect(status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    // Node warns (DEP0123) when a TLS server name is an IP address (RFC 6066 forbids it).
+    expect(server.errors()).not.toContain('DEP0123');
+  });
+
   test('refuses a certificate from an unknown CA: readiness is 503 with the certificate error', async () => {
     const server = await spawnServer({ ...pg.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: undefined });
     try {

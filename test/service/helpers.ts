@@ -88,6 +88,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Everything it wrote to stdout so far (JSON lines). */
   output(): string;
+  /** Everything it wrote to stderr so far (node's own warnings). */
+  errors(): string;
   /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -118,6 +120,7 @@ export async function spawnServer(env: Record<string, string | undefined>): Prom
   return {
     port, child,
     output: () => out,
+    errors: () => err,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
