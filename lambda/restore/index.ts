@@ -43,7 +43,11 @@ export interface Plan {
   readonly request: ValidatedRequest;
   readonly restoreId: string;
   readonly recoveryPoint: RecoveryPoint;
-  readonly database: { readonly enabled: boolean };
+  /**
+   * `sourceAutomatedBackupsArn`: production's instance is gone and only its retained automated backups
+   * remain; PITR restores from them (by ARN) instead of from the instance identifier.
+   */
+  readonly database: { readonly enabled: boolean; readonly sourceAutomatedBackupsArn?: string };
   readonly cache: { readonly enabled: boolean; readonly source: 'export' | 'cold'; readonly s3Key?: string };
   readonly configuration: { readonly enabled: boolean };
 }
@@ -134,15 +138,20 @@ export async function loadManifests(bucket: string, target: Date): Promise<Backu
   return result;
 }
 
-async function pitrWindow(): Promise<PitrWindow | undefined> {
+/** Production's PITR window; `retainedArn` when the instance is gone and only its retained automated backups remain. */
+async function pitrWindow(): Promise<{ window?: PitrWindow; retainedArn?: string }> {
   const instance = optEnv('PRODUCTION_DB_INSTANCE_ID');
-  if (!instance) return undefined;
+  if (!instance) return {};
   try {
     const res = await call(() => aws().rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: instance })));
-    const w = res.DBInstanceAutomatedBackups?.find((b) => b.RestoreWindow?.EarliestTime && b.RestoreWindow?.LatestTime)?.RestoreWindow;
-    return w ? { earliest: new Date(w.EarliestTime!).toISOString(), latest: new Date(w.LatestTime!).toISOString() } : undefined;
+    const withWindow = (res.DBInstanceAutomatedBackups ?? []).filter((b) => b.RestoreWindow?.EarliestTime && b.RestoreWindow?.LatestTime);
+    // The live instance's backups first; `retained` ones belong to a deleted instance of that name.
+    const b = withWindow.find((x) => x.Status !== 'retained') ?? withWindow.find((x) => x.Status === 'retained' && x.DBInstanceAutomatedBackupsArn);
+    if (!b) return {};
+    const window = { earliest: new Date(b.RestoreWindow!.EarliestTime!).toISOString(), latest: new Date(b.RestoreWindow!.LatestTime!).toISOString() };
+    return b.Status === 'retained' ? { window, retainedArn: b.DBInstanceAutomatedBackupsArn } : { window };
   } catch (err) {
-    if (isAwsError(err, 'DBInstanceAutomatedBackupNotFoundFault', 'DBInstanceNotFoundFault')) return undefined;
+    if (isAwsError(err, 'DBInstanceAutomatedBackupNotFoundFault', 'DBInstanceNotFoundFault')) return {};
     throw err;
   }
 }
@@ -155,7 +164,7 @@ async function resolve(event: Event): Promise<Plan> {
   const target = new Date(request.targetTime);
   const [manifests, pitr] = await Promise.all([loadManifests(env('BACKUP_BUCKET'), target), pitrWindow()]);
   const point = selectRecoveryPoint({
-    targetTime: request.targetTime, manifests, pitr, rpoSeconds: Number(env('RPO_SECONDS')), acceptDataLoss: request.acceptDataLoss,
+    targetTime: request.targetTime, manifests, pitr: pitr.window, rpoSeconds: Number(env('RPO_SECONDS')), acceptDataLoss: request.acceptDataLoss,
   });
   const source = cacheSource(point.cache, request.restoreCache);
   const plan: Plan = {
@@ -164,7 +173,10 @@ async function resolve(event: Event): Promise<Plan> {
     request,
     restoreId: restoreId(env('SERVICE_NAME'), execution.name),
     recoveryPoint: point,
-    database: { enabled: !!optEnv('PRODUCTION_DB_INSTANCE_ID') },
+    database: {
+      enabled: !!optEnv('PRODUCTION_DB_INSTANCE_ID'),
+      ...(point.method === 'pitr' && pitr.retainedArn ? { sourceAutomatedBackupsArn: pitr.retainedArn } : {}),
+    },
     cache: { enabled: !!optEnv('CACHE_SUBNET_GROUP'), source: source.kind, ...(source.kind === 'export' ? { s3Key: source.s3Key } : {}) },
     configuration: { enabled: !!point.configuration },
   };
@@ -229,7 +241,10 @@ async function startDatabaseRestore(plan: Plan): Promise<ResourceStatus> {
   try {
     const res = point.method === 'pitr'
       ? await call(() => aws().rds.send(new RestoreDBInstanceToPointInTimeCommand({
-        SourceDBInstanceIdentifier: production, TargetDBInstanceIdentifier: plan.restoreId, RestoreTime: new Date(point.restoreTime!), ...common,
+        ...(plan.database.sourceAutomatedBackupsArn
+          ? { SourceDBInstanceAutomatedBackupsArn: plan.database.sourceAutomatedBackupsArn }
+          : { SourceDBInstanceIdentifier: production }),
+        TargetDBInstanceIdentifier: plan.restoreId, RestoreTime: new Date(point.restoreTime!), ...common,
       })))
       : await call(() => aws().rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
         DBSnapshotIdentifier: point.snapshotId!, DBInstanceIdentifier: plan.restoreId, ...common,

@@ -715,7 +715,8 @@ export class McpDisasterRecovery extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({
         sid: 'RestoreFromProductionAndSnapshots',
         actions: ['rds:RestoreDBInstanceToPointInTime', 'rds:RestoreDBInstanceFromDBSnapshot'],
-        resources: [prod, rdsArn('snapshot', '*'), rdsArn('subgrp', '*'), rdsArn('og', '*'), rdsArn('pg', '*')],
+        // auto-backup: PITR from the retained automated backups of a production instance that is gone.
+        resources: [prod, rdsArn('snapshot', '*'), rdsArn('auto-backup', '*'), rdsArn('subgrp', '*'), rdsArn('og', '*'), rdsArn('pg', '*')],
       }));
       fn.addToRolePolicy(new iam.PolicyStatement({
         sid: 'DenyProductionDatabaseChanges', effect: iam.Effect.DENY,
@@ -804,6 +805,7 @@ export class McpDisasterRecovery extends Construct {
       fnAcks.push(
         ack(rdsArn('db', `${this.restoredPrefix}-*`), 'Restored instances are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny'),
         ack(rdsArn('snapshot', '*'), 'The snapshot to restore from is named in the backup manifest at run time; restoring only reads it'),
+        ack(rdsArn('auto-backup', '*'), 'Retained automated backups of a deleted production instance have ids (ab-…) assigned by RDS; restoring only reads them'),
         ack(rdsArn('subgrp', '*'), 'RestoreDBInstance* authorises the subnet group resource; the one used is fixed in the function environment'),
         ack(rdsArn('og', '*'), 'RestoreDBInstance* authorises the (default) option group, whose name depends on engine and version'),
         ack(rdsArn('pg', '*'), 'RestoreDBInstance* authorises the (default) parameter group, whose name depends on engine and version'),

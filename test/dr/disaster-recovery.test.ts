@@ -113,6 +113,15 @@ describe('McpDisasterRecovery: IAM', () => {
     expect(JSON.stringify(deny.Resource)).toContain('replicationgroup:mcp-cache');
   });
 
+  test('restores read production, snapshots and retained automated backups; they write only <service>-dr-*', () => {
+    const reads = statements.find((s) => s.Sid === 'RestoreFromProductionAndSnapshots');
+    expect(actionsOf(reads).sort()).toEqual(['rds:RestoreDBInstanceFromDBSnapshot', 'rds:RestoreDBInstanceToPointInTime']);
+    expect(JSON.stringify(reads.Resource)).toContain(':auto-backup:*');
+    expect(reads.Resource).toContainEqual(prodArn);
+    const writes = statements.find((s) => s.Sid === 'RestoreIntoNewInstance');
+    expect(JSON.stringify(writes.Resource)).toMatch(/:db:mcp-dr-\*"/);
+  });
+
   test('deletes are allowed only on restored resources (<service>-dr-*)', () => {
     const allows = statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => /^(rds|elasticache):Delete/.test(a)));
     expect(allows.length).toBeGreaterThan(0);

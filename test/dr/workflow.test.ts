@@ -199,6 +199,24 @@ describe('DR workflow executed locally', () => {
     expectProductionUntouched();
   });
 
+  test('production instance gone: PITR from its retained automated backups (by ARN), still into a new identifier', async () => {
+    mockAws();
+    const arn = 'arn:aws:rds:eu-west-1:111111111111:auto-backup:ab-prod';
+    const now = Date.now();
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [
+      { Status: 'retained', DBInstanceAutomatedBackupsArn: arn, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * HOUR), LatestTime: new Date(now - 20 * 60_000) } },
+    ] });
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 2);
+    const target = new Date(now - 40 * 60_000);
+    const { result } = await run({ targetTime: target.toISOString() }, 'drill-prod-gone', { bucket });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    const input = rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input;
+    expect(input).toMatchObject({ SourceDBInstanceAutomatedBackupsArn: arn, TargetDBInstanceIdentifier: restoreId('mcp', 'drill-prod-gone'), RestoreTime: target });
+    expect(input.SourceDBInstanceIdentifier).toBeUndefined();
+    expectProductionUntouched();
+  });
+
   test('target before the PITR window: snapshot of the newest manifest at or before the target, never after', async () => {
     mockAws({ pitr: false });
     const bucket = await newBucket(client);
