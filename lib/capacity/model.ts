@@ -15,7 +15,8 @@
  *   CPU-target factor), so 15 required cores on 4 vCPU tasks give 4 tasks.
  * - `minTasks = max(AZs, tasksForPeak)`, or with `survivesAzLoss`
  *   `AZs × ⌈tasksForPeak / (AZs − 1)⌉` (tasks spread evenly, so the AZs left after losing one
- *   still run tasksForPeak tasks); `maxTasks = max(minTasks, ⌈tasksForPeak × maxTasksFactor⌉)`.
+ *   still run tasksForPeak tasks); `maxTasks = ⌈minTasks × maxTasksFactor⌉` (the minimum already carries peak with
+ *   headroom, so autoscaling always has room above it unless the factor is 1).
  * - Scaling: one task reaches the CPU target at `taskVcpu × target% / cpuSecondsPerRequest`
  *   requests/s (or earlier, when it fills the same percentage of the connections it holds first).
  * - Task size, when not given: see {@link PREFERRED_TASK_CPU}; memory is the smallest Fargate
@@ -268,7 +269,7 @@ function countsFor(load: Load, i: ResolvedCapacityInput, cpu: number, memoryMiB:
   const tasksForMemory = tasksForMemoryOf(load, i, memoryMiB);
   const tasksForPeak = Math.max(tasksForCpu, tasksForMemory);
   const minTasks = minTasksFor(tasksForPeak, i.availabilityZones, i.survivesAzLoss);
-  const maxTasks = Math.max(minTasks, ceilTolerant(tasksForPeak * i.maxTasksFactor));
+  const maxTasks = ceilTolerant(minTasks * i.maxTasksFactor);
   return { cpu, memoryMiB, tasksForCpu, tasksForMemory, tasksForPeak, minTasks, maxTasks };
 }
 
@@ -430,14 +431,14 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     i.survivesAzLoss
       ? `Minimum ${minTasks} tasks: ${tasksPerAz} per AZ × ${azs} AZs, so after losing one AZ ${azs > 2 ? `the other ${azs - 1} still run` : 'the other still runs'} ${tasksAfterAzLoss} ≥ ${tasksForPeak} tasks.`
       : `Minimum ${minTasks} tasks: max(${azs} AZ${azs > 1 ? 's' : ''}, ${tasksForPeak} for peak); losing an AZ is not planned for.`,
-    `Maximum ${maxTasks} tasks: max(${minTasks}, ⌈${tasksForPeak} × ${f(i.maxTasksFactor)}⌉).`,
+    `Maximum ${maxTasks} tasks: ⌈${minTasks} × ${f(i.maxTasksFactor)}⌉, room for a surge beyond plan.`,
     `Scaling: one task reaches ${f(i.targetCpuUtilizationPercent)} % at ${f(requestsPerTaskPerSecond)} req/s (${requestsPerTaskPerMinute} per minute for ALB RequestCountPerTarget), limited by ${scalingLimitedBy};`
       + ` at peak on ${minTasks} tasks CPU runs at ${f(peakCpuUtilizationPercent)} %.`,
   ];
   if (maxTasks === minTasks) {
     const fleetRatio = Math.min((minTasks * taskVcpu) / load.requiredCores, fleetConnections / load.requiredConnections);
-    explanation.push(`Note: maxTasks equals minTasks: the AZ rules already run ${f(minTasks / tasksForPeak)} × the tasks for peak (maxTasksFactor ${f(i.maxTasksFactor)});`
-      + ` the minimum fleet carries ${f(fleetRatio)} × peak with headroom and autoscaling has no room above it (raise maxTasksFactor to allow more).`);
+    explanation.push(`Note: maxTasks equals minTasks (maxTasksFactor ${f(i.maxTasksFactor)}): the minimum fleet carries ${f(fleetRatio)} × peak with headroom`
+      + ' and autoscaling has no room above it (raise maxTasksFactor to allow more).');
   }
   const peakRpsPerTask = i.peakRps / minTasks;
   if (peakRpsPerTask > requestsPerTaskPerSecond * (1 + EPSILON)) {

@@ -63,7 +63,8 @@ export interface CapacityInput {
    */
   readonly targetCpuUtilizationPercent?: number;
   /**
-   * Ratio of maximum tasks to the tasks needed at peak, so that a surge beyond plan can still scale. ≥ 1.
+   * Ratio of maximum tasks to minimum tasks: how far autoscaling may grow the fleet for a surge beyond
+   * plan (the minimum already carries peak with headroom). ≥ 1; 1 turns scaling out off.
    * @default 2
    */
   readonly maxTasksFactor?: number;

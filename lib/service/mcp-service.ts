@@ -58,7 +58,7 @@ export interface McpServiceSizing {
  * count and public endpoint).
  */
 export type McpServiceMonitoringOptions = Omit<McpMonitoringProps,
-  'serviceName' | 'loadBalancer' | 'targetGroup' | 'service' | 'capacity' | 'maxTaskCount' | 'endpointUrl'>;
+  'serviceName' | 'loadBalancer' | 'targetGroup' | 'service' | 'capacity' | 'minTaskCount' | 'maxTaskCount' | 'endpointUrl'>;
 
 /** Log-pipeline settings of an {@link McpService}: everything {@link McpLoggingProps} takes but the service name. */
 export type McpServiceLoggingOptions = Omit<McpLoggingProps, 'serviceName'>;
@@ -620,10 +620,13 @@ export class McpService extends Construct {
         targetGroup: this.targetGroup,
         service: this.service,
         capacity: this.plan,
+        minTaskCount: this.sizing.minTasks,
         maxTaskCount: this.sizing.maxTasks,
         endpointUrl: probeReachable ? this.endpointUrl : undefined,
       });
       if (props.monitoring?.deploymentAlarms ?? true) this.addDeploymentAlarms(...this.monitoring.deploymentAlarmNames);
+      // The log pipeline's metric filters and delivery alarms get their own dashboard row.
+      if (this.logging) this.monitoring.addSection('Logs and audit trail', this.logging.dashboardWidgets());
     }
 
     // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------

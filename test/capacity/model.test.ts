@@ -99,8 +99,8 @@ describe('planCapacity: defaults (task size chosen, 2 AZs, AZ loss not planned f
     expect(azSafe.minTasks).toBe(16);
     expect(azSafe.derived.tasksPerAz).toBe(8);
     expect(azSafe.derived.tasksAfterAzLoss).toBe(8);
-    expect(azSafe.maxTasks).toBe(16);
-    expect(azSafe.explanation.join('\n')).toContain('maxTasks equals minTasks');
+    expect(azSafe.maxTasks).toBe(32);
+    expect(azSafe.explanation.join('\n')).toContain('Maximum 32 tasks: ⌈16 × 2⌉');
   });
 
   test('is deterministic and JSON-serialisable', () => {
@@ -127,8 +127,15 @@ describe('planCapacity: choices and rules', () => {
     expect(plan.taskMemoryMiB).toBe(2048);
     expect(plan.derived.tasksForPeak).toBe(1);
     expect(plan.minTasks).toBe(3);
-    expect(plan.maxTasks).toBe(3);
+    // The AZ floor already runs 3 × the tasks peak needs; autoscaling still has room above it.
+    expect(plan.maxTasks).toBe(6);
     expect(plan.explanation.join('\n')).toContain('1 vCPU tasks');
+  });
+
+  test('maxTasksFactor 1 turns scaling out off, and the plan says so', () => {
+    const plan = planCapacity({ ...GUIDE, maxTasksFactor: 1 });
+    expect(plan.maxTasks).toBe(plan.minTasks);
+    expect(plan.explanation.join('\n')).toContain('maxTasks equals minTasks (maxTasksFactor 1)');
   });
 
   test('with one AZ a small service still gets 1 vCPU tasks (2 vCPU only once peak needs two of them)', () => {

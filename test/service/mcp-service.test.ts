@@ -215,8 +215,22 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
   test('the alarm thresholds use the service\'s own capacity plan and autoscaling maximum', () => {
     const tasksAtMax = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
       .find((a: any) => String(a.Properties.AlarmName).endsWith('-TasksAtMaximum')) as any;
+    expect(mcp.sizing.maxTasks).toBeGreaterThan(mcp.sizing.minTasks);
     expect(tasksAtMax).toBeDefined();
     expect(tasksAtMax.Properties.Threshold).toBe(mcp.sizing.maxTasks);
+  });
+
+  test('explicit sizes with min = max get no tasks-at-maximum alarm (it could never be OK)', () => {
+    const fixed = synth({ image: publicImage, sizing: { taskCpu: 1024, taskMemoryMiB: 2048, minTasks: 3, maxTasks: 3 } }).template;
+    const names = Object.values(fixed.findResources('AWS::CloudWatch::Alarm')).map((a: any) => String(a.Properties.AlarmName));
+    expect(names.some((n) => n.endsWith('-LatencyP99'))).toBe(true);
+    expect(names.some((n) => n.endsWith('-TasksAtMaximum'))).toBe(false);
+  });
+
+  test('the dashboard has a row for the log pipeline\'s metric filters', () => {
+    const body = JSON.stringify((Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody);
+    expect(body).toContain('Logs and audit trail');
+    expect(body).toContain('log_tools_executed_total');
   });
 
   test('the synthetic probe calls the service\'s public MCP endpoint', () => {
