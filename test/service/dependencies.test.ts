@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Client as PgClient } from 'pg';
 import { Logger } from '../../service/src';
 import { Database } from '../../service/src/dependencies';
@@ -142,25 +145,37 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
   });
 });
 
-// DATABASE_TLS=true against a PostgreSQL serving a certificate for localhost signed by a test CA:
-// the server process trusts it only through NODE_EXTRA_CA_CERTS, the mechanism the image uses for
-// the Amazon RDS CAs (service/Dockerfile), and checks the host name against the certificate.
-describe('readiness with DATABASE_TLS=true (certificate verified)', () => {
+// DATABASE_TLS=true and CACHE_TLS=true against a PostgreSQL and a Redis serving certificates for
+// localhost signed by test CAs: the server process trusts them only through NODE_EXTRA_CA_CERTS, the
+// mechanism the image uses for the Amazon RDS CAs (service/Dockerfile), and checks the host name.
+describe('readiness with DATABASE_TLS=true and CACHE_TLS=true (certificates verified)', () => {
   let pg: LocalPostgres;
-  beforeAll(async () => { pg = await startPostgres({ tls: true }); }, 600_000);
-  afterAll(async () => { await pg?.stop(); });
+  let redis: LocalRedis;
+  let dir: string;
+  let caFile: string;
+  beforeAll(async () => {
+    [pg, redis] = await Promise.all([startPostgres({ tls: true }), startRedis({ tls: true })]);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-tls-'));
+    caFile = path.join(dir, 'cas.pem');
+    fs.writeFileSync(caFile, fs.readFileSync(pg.caFile!, 'utf8') + fs.readFileSync(redis.caFile!, 'utf8'));
+  }, 600_000);
+  afterAll(async () => {
+    await Promise.all([pg?.stop(), redis?.stop()]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   const ready = async (port: number) => {
     const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
     return { status: res.status, body: await res.json() as { checks: Record<string, { status: string; error?: string }> } };
   };
 
-  test('is ready when the CA is trusted through NODE_EXTRA_CA_CERTS', async () => {
+  test('is ready when the CAs are trusted through NODE_EXTRA_CA_CERTS', async () => {
     expect(pg.env).toMatchObject({ DATABASE_TLS: 'true', DATABASE_HOST: 'localhost' });
-    const server = await spawnServer({ ...pg.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: pg.caFile });
+    expect(redis.env).toMatchObject({ CACHE_TLS: 'true', CACHE_HOST: 'localhost' });
+    const server = await spawnServer({ ...pg.env, ...redis.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: caFile });
     try {
       const { status, body } = await ready(server.port);
-      expect(body.checks.database).toMatchObject({ status: 'ok' });
+      expect(body.checks).toEqual({ database: expect.objectContaining({ status: 'ok' }), cache: expect.objectContaining({ status: 'ok' }) });
       expect(status).toBe(200);
     } finally {
       expect(await server.stop()).toBe(0);
@@ -168,10 +183,10 @@ describe('readiness with DATABASE_TLS=true (certificate verified)', () => {
   });
 
   test('verifies an IP address host against the certificate\'s IP SAN, without SNI (which must not carry an IP)', async () => {
-    const server = await spawnServer({ ...pg.env, DATABASE_HOST: '127.0.0.1', SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: pg.caFile });
+    const server = await spawnServer({ ...pg.env, ...redis.env, DATABASE_HOST: '127.0.0.1', CACHE_HOST: '127.0.0.1', SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: caFile });
     try {
       const { status, body } = await ready(server.port);
-      expect(body.checks.database).toMatchObject({ status: 'ok' });
+      expect(body.checks).toEqual({ database: expect.objectContaining({ status: 'ok' }), cache: expect.objectContaining({ status: 'ok' }) });
       expect(status).toBe(200);
     } finally {
       await server.stop();
@@ -181,11 +196,12 @@ describe('readiness with DATABASE_TLS=true (certificate verified)', () => {
   });
 
   test('refuses a certificate from an unknown CA: readiness is 503 with the certificate error', async () => {
-    const server = await spawnServer({ ...pg.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: undefined });
+    const server = await spawnServer({ ...pg.env, ...redis.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: undefined });
     try {
       const { status, body } = await ready(server.port);
       expect(status).toBe(503);
       expect(body.checks.database).toMatchObject({ status: 'fail', error: expect.stringMatching(/certificate/i) });
+      expect(body.checks.cache).toMatchObject({ status: 'fail', error: expect.stringMatching(/certificate/i) });
     } finally {
       await server.stop();
     }

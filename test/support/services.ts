@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as tls from 'tls';
 import { Client } from 'pg';
 
 const INSTALL_SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'install-test-services.sh');
@@ -41,8 +42,13 @@ export interface LocalRedis {
   readonly host: string;
   readonly port: number;
   readonly password: string;
-  /** The server's environment variables of docs/operational-contract.md (TLS off). */
+  /**
+   * The server's environment variables of docs/operational-contract.md: TLS off, or with
+   * `startRedis({ tls: true })` TLS on (`CACHE_TLS=true`, host `localhost`).
+   */
   readonly env: Record<string, string>;
+  /** With `tls: true`: the PEM file of the test CA that signed the server certificate. */
+  readonly caFile?: string;
   /** Stops the server; idempotent. */
   stop(): Promise<void>;
 }
@@ -268,15 +274,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Loca
   };
 }
 
-/** Sends AUTH and PING over a raw socket; true on +PONG. */
-function redisAnswers(port: number, password: string): Promise<boolean> {
+/** Sends AUTH and PING over a raw socket (TLS when `caFile` is given); true on +PONG. */
+function redisAnswers(port: number, password: string, caFile?: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = caFile
+      ? tls.connect({ host: '127.0.0.1', port, ca: fs.readFileSync(caFile), servername: 'localhost' })
+      : net.connect({ host: '127.0.0.1', port });
     let data = '';
     const done = (ok: boolean): void => { socket.destroy(); resolve(ok); };
     socket.setTimeout(1_000, () => done(false));
     socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write(`AUTH ${password}\r\nPING\r\n`));
+    socket.on(caFile ? 'secureConnect' : 'connect', () => socket.write(`AUTH ${password}\r\nPING\r\n`));
     socket.on('data', (b) => {
       data += b.toString();
       if (data.includes('+PONG')) done(true);
@@ -285,14 +293,23 @@ function redisAnswers(port: number, password: string): Promise<boolean> {
   });
 }
 
-/** Starts a throwaway redis-server on a free port of 127.0.0.1 with a password and no persistence. */
-export async function startRedis(): Promise<LocalRedis> {
+/**
+ * Starts a throwaway redis-server on a free port of 127.0.0.1 with a password and no persistence;
+ * with `tls: true` it serves only TLS, with a certificate for localhost from a test CA (as
+ * {@link startPostgres}).
+ */
+export async function startRedis(options: { readonly tls?: boolean } = {}): Promise<LocalRedis> {
   ensureTestServices();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-redis-'));
   const password = randomBytes(12).toString('hex');
   const port = await freePort();
+  const certificate = options.tls ? makeServerCertificate(dir) : undefined;
+  const listen = certificate
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile,
+      '--tls-ca-cert-file', certificate.caFile, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
   const child = spawn(which('redis-server')!, [
-    '--port', String(port), '--bind', '127.0.0.1', '--requirepass', password,
+    ...listen, '--bind', '127.0.0.1', '--requirepass', password,
     '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
   ], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -307,14 +324,18 @@ export async function startRedis(): Promise<LocalRedis> {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('Redis', () => redisAnswers(port, password), child, () => output, 15_000);
+    await waitFor('Redis', () => redisAnswers(port, password, certificate?.caFile), child, () => output, 15_000);
   } catch (err) {
     await stop();
     throw err;
   }
   return {
     host: '127.0.0.1', port, password,
-    env: { CACHE_HOST: '127.0.0.1', CACHE_PORT: String(port), CACHE_TLS: 'false', CACHE_AUTH_TOKEN: password },
+    env: {
+      CACHE_HOST: certificate ? 'localhost' : '127.0.0.1', CACHE_PORT: String(port),
+      CACHE_TLS: certificate ? 'true' : 'false', CACHE_AUTH_TOKEN: password,
+    },
+    caFile: certificate?.caFile,
     stop,
   };
 }
