@@ -11,7 +11,7 @@ import { PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, KeyValuePair, Tag as EcsTag } from '@aws-sdk/client-ecs';
 import { CreateReplicationGroupCommand, DeleteReplicationGroupCommand, DescribeReplicationGroupsCommand, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import {
-  DBInstance, DeleteDBInstanceCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand,
+  DBInstance, DBInstanceAutomatedBackup, DeleteDBInstanceCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand,
   RestoreDBInstanceFromDBSnapshotCommand, RestoreDBInstanceToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -142,18 +142,27 @@ export async function loadManifests(bucket: string, target: Date): Promise<Backu
 async function pitrWindow(): Promise<{ window?: PitrWindow; retainedArn?: string }> {
   const instance = optEnv('PRODUCTION_DB_INSTANCE_ID');
   if (!instance) return {};
-  try {
-    const res = await call(() => aws().rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: instance })));
-    const withWindow = (res.DBInstanceAutomatedBackups ?? []).filter((b) => b.RestoreWindow?.EarliestTime && b.RestoreWindow?.LatestTime);
-    // The live instance's backups first; `retained` ones belong to a deleted instance of that name.
-    const b = withWindow.find((x) => x.Status !== 'retained') ?? withWindow.find((x) => x.Status === 'retained' && x.DBInstanceAutomatedBackupsArn);
-    if (!b) return {};
-    const window = { earliest: new Date(b.RestoreWindow!.EarliestTime!).toISOString(), latest: new Date(b.RestoreWindow!.LatestTime!).toISOString() };
-    return b.Status === 'retained' ? { window, retainedArn: b.DBInstanceAutomatedBackupsArn } : { window };
-  } catch (err) {
-    if (isAwsError(err, 'DBInstanceAutomatedBackupNotFoundFault', 'DBInstanceNotFoundFault')) return {};
-    throw err;
-  }
+  // By identifier (the live instance); when that finds nothing, by the `db-instance-id` filter, which
+  // also matches the retained automated backups of a deleted instance of that name.
+  const describe = async (byFilter: boolean): Promise<DBInstanceAutomatedBackup[]> => {
+    try {
+      const res = await call(() => aws().rds.send(new DescribeDBInstanceAutomatedBackupsCommand(byFilter
+        ? { Filters: [{ Name: 'db-instance-id', Values: [instance] }] }
+        : { DBInstanceIdentifier: instance })));
+      return res.DBInstanceAutomatedBackups ?? [];
+    } catch (err) {
+      if (isAwsError(err, 'DBInstanceAutomatedBackupNotFoundFault', 'DBInstanceNotFoundFault')) return [];
+      throw err;
+    }
+  };
+  let found = await describe(false);
+  if (found.length === 0) found = await describe(true);
+  const withWindow = found.filter((b) => b.RestoreWindow?.EarliestTime && b.RestoreWindow?.LatestTime);
+  // The live instance's backups first; `retained` ones belong to a deleted instance of that name.
+  const b = withWindow.find((x) => x.Status !== 'retained') ?? withWindow.find((x) => x.Status === 'retained' && x.DBInstanceAutomatedBackupsArn);
+  if (!b) return {};
+  const window = { earliest: new Date(b.RestoreWindow!.EarliestTime!).toISOString(), latest: new Date(b.RestoreWindow!.LatestTime!).toISOString() };
+  return b.Status === 'retained' ? { window, retainedArn: b.DBInstanceAutomatedBackupsArn } : { window };
 }
 
 async function resolve(event: Event): Promise<Plan> {

@@ -203,7 +203,9 @@ describe('DR workflow executed locally', () => {
     mockAws();
     const arn = 'arn:aws:rds:eu-west-1:111111111111:auto-backup:ab-prod';
     const now = Date.now();
-    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [
+    // By identifier: the instance is not found; by filter: its retained automated backups.
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsErr('DBInstanceNotFoundFault'));
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand, { Filters: [{ Name: 'db-instance-id', Values: [PROD] }] }).resolves({ DBInstanceAutomatedBackups: [
       { Status: 'retained', DBInstanceAutomatedBackupsArn: arn, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * HOUR), LatestTime: new Date(now - 20 * 60_000) } },
     ] });
     const bucket = await newBucket(client);
