@@ -164,9 +164,19 @@ describe('readiness with DATABASE_TLS=true and CACHE_TLS=true (certificates veri
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const ready = async (port: number) => {
+  const readyOnce = async (port: number) => {
     const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
     return { status: res.status, body: await res.json() as { checks: Record<string, { status: string; error?: string }> } };
+  };
+  // A freshly started process connects both clients (TCP, TLS, AUTH) during its first checks: on a
+  // busy machine that may take longer than one 1 s check, so poll for up to 15 s.
+  const ready = async (port: number) => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const r = await readyOnce(port);
+      if (r.status === 200 || Date.now() > deadline) return r;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   };
 
   test('is ready when the CAs are trusted through NODE_EXTRA_CA_CERTS', async () => {
@@ -198,7 +208,13 @@ describe('readiness with DATABASE_TLS=true and CACHE_TLS=true (certificates veri
   test('refuses a certificate from an unknown CA: readiness is 503 with the certificate error', async () => {
     const server = await spawnServer({ ...pg.env, ...redis.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: undefined });
     try {
-      const { status, body } = await ready(server.port);
+      // Poll too: on a busy machine a first check may time out before the TLS handshake fails.
+      let r = await readyOnce(server.port);
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline && !Object.values(r.body.checks).every((c) => /certificate/i.test(c.error ?? ''));) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        r = await readyOnce(server.port);
+      }
+      const { status, body } = r;
       expect(status).toBe(503);
       expect(body.checks.database).toMatchObject({ status: 'fail', error: expect.stringMatching(/certificate/i) });
       expect(body.checks.cache).toMatchObject({ status: 'fail', error: expect.stringMatching(/certificate/i) });
