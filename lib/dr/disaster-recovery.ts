@@ -157,6 +157,12 @@ export interface McpDisasterRecoveryProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
+   * Where the runbook is published: linked from the alarm descriptions and every notification. Give the
+   * URL of your copy of docs/runbooks/disaster-recovery.md so the on-call can open it from the alert.
+   * @default DR_RUNBOOK, the repository-relative path 'docs/runbooks/disaster-recovery.md'
+   */
+  readonly runbookUrl?: string;
+  /**
    * Recovery point objective: a recovery whose expected data loss is larger fails unless accepted.
    * @default Duration.hours(1)
    */
@@ -246,6 +252,8 @@ export class McpDisasterRecovery extends Construct {
     const approvalTimeout = props.approvalTimeout ?? Duration.minutes(15);
     const executionTimeout = props.executionTimeout ?? Duration.hours(4);
     const overdue = props.drillOverdueAfter ?? Duration.days(8);
+    const runbook = props.runbookUrl ?? DR_RUNBOOK;
+    check(typeof runbook === 'string' && /^\S{1,1000}$/.test(runbook), `runbookUrl must be a URL or path without spaces (1-1000 characters), got ${JSON.stringify(props.runbookUrl)}`);
     check(rpo.toSeconds() >= 60 && rpo.toSeconds() <= 7 * 86400, `rpo must be from 1 minute to 7 days, got ${rpo.toHumanString()}`);
     check(rto.toSeconds() >= 300 && rto.toSeconds() <= 86400, `rto must be from 5 minutes to 1 day, got ${rto.toHumanString()}`);
     check(poll.toSeconds() >= 10 && poll.toSeconds() <= 300, `pollInterval must be from 10 to 300 seconds, got ${poll.toHumanString()}`);
@@ -365,7 +373,7 @@ export class McpDisasterRecovery extends Construct {
       const task = new tasks.SnsPublish(this, sid, {
         topic: this.topic,
         subject,
-        message: sfn.TaskInput.fromObject({ service: props.serviceName, execution: sfn.JsonPath.executionName, runbook: DR_RUNBOOK, ...message }),
+        message: sfn.TaskInput.fromObject({ service: props.serviceName, execution: sfn.JsonPath.executionName, runbook, ...message }),
         resultPath: sfn.JsonPath.DISCARD,
       });
       task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
@@ -517,7 +525,7 @@ export class McpDisasterRecovery extends Construct {
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       subject: `DR ${props.serviceName}: approve cut-over`,
       message: sfn.TaskInput.fromObject({
-        kind: 'approval-request', service: props.serviceName, execution: sfn.JsonPath.executionName, runbook: DR_RUNBOOK,
+        kind: 'approval-request', service: props.serviceName, execution: sfn.JsonPath.executionName, runbook,
         taskToken: sfn.JsonPath.taskToken,
         'recoveryPoint.$': '$.plan.recoveryPoint', 'restored.$': '$.restored', 'verification.$': '$.verification',
         approve: 'aws stepfunctions send-task-success --task-token <taskToken> --task-output \'{"approved":true}\'',
@@ -543,7 +551,7 @@ export class McpDisasterRecovery extends Construct {
       timeout: executionTimeout,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      comment: `${props.serviceName} disaster recovery (${DR_RUNBOOK}); RPO ${rpo.toHumanString()}, RTO ${rto.toHumanString()}`,
+      comment: `${props.serviceName} disaster recovery (${runbook}); RPO ${rpo.toHumanString()}, RTO ${rto.toHumanString()}`,
     });
 
     if (this.readinessGrants) this.grantReadiness(this.readinessGrants.taskDefinition, this.readinessGrants.cluster);
@@ -578,19 +586,19 @@ export class McpDisasterRecovery extends Construct {
       period: Duration.minutes(5),
       label: 'failed, timed-out or aborted executions',
     }).createAlarm(this, 'FailureAlarm', {
-      alarmDescription: `${props.serviceName}: a disaster-recovery execution failed, timed out or was aborted. Production was not modified. See ${DR_RUNBOOK}`,
+      alarmDescription: `${props.serviceName}: a disaster-recovery execution failed, timed out or was aborted. Production was not modified. See ${runbook}`,
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.rtoAlarm = this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: Duration.minutes(5) }).createAlarm(this, 'RtoAlarm', {
-      alarmDescription: `${props.serviceName}: a disaster-recovery execution took longer than the RTO (${rto.toHumanString()}). See ${DR_RUNBOOK}`,
+      alarmDescription: `${props.serviceName}: a disaster-recovery execution took longer than the RTO (${rto.toHumanString()}). See ${runbook}`,
       threshold: rto.toMilliseconds(), evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = [this.failureAlarm, this.rtoAlarm];
     if (props.scheduledDrills !== false) {
       this.drillOverdueAlarm = this.metric('DrillAgeSeconds', undefined, { statistic: 'Minimum', period: Duration.hours(1) }).createAlarm(this, 'DrillOverdueAlarm', {
-        alarmDescription: `${props.serviceName}: no disaster-recovery execution succeeded in the last ${overdue.toHumanString()} (backup and recovery not tested). See ${DR_RUNBOOK}`,
+        alarmDescription: `${props.serviceName}: no disaster-recovery execution succeeded in the last ${overdue.toHumanString()} (backup and recovery not tested). See ${runbook}`,
         threshold: overdue.toSeconds(), evaluationPeriods: 3, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });

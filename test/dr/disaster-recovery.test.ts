@@ -233,6 +233,7 @@ describe('McpDisasterRecovery: prop validation', () => {
     [{ executionTimeout: Duration.hours(1) }, /executionTimeout must exceed restoreTimeout \+ approvalTimeout \(6300 s\), got 3600 s/],
     [{ drillOverdueAfter: Duration.hours(2) }, /drillOverdueAfter must be from 1 to 30 days/],
     [{ databaseInstanceClass: 't4g.medium' }, /databaseInstanceClass must look like db.t4g.medium, got "t4g.medium"/],
+    [{ runbookUrl: 'see the wiki' }, /runbookUrl must be a URL or path without spaces \(1-1000 characters\), got "see the wiki"/],
   ])('%j is refused at synth time', (props, message) => {
     expect(make(props)).toThrow(message);
     expect(make(props)).toThrow(/^McpDisasterRecovery: /);
@@ -265,6 +266,18 @@ describe('McpDisasterRecovery: prop validation', () => {
       serviceName: 'mcp', backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'), scheduledDrills: false,
       cache: { replicationGroupId: Token.asString({ Ref: 'Cache' }), nodeType: Token.asString({ Ref: 'NodeType' }), subnetGroupName: 'x', securityGroups: [sg] },
     })).not.toThrow();
+  });
+
+  test('runbookUrl is linked from the alarms and the notifications', () => {
+    const url = 'https://runbooks.example.com/mcp/disaster-recovery.md';
+    const t = Template.fromStack(drFixture({ runbookUrl: url }).stack);
+    for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a: any) => /disaster-recovery/.test(a.Properties.AlarmDescription))) {
+      expect((alarm as any).Properties.AlarmDescription).toContain(url);
+    }
+    expect(Object.keys(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: Match.stringLikeRegexp(url.replace(/[.]/g, '\\.')) } }))).toHaveLength(3);
+    const def = definitionFromTemplate(t);
+    expect(def.States['Request cut-over approval']).toMatchObject({ Parameters: { Message: { runbook: url } } });
+    expect(JSON.stringify(def)).not.toContain('docs/runbooks/disaster-recovery.md');
   });
 
   test('a drill schedule can be given', () => {
