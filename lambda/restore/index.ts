@@ -21,7 +21,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { BackupManifest, MANIFEST_PREFIX, manifestKey, parseManifest, slotOfBackupId } from '../../lib/backup/manifest';
 import {
   CACHE_TERMINAL_FAILURE_STATES, DB_TERMINAL_FAILURE_STATES, InvalidRecoveryInput, PitrWindow, RecoveryPoint, ValidatedRequest,
-  cacheSource, classifyStatus, executionName, parseRecoveryRequest, restoreId, restoredPrefix, selectRecoveryPoint,
+  cacheSource, checkExecutionName, classifyStatus, executionName, parseRecoveryRequest, restoreId, restoredPrefix, selectRecoveryPoint,
 } from '../../lib/dr/recovery-plan';
 import { StepError, aws, call, isAwsError } from './aws';
 
@@ -170,6 +170,7 @@ async function resolve(event: Event): Promise<Plan> {
   if (!execution.name || !execution.startTime) throw new InvalidRecoveryInput('execution name and start time are required');
   const now = new Date(execution.startTime);
   const request = parseRecoveryRequest(event.request, now);
+  checkExecutionName(execution.name, request.mode);
   const target = new Date(request.targetTime);
   const [manifests, pitr] = await Promise.all([loadManifests(env('BACKUP_BUCKET'), target), pitrWindow()]);
   const point = selectRecoveryPoint({

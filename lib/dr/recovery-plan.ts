@@ -278,6 +278,18 @@ export function executionName(mode: RecoveryMode, time: Date, suffix?: string): 
   return `${mode}-${backupIdForSlot(minute)}${clean ? `-${clean}` : ''}`;
 }
 
+/**
+ * Refuses an execution name that does not start with `<mode>-` (as {@link executionName} makes them):
+ * a console start with a generated UUID name, or a name that says `drill` for a recovery. Step
+ * Functions refuses a second start under the same name, so a deterministic name is what keeps a
+ * repeated start from running twice.
+ */
+export function checkExecutionName(name: string, mode: RecoveryMode): void {
+  if (typeof name !== 'string' || !name.startsWith(`${mode}-`) || name.length <= mode.length + 1) {
+    throw new InvalidRecoveryInput(`execution name must start with "${mode}-" (deterministic, e.g. ${mode}-20261125T0630Z-INC123, so a repeated start is refused), got ${JSON.stringify(name)}`);
+  }
+}
+
 /** RDS instance states that will never become `available` without an operator. */
 export const DB_TERMINAL_FAILURE_STATES: readonly string[] = [
   'failed', 'incompatible-restore', 'incompatible-parameters', 'incompatible-network', 'incompatible-option-group',

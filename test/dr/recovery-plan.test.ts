@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { BackupComponent, BackupManifest, MANIFEST_SCHEMA_VERSION, backupIdForSlot, parseManifest } from '../../lib/backup/manifest';
 import {
-  InvalidRecoveryInput, NoRecoveryPoint, RpoExceeded, cacheSource, classifyStatus, DB_TERMINAL_FAILURE_STATES, executionName,
+  InvalidRecoveryInput, NoRecoveryPoint, RpoExceeded, cacheSource, checkExecutionName, classifyStatus, DB_TERMINAL_FAILURE_STATES, executionName,
   parseRecoveryRequest, restoreId, restoredPrefix, selectRecoveryPoint,
 } from '../../lib/dr/recovery-plan';
 
@@ -186,6 +186,14 @@ describe('names and states', () => {
     expect(executionName('drill', new Date('2026-11-30T03:00:41Z'))).toBe('drill-20261130T0300Z');
     expect(executionName('recover', new Date('2026-11-25T06:30:00Z'), 'INC 42/a')).toBe('recover-20261125T0630Z-INC-42-a');
     expect(() => executionName('drill', new Date('x'))).toThrow(/valid Date/);
+  });
+
+  test('checkExecutionName: the mode prefix is required', () => {
+    expect(() => checkExecutionName('drill-20261125T0300Z', 'drill')).not.toThrow();
+    expect(() => checkExecutionName(executionName('recover', new Date('2026-11-25T06:30:00Z'), 'INC1'), 'recover')).not.toThrow();
+    expect(() => checkExecutionName('drill-', 'drill')).toThrow(InvalidRecoveryInput);
+    expect(() => checkExecutionName('recover-x', 'drill')).toThrow(/must start with "drill-"/);
+    expect(() => checkExecutionName('0b6e0d5c-uuid', 'recover')).toThrow(/must start with "recover-".*got "0b6e0d5c-uuid"/);
   });
 
   test('classifyStatus', () => {

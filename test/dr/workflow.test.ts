@@ -309,6 +309,21 @@ describe('DR workflow executed locally', () => {
     expect(published().map((p) => p.message.outcome)).toEqual(['refused']);
   });
 
+  test.each([
+    ['a generated name (console default)', {}, '6f1c2e0a-93b4-4d7e-9a51-0c2b7f3e8d11'],
+    ['a drill name for a recovery', { mode: 'recover' }, 'drill-20261125T0630Z'],
+  ])('an execution name that is not deterministic (%s) is refused at once, touching nothing', async (_label, input, name) => {
+    mockAws();
+    const bucket = await newBucket(client);
+    await hourlyBackups(bucket, 1);
+    const { result } = await run(input, name, { bucket });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
+    expect(result.cause).toMatch(/execution name must start with "(drill|recover)-"/);
+    expect(result.states).toEqual(['Resolve recovery point', 'Notify refused', 'Recovery refused']);
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
+    expect(ec.commandCalls(CreateReplicationGroupCommand)).toHaveLength(0);
+  });
+
   test('a restore that keeps failing: retries with backoff exhausted, failure notified, drill cleaned up, production untouched', async () => {
     mockAws();
     rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('ThrottlingException', 'Rate exceeded'));
