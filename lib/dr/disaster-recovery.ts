@@ -263,7 +263,9 @@ export class McpDisasterRecovery extends Construct {
     check(executionTimeout.toSeconds() > restoreTimeout.toSeconds() + approvalTimeout.toSeconds(),
       `executionTimeout must exceed restoreTimeout + approvalTimeout (${restoreTimeout.toSeconds() + approvalTimeout.toSeconds()} s), got ${executionTimeout.toSeconds()} s`);
     check(overdue.toSeconds() >= 86400 && overdue.toSeconds() <= 30 * 86400, `drillOverdueAfter must be from 1 to 30 days, got ${overdue.toHumanString()}`);
-    const productionDb = props.database?.node.defaultChild instanceof rds.CfnDBInstance ? props.database.node.defaultChild : undefined;
+    // Production's L1 resource (by type, not instanceof: another copy of aws-cdk-lib may have made it).
+    const dbChild = props.database?.node.defaultChild as rds.CfnDBInstance | undefined;
+    const productionDb = dbChild && (dbChild as { cfnResourceType?: string }).cfnResourceType === rds.CfnDBInstance.CFN_RESOURCE_TYPE_NAME ? dbChild : undefined;
     const vpc = props.vpc ?? props.database?.vpc;
     if (props.cache) {
       check(Token.isUnresolved(props.cache.replicationGroupId) || /^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId), `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`);
