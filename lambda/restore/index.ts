@@ -86,6 +86,7 @@ export async function handler(event: Event): Promise<unknown> {
     case 'report': return report(event.plan as Plan, event.outcome as string);
     case 'start-drill': return startDrill(event.scheduledTime as string);
     case 'report-drill-age': return reportDrillAge();
+    case 'report-running': return reportRunning();
     default: throw new InvalidRecoveryInput(`unknown action ${JSON.stringify(action)}`);
   }
 }
@@ -600,6 +601,21 @@ async function startDrill(scheduledTime: string): Promise<{ executionName: strin
     if (isAwsError(err, 'ExecutionAlreadyExists')) return { executionName: name, started: false };
     throw err;
   }
+}
+
+/**
+ * Publishes `RunningExecutionSeconds`: how long the oldest execution still running has been running
+ * (0 when none), so the RTO alarm fires while a recovery is overrunning, not only when it ends.
+ */
+async function reportRunning(): Promise<{ running: number; longestSeconds: number }> {
+  const res = await call(() => aws().sfn.send(new ListExecutionsCommand({ stateMachineArn: env('STATE_MACHINE_ARN'), statusFilter: 'RUNNING', maxResults: 100 })));
+  const starts = (res.executions ?? []).map((e) => (e.startDate ? new Date(e.startDate).getTime() : NaN)).filter((x) => Number.isFinite(x));
+  const longestSeconds = starts.length ? Math.max(0, Math.round((Date.now() - Math.min(...starts)) / 1000)) : 0;
+  await call(() => aws().cloudwatch.send(new PutMetricDataCommand({
+    Namespace: env('METRICS_NAMESPACE', 'McpOps'),
+    MetricData: [{ MetricName: 'RunningExecutionSeconds', Unit: StandardUnit.Seconds, Value: longestSeconds, Dimensions: [{ Name: 'service', Value: env('SERVICE_NAME') }] }],
+  })));
+  return { running: starts.length, longestSeconds };
 }
 
 /**

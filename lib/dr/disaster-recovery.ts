@@ -562,6 +562,12 @@ export class McpDisasterRecovery extends Construct {
     this.topic.grantPublish(this.stateMachine);
 
     // ------------------------------------------------------------------ schedule
+    // Every 5 minutes: how long the oldest running execution has been running (for the RTO alarm).
+    new events.Rule(this, 'RunningSchedule', {
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      description: `${props.serviceName}: publish RunningExecutionSeconds (age of the oldest running recovery execution)`,
+      targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject({ action: 'report-running' }), retryAttempts: 2 })],
+    });
     if (props.scheduledDrills !== false) {
       const schedule = props.drillSchedule ?? events.Schedule.cron({ weekDay: 'MON', hour: '3', minute: '0' });
       new events.Rule(this, 'DrillSchedule', {
@@ -592,9 +598,19 @@ export class McpDisasterRecovery extends Construct {
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.rtoAlarm = this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: Duration.minutes(5) }).createAlarm(this, 'RtoAlarm', {
-      alarmDescription: `${props.serviceName}: a disaster-recovery execution took longer than the RTO (${rto.toHumanString()}). See ${runbook}`,
-      threshold: rto.toMilliseconds(), evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    // Finished executions (ExecutionTime, published when one ends) and running ones (RunningExecutionSeconds,
+    // every 5 minutes), in seconds: the alarm fires while a recovery overruns, not only at its end.
+    this.rtoAlarm = new cloudwatch.MathExpression({
+      expression: 'MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])',
+      usingMetrics: {
+        finishedMs: this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: Duration.minutes(5) }),
+        running: this.metric('RunningExecutionSeconds', undefined, { statistic: 'Maximum', period: Duration.minutes(5) }),
+      },
+      period: Duration.minutes(5),
+      label: 'longest execution (finished or running), seconds',
+    }).createAlarm(this, 'RtoAlarm', {
+      alarmDescription: `${props.serviceName}: a disaster-recovery execution took, or has been running, longer than the RTO (${rto.toHumanString()}). See ${runbook}`,
+      threshold: rto.toSeconds(), evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = [this.failureAlarm, this.rtoAlarm];
@@ -612,7 +628,7 @@ export class McpDisasterRecovery extends Construct {
   }
 
   /** A metric of the workflow in the `McpOps` namespace. */
-  public metric(name: 'RecoveryTimeSeconds' | 'DataLossSeconds' | 'DrillAgeSeconds', mode: 'drill' | 'recover' | undefined, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public metric(name: 'RecoveryTimeSeconds' | 'DataLossSeconds' | 'DrillAgeSeconds' | 'RunningExecutionSeconds', mode: 'drill' | 'recover' | undefined, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: 'McpOps', metricName: name,
       dimensionsMap: mode ? { service: this.serviceName, mode } : { service: this.serviceName },

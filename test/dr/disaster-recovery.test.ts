@@ -163,6 +163,7 @@ describe('McpDisasterRecovery: schedule, metrics, alarms', () => {
     });
     expect(input.asString()).toBe('{"action":"start-drill","scheduledTime":<time>}');
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', Targets: [Match.objectLike({ Input: '{"action":"report-running"}' })] });
   });
 
   test('the Lambda environment carries RPO, poll limits and the state machine ARN', () => {
@@ -179,9 +180,15 @@ describe('McpDisasterRecovery: schedule, metrics, alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]), Threshold: 1, AlarmActions: [topicRef],
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ExecutionTime', Namespace: 'AWS/States', Statistic: 'Maximum', Threshold: 1_800_000, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [topicRef],
-    });
+    // RTO: finished executions (ExecutionTime, ms) and running ones (RunningExecutionSeconds), in seconds.
+    const rto = JSON.parse(JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: 1800 } })))) as any[];
+    expect(rto).toHaveLength(1);
+    expect(rto[0].Properties).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [JSON.parse(JSON.stringify(topicRef))], TreatMissingData: 'notBreaching' });
+    const byId = Object.fromEntries(rto[0].Properties.Metrics.map((m: any) => [m.Id, m]));
+    const expr = (Object.values(byId).find((m: any) => m.Expression) as any).Expression;
+    expect(expr).toBe('MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])');
+    expect(byId.finishedMs.MetricStat.Metric).toMatchObject({ MetricName: 'ExecutionTime', Namespace: 'AWS/States' });
+    expect(byId.running.MetricStat.Metric).toMatchObject({ MetricName: 'RunningExecutionSeconds', Namespace: 'McpOps', Dimensions: [{ Name: 'service', Value: 'mcp' }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'DrillAgeSeconds', Namespace: 'McpOps', Dimensions: [{ Name: 'service', Value: 'mcp' }], Threshold: 8 * 86400, TreatMissingData: 'breaching',
       AlarmDescription: Match.stringLikeRegexp('docs/runbooks/disaster-recovery.md'),

@@ -88,6 +88,25 @@ describe('report-drill-age', () => {
   });
 });
 
+describe('report-running', () => {
+  test('publishes how long the oldest running execution has been running, 0 when none', async () => {
+    const now = Date.now();
+    sfn.on(ListExecutionsCommand).resolves({ executions: [
+      { executionArn: 'a', stateMachineArn: 's', name: 'recover-1', status: 'RUNNING', startDate: new Date(now - 2400_000) },
+      { executionArn: 'b', stateMachineArn: 's', name: 'drill-1', status: 'RUNNING', startDate: new Date(now - 600_000) },
+    ] });
+    cw.on(PutMetricDataCommand).resolves({});
+    const out = (await handler({ action: 'report-running' })) as { running: number; longestSeconds: number };
+    expect(out.running).toBe(2);
+    expect(Math.abs(out.longestSeconds - 2400)).toBeLessThanOrEqual(5);
+    expect(sfn.commandCalls(ListExecutionsCommand)[0].args[0].input).toMatchObject({ statusFilter: 'RUNNING', stateMachineArn: ENV.STATE_MACHINE_ARN });
+    expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData![0]).toMatchObject({ MetricName: 'RunningExecutionSeconds', Unit: 'Seconds', Dimensions: [{ Name: 'service', Value: 'mcp' }] });
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    await expect(handler({ action: 'report-running' })).resolves.toEqual({ running: 0, longestSeconds: 0 });
+    expect(cw.commandCalls(PutMetricDataCommand)[1].args[0].input.MetricData![0].Value).toBe(0);
+  });
+});
+
 describe('production guards', () => {
   test('clean-up refuses an identifier that is production or not a restored one', async () => {
     await expect(handler({ action: 'cleanup', plan: plan({ restoreId: 'mcp-prod' }) })).rejects.toMatchObject({ name: 'Refused' });
