@@ -47,7 +47,7 @@ export interface BundleFigures {
 }
 
 /**
- * Bundles `lambda/<handler>/index.ts` with the settings McpOpsFunction uses (minified CJS for node22,
+ * Bundles `lambda/<handler>/index.ts` with the settings McpOpsFunction uses (minified CJS for node24,
  * AWS SDK bundled, separate source map) and measures its size and cold import time.
  */
 export async function bundleFigures(handler: string, coldImportRuns = 7): Promise<BundleFigures> {
@@ -56,7 +56,7 @@ export async function bundleFigures(handler: string, coldImportRuns = 7): Promis
   try {
     await build({
       entryPoints: [path.join(__dirname, '..', 'lambda', handler, 'index.ts')],
-      outfile, bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true,
+      outfile, bundle: true, platform: 'node', target: 'node24', format: 'cjs', minify: true,
       sourcemap: true, sourcesContent: false, logLevel: 'silent',
     });
     return {

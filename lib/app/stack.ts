@@ -90,6 +90,7 @@ export class McpOpsStack extends Stack {
       readinessSecurityGroups: this.mcp.service.connections.securityGroups,
       probeFunction: this.mcp.monitoring?.probeFunction,
       alarmTopic: this.mcp.alarmTopic,
+      ...(config.runbookBaseUrl ? { runbookUrl: `${config.runbookBaseUrl.replace(/\/+$/, '')}/disaster-recovery.md` } : {}),
     });
     this.mcp.monitoring?.addSection('Disaster recovery', this.dr.dashboardWidgets());
 

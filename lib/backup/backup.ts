@@ -521,10 +521,6 @@ export class McpBackup extends Construct {
       environment,
     });
     this.acknowledgeWildcards(role, wildcards);
-    Validations.of(this.backupFunction).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'McpOpsFunction pins Node.js 22 for every Lambda of the package (the runtime the tests run on); it is upgraded centrally.',
-    });
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Backup of ${props.serviceName} (RPO ${this.rpo.toHumanString()})`,

@@ -810,7 +810,6 @@ export class McpDisasterRecovery extends Construct {
     const ecArn = (type: string, name: string): string => stack.formatArn({ service: 'elasticache', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const fnAcks = [
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime every Lambda of this package uses (McpOpsFunction), bundled and tested for it' },
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier), ecs:RegisterTaskDefinition/DescribeTaskDefinition and X-Ray have no usable resource-level permissions' },
       { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: 'aws-cdk-lib grantRead on the backup bucket: read-only bucket metadata' },
       { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: 'aws-cdk-lib grantRead on the backup bucket: manifests and component objects are read (never deleted)' },

@@ -17,7 +17,7 @@ export interface McpOpsFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'e
 }
 
 /**
- * A Lambda function of this package: Node.js 22 on ARM64, bundled by the local esbuild
+ * A Lambda function of this package: Node.js 24 (the current LTS) on ARM64, bundled by the local esbuild
  * (never Docker), minified with source maps, AWS SDK v3 taken from the runtime only where the
  * runtime's copy is recent enough (we bundle ours so behaviour matches the tests), X-Ray tracing,
  * a log group with retention, and JSON logs.
@@ -38,14 +38,14 @@ export class McpOpsFunction extends nodejs.NodejsFunction {
       logGroup,
       entry: lambdaEntry(handlerName),
       ...bundlingRoot(),
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       bundling: {
         forceDockerBundling: false,
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node22',
+        target: 'node24',
         format: nodejs.OutputFormat.CJS,
         // Bundle the SDK clients we use, so the deployed code runs the versions the tests ran.
         bundleAwsSDK: true,

@@ -526,7 +526,6 @@ export class McpLogging extends Construct {
       { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
       { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime every Lambda of this package uses (McpOpsFunction), bundled and tested for it' },
     );
     this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), { prefix: 'audit/' });
     const notificationsHandler = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');

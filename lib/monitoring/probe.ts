@@ -97,10 +97,6 @@ export class McpProbe extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'cloudwatch:namespace': MCP_OPS_NAMESPACE } },
     }));
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is the runtime every Lambda of this package uses (McpOpsFunction); the probe is bundled and tested for it',
-    });
     const role = this.function.role!;
     Validations.of(role).acknowledge(
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The probe only needs the basic execution role; it writes to its own log group' },

@@ -108,7 +108,7 @@ describe('McpBackup (data tier, task definition, SSM prefix, alert topic)', () =
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Timeout: 300,
       Environment: { Variables: Match.objectLike({

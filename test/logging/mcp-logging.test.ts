@@ -250,7 +250,7 @@ describe('audit indexer', () => {
     });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x', Architectures: ['arm64'],
+      Runtime: 'nodejs24.x', Architectures: ['arm64'],
       Environment: { Variables: Match.objectLike({ AUDIT_LOG_GROUP_NAME: '/mcp/mcp-server/audit' }) },
     });
   });

@@ -93,7 +93,7 @@ describe('alarmThresholds', () => {
     expect(t({ minTaskCount: 2 })).toMatchObject({ maxTasks: undefined, tasksAtMaximumAlarm: false });
     expect(t({ capacity: TEST_PLAN })).toMatchObject({ minTasks: TEST_PLAN.minTasks, maxTasks: TEST_PLAN.maxTasks, tasksAtMaximumAlarm: TEST_PLAN.minTasks < TEST_PLAN.maxTasks });
     expect(TEST_PLAN.minTasks).toBeLessThan(TEST_PLAN.maxTasks);
-    const fixed = planCapacity({ peakRps: 10, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10 });
+    const fixed = planCapacity({ peakRps: 10, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10, maxTasksFactor: 1 });
     expect(fixed.minTasks).toBe(fixed.maxTasks);
     expect(t({ capacity: fixed })).toMatchObject({ tasksAtMaximumAlarm: false });
     expect(() => t({ maxTaskCount: 2, minTaskCount: 3 })).toThrow('McpMonitoring: minTaskCount (3) must be ≤ the autoscaling maximum (2)');

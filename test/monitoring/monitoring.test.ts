@@ -65,7 +65,8 @@ const TOPIC = { Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] }
 
 // A low-traffic service: 10 rps peak, so the capacity model's minimum equals its maximum (2 tasks), and the
 // default error-rate gate (667 requests a minute) is above the peak (600 a minute).
-const LOW_PLAN = planCapacity({ peakRps: 10, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10 });
+// A small service that does not scale out (maxTasksFactor 1): its minimum is its maximum.
+const LOW_PLAN = planCapacity({ peakRps: 10, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10, maxTasksFactor: 1 });
 const low = build({ capacity: LOW_PLAN });
 const lowTemplate = Template.fromStack(low.stack);
 
@@ -352,9 +353,9 @@ describe('McpMonitoring page, deployment alarms, topic, probe', () => {
     });
   });
 
-  test('probe: Node 22 ARM64 function with its config in the environment, every minute, no retries, PutMetricData limited to McpOps', () => {
+  test('probe: Node 24 ARM64 function with its config in the environment, every minute, no retries, PutMetricData limited to McpOps', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 15,
+      Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 15,
       Environment: { Variables: Match.objectLike({
         MCP_ENDPOINT_URL: 'https://mcp.example.com/mcp', SERVICE_NAME: 'orders-mcp', PROBE_TIMEOUT_MS: '10000',
         PROBE_TOOL_NAME: 'status', PROBE_TOOL_ARGUMENTS: '{"verbose":false}', METRICS_NAMESPACE: 'McpOps',
