@@ -19,6 +19,7 @@ import { BACKUP_PREFIX, MANIFEST_PREFIX } from './manifest';
 import { BACKUP_TAG_KEY, CACHE_EXPORT_RECORD_PREFIX, cacheExportPrefix, isValidServiceName, rdsSnapshotPrefix, RDS_MANUAL_SNAPSHOT_QUOTA } from './selection';
 import { checkBackupSettings, rateExpressionMinutes } from './settings';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { kmsBucketProps } from '../internal/buckets';
 
 const OWNER = 'McpBackup';
 
@@ -301,18 +302,11 @@ export class McpBackup extends Construct {
     }
     const replication = props.replication;
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      versioned: true,
+      ...kmsBucketProps(this.key),
       objectLockEnabled: true,
       objectLockDefaultRetention: lockMode === 'COMPLIANCE'
         ? s3.ObjectLockRetention.compliance(Duration.days(lockDays))
         : s3.ObjectLockRetention.governance(Duration.days(lockDays)),
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `backup-bucket/${props.serviceName}/`,
       lifecycleRules: [

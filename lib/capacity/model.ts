@@ -203,16 +203,8 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
 }
 
 /** Load figures that do not depend on the task size. */
-interface Load {
-  readonly peakCores: number;
-  readonly requiredCores: number;
-  readonly requestConcurrency: number;
-  readonly requestConcurrencyP99: number;
-  readonly streamConcurrency: number;
-  readonly totalConcurrency: number;
-  readonly requiredMemoryMiB: number;
-  readonly requiredConnections: number;
-}
+type Load = Pick<CapacityDerived, 'peakCores' | 'requiredCores' | 'requestConcurrency' | 'requestConcurrencyP99'
+  | 'streamConcurrency' | 'totalConcurrency' | 'requiredMemoryMiB' | 'requiredConnections'>;
 
 function loadOf(i: ResolvedCapacityInput): Load {
   const peakCores = i.peakRps * i.cpuSecondsPerRequest;

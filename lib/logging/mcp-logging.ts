@@ -19,6 +19,7 @@ import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { resolveLoggingConfig } from './config';
 import { alarmDescription, alarmName, DEFAULT_RUNBOOK_BASE_URL } from '../monitoring/naming';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { kmsBucketProps } from '../internal/buckets';
 
 /** Id of the S3 request-metrics filter on `errors/` of both buckets (dimension `FilterId`). */
 const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
@@ -318,14 +319,7 @@ export class McpLogging extends Construct {
     });
 
     this.logBucket = new s3.Bucket(this, 'LogBucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...kmsBucketProps(this.encryptionKey),
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'log-bucket/',
       metrics: [{ id: ERROR_OUTPUT_METRICS_ID, prefix: 'errors/' }],
@@ -339,16 +333,9 @@ export class McpLogging extends Construct {
     });
 
     this.auditBucket = new s3.Bucket(this, 'AuditBucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
+      ...kmsBucketProps(this.encryptionKey),
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(cfg.auditObjectLockDays)),
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'audit-bucket/',
       metrics: [{ id: ERROR_OUTPUT_METRICS_ID, prefix: 'errors/' }],
