@@ -3,6 +3,7 @@
  * every rule is unit-tested directly. Errors name the prop, the value given and what is allowed.
  */
 import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
+import { INDEX_ROTATIONS } from './opensearch-bulk';
 
 /** The numeric and naming inputs of McpLogging, in plain units. */
 export interface LoggingConfigInput {
@@ -14,9 +15,11 @@ export interface LoggingConfigInput {
   readonly auditExpirationDays?: number;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMiB?: number;
-  /** Whether an OpenSearch destination is configured (its buffer limit is 100 MiB). */
-  readonly openSearch?: boolean;
   readonly indexPrefix?: string;
+  /** `openSearch.indexRotation`. */
+  readonly indexRotation?: string;
+  /** `openSearch.retryDuration` in seconds. */
+  readonly retryDurationSeconds?: number;
   readonly streamPrefix?: string;
   readonly logBufferSizeMiB?: number;
   readonly runbookUrl?: string;
@@ -31,6 +34,8 @@ export interface LoggingConfig {
   readonly bufferIntervalSeconds: number;
   readonly bufferSizeMiB: number;
   readonly indexPrefix: string;
+  readonly indexRotation: string;
+  readonly retryDurationSeconds: number;
   readonly streamPrefix: string;
   readonly logBufferSizeMiB: number;
 }
@@ -42,20 +47,30 @@ export const LOGGING_DEFAULTS = {
   bufferIntervalSeconds: 10,
   bufferSizeMiB: 5,
   indexPrefix: 'mcp',
+  indexRotation: 'OneDay',
+  /** How long the log indexer retries documents OpenSearch rejects (429, 5xx) before failing the object. */
+  retryDurationSeconds: 300,
   streamPrefix: 'mcp',
   logBufferSizeMiB: 25,
   /** CloudWatch Logs' "never expire" retention value. */
   auditRetentionMinimumDays: 365,
 } as const;
 
-/** Firehose limits (S3 and OpenSearch destinations). */
+/** Firehose limits (S3 destination). */
 export const FIREHOSE_LIMITS = {
   minIntervalSeconds: 0,
   maxIntervalSeconds: 900,
   minSizeMiB: 1,
   maxSizeMiBS3: 128,
-  maxSizeMiBOpenSearch: 100,
 } as const;
+
+/**
+ * Upper bound of `openSearch.retryDuration`: the log indexer's timeout is the retry duration plus
+ * {@link LOG_INDEXER_TIMEOUT_MARGIN_SECONDS}, and a Lambda function runs at most 900 seconds.
+ */
+export const MAX_INDEX_RETRY_SECONDS = 600;
+/** Time the log indexer gets beyond its retry duration (download, parse, the bulk requests themselves). */
+export const LOG_INDEXER_TIMEOUT_MARGIN_SECONDS = 300;
 
 const OWNER = 'McpLogging';
 
@@ -79,17 +94,16 @@ export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
     checkThat(OWNER, auditExpirationDays >= auditObjectLockDays,
       `auditExpirationDays must be at least auditObjectLockDays (${auditObjectLockDays}), got ${auditExpirationDays}`);
   }
-  // Zero buffering is not available for the S3 backup of an OpenSearch destination (Firehose developer
-  // guide, "Configure backup settings"), and the backup shares the stream's buffering hints.
-  const bufferIntervalSeconds = integerIn(input.openSearch ? 'bufferInterval (seconds, with openSearch)' : 'bufferInterval (seconds)',
-    input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
-    input.openSearch ? 1 : FIREHOSE_LIMITS.minIntervalSeconds, FIREHOSE_LIMITS.maxIntervalSeconds);
-  const maxSize = input.openSearch ? FIREHOSE_LIMITS.maxSizeMiBOpenSearch : FIREHOSE_LIMITS.maxSizeMiBS3;
-  const bufferSizeMiB = integerIn(input.openSearch ? 'bufferSize (MiB, with openSearch)' : 'bufferSize (MiB)',
-    input.bufferSizeMiB ?? LOGGING_DEFAULTS.bufferSizeMiB, FIREHOSE_LIMITS.minSizeMiB, maxSize);
+  const bufferIntervalSeconds = integerIn('bufferInterval (seconds)', input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
+    FIREHOSE_LIMITS.minIntervalSeconds, FIREHOSE_LIMITS.maxIntervalSeconds);
+  const bufferSizeMiB = integerIn('bufferSize (MiB)', input.bufferSizeMiB ?? LOGGING_DEFAULTS.bufferSizeMiB, FIREHOSE_LIMITS.minSizeMiB, FIREHOSE_LIMITS.maxSizeMiBS3);
   const indexPrefix = input.indexPrefix ?? LOGGING_DEFAULTS.indexPrefix;
-  // OpenSearch index names: lowercase, no leading _ - +, none of \ / * ? " < > | space , #; Firehose appends `-<date>`.
+  // OpenSearch index names: lowercase, no leading _ - +, none of \ / * ? " < > | space , #; the indexer appends `-<date>`.
   checkPattern(OWNER, 'openSearch.indexPrefix', indexPrefix, /^[a-z0-9][a-z0-9_.-]{0,79}$/, '1–80 characters of [a-z0-9_.-] starting with a letter or digit');
+  const indexRotation = input.indexRotation ?? LOGGING_DEFAULTS.indexRotation;
+  checkThat(OWNER, (INDEX_ROTATIONS as readonly string[]).includes(indexRotation),
+    `openSearch.indexRotation must be one of ${INDEX_ROTATIONS.join(', ')}, got ${JSON.stringify(indexRotation)}`);
+  const retryDurationSeconds = integerIn('openSearch.retryDuration (seconds)', input.retryDurationSeconds ?? LOGGING_DEFAULTS.retryDurationSeconds, 0, MAX_INDEX_RETRY_SECONDS);
   const streamPrefix = input.streamPrefix ?? LOGGING_DEFAULTS.streamPrefix;
   checkPattern(OWNER, 'streamPrefix', streamPrefix, /^[A-Za-z0-9_.-]{1,128}$/, '1–128 characters of [A-Za-z0-9_.-]');
   const logBufferSizeMiB = input.logBufferSizeMiB ?? LOGGING_DEFAULTS.logBufferSizeMiB;
@@ -103,6 +117,8 @@ export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
     bufferIntervalSeconds,
     bufferSizeMiB,
     indexPrefix,
+    indexRotation,
+    retryDurationSeconds,
     streamPrefix,
     logBufferSizeMiB,
   };

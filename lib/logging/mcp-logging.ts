@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -16,7 +16,8 @@ import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { ALL_EVENTS_FILTER_PATTERN, AUDIT_FILTER_PATTERN, MCP_METRIC_NAMESPACE, METRIC_FILTERS, MetricFilterSpec, metricFilterSpec } from './log-contract';
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
-import { resolveLoggingConfig } from './config';
+import { LOG_INDEXER_TIMEOUT_MARGIN_SECONDS, resolveLoggingConfig } from './config';
+import { OpenSearchIndexRotation } from './opensearch-bulk';
 import { alarmDescription, alarmName, DEFAULT_RUNBOOK_BASE_URL } from '../monitoring/naming';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { kmsBucketProps } from '../internal/buckets';
@@ -27,30 +28,38 @@ const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
 /** Where the log-delivery runbook is linked from alarm descriptions when `runbookUrl` is not given. */
 export const DEFAULT_LOG_DELIVERY_RUNBOOK_URL = `${DEFAULT_RUNBOOK_BASE_URL.replace(/\/runbooks$/, '')}/logging.md#runbook-log-delivery`;
 
-/** Index rotation of the OpenSearch destination. */
-export type OpenSearchIndexRotation = 'NoRotation' | 'OneHour' | 'OneDay' | 'OneWeek' | 'OneMonth';
+export type { OpenSearchIndexRotation } from './opensearch-bulk';
 
-/** Optional Amazon OpenSearch Service destination of the application log stream (the guide's Elasticsearch). */
+/**
+ * Optional Amazon OpenSearch Service index of the application logs (the guide's Elasticsearch).
+ * The application Firehose always delivers to S3 only (Firehose cannot deliver CloudWatch Logs
+ * records to OpenSearch); the log indexer Lambda bulk-indexes each new `logs/` object, one document
+ * per line.
+ */
 export interface McpLoggingOpenSearchProps {
   /**
-   * The domain to index into. Its access policy (or fine-grained access control role mapping) must
-   * let the application Firehose role write; the role is `McpLogging.applicationDeliveryRole`.
-   * Domains with a public endpoint only: VPC domains need a Firehose VPC configuration, which this
-   * construct does not create.
+   * The domain to index into. The indexer is granted `es:ESHttpPost` and `es:ESHttpPut` on
+   * `<domain ARN>/*`; the domain's access policy must not deny that role, and with fine-grained access
+   * control its role (`McpLogging.logIndexer.role`) must be mapped to an OpenSearch role that may
+   * write `<indexPrefix>-*`. Domains with a public endpoint only: the indexer runs outside any VPC.
    */
   readonly domain: opensearch.IDomain;
   /**
-   * Index name prefix; Firehose appends the rotation suffix (`mcp-2026-11-25`).
+   * Index name prefix (1–80 characters of `[a-z0-9_.-]`); the indexer appends the rotation suffix
+   * (`mcp-2026.11.25` with the default daily rotation).
    * @default 'mcp'
    */
   readonly indexPrefix?: string;
   /**
-   * Index rotation period.
+   * Index rotation period, from each line's own `timestamp` (UTC): `NoRotation` (`mcp`), `OneHour`
+   * (`mcp-2026.11.25.07`), `OneDay` (`mcp-2026.11.25`), `OneWeek` (ISO week, `mcp-2026.w48`), `OneMonth` (`mcp-2026.11`).
    * @default 'OneDay'
    */
   readonly indexRotation?: OpenSearchIndexRotation;
   /**
-   * How long Firehose retries a failed index request before writing the documents to the error prefix.
+   * How long the indexer keeps retrying, with exponential backoff, documents OpenSearch rejects with
+   * 429 or 5xx (for one object) before it fails the invocation, which Lambda then retries twice and
+   * finally sends to the on-failure queue. Whole seconds, 0–600; the function's timeout is this plus 5 minutes.
    * @default Duration.seconds(300)
    */
   readonly retryDuration?: Duration;
@@ -102,29 +111,26 @@ export interface McpLoggingProps {
    */
   readonly bufferInterval?: Duration;
   /**
-   * Firehose buffering size: 1–128 MiB (1–100 MiB with OpenSearch). Whichever of size and interval
-   * is reached first triggers delivery.
+   * Firehose buffering size: 1–128 MiB. Whichever of size and interval is reached first triggers delivery.
    * @default Size.mebibytes(5)
    */
   readonly bufferSize?: Size;
   /**
-   * Also index application logs in an Amazon OpenSearch Service domain (the S3 bucket still receives
-   * every line, as the Firehose's backup). Read docs/logging.md#opensearch first: the Firehose
-   * developer guide states that Firehose does not support delivering CloudWatch Logs to an
-   * OpenSearch Service destination (one record holds several log events), so this is synthesized
-   * with a warning and must be proven in a real account before it is relied on.
-   * @default - S3 only
+   * Also index application logs in an Amazon OpenSearch Service domain: an S3 event on each new
+   * `logs/` object of the log bucket invokes the log indexer, which bulk-indexes every line as one
+   * document (docs/logging.md#opensearch). The S3 archive is unchanged and stays the record.
+   * @default - S3 only, no indexer
    */
   readonly openSearch?: McpLoggingOpenSearchProps;
   /**
-   * KMS key for the log groups, buckets, Firehose streams and the audit indexer's queue. Its key
+   * KMS key for the log groups, buckets, Firehose streams and the indexers' queues. Its key
    * policy must allow CloudWatch Logs (`logs.<region>.amazonaws.com`) for the log groups: a key
    * created in the same stack gets that statement automatically, an imported key does not.
    * @default - a new customer-managed key with rotation
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Topic that alarms (delivery failures, audit subscription errors, audit indexer failures) notify,
+   * Topic that alarms (delivery failures, audit subscription errors, indexer failures) notify,
    * on ALARM and OK.
    * @default - alarms without actions
    */
@@ -181,7 +187,7 @@ interface StreamParts {
  *
  * ```
  * container stdout ──awslogs──▶ application log group (KMS, 30 d) ── metric filters ▶ McpOps metrics
- *        ├─ subscription (all events) ──▶ Firehose ──▶ S3 log bucket  (+ OpenSearch `mcp-*`)
+ *        ├─ subscription (all events) ──▶ Firehose ──▶ S3 log bucket ─ S3 event ▶ log indexer ▶ OpenSearch `mcp-*` (optional)
  *        └─ subscription { $.log_type = "audit" } ──▶ Firehose ──▶ S3 audit bucket (Object Lock, compliance)
  *                                                                   └─ S3 event ▶ audit indexer ▶ audit log group (KMS, ≥ 1 y)
  * ```
@@ -202,7 +208,7 @@ export class McpLogging extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** Firehose stream of application logs. */
   public readonly applicationDeliveryStream: firehose.CfnDeliveryStream;
-  /** Role of the application Firehose stream (grant it write access on an OpenSearch domain). */
+  /** Role of the application Firehose stream (writes the log bucket only). */
   public readonly applicationDeliveryRole: iam.Role;
   /** Firehose stream of audit entries. */
   public readonly auditDeliveryStream: firehose.CfnDeliveryStream;
@@ -210,6 +216,10 @@ export class McpLogging extends Construct {
   public readonly auditIndexer: McpOpsFunction;
   /** Failed audit-indexer invocations (after retries), for redrive. */
   public readonly auditIndexerDeadLetterQueue: sqs.Queue;
+  /** With `openSearch`: the Lambda function that bulk-indexes new `logs/` objects into the domain (map its role in the domain). */
+  public readonly logIndexer?: McpOpsFunction;
+  /** With `openSearch`: failed log-indexer invocations (after retries; the error names the object key), for redrive. */
+  public readonly logIndexerDeadLetterQueue?: sqs.Queue;
   /** Metric filters by id (`ToolsExecuted`, `Errors`, `RequestDuration`, `ToolDuration`). */
   public readonly metricFilters: Readonly<Record<MetricFilterSpec['id'], logs.MetricFilter>>;
   /** Saved Logs Insights queries by id (`SlowestTools`, `TopErrorTypes`, `RequestTrail`, `ErrorRatePerMinute`). */
@@ -236,20 +246,14 @@ export class McpLogging extends Construct {
       auditExpirationDays: props.auditExpirationDays,
       bufferIntervalSeconds: props.bufferInterval?.toSeconds({ integral: false }),
       bufferSizeMiB: props.bufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
-      openSearch: props.openSearch !== undefined,
       indexPrefix: props.openSearch?.indexPrefix,
+      indexRotation: props.openSearch?.indexRotation,
+      retryDurationSeconds: props.openSearch?.retryDuration?.toSeconds({ integral: false }),
       streamPrefix: props.streamPrefix,
       logBufferSizeMiB: props.logBufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
       runbookUrl: props.runbookUrl,
     });
     const stack = Stack.of(this);
-    if (props.openSearch) {
-      Annotations.of(this).addWarningV2('mcp-ops:logging:openSearchFromCloudWatchLogs',
-        'McpLogging: openSearch is set, but the Firehose developer guide ("Send CloudWatch Logs to Firehose") states that Firehose does '
-        + 'not support delivering CloudWatch Logs to an OpenSearch Service destination, because one record carries several log events. '
-        + 'Documents OpenSearch refuses go to errors/ in the log bucket (the LogErrorOutput and LogOpenSearchDeliveryFailed alarms fire); '
-        + 'S3 keeps every line. Prove indexing in a real account before relying on it (docs/logging.md#opensearch).');
-    }
     this.serviceName = cfg.serviceName;
     this.streamPrefix = cfg.streamPrefix;
     this.logDriverMode = props.logDriverMode ?? ecs.AwsLogDriverMode.NON_BLOCKING;
@@ -379,7 +383,6 @@ export class McpLogging extends Construct {
       processing: cloudWatchProcessing,
       deliveryLogGroup,
       logStreamName: 'application',
-      openSearch: props.openSearch ? { ...props.openSearch, indexPrefix: cfg.indexPrefix } : undefined,
     });
     this.applicationDeliveryStream = app.stream;
     this.applicationDeliveryRole = app.role;
@@ -515,6 +518,71 @@ export class McpLogging extends Construct {
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
     );
     this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), { prefix: 'audit/' });
+
+    // ---- Log indexer (optional): log bucket logs/ → OpenSearch. Firehose cannot deliver CloudWatch Logs
+    // records to OpenSearch (one record carries several events) and both subscription slots are taken,
+    // so the S3 archive is indexed instead, one document per line.
+    if (props.openSearch) {
+      const domain = props.openSearch.domain;
+      this.logIndexerDeadLetterQueue = new sqs.Queue(this, 'LogIndexerDeadLetterQueue', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.encryptionKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(this.logIndexerDeadLetterQueue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself the dead-letter (on-failure) destination of the log indexer',
+      });
+      const logIndexer = new McpOpsFunction(this, 'LogIndexer', {
+        handlerName: 'log-indexer',
+        description: `Bulk-indexes application log objects of ${cfg.serviceName} from the log bucket into OpenSearch ${cfg.indexPrefix}-*`,
+        timeout: Duration.seconds(cfg.retryDurationSeconds + LOG_INDEXER_TIMEOUT_MARGIN_SECONDS),
+        // One object holds up to a full Firehose buffer (bufferSize, uncompressed) and is parsed in memory.
+        memorySize: 1024,
+        environment: {
+          OPENSEARCH_ENDPOINT: domain.domainEndpoint,
+          OPENSEARCH_REGION: Arn.split(domain.domainArn, ArnFormat.SLASH_RESOURCE_NAME).region!,
+          INDEX_PREFIX: cfg.indexPrefix,
+          INDEX_ROTATION: cfg.indexRotation,
+          RETRY_DURATION_SECONDS: String(cfg.retryDurationSeconds),
+          SERVICE_NAME: `${cfg.serviceName}-log-indexer`,
+          POWERTOOLS_SERVICE_NAME: `${cfg.serviceName}-log-indexer`,
+        },
+        onFailure: new lambdaDestinations.SqsDestination(this.logIndexerDeadLetterQueue),
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      });
+      this.logIndexer = logIndexer;
+      logIndexer.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.logBucket.arnForObjects('logs/*')],
+      }));
+      logIndexer.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        // Through S3, for the log bucket only (with an S3 Bucket Key the context is the bucket ARN).
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [this.logBucket.bucketArn, `${this.logBucket.bucketArn}/*`] },
+        },
+      }));
+      // _bulk is a POST (PUT for the same API); nothing else: no reads, no deletes, no cluster APIs.
+      logIndexer.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['es:ESHttpPost', 'es:ESHttpPut'],
+        resources: [`${domain.domainArn}/*`],
+      }));
+      const domainArnId = nagArnId(stack, domain.domainArn);
+      Validations.of(logIndexer).acknowledge(
+        { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`, reason: 'Reads any application log object Firehose writes under logs/ (keys are date-partitioned and unknown in advance)' },
+        ...(domainArnId ? [{ id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`, reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time` }] : []),
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions' },
+        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
+        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
+        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
+      );
+      this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), { prefix: 'logs/' });
+    }
     const notificationsHandler = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
     if (notificationsHandler) {
       Validations.of(notificationsHandler).acknowledge(
@@ -555,7 +623,7 @@ export class McpLogging extends Construct {
         threshold: 'DeliveryToS3.DataFreshness above 900 seconds in a 5-minute period',
       }, { metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'), comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 900, ...once });
     }
-    // Anything Firehose writes under errors/ (processing failures, documents OpenSearch refused) is a
+    // Anything Firehose writes under errors/ (records the processors or S3 could not take) is a
     // failed delivery: S3 request metrics filtered on the prefix count those writes.
     for (const [label, what, bucket, severity] of [['Log', 'application log', this.logBucket, 'warning'], ['Audit', 'audit', this.auditBucket, 'critical']] as const) {
       alarm(`${label}ErrorOutput`, {
@@ -568,13 +636,6 @@ export class McpLogging extends Construct {
         }),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
       });
-    }
-    if (props.openSearch) {
-      alarm('LogOpenSearchDeliveryFailed', {
-        summary: 'the application log Firehose failed to index into OpenSearch', severity: 'warning',
-        threshold: 'DeliveryToAmazonOpenSearchService.Success below 1 in a 5-minute period',
-        note: 'Documents that exhaust the retry duration are written under errors/ in the log bucket; S3 keeps every line.',
-      }, { metric: fhMetric(app.stream, 'DeliveryToAmazonOpenSearchService.Success', 'Minimum'), comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, threshold: 1, ...once });
     }
     alarm('AuditSubscriptionErrors', {
       summary: 'CloudWatch Logs could not hand audit entries to the audit Firehose', severity: 'critical',
@@ -594,6 +655,25 @@ export class McpLogging extends Construct {
       metric: this.auditIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
     });
+
+    if (this.logIndexer && this.logIndexerDeadLetterQueue) {
+      alarm('LogIndexerErrors', {
+        summary: 'the log indexer failed to index application log objects into OpenSearch', severity: 'warning',
+        threshold: 'Lambda Errors of the log indexer above 0 in a 5-minute period',
+        note: 'Lambda retries twice, then the event goes to the on-failure queue (LogIndexFailed); S3 keeps every line.',
+      }, {
+        metric: this.logIndexer.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
+      });
+      alarm('LogIndexFailed', {
+        summary: 'application log objects could not be indexed into OpenSearch', severity: 'warning',
+        threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
+        note: 'The log bucket still holds the lines; fix the cause and redrive the queue (re-indexing overwrites, never duplicates).',
+      }, {
+        metric: this.logIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
+      });
+    }
 
     // ---- Metrics for the dashboard
     const service = cfg.serviceName;
@@ -715,7 +795,6 @@ export class McpLogging extends Construct {
     bufferingHints: { intervalInSeconds: number; sizeInMBs: number };
     processing: firehose.CfnDeliveryStream.ProcessingConfigurationProperty;
     deliveryLogGroup: logs.LogGroup; logStreamName: string;
-    openSearch?: McpLoggingOpenSearchProps & { indexPrefix: string };
   }): StreamParts {
     const stack = Stack.of(this);
     const role = new iam.Role(this, `${id}Role`, {
@@ -742,30 +821,10 @@ export class McpLogging extends Construct {
         resources: [`arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${o.deliveryLogGroup.logGroupName}:log-stream:${o.logStreamName}`],
       }),
     ];
-    if (o.openSearch) {
-      const d = o.openSearch.domain;
-      statements.push(
-        new iam.PolicyStatement({ actions: ['es:DescribeDomain', 'es:DescribeDomains', 'es:DescribeDomainConfig', 'es:ESHttpPost', 'es:ESHttpPut'], resources: [d.domainArn, `${d.domainArn}/*`] }),
-        new iam.PolicyStatement({
-          actions: ['es:ESHttpGet'],
-          resources: ['_all/_settings', '_cluster/stats', `${o.openSearch.indexPrefix}*/_mapping/*`, '_nodes', '_nodes/*/stats', '_stats', `${o.openSearch.indexPrefix}*/_stats`].map((p) => `${d.domainArn}/${p}`),
-        }),
-      );
-    }
     const policy = new iam.Policy(this, `${id}Policy`, { roles: [role], statements });
     const iam5 = [
       { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(o.bucket)}.Arn>/*]`, reason: 'Firehose writes date-partitioned objects whose keys are only known at delivery time; no delete action is granted' },
     ];
-    const domainArnId = o.openSearch ? nagArnId(stack, o.openSearch.domain.domainArn) : undefined;
-    if (o.openSearch && domainArnId) {
-      const p = o.openSearch.indexPrefix;
-      iam5.push(
-        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`, reason: `Firehose bulk-indexes into the date-rotated ${p}-* indices, whose names exist only at delivery time` },
-        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/_nodes/*/stats]`, reason: 'Read-only node stats Firehose reads before indexing (as in the Firehose developer guide)' },
-        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/${p}*/_mapping/*]`, reason: `Read-only mappings of the ${p}-* indices (date-rotated names)` },
-        { id: `AwsSolutions-IAM5[Resource::${domainArnId}/${p}*/_stats]`, reason: `Read-only stats of the ${p}-* indices (date-rotated names)` },
-      );
-    }
     Validations.of(policy).acknowledge(...iam5);
 
     const s3Config = {
@@ -782,25 +841,7 @@ export class McpLogging extends Construct {
       deliveryStreamName: o.name,
       deliveryStreamType: 'DirectPut',
       deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: this.encryptionKey.keyArn },
-      ...(o.openSearch ? {
-        amazonopensearchserviceDestinationConfiguration: {
-          domainArn: o.openSearch.domain.domainArn,
-          indexName: o.openSearch.indexPrefix,
-          indexRotationPeriod: o.openSearch.indexRotation ?? 'OneDay',
-          roleArn: role.roleArn,
-          bufferingHints: o.bufferingHints,
-          retryOptions: { durationInSeconds: (o.openSearch.retryDuration ?? Duration.seconds(300)).toSeconds() },
-          s3BackupMode: 'AllDocuments',
-          s3Configuration: { ...s3Config, prefix: o.prefix },
-          processingConfiguration: {
-            enabled: true,
-            processors: o.processing.processors && (o.processing.processors as firehose.CfnDeliveryStream.ProcessorProperty[]).filter((p) => p.type !== 'AppendDelimiterToRecord'),
-          },
-          cloudWatchLoggingOptions: s3Config.cloudWatchLoggingOptions,
-        },
-      } : {
-        extendedS3DestinationConfiguration: { ...s3Config, processingConfiguration: o.processing },
-      }),
+      extendedS3DestinationConfiguration: { ...s3Config, processingConfiguration: o.processing },
     });
     stream.node.addDependency(policy);
     return { stream, role };

@@ -4,7 +4,7 @@ describe('resolveLoggingConfig', () => {
   test('defaults: 10 s buffer like the guide, 5 MiB, 400-day lock, 90-day log objects', () => {
     expect(resolveLoggingConfig({ serviceName: 'mcp-server' })).toEqual({
       serviceName: 'mcp-server', auditObjectLockDays: 400, logBucketExpirationDays: 90, auditExpirationDays: undefined,
-      bufferIntervalSeconds: 10, bufferSizeMiB: 5, indexPrefix: 'mcp', streamPrefix: 'mcp', logBufferSizeMiB: 25,
+      bufferIntervalSeconds: 10, bufferSizeMiB: 5, indexPrefix: 'mcp', indexRotation: 'OneDay', retryDurationSeconds: 300, streamPrefix: 'mcp', logBufferSizeMiB: 25,
     });
     expect(LOGGING_DEFAULTS.bufferIntervalSeconds).toBe(10);
   });
@@ -22,8 +22,9 @@ describe('resolveLoggingConfig', () => {
     [{ serviceName: 's', bufferIntervalSeconds: 901 }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901'],
     [{ serviceName: 's', bufferIntervalSeconds: 1.5 }, 'bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
     [{ serviceName: 's', bufferSizeMiB: 129 }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 129'],
-    [{ serviceName: 's', bufferSizeMiB: 101, openSearch: true }, 'bufferSize (MiB, with openSearch) must be an integer from 1 to 100, got 101'],
-    [{ serviceName: 's', bufferIntervalSeconds: 0, openSearch: true }, 'McpLogging: bufferInterval (seconds, with openSearch) must be an integer from 1 to 900, got 0'],
+    [{ serviceName: 's', indexRotation: 'Daily' }, 'McpLogging: openSearch.indexRotation must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, got "Daily"'],
+    [{ serviceName: 's', retryDurationSeconds: 601 }, 'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 601'],
+    [{ serviceName: 's', retryDurationSeconds: 1.5 }, 'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 1.5'],
     [{ serviceName: 's', auditObjectLockDays: 0 }, 'McpLogging: auditObjectLockDays (days) must be an integer from 1 to 36500, got 0'],
     [{ serviceName: 's', auditRetentionDays: 180 }, 'McpLogging: auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got 180 days'],
     [{ serviceName: 's', auditObjectLockDays: 400, auditExpirationDays: 365 }, 'McpLogging: auditExpirationDays must be at least auditObjectLockDays (400), got 365'],
@@ -34,6 +35,12 @@ describe('resolveLoggingConfig', () => {
     [{ serviceName: 's', runbookUrl: 'http://wiki/x' }, 'McpLogging: runbookUrl must be an https:// URL, got "http://wiki/x"'],
   ])('rejects %j', (input, message) => {
     expect(() => resolveLoggingConfig(input)).toThrow(message);
+  });
+
+  test('retry duration edges and every index rotation are accepted', () => {
+    expect(resolveLoggingConfig({ serviceName: 's', retryDurationSeconds: 0 }).retryDurationSeconds).toBe(0);
+    expect(resolveLoggingConfig({ serviceName: 's', retryDurationSeconds: 600 }).retryDurationSeconds).toBe(600);
+    for (const r of ['NoRotation', 'OneHour', 'OneDay', 'OneWeek', 'OneMonth']) expect(resolveLoggingConfig({ serviceName: 's', indexRotation: r }).indexRotation).toBe(r);
   });
 
   test('the longest service name whose stream names CloudFormation accepts (54) is accepted', () => {

@@ -399,24 +399,145 @@ describe('props', () => {
     expect(() => build(props as any)).toThrow(message);
   });
 
-  test('OpenSearch destination: index prefix mcp, daily rotation, every document also to S3, no delimiter processor', () => {
-    const t = build({}, (s) => ({ openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-logs-abc.eu-west-1.es.amazonaws.com') } }));
+  test.each([
+    [{ indexRotation: 'Daily' }, 'McpLogging: openSearch.indexRotation must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, got "Daily"'],
+    [{ retryDuration: Duration.seconds(601) }, 'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 601'],
+    [{ indexPrefix: 'Logs' }, 'McpLogging: openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-] starting with a letter or digit, got "Logs"'],
+  ])('rejects openSearch %j at synth time', (os, message) => {
+    expect(() => build({}, (s) => ({ openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com'), ...os } as any }))).toThrow(message);
+  });
+
+  test('openSearch no longer narrows the Firehose buffer (the stream delivers to S3 only) and synthesizes without warnings', () => {
+    const t = build({ bufferSize: Size.mebibytes(128), bufferInterval: Duration.seconds(0) }, (s) => ({ openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com'), indexRotation: 'OneHour', retryDuration: Duration.seconds(60) } }));
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'mcp-svc-logs',
-      AmazonopensearchserviceDestinationConfiguration: Match.objectLike({
-        DomainARN: 'arn:aws:es:eu-west-1:111111111111:domain/search-logs',
-        IndexName: 'mcp', IndexRotationPeriod: 'OneDay', S3BackupMode: 'AllDocuments',
-        BufferingHints: { IntervalInSeconds: 10, SizeInMBs: 5 },
-        RetryOptions: { DurationInSeconds: 300 },
-        ProcessingConfiguration: { Enabled: true, Processors: [Match.objectLike({ Type: 'Decompression' }), Match.objectLike({ Type: 'CloudWatchLogProcessing' })] },
-        S3Configuration: Match.objectLike({ CompressionFormat: 'GZIP', ErrorOutputPrefix: Match.stringLikeRegexp('^errors/') }),
-      }),
+      DeliveryStreamName: 'mcp-svc-logs', ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 128 } }),
     });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToAmazonOpenSearchService.Success' });
-    // AWS documents CloudWatch Logs → Firehose → OpenSearch as unsupported: the synth says so.
-    Annotations.fromStack(lastStack!).hasWarning('/TestStack/Logging', Match.stringLikeRegexp('does not support delivering CloudWatch Logs to an OpenSearch Service destination'));
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 360, Environment: { Variables: Match.objectLike({ INDEX_ROTATION: 'OneHour', RETRY_DURATION_SECONDS: '60' }) },
+    });
+    expect(Annotations.fromStack(lastStack!).findWarning('*', Match.anyValue())).toEqual([]);
     expect(Annotations.fromStack(defaultStackForWarnings).findWarning('*', Match.stringLikeRegexp('openSearch'))).toEqual([]);
-    expect(() => build({}, (s) => ({ bufferSize: Size.mebibytes(128), openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com') } })))
-      .toThrow('bufferSize (MiB, with openSearch) must be an integer from 1 to 100, got 128');
+  });
+});
+
+describe('OpenSearch indexing (openSearch prop)', () => {
+  // One template for the OpenSearch variant: imported public domain, alarm topic.
+  const osStack = testStack(testApp(NO_BUNDLING));
+  const osTopic = new sns.Topic(osStack, 'Topic');
+  // fromDomainAttributes: fromDomainEndpoint would derive the name `search-logs` (with the endpoint's prefix) for the ARN.
+  const domain = opensearch.Domain.fromDomainAttributes(osStack, 'Domain', {
+    domainArn: 'arn:aws:es:eu-west-1:111111111111:domain/logs', domainEndpoint: 'https://search-logs-abc123.eu-west-1.es.amazonaws.com',
+  });
+  const osLogging = new McpLogging(osStack, 'Logging', { serviceName: 'mcp-server', alarmTopic: osTopic, openSearch: { domain } });
+  const osTemplate = Template.fromStack(osStack);
+  const osResources = osTemplate.toJSON().Resources as Resources;
+  const osId = (c: unknown): string => osStack.getLogicalId((c as any).node.defaultChild ?? c);
+  const osLogBucketId = osId(osLogging.logBucket);
+  const osKeyId = osId(osLogging.encryptionKey);
+  const indexerId = osId(osLogging.logIndexer!);
+  const domainArn = 'arn:aws:es:eu-west-1:111111111111:domain/logs';
+
+  test('the application Firehose delivers to S3 only: no stream has an OpenSearch destination', () => {
+    const streams = Object.values(osResources).filter((r) => r.Type === 'AWS::KinesisFirehose::DeliveryStream').map((r) => r.Properties);
+    expect(streams).toHaveLength(2);
+    for (const st of streams) {
+      expect(Object.keys(st).filter((k) => k.endsWith('DestinationConfiguration'))).toEqual(['ExtendedS3DestinationConfiguration']);
+    }
+    const app = streams.find((st) => st.DeliveryStreamName === 'mcp-mcp-server-logs')!;
+    expect(app.ExtendedS3DestinationConfiguration.BucketARN).toEqual({ 'Fn::GetAtt': [osLogBucketId, 'Arn'] });
+    expect(app.ExtendedS3DestinationConfiguration.ProcessingConfiguration.Processors.map((p: any) => p.Type)).toEqual(['Decompression', 'CloudWatchLogProcessing', 'AppendDelimiterToRecord']);
+    // The Firehose role has no OpenSearch access any more.
+    const [, policy] = Object.entries(osResources).find(([k, r]) => r.Type === 'AWS::IAM::Policy' && k.startsWith('LoggingApplicationDeliveryPolicy'))!;
+    expect(JSON.stringify(policy.Properties)).not.toMatch(/es:/);
+  });
+
+  test('new objects under logs/ of the log bucket invoke the indexer (and audit/ still invokes the audit indexer)', () => {
+    osTemplate.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: osLogBucketId },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [{
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'logs/' }] } },
+        LambdaFunctionArn: { 'Fn::GetAtt': [indexerId, 'Arn'] },
+      }] },
+    });
+    osTemplate.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: osId(osLogging.auditBucket) },
+      NotificationConfiguration: { LambdaFunctionConfigurations: [Match.objectLike({ Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'audit/' }] } } })] },
+    });
+    osTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [indexerId, 'Arn'] }, Principal: 's3.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, SourceAccount: '111111111111',
+    });
+  });
+
+  test('the indexer: Node.js 24 on ARM64, the domain endpoint and index settings in its environment, timeout = retry duration + 5 min', () => {
+    const fn = osResources[indexerId].Properties;
+    expect([fn.Runtime, fn.Architectures, fn.Timeout, fn.MemorySize, fn.TracingConfig]).toEqual(['nodejs24.x', ['arm64'], 600, 1024, { Mode: 'Active' }]);
+    expect(fn.Environment.Variables).toEqual({
+      OPENSEARCH_ENDPOINT: 'search-logs-abc123.eu-west-1.es.amazonaws.com',
+      OPENSEARCH_REGION: 'eu-west-1',
+      INDEX_PREFIX: 'mcp', INDEX_ROTATION: 'OneDay', RETRY_DURATION_SECONDS: '300',
+      SERVICE_NAME: 'mcp-server-log-indexer', POWERTOOLS_SERVICE_NAME: 'mcp-server-log-indexer',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    osTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: indexerId }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [osId(osLogging.logIndexerDeadLetterQueue!), 'Arn'] } } },
+    });
+    expect(osResources[osId(osLogging.logIndexerDeadLetterQueue!)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [osKeyId, 'Arn'] });
+  });
+
+  test('IAM: _bulk (POST/PUT) on the domain only, reads logs/ only, decrypts through S3 for the log bucket only', () => {
+    const roleId = osId(osLogging.logIndexer!.role!);
+    const policies = Object.values(osResources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId));
+    expect(policies).toHaveLength(1);
+    const st: any[] = policies[0].Properties.PolicyDocument.Statement;
+    // Everything but the X-Ray and on-failure-queue statements aws-cdk-lib adds:
+    const ours = st.filter((x) => !JSON.stringify(x.Action).match(/xray:|sqs:/) && !(Array.isArray(x.Action) && x.Action.includes('kms:GenerateDataKey*')));
+    expect(ours).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, '/logs/*']] } },
+      {
+        Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [osKeyId, 'Arn'] },
+        Condition: {
+          StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, '/*']] }] },
+        },
+      },
+      { Effect: 'Allow', Action: ['es:ESHttpPost', 'es:ESHttpPut'], Resource: `${domainArn}/*` },
+    ]);
+    const text = JSON.stringify(st);
+    expect(text).not.toContain(osId(osLogging.auditBucket));
+    expect(text).not.toMatch(/s3:PutObject|s3:Delete|es:ESHttpDelete|es:ESHttpGet|es:\*/);
+    // The on-failure statements aws-cdk-lib adds reach only the indexer's queue and the pipeline key.
+    const queueSend = st.find((x) => JSON.stringify(x.Action).includes('sqs:SendMessage'));
+    expect(queueSend.Resource).toEqual({ 'Fn::GetAtt': [osId(osLogging.logIndexerDeadLetterQueue!), 'Arn'] });
+  });
+
+  test('alarms: indexer errors and a non-empty on-failure queue, to the topic on ALARM and OK; no Firehose OpenSearch alarm', () => {
+    const alarms = Object.values(osResources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties);
+    const errors = alarms.find((a) => a.AlarmName === 'TestStack-mcp-server-LogIndexerErrors')!;
+    expect(errors).toEqual(expect.objectContaining({
+      Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: indexerId } }], TreatMissingData: 'notBreaching',
+    }));
+    const queue = alarms.find((a) => a.AlarmName === 'TestStack-mcp-server-LogIndexFailed')!;
+    expect(queue).toEqual(expect.objectContaining({
+      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [osId(osLogging.logIndexerDeadLetterQueue!), 'QueueName'] } }],
+    }));
+    for (const a of [errors, queue]) {
+      expect(a.AlarmActions).toEqual([{ Ref: osId(osTopic) }]);
+      expect(a.OKActions).toEqual([{ Ref: osId(osTopic) }]);
+      expect(a.AlarmDescription).toMatch(/^\[warning\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/);
+    }
+    expect(alarms.map((a) => a.MetricName)).not.toContain('DeliveryToAmazonOpenSearchService.Success');
+    expect(osLogging.alarms).toHaveLength(10);
+  });
+
+  test('without openSearch there is no log indexer and no OpenSearch permission', () => {
+    expect(logging.logIndexer).toBeUndefined();
+    expect(logging.logIndexerDeadLetterQueue).toBeUndefined();
+    expect(ofType('AWS::Lambda::Function').filter(([, p]) => p.Environment?.Variables?.OPENSEARCH_ENDPOINT)).toEqual([]);
+    expect(JSON.stringify(resources)).not.toMatch(/es:ESHttp/);
   });
 });

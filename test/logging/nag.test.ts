@@ -23,19 +23,20 @@ describe('McpLogging is cdk-nag clean', () => {
   });
 });
 
-describe('McpLogging with an OpenSearch destination is cdk-nag clean', () => {
+describe('McpLogging with OpenSearch indexing (log indexer Lambda) is cdk-nag clean', () => {
   test.each(['imported', 'created'])('%s domain', (kind) => {
     const app = testApp({ 'aws:cdk:bundling-stacks': [] }); // nag checks the template; the bundle is tested elsewhere
     const stack = testStack(app);
     const domain = kind === 'imported'
-      ? opensearch.Domain.fromDomainEndpoint(stack, 'Domain', 'https://search-logs-abc123.eu-west-1.es.amazonaws.com')
+      ? opensearch.Domain.fromDomainAttributes(stack, 'Domain', { domainArn: 'arn:aws:es:eu-west-1:111111111111:domain/logs', domainEndpoint: 'https://search-logs-abc123.eu-west-1.es.amazonaws.com' })
       : new opensearch.Domain(stack, 'Domain', { version: opensearch.EngineVersion.OPENSEARCH_2_19 });
     if (domain instanceof opensearch.Domain) Validations.of(domain).acknowledge(
       { id: 'AwsSolutions-OS1', reason: 'test domain' }, { id: 'AwsSolutions-OS2', reason: 'test domain' }, { id: 'AwsSolutions-OS3', reason: 'test domain' },
       { id: 'AwsSolutions-OS4', reason: 'test domain' }, { id: 'AwsSolutions-OS5', reason: 'test domain' }, { id: 'AwsSolutions-OS7', reason: 'test domain' },
       { id: 'AwsSolutions-OS8', reason: 'test domain' }, { id: 'AwsSolutions-OS9', reason: 'test domain' },
     );
-    new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', openSearch: { domain } });
+    const logging = new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', alarmTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }), openSearch: { domain } });
+    expect(logging.logIndexer).toBeDefined();
     const findings = nagFindings(app).filter((f) => !f.path.startsWith('TestStack/Domain'));
     expect(describeFindings(findings)).toEqual([]);
   });
