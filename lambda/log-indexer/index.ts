@@ -73,6 +73,8 @@ export interface LogIndexerDeps {
   readonly random: () => number;
   /** Per-request limits (tests make batches small). */
   readonly bulkLimits?: { maxBytes: number; maxDocuments: number };
+  /** A `_bulk` request taking longer than this is abandoned and retried like a 5xx. Default 60 s. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Default attempts per `_bulk` batch. */
@@ -153,7 +155,7 @@ async function sendBulk(deps: LogIndexerDeps, signer: SignatureV4, url: URL, bod
   }, { signingDate: new Date(deps.now()) });
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) if (k.toLowerCase() !== 'host') headers[k] = String(v);
-  const res = await deps.fetch(url, { method: 'POST', headers, body });
+  const res = await deps.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.requestTimeoutMs ?? 60_000) });
   const text = await res.text();
   let json: unknown;
   try { json = JSON.parse(text); } catch { json = undefined; }
@@ -184,7 +186,12 @@ async function indexBatch(deps: LogIndexerDeps, signer: SignatureV4, url: URL, b
     }
     if (res) {
       if (res.status >= 200 && res.status < 300) {
-        const failures = bulkFailures(pending, res.json);
+        let failures: BulkItemFailure[];
+        try {
+          failures = bulkFailures(pending, res.json);
+        } catch (err) {
+          throw new IndexError(bucket, key, `${(err as Error).message} (HTTP ${res.status})`);
+        }
         permanent = permanent.concat(failures.filter((f) => !f.retryable));
         const retry = failures.filter((f) => f.retryable);
         if (retry.length === 0) break;

@@ -163,6 +163,18 @@ describe('log indexer (lambda/log-indexer)', () => {
     expect(req.items.filter((i) => CRASH_LINES.includes(i.doc.message as string)).map((i) => i.doc.timestamp)).toEqual(['2026-11-25T07:03:20.000Z', '2026-11-25T07:03:20.000Z']);
   });
 
+  test('configured from the environment McpLogging sets: OPENSEARCH_ENDPOINT points the function at the local domain', async () => {
+    const fromEnv = depsFromEnv({ OPENSEARCH_ENDPOINT: os.endpoint, AWS_REGION: REGION, INDEX_PREFIX: 'mcp', INDEX_ROTATION: 'OneDay', RETRY_DURATION_SECONDS: '300' },
+      { s3: s3Client, credentials: async () => CREDENTIALS, fetch: globalThis.fetch, now: () => NOW, sleep: async () => undefined, random: () => 0.5 });
+    await expect(indexLogObjects(s3Event(KEY), fromEnv)).resolves.toEqual({ objects: 1, documents: lineCount(), requests: 1 });
+    expect(os.requests[0].items[0].action.index).toEqual({ _index: 'mcp-2026.11.25', _id: documentId(BUCKET, KEY, 1) });
+  });
+
+  test('a 200 answer that is not a _bulk response fails with the key', async () => {
+    os.respond(() => ({ status: 200, body: { acknowledged: true } }));
+    await expect(indexLogObjects(s3Event(KEY), deps())).rejects.toThrow(`log indexer: s3://${BUCKET}/${KEY}: not a _bulk response: {"acknowledged":true} (HTTP 200)`);
+  });
+
   test('document ids are deterministic (object key + line number): replaying an object overwrites the same documents', async () => {
     await indexLogObjects(s3Event(KEY), deps());
     await indexLogObjects(s3Event(KEY), deps());
@@ -202,6 +214,17 @@ describe('log indexer (lambda/log-indexer)', () => {
     os.respond((r) => (++call <= 2 ? { status: call === 1 ? 429 : 503, body: { error: 'too many requests' } } : ok(r.items)));
     await expect(indexLogObjects(s3Event(KEY), deps())).resolves.toEqual({ objects: 1, documents: lineCount(), requests: 3 });
     expect(os.requests[2].items).toHaveLength(lineCount());
+  });
+
+  test('a request that fails on the network (reset, timeout) is retried', async () => {
+    let calls = 0;
+    const flakyFetch: typeof fetch = async (input, init) => {
+      if (++calls === 1) throw new TypeError('fetch failed');
+      return globalThis.fetch(input, init);
+    };
+    await expect(indexLogObjects(s3Event(KEY), deps({ fetch: flakyFetch }))).resolves.toEqual({ objects: 1, documents: lineCount(), requests: 2 });
+    expect(os.requests).toHaveLength(1);
+    expect(sleeps).toEqual([150]);
   });
 
   test('items still failing after the last attempt make the invocation throw with the object key (for the on-failure queue)', async () => {
