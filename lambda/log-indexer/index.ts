@@ -15,7 +15,6 @@
  * key, so Lambda's asynchronous retries and then the on-failure queue take over. Bad events are
  * rejected with a clear error and index nothing.
  */
-import { gunzipSync } from 'zlib';
 import { createHash, createHmac, Hash, Hmac } from 'crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -24,18 +23,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import {
   backoffMs, BulkItemFailure, bulkBatches, bulkBody, bulkFailures, INDEX_ROTATIONS, isRetryableStatus, linesToDocuments, LogDocument, OpenSearchIndexRotation,
 } from '../../lib/logging/opensearch-bulk';
+import { decodeS3Key, eventTimeMs, gunzipIfGzipped, parseS3ObjectEvent } from '../../lib/logging/s3-event';
 
 const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-log-indexer', persistentKeys: { log_type: 'app' } });
 
-/** The part of an S3 event notification this function reads. */
-export interface S3ObjectCreatedEvent {
-  readonly Records: ReadonlyArray<{
-    readonly eventSource?: string;
-    readonly eventName?: string;
-    readonly eventTime?: string;
-    readonly s3: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string; readonly size?: number } };
-  }>;
-}
+export type { S3ObjectCreatedEvent } from '../../lib/logging/s3-event';
 
 /** What one invocation did. */
 export interface LogIndexResult {
@@ -82,26 +74,6 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 
 const LOGS_PREFIX = 'logs/';
 
-function validate(event: unknown): S3ObjectCreatedEvent {
-  const e = event as Partial<S3ObjectCreatedEvent> | null;
-  if (!e || !Array.isArray(e.Records) || e.Records.length === 0) {
-    throw new Error('log indexer: expected an S3 event notification with Records, got ' + JSON.stringify(event)?.slice(0, 200));
-  }
-  for (const r of e.Records) {
-    if (r?.eventSource !== 'aws:s3' || !r.s3?.bucket?.name || typeof r.s3?.object?.key !== 'string') {
-      throw new Error('log indexer: every record must be an aws:s3 record with bucket and object key');
-    }
-    if (!decodeKey(r.s3.object.key).startsWith(LOGS_PREFIX)) {
-      throw new Error(`log indexer: object ${r.s3.object.key} is outside ${LOGS_PREFIX}; refusing to index it`);
-    }
-  }
-  return e as S3ObjectCreatedEvent;
-}
-
-/** S3 event keys are URL-encoded with `+` for spaces. */
-function decodeKey(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
-}
 
 /** The `_bulk` URL of an endpoint; refuses plain http except on the loopback interface. */
 export function bulkUrl(endpoint: string): URL {
@@ -220,20 +192,18 @@ async function indexBatch(deps: LogIndexerDeps, signer: SignatureV4, url: URL, b
 
 /** Indexes the objects of one S3 event into OpenSearch. */
 export async function indexLogObjects(event: unknown, deps: LogIndexerDeps): Promise<LogIndexResult> {
-  const valid = validate(event);
+  const valid = parseS3ObjectEvent(event, 'log indexer', LOGS_PREFIX);
   const url = bulkUrl(deps.endpoint);
   const signer = new SignatureV4({ service: 'es', region: deps.region, credentials: deps.credentials, sha256: Sha256, applyChecksum: true });
   let documents = 0;
   let requests = 0;
   for (const record of valid.Records) {
     const bucket = record.s3.bucket.name;
-    const key = decodeKey(record.s3.object.key);
+    const key = decodeS3Key(record.s3.object.key);
     const obj = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!obj.Body) throw new IndexError(bucket, key, 'object has no body');
-    let bytes = Buffer.from(await obj.Body.transformToByteArray());
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-    const eventTime = record.eventTime ? Date.parse(record.eventTime) : NaN;
-    const fallbackTime = Number.isFinite(eventTime) ? eventTime : deps.now();
+    const bytes = gunzipIfGzipped(Buffer.from(await obj.Body.transformToByteArray()));
+    const fallbackTime = eventTimeMs(record, deps.now());
     const docs = linesToDocuments(bytes.toString('utf8'), { bucket, key, indexPrefix: deps.indexPrefix, rotation: deps.rotation, fallbackTime });
     const deadline = deps.now() + deps.retryDurationMs;
     for (const batch of bulkBatches(docs, deps.bulkLimits)) {

@@ -8,23 +8,15 @@
  * Bad events (not an S3 event, objects outside `audit/`) are rejected with a clear error and change
  * nothing. Failures throw, so Lambda's asynchronous retries and the on-failure queue take over.
  */
-import { gunzipSync } from 'zlib';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand, ResourceAlreadyExistsException } from '@aws-sdk/client-cloudwatch-logs';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { auditLinesToBatches, auditStreamName } from '../../lib/logging/records';
+import { decodeS3Key, eventTimeMs, gunzipIfGzipped, parseS3ObjectEvent } from '../../lib/logging/s3-event';
 
 const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-audit-indexer', persistentKeys: { log_type: 'app' } });
 
-/** The part of an S3 event notification this function reads. */
-export interface S3ObjectCreatedEvent {
-  readonly Records: ReadonlyArray<{
-    readonly eventSource?: string;
-    readonly eventName?: string;
-    readonly eventTime?: string;
-    readonly s3: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string; readonly size?: number } };
-  }>;
-}
+export type { S3ObjectCreatedEvent } from '../../lib/logging/s3-event';
 
 /** What one invocation did. */
 export interface IndexResult {
@@ -43,41 +35,19 @@ export interface IndexerDeps {
 
 const AUDIT_PREFIX = 'audit/';
 
-function validate(event: unknown): S3ObjectCreatedEvent {
-  const e = event as Partial<S3ObjectCreatedEvent> | null;
-  if (!e || !Array.isArray(e.Records) || e.Records.length === 0) {
-    throw new Error('audit indexer: expected an S3 event notification with Records, got ' + JSON.stringify(event)?.slice(0, 200));
-  }
-  for (const r of e.Records) {
-    if (r?.eventSource !== 'aws:s3' || !r.s3?.bucket?.name || typeof r.s3?.object?.key !== 'string') {
-      throw new Error('audit indexer: every record must be an aws:s3 record with bucket and object key');
-    }
-    if (!decodeKey(r.s3.object.key).startsWith(AUDIT_PREFIX)) {
-      throw new Error(`audit indexer: object ${r.s3.object.key} is outside ${AUDIT_PREFIX}; refusing to index it`);
-    }
-  }
-  return e as S3ObjectCreatedEvent;
-}
-
-/** S3 event keys are URL-encoded with `+` for spaces. */
-function decodeKey(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
-}
 
 /** Indexes the objects of one S3 event into the audit log group. */
 export async function indexAuditObjects(event: unknown, deps: IndexerDeps): Promise<IndexResult> {
-  const valid = validate(event);
+  const valid = parseS3ObjectEvent(event, 'audit indexer', AUDIT_PREFIX);
   let indexed = 0;
   let skipped = 0;
   for (const record of valid.Records) {
     const bucket = record.s3.bucket.name;
-    const key = decodeKey(record.s3.object.key);
+    const key = decodeS3Key(record.s3.object.key);
     const obj = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!obj.Body) throw new Error(`audit indexer: s3://${bucket}/${key} has no body`);
-    let bytes = Buffer.from(await obj.Body.transformToByteArray());
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-    const eventTime = record.eventTime ? Date.parse(record.eventTime) : NaN;
-    const fallback = Number.isFinite(eventTime) ? eventTime : deps.now();
+    const bytes = gunzipIfGzipped(Buffer.from(await obj.Body.transformToByteArray()));
+    const fallback = eventTimeMs(record, deps.now());
     const { batches, skipped: rejected } = auditLinesToBatches(bytes.toString('utf8'), fallback, deps.now());
     for (const s of rejected) logger.warn('audit entry not indexed', { event: 'audit_index_skipped', object_key: key, reason: s.reason });
     skipped += rejected.length;
