@@ -10,6 +10,9 @@ module.exports = {
   // Synthesizing stacks and bundling Lambdas takes seconds, not milliseconds.
   setupFiles: ['<rootDir>/test/support/env.ts'],
   testTimeout: 120000,
+  // A passing suite prints only the runner's summary: console output of the code under test (handler logs,
+  // CDK's annotation report) is dropped. Run `npx jest --silent=false` to see it while debugging.
+  silent: true,
   // Two cores: more workers only add contention between synths.
   maxWorkers: process.env.CI ? 2 : '50%',
 };

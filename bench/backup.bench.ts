@@ -5,8 +5,18 @@
  */
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DescribeAccountAttributesCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand, DescribeSnapshotsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import {
+  DescribeAccountAttributesCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import {
+  DescribeCacheClustersCommand,
+  DescribeReplicationGroupsCommand,
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+} from '@aws-sdk/client-elasticache';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { runBackup } from '../lambda/backup/run';
@@ -27,31 +37,61 @@ export async function run(): Promise<void> {
   const ssm = mockClient(SSMClient);
   const ecs = mockClient(ECSClient);
   const mocks = [rds, ec, ssm, ecs];
-  rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ LatestRestorableTime: new Date(), BackupRetentionPeriod: 7, Engine: 'postgres', EngineVersion: '16.13' }] });
+  rds.on(DescribeDBInstancesCommand).resolves({
+    DBInstances: [
+      { LatestRestorableTime: new Date(), BackupRetentionPeriod: 7, Engine: 'postgres', EngineVersion: '16.13' },
+    ],
+  });
   rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
-  rds.on(DescribeAccountAttributesCommand).resolves({ AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: 0, Max: 100 }] });
-  ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ Engine: 'valkey', MemberClusters: ['c-001'] }] });
+  rds
+    .on(DescribeAccountAttributesCommand)
+    .resolves({ AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: 0, Max: 100 }] });
+  ec.on(DescribeReplicationGroupsCommand).resolves({
+    ReplicationGroups: [{ Engine: 'valkey', MemberClusters: ['c-001'] }],
+  });
   ec.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [{ EngineVersion: '8.0.1' }] });
   ec.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
-  ssm.on(GetParametersByPathCommand).resolves({ Parameters: Array.from({ length: 50 }, (_, i) => ({ Name: `/mcp/p${i}`, Type: 'String', Value: 'x'.repeat(200), Version: 1 })) });
-  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { family: 'mcp', revision: 1, containerDefinitions: [{ name: 'mcp', image: 'mcp:1' }] } });
+  ssm.on(GetParametersByPathCommand).resolves({
+    Parameters: Array.from({ length: 50 }, (_, i) => ({
+      Name: `/mcp/p${i}`,
+      Type: 'String',
+      Value: 'x'.repeat(200),
+      Version: 1,
+    })),
+  });
+  ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: { family: 'mcp', revision: 1, containerDefinitions: [{ name: 'mcp', image: 'mcp:1' }] },
+  });
   const times: number[] = [];
   try {
     const config = parseBackupEnv({
-      BACKUP_BUCKET: 'bench-backups', SERVICE_NAME: 'bench', SSM_PARAMETER_PREFIX: '/mcp', TASK_DEFINITION: 'mcp',
-      DB_INSTANCE_ID: 'db', CACHE_REPLICATION_GROUP_ID: 'c', DB_SNAPSHOT_EVERY_HOURS: '168', BACKUP_INTERVAL_MINUTES: '5',
+      BACKUP_BUCKET: 'bench-backups',
+      SERVICE_NAME: 'bench',
+      SSM_PARAMETER_PREFIX: '/mcp',
+      TASK_DEFINITION: 'mcp',
+      DB_INSTANCE_ID: 'db',
+      CACHE_REPLICATION_GROUP_ID: 'c',
+      DB_SNAPSHOT_EVERY_HOURS: '168',
+      BACKUP_INTERVAL_MINUTES: '5',
     });
     const base = Date.UTC(2026, 0, 5);
     for (let i = 0; i < RUNS + 1; i++) {
       const slot = new Date(base + i * 5 * 60_000);
       const start = process.hrtime.bigint();
-      await runBackup({ slot: slot.toISOString() }, {
-        config, s3: new S3Client(s3.clientConfig), rds: new RDSClient({ region: 'eu-west-1' }), elasticache: new ElastiCacheClient({ region: 'eu-west-1' }),
-        ssm: new SSMClient({ region: 'eu-west-1' }), ecs: new ECSClient({ region: 'eu-west-1' }),
-        now: () => new Date(slot.getTime() + 1000),
-        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-        metrics: { record: () => undefined },
-      });
+      await runBackup(
+        { slot: slot.toISOString() },
+        {
+          config,
+          s3: new S3Client(s3.clientConfig),
+          rds: new RDSClient({ region: 'eu-west-1' }),
+          elasticache: new ElastiCacheClient({ region: 'eu-west-1' }),
+          ssm: new SSMClient({ region: 'eu-west-1' }),
+          ecs: new ECSClient({ region: 'eu-west-1' }),
+          now: () => new Date(slot.getTime() + 1000),
+          logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+          metrics: { record: () => undefined },
+        },
+      );
       if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6); // first run is warm-up
     }
   } finally {

@@ -32,13 +32,27 @@ export async function run(): Promise<void> {
 
   const root = path.join(__dirname, '..');
   const cli = path.join(root, 'lib', 'capacity', 'cli.ts');
-  const args = ['--import', 'tsx', cli, '--peak-rps', '1000', '--mean-latency-ms', '100', '--cpu-seconds-per-request', '0.01', '--memory-per-connection-mib', '10'];
+  const args = [
+    '--import',
+    'tsx',
+    cli,
+    '--peak-rps',
+    '1000',
+    '--mean-latency-ms',
+    '100',
+    '--cpu-seconds-per-request',
+    '0.01',
+    '--memory-per-connection-mib',
+    '10',
+  ];
   const cliTimes: number[] = [];
   for (let r = 0; r < 3; r++) {
-    cliTimes.push(await timeMs(() => {
-      const p = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
-      if (p.status !== 0) throw new Error(`capacity CLI failed: ${p.stderr}`);
-    }));
+    cliTimes.push(
+      await timeMs(() => {
+        const p = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+        if (p.status !== 0) throw new Error(`capacity CLI failed: ${p.stderr}`);
+      }),
+    );
   }
   printTable([
     ['planCapacity, median µs per plan (10000 inputs × 5 rounds)', perPlanUs.toFixed(2)],

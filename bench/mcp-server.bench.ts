@@ -47,7 +47,9 @@ async function stop(child: ChildProcess): Promise<void> {
 async function startMcp(logLevel: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'service', 'src', 'main.ts')], {
-    cwd: ROOT, env: { ...process.env, PORT: String(port), LOG_LEVEL: logLevel, SERVICE_NAME: 'bench' }, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: logLevel, SERVICE_NAME: 'bench' },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitUntilLive(`http://127.0.0.1:${port}/health/live`, child);
   return { child, url: `http://127.0.0.1:${port}/mcp` };
@@ -68,18 +70,32 @@ async function startBare(body: string, contentType: string): Promise<{ child: Ch
     require('http').createServer(app).listen(${port}, '127.0.0.1');
     process.on('SIGTERM', () => process.exit(0));`;
   const child = spawn(process.execPath, ['-e', script], {
-    cwd: ROOT, env: { ...process.env, BENCH_BODY: Buffer.from(body).toString('base64'), BENCH_CT: contentType }, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: ROOT,
+    env: { ...process.env, BENCH_BODY: Buffer.from(body).toString('base64'), BENCH_CT: contentType },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitUntilLive(`http://127.0.0.1:${port}/health/live`, child);
   return { child, url: `http://127.0.0.1:${port}/mcp` };
 }
 
-interface Figures { rps: number; p50: number; p99: number; errors: number }
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
 
 async function load(url: string): Promise<Figures> {
   // Short warm-up so JIT and connection setup do not count.
   await autocannon({ url, connections: CONNECTIONS, duration: 1, method: 'POST', headers: HEADERS, body: REQUEST });
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, method: 'POST', headers: HEADERS, body: REQUEST });
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    method: 'POST',
+    headers: HEADERS,
+    body: REQUEST,
+  });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
 }
 
@@ -91,7 +107,8 @@ export async function run(): Promise<void> {
     const sample = await fetch(info.url, { method: 'POST', headers: HEADERS, body: REQUEST });
     const body = await sample.text();
     const contentType = sample.headers.get('content-type') ?? 'text/event-stream';
-    if (sample.status !== 200 || !body.includes('"tools"')) throw new Error(`unexpected tools/list answer ${sample.status}: ${body.slice(0, 200)}`);
+    if (sample.status !== 200 || !body.includes('"tools"'))
+      throw new Error(`unexpected tools/list answer ${sample.status}: ${body.slice(0, 200)}`);
 
     const mcpInfo = await load(info.url);
     await stop(info.child);
@@ -106,8 +123,11 @@ export async function run(): Promise<void> {
     const bareFigures = await load(bare.url);
     await stop(bare.child);
 
-    const row = (f: Figures) => `${f.rps.toFixed(0).padStart(6)} req/s   p50 ${String(f.p50).padStart(3)} ms   p99 ${String(f.p99).padStart(3)} ms   errors ${f.errors}`;
-    console.log(`  ${CONNECTIONS} concurrent connections, ${DURATION_S} s each after 1 s warm-up; response ${Buffer.byteLength(body)} bytes (${contentType})`);
+    const row = (f: Figures) =>
+      `${f.rps.toFixed(0).padStart(6)} req/s   p50 ${String(f.p50).padStart(3)} ms   p99 ${String(f.p99).padStart(3)} ms   errors ${f.errors}`;
+    console.log(
+      `  ${CONNECTIONS} concurrent connections, ${DURATION_S} s each after 1 s warm-up; response ${Buffer.byteLength(body)} bytes (${contentType})`,
+    );
     printTable([
       ['bare Express, same bytes', row(bareFigures)],
       ['MCP server, LOG_LEVEL=INFO', row(mcpInfo)],

@@ -15,7 +15,11 @@ export async function run(): Promise<void> {
 
   const server = await startMcpServer('stateless');
   try {
-    const config = probeConfigFromEnv({ MCP_ENDPOINT_URL: server.url, SERVICE_NAME: 'bench', PROBE_TOOL_NAME: 'status' });
+    const config = probeConfigFromEnv({
+      MCP_ENDPOINT_URL: server.url,
+      SERVICE_NAME: 'bench',
+      PROBE_TOOL_NAME: 'status',
+    });
     await runProbe(config); // warm up
     const times: number[] = [];
     for (let i = 0; i < PROBE_RUNS; i++) {
@@ -27,7 +31,10 @@ export async function run(): Promise<void> {
       ['bundle (minified, bytes)', `${bytes} (${(bytes / 1024).toFixed(1)} KiB)`],
       ['bundle gzipped (bytes)', `${gzipped} (${(gzipped / 1024).toFixed(1)} KiB)`],
       ['cold import, fresh node (median of 7)', `${coldMs.toFixed(1)} ms`],
-      [`probe initialize+tools/list+tools/call on 127.0.0.1 (median of ${PROBE_RUNS})`, `${median(times).toFixed(1)} ms`],
+      [
+        `probe initialize+tools/list+tools/call on 127.0.0.1 (median of ${PROBE_RUNS})`,
+        `${median(times).toFixed(1)} ms`,
+      ],
     ]);
   } finally {
     await server.close();

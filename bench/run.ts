@@ -11,7 +11,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort()
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
   for (const file of files) {
     const mod = await import(path.join(__dirname, file));
@@ -20,4 +23,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -16,26 +16,34 @@ function outdir(): string {
 
 export async function run(): Promise<void> {
   // Warm up module loading and esbuild once, so the runs compare synthesis, not require().
-  { const app = new App({ context: cdkJson.context, outdir: outdir() }); buildDefaultApp(app); app.synth(); }
+  {
+    const app = new App({ context: cdkJson.context, outdir: outdir() });
+    buildDefaultApp(app);
+    app.synth();
+  }
   const full: number[] = [];
   const empty: number[] = [];
   let templateFile = '';
   for (let i = 0; i < RUNS; i++) {
     const dir = outdir();
-    full.push(await timeMs(() => {
-      const app = new App({ context: cdkJson.context, outdir: dir });
-      const stack = buildDefaultApp(app);
-      app.synth();
-      templateFile = path.join(dir, stack.templateFile);
-    }));
-    empty.push(await timeMs(() => {
-      // The smallest aws-cdk-lib app CloudFormation accepts: one stack with one placeholder resource
-      // (an empty Resources section is itself a validation error), same context as the default app.
-      const app = new App({ context: cdkJson.context, outdir: outdir() });
-      const stack = new Stack(app, 'Empty', { env: { account: '111111111111', region: 'eu-west-1' } });
-      new CfnWaitConditionHandle(stack, 'Placeholder');
-      app.synth();
-    }));
+    full.push(
+      await timeMs(() => {
+        const app = new App({ context: cdkJson.context, outdir: dir });
+        const stack = buildDefaultApp(app);
+        app.synth();
+        templateFile = path.join(dir, stack.templateFile);
+      }),
+    );
+    empty.push(
+      await timeMs(() => {
+        // The smallest aws-cdk-lib app CloudFormation accepts: one stack with one placeholder resource
+        // (an empty Resources section is itself a validation error), same context as the default app.
+        const app = new App({ context: cdkJson.context, outdir: outdir() });
+        const stack = new Stack(app, 'Empty', { env: { account: '111111111111', region: 'eu-west-1' } });
+        new CfnWaitConditionHandle(stack, 'Placeholder');
+        app.synth();
+      }),
+    );
   }
   const template = fs.readFileSync(templateFile, 'utf8');
   const resources = Object.keys(JSON.parse(template).Resources).length;

@@ -24,7 +24,10 @@ export function coldImportMs(file: string, runs = 5): number {
   const script = `const s=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-s)/1e6))`;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'eu-west-1' } });
+    const r = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_REGION: 'eu-west-1' },
+    });
     if (r.status !== 0) throw new Error(`cold import of ${file} failed: ${r.stderr}`);
     times.push(Number(r.stdout));
   }
@@ -56,8 +59,15 @@ export async function bundleFigures(handler: string, coldImportRuns = 7): Promis
   try {
     await build({
       entryPoints: [path.join(__dirname, '..', 'lambda', handler, 'index.ts')],
-      outfile, bundle: true, platform: 'node', target: 'node24', format: 'cjs', minify: true,
-      sourcemap: true, sourcesContent: false, logLevel: 'silent',
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      logLevel: 'silent',
     });
     return {
       bytes: fs.statSync(outfile).size,

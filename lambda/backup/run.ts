@@ -16,26 +16,59 @@
 import { createHash } from 'crypto';
 import { gunzipSync, gzipSync } from 'zlib';
 import {
-  GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import {
-  CreateDBSnapshotCommand, DBSnapshot, DeleteDBSnapshotCommand, DescribeAccountAttributesCommand,
-  DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient,
+  CreateDBSnapshotCommand,
+  DBSnapshot,
+  DeleteDBSnapshotCommand,
+  DescribeAccountAttributesCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
 } from '@aws-sdk/client-rds';
 import {
-  CopySnapshotCommand, DescribeCacheClustersCommand, DescribeReplicationGroupsCommand, DescribeSnapshotsCommand,
-  ElastiCacheClient, Snapshot,
+  CopySnapshotCommand,
+  DescribeCacheClustersCommand,
+  DescribeReplicationGroupsCommand,
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+  Snapshot,
 } from '@aws-sdk/client-elasticache';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
-  BackupComponent, BackupComponentName, BackupManifest, backupIdForSlot, componentPrefix, MANIFEST_PREFIX,
-  MANIFEST_SCHEMA_VERSION, manifestKey, parseManifest, slotStart,
+  BackupComponent,
+  BackupComponentName,
+  BackupManifest,
+  backupIdForSlot,
+  componentPrefix,
+  MANIFEST_PREFIX,
+  MANIFEST_SCHEMA_VERSION,
+  manifestKey,
+  parseManifest,
+  slotStart,
 } from '../../lib/backup/manifest';
 import {
-  BACKUP_TAG_KEY, CACHE_EXPORT_RECORD_PREFIX, cacheExportName, cacheExportPrefix, cacheExportRecordKey,
-  decideCacheExport, decideSnapshot, newestManifestBackupId, OwnSnapshot, rdsSnapshotId, rdsSnapshotPrefix,
-  resolveSlot, selectSnapshotsToPrune, slotOfOwnName,
+  BACKUP_TAG_KEY,
+  CACHE_EXPORT_RECORD_PREFIX,
+  cacheExportName,
+  cacheExportPrefix,
+  cacheExportRecordKey,
+  decideCacheExport,
+  decideSnapshot,
+  newestManifestBackupId,
+  OwnSnapshot,
+  rdsSnapshotId,
+  rdsSnapshotPrefix,
+  resolveSlot,
+  selectSnapshotsToPrune,
+  slotOfOwnName,
 } from '../../lib/backup/selection';
 import { BackupHandlerConfig } from '../../lib/backup/handler-config';
 
@@ -115,7 +148,10 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
   const existing = await s3.getJson(key);
   if (existing !== undefined) {
     const manifest = parseManifest(existing);
-    logger.info('backup of this slot already committed; nothing to do', { event: 'backup_exists', backup_id: backupId });
+    logger.info('backup of this slot already committed; nothing to do', {
+      event: 'backup_exists',
+      backup_id: backupId,
+    });
     metrics.record({ name: 'BackupAgeSeconds', unit: 'Seconds', value: ageSeconds(deps.now(), manifest.createdAt) });
     return { status: 'exists', backupId, manifestKey: key, manifest, pruned: [] };
   }
@@ -163,23 +199,41 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
     if (!written) {
       // Another run of the same slot committed between our check and our write: theirs stands.
       const theirs = parseManifest(await s3.getJson(key));
-      logger.warn('a concurrent run committed this slot first; keeping its manifest', { event: 'backup_exists', backup_id: backupId });
+      logger.warn('a concurrent run committed this slot first; keeping its manifest', {
+        event: 'backup_exists',
+        backup_id: backupId,
+      });
       return { status: 'exists', backupId, manifestKey: key, manifest: theirs, pruned: [] };
     }
   } catch (err) {
-    logger.error('backup failed; no manifest written, earlier backups untouched', { event: 'backup_failed', backup_id: backupId, error: message(err) });
+    logger.error('backup failed; no manifest written, earlier backups untouched', {
+      event: 'backup_failed',
+      backup_id: backupId,
+      error: message(err),
+    });
     metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 0, component: 'run' });
-    metrics.record({ name: 'BackupDurationMs', unit: 'Milliseconds', value: deps.now().getTime() - startedAt.getTime(), component: 'run' });
+    metrics.record({
+      name: 'BackupDurationMs',
+      unit: 'Milliseconds',
+      value: deps.now().getTime() - startedAt.getTime(),
+      component: 'run',
+    });
     await recordAgeOfNewest(deps, s3).catch(() => undefined);
     throw err;
   }
-  logger.info('backup committed', { event: 'backup_committed', backup_id: backupId, manifest_key: key, consistency_time: manifest.consistencyTime });
+  logger.info('backup committed', {
+    event: 'backup_committed',
+    backup_id: backupId,
+    manifest_key: key,
+    consistency_time: manifest.consistencyTime,
+  });
   metrics.record({ name: 'BackupAgeSeconds', unit: 'Seconds', value: ageSeconds(deps.now(), manifest.createdAt) });
 
   // Housekeeping only after the commit: a failed run never deletes anything.
   let pruned: string[] = [];
   let runOk = true;
-  if (snapshotStarted) metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 1, component: 'database-snapshot' });
+  if (snapshotStarted)
+    metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 1, component: 'database-snapshot' });
   if (snapshotError !== undefined) {
     runOk = false;
     metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 0, component: 'database-snapshot' });
@@ -194,14 +248,31 @@ export async function runBackup(event: unknown, deps: BackupDeps): Promise<Backu
       pruned = await pruneSnapshots(deps, ownSnapshots);
     } catch (err) {
       runOk = false;
-      logger.error('pruning old snapshots failed; the backup itself is committed', { event: 'backup_prune_failed', error: message(err) });
+      logger.error('pruning old snapshots failed; the backup itself is committed', {
+        event: 'backup_prune_failed',
+        error: message(err),
+      });
       metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 0, component: 'prune' });
     }
   }
   metrics.record({ name: 'BackupSuccess', unit: 'Count', value: runOk ? 1 : 0, component: 'run' });
-  metrics.record({ name: 'BackupDurationMs', unit: 'Milliseconds', value: deps.now().getTime() - startedAt.getTime(), component: 'run' });
-  return { status: 'created', backupId, manifestKey: key, manifest, snapshotStarted, cacheExportStarted,
-    ...(snapshotError !== undefined ? { snapshotError } : {}), ...(cacheExportError !== undefined ? { cacheExportError } : {}), pruned };
+  metrics.record({
+    name: 'BackupDurationMs',
+    unit: 'Milliseconds',
+    value: deps.now().getTime() - startedAt.getTime(),
+    component: 'run',
+  });
+  return {
+    status: 'created',
+    backupId,
+    manifestKey: key,
+    manifest,
+    snapshotStarted,
+    cacheExportStarted,
+    ...(snapshotError !== undefined ? { snapshotError } : {}),
+    ...(cacheExportError !== undefined ? { cacheExportError } : {}),
+    pruned,
+  };
 }
 
 async function measured<T>(deps: BackupDeps, component: BackupComponentName, fn: () => Promise<T>): Promise<T> {
@@ -210,12 +281,21 @@ async function measured<T>(deps: BackupDeps, component: BackupComponentName, fn:
     const result = await fn();
     const bytes = bytesOf(result);
     deps.metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 1, component });
-    deps.metrics.record({ name: 'BackupDurationMs', unit: 'Milliseconds', value: deps.now().getTime() - start, component });
+    deps.metrics.record({
+      name: 'BackupDurationMs',
+      unit: 'Milliseconds',
+      value: deps.now().getTime() - start,
+      component,
+    });
     if (bytes !== undefined) deps.metrics.record({ name: 'BackupBytes', unit: 'Bytes', value: bytes, component });
     return result;
   } catch (err) {
     deps.metrics.record({ name: 'BackupSuccess', unit: 'Count', value: 0, component });
-    deps.logger.error(`backup of ${component} failed`, { event: 'backup_component_failed', component, error: message(err) });
+    deps.logger.error(`backup of ${component} failed`, {
+      event: 'backup_component_failed',
+      component,
+      error: message(err),
+    });
     throw err;
   }
 }
@@ -234,7 +314,10 @@ async function captureConfiguration(deps: BackupDeps, s3: Bucket, backupId: stri
   if (earlier) {
     // An earlier attempt of this slot stored it and then failed: reuse it, never overwrite.
     const doc = JSON.parse(gunzipSync(earlier).toString('utf8')) as { capturedAt: string };
-    deps.logger.info('configuration of this slot already stored by an earlier attempt; reusing it', { event: 'backup_component_reused', component: 'configuration' });
+    deps.logger.info('configuration of this slot already stored by an earlier attempt; reusing it', {
+      event: 'backup_component_reused',
+      component: 'configuration',
+    });
     return configurationComponent(config.bucket, s3Key, earlier, doc.capturedAt);
   }
   const capturedAt = deps.now().toISOString();
@@ -291,7 +374,9 @@ async function readParameters(ssm: SSMClient, prefix: string): Promise<Parameter
   const out: ParameterRecord[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await ssm.send(new GetParametersByPathCommand({ Path: prefix, Recursive: true, WithDecryption: false, NextToken }));
+    const page = await ssm.send(
+      new GetParametersByPathCommand({ Path: prefix, Recursive: true, WithDecryption: false, NextToken }),
+    );
     for (const p of page.Parameters ?? []) {
       out.push({
         name: p.Name ?? '',
@@ -330,7 +415,9 @@ async function captureDatabase(deps: BackupDeps, slot: Date, backupId: string): 
   const instance = out.DBInstances?.[0];
   if (!instance) throw new Error(`RDS returned no DB instance ${db.instanceId}`);
   if (!instance.LatestRestorableTime || !instance.BackupRetentionPeriod) {
-    throw new Error(`DB instance ${db.instanceId} has no point-in-time recovery (BackupRetentionPeriod ${instance.BackupRetentionPeriod ?? 0}); enable automated backups`);
+    throw new Error(
+      `DB instance ${db.instanceId} has no point-in-time recovery (BackupRetentionPeriod ${instance.BackupRetentionPeriod ?? 0}); enable automated backups`,
+    );
   }
   const component: BackupComponent = {
     name: 'database',
@@ -345,28 +432,51 @@ async function captureDatabase(deps: BackupDeps, slot: Date, backupId: string): 
   const snapshots = await ownDbSnapshots(deps);
   const ownSnapshots = snapshots.map((s) => toOwnSnapshot(s, config.service));
   const quota = await manualSnapshotQuota(rds);
-  const decision = decideSnapshot({ slot, everyHours: db.snapshotEveryHours, ownSnapshots, quota, reserve: db.quotaReserve });
+  const decision = decideSnapshot({
+    slot,
+    everyHours: db.snapshotEveryHours,
+    ownSnapshots,
+    quota,
+    reserve: db.quotaReserve,
+  });
   let started: string | undefined;
   let snapshotError: string | undefined;
   if (decision.take) {
     const id = rdsSnapshotId(config.service, backupId);
     try {
-      await rds.send(new CreateDBSnapshotCommand({
-        DBInstanceIdentifier: db.instanceId,
-        DBSnapshotIdentifier: id,
-        Tags: [{ Key: BACKUP_TAG_KEY, Value: config.service }, { Key: 'mcp-ops:backup-id', Value: backupId }],
-      }));
+      await rds.send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: db.instanceId,
+          DBSnapshotIdentifier: id,
+          Tags: [
+            { Key: BACKUP_TAG_KEY, Value: config.service },
+            { Key: 'mcp-ops:backup-id', Value: backupId },
+          ],
+        }),
+      );
       started = id;
       ownSnapshots.push({ id, time: slot, status: 'creating' });
-      logger.info('manual DB snapshot started', { event: 'backup_snapshot_started', snapshot: id, reason: decision.reason });
+      logger.info('manual DB snapshot started', {
+        event: 'backup_snapshot_started',
+        snapshot: id,
+        reason: decision.reason,
+      });
     } catch (err) {
       if (errorName(err) === 'DBSnapshotAlreadyExistsFault') {
-        logger.info('manual DB snapshot of this slot already exists', { event: 'backup_snapshot_exists', snapshot: id });
+        logger.info('manual DB snapshot of this slot already exists', {
+          event: 'backup_snapshot_exists',
+          snapshot: id,
+        });
       } else {
         snapshotError = `${errorName(err) ?? 'Error'}: ${message(err)}`;
-        logger.error('manual DB snapshot refused by RDS; the backup commits without it (PITR covers it) and the next run tries again', {
-          event: 'backup_snapshot_failed', snapshot: id, error: snapshotError,
-        });
+        logger.error(
+          'manual DB snapshot refused by RDS; the backup commits without it (PITR covers it) and the next run tries again',
+          {
+            event: 'backup_snapshot_failed',
+            snapshot: id,
+            error: snapshotError,
+          },
+        );
       }
     }
   } else if (decision.blockedByQuota) {
@@ -375,15 +485,23 @@ async function captureDatabase(deps: BackupDeps, slot: Date, backupId: string): 
   const newest = snapshots
     .filter((s) => s.Status === 'available' && s.SnapshotCreateTime)
     .sort((a, b) => b.SnapshotCreateTime!.getTime() - a.SnapshotCreateTime!.getTime())[0];
-  const newestSnapshot: BackupComponent | undefined = newest ? {
-    name: 'database',
-    kind: 'rds-snapshot',
-    reference: newest.DBSnapshotIdentifier!,
-    consistencyTime: newest.SnapshotCreateTime!.toISOString(),
-    engine: newest.Engine,
-    engineVersion: newest.EngineVersion,
-  } : undefined;
-  return { component, newestSnapshot, started, ...(snapshotError !== undefined ? { snapshotError } : {}), ownSnapshots };
+  const newestSnapshot: BackupComponent | undefined = newest
+    ? {
+        name: 'database',
+        kind: 'rds-snapshot',
+        reference: newest.DBSnapshotIdentifier!,
+        consistencyTime: newest.SnapshotCreateTime!.toISOString(),
+        engine: newest.Engine,
+        engineVersion: newest.EngineVersion,
+      }
+    : undefined;
+  return {
+    component,
+    newestSnapshot,
+    started,
+    ...(snapshotError !== undefined ? { snapshotError } : {}),
+    ownSnapshots,
+  };
 }
 
 /** Manual snapshots of our instance that carry our prefix and our tag (nothing else is ever touched). */
@@ -393,12 +511,21 @@ async function ownDbSnapshots(deps: BackupDeps): Promise<DBSnapshot[]> {
   const all: DBSnapshot[] = [];
   let Marker: string | undefined;
   do {
-    const page = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: config.database!.instanceId, SnapshotType: 'manual', Marker }));
+    const page = await rds.send(
+      new DescribeDBSnapshotsCommand({
+        DBInstanceIdentifier: config.database!.instanceId,
+        SnapshotType: 'manual',
+        Marker,
+      }),
+    );
     all.push(...(page.DBSnapshots ?? []));
     Marker = page.Marker;
   } while (Marker);
-  return all.filter((s) => (s.DBSnapshotIdentifier ?? '').startsWith(prefix)
-    && (s.TagList ?? []).some((t) => t.Key === BACKUP_TAG_KEY && t.Value === config.service));
+  return all.filter(
+    (s) =>
+      (s.DBSnapshotIdentifier ?? '').startsWith(prefix) &&
+      (s.TagList ?? []).some((t) => t.Key === BACKUP_TAG_KEY && t.Value === config.service),
+  );
 }
 
 function toOwnSnapshot(s: DBSnapshot, service: string): OwnSnapshot {
@@ -450,7 +577,9 @@ interface ExportRecord {
 async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: string): Promise<CacheCapture> {
   const { config, elasticache, logger } = deps;
   const cache = config.cache!;
-  const rg = (await elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: cache.replicationGroupId }))).ReplicationGroups?.[0];
+  const rg = (
+    await elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: cache.replicationGroupId }))
+  ).ReplicationGroups?.[0];
   if (!rg) throw new Error(`ElastiCache returned no replication group ${cache.replicationGroupId}`);
   let engineVersion: string | undefined;
   const member = rg.MemberClusters?.[0];
@@ -471,11 +600,18 @@ async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: 
 
   const prefix = cacheExportPrefix(config.service);
   const recordKeys = await s3.listKeys(`${CACHE_EXPORT_RECORD_PREFIX}${prefix}`);
-  const exports: OwnSnapshot[] = recordKeys.map((k) => {
-    const name = k.slice(CACHE_EXPORT_RECORD_PREFIX.length, -'.json'.length);
-    return { id: name, time: slotOfOwnName(name, prefix) ?? new Date(NaN), status: 'exported' };
-  }).filter((e) => !Number.isNaN(e.time.getTime()));
-  const decision = decideCacheExport({ slot, everyHours: cache.exportEveryHours, exports, reserve: cache.quotaReserve });
+  const exports: OwnSnapshot[] = recordKeys
+    .map((k) => {
+      const name = k.slice(CACHE_EXPORT_RECORD_PREFIX.length, -'.json'.length);
+      return { id: name, time: slotOfOwnName(name, prefix) ?? new Date(NaN), status: 'exported' };
+    })
+    .filter((e) => !Number.isNaN(e.time.getTime()));
+  const decision = decideCacheExport({
+    slot,
+    everyHours: cache.exportEveryHours,
+    exports,
+    reserve: cache.quotaReserve,
+  });
   let started: string | undefined;
   let exportError: string | undefined;
   if (decision.take) {
@@ -483,18 +619,33 @@ async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: 
     const exportName = cacheExportName(config.service, backupId);
     if (source && (await s3.listKeys(exportName)).length === 0) {
       try {
-        await elasticache.send(new CopySnapshotCommand({ SourceSnapshotName: source.SnapshotName, TargetSnapshotName: exportName, TargetBucket: config.bucket }));
+        await elasticache.send(
+          new CopySnapshotCommand({
+            SourceSnapshotName: source.SnapshotName,
+            TargetSnapshotName: exportName,
+            TargetBucket: config.bucket,
+          }),
+        );
       } catch (err) {
         if (errorName(err) !== 'SnapshotAlreadyExistsFault') {
           exportError = `${errorName(err) ?? 'Error'}: ${message(err)}`;
-          logger.error('cache export refused by ElastiCache; the backup commits without it and the export is retried next run', {
-            event: 'backup_cache_export_failed', export: exportName, source: source.SnapshotName, error: exportError,
-          });
+          logger.error(
+            'cache export refused by ElastiCache; the backup commits without it and the export is retried next run',
+            {
+              event: 'backup_cache_export_failed',
+              export: exportName,
+              source: source.SnapshotName,
+              error: exportError,
+            },
+          );
         }
       }
     }
     if (!source) {
-      logger.warn('no available cache backup to export yet', { event: 'backup_cache_export_skipped', reason: 'no available snapshot' });
+      logger.warn('no available cache backup to export yet', {
+        event: 'backup_cache_export_skipped',
+        reason: 'no available snapshot',
+      });
     } else if (exportError === undefined) {
       const record: ExportRecord = {
         exportName,
@@ -507,7 +658,11 @@ async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: 
       await s3.putNew(cacheExportRecordKey(exportName), Buffer.from(JSON.stringify(record)), 'application/json');
       started = exportName;
       exports.push({ id: exportName, time: slot, status: 'exported' });
-      logger.info('cache backup export started', { event: 'backup_cache_export_started', export: exportName, source: source.SnapshotName });
+      logger.info('cache backup export started', {
+        event: 'backup_cache_export_started',
+        export: exportName,
+        source: source.SnapshotName,
+      });
     }
   } else if (decision.blockedByQuota) {
     logger.warn('cache export skipped: quota', { event: 'backup_cache_export_skipped', reason: decision.reason });
@@ -541,7 +696,9 @@ async function captureCache(deps: BackupDeps, s3: Bucket, slot: Date, backupId: 
 }
 
 function snapshotTime(s: Snapshot): Date | undefined {
-  return s.NodeSnapshots?.map((n) => n.SnapshotCreateTime).filter((t): t is Date => t instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0];
+  return s.NodeSnapshots?.map((n) => n.SnapshotCreateTime)
+    .filter((t): t is Date => t instanceof Date)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
 }
 
 async function newestCacheSnapshot(ec: ElastiCacheClient, replicationGroupId: string): Promise<Snapshot | undefined> {
@@ -583,7 +740,10 @@ function ageSeconds(now: Date, iso: string): number {
 
 /** The backup bucket: write-once puts (never overwrite), reads, listings. No deletes exist here. */
 class Bucket {
-  constructor(private readonly client: S3Client, readonly name: string) {}
+  constructor(
+    private readonly client: S3Client,
+    readonly name: string,
+  ) {}
 
   async exists(key: string): Promise<boolean> {
     try {
@@ -618,14 +778,16 @@ class Bucket {
   async putNew(key: string, body: Buffer, contentType: string): Promise<boolean> {
     if (await this.exists(key)) return false;
     try {
-      await this.client.send(new PutObjectCommand({
-        Bucket: this.name,
-        Key: key,
-        Body: body,
-        ContentType: contentType,
-        IfNoneMatch: '*',
-        ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
-      }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.name,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          IfNoneMatch: '*',
+          ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+        }),
+      );
       return true;
     } catch (err) {
       const status = (err as S3ServiceException).$metadata?.httpStatusCode;
@@ -638,7 +800,14 @@ class Bucket {
     const out: Array<{ key: string; size: number }> = [];
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.name, Prefix: prefix, ContinuationToken, StartAfter: ContinuationToken ? undefined : startAfter }));
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.name,
+          Prefix: prefix,
+          ContinuationToken,
+          StartAfter: ContinuationToken ? undefined : startAfter,
+        }),
+      );
       for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (ContinuationToken);

@@ -21,11 +21,23 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
-  backoffMs, BulkItemFailure, bulkBatches, bulkBody, bulkFailures, INDEX_ROTATIONS, isRetryableStatus, linesToDocuments, LogDocument, OpenSearchIndexRotation,
+  backoffMs,
+  BulkItemFailure,
+  bulkBatches,
+  bulkBody,
+  bulkFailures,
+  INDEX_ROTATIONS,
+  isRetryableStatus,
+  linesToDocuments,
+  LogDocument,
+  OpenSearchIndexRotation,
 } from '../../lib/logging/opensearch-bulk';
 import { decodeS3Key, eventTimeMs, gunzipIfGzipped, parseS3ObjectEvent } from '../../lib/logging/s3-event';
 
-const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-log-indexer', persistentKeys: { log_type: 'app' } });
+const logger = new Logger({
+  serviceName: process.env.SERVICE_NAME ?? 'mcp-log-indexer',
+  persistentKeys: { log_type: 'app' },
+});
 
 export type { S3ObjectCreatedEvent } from '../../lib/logging/s3-event';
 
@@ -74,7 +86,6 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 
 const LOGS_PREFIX = 'logs/';
 
-
 /** The `_bulk` URL of an endpoint; refuses plain http except on the loopback interface. */
 export function bulkUrl(endpoint: string): URL {
   const url = new URL(/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
@@ -113,24 +124,41 @@ function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
 }
 
 /** Sends one signed `_bulk` request; returns the HTTP status and the parsed body (undefined if not JSON). */
-async function sendBulk(deps: LogIndexerDeps, signer: SignatureV4, url: URL, body: string): Promise<{ status: number; json: unknown; text: string }> {
+async function sendBulk(
+  deps: LogIndexerDeps,
+  signer: SignatureV4,
+  url: URL,
+  body: string,
+): Promise<{ status: number; json: unknown; text: string }> {
   const host = url.host; // with the port when there is one: what fetch sends as Host
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    path: url.pathname,
-    query: {},
-    headers: { host, 'content-type': 'application/x-ndjson' },
-    body,
-  }, { signingDate: new Date(deps.now()) });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: {},
+      headers: { host, 'content-type': 'application/x-ndjson' },
+      body,
+    },
+    { signingDate: new Date(deps.now()) },
+  );
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) if (k.toLowerCase() !== 'host') headers[k] = String(v);
-  const res = await deps.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.requestTimeoutMs ?? 60_000) });
+  const res = await deps.fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(deps.requestTimeoutMs ?? 60_000),
+  });
   const text = await res.text();
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, json, text };
 }
 
@@ -143,7 +171,15 @@ class IndexError extends Error {
 }
 
 /** Indexes one batch, retrying retryable failures; returns the number of requests sent. */
-async function indexBatch(deps: LogIndexerDeps, signer: SignatureV4, url: URL, bucket: string, key: string, batch: LogDocument[], deadline: number): Promise<number> {
+async function indexBatch(
+  deps: LogIndexerDeps,
+  signer: SignatureV4,
+  url: URL,
+  bucket: string,
+  key: string,
+  batch: LogDocument[],
+  deadline: number,
+): Promise<number> {
   let pending = batch;
   let permanent: BulkItemFailure[] = [];
   let requests = 0;
@@ -172,19 +208,37 @@ async function indexBatch(deps: LogIndexerDeps, signer: SignatureV4, url: URL, b
       } else if (isRetryableStatus(res.status)) {
         lastProblem = `_bulk answered HTTP ${res.status}: ${res.text.slice(0, 200)}`;
       } else {
-        throw new IndexError(bucket, key, `_bulk answered HTTP ${res.status} (not retryable): ${res.text.slice(0, 300)}`);
+        throw new IndexError(
+          bucket,
+          key,
+          `_bulk answered HTTP ${res.status} (not retryable): ${res.text.slice(0, 300)}`,
+        );
       }
     }
     const wait = backoffMs(attempt, deps.random());
     if (attempt >= deps.maxAttempts || deps.now() + wait > deadline) {
       const lines = pending.map((d) => d.line);
-      throw new IndexError(bucket, key, `${pending.length} documents (lines ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', …' : ''}) not indexed after ${attempt} attempts: ${lastProblem}`);
+      throw new IndexError(
+        bucket,
+        key,
+        `${pending.length} documents (lines ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', …' : ''}) not indexed after ${attempt} attempts: ${lastProblem}`,
+      );
     }
-    logger.warn('retrying _bulk', { event: 'log_index_retry', object_key: key, attempt, documents: pending.length, wait_ms: wait, problem: lastProblem });
+    logger.warn('retrying _bulk', {
+      event: 'log_index_retry',
+      object_key: key,
+      attempt,
+      documents: pending.length,
+      wait_ms: wait,
+      problem: lastProblem,
+    });
     await deps.sleep(wait);
   }
   if (permanent.length > 0) {
-    const sample = permanent.slice(0, 5).map((f) => `line ${f.doc.line}: ${f.status} ${f.reason}`).join('; ');
+    const sample = permanent
+      .slice(0, 5)
+      .map((f) => `line ${f.doc.line}: ${f.status} ${f.reason}`)
+      .join('; ');
     throw new IndexError(bucket, key, `${permanent.length} documents rejected and not retryable (${sample})`);
   }
   return requests;
@@ -194,7 +248,13 @@ async function indexBatch(deps: LogIndexerDeps, signer: SignatureV4, url: URL, b
 export async function indexLogObjects(event: unknown, deps: LogIndexerDeps): Promise<LogIndexResult> {
   const valid = parseS3ObjectEvent(event, 'log indexer', LOGS_PREFIX);
   const url = bulkUrl(deps.endpoint);
-  const signer = new SignatureV4({ service: 'es', region: deps.region, credentials: deps.credentials, sha256: Sha256, applyChecksum: true });
+  const signer = new SignatureV4({
+    service: 'es',
+    region: deps.region,
+    credentials: deps.credentials,
+    sha256: Sha256,
+    applyChecksum: true,
+  });
   let documents = 0;
   let requests = 0;
   for (const record of valid.Records) {
@@ -204,31 +264,56 @@ export async function indexLogObjects(event: unknown, deps: LogIndexerDeps): Pro
     if (!obj.Body) throw new IndexError(bucket, key, 'object has no body');
     const bytes = gunzipIfGzipped(Buffer.from(await obj.Body.transformToByteArray()));
     const fallbackTime = eventTimeMs(record, deps.now());
-    const docs = linesToDocuments(bytes.toString('utf8'), { bucket, key, indexPrefix: deps.indexPrefix, rotation: deps.rotation, fallbackTime });
+    const docs = linesToDocuments(bytes.toString('utf8'), {
+      bucket,
+      key,
+      indexPrefix: deps.indexPrefix,
+      rotation: deps.rotation,
+      fallbackTime,
+    });
     const deadline = deps.now() + deps.retryDurationMs;
     for (const batch of bulkBatches(docs, deps.bulkLimits)) {
       requests += await indexBatch(deps, signer, url, bucket, key, batch, deadline);
     }
     documents += docs.length;
-    logger.info('log object indexed', { event: 'log_object_indexed', object_key: key, documents: docs.length, indices: [...new Set(docs.map((d) => d.index))] });
+    logger.info('log object indexed', {
+      event: 'log_object_indexed',
+      object_key: key,
+      documents: docs.length,
+      indices: [...new Set(docs.map((d) => d.index))],
+    });
   }
   return { objects: valid.Records.length, documents, requests };
 }
 
 /** Reads the function's configuration from its environment (set by McpLogging). */
-export function depsFromEnv(env: NodeJS.ProcessEnv, base: Pick<LogIndexerDeps, 's3' | 'credentials' | 'fetch' | 'now' | 'sleep' | 'random'>): LogIndexerDeps {
+export function depsFromEnv(
+  env: NodeJS.ProcessEnv,
+  base: Pick<LogIndexerDeps, 's3' | 'credentials' | 'fetch' | 'now' | 'sleep' | 'random'>,
+): LogIndexerDeps {
   const endpoint = env.OPENSEARCH_ENDPOINT;
   if (!endpoint) throw new Error('log indexer: OPENSEARCH_ENDPOINT is not set');
   const region = env.OPENSEARCH_REGION || env.AWS_REGION;
   if (!region) throw new Error('log indexer: OPENSEARCH_REGION (or AWS_REGION) is not set');
   const rotation = (env.INDEX_ROTATION ?? 'OneDay') as OpenSearchIndexRotation;
-  if (!INDEX_ROTATIONS.includes(rotation)) throw new Error(`log indexer: INDEX_ROTATION must be one of ${INDEX_ROTATIONS.join(', ')}, got ${rotation}`);
+  if (!INDEX_ROTATIONS.includes(rotation))
+    throw new Error(`log indexer: INDEX_ROTATION must be one of ${INDEX_ROTATIONS.join(', ')}, got ${rotation}`);
   const retrySeconds = Number(env.RETRY_DURATION_SECONDS ?? '300');
-  if (!Number.isFinite(retrySeconds) || retrySeconds < 0) throw new Error(`log indexer: RETRY_DURATION_SECONDS must be a number ≥ 0, got ${env.RETRY_DURATION_SECONDS}`);
+  if (!Number.isFinite(retrySeconds) || retrySeconds < 0)
+    throw new Error(`log indexer: RETRY_DURATION_SECONDS must be a number ≥ 0, got ${env.RETRY_DURATION_SECONDS}`);
   const maxAttempts = Number(env.MAX_ATTEMPTS ?? DEFAULT_MAX_ATTEMPTS);
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error(`log indexer: MAX_ATTEMPTS must be an integer ≥ 1, got ${env.MAX_ATTEMPTS}`);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new Error(`log indexer: MAX_ATTEMPTS must be an integer ≥ 1, got ${env.MAX_ATTEMPTS}`);
   bulkUrl(endpoint); // fail fast on a non-https endpoint
-  return { ...base, endpoint, region, indexPrefix: env.INDEX_PREFIX || 'mcp', rotation, retryDurationMs: retrySeconds * 1000, maxAttempts };
+  return {
+    ...base,
+    endpoint,
+    region,
+    indexPrefix: env.INDEX_PREFIX || 'mcp',
+    rotation,
+    retryDurationMs: retrySeconds * 1000,
+    maxAttempts,
+  };
 }
 
 let deps: LogIndexerDeps | undefined;

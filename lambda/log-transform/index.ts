@@ -8,13 +8,21 @@
  * Bad events (not an S3 event, objects outside `audit/`) are rejected with a clear error and change
  * nothing. Failures throw, so Lambda's asynchronous retries and the on-failure queue take over.
  */
-import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand, ResourceAlreadyExistsException } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { auditLinesToBatches, auditStreamName } from '../../lib/logging/records';
 import { decodeS3Key, eventTimeMs, gunzipIfGzipped, parseS3ObjectEvent } from '../../lib/logging/s3-event';
 
-const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-audit-indexer', persistentKeys: { log_type: 'app' } });
+const logger = new Logger({
+  serviceName: process.env.SERVICE_NAME ?? 'mcp-audit-indexer',
+  persistentKeys: { log_type: 'app' },
+});
 
 export type { S3ObjectCreatedEvent } from '../../lib/logging/s3-event';
 
@@ -35,7 +43,6 @@ export interface IndexerDeps {
 
 const AUDIT_PREFIX = 'audit/';
 
-
 /** Indexes the objects of one S3 event into the audit log group. */
 export async function indexAuditObjects(event: unknown, deps: IndexerDeps): Promise<IndexResult> {
   const valid = parseS3ObjectEvent(event, 'audit indexer', AUDIT_PREFIX);
@@ -49,24 +56,45 @@ export async function indexAuditObjects(event: unknown, deps: IndexerDeps): Prom
     const bytes = gunzipIfGzipped(Buffer.from(await obj.Body.transformToByteArray()));
     const fallback = eventTimeMs(record, deps.now());
     const { batches, skipped: rejected } = auditLinesToBatches(bytes.toString('utf8'), fallback, deps.now());
-    for (const s of rejected) logger.warn('audit entry not indexed', { event: 'audit_index_skipped', object_key: key, reason: s.reason });
+    for (const s of rejected)
+      logger.warn('audit entry not indexed', { event: 'audit_index_skipped', object_key: key, reason: s.reason });
     skipped += rejected.length;
     if (batches.length === 0) continue;
     const logStreamName = auditStreamName(key, new Date(fallback));
     try {
       await deps.logs.send(new CreateLogStreamCommand({ logGroupName: deps.logGroupName, logStreamName }));
     } catch (err) {
-      if (!(err instanceof ResourceAlreadyExistsException) && (err as { name?: string }).name !== 'ResourceAlreadyExistsException') throw err;
+      if (
+        !(err instanceof ResourceAlreadyExistsException) &&
+        (err as { name?: string }).name !== 'ResourceAlreadyExistsException'
+      )
+        throw err;
     }
     for (const logEvents of batches) {
-      const out = await deps.logs.send(new PutLogEventsCommand({ logGroupName: deps.logGroupName, logStreamName, logEvents }));
+      const out = await deps.logs.send(
+        new PutLogEventsCommand({ logGroupName: deps.logGroupName, logStreamName, logEvents }),
+      );
       const info = out.rejectedLogEventsInfo;
-      if (info && (info.tooOldLogEventEndIndex !== undefined || info.tooNewLogEventStartIndex !== undefined || info.expiredLogEventEndIndex !== undefined)) {
-        logger.warn('CloudWatch Logs rejected audit entries', { event: 'audit_index_rejected', object_key: key, rejected: info });
+      if (
+        info &&
+        (info.tooOldLogEventEndIndex !== undefined ||
+          info.tooNewLogEventStartIndex !== undefined ||
+          info.expiredLogEventEndIndex !== undefined)
+      ) {
+        logger.warn('CloudWatch Logs rejected audit entries', {
+          event: 'audit_index_rejected',
+          object_key: key,
+          rejected: info,
+        });
       }
       indexed += logEvents.length;
     }
-    logger.info('audit object indexed', { event: 'audit_object_indexed', object_key: key, log_stream: logStreamName, entries: batches.reduce((n, b) => n + b.length, 0) });
+    logger.info('audit object indexed', {
+      event: 'audit_object_indexed',
+      object_key: key,
+      log_stream: logStreamName,
+      entries: batches.reduce((n, b) => n + b.length, 0),
+    });
   }
   return { objects: valid.Records.length, indexed, skipped };
 }

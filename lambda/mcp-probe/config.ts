@@ -49,23 +49,30 @@ export function probeConfigFromEnv(env: Readonly<Record<string, string | undefin
   } catch {
     bad('MCP_ENDPOINT_URL', 'must be an absolute http:// or https:// URL', rawUrl);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') bad('MCP_ENDPOINT_URL', 'must use http:// or https://', rawUrl);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    bad('MCP_ENDPOINT_URL', 'must use http:// or https://', rawUrl);
   if (url.username || url.password) bad('MCP_ENDPOINT_URL', 'must not carry credentials', '<redacted>');
 
   const serviceName = env.SERVICE_NAME?.trim();
-  if (!serviceName || serviceName.length > 255) bad('SERVICE_NAME', 'must be the service metric dimension (1–255 characters)', env.SERVICE_NAME);
+  if (!serviceName || serviceName.length > 255)
+    bad('SERVICE_NAME', 'must be the service metric dimension (1–255 characters)', env.SERVICE_NAME);
 
   let timeoutMs = DEFAULT_PROBE_TIMEOUT_MS;
   const rawTimeout = env.PROBE_TIMEOUT_MS?.trim();
   if (rawTimeout) {
     timeoutMs = Number(rawTimeout);
     if (!/^\d+$/.test(rawTimeout) || timeoutMs < MIN_PROBE_TIMEOUT_MS || timeoutMs > MAX_PROBE_TIMEOUT_MS) {
-      bad('PROBE_TIMEOUT_MS', `must be an integer number of milliseconds from ${MIN_PROBE_TIMEOUT_MS} to ${MAX_PROBE_TIMEOUT_MS}`, rawTimeout);
+      bad(
+        'PROBE_TIMEOUT_MS',
+        `must be an integer number of milliseconds from ${MIN_PROBE_TIMEOUT_MS} to ${MAX_PROBE_TIMEOUT_MS}`,
+        rawTimeout,
+      );
     }
   }
 
   const namespace = env.METRICS_NAMESPACE?.trim() || DEFAULT_METRICS_NAMESPACE;
-  if (namespace.length > 255 || namespace.startsWith('AWS/')) bad('METRICS_NAMESPACE', 'must be a custom namespace (not AWS/…) of at most 255 characters', namespace);
+  if (namespace.length > 255 || namespace.startsWith('AWS/'))
+    bad('METRICS_NAMESPACE', 'must be a custom namespace (not AWS/…) of at most 255 characters', namespace);
 
   const toolName = env.PROBE_TOOL_NAME?.trim();
   const rawArgs = env.PROBE_TOOL_ARGUMENTS?.trim();
@@ -78,7 +85,8 @@ export function probeConfigFromEnv(env: Readonly<Record<string, string | undefin
       } catch {
         bad('PROBE_TOOL_ARGUMENTS', 'must be a JSON object', rawArgs);
       }
-      if (args === null || typeof args !== 'object' || Array.isArray(args)) bad('PROBE_TOOL_ARGUMENTS', 'must be a JSON object', rawArgs);
+      if (args === null || typeof args !== 'object' || Array.isArray(args))
+        bad('PROBE_TOOL_ARGUMENTS', 'must be a JSON object', rawArgs);
     }
     tool = { name: toolName, arguments: args as Record<string, unknown> };
   } else if (rawArgs) {

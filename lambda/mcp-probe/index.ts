@@ -8,7 +8,13 @@
  * Invalid configuration is: it throws (nothing is recorded, and the probe alarm, which treats
  * missing data as breaching, fires).
  */
-import { CloudWatchClient, PutMetricDataCommand, StandardUnit, type MetricDatum, type PutMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  PutMetricDataCommand,
+  StandardUnit,
+  type MetricDatum,
+  type PutMetricDataCommandInput,
+} from '@aws-sdk/client-cloudwatch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { probeConfigFromEnv, type ProbeConfig } from './config';
 import { runProbe, type ProbeResult } from './probe';
@@ -49,9 +55,23 @@ export interface HandlerDeps {
 /** Builds the PutMetricData input for one probe result. Pure; exported for tests. */
 export function metricDataFor(config: ProbeConfig, result: ProbeResult, timestamp: Date): PutMetricDataCommandInput {
   const dimensions = [{ Name: 'service', Value: config.serviceName }];
-  const data: MetricDatum[] = [{ MetricName: 'ProbeSuccess', Dimensions: dimensions, Value: result.success ? 1 : 0, Unit: StandardUnit.None, Timestamp: timestamp }];
+  const data: MetricDatum[] = [
+    {
+      MetricName: 'ProbeSuccess',
+      Dimensions: dimensions,
+      Value: result.success ? 1 : 0,
+      Unit: StandardUnit.None,
+      Timestamp: timestamp,
+    },
+  ];
   if (result.success) {
-    data.push({ MetricName: 'ProbeLatencyMs', Dimensions: dimensions, Value: result.latencyMs, Unit: StandardUnit.Milliseconds, Timestamp: timestamp });
+    data.push({
+      MetricName: 'ProbeLatencyMs',
+      Dimensions: dimensions,
+      Value: result.latencyMs,
+      Unit: StandardUnit.Milliseconds,
+      Timestamp: timestamp,
+    });
   }
   return { Namespace: config.namespace, MetricData: data };
 }
@@ -67,7 +87,10 @@ export function createHandler(deps: HandlerDeps = {}) {
     try {
       config = probeConfigFromEnv(env);
     } catch (err) {
-      log.error('probe configuration is invalid; nothing recorded', { event: 'probe_config_invalid', error: (err as Error).message });
+      log.error('probe configuration is invalid; nothing recorded', {
+        event: 'probe_config_invalid',
+        error: (err as Error).message,
+      });
       throw err;
     }
     const startedAt = (deps.now ?? (() => new Date()))();

@@ -50,8 +50,20 @@ export interface ProbeDeps {
   readonly clock?: () => number;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 class BudgetExceeded extends Error {
   constructor(ms: number) {
@@ -61,18 +73,24 @@ class BudgetExceeded extends Error {
 }
 
 /** Maps an error from the SDK, fetch or our budget to a failure type. Exported for tests. */
-export function classifyError(err: unknown, timedOut: boolean): { errorType: ProbeErrorType; errorCode?: number; message: string } {
+export function classifyError(
+  err: unknown,
+  timedOut: boolean,
+): { errorType: ProbeErrorType; errorCode?: number; message: string } {
   const message = err instanceof Error ? err.message : String(err);
   if (timedOut || err instanceof BudgetExceeded) return { errorType: 'timeout', message };
-  if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) return { errorType: 'timeout', errorCode: err.code, message };
+  if (err instanceof McpError && err.code === ErrorCode.RequestTimeout)
+    return { errorType: 'timeout', errorCode: err.code, message };
   if (err instanceof StreamableHTTPError && typeof err.code === 'number' && err.code >= 100) {
     return { errorType: 'http', errorCode: err.code, message };
   }
   // fetch failures carry the socket error as `cause` (possibly nested).
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return { errorType: 'connection', message: `${message} (${code})` };
-    if ((e as Error).name === 'AbortError' || (e as Error).name === 'TimeoutError') return { errorType: 'timeout', message };
+    if (typeof code === 'string' && CONNECTION_CODES.has(code))
+      return { errorType: 'connection', message: `${message} (${code})` };
+    if ((e as Error).name === 'AbortError' || (e as Error).name === 'TimeoutError')
+      return { errorType: 'timeout', message };
   }
   if (err instanceof TypeError && /fetch failed/i.test(message)) return { errorType: 'connection', message };
   if (err instanceof McpError) return { errorType: 'protocol', errorCode: err.code, message };
@@ -99,7 +117,12 @@ export async function runProbe(config: ProbeConfig, deps: ProbeDeps = {}): Promi
   const transport = new StreamableHTTPClientTransport(new URL(config.endpointUrl), {
     requestInit: { headers: { 'User-Agent': 'mcp-ops-probe/1.0' } },
     // No reconnection attempts: one probe is one attempt, the schedule retries.
-    reconnectionOptions: { maxReconnectionDelay: 1000, initialReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1, maxRetries: 0 },
+    reconnectionOptions: {
+      maxReconnectionDelay: 1000,
+      initialReconnectionDelay: 1000,
+      reconnectionDelayGrowFactor: 1,
+      maxRetries: 0,
+    },
   });
   const step = async <T>(name: ProbeStage, fn: () => Promise<T>): Promise<T> => {
     stage = name;
@@ -128,18 +151,29 @@ export async function runProbe(config: ProbeConfig, deps: ProbeDeps = {}): Promi
       const tool = config.tool;
       if (!tools.includes(tool.name)) {
         stage = 'tools/call';
-        return finish({ errorType: 'tool_missing', message: `tool "${tool.name}" is not listed by tools/list (${tools.length} tools)` });
+        return finish({
+          errorType: 'tool_missing',
+          message: `tool "${tool.name}" is not listed by tools/list (${tools.length} tools)`,
+        });
       }
-      const result = await step('tools/call', () => client.callTool({ name: tool.name, arguments: tool.arguments }, undefined, options()));
+      const result = await step('tools/call', () =>
+        client.callTool({ name: tool.name, arguments: tool.arguments }, undefined, options()),
+      );
       if (result.isError) {
-        return finish({ errorType: 'tool_error', message: `tool "${tool.name}" returned isError: ${summariseContent(result.content)}` });
+        return finish({
+          errorType: 'tool_error',
+          message: `tool "${tool.name}" returned isError: ${summariseContent(result.content)}`,
+        });
       }
     }
     stage = 'done';
     const ok = finish(undefined);
     // Polite end of a stateful session; bounded, and its outcome does not change the result.
     if (transport.sessionId) {
-      await Promise.race([transport.terminateSession().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+      await Promise.race([
+        transport.terminateSession().catch(() => undefined),
+        new Promise((r) => setTimeout(r, 1000).unref()),
+      ]);
     }
     return ok;
   } catch (err) {
@@ -149,7 +183,9 @@ export async function runProbe(config: ProbeConfig, deps: ProbeDeps = {}): Promi
     await client.close().catch(() => undefined);
   }
 
-  function finish(failure: { errorType: ProbeErrorType; errorCode?: number; message: string } | undefined): ProbeResult {
+  function finish(
+    failure: { errorType: ProbeErrorType; errorCode?: number; message: string } | undefined,
+  ): ProbeResult {
     const latencyMs = Math.round((clock() - start) * 100) / 100;
     const common = {
       latencyMs,
@@ -160,12 +196,24 @@ export async function runProbe(config: ProbeConfig, deps: ProbeDeps = {}): Promi
       steps,
     };
     if (!failure) return { success: true, ...common };
-    return { success: false, ...common, errorType: failure.errorType, errorCode: failure.errorCode, error: failure.message };
+    return {
+      success: false,
+      ...common,
+      errorType: failure.errorType,
+      errorCode: failure.errorCode,
+      error: failure.message,
+    };
   }
 }
 
 function summariseContent(content: unknown): string {
   if (!Array.isArray(content)) return 'no content';
-  const text = content.map((c) => (c && typeof c === 'object' && 'text' in c ? String((c as { text: unknown }).text) : `[${(c as { type?: string })?.type ?? 'item'}]`)).join(' ');
+  const text = content
+    .map((c) =>
+      c && typeof c === 'object' && 'text' in c
+        ? String((c as { text: unknown }).text)
+        : `[${(c as { type?: string })?.type ?? 'item'}]`,
+    )
+    .join(' ');
   return text.length > 200 ? `${text.slice(0, 200)}…` : text || 'no content';
 }

@@ -27,9 +27,16 @@ export function aws(): Clients {
   if (!clients) {
     const endpoint = process.env.S3_ENDPOINT;
     clients = {
-      s3: new S3Client(endpoint
-        ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
-        : {}),
+      s3: new S3Client(
+        endpoint
+          ? {
+              endpoint,
+              forcePathStyle: true,
+              requestChecksumCalculation: 'WHEN_REQUIRED',
+              responseChecksumValidation: 'WHEN_REQUIRED',
+            }
+          : {},
+      ),
       rds: new RDSClient({}),
       elasticache: new ElastiCacheClient({}),
       ecs: new ECSClient({}),
@@ -48,9 +55,19 @@ export function resetClients(): void {
 
 /** Error names AWS uses for throttling and transient capacity problems. */
 const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded',
-  'RequestThrottled', 'RequestThrottledException', 'ProvisionedThroughputExceededException', 'SlowDown',
-  'InsufficientDBInstanceCapacityFault', 'InsufficientCacheClusterCapacityFault', 'ServiceUnavailable', 'InternalFailure',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+  'InsufficientDBInstanceCapacityFault',
+  'InsufficientCacheClusterCapacityFault',
+  'ServiceUnavailable',
+  'InternalFailure',
 ]);
 
 /** A transient AWS error: the state machine retries `Throttled` with backoff. */

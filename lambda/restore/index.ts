@@ -8,11 +8,28 @@
 import { createHash } from 'crypto';
 import { gunzipSync } from 'zlib';
 import { PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, KeyValuePair, Tag as EcsTag } from '@aws-sdk/client-ecs';
-import { CreateReplicationGroupCommand, DeleteReplicationGroupCommand, DescribeReplicationGroupsCommand, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import {
-  DBInstance, DBInstanceAutomatedBackup, DeleteDBInstanceCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand,
-  RestoreDBInstanceFromDBSnapshotCommand, RestoreDBInstanceToPointInTimeCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  KeyValuePair,
+  Tag as EcsTag,
+} from '@aws-sdk/client-ecs';
+import {
+  CreateReplicationGroupCommand,
+  DeleteReplicationGroupCommand,
+  DescribeReplicationGroupsCommand,
+  ReplicationGroup,
+} from '@aws-sdk/client-elasticache';
+import {
+  DBInstance,
+  DBInstanceAutomatedBackup,
+  DeleteDBInstanceCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -20,8 +37,20 @@ import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sf
 import { Logger } from '@aws-lambda-powertools/logger';
 import { BackupManifest, MANIFEST_PREFIX, manifestKey, parseManifest, slotOfBackupId } from '../../lib/backup/manifest';
 import {
-  CACHE_TERMINAL_FAILURE_STATES, DB_TERMINAL_FAILURE_STATES, InvalidRecoveryInput, PitrWindow, RecoveryPoint, ValidatedRequest,
-  cacheSource, checkExecutionName, classifyStatus, executionName, parseRecoveryRequest, restoreId, restoredPrefix, selectRecoveryPoint,
+  CACHE_TERMINAL_FAILURE_STATES,
+  DB_TERMINAL_FAILURE_STATES,
+  InvalidRecoveryInput,
+  PitrWindow,
+  RecoveryPoint,
+  ValidatedRequest,
+  cacheSource,
+  checkExecutionName,
+  classifyStatus,
+  executionName,
+  parseRecoveryRequest,
+  restoreId,
+  restoredPrefix,
+  selectRecoveryPoint,
 } from '../../lib/dr/recovery-plan';
 import { StepError, aws, call, isAwsError } from './aws';
 
@@ -34,7 +63,11 @@ function env(name: string, fallback?: string): string {
   return v;
 }
 const optEnv = (name: string): string | undefined => (process.env[name] ? process.env[name] : undefined);
-const list = (name: string): string[] => (optEnv(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (name: string): string[] =>
+  (optEnv(name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The plan the `resolve` step hands to every later step. */
 export interface Plan {
@@ -73,21 +106,36 @@ export async function handler(event: Event): Promise<unknown> {
   logger.appendKeys({ log_type: 'app' });
   logger.info(`restore step ${String(action)}`, { event: 'restore_step', action });
   switch (action) {
-    case 'resolve': return resolve(event);
-    case 'start-database-restore': return startDatabaseRestore(event.plan as Plan);
-    case 'check-database': return checkDatabase(event.plan as Plan, event.database as ResourceStatus);
-    case 'restore-configuration': return restoreConfiguration(event.plan as Plan);
-    case 'start-cache-restore': return startCacheRestore(event.plan as Plan);
-    case 'check-cache': return checkCache(event.plan as Plan, event.cache as ResourceStatus);
-    case 'verify': return verify(event);
-    case 'cutover': return cutover(event.plan as Plan, event.restored as Restored);
-    case 'check-deployment': return checkDeployment(event.cutover as Cutover);
-    case 'cleanup': return cleanup(event.plan as Plan | undefined, event.executionName as string | undefined);
-    case 'report': return report(event.plan as Plan, event.outcome as string);
-    case 'start-drill': return startDrill(event.scheduledTime as string);
-    case 'report-drill-age': return reportDrillAge();
-    case 'report-running': return reportRunning();
-    default: throw new InvalidRecoveryInput(`unknown action ${JSON.stringify(action)}`);
+    case 'resolve':
+      return resolve(event);
+    case 'start-database-restore':
+      return startDatabaseRestore(event.plan as Plan);
+    case 'check-database':
+      return checkDatabase(event.plan as Plan, event.database as ResourceStatus);
+    case 'restore-configuration':
+      return restoreConfiguration(event.plan as Plan);
+    case 'start-cache-restore':
+      return startCacheRestore(event.plan as Plan);
+    case 'check-cache':
+      return checkCache(event.plan as Plan, event.cache as ResourceStatus);
+    case 'verify':
+      return verify(event);
+    case 'cutover':
+      return cutover(event.plan as Plan, event.restored as Restored);
+    case 'check-deployment':
+      return checkDeployment(event.cutover as Cutover);
+    case 'cleanup':
+      return cleanup(event.plan as Plan | undefined, event.executionName as string | undefined);
+    case 'report':
+      return report(event.plan as Plan, event.outcome as string);
+    case 'start-drill':
+      return startDrill(event.scheduledTime as string);
+    case 'report-drill-age':
+      return reportDrillAge();
+    case 'report-running':
+      return reportRunning();
+    default:
+      throw new InvalidRecoveryInput(`unknown action ${JSON.stringify(action)}`);
   }
 }
 
@@ -114,10 +162,17 @@ export async function loadManifests(bucket: string, target: Date): Promise<Backu
   const ids: string[] = [];
   let token: string | undefined;
   do {
-    const page = await call(() => aws().s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: MANIFEST_PREFIX, ContinuationToken: token })));
+    const page = await call(() =>
+      aws().s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: MANIFEST_PREFIX, ContinuationToken: token })),
+    );
     for (const o of page.Contents ?? []) {
       const id = o.Key!.slice(MANIFEST_PREFIX.length).replace(/\.json$/, '');
-      try { slotOfBackupId(id); ids.push(id); } catch { /* not a manifest */ }
+      try {
+        slotOfBackupId(id);
+        ids.push(id);
+      } catch {
+        /* not a manifest */
+      }
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -147,9 +202,15 @@ async function pitrWindow(): Promise<{ window?: PitrWindow; retainedArn?: string
   // also matches the retained automated backups of a deleted instance of that name.
   const describe = async (byFilter: boolean): Promise<DBInstanceAutomatedBackup[]> => {
     try {
-      const res = await call(() => aws().rds.send(new DescribeDBInstanceAutomatedBackupsCommand(byFilter
-        ? { Filters: [{ Name: 'db-instance-id', Values: [instance] }] }
-        : { DBInstanceIdentifier: instance })));
+      const res = await call(() =>
+        aws().rds.send(
+          new DescribeDBInstanceAutomatedBackupsCommand(
+            byFilter
+              ? { Filters: [{ Name: 'db-instance-id', Values: [instance] }] }
+              : { DBInstanceIdentifier: instance },
+          ),
+        ),
+      );
       return res.DBInstanceAutomatedBackups ?? [];
     } catch (err) {
       if (isAwsError(err, 'DBInstanceAutomatedBackupNotFoundFault', 'DBInstanceNotFoundFault')) return [];
@@ -160,22 +221,32 @@ async function pitrWindow(): Promise<{ window?: PitrWindow; retainedArn?: string
   if (found.length === 0) found = await describe(true);
   const withWindow = found.filter((b) => b.RestoreWindow?.EarliestTime && b.RestoreWindow?.LatestTime);
   // The live instance's backups first; `retained` ones belong to a deleted instance of that name.
-  const b = withWindow.find((x) => x.Status !== 'retained') ?? withWindow.find((x) => x.Status === 'retained' && x.DBInstanceAutomatedBackupsArn);
+  const b =
+    withWindow.find((x) => x.Status !== 'retained') ??
+    withWindow.find((x) => x.Status === 'retained' && x.DBInstanceAutomatedBackupsArn);
   if (!b) return {};
-  const window = { earliest: new Date(b.RestoreWindow!.EarliestTime!).toISOString(), latest: new Date(b.RestoreWindow!.LatestTime!).toISOString() };
+  const window = {
+    earliest: new Date(b.RestoreWindow!.EarliestTime!).toISOString(),
+    latest: new Date(b.RestoreWindow!.LatestTime!).toISOString(),
+  };
   return b.Status === 'retained' ? { window, retainedArn: b.DBInstanceAutomatedBackupsArn } : { window };
 }
 
 async function resolve(event: Event): Promise<Plan> {
   const execution = (event.execution ?? {}) as { name?: string; startTime?: string };
-  if (!execution.name || !execution.startTime) throw new InvalidRecoveryInput('execution name and start time are required');
+  if (!execution.name || !execution.startTime)
+    throw new InvalidRecoveryInput('execution name and start time are required');
   const now = new Date(execution.startTime);
   const request = parseRecoveryRequest(event.request, now);
   checkExecutionName(execution.name, request.mode);
   const target = new Date(request.targetTime);
   const [manifests, pitr] = await Promise.all([loadManifests(env('BACKUP_BUCKET'), target), pitrWindow()]);
   const point = selectRecoveryPoint({
-    targetTime: request.targetTime, manifests, pitr: pitr.window, rpoSeconds: Number(env('RPO_SECONDS')), acceptDataLoss: request.acceptDataLoss,
+    targetTime: request.targetTime,
+    manifests,
+    pitr: pitr.window,
+    rpoSeconds: Number(env('RPO_SECONDS')),
+    acceptDataLoss: request.acceptDataLoss,
   });
   const source = cacheSource(point.cache, request.restoreCache);
   const plan: Plan = {
@@ -188,7 +259,11 @@ async function resolve(event: Event): Promise<Plan> {
       enabled: !!optEnv('PRODUCTION_DB_INSTANCE_ID'),
       ...(point.method === 'pitr' && pitr.retainedArn ? { sourceAutomatedBackupsArn: pitr.retainedArn } : {}),
     },
-    cache: { enabled: !!optEnv('CACHE_SUBNET_GROUP'), source: source.kind, ...(source.kind === 'export' ? { s3Key: source.s3Key } : {}) },
+    cache: {
+      enabled: !!optEnv('CACHE_SUBNET_GROUP'),
+      source: source.kind,
+      ...(source.kind === 'export' ? { s3Key: source.s3Key } : {}),
+    },
     configuration: { enabled: !!point.configuration },
   };
   logger.info('recovery point resolved', { event: 'recovery_point_resolved', plan });
@@ -220,7 +295,9 @@ function dbStatus(instance: DBInstance, attempt: number): ResourceStatus {
 }
 
 async function describeOwnInstance(plan: Plan): Promise<DBInstance> {
-  const res = await call(() => aws().rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: plan.restoreId })));
+  const res = await call(() =>
+    aws().rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: plan.restoreId })),
+  );
   const instance = res.DBInstances?.[0];
   if (!instance) throw new StepError('RestoreFailed', `restored instance ${plan.restoreId} not found`);
   const owner = instance.TagList?.find((tg) => tg.Key === 'mcp-ops:restore-id')?.Value;
@@ -250,22 +327,42 @@ async function startDatabaseRestore(plan: Plan): Promise<ResourceStatus> {
   };
   const point = plan.recoveryPoint;
   try {
-    const res = point.method === 'pitr'
-      ? await call(() => aws().rds.send(new RestoreDBInstanceToPointInTimeCommand({
-        ...(plan.database.sourceAutomatedBackupsArn
-          ? { SourceDBInstanceAutomatedBackupsArn: plan.database.sourceAutomatedBackupsArn }
-          : { SourceDBInstanceIdentifier: production }),
-        TargetDBInstanceIdentifier: plan.restoreId, RestoreTime: new Date(point.restoreTime!), ...common,
-      })))
-      : await call(() => aws().rds.send(new RestoreDBInstanceFromDBSnapshotCommand({
-        DBSnapshotIdentifier: point.snapshotId!, DBInstanceIdentifier: plan.restoreId, ...common,
-      })));
-    logger.info('database restore started', { event: 'database_restore_started', identifier: plan.restoreId, method: point.method });
+    const res =
+      point.method === 'pitr'
+        ? await call(() =>
+            aws().rds.send(
+              new RestoreDBInstanceToPointInTimeCommand({
+                ...(plan.database.sourceAutomatedBackupsArn
+                  ? { SourceDBInstanceAutomatedBackupsArn: plan.database.sourceAutomatedBackupsArn }
+                  : { SourceDBInstanceIdentifier: production }),
+                TargetDBInstanceIdentifier: plan.restoreId,
+                RestoreTime: new Date(point.restoreTime!),
+                ...common,
+              }),
+            ),
+          )
+        : await call(() =>
+            aws().rds.send(
+              new RestoreDBInstanceFromDBSnapshotCommand({
+                DBSnapshotIdentifier: point.snapshotId!,
+                DBInstanceIdentifier: plan.restoreId,
+                ...common,
+              }),
+            ),
+          );
+    logger.info('database restore started', {
+      event: 'database_restore_started',
+      identifier: plan.restoreId,
+      method: point.method,
+    });
     return dbStatus(res.DBInstance ?? { DBInstanceIdentifier: plan.restoreId, DBInstanceStatus: 'creating' }, 0);
   } catch (err) {
     if (!isAwsError(err, 'DBInstanceAlreadyExistsFault')) throw err;
     // A retried attempt: the first one created it. Describe instead of failing.
-    logger.info('restored instance already exists; describing it', { event: 'database_restore_exists', identifier: plan.restoreId });
+    logger.info('restored instance already exists; describing it', {
+      event: 'database_restore_exists',
+      identifier: plan.restoreId,
+    });
     return dbStatus(await describeOwnInstance(plan), 0);
   }
 }
@@ -276,15 +373,21 @@ async function checkDatabase(plan: Plan, previous: ResourceStatus): Promise<Reso
 
 // ---------------------------------------------------------------------------------- configuration
 
-async function restoreConfiguration(plan: Plan): Promise<{ uri: string; key: string; sha256: string; sizeBytes: number; backupId: string }> {
+async function restoreConfiguration(
+  plan: Plan,
+): Promise<{ uri: string; key: string; sha256: string; sizeBytes: number; backupId: string }> {
   const c = plan.recoveryPoint.configuration;
-  if (!c || !c.s3Key || !plan.recoveryPoint.backupId) throw new StepError('RestoreFailed', 'the recovery point has no configuration component');
+  if (!c || !c.s3Key || !plan.recoveryPoint.backupId)
+    throw new StepError('RestoreFailed', 'the recovery point has no configuration component');
   const bucket = env('BACKUP_BUCKET');
   const res = await call(() => aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: c.s3Key! })));
   const stored = Buffer.from(await res.Body!.transformToByteArray());
   const sha = createHash('sha256').update(stored).digest('hex');
   if (sha !== c.sha256 || (c.sizeBytes !== undefined && stored.length !== c.sizeBytes)) {
-    throw new StepError('ChecksumMismatch', `configuration ${c.s3Key}: sha256 ${sha} (${stored.length} bytes) does not match the manifest's ${c.sha256} (${c.sizeBytes} bytes)`);
+    throw new StepError(
+      'ChecksumMismatch',
+      `configuration ${c.s3Key}: sha256 ${sha} (${stored.length} bytes) does not match the manifest's ${c.sha256} (${c.sizeBytes} bytes)`,
+    );
   }
   let json: unknown;
   try {
@@ -294,13 +397,26 @@ async function restoreConfiguration(plan: Plan): Promise<{ uri: string; key: str
   }
   const body = Buffer.from(JSON.stringify(json, null, 2));
   const key = `restores/${plan.restoreId}/configuration.json`;
-  await call(() => aws().s3.send(new PutObjectCommand({
-    Bucket: bucket, Key: key, Body: body, ContentType: 'application/json',
-    Metadata: { 'backup-id': plan.recoveryPoint.backupId!, 'source-sha256': sha, execution: plan.executionName },
-  })));
+  await call(() =>
+    aws().s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json',
+        Metadata: { 'backup-id': plan.recoveryPoint.backupId!, 'source-sha256': sha, execution: plan.executionName },
+      }),
+    ),
+  );
   const restoredSha = createHash('sha256').update(body).digest('hex');
   logger.info('configuration restored', { event: 'configuration_restored', key, sha256: restoredSha });
-  return { uri: `s3://${bucket}/${key}`, key, sha256: restoredSha, sizeBytes: body.length, backupId: plan.recoveryPoint.backupId };
+  return {
+    uri: `s3://${bucket}/${key}`,
+    key,
+    sha256: restoredSha,
+    sizeBytes: body.length,
+    backupId: plan.recoveryPoint.backupId,
+  };
 }
 
 // ------------------------------------------------------------------------------------------ cache
@@ -325,43 +441,62 @@ function cacheDescription(plan: Plan): string {
 }
 
 async function describeOwnCache(plan: Plan): Promise<ReplicationGroup> {
-  const res = await call(() => aws().elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: plan.restoreId })));
+  const res = await call(() =>
+    aws().elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: plan.restoreId })),
+  );
   const group = res.ReplicationGroups?.[0];
   if (!group) throw new StepError('RestoreFailed', `restored cache ${plan.restoreId} not found`);
   if (group.Description !== undefined && group.Description !== cacheDescription(plan)) {
-    throw new StepError('ForeignResource', `replication group ${plan.restoreId} exists but belongs to another restore ("${group.Description}")`);
+    throw new StepError(
+      'ForeignResource',
+      `replication group ${plan.restoreId} exists but belongs to another restore ("${group.Description}")`,
+    );
   }
   return group;
 }
 
 async function startCacheRestore(plan: Plan): Promise<ResourceStatus> {
-  if (plan.restoreId === optEnv('CACHE_PRODUCTION_ID')) throw new StepError('Refused', `refusing to restore into production cache ${plan.restoreId}`);
+  if (plan.restoreId === optEnv('CACHE_PRODUCTION_ID'))
+    throw new StepError('Refused', `refusing to restore into production cache ${plan.restoreId}`);
   const bucket = env('BACKUP_BUCKET');
   const secretArn = optEnv('CACHE_AUTH_TOKEN_SECRET_ARN');
   const token = secretArn ? await authToken(secretArn) : undefined;
   try {
-    const res = await call(() => aws().elasticache.send(new CreateReplicationGroupCommand({
-      ReplicationGroupId: plan.restoreId,
-      ReplicationGroupDescription: cacheDescription(plan),
-      Engine: env('CACHE_ENGINE', 'valkey'),
-      CacheNodeType: env('CACHE_NODE_TYPE'),
-      NumCacheClusters: plan.request.mode === 'recover' ? 2 : 1,
-      AutomaticFailoverEnabled: plan.request.mode === 'recover',
-      CacheSubnetGroupName: env('CACHE_SUBNET_GROUP'),
-      SecurityGroupIds: list('CACHE_SECURITY_GROUP_IDS'),
-      ...(list('CACHE_USER_GROUP_IDS').length ? { UserGroupIds: list('CACHE_USER_GROUP_IDS') } : {}),
-      ...(optEnv('CACHE_KMS_KEY_ID') ? { KmsKeyId: optEnv('CACHE_KMS_KEY_ID') } : {}),
-      ...(token ? { AuthToken: token } : {}),
-      TransitEncryptionEnabled: true,
-      AtRestEncryptionEnabled: true,
-      ...(plan.cache.source === 'export' && plan.cache.s3Key ? { SnapshotArns: [`arn:aws:s3:::${bucket}/${plan.cache.s3Key}`] } : {}),
-      Tags: tags(plan),
-    })));
-    logger.info('cache restore started', { event: 'cache_restore_started', identifier: plan.restoreId, source: plan.cache.source });
+    const res = await call(() =>
+      aws().elasticache.send(
+        new CreateReplicationGroupCommand({
+          ReplicationGroupId: plan.restoreId,
+          ReplicationGroupDescription: cacheDescription(plan),
+          Engine: env('CACHE_ENGINE', 'valkey'),
+          CacheNodeType: env('CACHE_NODE_TYPE'),
+          NumCacheClusters: plan.request.mode === 'recover' ? 2 : 1,
+          AutomaticFailoverEnabled: plan.request.mode === 'recover',
+          CacheSubnetGroupName: env('CACHE_SUBNET_GROUP'),
+          SecurityGroupIds: list('CACHE_SECURITY_GROUP_IDS'),
+          ...(list('CACHE_USER_GROUP_IDS').length ? { UserGroupIds: list('CACHE_USER_GROUP_IDS') } : {}),
+          ...(optEnv('CACHE_KMS_KEY_ID') ? { KmsKeyId: optEnv('CACHE_KMS_KEY_ID') } : {}),
+          ...(token ? { AuthToken: token } : {}),
+          TransitEncryptionEnabled: true,
+          AtRestEncryptionEnabled: true,
+          ...(plan.cache.source === 'export' && plan.cache.s3Key
+            ? { SnapshotArns: [`arn:aws:s3:::${bucket}/${plan.cache.s3Key}`] }
+            : {}),
+          Tags: tags(plan),
+        }),
+      ),
+    );
+    logger.info('cache restore started', {
+      event: 'cache_restore_started',
+      identifier: plan.restoreId,
+      source: plan.cache.source,
+    });
     return cacheStatus(res.ReplicationGroup ?? { ReplicationGroupId: plan.restoreId, Status: 'creating' }, 0);
   } catch (err) {
     if (!isAwsError(err, 'ReplicationGroupAlreadyExistsFault')) throw err;
-    logger.info('restored cache already exists; describing it', { event: 'cache_restore_exists', identifier: plan.restoreId });
+    logger.info('restored cache already exists; describing it', {
+      event: 'cache_restore_exists',
+      identifier: plan.restoreId,
+    });
     return cacheStatus(await describeOwnCache(plan), 0);
   }
 }
@@ -398,7 +533,9 @@ interface ReadinessResult {
  * readiness task's exit code. Throws `VerificationFailed` naming every failed check. Returns the
  * restored endpoints as environment overrides for the readiness task.
  */
-async function verify(event: Event): Promise<{ ok: true; checks: string[]; environment: Array<{ Name: string; Value: string }> }> {
+async function verify(
+  event: Event,
+): Promise<{ ok: true; checks: string[]; environment: Array<{ Name: string; Value: string }> }> {
   const plan = event.plan as Plan;
   const restored = (event.restored ?? {}) as Restored;
   const readiness = (event.readiness ?? { skipped: true }) as ReadinessResult;
@@ -407,7 +544,9 @@ async function verify(event: Event): Promise<{ ok: true; checks: string[]; envir
   const bucket = env('BACKUP_BUCKET');
   const sha = async (key: string): Promise<string> => {
     const res = await call(() => aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
-    return createHash('sha256').update(Buffer.from(await res.Body!.transformToByteArray())).digest('hex');
+    return createHash('sha256')
+      .update(Buffer.from(await res.Body!.transformToByteArray()))
+      .digest('hex');
   };
   const c = plan.recoveryPoint.configuration;
   if (plan.configuration.enabled && c?.s3Key) {
@@ -421,12 +560,16 @@ async function verify(event: Event): Promise<{ ok: true; checks: string[]; envir
       else failures.push(`restored ${conf.key} sha256 ${copy} != ${conf.sha256}`);
     } else failures.push('configuration was not restored');
   }
-  if (plan.database.enabled && restored.database?.state !== 'available') failures.push(`database ${restored.database?.identifier} is ${restored.database?.status}`);
+  if (plan.database.enabled && restored.database?.state !== 'available')
+    failures.push(`database ${restored.database?.identifier} is ${restored.database?.status}`);
   if (!readiness.skipped) {
     const name = optEnv('READINESS_CONTAINER');
     const container = readiness.Containers?.find((x) => !name || x.Name === name);
     if (container?.ExitCode === 0) checks.push(`readiness task container ${container.Name} exited 0`);
-    else failures.push(`readiness task failed: container ${container?.Name ?? name ?? '?'} exit code ${container?.ExitCode ?? 'none'} (${readiness.StopCode ?? ''} ${readiness.StoppedReason ?? container?.Reason ?? ''})`.trim());
+    else
+      failures.push(
+        `readiness task failed: container ${container?.Name ?? name ?? '?'} exit code ${container?.ExitCode ?? 'none'} (${readiness.StopCode ?? ''} ${readiness.StoppedReason ?? container?.Reason ?? ''})`.trim(),
+      );
   }
   if (failures.length) throw new StepError('VerificationFailed', failures.join('; '));
   logger.info('restore verified', { event: 'restore_verified', checks });
@@ -451,9 +594,15 @@ interface Cutover {
 export function cutoverEnvironment(restored: Restored): Record<string, string> {
   const out: Record<string, string> = {};
   const db = restored.database;
-  if (db?.address) { out.DATABASE_HOST = db.address; out.DATABASE_PORT = String(db.port ?? 5432); }
+  if (db?.address) {
+    out.DATABASE_HOST = db.address;
+    out.DATABASE_PORT = String(db.port ?? 5432);
+  }
   const cache = restored.cache;
-  if (cache && 'address' in cache && cache.address) { out.CACHE_HOST = cache.address; out.CACHE_PORT = String(cache.port ?? 6379); }
+  if (cache && 'address' in cache && cache.address) {
+    out.CACHE_HOST = cache.address;
+    out.CACHE_PORT = String(cache.port ?? 6379);
+  }
   const conf = restored.configuration;
   if (conf && 'uri' in conf) out.RESTORED_CONFIG_URI = conf.uri;
   return out;
@@ -467,7 +616,9 @@ async function cutover(plan: Plan, restored: Restored): Promise<Cutover> {
   const described = await call(() => aws().ecs.send(new DescribeServicesCommand({ cluster, services: [service] })));
   const current = described.services?.[0];
   if (!current?.taskDefinition) throw new StepError('CutoverFailed', `service ${service} not found in ${cluster}`);
-  const td = await call(() => aws().ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: current.taskDefinition, include: ['TAGS'] })));
+  const td = await call(() =>
+    aws().ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: current.taskDefinition, include: ['TAGS'] })),
+  );
   const def = td.taskDefinition!;
   const overrides = cutoverEnvironment(restored);
   const containers = (def.containerDefinitions ?? []).map((c) => {
@@ -476,30 +627,47 @@ async function cutover(plan: Plan, restored: Restored): Promise<Cutover> {
     for (const [name, value] of Object.entries(overrides)) environment.push({ name, value });
     return { ...c, environment };
   });
-  if (!containers.some((c) => c.name === containerName)) throw new StepError('CutoverFailed', `container ${containerName} not in ${current.taskDefinition}`);
-  const registered = await call(() => aws().ecs.send(new RegisterTaskDefinitionCommand({
-    family: def.family!,
-    taskRoleArn: def.taskRoleArn,
-    executionRoleArn: def.executionRoleArn,
-    networkMode: def.networkMode,
-    containerDefinitions: containers,
-    volumes: def.volumes,
-    placementConstraints: def.placementConstraints,
-    requiresCompatibilities: def.requiresCompatibilities,
-    cpu: def.cpu,
-    memory: def.memory,
-    runtimePlatform: def.runtimePlatform,
-    ephemeralStorage: def.ephemeralStorage,
-    tags: [...((td.tags ?? []) as EcsTag[]).filter((tg) => !tg.key?.startsWith('mcp-ops:')), { key: 'mcp-ops:restore-id', value: plan.restoreId }],
-  })));
+  if (!containers.some((c) => c.name === containerName))
+    throw new StepError('CutoverFailed', `container ${containerName} not in ${current.taskDefinition}`);
+  const registered = await call(() =>
+    aws().ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: def.family!,
+        taskRoleArn: def.taskRoleArn,
+        executionRoleArn: def.executionRoleArn,
+        networkMode: def.networkMode,
+        containerDefinitions: containers,
+        volumes: def.volumes,
+        placementConstraints: def.placementConstraints,
+        requiresCompatibilities: def.requiresCompatibilities,
+        cpu: def.cpu,
+        memory: def.memory,
+        runtimePlatform: def.runtimePlatform,
+        ephemeralStorage: def.ephemeralStorage,
+        tags: [
+          ...((td.tags ?? []) as EcsTag[]).filter((tg) => !tg.key?.startsWith('mcp-ops:')),
+          { key: 'mcp-ops:restore-id', value: plan.restoreId },
+        ],
+      }),
+    ),
+  );
   const arn = registered.taskDefinition!.taskDefinitionArn!;
-  await call(() => aws().ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: arn, forceNewDeployment: true })));
-  logger.info('cut over', { event: 'cutover_done', previousTaskDefinition: current.taskDefinition, taskDefinition: arn, environment: Object.keys(overrides) });
+  await call(() =>
+    aws().ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: arn, forceNewDeployment: true })),
+  );
+  logger.info('cut over', {
+    event: 'cutover_done',
+    previousTaskDefinition: current.taskDefinition,
+    taskDefinition: arn,
+    environment: Object.keys(overrides),
+  });
   return { cluster, service, previousTaskDefinition: current.taskDefinition, taskDefinition: arn, attempt: 0 };
 }
 
 async function checkDeployment(c: Cutover): Promise<Cutover> {
-  const described = await call(() => aws().ecs.send(new DescribeServicesCommand({ cluster: c.cluster, services: [c.service] })));
+  const described = await call(() =>
+    aws().ecs.send(new DescribeServicesCommand({ cluster: c.cluster, services: [c.service] })),
+  );
   const deployment = described.services?.[0]?.deployments?.find((d) => d.taskDefinition === c.taskDefinition);
   const rollout = deployment?.rolloutState ?? 'UNKNOWN';
   const state = rollout === 'COMPLETED' ? 'available' : rollout === 'FAILED' ? 'failed' : 'pending';
@@ -513,11 +681,18 @@ async function checkDeployment(c: Cutover): Promise<Cutover> {
  * Deletes what the execution restored (drill mode, or a drill that failed). Tolerates what does
  * not exist. Only ever deletes identifiers with the restored-resource prefix.
  */
-async function cleanup(plan: Plan | undefined, name: string | undefined): Promise<{ deleted: string[]; absent: string[] }> {
+async function cleanup(
+  plan: Plan | undefined,
+  name: string | undefined,
+): Promise<{ deleted: string[]; absent: string[] }> {
   const executionNameGiven = plan?.executionName ?? name;
   if (!executionNameGiven) throw new InvalidRecoveryInput('cleanup needs the plan or the execution name');
   const id = plan?.restoreId ?? restoreId(env('SERVICE_NAME'), executionNameGiven);
-  if (!id.startsWith(`${restoredPrefix(env('SERVICE_NAME'))}-`) || id === optEnv('PRODUCTION_DB_INSTANCE_ID') || id === optEnv('CACHE_PRODUCTION_ID')) {
+  if (
+    !id.startsWith(`${restoredPrefix(env('SERVICE_NAME'))}-`) ||
+    id === optEnv('PRODUCTION_DB_INSTANCE_ID') ||
+    id === optEnv('CACHE_PRODUCTION_ID')
+  ) {
     throw new StepError('Refused', `refusing to delete ${id}: not a restored-resource identifier`);
   }
   const deleted: string[] = [];
@@ -527,18 +702,31 @@ async function cleanup(plan: Plan | undefined, name: string | undefined): Promis
   const pending: string[] = [];
   if (optEnv('PRODUCTION_DB_INSTANCE_ID')) {
     try {
-      await call(() => aws().rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })));
+      await call(() =>
+        aws().rds.send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+          }),
+        ),
+      );
       deleted.push(`rds:${id}`);
     } catch (err) {
       if (isAwsError(err, 'DBInstanceNotFoundFault')) absent.push(`rds:${id}`);
-      else if (isAwsError(err, 'InvalidDBInstanceStateFault') && /already being deleted/i.test((err as Error).message)) deleted.push(`rds:${id}`);
+      else if (isAwsError(err, 'InvalidDBInstanceStateFault') && /already being deleted/i.test((err as Error).message))
+        deleted.push(`rds:${id}`);
       else if (isAwsError(err, 'InvalidDBInstanceStateFault')) pending.push(`rds:${id} (${(err as Error).message})`);
       else throw err;
     }
   }
   if (optEnv('CACHE_SUBNET_GROUP')) {
     try {
-      await call(() => aws().elasticache.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: id, RetainPrimaryCluster: false })));
+      await call(() =>
+        aws().elasticache.send(
+          new DeleteReplicationGroupCommand({ ReplicationGroupId: id, RetainPrimaryCluster: false }),
+        ),
+      );
       deleted.push(`elasticache:${id}`);
     } catch (err) {
       if (isAwsError(err, 'ReplicationGroupNotFoundFault')) absent.push(`elasticache:${id}`);
@@ -562,7 +750,9 @@ async function cleanup(plan: Plan | undefined, name: string | undefined): Promis
 /** Status of a replication group, `undefined` when it does not exist. */
 async function cacheStatusOf(id: string): Promise<string | undefined> {
   try {
-    const res = await call(() => aws().elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id })));
+    const res = await call(() =>
+      aws().elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id })),
+    );
     return res.ReplicationGroups?.[0]?.Status ?? undefined;
   } catch (err) {
     if (isAwsError(err, 'ReplicationGroupNotFoundFault')) return undefined;
@@ -572,18 +762,39 @@ async function cacheStatusOf(id: string): Promise<string | undefined> {
 
 // ----------------------------------------------------------------------------------------- report
 
-async function report(plan: Plan, outcome: string): Promise<{ recoveryTimeSeconds: number; dataLossSeconds: number; mode: string }> {
+async function report(
+  plan: Plan,
+  outcome: string,
+): Promise<{ recoveryTimeSeconds: number; dataLossSeconds: number; mode: string }> {
   const recoveryTimeSeconds = Math.max(0, Math.round((Date.now() - Date.parse(plan.startedAt)) / 1000));
   const dataLossSeconds = plan.recoveryPoint.dataLossSeconds;
-  const dims = [{ Name: 'service', Value: env('SERVICE_NAME') }, { Name: 'mode', Value: plan.request.mode }];
-  await call(() => aws().cloudwatch.send(new PutMetricDataCommand({
-    Namespace: env('METRICS_NAMESPACE', 'McpOps'),
-    MetricData: [
-      { MetricName: 'RecoveryTimeSeconds', Unit: StandardUnit.Seconds, Value: recoveryTimeSeconds, Dimensions: dims },
-      { MetricName: 'DataLossSeconds', Unit: StandardUnit.Seconds, Value: dataLossSeconds, Dimensions: dims },
-    ],
-  })));
-  logger.info('recovery reported', { event: 'recovery_reported', outcome, recoveryTimeSeconds, dataLossSeconds, mode: plan.request.mode });
+  const dims = [
+    { Name: 'service', Value: env('SERVICE_NAME') },
+    { Name: 'mode', Value: plan.request.mode },
+  ];
+  await call(() =>
+    aws().cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: env('METRICS_NAMESPACE', 'McpOps'),
+        MetricData: [
+          {
+            MetricName: 'RecoveryTimeSeconds',
+            Unit: StandardUnit.Seconds,
+            Value: recoveryTimeSeconds,
+            Dimensions: dims,
+          },
+          { MetricName: 'DataLossSeconds', Unit: StandardUnit.Seconds, Value: dataLossSeconds, Dimensions: dims },
+        ],
+      }),
+    ),
+  );
+  logger.info('recovery reported', {
+    event: 'recovery_reported',
+    outcome,
+    recoveryTimeSeconds,
+    dataLossSeconds,
+    mode: plan.request.mode,
+  });
   return { recoveryTimeSeconds, dataLossSeconds, mode: plan.request.mode };
 }
 
@@ -592,10 +803,19 @@ async function report(plan: Plan, outcome: string): Promise<{ recoveryTimeSecond
 /** Starts the scheduled drill under a name derived from the scheduled time, at most once. */
 async function startDrill(scheduledTime: string): Promise<{ executionName: string; started: boolean }> {
   const time = new Date(scheduledTime);
-  if (typeof scheduledTime !== 'string' || Number.isNaN(time.getTime())) throw new InvalidRecoveryInput(`scheduledTime must be an ISO 8601 time, got ${JSON.stringify(scheduledTime)}`);
+  if (typeof scheduledTime !== 'string' || Number.isNaN(time.getTime()))
+    throw new InvalidRecoveryInput(`scheduledTime must be an ISO 8601 time, got ${JSON.stringify(scheduledTime)}`);
   const name = executionName('drill', time);
   try {
-    await call(() => aws().sfn.send(new StartExecutionCommand({ stateMachineArn: env('STATE_MACHINE_ARN'), name, input: JSON.stringify({ mode: 'drill' }) })));
+    await call(() =>
+      aws().sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: env('STATE_MACHINE_ARN'),
+          name,
+          input: JSON.stringify({ mode: 'drill' }),
+        }),
+      ),
+    );
     return { executionName: name, started: true };
   } catch (err) {
     if (isAwsError(err, 'ExecutionAlreadyExists')) return { executionName: name, started: false };
@@ -608,13 +828,34 @@ async function startDrill(scheduledTime: string): Promise<{ executionName: strin
  * (0 when none), so the RTO alarm fires while a recovery is overrunning, not only when it ends.
  */
 async function reportRunning(): Promise<{ running: number; longestSeconds: number }> {
-  const res = await call(() => aws().sfn.send(new ListExecutionsCommand({ stateMachineArn: env('STATE_MACHINE_ARN'), statusFilter: 'RUNNING', maxResults: 100 })));
-  const starts = (res.executions ?? []).map((e) => (e.startDate ? new Date(e.startDate).getTime() : NaN)).filter((x) => Number.isFinite(x));
+  const res = await call(() =>
+    aws().sfn.send(
+      new ListExecutionsCommand({
+        stateMachineArn: env('STATE_MACHINE_ARN'),
+        statusFilter: 'RUNNING',
+        maxResults: 100,
+      }),
+    ),
+  );
+  const starts = (res.executions ?? [])
+    .map((e) => (e.startDate ? new Date(e.startDate).getTime() : NaN))
+    .filter((x) => Number.isFinite(x));
   const longestSeconds = starts.length ? Math.max(0, Math.round((Date.now() - Math.min(...starts)) / 1000)) : 0;
-  await call(() => aws().cloudwatch.send(new PutMetricDataCommand({
-    Namespace: env('METRICS_NAMESPACE', 'McpOps'),
-    MetricData: [{ MetricName: 'RunningExecutionSeconds', Unit: StandardUnit.Seconds, Value: longestSeconds, Dimensions: [{ Name: 'service', Value: env('SERVICE_NAME') }] }],
-  })));
+  await call(() =>
+    aws().cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: env('METRICS_NAMESPACE', 'McpOps'),
+        MetricData: [
+          {
+            MetricName: 'RunningExecutionSeconds',
+            Unit: StandardUnit.Seconds,
+            Value: longestSeconds,
+            Dimensions: [{ Name: 'service', Value: env('SERVICE_NAME') }],
+          },
+        ],
+      }),
+    ),
+  );
   return { running: starts.length, longestSeconds };
 }
 
@@ -623,14 +864,35 @@ async function reportRunning(): Promise<{ running: number; longestSeconds: numbe
  * Nothing is published when there is none, so the overdue alarm (missing data = breaching) fires.
  */
 async function reportDrillAge(): Promise<{ lastSuccess: string | null; ageSeconds: number | null }> {
-  const res = await call(() => aws().sfn.send(new ListExecutionsCommand({ stateMachineArn: env('STATE_MACHINE_ARN'), statusFilter: 'SUCCEEDED', maxResults: 20 })));
-  const stops = (res.executions ?? []).map((e) => (e.stopDate ? new Date(e.stopDate).getTime() : 0)).filter((x) => x > 0);
+  const res = await call(() =>
+    aws().sfn.send(
+      new ListExecutionsCommand({
+        stateMachineArn: env('STATE_MACHINE_ARN'),
+        statusFilter: 'SUCCEEDED',
+        maxResults: 20,
+      }),
+    ),
+  );
+  const stops = (res.executions ?? [])
+    .map((e) => (e.stopDate ? new Date(e.stopDate).getTime() : 0))
+    .filter((x) => x > 0);
   if (stops.length === 0) return { lastSuccess: null, ageSeconds: null };
   const last = Math.max(...stops);
   const ageSeconds = Math.max(0, Math.round((Date.now() - last) / 1000));
-  await call(() => aws().cloudwatch.send(new PutMetricDataCommand({
-    Namespace: env('METRICS_NAMESPACE', 'McpOps'),
-    MetricData: [{ MetricName: 'DrillAgeSeconds', Unit: StandardUnit.Seconds, Value: ageSeconds, Dimensions: [{ Name: 'service', Value: env('SERVICE_NAME') }] }],
-  })));
+  await call(() =>
+    aws().cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: env('METRICS_NAMESPACE', 'McpOps'),
+        MetricData: [
+          {
+            MetricName: 'DrillAgeSeconds',
+            Unit: StandardUnit.Seconds,
+            Value: ageSeconds,
+            Dimensions: [{ Name: 'service', Value: env('SERVICE_NAME') }],
+          },
+        ],
+      }),
+    ),
+  );
   return { lastSuccess: new Date(last).toISOString(), ageSeconds };
 }

@@ -33,36 +33,128 @@ export interface ContextKey {
 
 /** Every context key the default app reads. */
 export const CONTEXT_KEYS: readonly ContextKey[] = [
-  { key: 'account', kind: 'string', description: 'AWS account id to deploy to (12 digits)', default: '111111111111 (placeholder in cdk.json)' },
+  {
+    key: 'account',
+    kind: 'string',
+    description: 'AWS account id to deploy to (12 digits)',
+    default: '111111111111 (placeholder in cdk.json)',
+  },
   { key: 'region', kind: 'string', description: 'AWS region to deploy to', default: 'eu-west-1' },
   { key: 'stackName', kind: 'string', description: 'CloudFormation stack name', default: 'McpOps' },
-  { key: 'serviceName', kind: 'string', description: 'service name (metric dimension, resource names)', default: 'mcp-server' },
+  {
+    key: 'serviceName',
+    kind: 'string',
+    description: 'service name (metric dimension, resource names)',
+    default: 'mcp-server',
+  },
   { key: 'peakRps', kind: 'number', description: 'capacity model: peak requests per second', default: '1000' },
   { key: 'meanLatencyMs', kind: 'number', description: 'capacity model: mean latency, ms', default: '100' },
   { key: 'p99LatencyMs', kind: 'number', description: 'capacity model: p99 latency, ms', default: '1000' },
-  { key: 'cpuSecondsPerRequest', kind: 'number', description: 'capacity model: CPU-seconds per request', default: '0.01' },
-  { key: 'memoryPerConnectionMiB', kind: 'number', description: 'capacity model: MiB per concurrent connection', default: '10' },
-  { key: 'streamOpensPerSecond', kind: 'number', description: 'capacity model: long-lived streams opened per second', default: '0' },
-  { key: 'meanStreamDurationSeconds', kind: 'number', description: 'capacity model: mean stream lifetime, s', default: '300' },
+  {
+    key: 'cpuSecondsPerRequest',
+    kind: 'number',
+    description: 'capacity model: CPU-seconds per request',
+    default: '0.01',
+  },
+  {
+    key: 'memoryPerConnectionMiB',
+    kind: 'number',
+    description: 'capacity model: MiB per concurrent connection',
+    default: '10',
+  },
+  {
+    key: 'streamOpensPerSecond',
+    kind: 'number',
+    description: 'capacity model: long-lived streams opened per second',
+    default: '0',
+  },
+  {
+    key: 'meanStreamDurationSeconds',
+    kind: 'number',
+    description: 'capacity model: mean stream lifetime, s',
+    default: '300',
+  },
   { key: 'headroom', kind: 'number', description: 'capacity model: headroom fraction above peak', default: '0.5' },
-  { key: 'survivesAzLoss', kind: 'boolean', description: 'capacity model: keep peak capacity when one zone is lost (doubles the fleet on 2 zones)', default: 'false' },
-  { key: 'availabilityZones', kind: 'integer', description: 'capacity model and VPC: availability zones', default: '2' },
-  { key: 'taskCpu', kind: 'integer', description: 'capacity model: Fargate CPU units per task (with taskMemoryMiB)', default: 'chosen by the model' },
-  { key: 'taskMemoryMiB', kind: 'integer', description: 'capacity model: MiB per task (with taskCpu)', default: 'chosen by the model' },
-  { key: 'certificateArn', kind: 'string', description: 'ACM certificate ARN for HTTPS', default: 'none: HTTP with a synth warning' },
-  { key: 'domainName', kind: 'string', description: 'public DNS name the certificate covers (used by the synthetic probe)', default: 'none' },
-  { key: 'availabilityZoneNames', kind: 'list', description: 'comma-separated zone names of the VPC (no lookup at synth)', default: '<region>a,<region>b,<region>c' },
-  { key: 'alarmEmails', kind: 'list', description: 'comma-separated emails subscribed to the alert topic', default: 'none' },
-  { key: 'runbookBaseUrl', kind: 'string', description: 'base URL of docs/runbooks linked from alarm descriptions', default: 'the monitoring default' },
-  { key: 'allowedOrigins', kind: 'list', description: 'comma-separated browser origins allowed to call /mcp', default: 'none' },
-  { key: 'dataTier', kind: 'boolean', description: 'create the RDS PostgreSQL + ElastiCache data tier', default: 'true' },
-  { key: 'deletionProtection', kind: 'boolean', description: 'deletion protection on the load balancer and database', default: 'true' },
+  {
+    key: 'survivesAzLoss',
+    kind: 'boolean',
+    description: 'capacity model: keep peak capacity when one zone is lost (doubles the fleet on 2 zones)',
+    default: 'false',
+  },
+  {
+    key: 'availabilityZones',
+    kind: 'integer',
+    description: 'capacity model and VPC: availability zones',
+    default: '2',
+  },
+  {
+    key: 'taskCpu',
+    kind: 'integer',
+    description: 'capacity model: Fargate CPU units per task (with taskMemoryMiB)',
+    default: 'chosen by the model',
+  },
+  {
+    key: 'taskMemoryMiB',
+    kind: 'integer',
+    description: 'capacity model: MiB per task (with taskCpu)',
+    default: 'chosen by the model',
+  },
+  {
+    key: 'certificateArn',
+    kind: 'string',
+    description: 'ACM certificate ARN for HTTPS',
+    default: 'none: HTTP with a synth warning',
+  },
+  {
+    key: 'domainName',
+    kind: 'string',
+    description: 'public DNS name the certificate covers (used by the synthetic probe)',
+    default: 'none',
+  },
+  {
+    key: 'availabilityZoneNames',
+    kind: 'list',
+    description: 'comma-separated zone names of the VPC (no lookup at synth)',
+    default: '<region>a,<region>b,<region>c',
+  },
+  {
+    key: 'alarmEmails',
+    kind: 'list',
+    description: 'comma-separated emails subscribed to the alert topic',
+    default: 'none',
+  },
+  {
+    key: 'runbookBaseUrl',
+    kind: 'string',
+    description: 'base URL of docs/runbooks linked from alarm descriptions',
+    default: 'the monitoring default',
+  },
+  {
+    key: 'allowedOrigins',
+    kind: 'list',
+    description: 'comma-separated browser origins allowed to call /mcp',
+    default: 'none',
+  },
+  {
+    key: 'dataTier',
+    kind: 'boolean',
+    description: 'create the RDS PostgreSQL + ElastiCache data tier',
+    default: 'true',
+  },
+  {
+    key: 'deletionProtection',
+    kind: 'boolean',
+    description: 'deletion protection on the load balancer and database',
+    default: 'true',
+  },
 ];
 
 const KNOWN = new Set(CONTEXT_KEYS.map((k) => k.key));
 
 function fail(key: string, expected: string, value: unknown): never {
-  throw new Error(`context ${key}: expected ${expected}, got ${JSON.stringify(value)} (set it in cdk.json "context" or with -c ${key}=...)`);
+  throw new Error(
+    `context ${key}: expected ${expected}, got ${JSON.stringify(value)} (set it in cdk.json "context" or with -c ${key}=...)`,
+  );
 }
 
 function num(ctx: Record<string, unknown>, key: string, integer = false): number | undefined {
@@ -92,7 +184,11 @@ function list(ctx: Record<string, unknown>, key: string): string[] {
   const v = ctx[key];
   if (v === undefined || v === '') return [];
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return fail(key, 'a comma-separated list', v);
 }
 
@@ -112,16 +208,23 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   const region = str(ctx, 'region') ?? 'eu-west-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail('region', 'an AWS region such as eu-west-1', region);
   const stackName = str(ctx, 'stackName') ?? 'McpOps';
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) fail('stackName', 'a CloudFormation stack name (letters, digits, hyphens)', stackName);
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName))
+    fail('stackName', 'a CloudFormation stack name (letters, digits, hyphens)', stackName);
   const alarmEmails = list(ctx, 'alarmEmails');
   for (const e of alarmEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail('alarmEmails', 'email addresses', e);
   const availabilityZoneNames = list(ctx, 'availabilityZoneNames');
   if (availabilityZoneNames.length === 0) availabilityZoneNames.push(`${region}a`, `${region}b`, `${region}c`);
-  for (const z of availabilityZoneNames) if (!z.startsWith(region)) fail('availabilityZoneNames', `zones of ${region}`, z);
+  for (const z of availabilityZoneNames)
+    if (!z.startsWith(region)) fail('availabilityZoneNames', `zones of ${region}`, z);
   const taskCpu = num(ctx, 'taskCpu', true);
   const taskMemoryMiB = num(ctx, 'taskMemoryMiB', true);
   const azCount = num(ctx, 'availabilityZones', true) ?? 2;
-  if (azCount > availabilityZoneNames.length) fail('availabilityZones', `at most the ${availabilityZoneNames.length} zones named in availabilityZoneNames`, azCount);
+  if (azCount > availabilityZoneNames.length)
+    fail(
+      'availabilityZones',
+      `at most the ${availabilityZoneNames.length} zones named in availabilityZoneNames`,
+      azCount,
+    );
   const capacity: CapacityInput = {
     peakRps: num(ctx, 'peakRps') ?? 1000,
     meanLatencyMs: num(ctx, 'meanLatencyMs') ?? 100,

@@ -51,8 +51,10 @@ export class McpOpsStack extends Stack {
       });
       // Only the service's tasks (and, below, our Lambdas) reach the database and the cache.
       this.data.allowFrom(this.mcp.service);
-      for (const [name, value] of Object.entries(this.data.containerEnvironment)) this.mcp.container.addEnvironment(name, value);
-      for (const [name, secret] of Object.entries(this.data.containerSecrets)) this.mcp.container.addSecret(name, secret);
+      for (const [name, value] of Object.entries(this.data.containerEnvironment))
+        this.mcp.container.addEnvironment(name, value);
+      for (const [name, secret] of Object.entries(this.data.containerSecrets))
+        this.mcp.container.addSecret(name, secret);
     }
 
     this.backup = new McpBackup(this, 'Backup', {
@@ -68,21 +70,25 @@ export class McpOpsStack extends Stack {
       serviceName: config.serviceName,
       backupBucket: this.backup.bucket,
       vpc: this.mcp.vpc,
-      ...(data?.database ? {
-        database: data.database,
-        databaseEncryptionKey: data.key,
-        databaseSecurityGroups: [data.databaseSecurityGroup!],
-      } : {}),
-      ...(data?.cache ? {
-        cache: {
-          replicationGroupId: data.cache.ref,
-          nodeType: data.cache.cacheNodeType!, // always set by McpDataTier
-          subnetGroupName: data.cache.cacheSubnetGroupName!,
-          securityGroups: [data.cacheSecurityGroup!],
-          authTokenSecret: data.cacheAuthSecret,
-          kmsKey: data.key,
-        },
-      } : {}),
+      ...(data?.database
+        ? {
+            database: data.database,
+            databaseEncryptionKey: data.key,
+            databaseSecurityGroups: [data.databaseSecurityGroup!],
+          }
+        : {}),
+      ...(data?.cache
+        ? {
+            cache: {
+              replicationGroupId: data.cache.ref,
+              nodeType: data.cache.cacheNodeType!, // always set by McpDataTier
+              subnetGroupName: data.cache.cacheSubnetGroupName!,
+              securityGroups: [data.cacheSecurityGroup!],
+              authTokenSecret: data.cacheAuthSecret,
+              kmsKey: data.key,
+            },
+          }
+        : {}),
       cluster: this.mcp.cluster,
       service: this.mcp.service,
       taskDefinition: this.mcp.taskDefinition,
@@ -90,20 +96,35 @@ export class McpOpsStack extends Stack {
       readinessSecurityGroups: this.mcp.service.connections.securityGroups,
       probeFunction: this.mcp.monitoring?.probeFunction,
       alarmTopic: this.mcp.alarmTopic,
-      ...(config.runbookBaseUrl ? { runbookUrl: `${config.runbookBaseUrl.replace(/\/+$/, '')}/disaster-recovery.md` } : {}),
+      ...(config.runbookBaseUrl
+        ? { runbookUrl: `${config.runbookBaseUrl.replace(/\/+$/, '')}/disaster-recovery.md` }
+        : {}),
     });
     this.mcp.monitoring?.addSection('Disaster recovery', this.dr.dashboardWidgets());
 
     // What an operator needs after `cdk deploy`.
-    new CfnOutput(this, 'McpEndpointUrl', { description: 'Public MCP endpoint (Streamable HTTP)', value: this.mcp.endpointUrl });
+    new CfnOutput(this, 'McpEndpointUrl', {
+      description: 'Public MCP endpoint (Streamable HTTP)',
+      value: this.mcp.endpointUrl,
+    });
     if (this.mcp.monitoring) {
       new CfnOutput(this, 'DashboardUrl', {
         description: 'CloudWatch dashboard of the golden signals, backups and recovery',
         value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.mcp.monitoring.dashboard.dashboardName}`,
       });
     }
-    if (this.mcp.alarmTopic) new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic of every alarm (subscribe your pager)', value: this.mcp.alarmTopic.topicArn });
-    new CfnOutput(this, 'BackupBucketName', { description: 'Backups and their manifests', value: this.backup.bucket.bucketName });
-    new CfnOutput(this, 'RestoreStateMachineArn', { description: 'Disaster-recovery workflow (see docs/runbooks/disaster-recovery.md)', value: this.dr.stateMachine.stateMachineArn });
+    if (this.mcp.alarmTopic)
+      new CfnOutput(this, 'AlarmTopicArn', {
+        description: 'SNS topic of every alarm (subscribe your pager)',
+        value: this.mcp.alarmTopic.topicArn,
+      });
+    new CfnOutput(this, 'BackupBucketName', {
+      description: 'Backups and their manifests',
+      value: this.backup.bucket.bucketName,
+    });
+    new CfnOutput(this, 'RestoreStateMachineArn', {
+      description: 'Disaster-recovery workflow (see docs/runbooks/disaster-recovery.md)',
+      value: this.dr.stateMachine.stateMachineArn,
+    });
   }
 }

@@ -16,7 +16,14 @@ import { McpOpsFunction } from '../internal/nodejs-function';
 import { McpDataTier } from '../data/data-tier';
 import { BACKUP_ENV, CacheBackupMode } from './handler-config';
 import { BACKUP_PREFIX, MANIFEST_PREFIX } from './manifest';
-import { BACKUP_TAG_KEY, CACHE_EXPORT_RECORD_PREFIX, cacheExportPrefix, isValidServiceName, rdsSnapshotPrefix, RDS_MANUAL_SNAPSHOT_QUOTA } from './selection';
+import {
+  BACKUP_TAG_KEY,
+  CACHE_EXPORT_RECORD_PREFIX,
+  cacheExportPrefix,
+  isValidServiceName,
+  rdsSnapshotPrefix,
+  RDS_MANUAL_SNAPSHOT_QUOTA,
+} from './selection';
 import { checkBackupSettings, rateExpressionMinutes } from './settings';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { kmsBucketProps } from '../internal/buckets';
@@ -223,19 +230,29 @@ export class McpBackup extends Construct {
     useTestedFeatureFlags(this);
     const stack = Stack.of(this);
     if (!isValidServiceName(props.serviceName)) {
-      throw new Error(`${OWNER}: serviceName must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(props.serviceName)}`);
+      throw new Error(
+        `${OWNER}: serviceName must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(props.serviceName)}`,
+      );
     }
     if (props.dataTier && (props.database || props.cacheReplicationGroupId)) {
       throw new Error(`${OWNER}: pass either dataTier or database/cacheReplicationGroupId, not both`);
     }
-    if (props.ssmParameterPrefix !== undefined && !/^\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/.test(props.ssmParameterPrefix)) {
-      throw new Error(`${OWNER}: ssmParameterPrefix must be a parameter path like "/mcp/prod" (starts with "/", no trailing "/"), got ${JSON.stringify(props.ssmParameterPrefix)}`);
+    if (
+      props.ssmParameterPrefix !== undefined &&
+      !/^\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/.test(props.ssmParameterPrefix)
+    ) {
+      throw new Error(
+        `${OWNER}: ssmParameterPrefix must be a parameter path like "/mcp/prod" (starts with "/", no trailing "/"), got ${JSON.stringify(props.ssmParameterPrefix)}`,
+      );
     }
     this.serviceName = props.serviceName;
     const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
-    const intervalMinutes = props.slotInterval?.toMinutes({ integral: false }) ?? rateExpressionMinutes(schedule.expressionString);
+    const intervalMinutes =
+      props.slotInterval?.toMinutes({ integral: false }) ?? rateExpressionMinutes(schedule.expressionString);
     if (intervalMinutes === undefined) {
-      throw new Error(`${OWNER}: slotInterval is required with a non-rate schedule, got schedule ${schedule.expressionString}`);
+      throw new Error(
+        `${OWNER}: slotInterval is required with a non-rate schedule, got schedule ${schedule.expressionString}`,
+      );
     }
     this.intervalMinutes = intervalMinutes;
     this.rpo = props.rpo ?? Duration.hours(1);
@@ -255,7 +272,9 @@ export class McpBackup extends Construct {
     const cacheExportQuotaReserve = props.cacheExportQuotaReserve ?? 2;
     const lockMode = props.objectLock?.mode ?? 'GOVERNANCE';
     if (lockMode !== 'GOVERNANCE' && lockMode !== 'COMPLIANCE') {
-      throw new Error(`${OWNER}: objectLock.mode must be "GOVERNANCE" or "COMPLIANCE", got ${JSON.stringify(lockMode)}`);
+      throw new Error(
+        `${OWNER}: objectLock.mode must be "GOVERNANCE" or "COMPLIANCE", got ${JSON.stringify(lockMode)}`,
+      );
     }
     const lockDays = props.objectLock?.days ?? retentionDays;
     checkBackupSettings({
@@ -273,19 +292,34 @@ export class McpBackup extends Construct {
       cacheExportEveryHours,
       cacheExportQuotaReserve,
     });
-    if (!database && cacheId === undefined && !props.ssmParameterPrefix && !props.taskDefinition && (props.secrets ?? []).length === 0 && !props.dataTier) {
-      throw new Error(`${OWNER}: nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets`);
+    if (
+      !database &&
+      cacheId === undefined &&
+      !props.ssmParameterPrefix &&
+      !props.taskDefinition &&
+      (props.secrets ?? []).length === 0 &&
+      !props.dataTier
+    ) {
+      throw new Error(
+        `${OWNER}: nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets`,
+      );
     }
-    const secrets = props.secrets ?? [props.dataTier?.databaseSecret, props.dataTier?.cacheAuthSecret].filter((s): s is secretsmanager.ISecret => s !== undefined);
+    const secrets =
+      props.secrets ??
+      [props.dataTier?.databaseSecret, props.dataTier?.cacheAuthSecret].filter(
+        (s): s is secretsmanager.ISecret => s !== undefined,
+      );
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const runbook = props.runbookUrl ?? 'docs/backup.md#runbook';
 
     // ------------------------------------------------------------------ bucket
-    this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the MCP backups of ${props.serviceName}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    this.key =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts the MCP backups of ${props.serviceName}`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
     let accessLogs = props.accessLogsBucket;
     if (!accessLogs) {
       const logsBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -294,53 +328,91 @@ export class McpBackup extends Construct {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         versioned: true,
-        lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) }],
+        lifecycleRules: [
+          { id: 'expire-access-logs', expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
+        ],
         removalPolicy,
       });
-      Validations.of(logsBucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket is the access-log target of the backup bucket; logging it into itself would loop.' });
+      Validations.of(logsBucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket is the access-log target of the backup bucket; logging it into itself would loop.',
+      });
       accessLogs = logsBucket;
     }
     const replication = props.replication;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...kmsBucketProps(this.key),
       objectLockEnabled: true,
-      objectLockDefaultRetention: lockMode === 'COMPLIANCE'
-        ? s3.ObjectLockRetention.compliance(Duration.days(lockDays))
-        : s3.ObjectLockRetention.governance(Duration.days(lockDays)),
+      objectLockDefaultRetention:
+        lockMode === 'COMPLIANCE'
+          ? s3.ObjectLockRetention.compliance(Duration.days(lockDays))
+          : s3.ObjectLockRetention.governance(Duration.days(lockDays)),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `backup-bucket/${props.serviceName}/`,
       lifecycleRules: [
-        { id: 'expire-backups', expiration: retention, noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-backups',
+          expiration: retention,
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
-      replicationRules: replication ? [{
-        destination: s3.Bucket.fromBucketArn(this, 'ReplicaBucket', replication.destinationBucketArn),
-        kmsKey: kms.Key.fromKeyArn(this, 'ReplicaKey', replication.destinationKmsKeyArn),
-        sseKmsEncryptedObjects: true,
-        storageClass: replication.storageClass,
-        priority: 1,
-        deleteMarkerReplication: false,
-      }] : undefined,
+      replicationRules: replication
+        ? [
+            {
+              destination: s3.Bucket.fromBucketArn(this, 'ReplicaBucket', replication.destinationBucketArn),
+              kmsKey: kms.Key.fromKeyArn(this, 'ReplicaKey', replication.destinationKmsKeyArn),
+              sseKmsEncryptedObjects: true,
+              storageClass: replication.storageClass,
+              priority: 1,
+              deleteMarkerReplication: false,
+            },
+          ]
+        : undefined,
       removalPolicy,
     });
     if (replication) {
       const role = this.bucket.node.tryFindChild('ReplicationRole') as iam.Role | undefined;
-      if (!role) throw new Error(`${OWNER}: internal: the bucket's replication role was not found (aws-cdk-lib changed)`);
+      if (!role)
+        throw new Error(`${OWNER}: internal: the bucket's replication role was not found (aws-cdk-lib changed)`);
       // S3 replicates locked objects and their retention only if the role may read both
       // (S3 user guide, "Using Object Lock with S3 Replication"); aws-cdk-lib does not add them.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'ReplicateObjectLock',
-        actions: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'],
-        resources: [this.bucket.arnForObjects('*')],
-      }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReplicateObjectLock',
+          actions: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'],
+          resources: [this.bucket.arnForObjects('*')],
+        }),
+      );
       {
         Validations.of(role).acknowledge(
-          { id: 'AwsSolutions-IAM5[Action::s3:GetObjectVersion*]', reason: 'S3 replication needs the GetObjectVersion family (ForReplication, Acl, Tagging) on the source objects.' },
-          { id: 'AwsSolutions-IAM5[Action::s3:Replicate*]', reason: 'S3 replication needs ReplicateObject, ReplicateDelete and ReplicateTags on the destination objects.' },
-          { id: `AwsSolutions-IAM5[Resource::${this.renderForNag(this.bucket.arnForObjects('*'))}]`, reason: 'Replication reads every object version of the backup bucket.' },
-          { id: `AwsSolutions-IAM5[Resource::${this.renderForNag(`${replication.destinationBucketArn}/*`)}]`, reason: 'Replication writes every object into the DR bucket.' },
-          { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Encrypting replicas with the DR key needs GenerateDataKey and its variants.' },
-          { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Replication re-encrypts objects from the source key to the DR key.' },
+          {
+            id: 'AwsSolutions-IAM5[Action::s3:GetObjectVersion*]',
+            reason:
+              'S3 replication needs the GetObjectVersion family (ForReplication, Acl, Tagging) on the source objects.',
+          },
+          {
+            id: 'AwsSolutions-IAM5[Action::s3:Replicate*]',
+            reason:
+              'S3 replication needs ReplicateObject, ReplicateDelete and ReplicateTags on the destination objects.',
+          },
+          {
+            id: `AwsSolutions-IAM5[Resource::${this.renderForNag(this.bucket.arnForObjects('*'))}]`,
+            reason: 'Replication reads every object version of the backup bucket.',
+          },
+          {
+            id: `AwsSolutions-IAM5[Resource::${this.renderForNag(`${replication.destinationBucketArn}/*`)}]`,
+            reason: 'Replication writes every object into the DR bucket.',
+          },
+          {
+            id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+            reason: 'Encrypting replicas with the DR key needs GenerateDataKey and its variants.',
+          },
+          {
+            id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+            reason: 'Replication re-encrypts objects from the source key to the DR key.',
+          },
         );
       }
     }
@@ -348,136 +420,269 @@ export class McpBackup extends Construct {
     // PUT under our prefixes without If-None-Match, so an existing manifest or component object can
     // never get a new current version (S3 "Enforce conditional writes"). The Lambda always sends it;
     // the restore workflow writes elsewhere (restores/).
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'WriteOnceBackupObjects',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) => this.bucket.arnForObjects(`${p}*`)),
-      conditions: { Null: { 's3:if-none-match': 'true' } },
-    }));
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOnceBackupObjects',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) =>
+          this.bucket.arnForObjects(`${p}*`),
+        ),
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
     const exportPrefix = cacheExportPrefix(props.serviceName);
     if (cacheId !== undefined && cacheMode === 'export') {
       // ElastiCache writes exports with its regional service principal, only under our export prefix.
       const ecPrincipal = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
       const sourceAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
-      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'ElastiCacheExportBucket',
-        principals: [ecPrincipal],
-        actions: ['s3:GetBucketAcl', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-        resources: [this.bucket.bucketArn],
-        conditions: sourceAccount,
-      }));
-      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'ElastiCacheExportObjects',
-        principals: [ecPrincipal],
-        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
-        resources: [this.bucket.arnForObjects(`${exportPrefix}*`)],
-        conditions: sourceAccount,
-      }));
-      Annotations.of(this).addWarningV2('mcp-ops:cacheExportUnverified',
-        `${OWNER}: cacheBackup 'export' relies on the bucket policy for ${stack.region}.elasticache-snapshot.amazonaws.com. `
-        + 'AWS documents that grant for opt-in Regions; in Regions enabled by default it documents a bucket ACL for ElastiCache\'s '
-        + 'canonical user, which this bucket (ACLs disabled, SSE-KMS, Object Lock) cannot carry. Run one export in your account '
-        + 'before relying on it: a refused export pages (FailedRunAlarm) on every run. See docs/backup.md#elasticache-export.');
-      this.key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'ElastiCacheExportEncrypt',
-        principals: [ecPrincipal],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: sourceAccount,
-      }));
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ElastiCacheExportBucket',
+          principals: [ecPrincipal],
+          actions: ['s3:GetBucketAcl', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+          resources: [this.bucket.bucketArn],
+          conditions: sourceAccount,
+        }),
+      );
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ElastiCacheExportObjects',
+          principals: [ecPrincipal],
+          actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+          resources: [this.bucket.arnForObjects(`${exportPrefix}*`)],
+          conditions: sourceAccount,
+        }),
+      );
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:cacheExportUnverified',
+        `${OWNER}: cacheBackup 'export' relies on the bucket policy for ${stack.region}.elasticache-snapshot.amazonaws.com. ` +
+          "AWS documents that grant for opt-in Regions; in Regions enabled by default it documents a bucket ACL for ElastiCache's " +
+          'canonical user, which this bucket (ACLs disabled, SSE-KMS, Object Lock) cannot carry. Run one export in your account ' +
+          'before relying on it: a refused export pages (FailedRunAlarm) on every run. See docs/backup.md#elasticache-export.',
+      );
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ElastiCacheExportEncrypt',
+          principals: [ecPrincipal],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: sourceAccount,
+        }),
+      );
     }
 
     // ------------------------------------------------------------------ Lambda and its role
-    const logGroup = new logs.LogGroup(this, 'FunctionLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Backup Lambda of ${props.serviceName}: write-once backup objects, our own snapshots only`,
     });
     logGroup.grantWrite(role);
     const wildcards: Array<{ arn: string; reason: string }> = [];
-    const objectArns = [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) => this.bucket.arnForObjects(`${p}*`));
+    const objectArns = [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) =>
+      this.bucket.arnForObjects(`${p}*`),
+    );
     // Write-once puts and reads of our own prefixes. No s3:Delete* of any kind, no version deletes,
     // no retention or legal-hold changes.
     wildcards.push(
-      { arn: objectArns[0], reason: 'Manifests are written once per slot under manifests/: only PutObject and GetObject, no delete.' },
-      { arn: objectArns[1], reason: 'Component objects are written once per slot under backups/<id>/: only PutObject and GetObject, no delete.' },
-      { arn: objectArns[2], reason: 'Cache export records are written once per export under cache-exports/: only PutObject and GetObject, no delete.' },
+      {
+        arn: objectArns[0],
+        reason: 'Manifests are written once per slot under manifests/: only PutObject and GetObject, no delete.',
+      },
+      {
+        arn: objectArns[1],
+        reason:
+          'Component objects are written once per slot under backups/<id>/: only PutObject and GetObject, no delete.',
+      },
+      {
+        arn: objectArns[2],
+        reason:
+          'Cache export records are written once per export under cache-exports/: only PutObject and GetObject, no delete.',
+      },
     );
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BackupObjects', actions: ['s3:PutObject', 's3:GetObject'], resources: objectArns }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BackupList', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BackupKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'BackupObjects',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: objectArns,
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'BackupList', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'BackupKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+      }),
+    );
     const region = stack.region;
     const account = stack.account;
     const partition = stack.partition;
     const snapshotArnPattern = `arn:${partition}:rds:${region}:${account}:snapshot:${rdsSnapshotPrefix(props.serviceName)}*`;
     if (database) {
-      const dbArn = stack.formatArn({ service: 'rds', resource: 'db', resourceName: database.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DatabaseDescribe', actions: ['rds:DescribeDBInstances'], resources: [dbArn] }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'DatabaseSnapshotsList',
-        actions: ['rds:DescribeDBSnapshots'],
-        resources: [dbArn, `arn:${partition}:rds:${region}:${account}:snapshot:*`],
-      }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DatabaseSnapshotCreate', actions: ['rds:CreateDBSnapshot'], resources: [dbArn, snapshotArnPattern] }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'DatabaseSnapshotTag',
-        actions: ['rds:AddTagsToResource'],
-        resources: [snapshotArnPattern],
-        conditions: { StringEquals: { [`aws:RequestTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
-      }));
-      // Deletes only our own snapshots: our name prefix AND our tag.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'DatabaseSnapshotPruneOwn',
-        actions: ['rds:DeleteDBSnapshot'],
-        resources: [snapshotArnPattern],
-        conditions: { StringEquals: { [`aws:ResourceTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
-      }));
-      wildcards.push(
-        { arn: snapshotArnPattern, reason: 'Our manual snapshots are named <prefix><backup id>; delete is further limited to snapshots tagged with our service.' },
-        { arn: `arn:${partition}:rds:${region}:${account}:snapshot:*`, reason: 'rds:DescribeDBSnapshots (read-only) filtered by our instance is authorised against every snapshot it may return.' },
+      const dbArn = stack.formatArn({
+        service: 'rds',
+        resource: 'db',
+        resourceName: database.instanceIdentifier,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'DatabaseDescribe', actions: ['rds:DescribeDBInstances'], resources: [dbArn] }),
       );
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DatabaseSnapshotQuota', actions: ['rds:DescribeAccountAttributes'], resources: ['*'] }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DatabaseSnapshotsList',
+          actions: ['rds:DescribeDBSnapshots'],
+          resources: [dbArn, `arn:${partition}:rds:${region}:${account}:snapshot:*`],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DatabaseSnapshotCreate',
+          actions: ['rds:CreateDBSnapshot'],
+          resources: [dbArn, snapshotArnPattern],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DatabaseSnapshotTag',
+          actions: ['rds:AddTagsToResource'],
+          resources: [snapshotArnPattern],
+          conditions: { StringEquals: { [`aws:RequestTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
+        }),
+      );
+      // Deletes only our own snapshots: our name prefix AND our tag.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DatabaseSnapshotPruneOwn',
+          actions: ['rds:DeleteDBSnapshot'],
+          resources: [snapshotArnPattern],
+          conditions: { StringEquals: { [`aws:ResourceTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
+        }),
+      );
+      wildcards.push(
+        {
+          arn: snapshotArnPattern,
+          reason:
+            'Our manual snapshots are named <prefix><backup id>; delete is further limited to snapshots tagged with our service.',
+        },
+        {
+          arn: `arn:${partition}:rds:${region}:${account}:snapshot:*`,
+          reason:
+            'rds:DescribeDBSnapshots (read-only) filtered by our instance is authorised against every snapshot it may return.',
+        },
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DatabaseSnapshotQuota',
+          actions: ['rds:DescribeAccountAttributes'],
+          resources: ['*'],
+        }),
+      );
     }
     if (cacheId !== undefined) {
-      const ecArn = (resource: string, name: string) => stack.formatArn({ service: 'elasticache', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheDescribe', actions: ['elasticache:DescribeReplicationGroups'], resources: [ecArn('replicationgroup', cacheId)] }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheNodes', actions: ['elasticache:DescribeCacheClusters'], resources: [ecArn('cluster', `${cacheId}-*`)] }));
-      wildcards.push({ arn: ecArn('cluster', `${cacheId}-*`), reason: 'The replication group\'s member nodes are named <group id>-NNN; DescribeCacheClusters (read-only) on them gives the engine version.' });
+      const ecArn = (resource: string, name: string) =>
+        stack.formatArn({
+          service: 'elasticache',
+          resource,
+          resourceName: name,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'CacheDescribe',
+          actions: ['elasticache:DescribeReplicationGroups'],
+          resources: [ecArn('replicationgroup', cacheId)],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'CacheNodes',
+          actions: ['elasticache:DescribeCacheClusters'],
+          resources: [ecArn('cluster', `${cacheId}-*`)],
+        }),
+      );
+      wildcards.push({
+        arn: ecArn('cluster', `${cacheId}-*`),
+        reason:
+          "The replication group's member nodes are named <group id>-NNN; DescribeCacheClusters (read-only) on them gives the engine version.",
+      });
       if (cacheMode === 'export') {
-        role.addToPrincipalPolicy(new iam.PolicyStatement({
-          sid: 'CacheSnapshotsList',
-          actions: ['elasticache:DescribeSnapshots'],
-          resources: [ecArn('replicationgroup', cacheId), ecArn('snapshot', '*')],
-        }));
-        role.addToPrincipalPolicy(new iam.PolicyStatement({
-          sid: 'CacheExport',
-          actions: ['elasticache:CopySnapshot'],
-          resources: [ecArn('snapshot', `automatic.${cacheId}-*`), ecArn('snapshot', `${exportPrefix}*`)],
-        }));
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'CacheSnapshotsList',
+            actions: ['elasticache:DescribeSnapshots'],
+            resources: [ecArn('replicationgroup', cacheId), ecArn('snapshot', '*')],
+          }),
+        );
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'CacheExport',
+            actions: ['elasticache:CopySnapshot'],
+            resources: [ecArn('snapshot', `automatic.${cacheId}-*`), ecArn('snapshot', `${exportPrefix}*`)],
+          }),
+        );
         // The caller of CopySnapshot with a TargetBucket also needs these S3 permissions (ElastiCache
         // user guide, "Exporting a backup", step 3); s3:ListAllMyBuckets has no resource-level permission.
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheExportBucketLocation', actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }));
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'CacheExportListBuckets', actions: ['s3:ListAllMyBuckets'], resources: ['*'] }));
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'CacheExportBucketLocation',
+            actions: ['s3:GetBucketLocation'],
+            resources: [this.bucket.bucketArn],
+          }),
+        );
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'CacheExportListBuckets',
+            actions: ['s3:ListAllMyBuckets'],
+            resources: ['*'],
+          }),
+        );
         wildcards.push(
-          { arn: ecArn('snapshot', '*'), reason: 'elasticache:DescribeSnapshots (read-only) for our replication group is authorised against every snapshot it may return.' },
-          { arn: ecArn('snapshot', `automatic.${cacheId}-*`), reason: 'The source of an export is one of our replication group\'s automatic daily backups, named automatic.<group id>-<date>.' },
+          {
+            arn: ecArn('snapshot', '*'),
+            reason:
+              'elasticache:DescribeSnapshots (read-only) for our replication group is authorised against every snapshot it may return.',
+          },
+          {
+            arn: ecArn('snapshot', `automatic.${cacheId}-*`),
+            reason:
+              "The source of an export is one of our replication group's automatic daily backups, named automatic.<group id>-<date>.",
+          },
           { arn: ecArn('snapshot', `${exportPrefix}*`), reason: 'Exports are named <prefix><backup id>.' },
         );
       }
     }
     if (props.ssmParameterPrefix) {
       const paramArn = (path: string) => `arn:${partition}:ssm:${region}:${account}:parameter${path}`;
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: 'ConfigurationParameters',
-        actions: ['ssm:GetParametersByPath'],
-        resources: [paramArn(props.ssmParameterPrefix), paramArn(`${props.ssmParameterPrefix}/*`)],
-      }));
-      wildcards.push({ arn: paramArn(`${props.ssmParameterPrefix}/*`), reason: 'Every parameter under the service\'s configuration path is captured (read-only; SecureString values are not decrypted).' });
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ConfigurationParameters',
+          actions: ['ssm:GetParametersByPath'],
+          resources: [paramArn(props.ssmParameterPrefix), paramArn(`${props.ssmParameterPrefix}/*`)],
+        }),
+      );
+      wildcards.push({
+        arn: paramArn(`${props.ssmParameterPrefix}/*`),
+        reason:
+          "Every parameter under the service's configuration path is captured (read-only; SecureString values are not decrypted).",
+      });
     }
     if (props.taskDefinition) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ConfigurationTaskDefinition', actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ConfigurationTaskDefinition',
+          actions: ['ecs:DescribeTaskDefinition'],
+          resources: ['*'],
+        }),
+      );
     }
 
     const environment: Record<string, string> = {
@@ -519,7 +724,12 @@ export class McpBackup extends Construct {
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Backup of ${props.serviceName} (RPO ${this.rpo.toHumanString()})`,
       schedule,
-      targets: [new targets.LambdaFunction(this.backupFunction, { retryAttempts: 2, maxEventAge: Duration.minutes(Math.min(intervalMinutes, 60)) })],
+      targets: [
+        new targets.LambdaFunction(this.backupFunction, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(Math.min(intervalMinutes, 60)),
+        }),
+      ],
     });
 
     // ------------------------------------------------------------------ alarms
@@ -566,9 +776,18 @@ export class McpBackup extends Construct {
     const objects = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resourceArns: [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX, cacheExportPrefix(this.serviceName)].map((p) => this.bucket.arnForObjects(`${p}*`)),
+      resourceArns: [
+        MANIFEST_PREFIX,
+        BACKUP_PREFIX,
+        CACHE_EXPORT_RECORD_PREFIX,
+        cacheExportPrefix(this.serviceName),
+      ].map((p) => this.bucket.arnForObjects(`${p}*`)),
     });
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket', 's3:ListBucketVersions'], resourceArns: [this.bucket.bucketArn] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      resourceArns: [this.bucket.bucketArn],
+    });
     this.key.grantDecrypt(grantee);
     return objects;
   }
@@ -597,14 +816,32 @@ export class McpBackup extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Backup age (s)',
         left: [this.metricBackupAge({ period, statistic: 'Maximum', label: 'age of newest backup' })],
-        leftAnnotations: [{ value: this.rpo.toSeconds(), label: `RPO ${this.rpo.toHumanString()}`, color: cloudwatch.Color.RED }],
+        leftAnnotations: [
+          { value: this.rpo.toSeconds(), label: `RPO ${this.rpo.toHumanString()}`, color: cloudwatch.Color.RED },
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Backup bytes and duration',
-        left: [this.metric('BackupBytes', { component: 'configuration' }, { period, statistic: 'Maximum', label: 'configuration bytes' }),
-          this.metric('BackupBytes', { component: 'cache' }, { period, statistic: 'Maximum', label: 'cache export bytes' })],
-        right: [this.metric('BackupDurationMs', { component: 'run' }, { period, statistic: 'Maximum', label: 'run duration (ms)' })],
+        left: [
+          this.metric(
+            'BackupBytes',
+            { component: 'configuration' },
+            { period, statistic: 'Maximum', label: 'configuration bytes' },
+          ),
+          this.metric(
+            'BackupBytes',
+            { component: 'cache' },
+            { period, statistic: 'Maximum', label: 'cache export bytes' },
+          ),
+        ],
+        right: [
+          this.metric(
+            'BackupDurationMs',
+            { component: 'run' },
+            { period, statistic: 'Maximum', label: 'run duration (ms)' },
+          ),
+        ],
         width: 8,
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Backup alarms', alarms: this.alarms, width: 24, height: 3 }),
@@ -625,8 +862,15 @@ export class McpBackup extends Construct {
    * Each ARN is rendered the way cdk-nag prints it (`<LogicalId>`, `<LogicalId.Attr>`, `<AWS::Partition>`).
    */
   private acknowledgeWildcards(role: iam.Role, wildcards: Array<{ arn: string; reason: string }>): void {
-    const acks = wildcards.map((w) => ({ id: `AwsSolutions-IAM5[Resource::${this.renderForNag(w.arn)}]`, reason: w.reason }));
-    acks.push({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords, rds:DescribeAccountAttributes, ecs:DescribeTaskDefinition and s3:ListAllMyBuckets (needed by elasticache:CopySnapshot to a bucket) have no resource-level permissions.' });
+    const acks = wildcards.map((w) => ({
+      id: `AwsSolutions-IAM5[Resource::${this.renderForNag(w.arn)}]`,
+      reason: w.reason,
+    }));
+    acks.push({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords, rds:DescribeAccountAttributes, ecs:DescribeTaskDefinition and s3:ListAllMyBuckets (needed by elasticache:CopySnapshot to a bucket) have no resource-level permissions.',
+    });
     Validations.of(role).acknowledge(...acks);
   }
 
@@ -644,5 +888,4 @@ export class McpBackup extends Construct {
     };
     return render(Stack.of(this).resolve(value));
   }
-
 }

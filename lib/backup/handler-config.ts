@@ -55,7 +55,13 @@ export const BACKUP_ENV = {
   s3Endpoint: 'S3_ENDPOINT',
 } as const;
 
-function int(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+function int(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -74,40 +80,66 @@ export function parseBackupEnv(env: Record<string, string | undefined>): BackupH
   if (!bucket) throw new Error(`backup configuration: ${BACKUP_ENV.bucket} is not set (the backup bucket name)`);
   const service = env[BACKUP_ENV.service];
   if (!service || !isValidServiceName(service)) {
-    throw new Error(`backup configuration: ${BACKUP_ENV.service} must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(service ?? null)}`);
+    throw new Error(
+      `backup configuration: ${BACKUP_ENV.service} must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(service ?? null)}`,
+    );
   }
   const intervalMinutes = int(env, BACKUP_ENV.intervalMinutes, 60, 1, 1440);
   const ssmParameterPrefix = env[BACKUP_ENV.ssmParameterPrefix] || undefined;
   if (ssmParameterPrefix !== undefined && !/^\/[A-Za-z0-9_.\-/]+$/.test(ssmParameterPrefix)) {
-    throw new Error(`backup configuration: ${BACKUP_ENV.ssmParameterPrefix} must be a parameter path starting with "/", got "${ssmParameterPrefix}"`);
+    throw new Error(
+      `backup configuration: ${BACKUP_ENV.ssmParameterPrefix} must be a parameter path starting with "/", got "${ssmParameterPrefix}"`,
+    );
   }
   const taskDefinition = env[BACKUP_ENV.taskDefinition] || undefined;
-  const secretArns = (env[BACKUP_ENV.secretArns] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const secretArns = (env[BACKUP_ENV.secretArns] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   for (const arn of secretArns) {
-    if (!arn.startsWith('arn:')) throw new Error(`backup configuration: ${BACKUP_ENV.secretArns} must be a comma-separated list of ARNs, got "${arn}"`);
+    if (!arn.startsWith('arn:'))
+      throw new Error(
+        `backup configuration: ${BACKUP_ENV.secretArns} must be a comma-separated list of ARNs, got "${arn}"`,
+      );
   }
   const dbInstanceId = env[BACKUP_ENV.dbInstanceId] || undefined;
-  const database = dbInstanceId ? {
-    instanceId: dbInstanceId,
-    snapshotEveryHours: int(env, BACKUP_ENV.dbSnapshotEveryHours, 24, 1, 168),
-    snapshotRetentionHours: int(env, BACKUP_ENV.dbSnapshotRetentionHours, 720, 1, 24 * 3650),
-    keepNewestSnapshots: int(env, BACKUP_ENV.dbKeepNewestSnapshots, 3, 1, 50),
-    quotaReserve: int(env, BACKUP_ENV.dbSnapshotQuotaReserve, 10, 0, 99),
-  } : undefined;
+  const database = dbInstanceId
+    ? {
+        instanceId: dbInstanceId,
+        snapshotEveryHours: int(env, BACKUP_ENV.dbSnapshotEveryHours, 24, 1, 168),
+        snapshotRetentionHours: int(env, BACKUP_ENV.dbSnapshotRetentionHours, 720, 1, 24 * 3650),
+        keepNewestSnapshots: int(env, BACKUP_ENV.dbKeepNewestSnapshots, 3, 1, 50),
+        quotaReserve: int(env, BACKUP_ENV.dbSnapshotQuotaReserve, 10, 0, 99),
+      }
+    : undefined;
   const replicationGroupId = env[BACKUP_ENV.cacheReplicationGroupId] || undefined;
   const mode = env[BACKUP_ENV.cacheMode] || 'rebuildable'; // as the construct's default
   if (mode !== 'export' && mode !== 'rebuildable') {
     throw new Error(`backup configuration: ${BACKUP_ENV.cacheMode} must be "export" or "rebuildable", got "${mode}"`);
   }
-  const cache = replicationGroupId ? {
-    replicationGroupId,
-    mode: mode as CacheBackupMode,
-    exportEveryHours: int(env, BACKUP_ENV.cacheExportEveryHours, 24, 2, 168),
-    quotaReserve: int(env, BACKUP_ENV.cacheExportQuotaReserve, 2, 0, 19),
-  } : undefined;
+  const cache = replicationGroupId
+    ? {
+        replicationGroupId,
+        mode: mode as CacheBackupMode,
+        exportEveryHours: int(env, BACKUP_ENV.cacheExportEveryHours, 24, 2, 168),
+        quotaReserve: int(env, BACKUP_ENV.cacheExportQuotaReserve, 2, 0, 19),
+      }
+    : undefined;
   if (!ssmParameterPrefix && !taskDefinition && secretArns.length === 0 && !database && !cache) {
-    throw new Error(`backup configuration: nothing to back up: set at least one of ${BACKUP_ENV.ssmParameterPrefix}, ${BACKUP_ENV.taskDefinition}, ${BACKUP_ENV.secretArns}, ${BACKUP_ENV.dbInstanceId}, ${BACKUP_ENV.cacheReplicationGroupId}`);
+    throw new Error(
+      `backup configuration: nothing to back up: set at least one of ${BACKUP_ENV.ssmParameterPrefix}, ${BACKUP_ENV.taskDefinition}, ${BACKUP_ENV.secretArns}, ${BACKUP_ENV.dbInstanceId}, ${BACKUP_ENV.cacheReplicationGroupId}`,
+    );
   }
   const s3Endpoint = env[BACKUP_ENV.s3Endpoint] || undefined;
-  return { bucket, service, intervalMinutes, ssmParameterPrefix, taskDefinition, secretArns, database, cache, s3Endpoint };
+  return {
+    bucket,
+    service,
+    intervalMinutes,
+    ssmParameterPrefix,
+    taskDefinition,
+    secretArns,
+    database,
+    cache,
+    s3Endpoint,
+  };
 }

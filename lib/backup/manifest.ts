@@ -128,32 +128,43 @@ function isoTime(value: unknown, field: string): string {
  * first field that is wrong; never returns a partially valid manifest.
  */
 export function parseManifest(value: unknown): BackupManifest {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('manifest: must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('manifest: must be a JSON object');
   const m = value as Record<string, unknown>;
   if (m.schemaVersion !== MANIFEST_SCHEMA_VERSION) {
-    throw new Error(`manifest: schemaVersion must be ${MANIFEST_SCHEMA_VERSION}, got ${JSON.stringify(m.schemaVersion)}`);
+    throw new Error(
+      `manifest: schemaVersion must be ${MANIFEST_SCHEMA_VERSION}, got ${JSON.stringify(m.schemaVersion)}`,
+    );
   }
   if (typeof m.backupId !== 'string') throw new Error('manifest: backupId must be a string');
   slotOfBackupId(m.backupId);
   isoTime(m.slot, 'slot');
   isoTime(m.consistencyTime, 'consistencyTime');
   isoTime(m.createdAt, 'createdAt');
-  if (typeof m.service !== 'string' || m.service.length === 0) throw new Error('manifest: service must be a non-empty string');
-  if (!Array.isArray(m.components) || m.components.length === 0) throw new Error('manifest: components must be a non-empty array');
+  if (typeof m.service !== 'string' || m.service.length === 0)
+    throw new Error('manifest: service must be a non-empty string');
+  if (!Array.isArray(m.components) || m.components.length === 0)
+    throw new Error('manifest: components must be a non-empty array');
   m.components.forEach((c: unknown, i: number) => {
     const at = `components[${i}]`;
     if (typeof c !== 'object' || c === null) throw new Error(`manifest: ${at} must be an object`);
     const comp = c as Record<string, unknown>;
-    if (!COMPONENT_NAMES.includes(comp.name as string)) throw new Error(`manifest: ${at}.name must be one of ${COMPONENT_NAMES.join(', ')}`);
-    if (!COMPONENT_KINDS.includes(comp.kind as string)) throw new Error(`manifest: ${at}.kind must be one of ${COMPONENT_KINDS.join(', ')}`);
-    if (typeof comp.reference !== 'string' || comp.reference.length === 0) throw new Error(`manifest: ${at}.reference must be a non-empty string`);
+    if (!COMPONENT_NAMES.includes(comp.name as string))
+      throw new Error(`manifest: ${at}.name must be one of ${COMPONENT_NAMES.join(', ')}`);
+    if (!COMPONENT_KINDS.includes(comp.kind as string))
+      throw new Error(`manifest: ${at}.kind must be one of ${COMPONENT_KINDS.join(', ')}`);
+    if (typeof comp.reference !== 'string' || comp.reference.length === 0)
+      throw new Error(`manifest: ${at}.reference must be a non-empty string`);
     isoTime(comp.consistencyTime, `${at}.consistencyTime`);
     if (comp.kind === 's3-object' || comp.kind === 'elasticache-export') {
-      if (typeof comp.s3Key !== 'string' || comp.s3Key.length === 0) throw new Error(`manifest: ${at}.s3Key is required for kind ${comp.kind}`);
+      if (typeof comp.s3Key !== 'string' || comp.s3Key.length === 0)
+        throw new Error(`manifest: ${at}.s3Key is required for kind ${comp.kind}`);
     }
     if (comp.kind === 's3-object') {
-      if (typeof comp.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(comp.sha256)) throw new Error(`manifest: ${at}.sha256 must be 64 lowercase hex digits`);
-      if (typeof comp.sizeBytes !== 'number' || !Number.isInteger(comp.sizeBytes) || comp.sizeBytes < 0) throw new Error(`manifest: ${at}.sizeBytes must be a whole number ≥ 0`);
+      if (typeof comp.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(comp.sha256))
+        throw new Error(`manifest: ${at}.sha256 must be 64 lowercase hex digits`);
+      if (typeof comp.sizeBytes !== 'number' || !Number.isInteger(comp.sizeBytes) || comp.sizeBytes < 0)
+        throw new Error(`manifest: ${at}.sizeBytes must be a whole number ≥ 0`);
     }
     if (comp.kind === 'pitr') isoTime(comp.latestRestorableTime, `${at}.latestRestorableTime`);
   });

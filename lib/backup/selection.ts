@@ -19,7 +19,9 @@ const HOUR_MS = 3_600_000;
 
 /** Service names usable in snapshot identifiers: lowercase letters, digits, single hyphens; 1–40 chars. */
 export function isValidServiceName(name: string): boolean {
-  return typeof name === 'string' && name.length >= 1 && name.length <= 40 && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name);
+  return (
+    typeof name === 'string' && name.length >= 1 && name.length <= 40 && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)
+  );
 }
 
 /** Identifier of the manual RDS snapshot of a slot: `mcpops-<service>-db-<backupId lowercased>`. */
@@ -79,7 +81,9 @@ export interface ResolvedSlot {
  */
 export function resolveSlot(event: unknown, now: Date, intervalMinutes: number): ResolvedSlot {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new Error(`backup: the event must be a JSON object (an EventBridge scheduled event, {"slot": "<ISO time>"} or {}), got ${describe(event)}`);
+    throw new Error(
+      `backup: the event must be a JSON object (an EventBridge scheduled event, {"slot": "<ISO time>"} or {}), got ${describe(event)}`,
+    );
   }
   const e = event as Record<string, unknown>;
   let time: Date;
@@ -95,7 +99,10 @@ export function resolveSlot(event: unknown, now: Date, intervalMinutes: number):
     source = 'explicit';
   } else {
     const unknown = Object.keys(e);
-    if (unknown.length > 0) throw new Error(`backup: unknown event fields ${unknown.join(', ')}; expected a scheduled event, {"slot": "<ISO time>"} or {}`);
+    if (unknown.length > 0)
+      throw new Error(
+        `backup: unknown event fields ${unknown.join(', ')}; expected a scheduled event, {"slot": "<ISO time>"} or {}`,
+      );
     time = now;
     source = 'manual';
   }
@@ -126,7 +133,8 @@ export function cadenceWindowStart(time: Date, everyHours: number): Date {
 }
 
 function assertHours(value: number, field: string): void {
-  if (!Number.isInteger(value) || value < 1 || value > 168) throw new Error(`${field} must be an integer from 1 to 168, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > 168)
+    throw new Error(`${field} must be an integer from 1 to 168, got ${value}`);
 }
 
 /** One of our manual snapshots (or exports), as the handler sees it. */
@@ -171,7 +179,8 @@ export function decideSnapshot(input: SnapshotDecisionInput): CadenceDecision {
   const windowStart = cadenceWindowStart(input.slot, input.everyHours).getTime();
   const windowEnd = windowStart + input.everyHours * HOUR_MS;
   const inWindow = input.ownSnapshots.find((s) => s.time.getTime() >= windowStart && s.time.getTime() < windowEnd);
-  if (inWindow) return { take: false, reason: `snapshot ${inWindow.id} already covers this ${input.everyHours} h window` };
+  if (inWindow)
+    return { take: false, reason: `snapshot ${inWindow.id} already covers this ${input.everyHours} h window` };
   const creating = input.ownSnapshots.find((s) => s.status === 'creating');
   if (creating) return { take: false, reason: `snapshot ${creating.id} is still being created` };
   if (input.quota) {
@@ -184,7 +193,10 @@ export function decideSnapshot(input: SnapshotDecisionInput): CadenceDecision {
       };
     }
   }
-  return { take: true, reason: `no snapshot yet in the ${input.everyHours} h window starting ${new Date(windowStart).toISOString()}` };
+  return {
+    take: true,
+    reason: `no snapshot yet in the ${input.everyHours} h window starting ${new Date(windowStart).toISOString()}`,
+  };
 }
 
 /** Input of {@link decideCacheExport}. */
@@ -209,14 +221,22 @@ export function decideCacheExport(input: CacheExportDecisionInput): CadenceDecis
   const windowStart = cadenceWindowStart(input.slot, input.everyHours).getTime();
   const windowEnd = windowStart + input.everyHours * HOUR_MS;
   const inWindow = input.exports.find((s) => s.time.getTime() >= windowStart && s.time.getTime() < windowEnd);
-  if (inWindow) return { take: false, reason: `export ${inWindow.id} already covers this ${input.everyHours} h window` };
+  if (inWindow)
+    return { take: false, reason: `export ${inWindow.id} already covers this ${input.everyHours} h window` };
   const dayAgo = input.slot.getTime() - 24 * HOUR_MS;
   const lastDay = input.exports.filter((s) => s.time.getTime() > dayAgo).length;
   const limit = (input.perDayLimit ?? ELASTICACHE_MANUAL_BACKUPS_PER_NODE_PER_DAY) - input.reserve;
   if (lastDay + 1 > limit) {
-    return { take: false, blockedByQuota: true, reason: `${lastDay} exports in the last 24 h; limit ${limit} (quota minus reserve ${input.reserve})` };
+    return {
+      take: false,
+      blockedByQuota: true,
+      reason: `${lastDay} exports in the last 24 h; limit ${limit} (quota minus reserve ${input.reserve})`,
+    };
   }
-  return { take: true, reason: `no export yet in the ${input.everyHours} h window starting ${new Date(windowStart).toISOString()}` };
+  return {
+    take: true,
+    reason: `no export yet in the ${input.everyHours} h window starting ${new Date(windowStart).toISOString()}`,
+  };
 }
 
 /** Input of {@link selectSnapshotsToPrune}. */
@@ -246,8 +266,10 @@ export interface PruneInput {
  */
 export function selectSnapshotsToPrune(input: PruneInput): string[] {
   if (Number.isNaN(input.now.getTime())) throw new Error('selectSnapshotsToPrune: now must be a valid Date');
-  if (!Number.isInteger(input.keepNewest) || input.keepNewest < 1) throw new Error(`selectSnapshotsToPrune: keepNewest must be an integer ≥ 1, got ${input.keepNewest}`);
-  if (!(input.retentionMs > 0)) throw new Error(`selectSnapshotsToPrune: retentionMs must be > 0, got ${input.retentionMs}`);
+  if (!Number.isInteger(input.keepNewest) || input.keepNewest < 1)
+    throw new Error(`selectSnapshotsToPrune: keepNewest must be an integer ≥ 1, got ${input.keepNewest}`);
+  if (!(input.retentionMs > 0))
+    throw new Error(`selectSnapshotsToPrune: retentionMs must be > 0, got ${input.retentionMs}`);
   const skew = input.clockSkewMs ?? 15 * 60_000;
   const maxDeletes = input.maxDeletes ?? 10;
   const available = input.snapshots

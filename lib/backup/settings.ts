@@ -2,7 +2,12 @@
  * Synth-time checks of the backup settings. Pure (no CDK): the construct converts its props to
  * numbers and calls {@link checkBackupSettings}; each error names the prop, the value and what is allowed.
  */
-import { exportsPerDay, ELASTICACHE_MANUAL_BACKUPS_PER_NODE_PER_DAY, RDS_MANUAL_SNAPSHOT_QUOTA, steadyStateSnapshotCount } from './selection';
+import {
+  exportsPerDay,
+  ELASTICACHE_MANUAL_BACKUPS_PER_NODE_PER_DAY,
+  RDS_MANUAL_SNAPSHOT_QUOTA,
+  steadyStateSnapshotCount,
+} from './selection';
 
 const OWNER = 'McpBackup';
 
@@ -43,16 +48,22 @@ function int(prop: string, value: number, min: number, max: number): void {
 export function checkBackupSettings(s: BackupSettings): void {
   int('schedule interval (minutes)', s.intervalMinutes, 5, 1440);
   if (1440 % s.intervalMinutes !== 0) {
-    throw new Error(`${OWNER}: schedule interval must divide a day evenly (slots are aligned to UTC midnight), got ${s.intervalMinutes} minutes`);
+    throw new Error(
+      `${OWNER}: schedule interval must divide a day evenly (slots are aligned to UTC midnight), got ${s.intervalMinutes} minutes`,
+    );
   }
   int('rpo (minutes)', s.rpoMinutes, 5, 10080);
   if (s.intervalMinutes > s.rpoMinutes) {
-    throw new Error(`${OWNER}: the schedule (every ${s.intervalMinutes} min) must run at least once per rpo (${s.rpoMinutes} min)`);
+    throw new Error(
+      `${OWNER}: the schedule (every ${s.intervalMinutes} min) must run at least once per rpo (${s.rpoMinutes} min)`,
+    );
   }
   int('retention (days)', s.retentionDays, 1, 3650);
   int('objectLock.days', s.objectLockDays, 1, 3650);
   if (s.objectLockDays > s.retentionDays) {
-    throw new Error(`${OWNER}: objectLock.days (${s.objectLockDays}) must not exceed retention (${s.retentionDays} days): locked objects could not expire`);
+    throw new Error(
+      `${OWNER}: objectLock.days (${s.objectLockDays}) must not exceed retention (${s.retentionDays} days): locked objects could not expire`,
+    );
   }
   if (s.hasDatabase) {
     int('snapshotEveryHours', s.snapshotEveryHours, 1, 168);
@@ -62,9 +73,11 @@ export function checkBackupSettings(s: BackupSettings): void {
     const held = steadyStateSnapshotCount(s.snapshotRetentionHours, s.snapshotEveryHours, s.keepNewestSnapshots);
     const budget = s.manualSnapshotQuota - s.snapshotQuotaReserve;
     if (held > budget) {
-      throw new Error(`${OWNER}: a snapshot every ${s.snapshotEveryHours} h kept ${s.snapshotRetentionHours} h holds ${held} manual snapshots, `
-        + `more than the ${budget} the RDS quota (${s.manualSnapshotQuota} per region) leaves after snapshotQuotaReserve ${s.snapshotQuotaReserve}; `
-        + 'take snapshots less often or keep them for less time (point-in-time recovery is the primary path)');
+      throw new Error(
+        `${OWNER}: a snapshot every ${s.snapshotEveryHours} h kept ${s.snapshotRetentionHours} h holds ${held} manual snapshots, ` +
+          `more than the ${budget} the RDS quota (${s.manualSnapshotQuota} per region) leaves after snapshotQuotaReserve ${s.snapshotQuotaReserve}; ` +
+          'take snapshots less often or keep them for less time (point-in-time recovery is the primary path)',
+      );
     }
   }
   if (s.hasCacheExport) {
@@ -72,8 +85,10 @@ export function checkBackupSettings(s: BackupSettings): void {
     int('cacheExportQuotaReserve', s.cacheExportQuotaReserve, 0, ELASTICACHE_MANUAL_BACKUPS_PER_NODE_PER_DAY - 1);
     const limit = ELASTICACHE_MANUAL_BACKUPS_PER_NODE_PER_DAY - s.cacheExportQuotaReserve;
     if (exportsPerDay(s.cacheExportEveryHours) > limit) {
-      throw new Error(`${OWNER}: a cache export every ${s.cacheExportEveryHours} h is ${exportsPerDay(s.cacheExportEveryHours)} per day, `
-        + `more than the ${limit} ElastiCache allows per node per day after cacheExportQuotaReserve ${s.cacheExportQuotaReserve}`);
+      throw new Error(
+        `${OWNER}: a cache export every ${s.cacheExportEveryHours} h is ${exportsPerDay(s.cacheExportEveryHours)} per day, ` +
+          `more than the ${limit} ElastiCache allows per node per day after cacheExportQuotaReserve ${s.cacheExportQuotaReserve}`,
+      );
     }
   }
 }

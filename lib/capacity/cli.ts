@@ -23,21 +23,111 @@ export interface CapacityFlag {
 
 /** The flags of the capacity CLI, in the order `--help` lists them. */
 export const CAPACITY_FLAGS: readonly CapacityFlag[] = [
-  { flag: 'peak-rps', field: 'peakRps', kind: 'number', required: true, help: 'peak request/response arrivals per second (> 0)' },
-  { flag: 'mean-latency-ms', field: 'meanLatencyMs', kind: 'number', required: true, help: 'mean time a request spends in the system, ms (> 0)' },
-  { flag: 'p99-latency-ms', field: 'p99LatencyMs', kind: 'number', required: false, help: `p99 latency, ms (≥ mean; default ${CAPACITY_DEFAULTS.p99LatencyFactor} × mean)` },
-  { flag: 'cpu-seconds-per-request', field: 'cpuSecondsPerRequest', kind: 'number', required: true, help: 'vCPU-seconds one request consumes (> 0)' },
-  { flag: 'memory-per-connection-mib', field: 'memoryPerConnectionMiB', kind: 'number', required: true, help: 'memory held per open connection, MiB (> 0)' },
-  { flag: 'stream-opens-per-second', field: 'streamOpensPerSecond', kind: 'number', required: false, help: `long-lived streams (SSE) opened per second at peak (≥ 0; default ${CAPACITY_DEFAULTS.streamOpensPerSecond})` },
-  { flag: 'mean-stream-duration-seconds', field: 'meanStreamDurationSeconds', kind: 'number', required: false, help: `mean lifetime of a stream, s (> 0; default ${CAPACITY_DEFAULTS.meanStreamDurationSeconds})` },
-  { flag: 'base-memory-per-task-mib', field: 'baseMemoryPerTaskMiB', kind: 'number', required: false, help: `memory of a task before any connection, MiB (≥ 0; default ${CAPACITY_DEFAULTS.baseMemoryPerTaskMiB})` },
-  { flag: 'headroom', field: 'headroom', kind: 'percent-or-fraction', required: false, help: `headroom above peak as a fraction or percent, 0.5 or 50% (0–10; default ${CAPACITY_DEFAULTS.headroom})` },
-  { flag: 'availability-zones', field: 'availabilityZones', kind: 'number', required: false, help: `availability zones, integer 1–6 (default ${CAPACITY_DEFAULTS.availabilityZones})` },
-  { flag: 'survives-az-loss', field: 'survivesAzLoss', kind: 'boolean', required: false, help: `true or false: carry peak with one AZ lost (default ${CAPACITY_DEFAULTS.survivesAzLoss})` },
-  { flag: 'task-cpu', field: 'taskCpu', kind: 'number', required: false, help: 'task CPU units 256…16384, with --task-memory-mib (default: chosen)' },
-  { flag: 'task-memory-mib', field: 'taskMemoryMiB', kind: 'number', required: false, help: 'task memory, MiB, a valid Fargate size for --task-cpu (default: chosen)' },
-  { flag: 'target-cpu-utilization-percent', field: 'targetCpuUtilizationPercent', kind: 'number', required: false, help: `CPU target for target tracking, 1–100 (default ${CAPACITY_DEFAULTS.targetCpuUtilizationPercent})` },
-  { flag: 'max-tasks-factor', field: 'maxTasksFactor', kind: 'number', required: false, help: `maxTasks / tasks needed at peak, ≥ 1 (default ${CAPACITY_DEFAULTS.maxTasksFactor})` },
+  {
+    flag: 'peak-rps',
+    field: 'peakRps',
+    kind: 'number',
+    required: true,
+    help: 'peak request/response arrivals per second (> 0)',
+  },
+  {
+    flag: 'mean-latency-ms',
+    field: 'meanLatencyMs',
+    kind: 'number',
+    required: true,
+    help: 'mean time a request spends in the system, ms (> 0)',
+  },
+  {
+    flag: 'p99-latency-ms',
+    field: 'p99LatencyMs',
+    kind: 'number',
+    required: false,
+    help: `p99 latency, ms (≥ mean; default ${CAPACITY_DEFAULTS.p99LatencyFactor} × mean)`,
+  },
+  {
+    flag: 'cpu-seconds-per-request',
+    field: 'cpuSecondsPerRequest',
+    kind: 'number',
+    required: true,
+    help: 'vCPU-seconds one request consumes (> 0)',
+  },
+  {
+    flag: 'memory-per-connection-mib',
+    field: 'memoryPerConnectionMiB',
+    kind: 'number',
+    required: true,
+    help: 'memory held per open connection, MiB (> 0)',
+  },
+  {
+    flag: 'stream-opens-per-second',
+    field: 'streamOpensPerSecond',
+    kind: 'number',
+    required: false,
+    help: `long-lived streams (SSE) opened per second at peak (≥ 0; default ${CAPACITY_DEFAULTS.streamOpensPerSecond})`,
+  },
+  {
+    flag: 'mean-stream-duration-seconds',
+    field: 'meanStreamDurationSeconds',
+    kind: 'number',
+    required: false,
+    help: `mean lifetime of a stream, s (> 0; default ${CAPACITY_DEFAULTS.meanStreamDurationSeconds})`,
+  },
+  {
+    flag: 'base-memory-per-task-mib',
+    field: 'baseMemoryPerTaskMiB',
+    kind: 'number',
+    required: false,
+    help: `memory of a task before any connection, MiB (≥ 0; default ${CAPACITY_DEFAULTS.baseMemoryPerTaskMiB})`,
+  },
+  {
+    flag: 'headroom',
+    field: 'headroom',
+    kind: 'percent-or-fraction',
+    required: false,
+    help: `headroom above peak as a fraction or percent, 0.5 or 50% (0–10; default ${CAPACITY_DEFAULTS.headroom})`,
+  },
+  {
+    flag: 'availability-zones',
+    field: 'availabilityZones',
+    kind: 'number',
+    required: false,
+    help: `availability zones, integer 1–6 (default ${CAPACITY_DEFAULTS.availabilityZones})`,
+  },
+  {
+    flag: 'survives-az-loss',
+    field: 'survivesAzLoss',
+    kind: 'boolean',
+    required: false,
+    help: `true or false: carry peak with one AZ lost (default ${CAPACITY_DEFAULTS.survivesAzLoss})`,
+  },
+  {
+    flag: 'task-cpu',
+    field: 'taskCpu',
+    kind: 'number',
+    required: false,
+    help: 'task CPU units 256…16384, with --task-memory-mib (default: chosen)',
+  },
+  {
+    flag: 'task-memory-mib',
+    field: 'taskMemoryMiB',
+    kind: 'number',
+    required: false,
+    help: 'task memory, MiB, a valid Fargate size for --task-cpu (default: chosen)',
+  },
+  {
+    flag: 'target-cpu-utilization-percent',
+    field: 'targetCpuUtilizationPercent',
+    kind: 'number',
+    required: false,
+    help: `CPU target for target tracking, 1–100 (default ${CAPACITY_DEFAULTS.targetCpuUtilizationPercent})`,
+  },
+  {
+    flag: 'max-tasks-factor',
+    field: 'maxTasksFactor',
+    kind: 'number',
+    required: false,
+    help: `maxTasks / tasks needed at peak, ≥ 1 (default ${CAPACITY_DEFAULTS.maxTasksFactor})`,
+  },
 ];
 
 /** Usage text printed by `--help`. */
@@ -96,7 +186,13 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const next = argv[k + 1];
-    if (valueFlags.has(argv[k]) && next !== undefined && next.startsWith('-') && !next.startsWith('--') && next !== '-h') {
+    if (
+      valueFlags.has(argv[k]) &&
+      next !== undefined &&
+      next.startsWith('-') &&
+      !next.startsWith('--') &&
+      next !== '-h'
+    ) {
       out.push(`${argv[k]}=${next}`);
       k++;
     } else {
@@ -111,7 +207,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
   for (let x = 1; x <= a.length; x++) {
     const row = [x];
-    for (let y = 1; y <= b.length; y++) row[y] = Math.min(prev[y] + 1, row[y - 1] + 1, prev[y - 1] + (a[x - 1] === b[y - 1] ? 0 : 1));
+    for (let y = 1; y <= b.length; y++)
+      row[y] = Math.min(prev[y] + 1, row[y - 1] + 1, prev[y - 1] + (a[x - 1] === b[y - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length];
@@ -150,7 +247,13 @@ export function runCapacityCli(argv: readonly string[], io: CliOutput): number {
     for (const f of CAPACITY_FLAGS) options[f.flag] = { type: 'string' };
     let parsed;
     try {
-      parsed = parseArgs({ args: joinNegativeValues(argv), options, strict: true, allowPositionals: false, tokens: true });
+      parsed = parseArgs({
+        args: joinNegativeValues(argv),
+        options,
+        strict: true,
+        allowPositionals: false,
+        tokens: true,
+      });
     } catch (err) {
       const first = (err as Error).message.split('\n')[0];
       const unknown = /^Unknown option '--([^']+)'/.exec(first);
@@ -174,7 +277,8 @@ export function runCapacityCli(argv: readonly string[], io: CliOutput): number {
       if (typeof raw === 'string') input[f.field] = parseValue(f, raw);
     }
     const missing = CAPACITY_FLAGS.filter((f) => f.required && values[f.flag] === undefined).map((f) => `--${f.flag}`);
-    if (missing.length > 0) throw new UsageError(`capacity: missing required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new UsageError(`capacity: missing required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
     const given = input as unknown as CapacityInput;
     let plan;
     try {

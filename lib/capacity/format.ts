@@ -47,8 +47,16 @@ export function formatPlanTable(plan: CapacityPlan, given?: CapacityInput): stri
     ['headroom', f(i.headroom), mark('headroom', `(${f(i.headroom * 100)} %)`)],
     ['availabilityZones', f(i.availabilityZones), mark('availabilityZones', '')],
     ['survivesAzLoss', String(i.survivesAzLoss), mark('survivesAzLoss', '')],
-    ['taskCpu', i.taskCpu === undefined ? '-' : f(i.taskCpu), i.taskCpu === undefined ? 'chosen by the model' : 'CPU units'],
-    ['taskMemoryMiB', i.taskMemoryMiB === undefined ? '-' : f(i.taskMemoryMiB), i.taskMemoryMiB === undefined ? 'chosen by the model' : 'MiB'],
+    [
+      'taskCpu',
+      i.taskCpu === undefined ? '-' : f(i.taskCpu),
+      i.taskCpu === undefined ? 'chosen by the model' : 'CPU units',
+    ],
+    [
+      'taskMemoryMiB',
+      i.taskMemoryMiB === undefined ? '-' : f(i.taskMemoryMiB),
+      i.taskMemoryMiB === undefined ? 'chosen by the model' : 'MiB',
+    ],
     ['targetCpuUtilizationPercent', f(i.targetCpuUtilizationPercent), mark('targetCpuUtilizationPercent', '%')],
     ['maxTasksFactor', f(i.maxTasksFactor), mark('maxTasksFactor', '')],
   ];
@@ -58,10 +66,22 @@ export function formatPlanTable(plan: CapacityPlan, given?: CapacityInput): stri
     ['maxConnectionsPerTask', String(d.maxConnectionsPerTask), `connections of ${f(i.memoryPerConnectionMiB)} MiB`],
   ];
   const tasks: Row[] = [
-    ['minTasks', String(plan.minTasks), `up to ${d.tasksPerAz} per AZ × ${i.availabilityZones} AZ${i.availabilityZones > 1 ? 's' : ''}`],
+    [
+      'minTasks',
+      String(plan.minTasks),
+      `up to ${d.tasksPerAz} per AZ × ${i.availabilityZones} AZ${i.availabilityZones > 1 ? 's' : ''}`,
+    ],
     ['maxTasks', String(plan.maxTasks)],
-    ['tasksForPeak', String(d.tasksForPeak), `${d.peakLimitedBy} decides (CPU ${d.tasksForCpu}, memory ${d.tasksForMemory})`],
-    ['tasksAfterAzLoss', String(d.tasksAfterAzLoss), i.availabilityZones > 1 ? 'tasks left after losing the AZ with the most' : 'one AZ'],
+    [
+      'tasksForPeak',
+      String(d.tasksForPeak),
+      `${d.peakLimitedBy} decides (CPU ${d.tasksForCpu}, memory ${d.tasksForMemory})`,
+    ],
+    [
+      'tasksAfterAzLoss',
+      String(d.tasksAfterAzLoss),
+      i.availabilityZones > 1 ? 'tasks left after losing the AZ with the most' : 'one AZ',
+    ],
   ];
   const scaling: Row[] = [
     ['targetCpuUtilizationPercent', f(plan.targetCpuUtilizationPercent), '%'],
@@ -71,9 +91,9 @@ export function formatPlanTable(plan: CapacityPlan, given?: CapacityInput): stri
   const derived: Row[] = [
     ['peakCores', f(d.peakCores), 'cores'],
     ['requiredCores', f(d.requiredCores), 'cores with headroom'],
-    ['requestConcurrency', f(d.requestConcurrency), 'requests in flight (Little\'s law)'],
+    ['requestConcurrency', f(d.requestConcurrency), "requests in flight (Little's law)"],
     ['requestConcurrencyP99', f(d.requestConcurrencyP99), 'p99 burst bound'],
-    ['streamConcurrency', f(d.streamConcurrency), 'open streams (Little\'s law)'],
+    ['streamConcurrency', f(d.streamConcurrency), "open streams (Little's law)"],
     ['totalConcurrency', f(d.totalConcurrency), 'connections'],
     ['requiredConnections', f(d.requiredConnections), 'connections with headroom'],
     ['requiredMemoryMiB', f(d.requiredMemoryMiB), 'MiB for connections with headroom'],

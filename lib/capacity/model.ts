@@ -104,11 +104,19 @@ function positive(field: string, value: unknown): number {
 }
 
 /** Reads an optional number within [min, max] (min exclusive when `minExclusive`). */
-function optionalNumber(field: string, value: unknown, fallback: number, min: number, max: number, minExclusive = false): number {
+function optionalNumber(
+  field: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+  minExclusive = false,
+): number {
   if (value === undefined) return fallback;
-  const allowed = max === Infinity
-    ? `a finite number ${minExclusive ? '>' : '≥'} ${min}`
-    : `a finite number from ${min}${minExclusive ? ' (exclusive)' : ''} to ${max}`;
+  const allowed =
+    max === Infinity
+      ? `a finite number ${minExclusive ? '>' : '≥'} ${min}`
+      : `a finite number from ${min}${minExclusive ? ' (exclusive)' : ''} to ${max}`;
   if (!isFiniteNumber(value) || (minExclusive ? value <= min : value < min) || value > max) fail(field, allowed, value);
   return value;
 }
@@ -127,7 +135,9 @@ function optionalNumber(field: string, value: unknown, fallback: number, min: nu
  */
 export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInput {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new Error(`capacity: input must be an object with peakRps, meanLatencyMs, cpuSecondsPerRequest and memoryPerConnectionMiB, got ${show(input)}`);
+    throw new Error(
+      `capacity: input must be an object with peakRps, meanLatencyMs, cpuSecondsPerRequest and memoryPerConnectionMiB, got ${show(input)}`,
+    );
   }
   const peakRps = positive('peakRps', input.peakRps);
   const meanLatencyMs = positive('meanLatencyMs', input.meanLatencyMs);
@@ -141,11 +151,34 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
   const cpuSecondsPerRequest = positive('cpuSecondsPerRequest', input.cpuSecondsPerRequest);
   const memoryPerConnectionMiB = positive('memoryPerConnectionMiB', input.memoryPerConnectionMiB);
   if (memoryPerConnectionMiB > MAX_FARGATE_MEMORY_MIB) {
-    fail('memoryPerConnectionMiB', `a finite number > 0 and ≤ ${MAX_FARGATE_MEMORY_MIB} (the largest Fargate task)`, memoryPerConnectionMiB);
+    fail(
+      'memoryPerConnectionMiB',
+      `a finite number > 0 and ≤ ${MAX_FARGATE_MEMORY_MIB} (the largest Fargate task)`,
+      memoryPerConnectionMiB,
+    );
   }
-  const streamOpensPerSecond = optionalNumber('streamOpensPerSecond', input.streamOpensPerSecond, CAPACITY_DEFAULTS.streamOpensPerSecond, 0, Infinity);
-  const meanStreamDurationSeconds = optionalNumber('meanStreamDurationSeconds', input.meanStreamDurationSeconds, CAPACITY_DEFAULTS.meanStreamDurationSeconds, 0, Infinity, true);
-  const baseMemoryPerTaskMiB = optionalNumber('baseMemoryPerTaskMiB', input.baseMemoryPerTaskMiB, CAPACITY_DEFAULTS.baseMemoryPerTaskMiB, 0, MAX_FARGATE_MEMORY_MIB);
+  const streamOpensPerSecond = optionalNumber(
+    'streamOpensPerSecond',
+    input.streamOpensPerSecond,
+    CAPACITY_DEFAULTS.streamOpensPerSecond,
+    0,
+    Infinity,
+  );
+  const meanStreamDurationSeconds = optionalNumber(
+    'meanStreamDurationSeconds',
+    input.meanStreamDurationSeconds,
+    CAPACITY_DEFAULTS.meanStreamDurationSeconds,
+    0,
+    Infinity,
+    true,
+  );
+  const baseMemoryPerTaskMiB = optionalNumber(
+    'baseMemoryPerTaskMiB',
+    input.baseMemoryPerTaskMiB,
+    CAPACITY_DEFAULTS.baseMemoryPerTaskMiB,
+    0,
+    MAX_FARGATE_MEMORY_MIB,
+  );
   const headroom = optionalNumber('headroom', input.headroom, CAPACITY_DEFAULTS.headroom, 0, MAX_HEADROOM);
 
   let availabilityZones: number = CAPACITY_DEFAULTS.availabilityZones;
@@ -162,27 +195,56 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
     survivesAzLoss = input.survivesAzLoss;
   }
   if (survivesAzLoss && availabilityZones < 2) {
-    throw new Error(`capacity: survivesAzLoss needs availabilityZones from 2 to ${MAX_AVAILABILITY_ZONES}, got availabilityZones ${availabilityZones}; leave survivesAzLoss false to run in one AZ`);
+    throw new Error(
+      `capacity: survivesAzLoss needs availabilityZones from 2 to ${MAX_AVAILABILITY_ZONES}, got availabilityZones ${availabilityZones}; leave survivesAzLoss false to run in one AZ`,
+    );
   }
 
   const { taskCpu, taskMemoryMiB } = input;
   if ((taskCpu === undefined) !== (taskMemoryMiB === undefined)) {
-    throw new Error(`capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu ${show(taskCpu)} and taskMemoryMiB ${show(taskMemoryMiB)}`);
+    throw new Error(
+      `capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu ${show(taskCpu)} and taskMemoryMiB ${show(taskMemoryMiB)}`,
+    );
   }
   if (taskCpu !== undefined && taskMemoryMiB !== undefined) {
-    if (!isFiniteNumber(taskCpu) || !isValidFargateCpu(taskCpu)) fail('taskCpu', `one of the Fargate CPU values ${FARGATE_CPU_VALUES.join(', ')}`, taskCpu);
+    if (!isFiniteNumber(taskCpu) || !isValidFargateCpu(taskCpu))
+      fail('taskCpu', `one of the Fargate CPU values ${FARGATE_CPU_VALUES.join(', ')}`, taskCpu);
     if (!isFiniteNumber(taskMemoryMiB) || !isValidFargateSize(taskCpu, taskMemoryMiB)) {
-      fail('taskMemoryMiB', `a Fargate memory size for taskCpu ${taskCpu}: ${describeFargateMemory(taskCpu)} MiB`, taskMemoryMiB);
+      fail(
+        'taskMemoryMiB',
+        `a Fargate memory size for taskCpu ${taskCpu}: ${describeFargateMemory(taskCpu)} MiB`,
+        taskMemoryMiB,
+      );
     }
     if (taskMemoryMiB - baseMemoryPerTaskMiB < memoryPerConnectionMiB) {
-      fail('taskMemoryMiB', `at least baseMemoryPerTaskMiB + memoryPerConnectionMiB = ${baseMemoryPerTaskMiB + memoryPerConnectionMiB} MiB so that one connection fits in a task (and a Fargate size for taskCpu ${taskCpu}: ${describeFargateMemory(taskCpu)})`, taskMemoryMiB);
+      fail(
+        'taskMemoryMiB',
+        `at least baseMemoryPerTaskMiB + memoryPerConnectionMiB = ${baseMemoryPerTaskMiB + memoryPerConnectionMiB} MiB so that one connection fits in a task (and a Fargate size for taskCpu ${taskCpu}: ${describeFargateMemory(taskCpu)})`,
+        taskMemoryMiB,
+      );
     }
   } else if (baseMemoryPerTaskMiB + memoryPerConnectionMiB > MAX_FARGATE_MEMORY_MIB) {
-    fail('memoryPerConnectionMiB', `at most ${MAX_FARGATE_MEMORY_MIB - baseMemoryPerTaskMiB} MiB (the largest Fargate task, ${MAX_FARGATE_MEMORY_MIB} MiB, minus baseMemoryPerTaskMiB ${baseMemoryPerTaskMiB}) so that one connection fits in a task`, memoryPerConnectionMiB);
+    fail(
+      'memoryPerConnectionMiB',
+      `at most ${MAX_FARGATE_MEMORY_MIB - baseMemoryPerTaskMiB} MiB (the largest Fargate task, ${MAX_FARGATE_MEMORY_MIB} MiB, minus baseMemoryPerTaskMiB ${baseMemoryPerTaskMiB}) so that one connection fits in a task`,
+      memoryPerConnectionMiB,
+    );
   }
 
-  const targetCpuUtilizationPercent = optionalNumber('targetCpuUtilizationPercent', input.targetCpuUtilizationPercent, CAPACITY_DEFAULTS.targetCpuUtilizationPercent, 1, 100);
-  const maxTasksFactor = optionalNumber('maxTasksFactor', input.maxTasksFactor, CAPACITY_DEFAULTS.maxTasksFactor, 1, Infinity);
+  const targetCpuUtilizationPercent = optionalNumber(
+    'targetCpuUtilizationPercent',
+    input.targetCpuUtilizationPercent,
+    CAPACITY_DEFAULTS.targetCpuUtilizationPercent,
+    1,
+    100,
+  );
+  const maxTasksFactor = optionalNumber(
+    'maxTasksFactor',
+    input.maxTasksFactor,
+    CAPACITY_DEFAULTS.maxTasksFactor,
+    1,
+    Infinity,
+  );
 
   return {
     peakRps,
@@ -203,8 +265,17 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
 }
 
 /** Load figures that do not depend on the task size. */
-type Load = Pick<CapacityDerived, 'peakCores' | 'requiredCores' | 'requestConcurrency' | 'requestConcurrencyP99'
-  | 'streamConcurrency' | 'totalConcurrency' | 'requiredMemoryMiB' | 'requiredConnections'>;
+type Load = Pick<
+  CapacityDerived,
+  | 'peakCores'
+  | 'requiredCores'
+  | 'requestConcurrency'
+  | 'requestConcurrencyP99'
+  | 'streamConcurrency'
+  | 'totalConcurrency'
+  | 'requiredMemoryMiB'
+  | 'requiredConnections'
+>;
 
 function loadOf(i: ResolvedCapacityInput): Load {
   const peakCores = i.peakRps * i.cpuSecondsPerRequest;
@@ -324,9 +395,11 @@ function chooseTaskSize(load: Load, i: ResolvedCapacityInput): Choice {
     }
   }
   const largest = evaluate(16384);
-  throw new Error(`capacity: no Fargate task size can carry peakRps ${i.peakRps} within the ECS limit of ${MAX_TASKS_PER_SERVICE} tasks per service`
-    + (largest ? ` (16 vCPU tasks would need maxTasks ${largest.maxTasks})` : '')
-    + '; lower peakRps, cpuSecondsPerRequest, memoryPerConnectionMiB or maxTasksFactor, or split the service');
+  throw new Error(
+    `capacity: no Fargate task size can carry peakRps ${i.peakRps} within the ECS limit of ${MAX_TASKS_PER_SERVICE} tasks per service` +
+      (largest ? ` (16 vCPU tasks would need maxTasks ${largest.maxTasks})` : '') +
+      '; lower peakRps, cpuSecondsPerRequest, memoryPerConnectionMiB or maxTasksFactor, or split the service',
+  );
 }
 
 /** A number for explanations: whole numbers as they are, others to 4 significant digits. */
@@ -352,7 +425,9 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   if (i.taskCpu !== undefined && i.taskMemoryMiB !== undefined) {
     counts = countsFor(load, i, i.taskCpu, i.taskMemoryMiB);
     if (counts.maxTasks > MAX_TASKS_PER_SERVICE) {
-      throw new Error(`capacity: the plan needs maxTasks ${counts.maxTasks} of taskCpu ${i.taskCpu} / taskMemoryMiB ${i.taskMemoryMiB}, above the ECS limit of ${MAX_TASKS_PER_SERVICE} tasks per service; choose a larger taskCpu/taskMemoryMiB, lower maxTasksFactor or split the service`);
+      throw new Error(
+        `capacity: the plan needs maxTasks ${counts.maxTasks} of taskCpu ${i.taskCpu} / taskMemoryMiB ${i.taskMemoryMiB}, above the ECS limit of ${MAX_TASKS_PER_SERVICE} tasks per service; choose a larger taskCpu/taskMemoryMiB, lower maxTasksFactor or split the service`,
+      );
     }
   } else {
     const choice = chooseTaskSize(load, i);
@@ -374,7 +449,8 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   // assumed to grow in proportion to requests); the task fills the same percentage of the
   // connections its memory holds at this rate.
   const requestsPerTaskPerSecondForMemory = maxConnectionsPerTask * target * (i.peakRps / load.totalConcurrency);
-  const scalingLimitedBy: 'cpu' | 'memory' = requestsPerTaskPerSecondForMemory < requestsPerTaskPerSecondForCpu ? 'memory' : 'cpu';
+  const scalingLimitedBy: 'cpu' | 'memory' =
+    requestsPerTaskPerSecondForMemory < requestsPerTaskPerSecondForCpu ? 'memory' : 'cpu';
   const requestsPerTaskPerSecond = Math.min(requestsPerTaskPerSecondForCpu, requestsPerTaskPerSecondForMemory);
   const requestsPerTaskPerMinute = Math.max(1, floorTolerant(requestsPerTaskPerSecond * 60));
 
@@ -410,41 +486,54 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const h = f(i.headroom * 100);
   const explanation: string[] = [
     `CPU: ${f(i.peakRps)} req/s × ${f(i.cpuSecondsPerRequest)} CPU-s = ${f(load.peakCores)} cores at peak; with ${h} % headroom ${f(load.requiredCores)} cores.`,
-    `Concurrency (Little's law, in flight = arrival rate × time in system): requests ${f(i.peakRps)}/s × ${f(i.meanLatencyMs / 1000)} s = ${f(load.requestConcurrency)}`
-      + ` (p99 burst bound ${f(load.requestConcurrencyP99)}); streams ${f(i.streamOpensPerSecond)}/s × ${f(i.meanStreamDurationSeconds)} s = ${f(load.streamConcurrency)}; total ${f(load.totalConcurrency)}.`,
-    `Memory: ${f(load.totalConcurrency)} connections × ${f(i.memoryPerConnectionMiB)} MiB × ${f(1 + i.headroom)} = ${f(load.requiredMemoryMiB)} MiB for connections,`
-      + ` plus ${f(i.baseMemoryPerTaskMiB)} MiB base per task (memory is held per open connection, so it follows concurrency, not the request rate).`,
+    `Concurrency (Little's law, in flight = arrival rate × time in system): requests ${f(i.peakRps)}/s × ${f(i.meanLatencyMs / 1000)} s = ${f(load.requestConcurrency)}` +
+      ` (p99 burst bound ${f(load.requestConcurrencyP99)}); streams ${f(i.streamOpensPerSecond)}/s × ${f(i.meanStreamDurationSeconds)} s = ${f(load.streamConcurrency)}; total ${f(load.totalConcurrency)}.`,
+    `Memory: ${f(load.totalConcurrency)} connections × ${f(i.memoryPerConnectionMiB)} MiB × ${f(1 + i.headroom)} = ${f(load.requiredMemoryMiB)} MiB for connections,` +
+      ` plus ${f(i.baseMemoryPerTaskMiB)} MiB base per task (memory is held per open connection, so it follows concurrency, not the request rate).`,
     taskSizeChosen
-      ? `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, chosen: ${sizeReason}; memory is the smallest Fargate size that adds no tasks for memory`
-        + ` (when memory decides, the smallest that needs as few tasks as the largest); ${f(connectionMemoryPerTaskMiB)} MiB per task for connections = ${maxConnectionsPerTask} connections.`
+      ? `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, chosen: ${sizeReason}; memory is the smallest Fargate size that adds no tasks for memory` +
+        ` (when memory decides, the smallest that needs as few tasks as the largest); ${f(connectionMemoryPerTaskMiB)} MiB per task for connections = ${maxConnectionsPerTask} connections.`
       : `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, given; ${f(connectionMemoryPerTaskMiB)} MiB per task for connections = ${maxConnectionsPerTask} connections.`,
-    `Tasks for peak: CPU ⌈${f(load.requiredCores)} cores / ${f(taskVcpu)}⌉ = ${tasksForCpu}, memory ⌈${f(load.requiredConnections)} connections / ${maxConnectionsPerTask}⌉ = ${tasksForMemory};`
-      + ` ${tasksForPeak} (${derived.peakLimitedBy} decides).`,
+    `Tasks for peak: CPU ⌈${f(load.requiredCores)} cores / ${f(taskVcpu)}⌉ = ${tasksForCpu}, memory ⌈${f(load.requiredConnections)} connections / ${maxConnectionsPerTask}⌉ = ${tasksForMemory};` +
+      ` ${tasksForPeak} (${derived.peakLimitedBy} decides).`,
     i.survivesAzLoss
       ? `Minimum ${minTasks} tasks: ${tasksPerAz} per AZ × ${azs} AZs, so after losing one AZ ${azs > 2 ? `the other ${azs - 1} still run` : 'the other still runs'} ${tasksAfterAzLoss} ≥ ${tasksForPeak} tasks.`
       : `Minimum ${minTasks} tasks: max(${azs} AZ${azs > 1 ? 's' : ''}, ${tasksForPeak} for peak); losing an AZ is not planned for.`,
     `Maximum ${maxTasks} tasks: ⌈${minTasks} × ${f(i.maxTasksFactor)}⌉, room for a surge beyond plan.`,
-    `Scaling: one task reaches ${f(i.targetCpuUtilizationPercent)} % at ${f(requestsPerTaskPerSecond)} req/s (${requestsPerTaskPerMinute} per minute for ALB RequestCountPerTarget), limited by ${scalingLimitedBy};`
-      + ` at peak on ${minTasks} tasks CPU runs at ${f(peakCpuUtilizationPercent)} %.`,
+    `Scaling: one task reaches ${f(i.targetCpuUtilizationPercent)} % at ${f(requestsPerTaskPerSecond)} req/s (${requestsPerTaskPerMinute} per minute for ALB RequestCountPerTarget), limited by ${scalingLimitedBy};` +
+      ` at peak on ${minTasks} tasks CPU runs at ${f(peakCpuUtilizationPercent)} %.`,
   ];
   if (maxTasks === minTasks) {
-    const fleetRatio = Math.min((minTasks * taskVcpu) / load.requiredCores, fleetConnections / load.requiredConnections);
-    explanation.push(`Note: maxTasks equals minTasks (maxTasksFactor ${f(i.maxTasksFactor)}): the minimum fleet carries ${f(fleetRatio)} × peak with headroom`
-      + ' and autoscaling has no room above it (raise maxTasksFactor to allow more).');
+    const fleetRatio = Math.min(
+      (minTasks * taskVcpu) / load.requiredCores,
+      fleetConnections / load.requiredConnections,
+    );
+    explanation.push(
+      `Note: maxTasks equals minTasks (maxTasksFactor ${f(i.maxTasksFactor)}): the minimum fleet carries ${f(fleetRatio)} × peak with headroom` +
+        ' and autoscaling has no room above it (raise maxTasksFactor to allow more).',
+    );
   }
   const peakRpsPerTask = i.peakRps / minTasks;
   if (peakRpsPerTask > requestsPerTaskPerSecond * (1 + EPSILON)) {
-    explanation.push(`Note: at peak each of the ${minTasks} minimum tasks carries ${f(peakRpsPerTask)} req/s, above the ${f(requestsPerTaskPerSecond)} req/s target,`
-      + ` so target tracking will run about ${Math.min(maxTasks, ceilTolerant(i.peakRps / requestsPerTaskPerSecond))} tasks at peak (raise targetCpuUtilizationPercent towards ${f(100 / (1 + i.headroom))} % to match the headroom).`);
+    explanation.push(
+      `Note: at peak each of the ${minTasks} minimum tasks carries ${f(peakRpsPerTask)} req/s, above the ${f(requestsPerTaskPerSecond)} req/s target,` +
+        ` so target tracking will run about ${Math.min(maxTasks, ceilTolerant(i.peakRps / requestsPerTaskPerSecond))} tasks at peak (raise targetCpuUtilizationPercent towards ${f(100 / (1 + i.headroom))} % to match the headroom).`,
+    );
   }
   if (scalingLimitedBy === 'memory') {
-    explanation.push('Note: memory binds before CPU; scale on memory utilisation as well, CPU target tracking alone will not see it.');
+    explanation.push(
+      'Note: memory binds before CPU; scale on memory utilisation as well, CPU target tracking alone will not see it.',
+    );
   }
   if (!derived.burstFits) {
-    explanation.push(`Warning: a p99 burst (${f(burstConnections)} connections, ${f(burstMemoryMiB)} MiB) exceeds what the minimum fleet holds (${fleetConnections} connections, ${f(fleetConnectionMemoryMiB)} MiB).`);
+    explanation.push(
+      `Warning: a p99 burst (${f(burstConnections)} connections, ${f(burstMemoryMiB)} MiB) exceeds what the minimum fleet holds (${fleetConnections} connections, ${f(fleetConnectionMemoryMiB)} MiB).`,
+    );
   }
   if (i.cpuSecondsPerRequest > i.meanLatencyMs / 1000) {
-    explanation.push(`Warning: cpuSecondsPerRequest (${f(i.cpuSecondsPerRequest)} s) exceeds the mean latency (${f(i.meanLatencyMs / 1000)} s); one request can only use that much CPU if it runs on several cores at once. Check the inputs.`);
+    explanation.push(
+      `Warning: cpuSecondsPerRequest (${f(i.cpuSecondsPerRequest)} s) exceeds the mean latency (${f(i.meanLatencyMs / 1000)} s); one request can only use that much CPU if it runs on several cores at once. Check the inputs.`,
+    );
   }
 
   return {

@@ -137,7 +137,10 @@ export interface CapacityDerived {
 /** The model's answer. */
 export interface CapacityPlan {
   /** The input with every default filled in. */
-  readonly input: Required<Omit<CapacityInput, 'taskCpu' | 'taskMemoryMiB'>> & { taskCpu?: number; taskMemoryMiB?: number };
+  readonly input: Required<Omit<CapacityInput, 'taskCpu' | 'taskMemoryMiB'>> & {
+    taskCpu?: number;
+    taskMemoryMiB?: number;
+  };
   /** Task CPU in Fargate CPU units (1024 = 1 vCPU). */
   readonly taskCpu: number;
   /** Task memory in MiB; (taskCpu, taskMemoryMiB) is a valid Fargate combination. */

@@ -183,20 +183,30 @@ export class McpDataTier extends Construct {
   constructor(scope: Construct, id: string, props: McpDataTierProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    const dbOpts: McpDatabaseOptions | undefined = props.database === false ? undefined : props.database === true || props.database === undefined ? {} : props.database;
-    const cacheOpts: McpCacheOptions | undefined = props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
+    const dbOpts: McpDatabaseOptions | undefined =
+      props.database === false
+        ? undefined
+        : props.database === true || props.database === undefined
+          ? {}
+          : props.database;
+    const cacheOpts: McpCacheOptions | undefined =
+      props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
     validate(dbOpts, cacheOpts);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const vpcSubnets = props.vpcSubnets ?? (props.vpc.isolatedSubnets.length > 0
-      ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
-      : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const vpcSubnets =
+      props.vpcSubnets ??
+      (props.vpc.isolatedSubnets.length > 0
+        ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
+        : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
 
-    this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the MCP data tier (database, cache, secrets) of ${stack.stackName}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts the MCP data tier (database, cache, secrets) of ${stack.stackName}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
     this.databasePort = dbOpts?.port ?? 5432;
     this.cachePort = cacheOpts?.port ?? 6379;
     const env: Record<string, string> = {};
@@ -205,7 +215,9 @@ export class McpDataTier extends Construct {
     if (dbOpts) {
       const databaseName = dbOpts.databaseName ?? 'mcp';
       const allocatedStorage = dbOpts.allocatedStorage ?? 50;
-      const engine = rds.DatabaseInstanceEngine.postgres({ version: dbOpts.engineVersion ?? rds.PostgresEngineVersion.VER_16_13 });
+      const engine = rds.DatabaseInstanceEngine.postgres({
+        version: dbOpts.engineVersion ?? rds.PostgresEngineVersion.VER_16_13,
+      });
       const parameterGroup = new rds.ParameterGroup(this, 'DatabaseParameters', {
         engine,
         description: 'MCP data tier: TLS required, slow statements logged',
@@ -249,16 +261,21 @@ export class McpDataTier extends Construct {
       // The generated secret is a child of the instance (db.secret is its attachment): acknowledge on the instance.
       Validations.of(db).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Tasks read the credentials once at start (ECS secrets); automatic rotation would break running tasks until redeployed. Rotate with a deployment (documented in docs/backup.md).',
+        reason:
+          'Tasks read the credentials once at start (ECS secrets); automatic rotation would break running tasks until redeployed. Rotate with a deployment (documented in docs/backup.md).',
       });
       if (this.databasePort === 5432) {
         Validations.of(db).acknowledge({
           id: 'AwsSolutions-RDS11',
-          reason: 'The contract (docs/operational-contract.md) uses PostgreSQL\'s port; the instance is in isolated subnets and its security group admits only the service\'s tasks and our Lambdas.',
+          reason:
+            "The contract (docs/operational-contract.md) uses PostgreSQL's port; the instance is in isolated subnets and its security group admits only the service's tasks and our Lambdas.",
         });
       }
       if (!(dbOpts.multiAz ?? true)) {
-        Validations.of(db).acknowledge({ id: 'AwsSolutions-RDS3', reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).' });
+        Validations.of(db).acknowledge({
+          id: 'AwsSolutions-RDS3',
+          reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).',
+        });
       }
       env.DATABASE_HOST = db.dbInstanceEndpointAddress;
       env.DATABASE_PORT = db.dbInstanceEndpointPort;
@@ -289,7 +306,8 @@ export class McpDataTier extends Construct {
       });
       Validations.of(this.cacheAuthSecret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
+        reason:
+          'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
       });
       const cache = new elasticache.CfnReplicationGroup(this, 'Cache', {
         replicationGroupDescription: `MCP cache of ${stack.stackName}`,
@@ -317,11 +335,15 @@ export class McpDataTier extends Construct {
       if (this.cachePort === 6379) {
         Validations.of(cache).acknowledge({
           id: 'AwsSolutions-AEC5',
-          reason: 'The contract (docs/operational-contract.md) uses the standard port; the cache is in isolated subnets, needs TLS and an AUTH token, and its security group admits only the service\'s tasks and our Lambdas.',
+          reason:
+            "The contract (docs/operational-contract.md) uses the standard port; the cache is in isolated subnets, needs TLS and an AUTH token, and its security group admits only the service's tasks and our Lambdas.",
         });
       }
       if (!multiAz) {
-        Validations.of(cache).acknowledge({ id: 'AwsSolutions-AEC4', reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).' });
+        Validations.of(cache).acknowledge({
+          id: 'AwsSolutions-AEC4',
+          reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).',
+        });
       }
       env.CACHE_HOST = cache.attrPrimaryEndPointAddress;
       env.CACHE_PORT = cache.attrPrimaryEndPointPort;
@@ -334,14 +356,25 @@ export class McpDataTier extends Construct {
 
   /** Opens the database (its port) and the cache (its port) to a peer: the service's tasks or one of our Lambdas. */
   public allowFrom(peer: ec2.IConnectable, description = 'MCP service or operations Lambda'): void {
-    if (this.databaseSecurityGroup) this.databaseSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.databasePort), `PostgreSQL from ${description}`);
-    if (this.cacheSecurityGroup) this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Cache from ${description}`);
+    if (this.databaseSecurityGroup)
+      this.databaseSecurityGroup.connections.allowFrom(
+        peer,
+        ec2.Port.tcp(this.databasePort),
+        `PostgreSQL from ${description}`,
+      );
+    if (this.cacheSecurityGroup)
+      this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Cache from ${description}`);
   }
 
   /** ARN of the cache replication group, when a cache is created. */
   public get cacheReplicationGroupArn(): string | undefined {
     if (!this.cache) return undefined;
-    return Stack.of(this).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: this.cache.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return Stack.of(this).formatArn({
+      service: 'elasticache',
+      resource: 'replicationgroup',
+      resourceName: this.cache.ref,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 }
 
@@ -352,25 +385,72 @@ function validate(db: McpDatabaseOptions | undefined, cache: McpCacheOptions | u
     checkInteger(OWNER, 'database.allocatedStorage', db.allocatedStorage, 20, 65536);
     checkInteger(OWNER, 'database.maxAllocatedStorage', db.maxAllocatedStorage, db.allocatedStorage ?? 50, 65536);
     checkInteger(OWNER, 'database.port', db.port, 1150, 65535);
-    checkPattern(OWNER, 'database.databaseName', db.databaseName, /^[a-z][a-z0-9_]{0,62}$/, 'a lowercase PostgreSQL identifier (letters, digits, _; starts with a letter)');
-    checkPattern(OWNER, 'database.username', db.username, /^[a-z][a-z0-9_]{0,15}$/, 'a lowercase identifier of at most 16 characters');
-    checkPattern(OWNER, 'database.preferredBackupWindow', db.preferredBackupWindow, /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'hh24:mi-hh24:mi (UTC)');
+    checkPattern(
+      OWNER,
+      'database.databaseName',
+      db.databaseName,
+      /^[a-z][a-z0-9_]{0,62}$/,
+      'a lowercase PostgreSQL identifier (letters, digits, _; starts with a letter)',
+    );
+    checkPattern(
+      OWNER,
+      'database.username',
+      db.username,
+      /^[a-z][a-z0-9_]{0,15}$/,
+      'a lowercase identifier of at most 16 characters',
+    );
+    checkPattern(
+      OWNER,
+      'database.preferredBackupWindow',
+      db.preferredBackupWindow,
+      /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+      'hh24:mi-hh24:mi (UTC)',
+    );
     if (db.preferredBackupWindow !== undefined) {
       const w = parseDailyWindow(db.preferredBackupWindow)!;
-      checkThat(OWNER, windowMinutes(w) >= 30, `database.preferredBackupWindow must last at least 30 minutes (RDS), got ${JSON.stringify(db.preferredBackupWindow)} (${windowMinutes(w)} min)`);
+      checkThat(
+        OWNER,
+        windowMinutes(w) >= 30,
+        `database.preferredBackupWindow must last at least 30 minutes (RDS), got ${JSON.stringify(db.preferredBackupWindow)} (${windowMinutes(w)} min)`,
+      );
     }
   }
   if (cache) {
     checkInteger(OWNER, 'cache.replicas', cache.replicas, 0, 5);
     checkInteger(OWNER, 'cache.snapshotRetentionDays', cache.snapshotRetentionDays, 1, 35);
     checkInteger(OWNER, 'cache.port', cache.port, 1024, 65535);
-    checkPattern(OWNER, 'cache.nodeType', cache.nodeType, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.m7g.large');
-    checkPattern(OWNER, 'cache.snapshotWindow', cache.snapshotWindow, /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'hh24:mi-hh24:mi (UTC)');
+    checkPattern(
+      OWNER,
+      'cache.nodeType',
+      cache.nodeType,
+      /^cache\.[a-z0-9]+\.[a-z0-9]+$/,
+      'an ElastiCache node type such as cache.m7g.large',
+    );
+    checkPattern(
+      OWNER,
+      'cache.snapshotWindow',
+      cache.snapshotWindow,
+      /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+      'hh24:mi-hh24:mi (UTC)',
+    );
     if (cache.snapshotWindow !== undefined) {
       const w = parseDailyWindow(cache.snapshotWindow)!;
-      checkThat(OWNER, windowMinutes(w) >= 60, `cache.snapshotWindow must last at least 60 minutes (ElastiCache), got ${JSON.stringify(cache.snapshotWindow)} (${windowMinutes(w)} min)`);
+      checkThat(
+        OWNER,
+        windowMinutes(w) >= 60,
+        `cache.snapshotWindow must last at least 60 minutes (ElastiCache), got ${JSON.stringify(cache.snapshotWindow)} (${windowMinutes(w)} min)`,
+      );
     }
-    if (cache.engine !== undefined) checkThat(OWNER, cache.engine === 'valkey' || cache.engine === 'redis', `cache.engine must be "valkey" or "redis", got ${JSON.stringify(cache.engine)}`);
-    checkThat(OWNER, !((cache.multiAz ?? true) && (cache.replicas ?? 1) < 1), `cache.multiAz needs cache.replicas ≥ 1, got replicas ${cache.replicas}`);
+    if (cache.engine !== undefined)
+      checkThat(
+        OWNER,
+        cache.engine === 'valkey' || cache.engine === 'redis',
+        `cache.engine must be "valkey" or "redis", got ${JSON.stringify(cache.engine)}`,
+      );
+    checkThat(
+      OWNER,
+      !((cache.multiAz ?? true) && (cache.replicas ?? 1) < 1),
+      `cache.multiAz needs cache.replicas ≥ 1, got replicas ${cache.replicas}`,
+    );
   }
 }

@@ -243,8 +243,13 @@ export class McpDisasterRecovery extends Construct {
   constructor(scope: Construct, id: string, props: McpDisasterRecoveryProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    check(typeof props.serviceName === 'string' && /^[a-z][a-z0-9-]{0,19}$/.test(props.serviceName) && !props.serviceName.includes('--') && !props.serviceName.endsWith('-'),
-      `serviceName must be 1-20 lowercase letters, digits and single hyphens starting with a letter, got ${JSON.stringify(props.serviceName)}`);
+    check(
+      typeof props.serviceName === 'string' &&
+        /^[a-z][a-z0-9-]{0,19}$/.test(props.serviceName) &&
+        !props.serviceName.includes('--') &&
+        !props.serviceName.endsWith('-'),
+      `serviceName must be 1-20 lowercase letters, digits and single hyphens starting with a letter, got ${JSON.stringify(props.serviceName)}`,
+    );
     const rpo = props.rpo ?? Duration.hours(1);
     const rto = props.rto ?? Duration.minutes(30);
     const poll = props.pollInterval ?? Duration.seconds(30);
@@ -253,35 +258,79 @@ export class McpDisasterRecovery extends Construct {
     const executionTimeout = props.executionTimeout ?? Duration.hours(4);
     const overdue = props.drillOverdueAfter ?? Duration.days(8);
     const runbook = props.runbookUrl ?? DR_RUNBOOK;
-    check(typeof runbook === 'string' && /^\S{1,1000}$/.test(runbook), `runbookUrl must be a URL or path without spaces (1-1000 characters), got ${JSON.stringify(props.runbookUrl)}`);
-    check(rpo.toSeconds() >= 60 && rpo.toSeconds() <= 7 * 86400, `rpo must be from 1 minute to 7 days, got ${rpo.toHumanString()}`);
-    check(rto.toSeconds() >= 300 && rto.toSeconds() <= 86400, `rto must be from 5 minutes to 1 day, got ${rto.toHumanString()}`);
-    check(poll.toSeconds() >= 10 && poll.toSeconds() <= 300, `pollInterval must be from 10 to 300 seconds, got ${poll.toHumanString()}`);
-    check(restoreTimeout.toSeconds() > poll.toSeconds() && restoreTimeout.toSeconds() <= 86400,
-      `restoreTimeout must be longer than pollInterval (${poll.toHumanString()}) and at most 1 day, got ${restoreTimeout.toHumanString()}`);
-    check(approvalTimeout.toSeconds() >= 60 && approvalTimeout.toSeconds() <= 86400, `approvalTimeout must be from 1 minute to 1 day, got ${approvalTimeout.toHumanString()}`);
-    check(executionTimeout.toSeconds() > restoreTimeout.toSeconds() + approvalTimeout.toSeconds(),
-      `executionTimeout must exceed restoreTimeout + approvalTimeout (${restoreTimeout.toSeconds() + approvalTimeout.toSeconds()} s), got ${executionTimeout.toSeconds()} s`);
-    check(overdue.toSeconds() >= 86400 && overdue.toSeconds() <= 30 * 86400, `drillOverdueAfter must be from 1 to 30 days, got ${overdue.toHumanString()}`);
+    check(
+      typeof runbook === 'string' && /^\S{1,1000}$/.test(runbook),
+      `runbookUrl must be a URL or path without spaces (1-1000 characters), got ${JSON.stringify(props.runbookUrl)}`,
+    );
+    check(
+      rpo.toSeconds() >= 60 && rpo.toSeconds() <= 7 * 86400,
+      `rpo must be from 1 minute to 7 days, got ${rpo.toHumanString()}`,
+    );
+    check(
+      rto.toSeconds() >= 300 && rto.toSeconds() <= 86400,
+      `rto must be from 5 minutes to 1 day, got ${rto.toHumanString()}`,
+    );
+    check(
+      poll.toSeconds() >= 10 && poll.toSeconds() <= 300,
+      `pollInterval must be from 10 to 300 seconds, got ${poll.toHumanString()}`,
+    );
+    check(
+      restoreTimeout.toSeconds() > poll.toSeconds() && restoreTimeout.toSeconds() <= 86400,
+      `restoreTimeout must be longer than pollInterval (${poll.toHumanString()}) and at most 1 day, got ${restoreTimeout.toHumanString()}`,
+    );
+    check(
+      approvalTimeout.toSeconds() >= 60 && approvalTimeout.toSeconds() <= 86400,
+      `approvalTimeout must be from 1 minute to 1 day, got ${approvalTimeout.toHumanString()}`,
+    );
+    check(
+      executionTimeout.toSeconds() > restoreTimeout.toSeconds() + approvalTimeout.toSeconds(),
+      `executionTimeout must exceed restoreTimeout + approvalTimeout (${restoreTimeout.toSeconds() + approvalTimeout.toSeconds()} s), got ${executionTimeout.toSeconds()} s`,
+    );
+    check(
+      overdue.toSeconds() >= 86400 && overdue.toSeconds() <= 30 * 86400,
+      `drillOverdueAfter must be from 1 to 30 days, got ${overdue.toHumanString()}`,
+    );
     // Production's L1 resource (by type, not instanceof: another copy of aws-cdk-lib may have made it).
     const dbChild = props.database?.node.defaultChild as rds.CfnDBInstance | undefined;
-    const productionDb = dbChild && (dbChild as { cfnResourceType?: string }).cfnResourceType === rds.CfnDBInstance.CFN_RESOURCE_TYPE_NAME ? dbChild : undefined;
+    const productionDb =
+      dbChild && (dbChild as { cfnResourceType?: string }).cfnResourceType === rds.CfnDBInstance.CFN_RESOURCE_TYPE_NAME
+        ? dbChild
+        : undefined;
     const vpc = props.vpc ?? props.database?.vpc;
     if (props.cache) {
-      check(Token.isUnresolved(props.cache.replicationGroupId) || /^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId), `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`);
-      check(Token.isUnresolved(props.cache.nodeType) || /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(props.cache.nodeType), `cache.nodeType must look like cache.t4g.small, got ${JSON.stringify(props.cache.nodeType)}`);
+      check(
+        Token.isUnresolved(props.cache.replicationGroupId) ||
+          /^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId),
+        `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`,
+      );
+      check(
+        Token.isUnresolved(props.cache.nodeType) || /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(props.cache.nodeType),
+        `cache.nodeType must look like cache.t4g.small, got ${JSON.stringify(props.cache.nodeType)}`,
+      );
       check(props.cache.securityGroups.length > 0, 'cache.securityGroups must not be empty, got []');
     }
     if (props.databaseInstanceClass !== undefined) {
-      check(Token.isUnresolved(props.databaseInstanceClass) || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(props.databaseInstanceClass), `databaseInstanceClass must look like db.t4g.medium, got ${JSON.stringify(props.databaseInstanceClass)}`);
+      check(
+        Token.isUnresolved(props.databaseInstanceClass) ||
+          /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(props.databaseInstanceClass),
+        `databaseInstanceClass must look like db.t4g.medium, got ${JSON.stringify(props.databaseInstanceClass)}`,
+      );
     }
     const taskDefinition = props.taskDefinition ?? props.service?.taskDefinition;
     const cluster = props.cluster ?? props.service?.cluster;
     const container = taskDefinition
-      ? (props.containerName ? taskDefinition.findContainer(props.containerName) : taskDefinition.defaultContainer)
+      ? props.containerName
+        ? taskDefinition.findContainer(props.containerName)
+        : taskDefinition.defaultContainer
       : undefined;
-    check(!taskDefinition || !!container, `containerName ${JSON.stringify(props.containerName)} is not a container of the task definition`);
-    check(!taskDefinition || !!cluster, 'cluster is required with taskDefinition (the readiness task runs in it), got none');
+    check(
+      !taskDefinition || !!container,
+      `containerName ${JSON.stringify(props.containerName)} is not a container of the task definition`,
+    );
+    check(
+      !taskDefinition || !!cluster,
+      'cluster is required with taskDefinition (the readiness task runs in it), got none',
+    );
     const readinessCommand = props.readinessCommand ?? [...DEFAULT_READINESS_COMMAND];
     check(readinessCommand.length > 0, 'readinessCommand must not be empty, got []');
 
@@ -291,15 +340,27 @@ export class McpDisasterRecovery extends Construct {
     this.restoredPrefix = restoredPrefix(props.serviceName);
     const stack = Stack.of(this);
     const stateMachineName = `${props.serviceName}-disaster-recovery`;
-    const stateMachineArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
 
     // ------------------------------------------------------------------ topic
     if (props.alarmTopic) {
       this.topic = props.alarmTopic;
     } else {
-      const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: `${props.serviceName} disaster-recovery notifications` });
+      const key = new kms.Key(this, 'TopicKey', {
+        enableKeyRotation: true,
+        description: `${props.serviceName} disaster-recovery notifications`,
+      });
       key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-      this.topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: `${props.serviceName} disaster recovery` });
+      this.topic = new sns.Topic(this, 'Topic', {
+        masterKey: key,
+        enforceSSL: true,
+        displayName: `${props.serviceName} disaster recovery`,
+      });
     }
 
     // ------------------------------------------------------------------ restore Lambda
@@ -307,7 +368,9 @@ export class McpDisasterRecovery extends Construct {
     let subnetGroupName = props.databaseSubnetGroup?.subnetGroupName ?? productionDb?.dbSubnetGroupName;
     if (props.database && !subnetGroupName) {
       subnetGroupName = new rds.SubnetGroup(this, 'RestoreSubnetGroup', {
-        vpc: vpc!, vpcSubnets: props.vpcSubnets, description: `${props.serviceName} disaster-recovery restores`,
+        vpc: vpc!,
+        vpcSubnets: props.vpcSubnets,
+        description: `${props.serviceName} disaster-recovery restores`,
       }).subnetGroupName;
     }
     const dbSecurityGroups = props.databaseSecurityGroups ?? props.database?.connections.securityGroups ?? [];
@@ -343,7 +406,8 @@ export class McpDisasterRecovery extends Construct {
     if (props.service) {
       environment.ECS_CLUSTER = props.service.cluster.clusterArn;
       environment.ECS_SERVICE = props.service.serviceName;
-      environment.SERVICE_CONTAINER = container?.containerName ?? props.service.taskDefinition.defaultContainer!.containerName;
+      environment.SERVICE_CONTAINER =
+        container?.containerName ?? props.service.taskDefinition.defaultContainer!.containerName;
     }
     const fn = new McpOpsFunction(this, 'RestoreFunction', {
       handlerName: 'restore',
@@ -356,8 +420,20 @@ export class McpDisasterRecovery extends Construct {
     this.grantRestore(fn, props, stateMachineArn);
 
     // ------------------------------------------------------------------ state machine
-    const retryThrottled = { errors: ['Throttled'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL };
-    const step = (sid: string, action: string, payload: Record<string, unknown>, resultPath: string | undefined, comment?: string): tasks.LambdaInvoke => {
+    const retryThrottled = {
+      errors: ['Throttled'],
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 6,
+      jitterStrategy: sfn.JitterType.FULL,
+    };
+    const step = (
+      sid: string,
+      action: string,
+      payload: Record<string, unknown>,
+      resultPath: string | undefined,
+      comment?: string,
+    ): tasks.LambdaInvoke => {
       const task = new tasks.LambdaInvoke(this, sid, {
         lambdaFunction: fn,
         payloadResponseOnly: true,
@@ -375,7 +451,12 @@ export class McpDisasterRecovery extends Construct {
       const task = new tasks.SnsPublish(this, sid, {
         topic: this.topic,
         subject,
-        message: sfn.TaskInput.fromObject({ service: props.serviceName, execution: sfn.JsonPath.executionName, runbook, ...message }),
+        message: sfn.TaskInput.fromObject({
+          service: props.serviceName,
+          execution: sfn.JsonPath.executionName,
+          runbook,
+          ...message,
+        }),
         resultPath: sfn.JsonPath.DISCARD,
       });
       task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
@@ -385,141 +466,316 @@ export class McpDisasterRecovery extends Construct {
     const failed = new sfn.Fail(this, 'Recovery failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
     // Refused input: nothing was created, nothing to clean up.
     const refused = notify('Notify refused', `DR ${props.serviceName}: recovery refused`, {
-      outcome: 'refused', 'error.$': '$.error', 'input.$': '$$.Execution.Input',
+      outcome: 'refused',
+      'error.$': '$.error',
+      'input.$': '$$.Execution.Input',
     }).next(new sfn.Fail(this, 'Recovery refused', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
     // A restored resource still being created cannot be deleted yet: the clean-up retries for about 80 minutes.
-    const retryCleanup = { errors: ['CleanupPending'], interval: Duration.minutes(1), backoffRate: 1.5, maxDelay: Duration.minutes(5), maxAttempts: 20 };
+    const retryCleanup = {
+      errors: ['CleanupPending'],
+      interval: Duration.minutes(1),
+      backoffRate: 1.5,
+      maxDelay: Duration.minutes(5),
+      maxAttempts: 20,
+    };
     const cleanupFailed = notify('Notify clean-up failure', `DR ${props.serviceName}: restored resources left behind`, {
-      outcome: 'cleanup-failed', 'error.$': '$.cleanupError', 'restoreId.$': '$.plan.restoreId',
+      outcome: 'cleanup-failed',
+      'error.$': '$.cleanupError',
+      'restoreId.$': '$.plan.restoreId',
       note: 'the drill could not delete what it restored: delete <restoreId> by hand (runbook, "Abort"); production was not modified',
     }).next(failed);
-    const cleanupAfterFailure = step('Clean up after failure', 'cleanup', { plan }, '$.cleanup', 'drill: delete what this execution restored')
+    const cleanupAfterFailure = step(
+      'Clean up after failure',
+      'cleanup',
+      { plan },
+      '$.cleanup',
+      'drill: delete what this execution restored',
+    )
       .addRetry(retryCleanup)
       .addCatch(cleanupFailed, { resultPath: '$.cleanupError' });
     const failureMode = new sfn.Choice(this, 'Failure in drill mode?')
       .when(sfn.Condition.stringEquals('$.plan.request.mode', 'drill'), cleanupAfterFailure.next(failed))
       .otherwise(failed);
     const onFailure = notify('Notify failure', `DR ${props.serviceName}: recovery failed`, {
-      outcome: 'failed', 'error.$': '$.error', 'mode.$': '$.plan.request.mode', 'restoreId.$': '$.plan.restoreId',
+      outcome: 'failed',
+      'error.$': '$.error',
+      'mode.$': '$.plan.request.mode',
+      'restoreId.$': '$.plan.restoreId',
       note: 'production was not modified; in recover mode the restored resources are kept for inspection',
     }).next(failureMode);
 
-    const resolve = step('Resolve recovery point', 'resolve', {
-      'request.$': '$', execution: { name: sfn.JsonPath.executionName, startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime') },
-    }, '$.plan', 'validate input, choose PITR or snapshot, check the RPO')
-      .addCatch(refused, { resultPath: errorPath });
+    const resolve = step(
+      'Resolve recovery point',
+      'resolve',
+      {
+        'request.$': '$',
+        execution: { name: sfn.JsonPath.executionName, startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime') },
+      },
+      '$.plan',
+      'validate input, choose PITR or snapshot, check the RPO',
+    ).addCatch(refused, { resultPath: errorPath });
 
     // Database branch
     const dbWait = new sfn.Wait(this, 'Wait for database', { time: sfn.WaitTime.duration(poll) });
     const dbCheck = step('Check database', 'check-database', { plan, 'database.$': '$.database' }, '$.database');
     const dbBranch = new sfn.Choice(this, 'Restore database?')
-      .when(sfn.Condition.booleanEquals('$.plan.database.enabled', true),
-        step('Start database restore', 'start-database-restore', { plan }, '$.database', 'new instance; "already exists" is described instead')
-          .next(dbWait).next(dbCheck).next(new sfn.Choice(this, 'Database available?')
-            .when(sfn.Condition.stringEquals('$.database.state', 'available'), new sfn.Pass(this, 'Database restored', { outputPath: '$.database' }))
-            .when(sfn.Condition.stringEquals('$.database.state', 'failed'), new sfn.Fail(this, 'Database restore failed', { error: 'RestoreFailed', cause: 'the restored DB instance reached a failed state' }))
-            .when(sfn.Condition.booleanEquals('$.database.timedOut', true), new sfn.Fail(this, 'Database restore timed out', { error: 'RestoreTimedOut', cause: `the restored DB instance was not available within ${restoreTimeout.toHumanString()}` }))
-            .otherwise(dbWait)))
+      .when(
+        sfn.Condition.booleanEquals('$.plan.database.enabled', true),
+        step(
+          'Start database restore',
+          'start-database-restore',
+          { plan },
+          '$.database',
+          'new instance; "already exists" is described instead',
+        )
+          .next(dbWait)
+          .next(dbCheck)
+          .next(
+            new sfn.Choice(this, 'Database available?')
+              .when(
+                sfn.Condition.stringEquals('$.database.state', 'available'),
+                new sfn.Pass(this, 'Database restored', { outputPath: '$.database' }),
+              )
+              .when(
+                sfn.Condition.stringEquals('$.database.state', 'failed'),
+                new sfn.Fail(this, 'Database restore failed', {
+                  error: 'RestoreFailed',
+                  cause: 'the restored DB instance reached a failed state',
+                }),
+              )
+              .when(
+                sfn.Condition.booleanEquals('$.database.timedOut', true),
+                new sfn.Fail(this, 'Database restore timed out', {
+                  error: 'RestoreTimedOut',
+                  cause: `the restored DB instance was not available within ${restoreTimeout.toHumanString()}`,
+                }),
+              )
+              .otherwise(dbWait),
+          ),
+      )
       .otherwise(new sfn.Pass(this, 'No database', { result: sfn.Result.fromObject({ skipped: true }) }));
 
     // Configuration branch
     const configBranch = new sfn.Choice(this, 'Restore configuration?')
-      .when(sfn.Condition.booleanEquals('$.plan.configuration.enabled', true),
-        step('Restore configuration', 'restore-configuration', { plan }, undefined, 'checksum, decompress, write to restores/<restoreId>/'))
+      .when(
+        sfn.Condition.booleanEquals('$.plan.configuration.enabled', true),
+        step(
+          'Restore configuration',
+          'restore-configuration',
+          { plan },
+          undefined,
+          'checksum, decompress, write to restores/<restoreId>/',
+        ),
+      )
       .otherwise(new sfn.Pass(this, 'No configuration', { result: sfn.Result.fromObject({ skipped: true }) }));
 
     // Cache branch
     const cacheWait = new sfn.Wait(this, 'Wait for cache', { time: sfn.WaitTime.duration(poll) });
     const cacheCheck = step('Check cache', 'check-cache', { plan, 'cache.$': '$.cache' }, '$.cache');
     const cacheBranch = new sfn.Choice(this, 'Restore cache?')
-      .when(sfn.Condition.booleanEquals('$.plan.cache.enabled', true),
+      .when(
+        sfn.Condition.booleanEquals('$.plan.cache.enabled', true),
         step('Start cache restore', 'start-cache-restore', { plan }, '$.cache', 'from the exported backup, or cold')
-          .next(cacheWait).next(cacheCheck).next(new sfn.Choice(this, 'Cache available?')
-            .when(sfn.Condition.stringEquals('$.cache.state', 'available'), new sfn.Pass(this, 'Cache restored', { outputPath: '$.cache' }))
-            .when(sfn.Condition.stringEquals('$.cache.state', 'failed'), new sfn.Fail(this, 'Cache restore failed', { error: 'RestoreFailed', cause: 'the restored cache reached a failed state' }))
-            .when(sfn.Condition.booleanEquals('$.cache.timedOut', true), new sfn.Fail(this, 'Cache restore timed out', { error: 'RestoreTimedOut', cause: `the restored cache was not available within ${restoreTimeout.toHumanString()}` }))
-            .otherwise(cacheWait)))
+          .next(cacheWait)
+          .next(cacheCheck)
+          .next(
+            new sfn.Choice(this, 'Cache available?')
+              .when(
+                sfn.Condition.stringEquals('$.cache.state', 'available'),
+                new sfn.Pass(this, 'Cache restored', { outputPath: '$.cache' }),
+              )
+              .when(
+                sfn.Condition.stringEquals('$.cache.state', 'failed'),
+                new sfn.Fail(this, 'Cache restore failed', {
+                  error: 'RestoreFailed',
+                  cause: 'the restored cache reached a failed state',
+                }),
+              )
+              .when(
+                sfn.Condition.booleanEquals('$.cache.timedOut', true),
+                new sfn.Fail(this, 'Cache restore timed out', {
+                  error: 'RestoreTimedOut',
+                  cause: `the restored cache was not available within ${restoreTimeout.toHumanString()}`,
+                }),
+              )
+              .otherwise(cacheWait),
+          ),
+      )
       .otherwise(new sfn.Pass(this, 'No cache', { result: sfn.Result.fromObject({ skipped: true }) }));
 
     const restore = new sfn.Parallel(this, 'Restore', {
       comment: 'database, configuration and cache side by side; production is only read',
       resultSelector: { 'database.$': '$[0]', 'configuration.$': '$[1]', 'cache.$': '$[2]' },
       resultPath: '$.restored',
-    }).branch(dbBranch).branch(configBranch).branch(cacheBranch)
+    })
+      .branch(dbBranch)
+      .branch(configBranch)
+      .branch(cacheBranch)
       .addCatch(onFailure, { resultPath: errorPath });
 
     // Verification
-    const verifyChecksums = step('Verify checksums', 'verify', { plan, 'restored.$': '$.restored' }, '$.verification',
-      'manifest sha256 of the backup and of the restored copy; database available')
-      .addCatch(onFailure, { resultPath: errorPath });
+    const verifyChecksums = step(
+      'Verify checksums',
+      'verify',
+      { plan, 'restored.$': '$.restored' },
+      '$.verification',
+      'manifest sha256 of the backup and of the restored copy; database available',
+    ).addCatch(onFailure, { resultPath: errorPath });
     let verifyChain: sfn.Chain = sfn.Chain.start(verifyChecksums);
     if (taskDefinition && cluster && container) {
-      const readiness = this.readinessTask(taskDefinition, cluster, container, readinessCommand, props)
-        .addCatch(onFailure, { resultPath: errorPath });
-      const evaluate = step('Evaluate readiness', 'verify', { plan, 'restored.$': '$.restored', 'readiness.$': '$.readiness' }, '$.verification',
-        'the readiness task must exit 0')
-        .addCatch(onFailure, { resultPath: errorPath });
+      const readiness = this.readinessTask(taskDefinition, cluster, container, readinessCommand, props).addCatch(
+        onFailure,
+        { resultPath: errorPath },
+      );
+      const evaluate = step(
+        'Evaluate readiness',
+        'verify',
+        { plan, 'restored.$': '$.restored', 'readiness.$': '$.readiness' },
+        '$.verification',
+        'the readiness task must exit 0',
+      ).addCatch(onFailure, { resultPath: errorPath });
       verifyChain = verifyChain.next(readiness).next(evaluate);
     }
 
     // Drill: report, clean up, done.
-    const drillEnd = step('Report drill', 'report', { plan, outcome: 'drill-succeeded' }, '$.report', 'RecoveryTimeSeconds and DataLossSeconds')
+    const drillEnd = step(
+      'Report drill',
+      'report',
+      { plan, outcome: 'drill-succeeded' },
+      '$.report',
+      'RecoveryTimeSeconds and DataLossSeconds',
+    )
       .addCatch(onFailure, { resultPath: errorPath })
-      .next(step('Clean up drill', 'cleanup', { plan }, '$.cleanup', 'delete the restored resources')
-        .addRetry(retryCleanup)
-        .addCatch(onFailure, { resultPath: errorPath }))
-      .next(notify('Notify drill succeeded', `DR ${props.serviceName}: drill succeeded`, {
-        outcome: 'drill-succeeded', 'report.$': '$.report', 'recoveryPoint.$': '$.plan.recoveryPoint',
-      }))
+      .next(
+        step('Clean up drill', 'cleanup', { plan }, '$.cleanup', 'delete the restored resources')
+          .addRetry(retryCleanup)
+          .addCatch(onFailure, { resultPath: errorPath }),
+      )
+      .next(
+        notify('Notify drill succeeded', `DR ${props.serviceName}: drill succeeded`, {
+          outcome: 'drill-succeeded',
+          'report.$': '$.report',
+          'recoveryPoint.$': '$.plan.recoveryPoint',
+        }),
+      )
       .next(new sfn.Succeed(this, 'Drill succeeded'));
 
     // Recover: approval, cut-over, deployment, probe, report.
     const rejected = notify('Notify approval rejected', `DR ${props.serviceName}: cut-over rejected`, {
-      outcome: 'rejected', 'restored.$': '$.restored', note: 'production was not modified; the restored resources are kept',
-    }).next(new sfn.Fail(this, 'Cut-over rejected', { error: 'ApprovalRejected', cause: 'the cut-over was rejected or not approved in time' }));
+      outcome: 'rejected',
+      'restored.$': '$.restored',
+      note: 'production was not modified; the restored resources are kept',
+    }).next(
+      new sfn.Fail(this, 'Cut-over rejected', {
+        error: 'ApprovalRejected',
+        cause: 'the cut-over was rejected or not approved in time',
+      }),
+    );
     let afterApproval: sfn.IChainable;
     if (props.service) {
       const deployWait = new sfn.Wait(this, 'Wait for deployment', { time: sfn.WaitTime.duration(poll) });
       // The cut-over step itself failed: UpdateService is its last call, so production was not switched.
-      const cutoverStepFailure = notify('Notify cut-over failure', `DR ${props.serviceName}: cut-over failed, production not switched`, {
-        outcome: 'cutover-failed', 'error.$': '$.error', 'restored.$': '$.restored',
-        note: 'the service still runs its previous task definition; the restored resources are kept',
-      }).next(failed);
+      const cutoverStepFailure = notify(
+        'Notify cut-over failure',
+        `DR ${props.serviceName}: cut-over failed, production not switched`,
+        {
+          outcome: 'cutover-failed',
+          'error.$': '$.error',
+          'restored.$': '$.restored',
+          note: 'the service still runs its previous task definition; the restored resources are kept',
+        },
+      ).next(failed);
       // After UpdateService: the service points at the restored resources; roll back by hand if needed.
-      const cutoverFailure = notify('Notify failure after cut-over', `DR ${props.serviceName}: failure after cut-over`, {
-        outcome: 'failed-after-cutover', 'error.$': '$.error', 'cutover.$': '$.cutover',
-        rollback: 'aws ecs update-service --cluster <cluster> --service <service> --task-definition <previousTaskDefinition> --force-new-deployment',
-      }).next(failed);
+      const cutoverFailure = notify(
+        'Notify failure after cut-over',
+        `DR ${props.serviceName}: failure after cut-over`,
+        {
+          outcome: 'failed-after-cutover',
+          'error.$': '$.error',
+          'cutover.$': '$.cutover',
+          rollback:
+            'aws ecs update-service --cluster <cluster> --service <service> --task-definition <previousTaskDefinition> --force-new-deployment',
+        },
+      ).next(failed);
       let afterDeploy: sfn.IChainable = step('Report recovery', 'report', { plan, outcome: 'recovered' }, '$.report')
         .addCatch(cutoverFailure, { resultPath: errorPath })
-        .next(notify('Notify recovered', `DR ${props.serviceName}: recovered`, { outcome: 'recovered', 'report.$': '$.report', 'cutover.$': '$.cutover' }))
+        .next(
+          notify('Notify recovered', `DR ${props.serviceName}: recovered`, {
+            outcome: 'recovered',
+            'report.$': '$.report',
+            'cutover.$': '$.cutover',
+          }),
+        )
         .next(new sfn.Succeed(this, 'Recovered'));
       if (props.probeFunction) {
         const probe = new tasks.LambdaInvoke(this, 'Probe public endpoint', {
-          lambdaFunction: props.probeFunction, payloadResponseOnly: true,
+          lambdaFunction: props.probeFunction,
+          payloadResponseOnly: true,
           payload: sfn.TaskInput.fromObject({ source: 'disaster-recovery', execution: sfn.JsonPath.executionName }),
-          resultPath: '$.probe', retryOnServiceExceptions: true,
-        }).addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(15), backoffRate: 2, maxAttempts: 3 })
+          resultPath: '$.probe',
+          retryOnServiceExceptions: true,
+        })
+          .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(15), backoffRate: 2, maxAttempts: 3 })
           .addCatch(cutoverFailure, { resultPath: errorPath });
-        afterDeploy = probe.next(new sfn.Choice(this, 'Probe passed?')
-          .when(sfn.Condition.and(sfn.Condition.isPresent('$.probe.success'), sfn.Condition.booleanEquals('$.probe.success', false)),
-            new sfn.Pass(this, 'Probe failed', { parameters: { Error: 'ProbeFailed', Cause: 'the MCP probe against the public endpoint failed after cut-over' }, resultPath: errorPath }).next(cutoverFailure))
-          .otherwise(afterDeploy));
+        afterDeploy = probe.next(
+          new sfn.Choice(this, 'Probe passed?')
+            .when(
+              sfn.Condition.and(
+                sfn.Condition.isPresent('$.probe.success'),
+                sfn.Condition.booleanEquals('$.probe.success', false),
+              ),
+              new sfn.Pass(this, 'Probe failed', {
+                parameters: {
+                  Error: 'ProbeFailed',
+                  Cause: 'the MCP probe against the public endpoint failed after cut-over',
+                },
+                resultPath: errorPath,
+              }).next(cutoverFailure),
+            )
+            .otherwise(afterDeploy),
+        );
       }
-      const checkDeployment = step('Check deployment', 'check-deployment', { 'cutover.$': '$.cutover' }, '$.cutover')
-        .addCatch(cutoverFailure, { resultPath: errorPath });
-      afterApproval = step('Cut over', 'cutover', { plan, 'restored.$': '$.restored' }, '$.cutover',
-        'new task-definition revision with the restored endpoints; forced deployment')
+      const checkDeployment = step(
+        'Check deployment',
+        'check-deployment',
+        { 'cutover.$': '$.cutover' },
+        '$.cutover',
+      ).addCatch(cutoverFailure, { resultPath: errorPath });
+      afterApproval = step(
+        'Cut over',
+        'cutover',
+        { plan, 'restored.$': '$.restored' },
+        '$.cutover',
+        'new task-definition revision with the restored endpoints; forced deployment',
+      )
         .addCatch(cutoverStepFailure, { resultPath: errorPath })
-        .next(deployWait).next(checkDeployment).next(new sfn.Choice(this, 'Deployment done?')
-          .when(sfn.Condition.stringEquals('$.cutover.state', 'available'), afterDeploy)
-          .when(sfn.Condition.or(sfn.Condition.stringEquals('$.cutover.state', 'failed'), sfn.Condition.booleanEquals('$.cutover.timedOut', true)),
-            new sfn.Pass(this, 'Deployment failed', { parameters: { Error: 'CutoverFailed', Cause: 'the forced deployment failed or did not complete' }, resultPath: errorPath }).next(cutoverFailure))
-          .otherwise(deployWait));
+        .next(deployWait)
+        .next(checkDeployment)
+        .next(
+          new sfn.Choice(this, 'Deployment done?')
+            .when(sfn.Condition.stringEquals('$.cutover.state', 'available'), afterDeploy)
+            .when(
+              sfn.Condition.or(
+                sfn.Condition.stringEquals('$.cutover.state', 'failed'),
+                sfn.Condition.booleanEquals('$.cutover.timedOut', true),
+              ),
+              new sfn.Pass(this, 'Deployment failed', {
+                parameters: { Error: 'CutoverFailed', Cause: 'the forced deployment failed or did not complete' },
+                resultPath: errorPath,
+              }).next(cutoverFailure),
+            )
+            .otherwise(deployWait),
+        );
     } else {
       afterApproval = step('Report recovery', 'report', { plan, outcome: 'restored-no-cutover' }, '$.report')
         .addCatch(onFailure, { resultPath: errorPath })
-        .next(notify('Notify restored', `DR ${props.serviceName}: restored (no service to cut over)`, { outcome: 'restored', 'report.$': '$.report', 'restored.$': '$.restored' }))
+        .next(
+          notify('Notify restored', `DR ${props.serviceName}: restored (no service to cut over)`, {
+            outcome: 'restored',
+            'report.$': '$.report',
+            'restored.$': '$.restored',
+          }),
+        )
         .next(new sfn.Succeed(this, 'Restored'));
     }
     const approval = new tasks.SnsPublish(this, 'Request cut-over approval', {
@@ -527,23 +783,42 @@ export class McpDisasterRecovery extends Construct {
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       subject: `DR ${props.serviceName}: approve cut-over`,
       message: sfn.TaskInput.fromObject({
-        kind: 'approval-request', service: props.serviceName, execution: sfn.JsonPath.executionName, runbook,
+        kind: 'approval-request',
+        service: props.serviceName,
+        execution: sfn.JsonPath.executionName,
+        runbook,
         taskToken: sfn.JsonPath.taskToken,
-        'recoveryPoint.$': '$.plan.recoveryPoint', 'restored.$': '$.restored', 'verification.$': '$.verification',
+        'recoveryPoint.$': '$.plan.recoveryPoint',
+        'restored.$': '$.restored',
+        'verification.$': '$.verification',
         approve: 'aws stepfunctions send-task-success --task-token <taskToken> --task-output \'{"approved":true}\'',
         reject: 'aws stepfunctions send-task-failure --task-token <taskToken> --error ApprovalRejected --cause "<why>"',
       }),
       taskTimeout: sfn.Timeout.duration(approvalTimeout),
       resultPath: '$.approval',
-    }).addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: errorPath })
+    })
+      .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: errorPath })
       .addCatch(onFailure, { resultPath: errorPath });
-    const recoverEnd = approval.next(new sfn.Choice(this, 'Approved?')
-      .when(sfn.Condition.and(sfn.Condition.isPresent('$.approval.approved'), sfn.Condition.booleanEquals('$.approval.approved', true)), afterApproval)
-      .otherwise(rejected));
+    const recoverEnd = approval.next(
+      new sfn.Choice(this, 'Approved?')
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent('$.approval.approved'),
+            sfn.Condition.booleanEquals('$.approval.approved', true),
+          ),
+          afterApproval,
+        )
+        .otherwise(rejected),
+    );
 
-    const definition = sfn.Chain.start(resolve).next(restore).next(verifyChain).next(new sfn.Choice(this, 'Mode?')
-      .when(sfn.Condition.stringEquals('$.plan.request.mode', 'recover'), recoverEnd)
-      .otherwise(drillEnd));
+    const definition = sfn.Chain.start(resolve)
+      .next(restore)
+      .next(verifyChain)
+      .next(
+        new sfn.Choice(this, 'Mode?')
+          .when(sfn.Condition.stringEquals('$.plan.request.mode', 'recover'), recoverEnd)
+          .otherwise(drillEnd),
+      );
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.ONE_YEAR });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -566,19 +841,34 @@ export class McpDisasterRecovery extends Construct {
     new events.Rule(this, 'RunningSchedule', {
       schedule: events.Schedule.rate(Duration.minutes(5)),
       description: `${props.serviceName}: publish RunningExecutionSeconds (age of the oldest running recovery execution)`,
-      targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject({ action: 'report-running' }), retryAttempts: 2 })],
+      targets: [
+        new targets.LambdaFunction(fn, {
+          event: events.RuleTargetInput.fromObject({ action: 'report-running' }),
+          retryAttempts: 2,
+        }),
+      ],
     });
     if (props.scheduledDrills !== false) {
       const schedule = props.drillSchedule ?? events.Schedule.cron({ weekDay: 'MON', hour: '3', minute: '0' });
       new events.Rule(this, 'DrillSchedule', {
         schedule,
         description: `${props.serviceName}: scheduled disaster-recovery drill (deterministic execution name from the scheduled time)`,
-        targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject({ action: 'start-drill', scheduledTime: events.EventField.time }), retryAttempts: 3 })],
+        targets: [
+          new targets.LambdaFunction(fn, {
+            event: events.RuleTargetInput.fromObject({ action: 'start-drill', scheduledTime: events.EventField.time }),
+            retryAttempts: 3,
+          }),
+        ],
       });
       new events.Rule(this, 'DrillAgeSchedule', {
         schedule: events.Schedule.rate(Duration.hours(1)),
         description: `${props.serviceName}: publish DrillAgeSeconds (age of the last successful recovery execution)`,
-        targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject({ action: 'report-drill-age' }), retryAttempts: 2 })],
+        targets: [
+          new targets.LambdaFunction(fn, {
+            event: events.RuleTargetInput.fromObject({ action: 'report-drill-age' }),
+            retryAttempts: 2,
+          }),
+        ],
       });
     }
 
@@ -595,7 +885,9 @@ export class McpDisasterRecovery extends Construct {
       label: 'failed, timed-out or aborted executions',
     }).createAlarm(this, 'FailureAlarm', {
       alarmDescription: `${props.serviceName}: a disaster-recovery execution failed, timed out or was aborted. Production was not modified. See ${runbook}`,
-      threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // Finished executions (ExecutionTime, published when one ends) and running ones (RunningExecutionSeconds,
@@ -604,20 +896,30 @@ export class McpDisasterRecovery extends Construct {
       expression: 'MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])',
       usingMetrics: {
         finishedMs: this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: Duration.minutes(5) }),
-        running: this.metric('RunningExecutionSeconds', undefined, { statistic: 'Maximum', period: Duration.minutes(5) }),
+        running: this.metric('RunningExecutionSeconds', undefined, {
+          statistic: 'Maximum',
+          period: Duration.minutes(5),
+        }),
       },
       period: Duration.minutes(5),
       label: 'longest execution (finished or running), seconds',
     }).createAlarm(this, 'RtoAlarm', {
       alarmDescription: `${props.serviceName}: a disaster-recovery execution took, or has been running, longer than the RTO (${rto.toHumanString()}). See ${runbook}`,
-      threshold: rto.toSeconds(), evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: rto.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = [this.failureAlarm, this.rtoAlarm];
     if (props.scheduledDrills !== false) {
-      this.drillOverdueAlarm = this.metric('DrillAgeSeconds', undefined, { statistic: 'Minimum', period: Duration.hours(1) }).createAlarm(this, 'DrillOverdueAlarm', {
+      this.drillOverdueAlarm = this.metric('DrillAgeSeconds', undefined, {
+        statistic: 'Minimum',
+        period: Duration.hours(1),
+      }).createAlarm(this, 'DrillOverdueAlarm', {
         alarmDescription: `${props.serviceName}: no disaster-recovery execution succeeded in the last ${overdue.toHumanString()} (backup and recovery not tested). See ${runbook}`,
-        threshold: overdue.toSeconds(), evaluationPeriods: 3, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: overdue.toSeconds(),
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
       this.alarms.push(this.drillOverdueAlarm);
@@ -628,11 +930,18 @@ export class McpDisasterRecovery extends Construct {
   }
 
   /** A metric of the workflow in the `McpOps` namespace. */
-  public metric(name: 'RecoveryTimeSeconds' | 'DataLossSeconds' | 'DrillAgeSeconds' | 'RunningExecutionSeconds', mode: 'drill' | 'recover' | undefined, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public metric(
+    name: 'RecoveryTimeSeconds' | 'DataLossSeconds' | 'DrillAgeSeconds' | 'RunningExecutionSeconds',
+    mode: 'drill' | 'recover' | undefined,
+    props: cloudwatch.MetricOptions = {},
+  ): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: 'McpOps', metricName: name,
+      namespace: 'McpOps',
+      metricName: name,
       dimensionsMap: mode ? { service: this.serviceName, mode } : { service: this.serviceName },
-      statistic: 'Maximum', period: Duration.days(1), ...props,
+      statistic: 'Maximum',
+      period: Duration.days(1),
+      ...props,
     });
   }
 
@@ -641,51 +950,89 @@ export class McpDisasterRecovery extends Construct {
     return [
       new cloudwatch.GraphWidget({
         title: 'DR: recovery time (drill and recover)',
-        left: [this.metric('RecoveryTimeSeconds', 'drill', { label: 'drill' }), this.metric('RecoveryTimeSeconds', 'recover', { label: 'recover' })],
-        leftAnnotations: [{ value: this.rto.toSeconds(), label: `RTO ${this.rto.toHumanString()}`, color: cloudwatch.Color.RED }],
+        left: [
+          this.metric('RecoveryTimeSeconds', 'drill', { label: 'drill' }),
+          this.metric('RecoveryTimeSeconds', 'recover', { label: 'recover' }),
+        ],
+        leftAnnotations: [
+          { value: this.rto.toSeconds(), label: `RTO ${this.rto.toHumanString()}`, color: cloudwatch.Color.RED },
+        ],
         leftYAxis: { min: 0, label: 'seconds', showUnits: false },
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'DR: expected data loss',
-        left: [this.metric('DataLossSeconds', 'drill', { label: 'drill' }), this.metric('DataLossSeconds', 'recover', { label: 'recover' })],
-        leftAnnotations: [{ value: this.rpo.toSeconds(), label: `RPO ${this.rpo.toHumanString()}`, color: cloudwatch.Color.RED }],
+        left: [
+          this.metric('DataLossSeconds', 'drill', { label: 'drill' }),
+          this.metric('DataLossSeconds', 'recover', { label: 'recover' }),
+        ],
+        leftAnnotations: [
+          { value: this.rpo.toSeconds(), label: `RPO ${this.rpo.toHumanString()}`, color: cloudwatch.Color.RED },
+        ],
         leftYAxis: { min: 0, label: 'seconds', showUnits: false },
         width: 8,
       }),
       new cloudwatch.SingleValueWidget({
         title: 'DR: last drill duration (s) and age of last success (s)',
-        metrics: [this.metric('RecoveryTimeSeconds', 'drill', { label: 'last drill duration', period: Duration.days(7) }), this.metric('DrillAgeSeconds', undefined, { label: 'last success age', statistic: 'Minimum', period: Duration.hours(1) })],
+        metrics: [
+          this.metric('RecoveryTimeSeconds', 'drill', { label: 'last drill duration', period: Duration.days(7) }),
+          this.metric('DrillAgeSeconds', undefined, {
+            label: 'last success age',
+            statistic: 'Minimum',
+            period: Duration.hours(1),
+          }),
+        ],
         width: 8,
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'DR alarms', alarms: this.alarms, width: 24, height: 2 }),
     ];
   }
 
-  private readinessTask(taskDefinition: ecs.TaskDefinition, cluster: ecs.ICluster, container: ecs.ContainerDefinition, command: string[], props: McpDisasterRecoveryProps): sfn.CustomState {
+  private readinessTask(
+    taskDefinition: ecs.TaskDefinition,
+    cluster: ecs.ICluster,
+    container: ecs.ContainerDefinition,
+    command: string[],
+    props: McpDisasterRecoveryProps,
+  ): sfn.CustomState {
     const stack = Stack.of(this);
     const subnets = cluster.vpc.selectSubnets(props.vpcSubnets).subnetIds;
-    const securityGroups = (props.readinessSecurityGroups ?? props.service?.connections.securityGroups ?? []).map((sg) => sg.securityGroupId);
-    if (securityGroups.length === 0) throw new Error(`${OWNER}: readinessSecurityGroups is required when no service is given, got none`);
+    const securityGroups = (props.readinessSecurityGroups ?? props.service?.connections.securityGroups ?? []).map(
+      (sg) => sg.securityGroupId,
+    );
+    if (securityGroups.length === 0)
+      throw new Error(`${OWNER}: readinessSecurityGroups is required when no service is given, got none`);
     const state = new sfn.CustomState(this, 'Readiness task', {
       stateJson: {
         Type: 'Task',
-        Comment: 'one-off task of the service task definition with the restored endpoints; runs the readiness check once',
+        Comment:
+          'one-off task of the service task definition with the restored endpoints; runs the readiness check once',
         Resource: `arn:${stack.partition}:states:::ecs:runTask.sync`,
         Parameters: {
           Cluster: cluster.clusterArn,
           TaskDefinition: taskDefinition.family,
           LaunchType: 'FARGATE',
           PlatformVersion: 'LATEST',
-          NetworkConfiguration: { AwsvpcConfiguration: { Subnets: subnets, SecurityGroups: securityGroups, AssignPublicIp: 'DISABLED' } },
-          Overrides: { ContainerOverrides: [{ Name: container.containerName, Command: command, 'Environment.$': '$.verification.environment' }] },
+          NetworkConfiguration: {
+            AwsvpcConfiguration: { Subnets: subnets, SecurityGroups: securityGroups, AssignPublicIp: 'DISABLED' },
+          },
+          Overrides: {
+            ContainerOverrides: [
+              { Name: container.containerName, Command: command, 'Environment.$': '$.verification.environment' },
+            ],
+          },
           StartedBy: 'disaster-recovery',
         },
         TimeoutSeconds: 900,
         ResultPath: '$.readiness',
       },
     });
-    state.addRetry({ errors: ['ECS.AmazonECSException', 'ECS.ThrottlingException'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
+    state.addRetry({
+      errors: ['ECS.AmazonECSException', 'ECS.ThrottlingException'],
+      interval: Duration.seconds(10),
+      backoffRate: 2,
+      maxAttempts: 3,
+    });
     this.readinessGrants = { taskDefinition, cluster };
     return state;
   }
@@ -696,96 +1043,217 @@ export class McpDisasterRecovery extends Construct {
   private grantReadiness(taskDefinition: ecs.TaskDefinition, cluster: ecs.ICluster): void {
     const stack = Stack.of(this);
     const role = this.stateMachine.role;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'RunReadinessTask', actions: ['ecs:RunTask'],
-      resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${taskDefinition.family}:*` })],
-      conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'WatchReadinessTask', actions: ['ecs:StopTask', 'ecs:DescribeTasks'],
-      resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` })],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'PassReadinessTaskRoles', actions: ['iam:PassRole'],
-      resources: [taskDefinition.taskRole.roleArn, ...(taskDefinition.executionRole ? [taskDefinition.executionRole.roleArn] : [])],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'RunTaskSyncEvents', actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-      resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' })],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RunReadinessTask',
+        actions: ['ecs:RunTask'],
+        resources: [
+          stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${taskDefinition.family}:*` }),
+        ],
+        conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WatchReadinessTask',
+        actions: ['ecs:StopTask', 'ecs:DescribeTasks'],
+        resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` })],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassReadinessTaskRoles',
+        actions: ['iam:PassRole'],
+        resources: [
+          taskDefinition.taskRole.roleArn,
+          ...(taskDefinition.executionRole ? [taskDefinition.executionRole.roleArn] : []),
+        ],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RunTaskSyncEvents',
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [
+          stack.formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: 'StepFunctionsGetEventsForECSTaskRule',
+          }),
+        ],
+      }),
+    );
   }
 
   private grantRestore(fn: McpOpsFunction, props: McpDisasterRecoveryProps, stateMachineArn: string): void {
     const stack = Stack.of(this);
-    const rdsArn = (type: string, name: string): string => stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const ecArn = (type: string, name: string): string => stack.formatArn({ service: 'elasticache', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const rdsArn = (type: string, name: string): string =>
+      stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const ecArn = (type: string, name: string): string =>
+      stack.formatArn({
+        service: 'elasticache',
+        resource: type,
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     const prefix = this.restoredPrefix;
     props.backupBucket.grantRead(fn);
     props.backupBucket.grantPut(fn, 'restores/*');
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'PutRecoveryMetrics', actions: ['cloudwatch:PutMetricData'], resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': 'McpOps' } },
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'StartDrills', actions: ['states:StartExecution', 'states:ListExecutions'], resources: [stateMachineArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PutRecoveryMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': 'McpOps' } },
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'StartDrills',
+        actions: ['states:StartExecution', 'states:ListExecutions'],
+        resources: [stateMachineArn],
+      }),
+    );
     if (props.database) {
       const prod = props.database.instanceArn;
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'DescribeDatabases', actions: ['rds:DescribeDBInstances', 'rds:DescribeDBInstanceAutomatedBackups'], resources: ['*'],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'RestoreIntoNewInstance',
-        actions: ['rds:RestoreDBInstanceToPointInTime', 'rds:RestoreDBInstanceFromDBSnapshot', 'rds:AddTagsToResource', 'rds:DeleteDBInstance'],
-        resources: [rdsArn('db', `${prefix}-*`)],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'RestoreFromProductionAndSnapshots',
-        actions: ['rds:RestoreDBInstanceToPointInTime', 'rds:RestoreDBInstanceFromDBSnapshot'],
-        // auto-backup: PITR from the retained automated backups of a production instance that is gone.
-        resources: [prod, rdsArn('snapshot', '*'), rdsArn('auto-backup', '*'), rdsArn('subgrp', '*'), rdsArn('og', '*'), rdsArn('pg', '*')],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'DenyProductionDatabaseChanges', effect: iam.Effect.DENY,
-        actions: ['rds:DeleteDBInstance', 'rds:ModifyDBInstance', 'rds:RebootDBInstance', 'rds:StopDBInstance', 'rds:PromoteReadReplica',
-          'rds:AddTagsToResource', 'rds:RemoveTagsFromResource', 'rds:DeleteDBInstanceAutomatedBackup'],
-        resources: [prod],
-      }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'DescribeDatabases',
+          actions: ['rds:DescribeDBInstances', 'rds:DescribeDBInstanceAutomatedBackups'],
+          resources: ['*'],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'RestoreIntoNewInstance',
+          actions: [
+            'rds:RestoreDBInstanceToPointInTime',
+            'rds:RestoreDBInstanceFromDBSnapshot',
+            'rds:AddTagsToResource',
+            'rds:DeleteDBInstance',
+          ],
+          resources: [rdsArn('db', `${prefix}-*`)],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'RestoreFromProductionAndSnapshots',
+          actions: ['rds:RestoreDBInstanceToPointInTime', 'rds:RestoreDBInstanceFromDBSnapshot'],
+          // auto-backup: PITR from the retained automated backups of a production instance that is gone.
+          resources: [
+            prod,
+            rdsArn('snapshot', '*'),
+            rdsArn('auto-backup', '*'),
+            rdsArn('subgrp', '*'),
+            rdsArn('og', '*'),
+            rdsArn('pg', '*'),
+          ],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyProductionDatabaseChanges',
+          effect: iam.Effect.DENY,
+          actions: [
+            'rds:DeleteDBInstance',
+            'rds:ModifyDBInstance',
+            'rds:RebootDBInstance',
+            'rds:StopDBInstance',
+            'rds:PromoteReadReplica',
+            'rds:AddTagsToResource',
+            'rds:RemoveTagsFromResource',
+            'rds:DeleteDBInstanceAutomatedBackup',
+          ],
+          resources: [prod],
+        }),
+      );
       if (props.databaseEncryptionKey) props.databaseEncryptionKey.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
     }
     if (props.cache) {
-      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'DescribeCaches', actions: ['elasticache:DescribeReplicationGroups'], resources: [ecArn('replicationgroup', `${prefix}-*`)] }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'CreateRestoredCache',
-        actions: ['elasticache:CreateReplicationGroup', 'elasticache:AddTagsToResource', 'elasticache:DeleteReplicationGroup'],
-        resources: [ecArn('replicationgroup', `${prefix}-*`), ecArn('cluster', `${prefix}-*`)],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'CreateRestoredCacheDependencies',
-        actions: ['elasticache:CreateReplicationGroup'],
-        resources: [ecArn('subnetgroup', props.cache.subnetGroupName), ecArn('parametergroup', '*'), ecArn('usergroup', '*'), ecArn('snapshot', '*')],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'DenyProductionCacheChanges', effect: iam.Effect.DENY,
-        actions: ['elasticache:DeleteReplicationGroup', 'elasticache:ModifyReplicationGroup', 'elasticache:DeleteCacheCluster', 'elasticache:ModifyCacheCluster',
-          'elasticache:RebootCacheCluster', 'elasticache:AddTagsToResource', 'elasticache:RemoveTagsFromResource'],
-        resources: [ecArn('replicationgroup', props.cache.replicationGroupId), ecArn('cluster', `${props.cache.replicationGroupId}-*`)],
-      }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'DescribeCaches',
+          actions: ['elasticache:DescribeReplicationGroups'],
+          resources: [ecArn('replicationgroup', `${prefix}-*`)],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'CreateRestoredCache',
+          actions: [
+            'elasticache:CreateReplicationGroup',
+            'elasticache:AddTagsToResource',
+            'elasticache:DeleteReplicationGroup',
+          ],
+          resources: [ecArn('replicationgroup', `${prefix}-*`), ecArn('cluster', `${prefix}-*`)],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'CreateRestoredCacheDependencies',
+          actions: ['elasticache:CreateReplicationGroup'],
+          resources: [
+            ecArn('subnetgroup', props.cache.subnetGroupName),
+            ecArn('parametergroup', '*'),
+            ecArn('usergroup', '*'),
+            ecArn('snapshot', '*'),
+          ],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyProductionCacheChanges',
+          effect: iam.Effect.DENY,
+          actions: [
+            'elasticache:DeleteReplicationGroup',
+            'elasticache:ModifyReplicationGroup',
+            'elasticache:DeleteCacheCluster',
+            'elasticache:ModifyCacheCluster',
+            'elasticache:RebootCacheCluster',
+            'elasticache:AddTagsToResource',
+            'elasticache:RemoveTagsFromResource',
+          ],
+          resources: [
+            ecArn('replicationgroup', props.cache.replicationGroupId),
+            ecArn('cluster', `${props.cache.replicationGroupId}-*`),
+          ],
+        }),
+      );
       props.cache.authTokenSecret?.grantRead(fn);
       props.cache.kmsKey?.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
     }
     if (props.service) {
       const td = props.service.taskDefinition;
-      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'CutOverService', actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [props.service.serviceArn] }));
-      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'NewTaskDefinitionRevision', actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'TagTaskDefinitionRevision', actions: ['ecs:TagResource'],
-        resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${td.family}:*` })],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'PassServiceRoles', actions: ['iam:PassRole'],
-        resources: [td.taskRole.roleArn, ...(td.executionRole ? [td.executionRole.roleArn] : [])],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'CutOverService',
+          actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+          resources: [props.service.serviceArn],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'NewTaskDefinitionRevision',
+          actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+          resources: ['*'],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'TagTaskDefinitionRevision',
+          actions: ['ecs:TagResource'],
+          resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${td.family}:*` })],
+        }),
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'PassServiceRoles',
+          actions: ['iam:PassRole'],
+          resources: [td.taskRole.roleArn, ...(td.executionRole ? [td.executionRole.roleArn] : [])],
+          conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        }),
+      );
     }
   }
 
@@ -797,7 +1265,8 @@ export class McpDisasterRecovery extends Construct {
       const o = v as Record<string, unknown>;
       if (o.Ref) return `<${o.Ref}>`;
       if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-      if (o['Fn::Join']) return ((o['Fn::Join'] as [string, unknown[]])[1]).map(render).join((o['Fn::Join'] as [string, unknown[]])[0]);
+      if (o['Fn::Join'])
+        return (o['Fn::Join'] as [string, unknown[]])[1].map(render).join((o['Fn::Join'] as [string, unknown[]])[0]);
       return JSON.stringify(v);
     };
     return render(resolved);
@@ -805,66 +1274,176 @@ export class McpDisasterRecovery extends Construct {
 
   private acknowledgeFindings(fn: McpOpsFunction, props: McpDisasterRecoveryProps): void {
     const stack = Stack.of(this);
-    const ack = (resource: string, reason: string): { id: string; reason: string } => ({ id: `AwsSolutions-IAM5[Resource::${this.nagString(resource)}]`, reason });
-    const rdsArn = (type: string, name: string): string => stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const ecArn = (type: string, name: string): string => stack.formatArn({ service: 'elasticache', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const ack = (resource: string, reason: string): { id: string; reason: string } => ({
+      id: `AwsSolutions-IAM5[Resource::${this.nagString(resource)}]`,
+      reason,
+    });
+    const rdsArn = (type: string, name: string): string =>
+      stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const ecArn = (type: string, name: string): string =>
+      stack.formatArn({
+        service: 'elasticache',
+        resource: type,
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     const fnAcks = [
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier), ecs:RegisterTaskDefinition/DescribeTaskDefinition and X-Ray have no usable resource-level permissions' },
-      { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: 'aws-cdk-lib grantRead on the backup bucket: read-only bucket metadata' },
-      { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: 'aws-cdk-lib grantRead on the backup bucket: manifests and component objects are read (never deleted)' },
-      { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: 'aws-cdk-lib grantRead on the backup bucket: manifests are listed to find the recovery point' },
-      { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'aws-cdk-lib grantPut on restores/*: aborting its own multipart uploads' },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "Lambda basic execution role: writes only the function's own log group",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier), ecs:RegisterTaskDefinition/DescribeTaskDefinition and X-Ray have no usable resource-level permissions',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+        reason: 'aws-cdk-lib grantRead on the backup bucket: read-only bucket metadata',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
+        reason: 'aws-cdk-lib grantRead on the backup bucket: manifests and component objects are read (never deleted)',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:List*]',
+        reason: 'aws-cdk-lib grantRead on the backup bucket: manifests are listed to find the recovery point',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
+        reason: 'aws-cdk-lib grantPut on restores/*: aborting its own multipart uploads',
+      },
     ];
     if (props.backupBucket.encryptionKey) {
       fnAcks.push(
-        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'aws-cdk-lib grantPut on the KMS-encrypted backup bucket: data keys of that one bucket key, to write restored configuration' },
-        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'aws-cdk-lib grantPut on the KMS-encrypted backup bucket: re-encryption under that one bucket key only' },
+        {
+          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          reason:
+            'aws-cdk-lib grantPut on the KMS-encrypted backup bucket: data keys of that one bucket key, to write restored configuration',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+          reason:
+            'aws-cdk-lib grantPut on the KMS-encrypted backup bucket: re-encryption under that one bucket key only',
+        },
       );
     }
     fnAcks.push(
-      ack(`${props.backupBucket.bucketArn}/*`, 'Reads manifests/ and backups/ objects whose keys derive from backup ids known only at run time'),
-      ack(`${props.backupBucket.bucketArn}/restores/*`, 'Writes restored configuration under restores/<restoreId>/, one new location per execution'),
+      ack(
+        `${props.backupBucket.bucketArn}/*`,
+        'Reads manifests/ and backups/ objects whose keys derive from backup ids known only at run time',
+      ),
+      ack(
+        `${props.backupBucket.bucketArn}/restores/*`,
+        'Writes restored configuration under restores/<restoreId>/, one new location per execution',
+      ),
     );
     if (props.database) {
       fnAcks.push(
-        ack(rdsArn('db', `${this.restoredPrefix}-*`), 'Restored instances are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny'),
-        ack(rdsArn('snapshot', '*'), 'The snapshot to restore from is named in the backup manifest at run time; restoring only reads it'),
-        ack(rdsArn('auto-backup', '*'), 'Retained automated backups of a deleted production instance have ids (ab-…) assigned by RDS; restoring only reads them'),
-        ack(rdsArn('subgrp', '*'), 'RestoreDBInstance* authorises the subnet group resource; the one used is fixed in the function environment'),
-        ack(rdsArn('og', '*'), 'RestoreDBInstance* authorises the (default) option group, whose name depends on engine and version'),
-        ack(rdsArn('pg', '*'), 'RestoreDBInstance* authorises the (default) parameter group, whose name depends on engine and version'),
+        ack(
+          rdsArn('db', `${this.restoredPrefix}-*`),
+          'Restored instances are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny',
+        ),
+        ack(
+          rdsArn('snapshot', '*'),
+          'The snapshot to restore from is named in the backup manifest at run time; restoring only reads it',
+        ),
+        ack(
+          rdsArn('auto-backup', '*'),
+          'Retained automated backups of a deleted production instance have ids (ab-…) assigned by RDS; restoring only reads them',
+        ),
+        ack(
+          rdsArn('subgrp', '*'),
+          'RestoreDBInstance* authorises the subnet group resource; the one used is fixed in the function environment',
+        ),
+        ack(
+          rdsArn('og', '*'),
+          'RestoreDBInstance* authorises the (default) option group, whose name depends on engine and version',
+        ),
+        ack(
+          rdsArn('pg', '*'),
+          'RestoreDBInstance* authorises the (default) parameter group, whose name depends on engine and version',
+        ),
       );
     }
     if (props.cache) {
       fnAcks.push(
-        ack(ecArn('replicationgroup', `${this.restoredPrefix}-*`), 'Restored caches are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny'),
-        ack(ecArn('cluster', `${this.restoredPrefix}-*`), 'Member clusters of the restored replication group, named by ElastiCache after it'),
-        ack(ecArn('parametergroup', '*'), 'CreateReplicationGroup authorises the (default) parameter group, whose name depends on engine and version'),
+        ack(
+          ecArn('replicationgroup', `${this.restoredPrefix}-*`),
+          'Restored caches are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny',
+        ),
+        ack(
+          ecArn('cluster', `${this.restoredPrefix}-*`),
+          'Member clusters of the restored replication group, named by ElastiCache after it',
+        ),
+        ack(
+          ecArn('parametergroup', '*'),
+          'CreateReplicationGroup authorises the (default) parameter group, whose name depends on engine and version',
+        ),
         ack(ecArn('usergroup', '*'), 'CreateReplicationGroup authorises the RBAC user groups given in the props'),
-        ack(ecArn('snapshot', '*'), 'CreateReplicationGroup authorises snapshot resources when seeding from the exported backup'),
+        ack(
+          ecArn('snapshot', '*'),
+          'CreateReplicationGroup authorises snapshot resources when seeding from the exported backup',
+        ),
       );
     }
     if (props.service) {
-      fnAcks.push(ack(stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${props.service.taskDefinition.family}:*` }),
-        'Cut-over registers a new revision of the service\'s task-definition family; the revision number is assigned by ECS'));
+      fnAcks.push(
+        ack(
+          stack.formatArn({
+            service: 'ecs',
+            resource: 'task-definition',
+            resourceName: `${props.service.taskDefinition.family}:*`,
+          }),
+          "Cut-over registers a new revision of the service's task-definition family; the revision number is assigned by ECS",
+        ),
+      );
     }
     Validations.of(fn).acknowledge(...fnAcks);
 
     const smAcks = [
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups) and X-Ray tracing have no resource-level permissions' },
-      ack(`${fn.functionArn}:*`, 'aws-cdk-lib LambdaInvoke grants the function\'s versions and aliases as well as the function' ),
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups) and X-Ray tracing have no resource-level permissions',
+      },
+      ack(
+        `${fn.functionArn}:*`,
+        "aws-cdk-lib LambdaInvoke grants the function's versions and aliases as well as the function",
+      ),
     ];
     if (this.topic.masterKey) {
-      smAcks.push({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'aws-cdk-lib grantPublish on the SSE-KMS alert topic: data keys of that topic\'s key only, to publish notifications and the approval request' });
+      smAcks.push({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          "aws-cdk-lib grantPublish on the SSE-KMS alert topic: data keys of that topic's key only, to publish notifications and the approval request",
+      });
     }
-    if (props.probeFunction) smAcks.push(ack(`${props.probeFunction.functionArn}:*`, 'aws-cdk-lib LambdaInvoke grants the probe function\'s versions and aliases as well as the function'));
+    if (props.probeFunction)
+      smAcks.push(
+        ack(
+          `${props.probeFunction.functionArn}:*`,
+          "aws-cdk-lib LambdaInvoke grants the probe function's versions and aliases as well as the function",
+        ),
+      );
     if (this.readinessGrants) {
       smAcks.push(
-        ack(stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${this.readinessGrants.taskDefinition.family}:*` }),
-          'The readiness task runs the latest revision of the service\'s task-definition family (conditioned on the cluster)'),
-        ack(stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.readinessGrants.cluster.clusterName}/*` }),
-          'ecs:runTask.sync watches and stops the task it started; task ids are assigned at run time'),
+        ack(
+          stack.formatArn({
+            service: 'ecs',
+            resource: 'task-definition',
+            resourceName: `${this.readinessGrants.taskDefinition.family}:*`,
+          }),
+          "The readiness task runs the latest revision of the service's task-definition family (conditioned on the cluster)",
+        ),
+        ack(
+          stack.formatArn({
+            service: 'ecs',
+            resource: 'task',
+            resourceName: `${this.readinessGrants.cluster.clusterName}/*`,
+          }),
+          'ecs:runTask.sync watches and stops the task it started; task ids are assigned at run time',
+        ),
       );
     }
     Validations.of(this.stateMachine).acknowledge(...smAcks);

@@ -7,16 +7,16 @@
 /** Node one-liner run with `node -e`; `READY_CHECK_ATTEMPTS` (default 30, every 2 s) bounds the wait. */
 export const READY_CHECK_SCRIPT = [
   "const http = require('http');",
-  "const port = Number(process.env.PORT || 8080);",
-  "const attempts = Number(process.env.READY_CHECK_ATTEMPTS || 30);",
-  "let n = 0;",
+  'const port = Number(process.env.PORT || 8080);',
+  'const attempts = Number(process.env.READY_CHECK_ATTEMPTS || 30);',
+  'let n = 0;',
   "const retry = (why) => { if (++n >= attempts) { console.error('not ready: ' + why); process.exit(1); } setTimeout(tick, 2000); };",
   "const tick = () => http.get({ host: '127.0.0.1', port, path: '/health/ready', timeout: 5000 }, (res) => {",
   "  let body = ''; res.on('data', (c) => { body += c; });",
   "  res.on('end', () => { if (res.statusCode === 200) { console.log('ready: ' + body); process.exit(0); } retry(res.statusCode + ' ' + body); });",
   "}).on('error', (e) => retry(e.message)).on('timeout', function () { this.destroy(new Error('timeout')); });",
   "require(require('path').resolve(process.env.READY_CHECK_ENTRY || 'dist/main.js'));",
-  "setTimeout(tick, 500);",
+  'setTimeout(tick, 500);',
 ].join(' ');
 
 /** `['node', '-e', READY_CHECK_SCRIPT]`. */

@@ -82,11 +82,18 @@ export function parseRecoveryRequest(raw: unknown, now: Date): ValidatedRequest 
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidRecoveryInput('input must be a JSON object');
   const r = raw as Record<string, unknown>;
   const unknown = Object.keys(r).filter((k) => !['targetTime', 'mode', 'options'].includes(k));
-  if (unknown.length) throw new InvalidRecoveryInput(`unknown input field(s) ${unknown.join(', ')}; allowed: targetTime, mode, options`);
+  if (unknown.length)
+    throw new InvalidRecoveryInput(`unknown input field(s) ${unknown.join(', ')}; allowed: targetTime, mode, options`);
   let target = now;
   if (r.targetTime !== undefined) {
-    if (typeof r.targetTime !== 'string' || !ISO_WITH_ZONE.test(r.targetTime) || Number.isNaN(Date.parse(r.targetTime))) {
-      throw new InvalidRecoveryInput(`targetTime must be an ISO 8601 time with a zone (e.g. 2026-11-25T06:30:00Z), got ${JSON.stringify(r.targetTime)}`);
+    if (
+      typeof r.targetTime !== 'string' ||
+      !ISO_WITH_ZONE.test(r.targetTime) ||
+      Number.isNaN(Date.parse(r.targetTime))
+    ) {
+      throw new InvalidRecoveryInput(
+        `targetTime must be an ISO 8601 time with a zone (e.g. 2026-11-25T06:30:00Z), got ${JSON.stringify(r.targetTime)}`,
+      );
     }
     target = new Date(r.targetTime);
     if (target.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
@@ -95,13 +102,19 @@ export function parseRecoveryRequest(raw: unknown, now: Date): ValidatedRequest 
     if (target.getTime() > now.getTime()) target = now;
   }
   const mode = r.mode ?? 'drill';
-  if (mode !== 'drill' && mode !== 'recover') throw new InvalidRecoveryInput(`mode must be "drill" or "recover", got ${JSON.stringify(r.mode)}`);
+  if (mode !== 'drill' && mode !== 'recover')
+    throw new InvalidRecoveryInput(`mode must be "drill" or "recover", got ${JSON.stringify(r.mode)}`);
   const options = (r.options ?? {}) as Record<string, unknown>;
-  if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidRecoveryInput('options must be an object');
+  if (typeof options !== 'object' || Array.isArray(options))
+    throw new InvalidRecoveryInput('options must be an object');
   const unknownOptions = Object.keys(options).filter((k) => !['restoreCache', 'acceptDataLoss'].includes(k));
-  if (unknownOptions.length) throw new InvalidRecoveryInput(`unknown option(s) ${unknownOptions.join(', ')}; allowed: restoreCache, acceptDataLoss`);
+  if (unknownOptions.length)
+    throw new InvalidRecoveryInput(
+      `unknown option(s) ${unknownOptions.join(', ')}; allowed: restoreCache, acceptDataLoss`,
+    );
   for (const k of ['restoreCache', 'acceptDataLoss']) {
-    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new InvalidRecoveryInput(`options.${k} must be true or false, got ${JSON.stringify(options[k])}`);
+    if (options[k] !== undefined && typeof options[k] !== 'boolean')
+      throw new InvalidRecoveryInput(`options.${k} must be true or false, got ${JSON.stringify(options[k])}`);
   }
   return {
     targetTime: target.toISOString(),
@@ -174,13 +187,20 @@ function supplementaryOf(m: BackupManifest): readonly BackupComponent[] {
  */
 export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
   const target = t(input.targetTime);
-  const usable = input.manifests.filter((m) => t(m.consistencyTime) <= target)
+  const usable = input.manifests
+    .filter((m) => t(m.consistencyTime) <= target)
     .sort((a, b) => t(b.consistencyTime) - t(a.consistencyTime) || (a.backupId < b.backupId ? 1 : -1));
   const oldest = [...input.manifests].sort((a, b) => t(a.consistencyTime) - t(b.consistencyTime))[0];
-  const earliestKnown = Math.min(oldest ? t(oldest.consistencyTime) : Infinity, input.pitr ? t(input.pitr.earliest) : Infinity);
-  if (earliestKnown === Infinity) throw new NoRecoveryPoint('no committed backup and no point-in-time window: nothing to restore from');
+  const earliestKnown = Math.min(
+    oldest ? t(oldest.consistencyTime) : Infinity,
+    input.pitr ? t(input.pitr.earliest) : Infinity,
+  );
+  if (earliestKnown === Infinity)
+    throw new NoRecoveryPoint('no committed backup and no point-in-time window: nothing to restore from');
   if (target < earliestKnown) {
-    throw new InvalidRecoveryInput(`target ${input.targetTime} is before the oldest backup (${new Date(earliestKnown).toISOString()})`);
+    throw new InvalidRecoveryInput(
+      `target ${input.targetTime} is before the oldest backup (${new Date(earliestKnown).toISOString()})`,
+    );
   }
   const newest = usable[0] ?? null;
   // Every restore point a manifest names: its components, then its supplementary (slower-cadence)
@@ -197,22 +217,31 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
   // A `pitr` database component is served by the PITR candidate above (any time in the window is
   // restorable, and the window's point is never older); snapshots add candidates. Any manifest may
   // name a snapshot taken at or before the target, so all of them are looked at.
-  const snapshot = input.manifests.flatMap(pointsOf)
+  const snapshot = input.manifests
+    .flatMap(pointsOf)
     .filter((c) => c.name === 'database' && c.kind === 'rds-snapshot' && atOrBefore(c))
     .sort((a, b) => t(b.consistencyTime) - t(a.consistencyTime))[0];
-  if (snapshot) candidates.push({ method: 'snapshot', snapshotId: snapshot.reference, consistency: t(snapshot.consistencyTime) });
+  if (snapshot)
+    candidates.push({ method: 'snapshot', snapshotId: snapshot.reference, consistency: t(snapshot.consistencyTime) });
   const newestPoints = pointsOf(newest);
   const configuration = newestPoints.find((c) => c.name === 'configuration') ?? null;
   const caches = newestPoints.filter((c) => c.name === 'cache');
-  const cache = caches.find((c) => c.kind === 'elasticache-export' && atOrBefore(c)) ?? caches.find((c) => c.kind !== 'elasticache-export') ?? null;
+  const cache =
+    caches.find((c) => c.kind === 'elasticache-export' && atOrBefore(c)) ??
+    caches.find((c) => c.kind !== 'elasticache-export') ??
+    null;
   if (candidates.length === 0) {
-    throw new NoRecoveryPoint(`no database backup at or before ${input.targetTime}: no committed manifest with a restorable database and the target is outside the point-in-time window`);
+    throw new NoRecoveryPoint(
+      `no database backup at or before ${input.targetTime}: no committed manifest with a restorable database and the target is outside the point-in-time window`,
+    );
   }
   // Least data loss wins; PITR first on a tie (pushed first, stable sort).
   const best = candidates.sort((a, b) => b.consistency - a.consistency)[0];
   const dataLossSeconds = Math.max(0, Math.round((target - best.consistency) / 1000));
   if (dataLossSeconds > input.rpoSeconds && !input.acceptDataLoss) {
-    throw new RpoExceeded(`expected data loss ${dataLossSeconds} s exceeds the RPO of ${input.rpoSeconds} s (recovery point ${new Date(best.consistency).toISOString()}); start again with options.acceptDataLoss=true to accept it`);
+    throw new RpoExceeded(
+      `expected data loss ${dataLossSeconds} s exceeds the RPO of ${input.rpoSeconds} s (recovery point ${new Date(best.consistency).toISOString()}); start again with options.acceptDataLoss=true to accept it`,
+    );
   }
   return {
     method: best.method,
@@ -227,8 +256,12 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
 }
 
 /** What the restored cache starts from. */
-export function cacheSource(cache: BackupComponent | null, restoreCache: boolean): { kind: 'export'; s3Key: string } | { kind: 'cold' } {
-  if (restoreCache && cache?.kind === 'elasticache-export' && cache.s3Key) return { kind: 'export', s3Key: cache.s3Key };
+export function cacheSource(
+  cache: BackupComponent | null,
+  restoreCache: boolean,
+): { kind: 'export'; s3Key: string } | { kind: 'cold' } {
+  if (restoreCache && cache?.kind === 'elasticache-export' && cache.s3Key)
+    return { kind: 'export', s3Key: cache.s3Key };
   return { kind: 'cold' };
 }
 
@@ -240,8 +273,15 @@ const RESOURCE_PREFIX = /^[a-z][a-z0-9-]{0,19}$/;
  * only ones the workflow may delete, and IAM scopes deletes to this prefix.
  */
 export function restoredPrefix(serviceName: string): string {
-  const base = serviceName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 20).replace(/-$/, '');
-  if (!RESOURCE_PREFIX.test(base)) throw new Error(`restoredPrefix: serviceName must start with a letter, got ${JSON.stringify(serviceName)}`);
+  const base = serviceName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 20)
+    .replace(/-$/, '');
+  if (!RESOURCE_PREFIX.test(base))
+    throw new Error(`restoredPrefix: serviceName must start with a letter, got ${JSON.stringify(serviceName)}`);
   return `${base}-dr`;
 }
 
@@ -286,14 +326,23 @@ export function executionName(mode: RecoveryMode, time: Date, suffix?: string): 
  */
 export function checkExecutionName(name: string, mode: RecoveryMode): void {
   if (typeof name !== 'string' || !name.startsWith(`${mode}-`) || name.length <= mode.length + 1) {
-    throw new InvalidRecoveryInput(`execution name must start with "${mode}-" (deterministic, e.g. ${mode}-20261125T0630Z-INC123, so a repeated start is refused), got ${JSON.stringify(name)}`);
+    throw new InvalidRecoveryInput(
+      `execution name must start with "${mode}-" (deterministic, e.g. ${mode}-20261125T0630Z-INC123, so a repeated start is refused), got ${JSON.stringify(name)}`,
+    );
   }
 }
 
 /** RDS instance states that will never become `available` without an operator. */
 export const DB_TERMINAL_FAILURE_STATES: readonly string[] = [
-  'failed', 'incompatible-restore', 'incompatible-parameters', 'incompatible-network', 'incompatible-option-group',
-  'inaccessible-encryption-credentials', 'inaccessible-encryption-credentials-recoverable', 'storage-full', 'deleting',
+  'failed',
+  'incompatible-restore',
+  'incompatible-parameters',
+  'incompatible-network',
+  'incompatible-option-group',
+  'inaccessible-encryption-credentials',
+  'inaccessible-encryption-credentials-recoverable',
+  'storage-full',
+  'deleting',
 ];
 
 /** ElastiCache replication-group states that will never become `available`. */

@@ -75,17 +75,31 @@ export function polledDuration(duration: number, interval: number): number {
  * verify → [recover: approval → cut-over + deployment poll → probe] → report. In drill mode the
  * cleanup runs after the measured point and is excluded, like the real metric.
  */
-export function estimateRecoveryTime(mode: 'drill' | 'recover', aws: AwsDurations, wf: WorkflowTimings, rtoSeconds: number): RtoEstimate {
+export function estimateRecoveryTime(
+  mode: 'drill' | 'recover',
+  aws: AwsDurations,
+  wf: WorkflowTimings,
+  rtoSeconds: number,
+): RtoEstimate {
   for (const [k, v] of Object.entries({ ...aws, ...wf, rtoSeconds })) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`estimateRecoveryTime: ${k} must be a finite number ≥ 0, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new Error(`estimateRecoveryTime: ${k} must be a finite number ≥ 0, got ${v}`);
   }
-  const step = (lambdas: number, transitions: number): number => lambdas * wf.lambdaStep + transitions * wf.stateTransition;
+  const step = (lambdas: number, transitions: number): number =>
+    lambdas * wf.lambdaStep + transitions * wf.stateTransition;
   // Branches of the Parallel: a polled branch ends when a check sees `available`.
   type Branch = { aws: number; lag: number; interval: number; steps: number };
-  const polled = (duration: number, interval: number): Branch =>
-    ({ aws: duration, lag: polledDuration(duration, interval) - duration, interval, steps: step(2, 4) });
+  const polled = (duration: number, interval: number): Branch => ({
+    aws: duration,
+    lag: polledDuration(duration, interval) - duration,
+    interval,
+    steps: step(2, 4),
+  });
   const dbBranch = polled(aws.databaseRestore, wf.databasePollInterval);
-  const cacheBranch: Branch = aws.cacheRestore > 0 ? polled(aws.cacheRestore, wf.cachePollInterval) : { aws: 0, lag: 0, interval: 0, steps: step(1, 2) };
+  const cacheBranch: Branch =
+    aws.cacheRestore > 0
+      ? polled(aws.cacheRestore, wf.cachePollInterval)
+      : { aws: 0, lag: 0, interval: 0, steps: step(1, 2) };
   const configBranch: Branch = { aws: aws.configurationRestore, lag: 0, interval: 0, steps: step(1, 2) };
   const worst = (b: Branch): number => b.aws + b.interval + b.steps;
   const longest = [dbBranch, cacheBranch, configBranch].sort((a, b) => worst(b) - worst(a))[0];

@@ -6,7 +6,10 @@ import { Construct } from 'constructs';
 import { bundlingRoot, lambdaEntry } from './paths';
 
 /** Props for {@link McpOpsFunction}. */
-export interface McpOpsFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'bundling' | 'projectRoot' | 'depsLockFilePath'> {
+export interface McpOpsFunctionProps extends Omit<
+  nodejs.NodejsFunctionProps,
+  'entry' | 'runtime' | 'architecture' | 'bundling' | 'projectRoot' | 'depsLockFilePath'
+> {
   /** Folder name under `lambda/`, e.g. `mcp-probe`. */
   readonly handlerName: string;
   /**
@@ -25,9 +28,11 @@ export interface McpOpsFunctionProps extends Omit<nodejs.NodejsFunctionProps, 'e
 export class McpOpsFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: McpOpsFunctionProps) {
     const { handlerName, logRetention, ...rest } = props;
-    const logGroup = rest.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, {
-      retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
+    const logGroup =
+      rest.logGroup ??
+      new logs.LogGroup(scope, `${id}LogGroup`, {
+        retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+      });
     super(scope, id, {
       timeout: Duration.seconds(30),
       memorySize: 256,

@@ -44,7 +44,9 @@ export function bundlingRoot(): { projectRoot: string; depsLockFilePath: string 
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(`mcp-ops-cdk: no dependency lock file (${LOCK_FILES.join(', ')}) in ${packageRoot()} or any folder above it; Lambda bundling needs one`);
+      throw new Error(
+        `mcp-ops-cdk: no dependency lock file (${LOCK_FILES.join(', ')}) in ${packageRoot()} or any folder above it; Lambda bundling needs one`,
+      );
     }
     dir = parent;
   }

@@ -5,7 +5,8 @@
  */
 
 function show(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null)
+    return String(value);
   return JSON.stringify(value);
 }
 
@@ -26,7 +27,13 @@ export function checkNumber(owner: string, prop: string, value: number | undefin
 }
 
 /** Throws unless `value` matches `pattern`. Skips undefined. */
-export function checkPattern(owner: string, prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+export function checkPattern(
+  owner: string,
+  prop: string,
+  value: string | undefined,
+  pattern: RegExp,
+  allowed: string,
+): void {
   if (value === undefined) return;
   if (typeof value !== 'string' || !pattern.test(value)) {
     throw new Error(`${owner}: ${prop} must be ${allowed}, got ${show(value)}`);

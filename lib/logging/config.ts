@@ -82,28 +82,73 @@ function integerIn(prop: string, value: number, min: number, max: number): numbe
 /** Validates McpLogging's inputs and fills in defaults; throws an error naming the prop otherwise. */
 export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
   // `mcp-<serviceName>-audit` must fit Firehose's 64-character stream-name limit.
-  checkPattern(OWNER, 'serviceName', input.serviceName, /^[A-Za-z0-9_-]{1,54}$/, '1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64)');
+  checkPattern(
+    OWNER,
+    'serviceName',
+    input.serviceName,
+    /^[A-Za-z0-9_-]{1,54}$/,
+    '1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64)',
+  );
   if (input.serviceName === undefined) throw new Error(`${OWNER}: serviceName is required`);
-  const auditObjectLockDays = integerIn('auditObjectLockDays (days)', input.auditObjectLockDays ?? LOGGING_DEFAULTS.auditObjectLockDays, 1, 36500);
-  checkThat(OWNER, input.auditRetentionDays === undefined || input.auditRetentionDays >= LOGGING_DEFAULTS.auditRetentionMinimumDays,
-    `auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got ${input.auditRetentionDays} days`);
-  const logBucketExpirationDays = integerIn('logBucketExpirationDays (days)', input.logBucketExpirationDays ?? LOGGING_DEFAULTS.logBucketExpirationDays, 1, 36500);
+  const auditObjectLockDays = integerIn(
+    'auditObjectLockDays (days)',
+    input.auditObjectLockDays ?? LOGGING_DEFAULTS.auditObjectLockDays,
+    1,
+    36500,
+  );
+  checkThat(
+    OWNER,
+    input.auditRetentionDays === undefined || input.auditRetentionDays >= LOGGING_DEFAULTS.auditRetentionMinimumDays,
+    `auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got ${input.auditRetentionDays} days`,
+  );
+  const logBucketExpirationDays = integerIn(
+    'logBucketExpirationDays (days)',
+    input.logBucketExpirationDays ?? LOGGING_DEFAULTS.logBucketExpirationDays,
+    1,
+    36500,
+  );
   let auditExpirationDays: number | undefined;
   if (input.auditExpirationDays !== undefined) {
     auditExpirationDays = integerIn('auditExpirationDays (days)', input.auditExpirationDays, 1, 36500);
-    checkThat(OWNER, auditExpirationDays >= auditObjectLockDays,
-      `auditExpirationDays must be at least auditObjectLockDays (${auditObjectLockDays}), got ${auditExpirationDays}`);
+    checkThat(
+      OWNER,
+      auditExpirationDays >= auditObjectLockDays,
+      `auditExpirationDays must be at least auditObjectLockDays (${auditObjectLockDays}), got ${auditExpirationDays}`,
+    );
   }
-  const bufferIntervalSeconds = integerIn('bufferInterval (seconds)', input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
-    FIREHOSE_LIMITS.minIntervalSeconds, FIREHOSE_LIMITS.maxIntervalSeconds);
-  const bufferSizeMiB = integerIn('bufferSize (MiB)', input.bufferSizeMiB ?? LOGGING_DEFAULTS.bufferSizeMiB, FIREHOSE_LIMITS.minSizeMiB, FIREHOSE_LIMITS.maxSizeMiBS3);
+  const bufferIntervalSeconds = integerIn(
+    'bufferInterval (seconds)',
+    input.bufferIntervalSeconds ?? LOGGING_DEFAULTS.bufferIntervalSeconds,
+    FIREHOSE_LIMITS.minIntervalSeconds,
+    FIREHOSE_LIMITS.maxIntervalSeconds,
+  );
+  const bufferSizeMiB = integerIn(
+    'bufferSize (MiB)',
+    input.bufferSizeMiB ?? LOGGING_DEFAULTS.bufferSizeMiB,
+    FIREHOSE_LIMITS.minSizeMiB,
+    FIREHOSE_LIMITS.maxSizeMiBS3,
+  );
   const indexPrefix = input.indexPrefix ?? LOGGING_DEFAULTS.indexPrefix;
   // OpenSearch index names: lowercase, no leading _ - +, none of \ / * ? " < > | space , #; the indexer appends `-<date>`.
-  checkPattern(OWNER, 'openSearch.indexPrefix', indexPrefix, /^[a-z0-9][a-z0-9_.-]{0,79}$/, '1–80 characters of [a-z0-9_.-] starting with a letter or digit');
+  checkPattern(
+    OWNER,
+    'openSearch.indexPrefix',
+    indexPrefix,
+    /^[a-z0-9][a-z0-9_.-]{0,79}$/,
+    '1–80 characters of [a-z0-9_.-] starting with a letter or digit',
+  );
   const indexRotation = input.indexRotation ?? LOGGING_DEFAULTS.indexRotation;
-  checkThat(OWNER, (INDEX_ROTATIONS as readonly string[]).includes(indexRotation),
-    `openSearch.indexRotation must be one of ${INDEX_ROTATIONS.join(', ')}, got ${JSON.stringify(indexRotation)}`);
-  const retryDurationSeconds = integerIn('openSearch.retryDuration (seconds)', input.retryDurationSeconds ?? LOGGING_DEFAULTS.retryDurationSeconds, 0, MAX_INDEX_RETRY_SECONDS);
+  checkThat(
+    OWNER,
+    (INDEX_ROTATIONS as readonly string[]).includes(indexRotation),
+    `openSearch.indexRotation must be one of ${INDEX_ROTATIONS.join(', ')}, got ${JSON.stringify(indexRotation)}`,
+  );
+  const retryDurationSeconds = integerIn(
+    'openSearch.retryDuration (seconds)',
+    input.retryDurationSeconds ?? LOGGING_DEFAULTS.retryDurationSeconds,
+    0,
+    MAX_INDEX_RETRY_SECONDS,
+  );
   const streamPrefix = input.streamPrefix ?? LOGGING_DEFAULTS.streamPrefix;
   checkPattern(OWNER, 'streamPrefix', streamPrefix, /^[A-Za-z0-9_.-]{1,128}$/, '1–128 characters of [A-Za-z0-9_.-]');
   const logBufferSizeMiB = input.logBufferSizeMiB ?? LOGGING_DEFAULTS.logBufferSizeMiB;

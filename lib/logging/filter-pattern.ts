@@ -24,8 +24,18 @@
 /** A parsed JSON filter pattern. */
 export type FilterExpression =
   | { readonly kind: 'and' | 'or'; readonly left: FilterExpression; readonly right: FilterExpression }
-  | { readonly kind: 'compare'; readonly selector: readonly (string | number)[]; readonly op: FilterComparisonOperator; readonly value: string | number; readonly valueKind: 'string' | 'number' }
-  | { readonly kind: 'postfix'; readonly selector: readonly (string | number)[]; readonly test: 'IS TRUE' | 'IS FALSE' | 'IS NULL' | 'EXISTS' | 'NOT EXISTS' };
+  | {
+      readonly kind: 'compare';
+      readonly selector: readonly (string | number)[];
+      readonly op: FilterComparisonOperator;
+      readonly value: string | number;
+      readonly valueKind: 'string' | 'number';
+    }
+  | {
+      readonly kind: 'postfix';
+      readonly selector: readonly (string | number)[];
+      readonly test: 'IS TRUE' | 'IS FALSE' | 'IS NULL' | 'EXISTS' | 'NOT EXISTS';
+    };
 
 /** Comparison operators of JSON filter patterns. */
 export type FilterComparisonOperator = '=' | '!=' | '<' | '<=' | '>' | '>=';
@@ -48,25 +58,63 @@ export class FilterPatternError extends Error {
 function tokenize(pattern: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  const fail = (detail: string): never => { throw new FilterPatternError(pattern, `${detail} at offset ${i}`); };
+  const fail = (detail: string): never => {
+    throw new FilterPatternError(pattern, `${detail} at offset ${i}`);
+  };
   while (i < pattern.length) {
     const c = pattern[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const pos = i;
-    if (c === '{') { tokens.push({ t: 'lbrace', pos }); i++; continue; }
-    if (c === '}') { tokens.push({ t: 'rbrace', pos }); i++; continue; }
-    if (c === '(') { tokens.push({ t: 'lparen', pos }); i++; continue; }
-    if (c === ')') { tokens.push({ t: 'rparen', pos }); i++; continue; }
-    if (pattern.startsWith('&&', i)) { tokens.push({ t: 'and', pos }); i += 2; continue; }
-    if (pattern.startsWith('||', i)) { tokens.push({ t: 'or', pos }); i += 2; continue; }
-    const op = ['!=', '<=', '>=', '=', '<', '>'].find((o) => pattern.startsWith(o, i)) as FilterComparisonOperator | undefined;
-    if (op) { tokens.push({ t: 'op', v: op, pos }); i += op.length; continue; }
+    if (c === '{') {
+      tokens.push({ t: 'lbrace', pos });
+      i++;
+      continue;
+    }
+    if (c === '}') {
+      tokens.push({ t: 'rbrace', pos });
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      tokens.push({ t: 'lparen', pos });
+      i++;
+      continue;
+    }
+    if (c === ')') {
+      tokens.push({ t: 'rparen', pos });
+      i++;
+      continue;
+    }
+    if (pattern.startsWith('&&', i)) {
+      tokens.push({ t: 'and', pos });
+      i += 2;
+      continue;
+    }
+    if (pattern.startsWith('||', i)) {
+      tokens.push({ t: 'or', pos });
+      i += 2;
+      continue;
+    }
+    const op = ['!=', '<=', '>=', '=', '<', '>'].find((o) => pattern.startsWith(o, i)) as
+      FilterComparisonOperator | undefined;
+    if (op) {
+      tokens.push({ t: 'op', v: op, pos });
+      i += op.length;
+      continue;
+    }
     if (c === '%') fail('regular expressions (%…%) are not supported by this evaluator');
     if (c === '"') {
       let s = '';
       i++;
       while (i < pattern.length && pattern[i] !== '"') {
-        if (pattern[i] === '\\' && i + 1 < pattern.length) { s += pattern[i + 1]; i += 2; continue; }
+        if (pattern[i] === '\\' && i + 1 < pattern.length) {
+          s += pattern[i + 1];
+          i += 2;
+          continue;
+        }
         s += pattern[i++];
       }
       if (i >= pattern.length) fail('unterminated string');
@@ -79,10 +127,19 @@ function tokenize(pattern: string): Token[] {
       i += 2;
       const path: (string | number)[] = [];
       let name = '';
-      const flush = (): void => { if (name) { path.push(name); name = ''; } };
+      const flush = (): void => {
+        if (name) {
+          path.push(name);
+          name = '';
+        }
+      };
       while (i < pattern.length && /[A-Za-z0-9_\-.[\]@:]/.test(pattern[i])) {
         const ch = pattern[i];
-        if (ch === '.') { flush(); i++; continue; }
+        if (ch === '.') {
+          flush();
+          i++;
+          continue;
+        }
         if (ch === '[') {
           flush();
           const close = pattern.indexOf(']', i);
@@ -115,7 +172,9 @@ function tokenize(pattern: string): Token[] {
 export function parseFilterPattern(pattern: string): FilterExpression {
   const tokens = tokenize(pattern);
   let k = 0;
-  const fail = (detail: string): never => { throw new FilterPatternError(pattern, detail); };
+  const fail = (detail: string): never => {
+    throw new FilterPatternError(pattern, detail);
+  };
   const peek = (): Token | undefined => tokens[k];
   const expect = (t: Token['t']): Token => {
     const tok = tokens[k];
@@ -126,12 +185,18 @@ export function parseFilterPattern(pattern: string): FilterExpression {
 
   function parseOr(): FilterExpression {
     let left = parseAnd();
-    while (peek()?.t === 'or') { k++; left = { kind: 'or', left, right: parseAnd() }; }
+    while (peek()?.t === 'or') {
+      k++;
+      left = { kind: 'or', left, right: parseAnd() };
+    }
     return left;
   }
   function parseAnd(): FilterExpression {
     let left = parsePrimary();
-    while (peek()?.t === 'and') { k++; left = { kind: 'and', left, right: parsePrimary() }; }
+    while (peek()?.t === 'and') {
+      k++;
+      left = { kind: 'and', left, right: parsePrimary() };
+    }
     return left;
   }
   function word(): string | undefined {
@@ -157,7 +222,10 @@ export function parseFilterPattern(pattern: string): FilterExpression {
       k++;
       return { kind: 'postfix', selector, test: `IS ${what}` as 'IS TRUE' | 'IS FALSE' | 'IS NULL' };
     }
-    if (word() === 'EXISTS') { k++; return { kind: 'postfix', selector, test: 'EXISTS' }; }
+    if (word() === 'EXISTS') {
+      k++;
+      return { kind: 'postfix', selector, test: 'EXISTS' };
+    }
     if (word() === 'NOT') {
       k++;
       if (word() !== 'EXISTS') fail('NOT must be followed by EXISTS');
@@ -166,7 +234,8 @@ export function parseFilterPattern(pattern: string): FilterExpression {
     }
     const opTok = expect('op') as Extract<Token, { t: 'op' }>;
     const valueTok = peek();
-    if (!valueTok || (valueTok.t !== 'string' && valueTok.t !== 'word')) return fail(`expected a value after ${tok.raw} ${opTok.v}`);
+    if (!valueTok || (valueTok.t !== 'string' && valueTok.t !== 'word'))
+      return fail(`expected a value after ${tok.raw} ${opTok.v}`);
     k++;
     const raw = valueTok.v;
     if (valueTok.t === 'word' && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(raw)) {
@@ -192,7 +261,13 @@ function select(doc: unknown, selector: readonly (string | number)[]): unknown {
       if (!Array.isArray(cur) || part >= cur.length) return MISSING;
       cur = cur[part];
     } else {
-      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, part)) return MISSING;
+      if (
+        cur === null ||
+        typeof cur !== 'object' ||
+        Array.isArray(cur) ||
+        !Object.prototype.hasOwnProperty.call(cur, part)
+      )
+        return MISSING;
       cur = (cur as Record<string, unknown>)[part];
     }
   }
@@ -201,22 +276,34 @@ function select(doc: unknown, selector: readonly (string | number)[]): unknown {
 
 function wildcardMatch(value: string, pattern: string): boolean {
   if (!pattern.includes('*')) return value === pattern;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[\\s\\S]*')}$`,
+  );
   return re.test(value);
 }
 
 function evaluate(expr: FilterExpression, doc: unknown): boolean {
   switch (expr.kind) {
-    case 'and': return evaluate(expr.left, doc) && evaluate(expr.right, doc);
-    case 'or': return evaluate(expr.left, doc) || evaluate(expr.right, doc);
+    case 'and':
+      return evaluate(expr.left, doc) && evaluate(expr.right, doc);
+    case 'or':
+      return evaluate(expr.left, doc) || evaluate(expr.right, doc);
     case 'postfix': {
       const v = select(doc, expr.selector);
       switch (expr.test) {
-        case 'EXISTS': return v !== MISSING;
-        case 'NOT EXISTS': return v === MISSING;
-        case 'IS NULL': return v === null;
-        case 'IS TRUE': return v === true;
-        case 'IS FALSE': return v === false;
+        case 'EXISTS':
+          return v !== MISSING;
+        case 'NOT EXISTS':
+          return v === MISSING;
+        case 'IS NULL':
+          return v === null;
+        case 'IS TRUE':
+          return v === true;
+        case 'IS FALSE':
+          return v === false;
       }
       return false;
     }
@@ -226,12 +313,18 @@ function evaluate(expr: FilterExpression, doc: unknown): boolean {
         if (typeof v !== 'number') return false;
         const n = expr.value as number;
         switch (expr.op) {
-          case '=': return v === n;
-          case '!=': return v !== n;
-          case '<': return v < n;
-          case '<=': return v <= n;
-          case '>': return v > n;
-          case '>=': return v >= n;
+          case '=':
+            return v === n;
+          case '!=':
+            return v !== n;
+          case '<':
+            return v < n;
+          case '<=':
+            return v <= n;
+          case '>':
+            return v > n;
+          case '>=':
+            return v >= n;
         }
       }
       if (typeof v !== 'string') return false;
@@ -270,7 +363,11 @@ export function metricValueFor(metricValue: string, message: string): number | u
   const expr = parseFilterPattern(`{ ${metricValue} EXISTS }`);
   if (expr.kind !== 'postfix') return undefined;
   let doc: unknown;
-  try { doc = JSON.parse(message); } catch { return undefined; }
+  try {
+    doc = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
   const v = select(doc, expr.selector);
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
@@ -281,9 +378,16 @@ export function metricValueFor(metricValue: string, message: string): number | u
  * The dimension values a metric filter publishes for a matching event: each `$.selector` resolved
  * to a string; undefined when one is missing or not a scalar (the event publishes no datapoint).
  */
-export function dimensionValuesFor(dimensions: Readonly<Record<string, string>>, message: string): Record<string, string> | undefined {
+export function dimensionValuesFor(
+  dimensions: Readonly<Record<string, string>>,
+  message: string,
+): Record<string, string> | undefined {
   let doc: unknown;
-  try { doc = JSON.parse(message); } catch { return undefined; }
+  try {
+    doc = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
   const out: Record<string, string> = {};
   for (const [name, sel] of Object.entries(dimensions)) {
     const expr = parseFilterPattern(`{ ${sel} EXISTS }`);

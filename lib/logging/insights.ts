@@ -50,7 +50,9 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
       filterStatements: [
         'log_type = "app" and event in ["tool_call_completed", "tool_call_failed"] and ispresent(tool) and ispresent(duration_ms)',
       ],
-      statsStatements: ['count(*) as calls, pct(duration_ms, 50) as p50_ms, pct(duration_ms, 95) as p95_ms, pct(duration_ms, 99) as p99_ms by tool'],
+      statsStatements: [
+        'count(*) as calls, pct(duration_ms, 50) as p50_ms, pct(duration_ms, 95) as p95_ms, pct(duration_ms, 99) as p99_ms by tool',
+      ],
       sort: 'p95_ms desc',
       limit: 50,
     },
@@ -60,7 +62,9 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     title: 'top-error-types',
     description: 'failed requests and tool calls by error_type, most frequent first',
     parts: {
-      filterStatements: ['log_type = "app" and event in ["request_failed", "tool_call_failed"] and ispresent(error_type)'],
+      filterStatements: [
+        'log_type = "app" and event in ["request_failed", "tool_call_failed"] and ispresent(error_type)',
+      ],
       statsStatements: ['count(*) as errors by error_type'],
       sort: 'errors desc',
       limit: 20,
@@ -71,7 +75,24 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     title: 'request-trail',
     description: `every line (application and audit) of one request, in order; replace ${REQUEST_ID_PLACEHOLDER}`,
     parts: {
-      fields: ['@timestamp', 'log_type', 'level', 'event', 'message', 'method', 'tool', 'duration_ms', 'status_code', 'error_type', 'error', 'event_type', 'principal', 'action', 'resource', 'result'],
+      fields: [
+        '@timestamp',
+        'log_type',
+        'level',
+        'event',
+        'message',
+        'method',
+        'tool',
+        'duration_ms',
+        'status_code',
+        'error_type',
+        'error',
+        'event_type',
+        'principal',
+        'action',
+        'resource',
+        'result',
+      ],
       filterStatements: [`request_id = "${REQUEST_ID_PLACEHOLDER}"`],
       sort: '@timestamp asc',
       limit: 1000,
@@ -119,7 +140,8 @@ type Expr =
   | { k: 'ispresent'; name: string };
 
 function tokenize(src: string): string[] {
-  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|-?\d+(?:\.\d+)?|!=|<=|>=|[=<>()[\],*]|[@A-Za-z_][\w.@]*)/y;
+  const re =
+    /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|-?\d+(?:\.\d+)?|!=|<=|>=|[=<>()[\],*]|[@A-Za-z_][\w.@]*)/y;
   const out: string[] = [];
   let i = 0;
   while (i < src.length) {
@@ -144,7 +166,8 @@ function parseExpr(src: string): Expr {
   const peek = (): string | undefined => t[k];
   const take = (want?: string): string => {
     const tok = t[k++];
-    if (tok === undefined || (want !== undefined && tok.toLowerCase() !== want)) throw new Error(`Insights evaluator: expected ${want ?? 'a token'} in ${JSON.stringify(src)}`);
+    if (tok === undefined || (want !== undefined && tok.toLowerCase() !== want))
+      throw new Error(`Insights evaluator: expected ${want ?? 'a token'} in ${JSON.stringify(src)}`);
     return tok;
   };
   const literal = (tok: string): Value => {
@@ -152,18 +175,44 @@ function parseExpr(src: string): Expr {
     if (/^-?\d/.test(tok)) return Number(tok);
     throw new Error(`Insights evaluator: expected a literal, got ${tok}`);
   };
-  function or(): Expr { let l = and(); while (peek()?.toLowerCase() === 'or') { k++; l = { k: 'bin', op: 'or', l, r: and() }; } return l; }
-  function and(): Expr { let l = not(); while (peek()?.toLowerCase() === 'and') { k++; l = { k: 'bin', op: 'and', l, r: not() }; } return l; }
-  function not(): Expr { if (peek()?.toLowerCase() === 'not') { k++; return { k: 'not', e: not() }; } return cmp(); }
+  function or(): Expr {
+    let l = and();
+    while (peek()?.toLowerCase() === 'or') {
+      k++;
+      l = { k: 'bin', op: 'or', l, r: and() };
+    }
+    return l;
+  }
+  function and(): Expr {
+    let l = not();
+    while (peek()?.toLowerCase() === 'and') {
+      k++;
+      l = { k: 'bin', op: 'and', l, r: not() };
+    }
+    return l;
+  }
+  function not(): Expr {
+    if (peek()?.toLowerCase() === 'not') {
+      k++;
+      return { k: 'not', e: not() };
+    }
+    return cmp();
+  }
   function cmp(): Expr {
     const l = atom();
     const op = peek();
-    if (op && ['=', '!=', '<', '<=', '>', '>='].includes(op)) { k++; return { k: 'bin', op: op as '=', l, r: atom() }; }
+    if (op && ['=', '!=', '<', '<=', '>', '>='].includes(op)) {
+      k++;
+      return { k: 'bin', op: op as '=', l, r: atom() };
+    }
     if (op?.toLowerCase() === 'in') {
       k++;
       take('[');
       const list: Value[] = [];
-      while (peek() !== ']') { list.push(literal(take())); if (peek() === ',') k++; }
+      while (peek() !== ']') {
+        list.push(literal(take()));
+        if (peek() === ',') k++;
+      }
       take(']');
       return { k: 'in', e: l, list };
     }
@@ -171,8 +220,17 @@ function parseExpr(src: string): Expr {
   }
   function atom(): Expr {
     const tok = take();
-    if (tok === '(') { const e = or(); take(')'); return e; }
-    if (tok.toLowerCase() === 'ispresent') { take('('); const name = take(); take(')'); return { k: 'ispresent', name: name.replace(/^`|`$/g, '') }; }
+    if (tok === '(') {
+      const e = or();
+      take(')');
+      return e;
+    }
+    if (tok.toLowerCase() === 'ispresent') {
+      take('(');
+      const name = take();
+      take(')');
+      return { k: 'ispresent', name: name.replace(/^`|`$/g, '') };
+    }
     if (/^["'\d-]/.test(tok)) return { k: 'lit', v: literal(tok) };
     if (tok.startsWith('`')) return { k: 'field', name: tok.slice(1, -1) };
     return { k: 'field', name: tok };
@@ -184,7 +242,8 @@ function parseExpr(src: string): Expr {
 
 function flatten(prefix: string, v: unknown, out: Record<string, Value>): void {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [key, val] of Object.entries(v as Record<string, unknown>)) flatten(prefix ? `${prefix}.${key}` : key, val, out);
+    for (const [key, val] of Object.entries(v as Record<string, unknown>))
+      flatten(prefix ? `${prefix}.${key}` : key, val, out);
   } else if (Array.isArray(v)) {
     v.forEach((val, i) => flatten(`${prefix}.${i}`, val, out));
   } else {
@@ -205,11 +264,18 @@ function fieldsOf(e: InsightsEvent): Record<string, Value> {
 
 function evalExpr(e: Expr, row: Record<string, Value>): Value {
   switch (e.k) {
-    case 'lit': return e.v;
-    case 'field': return row[e.name];
-    case 'ispresent': return row[e.name] !== undefined && row[e.name] !== null;
-    case 'not': return !truthy(evalExpr(e.e, row));
-    case 'in': { const v = evalExpr(e.e, row); return v !== undefined && e.list.some((x) => x === v); }
+    case 'lit':
+      return e.v;
+    case 'field':
+      return row[e.name];
+    case 'ispresent':
+      return row[e.name] !== undefined && row[e.name] !== null;
+    case 'not':
+      return !truthy(evalExpr(e.e, row));
+    case 'in': {
+      const v = evalExpr(e.e, row);
+      return v !== undefined && e.list.some((x) => x === v);
+    }
     case 'bin': {
       if (e.op === 'and') return truthy(evalExpr(e.l, row)) && truthy(evalExpr(e.r, row));
       if (e.op === 'or') return truthy(evalExpr(e.l, row)) || truthy(evalExpr(e.r, row));
@@ -218,12 +284,18 @@ function evalExpr(e: Expr, row: Record<string, Value>): Value {
       if (l === undefined || l === null || r === undefined || r === null) return false;
       const [a, b] = typeof l === 'number' || typeof r === 'number' ? [Number(l), Number(r)] : [String(l), String(r)];
       switch (e.op) {
-        case '=': return a === b;
-        case '!=': return a !== b;
-        case '<': return a < b;
-        case '<=': return a <= b;
-        case '>': return a > b;
-        case '>=': return a >= b;
+        case '=':
+          return a === b;
+        case '!=':
+          return a !== b;
+        case '<':
+          return a < b;
+        case '<=':
+          return a <= b;
+        case '>':
+          return a > b;
+        case '>=':
+          return a >= b;
       }
     }
   }
@@ -240,18 +312,35 @@ function splitTopLevel(src: string, sep: string): string[] {
   let quote: string | null = null;
   let cur = '';
   for (const ch of src) {
-    if (quote) { cur += ch; if (ch === quote) quote = null; continue; }
-    if (ch === '"' || ch === "'" || ch === '`') { quote = ch; cur += ch; continue; }
+    if (quote) {
+      cur += ch;
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+      cur += ch;
+      continue;
+    }
     if (ch === '(' || ch === '[') depth++;
     if (ch === ')' || ch === ']') depth--;
-    if (ch === sep && depth === 0) { parts.push(cur.trim()); cur = ''; continue; }
+    if (ch === sep && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   if (cur.trim()) parts.push(cur.trim());
   return parts;
 }
 
-interface Aggregation { fn: string; arg: string; p?: number; alias: string }
+interface Aggregation {
+  fn: string;
+  arg: string;
+  p?: number;
+  alias: string;
+}
 
 function parseStats(src: string): { aggs: Aggregation[]; by: string[] } {
   const m = /^(.*?)(?:\s+by\s+(.+))?$/i.exec(src.trim());
@@ -260,7 +349,8 @@ function parseStats(src: string): { aggs: Aggregation[]; by: string[] } {
     const am = /^(\w+)\(\s*([^,)]+?)\s*(?:,\s*(\d+(?:\.\d+)?)\s*)?\)(?:\s+as\s+(\w+))?$/i.exec(a);
     if (!am) throw new Error(`Insights evaluator: unsupported aggregation ${a}`);
     const fn = am[1].toLowerCase();
-    if (!['count', 'sum', 'avg', 'min', 'max', 'pct'].includes(fn)) throw new Error(`Insights evaluator: unsupported function ${fn}`);
+    if (!['count', 'sum', 'avg', 'min', 'max', 'pct'].includes(fn))
+      throw new Error(`Insights evaluator: unsupported function ${fn}`);
     return { fn, arg: am[2], p: am[3] === undefined ? undefined : Number(am[3]), alias: am[4] ?? a };
   });
   return { aggs, by: m[2] ? splitTopLevel(m[2], ',') : [] };
@@ -277,14 +367,25 @@ function groupKey(by: string, row: Record<string, Value>): Value {
 }
 
 function aggregate(a: Aggregation, rows: Record<string, Value>[]): number | null {
-  if (a.fn === 'count') return a.arg === '*' ? rows.length : rows.filter((r) => r[a.arg] !== undefined && r[a.arg] !== null).length;
-  const values = rows.map((r) => r[a.arg]).filter((v): v is number => typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))).map(Number);
+  if (a.fn === 'count')
+    return a.arg === '*' ? rows.length : rows.filter((r) => r[a.arg] !== undefined && r[a.arg] !== null).length;
+  const values = rows
+    .map((r) => r[a.arg])
+    .filter(
+      (v): v is number =>
+        typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))),
+    )
+    .map(Number);
   if (values.length === 0) return null;
   switch (a.fn) {
-    case 'sum': return values.reduce((s, v) => s + v, 0);
-    case 'avg': return values.reduce((s, v) => s + v, 0) / values.length;
-    case 'min': return Math.min(...values);
-    case 'max': return Math.max(...values);
+    case 'sum':
+      return values.reduce((s, v) => s + v, 0);
+    case 'avg':
+      return values.reduce((s, v) => s + v, 0) / values.length;
+    case 'min':
+      return Math.min(...values);
+    case 'max':
+      return Math.max(...values);
     case 'pct': {
       const sorted = [...values].sort((x, y) => x - y);
       const rank = Math.max(1, Math.ceil(((a.p ?? 50) / 100) * sorted.length));
@@ -306,8 +407,14 @@ export function runInsightsQuery(query: string, events: readonly InsightsEvent[]
     if (!m) throw new Error(`Insights evaluator: cannot read command ${raw}`);
     const [, cmd, arg] = m;
     switch (cmd.toLowerCase()) {
-      case 'fields': projection = splitTopLevel(arg, ','); break;
-      case 'filter': { const e = parseExpr(arg); rows = rows.filter((r) => truthy(evalExpr(e, r))); break; }
+      case 'fields':
+        projection = splitTopLevel(arg, ',');
+        break;
+      case 'filter': {
+        const e = parseExpr(arg);
+        rows = rows.filter((r) => truthy(evalExpr(e, r)));
+        break;
+      }
       case 'stats': {
         const { aggs, by } = parseStats(arg);
         const groups = new Map<string, { keys: Value[]; rows: Record<string, Value>[] }>();
@@ -321,7 +428,9 @@ export function runInsightsQuery(query: string, events: readonly InsightsEvent[]
         }
         rows = [...groups.values()].map((g) => {
           const out: Record<string, Value> = {};
-          by.forEach((b, i) => { out[b] = g.keys[i]; });
+          by.forEach((b, i) => {
+            out[b] = g.keys[i];
+          });
           for (const a of aggs) out[a.alias] = aggregate(a, g.rows);
           return out;
         });
@@ -343,8 +452,11 @@ export function runInsightsQuery(query: string, events: readonly InsightsEvent[]
         });
         break;
       }
-      case 'limit': rows = rows.slice(0, Number(arg.trim())); break;
-      default: throw new Error(`Insights evaluator: unsupported command ${cmd}`);
+      case 'limit':
+        rows = rows.slice(0, Number(arg.trim()));
+        break;
+      default:
+        throw new Error(`Insights evaluator: unsupported command ${cmd}`);
     }
   }
   return rows.map((r) => {

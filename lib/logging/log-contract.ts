@@ -71,7 +71,8 @@ export const METRIC_FILTERS: readonly MetricFilterSpec[] = [
   {
     id: 'Errors',
     metricName: 'log_errors_total',
-    filterPattern: '{ $.log_type = "app" && ($.event = "request_failed" || $.event = "tool_call_failed") && $.error_type = "*" }',
+    filterPattern:
+      '{ $.log_type = "app" && ($.event = "request_failed" || $.event = "tool_call_failed") && $.error_type = "*" }',
     metricValue: '1',
     unit: 'Count',
     dimensions: { service: '$.service', error_type: '$.error_type' },
@@ -80,7 +81,8 @@ export const METRIC_FILTERS: readonly MetricFilterSpec[] = [
   {
     id: 'RequestDuration',
     metricName: 'log_request_duration_ms',
-    filterPattern: '{ $.log_type = "app" && ($.event = "request_completed" || $.event = "request_failed") && $.duration_ms >= 0 }',
+    filterPattern:
+      '{ $.log_type = "app" && ($.event = "request_completed" || $.event = "request_failed") && $.duration_ms >= 0 }',
     metricValue: '$.duration_ms',
     unit: 'Milliseconds',
     dimensions: { service: '$.service' },

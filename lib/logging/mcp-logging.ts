@@ -1,4 +1,14 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  Arn,
+  ArnFormat,
+  Duration,
+  RemovalPolicy,
+  Size,
+  SizeRoundingBehavior,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -14,7 +24,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
-import { ALL_EVENTS_FILTER_PATTERN, AUDIT_FILTER_PATTERN, MCP_METRIC_NAMESPACE, METRIC_FILTERS, MetricFilterSpec, metricFilterSpec } from './log-contract';
+import {
+  ALL_EVENTS_FILTER_PATTERN,
+  AUDIT_FILTER_PATTERN,
+  MCP_METRIC_NAMESPACE,
+  METRIC_FILTERS,
+  MetricFilterSpec,
+  metricFilterSpec,
+} from './log-contract';
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { LOG_INDEXER_TIMEOUT_MARGIN_SECONDS, resolveLoggingConfig } from './config';
 import { OpenSearchIndexRotation } from './opensearch-bulk';
@@ -262,7 +279,13 @@ export class McpLogging extends Construct {
     const appLogGroupName = `/mcp/${cfg.serviceName}/application`;
     const auditLogGroupName = `/mcp/${cfg.serviceName}/audit`;
     const deliveryLogGroupName = `/mcp/${cfg.serviceName}/log-delivery`;
-    const logGroupArn = (name: string): string => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const logGroupArn = (name: string): string =>
+      stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
 
     // ---- Key
     if (props.encryptionKey) {
@@ -274,18 +297,21 @@ export class McpLogging extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
     }
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsEncryptMcpLogGroups',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnEquals: {
-          'kms:EncryptionContext:aws:logs:arn': [appLogGroupName, auditLogGroupName, deliveryLogGroupName].map(
-            (n) => `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${n}`),
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsEncryptMcpLogGroups',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'kms:EncryptionContext:aws:logs:arn': [appLogGroupName, auditLogGroupName, deliveryLogGroupName].map(
+              (n) => `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${n}`,
+            ),
+          },
         },
-      },
-    }));
+      }),
+    );
 
     // ---- Log groups
     this.applicationLogGroup = new logs.LogGroup(this, 'ApplicationLogGroup', {
@@ -314,12 +340,19 @@ export class McpLogging extends Construct {
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(cfg.logBucketExpirationDays), noncurrentVersionExpiration: Duration.days(7) }],
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(cfg.logBucketExpirationDays),
+          noncurrentVersionExpiration: Duration.days(7),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.accessLogBucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server-access-log target of the log and audit buckets; logging it into itself would loop',
+      reason:
+        'This bucket is the server-access-log target of the log and audit buckets; logging it into itself would loop',
     });
 
     this.logBucket = new s3.Bucket(this, 'LogBucket', {
@@ -327,12 +360,14 @@ export class McpLogging extends Construct {
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'log-bucket/',
       metrics: [{ id: ERROR_OUTPUT_METRICS_ID, prefix: 'errors/' }],
-      lifecycleRules: [{
-        id: 'expire-application-logs',
-        expiration: Duration.days(cfg.logBucketExpirationDays),
-        noncurrentVersionExpiration: Duration.days(7),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
+      lifecycleRules: [
+        {
+          id: 'expire-application-logs',
+          expiration: Duration.days(cfg.logBucketExpirationDays),
+          noncurrentVersionExpiration: Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -343,26 +378,32 @@ export class McpLogging extends Construct {
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'audit-bucket/',
       metrics: [{ id: ERROR_OUTPUT_METRICS_ID, prefix: 'errors/' }],
-      lifecycleRules: [{
-        id: 'audit-housekeeping',
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-        // Versioned bucket: expiring only adds a delete marker; the noncurrent version must expire too,
-        // or the audit objects stay (and are billed) forever.
-        ...(cfg.auditExpirationDays !== undefined ? { expiration: Duration.days(cfg.auditExpirationDays), noncurrentVersionExpiration: Duration.days(1) } : {}),
-      }],
+      lifecycleRules: [
+        {
+          id: 'audit-housekeeping',
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          // Versioned bucket: expiring only adds a delete marker; the noncurrent version must expire too,
+          // or the audit objects stay (and are billed) forever.
+          ...(cfg.auditExpirationDays !== undefined
+            ? { expiration: Duration.days(cfg.auditExpirationDays), noncurrentVersionExpiration: Duration.days(1) }
+            : {}),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // No delete path: nobody may delete audit objects or versions (not even add a delete marker),
     // whatever their IAM policy says; Object Lock (compliance) already makes every version immutable
     // until its retention ends. Legal holds, extending a retention and changing the default retention
     // through this stack stay possible. Undoing the deny needs a bucket-policy change (CloudTrail).
-    this.auditBucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyAuditDeletion',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
-      resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
-    }));
+    this.auditBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAuditDeletion',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+        resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
+      }),
+    );
 
     // ---- Firehose streams
     const bufferingHints = { intervalInSeconds: cfg.bufferIntervalSeconds, sizeInMBs: cfg.bufferSizeMiB };
@@ -370,7 +411,10 @@ export class McpLogging extends Construct {
       enabled: true,
       processors: [
         { type: 'Decompression', parameters: [{ parameterName: 'CompressionFormat', parameterValue: 'GZIP' }] },
-        { type: 'CloudWatchLogProcessing', parameters: [{ parameterName: 'DataMessageExtraction', parameterValue: 'true' }] },
+        {
+          type: 'CloudWatchLogProcessing',
+          parameters: [{ parameterName: 'DataMessageExtraction', parameterValue: 'true' }],
+        },
         { type: 'AppendDelimiterToRecord', parameters: [] },
       ],
     };
@@ -378,7 +422,8 @@ export class McpLogging extends Construct {
       name: `mcp-${cfg.serviceName}-logs`,
       bucket: this.logBucket,
       prefix: 'logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
-      errorPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      errorPrefix:
+        'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
       bufferingHints,
       processing: cloudWatchProcessing,
       deliveryLogGroup,
@@ -390,7 +435,8 @@ export class McpLogging extends Construct {
       name: `mcp-${cfg.serviceName}-audit`,
       bucket: this.auditBucket,
       prefix: 'audit/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
-      errorPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      errorPrefix:
+        'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
       bufferingHints,
       processing: cloudWatchProcessing,
       deliveryLogGroup,
@@ -402,17 +448,26 @@ export class McpLogging extends Construct {
     const subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
       description: `CloudWatch Logs subscription delivery from ${appLogGroupName} to the log Firehose streams`,
       assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
-        conditions: { StringLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` } },
+        conditions: {
+          StringLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+        },
       }),
     });
     const subscriptionPolicy = new iam.Policy(this, 'SubscriptionPolicy', {
       roles: [subscriptionRole],
-      statements: [new iam.PolicyStatement({
-        actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
-        resources: [app.stream.attrArn, audit.stream.attrArn],
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+          resources: [app.stream.attrArn, audit.stream.attrArn],
+        }),
+      ],
     });
-    const subscribe = (sid: string, filterName: string, pattern: string, target: firehose.CfnDeliveryStream): logs.CfnSubscriptionFilter => {
+    const subscribe = (
+      sid: string,
+      filterName: string,
+      pattern: string,
+      target: firehose.CfnDeliveryStream,
+    ): logs.CfnSubscriptionFilter => {
       const f = new logs.CfnSubscriptionFilter(this, sid, {
         logGroupName: this.applicationLogGroup.logGroupName,
         filterName,
@@ -425,7 +480,12 @@ export class McpLogging extends Construct {
       return f;
     };
     subscribe('ApplicationSubscription', 'mcp-all-to-firehose', ALL_EVENTS_FILTER_PATTERN, app.stream);
-    const auditSubscription = subscribe('AuditSubscription', 'mcp-audit-to-firehose', AUDIT_FILTER_PATTERN, audit.stream);
+    const auditSubscription = subscribe(
+      'AuditSubscription',
+      'mcp-audit-to-firehose',
+      AUDIT_FILTER_PATTERN,
+      audit.stream,
+    );
 
     // ---- Metric filters
     const filters: Partial<Record<MetricFilterSpec['id'], logs.MetricFilter>> = {};
@@ -488,36 +548,65 @@ export class McpLogging extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
     });
-    this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [this.auditBucket.arnForObjects('audit/*')],
-    }));
-    this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['kms:Decrypt'],
-      resources: [this.encryptionKey.keyArn],
-      // Through S3, for the audit bucket only (with an S3 Bucket Key the context is the bucket ARN).
-      conditions: {
-        StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
-        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [this.auditBucket.bucketArn, `${this.auditBucket.bucketArn}/*`] },
-      },
-    }));
-    this.auditIndexer.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [`${logGroupArn(auditLogGroupName)}:log-stream:*`],
-    }));
+    this.auditIndexer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.auditBucket.arnForObjects('audit/*')],
+      }),
+    );
+    this.auditIndexer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        // Through S3, for the audit bucket only (with an S3 Bucket Key the context is the bucket ARN).
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [this.auditBucket.bucketArn, `${this.auditBucket.bucketArn}/*`],
+          },
+        },
+      }),
+    );
+    this.auditIndexer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroupArn(auditLogGroupName)}:log-stream:*`],
+      }),
+    );
     const nagPart = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
     Validations.of(this.auditIndexer).acknowledge(
-      { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`, reason: 'Reads any audit object Firehose writes under audit/ (keys are date-partitioned and unknown in advance)' },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`,
+        reason:
+          'Reads any audit object Firehose writes under audit/ (keys are date-partitioned and unknown in advance)',
+      },
       {
         id: `AwsSolutions-IAM5[Resource::arn:${nagPart(stack.partition, 'AWS::Partition')}:logs:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:log-group:${auditLogGroupName}:log-stream:*]`,
         reason: 'Writes one log stream per day in the audit log group; stream names are created at run time',
       },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions' },
-      { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
-      { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason:
+          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "Lambda basic execution role: writes only the function's own log group",
+      },
     );
-    this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), { prefix: 'audit/' });
+    this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), {
+      prefix: 'audit/',
+    });
 
     // ---- Log indexer (optional): log bucket logs/ → OpenSearch. Firehose cannot deliver CloudWatch Logs
     // records to OpenSearch (one record carries several events) and both subscription slots are taken,
@@ -554,47 +643,94 @@ export class McpLogging extends Construct {
         maxEventAge: Duration.hours(6),
       });
       this.logIndexer = logIndexer;
-      logIndexer.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [this.logBucket.arnForObjects('logs/*')],
-      }));
-      logIndexer.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [this.encryptionKey.keyArn],
-        // Through S3, for the log bucket only (with an S3 Bucket Key the context is the bucket ARN).
-        conditions: {
-          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
-          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [this.logBucket.bucketArn, `${this.logBucket.bucketArn}/*`] },
-        },
-      }));
+      logIndexer.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [this.logBucket.arnForObjects('logs/*')],
+        }),
+      );
+      logIndexer.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.encryptionKey.keyArn],
+          // Through S3, for the log bucket only (with an S3 Bucket Key the context is the bucket ARN).
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+            StringLike: {
+              'kms:EncryptionContext:aws:s3:arn': [this.logBucket.bucketArn, `${this.logBucket.bucketArn}/*`],
+            },
+          },
+        }),
+      );
       // _bulk is a POST (PUT for the same API); nothing else: no reads, no deletes, no cluster APIs.
-      logIndexer.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['es:ESHttpPost', 'es:ESHttpPut'],
-        resources: [`${domain.domainArn}/*`],
-      }));
+      logIndexer.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['es:ESHttpPost', 'es:ESHttpPut'],
+          resources: [`${domain.domainArn}/*`],
+        }),
+      );
       const domainArnId = nagArnId(stack, domain.domainArn);
       Validations.of(logIndexer).acknowledge(
-        { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`, reason: 'Reads any application log object Firehose writes under logs/ (keys are date-partitioned and unknown in advance)' },
-        ...(domainArnId ? [{ id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`, reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time` }] : []),
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions' },
-        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
-        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key' },
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda basic execution role: writes only the function\'s own log group' },
+        {
+          id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`,
+          reason:
+            'Reads any application log object Firehose writes under logs/ (keys are date-partitioned and unknown in advance)',
+        },
+        ...(domainArnId
+          ? [
+              {
+                id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`,
+                reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time`,
+              },
+            ]
+          : []),
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          reason:
+            'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+          reason:
+            'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+        },
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: "Lambda basic execution role: writes only the function's own log group",
+        },
       );
-      this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), { prefix: 'logs/' });
+      this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), {
+        prefix: 'logs/',
+      });
     }
     const notificationsHandler = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
     if (notificationsHandler) {
       Validations.of(notificationsHandler).acknowledge(
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'aws-cdk-lib\'s bucket-notifications custom resource handler; its role only writes its own logs' },
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'aws-cdk-lib\'s bucket-notifications handler calls s3:PutBucketNotification, which it applies to buckets named at deploy time' },
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: "aws-cdk-lib's bucket-notifications custom resource handler; its role only writes its own logs",
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            "aws-cdk-lib's bucket-notifications handler calls s3:PutBucketNotification, which it applies to buckets named at deploy time",
+        },
       );
     }
 
     // ---- Alarms: `<stack name>-<service name>-<id>`, like McpMonitoring's, with the runbook linked.
     const prefix = `${stack.stackName}-${cfg.serviceName}`;
     const runbook = props.runbookUrl ?? DEFAULT_LOG_DELIVERY_RUNBOOK_URL;
-    const alarm = (aid: string, text: { summary: string; threshold: string; severity: 'critical' | 'warning'; note?: string }, a: Omit<cloudwatch.AlarmProps, 'alarmName' | 'alarmDescription'>): cloudwatch.Alarm => {
+    const alarm = (
+      aid: string,
+      text: { summary: string; threshold: string; severity: 'critical' | 'warning'; note?: string },
+      a: Omit<cloudwatch.AlarmProps, 'alarmName' | 'alarmDescription'>,
+    ): cloudwatch.Alarm => {
       const al = new cloudwatch.Alarm(this, `${aid}Alarm`, {
         ...a,
         alarmName: alarmName(prefix, aid),
@@ -607,97 +743,198 @@ export class McpLogging extends Construct {
       this.alarms.push(al);
       return al;
     };
-    const fhMetric = (stream: firehose.CfnDeliveryStream, metricName: string, statistic: string): cloudwatch.Metric => new cloudwatch.Metric({
-      namespace: 'AWS/Firehose', metricName, statistic, period: Duration.minutes(5),
-      dimensionsMap: { DeliveryStreamName: stream.ref },
-    });
+    const fhMetric = (stream: firehose.CfnDeliveryStream, metricName: string, statistic: string): cloudwatch.Metric =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/Firehose',
+        metricName,
+        statistic,
+        period: Duration.minutes(5),
+        dimensionsMap: { DeliveryStreamName: stream.ref },
+      });
     const once = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
-    for (const [label, what, s, severity] of [['Log', 'application log', app.stream, 'warning'], ['Audit', 'audit', audit.stream, 'critical']] as const) {
-      alarm(`${label}DeliveryFailed`, {
-        summary: `the ${what} Firehose failed to write to S3`, severity,
-        threshold: 'DeliveryToS3.Success below 1 (any failed put) in a 5-minute period',
-        note: 'Firehose retries for 24 hours, then writes the records under errors/ in the bucket.',
-      }, { metric: fhMetric(s, 'DeliveryToS3.Success', 'Minimum'), comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, threshold: 1, ...once });
-      alarm(`${label}DeliveryStale`, {
-        summary: `the ${what} Firehose holds records it has not delivered for 15 minutes`, severity,
-        threshold: 'DeliveryToS3.DataFreshness above 900 seconds in a 5-minute period',
-      }, { metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'), comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 900, ...once });
+    for (const [label, what, s, severity] of [
+      ['Log', 'application log', app.stream, 'warning'],
+      ['Audit', 'audit', audit.stream, 'critical'],
+    ] as const) {
+      alarm(
+        `${label}DeliveryFailed`,
+        {
+          summary: `the ${what} Firehose failed to write to S3`,
+          severity,
+          threshold: 'DeliveryToS3.Success below 1 (any failed put) in a 5-minute period',
+          note: 'Firehose retries for 24 hours, then writes the records under errors/ in the bucket.',
+        },
+        {
+          metric: fhMetric(s, 'DeliveryToS3.Success', 'Minimum'),
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          threshold: 1,
+          ...once,
+        },
+      );
+      alarm(
+        `${label}DeliveryStale`,
+        {
+          summary: `the ${what} Firehose holds records it has not delivered for 15 minutes`,
+          severity,
+          threshold: 'DeliveryToS3.DataFreshness above 900 seconds in a 5-minute period',
+        },
+        {
+          metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          threshold: 900,
+          ...once,
+        },
+      );
     }
     // Anything Firehose writes under errors/ (records the processors or S3 could not take) is a
     // failed delivery: S3 request metrics filtered on the prefix count those writes.
-    for (const [label, what, bucket, severity] of [['Log', 'application log', this.logBucket, 'warning'], ['Audit', 'audit', this.auditBucket, 'critical']] as const) {
-      alarm(`${label}ErrorOutput`, {
-        summary: `the ${what} Firehose wrote records it could not deliver under errors/`, severity,
-        threshold: 'any PUT under errors/ in the bucket in a 5-minute period (S3 request metrics)',
-      }, {
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/S3', metricName: 'PutRequests', statistic: 'Sum', period: Duration.minutes(5),
-          dimensionsMap: { BucketName: bucket.bucketName, FilterId: ERROR_OUTPUT_METRICS_ID },
-        }),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
-      });
+    for (const [label, what, bucket, severity] of [
+      ['Log', 'application log', this.logBucket, 'warning'],
+      ['Audit', 'audit', this.auditBucket, 'critical'],
+    ] as const) {
+      alarm(
+        `${label}ErrorOutput`,
+        {
+          summary: `the ${what} Firehose wrote records it could not deliver under errors/`,
+          severity,
+          threshold: 'any PUT under errors/ in the bucket in a 5-minute period (S3 request metrics)',
+        },
+        {
+          metric: new cloudwatch.Metric({
+            namespace: 'AWS/S3',
+            metricName: 'PutRequests',
+            statistic: 'Sum',
+            period: Duration.minutes(5),
+            dimensionsMap: { BucketName: bucket.bucketName, FilterId: ERROR_OUTPUT_METRICS_ID },
+          }),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          threshold: 0,
+          ...once,
+        },
+      );
     }
-    alarm('AuditSubscriptionErrors', {
-      summary: 'CloudWatch Logs could not hand audit entries to the audit Firehose', severity: 'critical',
-      threshold: 'AWS/Logs DeliveryErrors of the audit subscription above 0 in a 5-minute period',
-    }, {
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/Logs', metricName: 'DeliveryErrors', statistic: 'Sum', period: Duration.minutes(5),
-        dimensionsMap: { LogGroupName: appLogGroupName, DestinationType: 'Firehose', FilterName: auditSubscription.filterName! },
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
-    });
-    alarm('AuditIndexFailed', {
-      summary: `audit objects could not be indexed into ${auditLogGroupName}`, severity: 'warning',
-      threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
-      note: 'The write-once bucket still holds the entries; redrive the queue.',
-    }, {
-      metric: this.auditIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
-    });
+    alarm(
+      'AuditSubscriptionErrors',
+      {
+        summary: 'CloudWatch Logs could not hand audit entries to the audit Firehose',
+        severity: 'critical',
+        threshold: 'AWS/Logs DeliveryErrors of the audit subscription above 0 in a 5-minute period',
+      },
+      {
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Logs',
+          metricName: 'DeliveryErrors',
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+          dimensionsMap: {
+            LogGroupName: appLogGroupName,
+            DestinationType: 'Firehose',
+            FilterName: auditSubscription.filterName!,
+          },
+        }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: 0,
+        ...once,
+      },
+    );
+    alarm(
+      'AuditIndexFailed',
+      {
+        summary: `audit objects could not be indexed into ${auditLogGroupName}`,
+        severity: 'warning',
+        threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
+        note: 'The write-once bucket still holds the entries; redrive the queue.',
+      },
+      {
+        metric: this.auditIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: 0,
+        ...once,
+      },
+    );
 
     if (this.logIndexer && this.logIndexerDeadLetterQueue) {
-      alarm('LogIndexerErrors', {
-        summary: 'the log indexer failed to index application log objects into OpenSearch', severity: 'warning',
-        threshold: 'Lambda Errors of the log indexer above 0 in a 5-minute period',
-        note: 'Lambda retries twice, then the event goes to the on-failure queue (LogIndexFailed); S3 keeps every line.',
-      }, {
-        metric: this.logIndexer.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
-      });
-      alarm('LogIndexFailed', {
-        summary: 'application log objects could not be indexed into OpenSearch', severity: 'warning',
-        threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
-        note: 'The log bucket still holds the lines; fix the cause and redrive the queue (re-indexing overwrites, never duplicates).',
-      }, {
-        metric: this.logIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, threshold: 0, ...once,
-      });
+      alarm(
+        'LogIndexerErrors',
+        {
+          summary: 'the log indexer failed to index application log objects into OpenSearch',
+          severity: 'warning',
+          threshold: 'Lambda Errors of the log indexer above 0 in a 5-minute period',
+          note: 'Lambda retries twice, then the event goes to the on-failure queue (LogIndexFailed); S3 keeps every line.',
+        },
+        {
+          metric: this.logIndexer.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          threshold: 0,
+          ...once,
+        },
+      );
+      alarm(
+        'LogIndexFailed',
+        {
+          summary: 'application log objects could not be indexed into OpenSearch',
+          severity: 'warning',
+          threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
+          note: 'The log bucket still holds the lines; fix the cause and redrive the queue (re-indexing overwrites, never duplicates).',
+        },
+        {
+          metric: this.logIndexerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(5),
+            statistic: 'Maximum',
+          }),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          threshold: 0,
+          ...once,
+        },
+      );
     }
 
     // ---- Metrics for the dashboard
     const service = cfg.serviceName;
-    const metric = (spec: MetricFilterSpec, extra: Record<string, string>, statistic: string, period: Duration): cloudwatch.Metric => new cloudwatch.Metric({
-      namespace: MCP_METRIC_NAMESPACE, metricName: spec.metricName, statistic, period,
-      dimensionsMap: { service, ...extra }, unit: spec.unit === 'Count' ? cloudwatch.Unit.COUNT : cloudwatch.Unit.MILLISECONDS,
-    });
-    const search = (spec: MetricFilterSpec, dim: string, label: string, period: Duration, sum: boolean): cloudwatch.MathExpression => {
+    const metric = (
+      spec: MetricFilterSpec,
+      extra: Record<string, string>,
+      statistic: string,
+      period: Duration,
+    ): cloudwatch.Metric =>
+      new cloudwatch.Metric({
+        namespace: MCP_METRIC_NAMESPACE,
+        metricName: spec.metricName,
+        statistic,
+        period,
+        dimensionsMap: { service, ...extra },
+        unit: spec.unit === 'Count' ? cloudwatch.Unit.COUNT : cloudwatch.Unit.MILLISECONDS,
+      });
+    const search = (
+      spec: MetricFilterSpec,
+      dim: string,
+      label: string,
+      period: Duration,
+      sum: boolean,
+    ): cloudwatch.MathExpression => {
       const s = `SEARCH('{${MCP_METRIC_NAMESPACE},service,${dim}} MetricName="${spec.metricName}" service="${service}"', 'Sum', ${period.toSeconds()})`;
       return new cloudwatch.MathExpression({ expression: sum ? `SUM(${s})` : s, label, period });
     };
     const tools = metricFilterSpec('ToolsExecuted');
     const errors = metricFilterSpec('Errors');
     this.metrics = {
-      toolsExecuted: (tool, period = Duration.minutes(1)) => tool === undefined
-        ? search(tools, 'tool', 'tools executed', period, true)
-        : metric(tools, { tool }, 'Sum', period),
+      toolsExecuted: (tool, period = Duration.minutes(1)) =>
+        tool === undefined
+          ? search(tools, 'tool', 'tools executed', period, true)
+          : metric(tools, { tool }, 'Sum', period),
       toolsExecutedByTool: (period = Duration.minutes(1)) => search(tools, 'tool', '', period, false),
-      errorsByType: (errorType, period = Duration.minutes(1)) => errorType === undefined
-        ? search(errors, 'error_type', 'errors', period, true)
-        : metric(errors, { error_type: errorType }, 'Sum', period),
+      errorsByType: (errorType, period = Duration.minutes(1)) =>
+        errorType === undefined
+          ? search(errors, 'error_type', 'errors', period, true)
+          : metric(errors, { error_type: errorType }, 'Sum', period),
       errorsByTypeAll: (period = Duration.minutes(1)) => search(errors, 'error_type', '', period, false),
-      requestDuration: (statistic = 'p99', period = Duration.minutes(1)) => metric(metricFilterSpec('RequestDuration'), {}, statistic, period),
-      toolDuration: (tool, statistic = 'p99', period = Duration.minutes(1)) => metric(metricFilterSpec('ToolDuration'), { tool }, statistic, period),
+      requestDuration: (statistic = 'p99', period = Duration.minutes(1)) =>
+        metric(metricFilterSpec('RequestDuration'), {}, statistic, period),
+      toolDuration: (tool, statistic = 'p99', period = Duration.minutes(1)) =>
+        metric(metricFilterSpec('ToolDuration'), { tool }, statistic, period),
     };
   }
 
@@ -710,19 +947,35 @@ export class McpLogging extends Construct {
   public dashboardWidgets(period: Duration = Duration.minutes(1)): cloudwatch.IWidget[] {
     return [
       new cloudwatch.GraphWidget({
-        title: 'Errors by error_type (log metric filter)', width: 8, height: 6,
-        left: [this.metrics.errorsByTypeAll(period)], leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Tools executed by tool (log metric filter)', width: 8, height: 6,
-        left: [this.metrics.toolsExecutedByTool(period)], leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Request duration, ms (log metric filter)', width: 8, height: 6,
-        left: [this.metrics.requestDuration('p50', period).with({ label: 'p50' }), this.metrics.requestDuration('p99', period).with({ label: 'p99' })],
+        title: 'Errors by error_type (log metric filter)',
+        width: 8,
+        height: 6,
+        left: [this.metrics.errorsByTypeAll(period)],
         leftYAxis: { min: 0, showUnits: false },
       }),
-      new cloudwatch.AlarmStatusWidget({ title: 'Log pipeline and audit trail alarms', alarms: this.alarms, width: 24, height: 3 }),
+      new cloudwatch.GraphWidget({
+        title: 'Tools executed by tool (log metric filter)',
+        width: 8,
+        height: 6,
+        left: [this.metrics.toolsExecutedByTool(period)],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Request duration, ms (log metric filter)',
+        width: 8,
+        height: 6,
+        left: [
+          this.metrics.requestDuration('p50', period).with({ label: 'p50' }),
+          this.metrics.requestDuration('p99', period).with({ label: 'p99' }),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Log pipeline and audit trail alarms',
+        alarms: this.alarms,
+        width: 24,
+        height: 3,
+      }),
     ];
   }
 
@@ -750,52 +1003,91 @@ export class McpLogging extends Construct {
     if (container.taskDefinition !== taskDefinition) {
       throw new Error(`McpLogging: container ${container.containerName} does not belong to the task definition given`);
     }
-    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
-      sid: 'DenyAuditTrailTampering',
-      effect: iam.Effect.DENY,
-      actions: [
-        's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:BypassGovernanceRetention',
-        's3:PutLifecycleConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:DeleteBucket',
-      ],
-      resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
-    }));
-    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
-      sid: 'DenyLogGroupTampering',
-      effect: iam.Effect.DENY,
-      // Transformers and data-protection policies rewrite events at ingestion, before the subscription
-      // filters see them: either could strip `log_type` and keep entries out of the audit trail.
-      actions: [
-        'logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy',
-        'logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter', 'logs:DeleteMetricFilter', 'logs:PutMetricFilter',
-        'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:PutTransformer', 'logs:DeleteTransformer',
-        'logs:PutDataProtectionPolicy', 'logs:DeleteDataProtectionPolicy',
-      ],
-      resources: [this.applicationLogGroup.logGroupArn, this.auditLogGroup.logGroupArn],
-    }));
-    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
-      sid: 'DenyLogDeliveryTampering',
-      effect: iam.Effect.DENY,
-      actions: ['firehose:DeleteDeliveryStream', 'firehose:UpdateDestination', 'firehose:StopDeliveryStreamEncryption'],
-      resources: [this.applicationDeliveryStream.attrArn, this.auditDeliveryStream.attrArn],
-    }));
-    taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({
-      sid: 'DenyAuditKeyDestruction',
-      effect: iam.Effect.DENY,
-      actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:DisableKeyRotation'],
-      resources: [this.encryptionKey.keyArn],
-    }));
+    taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAuditTrailTampering',
+        effect: iam.Effect.DENY,
+        actions: [
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
+          's3:PutObject',
+          's3:PutObjectRetention',
+          's3:PutObjectLegalHold',
+          's3:BypassGovernanceRetention',
+          's3:PutLifecycleConfiguration',
+          's3:PutBucketPolicy',
+          's3:DeleteBucketPolicy',
+          's3:PutBucketObjectLockConfiguration',
+          's3:PutBucketVersioning',
+          's3:DeleteBucket',
+        ],
+        resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
+      }),
+    );
+    taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyLogGroupTampering',
+        effect: iam.Effect.DENY,
+        // Transformers and data-protection policies rewrite events at ingestion, before the subscription
+        // filters see them: either could strip `log_type` and keep entries out of the audit trail.
+        actions: [
+          'logs:DeleteLogGroup',
+          'logs:DeleteLogStream',
+          'logs:PutRetentionPolicy',
+          'logs:DeleteRetentionPolicy',
+          'logs:DeleteSubscriptionFilter',
+          'logs:PutSubscriptionFilter',
+          'logs:DeleteMetricFilter',
+          'logs:PutMetricFilter',
+          'logs:AssociateKmsKey',
+          'logs:DisassociateKmsKey',
+          'logs:PutTransformer',
+          'logs:DeleteTransformer',
+          'logs:PutDataProtectionPolicy',
+          'logs:DeleteDataProtectionPolicy',
+        ],
+        resources: [this.applicationLogGroup.logGroupArn, this.auditLogGroup.logGroupArn],
+      }),
+    );
+    taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyLogDeliveryTampering',
+        effect: iam.Effect.DENY,
+        actions: [
+          'firehose:DeleteDeliveryStream',
+          'firehose:UpdateDestination',
+          'firehose:StopDeliveryStreamEncryption',
+        ],
+        resources: [this.applicationDeliveryStream.attrArn, this.auditDeliveryStream.attrArn],
+      }),
+    );
+    taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAuditKeyDestruction',
+        effect: iam.Effect.DENY,
+        actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:DisableKeyRotation'],
+        resources: [this.encryptionKey.keyArn],
+      }),
+    );
   }
 
   private logicalIdOf(c: Construct): string {
     return Stack.of(this).getLogicalId(c.node.defaultChild as s3.CfnBucket);
   }
 
-  private createStream(id: string, o: {
-    name: string; bucket: s3.Bucket; prefix: string; errorPrefix: string;
-    bufferingHints: { intervalInSeconds: number; sizeInMBs: number };
-    processing: firehose.CfnDeliveryStream.ProcessingConfigurationProperty;
-    deliveryLogGroup: logs.LogGroup; logStreamName: string;
-  }): StreamParts {
+  private createStream(
+    id: string,
+    o: {
+      name: string;
+      bucket: s3.Bucket;
+      prefix: string;
+      errorPrefix: string;
+      bufferingHints: { intervalInSeconds: number; sizeInMBs: number };
+      processing: firehose.CfnDeliveryStream.ProcessingConfigurationProperty;
+      deliveryLogGroup: logs.LogGroup;
+      logStreamName: string;
+    },
+  ): StreamParts {
     const stack = Stack.of(this);
     const role = new iam.Role(this, `${id}Role`, {
       description: `Firehose ${o.name}`,
@@ -803,11 +1095,21 @@ export class McpLogging extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     });
-    const logStream = new logs.LogStream(this, `${id}ErrorLogStream`, { logGroup: o.deliveryLogGroup, logStreamName: o.logStreamName, removalPolicy: RemovalPolicy.RETAIN });
+    const logStream = new logs.LogStream(this, `${id}ErrorLogStream`, {
+      logGroup: o.deliveryLogGroup,
+      logStreamName: o.logStreamName,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const statements = [
-      new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [o.bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [o.bucket.bucketArn],
+      }),
       // Firehose writes new objects only: no s3:DeleteObject, ever.
-      new iam.PolicyStatement({ actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], resources: [o.bucket.arnForObjects('*')] }),
+      new iam.PolicyStatement({
+        actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        resources: [o.bucket.arnForObjects('*')],
+      }),
       new iam.PolicyStatement({
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [this.encryptionKey.keyArn],
@@ -818,12 +1120,18 @@ export class McpLogging extends Construct {
       }),
       new iam.PolicyStatement({
         actions: ['logs:PutLogEvents'],
-        resources: [`arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${o.deliveryLogGroup.logGroupName}:log-stream:${o.logStreamName}`],
+        resources: [
+          `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${o.deliveryLogGroup.logGroupName}:log-stream:${o.logStreamName}`,
+        ],
       }),
     ];
     const policy = new iam.Policy(this, `${id}Policy`, { roles: [role], statements });
     const iam5 = [
-      { id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(o.bucket)}.Arn>/*]`, reason: 'Firehose writes date-partitioned objects whose keys are only known at delivery time; no delete action is granted' },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(o.bucket)}.Arn>/*]`,
+        reason:
+          'Firehose writes date-partitioned objects whose keys are only known at delivery time; no delete action is granted',
+      },
     ];
     Validations.of(policy).acknowledge(...iam5);
 
@@ -835,12 +1143,19 @@ export class McpLogging extends Construct {
       compressionFormat: 'GZIP',
       bufferingHints: o.bufferingHints,
       encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.encryptionKey.keyArn } },
-      cloudWatchLoggingOptions: { enabled: true, logGroupName: o.deliveryLogGroup.logGroupName, logStreamName: logStream.logStreamName },
+      cloudWatchLoggingOptions: {
+        enabled: true,
+        logGroupName: o.deliveryLogGroup.logGroupName,
+        logStreamName: logStream.logStreamName,
+      },
     };
     const stream = new firehose.CfnDeliveryStream(this, id, {
       deliveryStreamName: o.name,
       deliveryStreamType: 'DirectPut',
-      deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: this.encryptionKey.keyArn },
+      deliveryStreamEncryptionConfigurationInput: {
+        keyType: 'CUSTOMER_MANAGED_CMK',
+        keyArn: this.encryptionKey.keyArn,
+      },
       extendedS3DestinationConfiguration: { ...s3Config, processingConfiguration: o.processing },
     });
     stream.node.addDependency(policy);

@@ -13,7 +13,13 @@ import { createHash } from 'crypto';
 export type OpenSearchIndexRotation = 'NoRotation' | 'OneHour' | 'OneDay' | 'OneWeek' | 'OneMonth';
 
 /** Every rotation, for validation. */
-export const INDEX_ROTATIONS: readonly OpenSearchIndexRotation[] = ['NoRotation', 'OneHour', 'OneDay', 'OneWeek', 'OneMonth'];
+export const INDEX_ROTATIONS: readonly OpenSearchIndexRotation[] = [
+  'NoRotation',
+  'OneHour',
+  'OneDay',
+  'OneWeek',
+  'OneMonth',
+];
 
 /** One document to index. */
 export interface LogDocument {
@@ -30,17 +36,25 @@ export interface LogDocument {
 /** Name of the index a document written at `time` goes to (UTC). */
 export function indexName(prefix: string, rotation: OpenSearchIndexRotation, time: Date): string {
   const iso = time.toISOString();
-  const y = iso.slice(0, 4), m = iso.slice(5, 7), d = iso.slice(8, 10), h = iso.slice(11, 13);
+  const y = iso.slice(0, 4),
+    m = iso.slice(5, 7),
+    d = iso.slice(8, 10),
+    h = iso.slice(11, 13);
   switch (rotation) {
-    case 'NoRotation': return prefix;
-    case 'OneHour': return `${prefix}-${y}.${m}.${d}.${h}`;
-    case 'OneDay': return `${prefix}-${y}.${m}.${d}`;
+    case 'NoRotation':
+      return prefix;
+    case 'OneHour':
+      return `${prefix}-${y}.${m}.${d}.${h}`;
+    case 'OneDay':
+      return `${prefix}-${y}.${m}.${d}`;
     case 'OneWeek': {
       const { year, week } = isoWeek(time);
       return `${prefix}-${year}.w${String(week).padStart(2, '0')}`;
     }
-    case 'OneMonth': return `${prefix}-${y}.${m}`;
-    default: throw new Error(`unknown index rotation ${JSON.stringify(rotation)}; allowed: ${INDEX_ROTATIONS.join(', ')}`);
+    case 'OneMonth':
+      return `${prefix}-${y}.${m}`;
+    default:
+      throw new Error(`unknown index rotation ${JSON.stringify(rotation)}; allowed: ${INDEX_ROTATIONS.join(', ')}`);
   }
 }
 
@@ -64,9 +78,16 @@ export function documentId(bucket: string, key: string, line: number): string {
  * with the fallback time. The index date is the line's `timestamp` (ISO 8601) when it parses, else
  * `fallbackTime`.
  */
-export function linesToDocuments(ndjson: string, o: {
-  bucket: string; key: string; indexPrefix: string; rotation: OpenSearchIndexRotation; fallbackTime: number;
-}): LogDocument[] {
+export function linesToDocuments(
+  ndjson: string,
+  o: {
+    bucket: string;
+    key: string;
+    indexPrefix: string;
+    rotation: OpenSearchIndexRotation;
+    fallbackTime: number;
+  },
+): LogDocument[] {
   const docs: LogDocument[] = [];
   const lines = ndjson.split('\n');
   lines.forEach((raw, i) => {
@@ -75,7 +96,8 @@ export function linesToDocuments(ndjson: string, o: {
     let source: Record<string, unknown> | undefined;
     try {
       const parsed = JSON.parse(text) as unknown;
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) source = parsed as Record<string, unknown>;
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        source = parsed as Record<string, unknown>;
     } catch {
       // not JSON: wrapped below
     }
@@ -86,7 +108,12 @@ export function linesToDocuments(ndjson: string, o: {
     }
     source ??= { message: text, timestamp: new Date(o.fallbackTime).toISOString() };
     const line = i + 1;
-    docs.push({ id: documentId(o.bucket, o.key, line), line, index: indexName(o.indexPrefix, o.rotation, new Date(time)), source });
+    docs.push({
+      id: documentId(o.bucket, o.key, line),
+      line,
+      index: indexName(o.indexPrefix, o.rotation, new Date(time)),
+      source,
+    });
   });
   return docs;
 }
@@ -96,11 +123,16 @@ export const BULK_LIMITS = { maxBytes: 5 * 1024 * 1024, maxDocuments: 5000 } as 
 
 /** The NDJSON body of a `_bulk` request: an `index` action (overwrite by `_id`) then the document, per item; ends with a newline. */
 export function bulkBody(docs: readonly LogDocument[]): string {
-  return docs.map((d) => `${JSON.stringify({ index: { _index: d.index, _id: d.id } })}\n${JSON.stringify(d.source)}\n`).join('');
+  return docs
+    .map((d) => `${JSON.stringify({ index: { _index: d.index, _id: d.id } })}\n${JSON.stringify(d.source)}\n`)
+    .join('');
 }
 
 /** Splits documents into `_bulk` batches within `limits` (a single document larger than the byte limit gets a batch of its own). */
-export function bulkBatches(docs: readonly LogDocument[], limits: { maxBytes: number; maxDocuments: number } = BULK_LIMITS): LogDocument[][] {
+export function bulkBatches(
+  docs: readonly LogDocument[],
+  limits: { maxBytes: number; maxDocuments: number } = BULK_LIMITS,
+): LogDocument[][] {
   const batches: LogDocument[][] = [];
   let current: LogDocument[] = [];
   let bytes = 0;
@@ -151,7 +183,8 @@ export function bulkFailures(sent: readonly LogDocument[], response: unknown): B
     const status = typeof result?.status === 'number' ? result.status : 0;
     if (status >= 200 && status < 300) return;
     const error = result?.error as { type?: string; reason?: string } | string | undefined;
-    const reason = typeof error === 'string' ? error : [error?.type, error?.reason].filter(Boolean).join(': ') || `status ${status}`;
+    const reason =
+      typeof error === 'string' ? error : [error?.type, error?.reason].filter(Boolean).join(': ') || `status ${status}`;
     failures.push({ doc: sent[i], status, reason, retryable: isRetryableStatus(status) });
   });
   return failures;

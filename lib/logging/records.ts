@@ -121,8 +121,14 @@ export function auditLinesToBatches(ndjson: string, fallbackTimestamp: number, n
       skipped.push({ line: line.slice(0, 200), reason: 'event larger than 1 MiB' });
       continue;
     }
-    if (timestamp < now - PUT_LOG_EVENTS_LIMITS.maxAgeMs) { skipped.push({ line, reason: 'older than 14 days' }); continue; }
-    if (timestamp > now + PUT_LOG_EVENTS_LIMITS.maxFutureMs) { skipped.push({ line, reason: 'more than 2 hours in the future' }); continue; }
+    if (timestamp < now - PUT_LOG_EVENTS_LIMITS.maxAgeMs) {
+      skipped.push({ line, reason: 'older than 14 days' });
+      continue;
+    }
+    if (timestamp > now + PUT_LOG_EVENTS_LIMITS.maxFutureMs) {
+      skipped.push({ line, reason: 'more than 2 hours in the future' });
+      continue;
+    }
     events.push({ timestamp, message: line });
   }
   events.sort((a, b) => a.timestamp - b.timestamp);
@@ -131,10 +137,15 @@ export function auditLinesToBatches(ndjson: string, fallbackTimestamp: number, n
   let bytes = 0;
   for (const e of events) {
     const size = Buffer.byteLength(e.message, 'utf8') + PUT_LOG_EVENTS_LIMITS.perEventOverheadBytes;
-    const full = current.length >= PUT_LOG_EVENTS_LIMITS.maxEvents
-      || bytes + size > PUT_LOG_EVENTS_LIMITS.maxBatchBytes
-      || (current.length > 0 && e.timestamp - current[0].timestamp > PUT_LOG_EVENTS_LIMITS.maxSpanMs);
-    if (full && current.length > 0) { batches.push(current); current = []; bytes = 0; }
+    const full =
+      current.length >= PUT_LOG_EVENTS_LIMITS.maxEvents ||
+      bytes + size > PUT_LOG_EVENTS_LIMITS.maxBatchBytes ||
+      (current.length > 0 && e.timestamp - current[0].timestamp > PUT_LOG_EVENTS_LIMITS.maxSpanMs);
+    if (full && current.length > 0) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
     current.push(e);
     bytes += size;
   }

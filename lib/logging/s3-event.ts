@@ -10,7 +10,10 @@ export interface S3ObjectCreatedEvent {
     readonly eventSource?: string;
     readonly eventName?: string;
     readonly eventTime?: string;
-    readonly s3: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string; readonly size?: number } };
+    readonly s3: {
+      readonly bucket: { readonly name: string };
+      readonly object: { readonly key: string; readonly size?: number };
+    };
   }>;
 }
 
@@ -26,7 +29,9 @@ export function decodeS3Key(key: string): string {
 export function parseS3ObjectEvent(event: unknown, owner: string, prefix: string): S3ObjectCreatedEvent {
   const e = event as Partial<S3ObjectCreatedEvent> | null;
   if (!e || !Array.isArray(e.Records) || e.Records.length === 0) {
-    throw new Error(`${owner}: expected an S3 event notification with Records, got ` + JSON.stringify(event)?.slice(0, 200));
+    throw new Error(
+      `${owner}: expected an S3 event notification with Records, got ` + JSON.stringify(event)?.slice(0, 200),
+    );
   }
   for (const r of e.Records) {
     if (r?.eventSource !== 'aws:s3' || !r.s3?.bucket?.name || typeof r.s3?.object?.key !== 'string') {

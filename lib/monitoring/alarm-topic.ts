@@ -37,53 +37,80 @@ export class McpAlarmTopic extends Construct {
     super(scope, id);
     useTestedFeatureFlags(this);
     const stack = Stack.of(this);
-    this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      enableKeyRotation: true,
-      description: `Encrypts the MCP alarm topic of ${stack.stackName}`,
-    });
+    this.key =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        enableKeyRotation: true,
+        description: `Encrypts the MCP alarm topic of ${stack.stackName}`,
+      });
     // CloudWatch publishes alarm notifications to the encrypted topic: it must be able to use the key.
-    const keyGrant = this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToUseTheKey',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }));
+    const keyGrant = this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
     if (!keyGrant.statementAdded) {
       // An imported key's policy cannot be changed here; without the grant every notification is dropped.
-      Annotations.of(this).addWarningV2('mcp-ops:alarmTopicKeyPolicy',
-        'McpAlarmTopic: encryptionKey is an imported key whose policy this stack cannot change; allow the service principal '
-        + 'cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* on it (condition aws:SourceAccount = this account), '
-        + 'or CloudWatch cannot deliver any alarm notification to the topic');
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:alarmTopicKeyPolicy',
+        'McpAlarmTopic: encryptionKey is an imported key whose policy this stack cannot change; allow the service principal ' +
+          'cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* on it (condition aws:SourceAccount = this account), ' +
+          'or CloudWatch cannot deliver any alarm notification to the topic',
+      );
     }
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: props.displayName ?? 'MCP alarms',
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [this.topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
   }
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Subscribes e-mail addresses and HTTPS endpoints to a topic, validating each. */
-export function subscribeAlarmRecipients(topic: sns.ITopic, emails: readonly string[] = [], httpsEndpoints: readonly string[] = []): void {
+export function subscribeAlarmRecipients(
+  topic: sns.ITopic,
+  emails: readonly string[] = [],
+  httpsEndpoints: readonly string[] = [],
+): void {
   for (const [i, email] of emails.entries()) {
-    checkThat('McpMonitoring', EMAIL.test(email), `alarmEmails[${i}] must be an e-mail address, got ${JSON.stringify(email)}`);
+    checkThat(
+      'McpMonitoring',
+      EMAIL.test(email),
+      `alarmEmails[${i}] must be an e-mail address, got ${JSON.stringify(email)}`,
+    );
     topic.addSubscription(new subs.EmailSubscription(email));
   }
   for (const [i, url] of httpsEndpoints.entries()) {
-    checkThat('McpMonitoring', /^https:\/\/[^\s]+$/.test(url), `alarmHttpsEndpoints[${i}] must be an https:// URL, got ${JSON.stringify(url)}`);
+    checkThat(
+      'McpMonitoring',
+      /^https:\/\/[^\s]+$/.test(url),
+      `alarmHttpsEndpoints[${i}] must be an https:// URL, got ${JSON.stringify(url)}`,
+    );
     topic.addSubscription(new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
   }
 }

@@ -66,7 +66,11 @@ function show(v: unknown): string {
 
 /** Throws unless `v` is a finite number > 0 (exclusive bound, which checkNumber cannot express). */
 function positive(prop: string, v: number): void {
-  checkThat(OWNER, typeof v === 'number' && Number.isFinite(v) && v > 0, `${prop} must be a finite number > 0, got ${show(v)}`);
+  checkThat(
+    OWNER,
+    typeof v === 'number' && Number.isFinite(v) && v > 0,
+    `${prop} must be a finite number > 0, got ${show(v)}`,
+  );
 }
 
 /**
@@ -78,15 +82,36 @@ export function resolveBaseline(props: PerformanceBaselineProps = {}): Performan
   positive('baseline.p50LatencyMs', b.p50LatencyMs);
   positive('baseline.p95LatencyMs', b.p95LatencyMs);
   positive('baseline.p99LatencyMs', b.p99LatencyMs);
-  checkThat(OWNER, b.p95LatencyMs >= b.p50LatencyMs, `baseline.p95LatencyMs must be ≥ baseline.p50LatencyMs (${b.p50LatencyMs}), got ${b.p95LatencyMs}`);
-  checkThat(OWNER, b.p99LatencyMs >= b.p95LatencyMs, `baseline.p99LatencyMs must be ≥ baseline.p95LatencyMs (${b.p95LatencyMs}), got ${b.p99LatencyMs}`);
+  checkThat(
+    OWNER,
+    b.p95LatencyMs >= b.p50LatencyMs,
+    `baseline.p95LatencyMs must be ≥ baseline.p50LatencyMs (${b.p50LatencyMs}), got ${b.p95LatencyMs}`,
+  );
+  checkThat(
+    OWNER,
+    b.p99LatencyMs >= b.p95LatencyMs,
+    `baseline.p99LatencyMs must be ≥ baseline.p95LatencyMs (${b.p95LatencyMs}), got ${b.p99LatencyMs}`,
+  );
   positive('baseline.errorRatePercent', b.errorRatePercent);
-  checkThat(OWNER, b.errorRatePercent <= 100, `baseline.errorRatePercent must be a percentage > 0 and ≤ 100, got ${b.errorRatePercent}`);
+  checkThat(
+    OWNER,
+    b.errorRatePercent <= 100,
+    `baseline.errorRatePercent must be a percentage > 0 and ≤ 100, got ${b.errorRatePercent}`,
+  );
   positive('baseline.requestsPerSecond', b.requestsPerSecond);
-  checkThat(OWNER, typeof b.degradationFactor === 'number' && Number.isFinite(b.degradationFactor) && b.degradationFactor > 1 && b.degradationFactor <= 10,
-    `baseline.degradationFactor must be > 1 and ≤ 10 (1.5 = alarm at 50 % worse than baseline), got ${show(b.degradationFactor)}`);
-  checkThat(OWNER, b.errorRatePercent * b.degradationFactor < 100,
-    `baseline.errorRatePercent × baseline.degradationFactor must be < 100 % or the error-rate alarm can never fire, got ${b.errorRatePercent} × ${b.degradationFactor}`);
+  checkThat(
+    OWNER,
+    typeof b.degradationFactor === 'number' &&
+      Number.isFinite(b.degradationFactor) &&
+      b.degradationFactor > 1 &&
+      b.degradationFactor <= 10,
+    `baseline.degradationFactor must be > 1 and ≤ 10 (1.5 = alarm at 50 % worse than baseline), got ${show(b.degradationFactor)}`,
+  );
+  checkThat(
+    OWNER,
+    b.errorRatePercent * b.degradationFactor < 100,
+    `baseline.errorRatePercent × baseline.degradationFactor must be < 100 % or the error-rate alarm can never fire, got ${b.errorRatePercent} × ${b.degradationFactor}`,
+  );
   return Object.freeze(b);
 }
 
@@ -174,7 +199,11 @@ export function roundThreshold(value: number): number {
 export function alarmThresholds(baseline: PerformanceBaseline, options: ThresholdOptions): AlarmThresholds {
   const f = baseline.degradationFactor;
   const period = options.periodSeconds;
-  checkThat(OWNER, Number.isInteger(period) && period >= 60 && period % 60 === 0, `period must be a whole number of minutes, got ${period} s`);
+  checkThat(
+    OWNER,
+    Number.isInteger(period) && period >= 60 && period % 60 === 0,
+    `period must be a whole number of minutes, got ${period} s`,
+  );
   checkNumber(OWNER, 'cpuUtilizationPercent', options.cpuUtilizationPercent, 1, 100);
   checkNumber(OWNER, 'memoryUtilizationPercent', options.memoryUtilizationPercent, 1, 100);
   checkInteger(OWNER, 'errorRateMinRequests', options.errorRateMinRequests, 1, 1_000_000_000);
@@ -186,16 +215,22 @@ export function alarmThresholds(baseline: PerformanceBaseline, options: Threshol
   const cpuFromPlan = capacity ? Math.min(95, roundThreshold(capacity.targetCpuUtilizationPercent * f)) : undefined;
   const maxTasks = capacity?.maxTasks ?? options.maxTaskCount;
   const minTasks = capacity?.minTasks ?? options.minTaskCount;
-  checkThat(OWNER, maxTasks === undefined || minTasks === undefined || minTasks <= maxTasks,
-    `minTaskCount (${minTasks}) must be ≤ the autoscaling maximum (${maxTasks})`);
-  const connections = capacity && capacity.derived.concurrencyPerTask > 0
-    ? roundThreshold(capacity.derived.concurrencyPerTask * f) : undefined;
+  checkThat(
+    OWNER,
+    maxTasks === undefined || minTasks === undefined || minTasks <= maxTasks,
+    `minTaskCount (${minTasks}) must be ≤ the autoscaling maximum (${maxTasks})`,
+  );
+  const connections =
+    capacity && capacity.derived.concurrencyPerTask > 0
+      ? roundThreshold(capacity.derived.concurrencyPerTask * f)
+      : undefined;
   return {
     latencyP50Seconds: roundThreshold((baseline.p50LatencyMs * f) / 1000),
     latencyP95Seconds: roundThreshold((baseline.p95LatencyMs * f) / 1000),
     latencyP99Seconds: roundThreshold((baseline.p99LatencyMs * f) / 1000),
     errorRatePercent,
-    errorRateMinRequests: options.errorRateMinRequests ?? Math.max(10, Math.ceil(roundThreshold(100 / errorRatePercent))),
+    errorRateMinRequests:
+      options.errorRateMinRequests ?? Math.max(10, Math.ceil(roundThreshold(100 / errorRatePercent))),
     trafficCeilingRps,
     trafficCeilingPerPeriod: Math.ceil(roundThreshold(trafficCeilingRps * period)),
     trafficCeilingSource: capacity ? 'capacity' : 'baseline',
@@ -212,7 +247,11 @@ export function alarmThresholds(baseline: PerformanceBaseline, options: Threshol
  * Requests one alarm period carries at the most the service is expected to see: the capacity plan's
  * peak, else the baseline's normal traffic.
  */
-export function expectedRequestsPerPeriod(baseline: PerformanceBaseline, periodSeconds: number, capacity?: CapacityPlan): number {
+export function expectedRequestsPerPeriod(
+  baseline: PerformanceBaseline,
+  periodSeconds: number,
+  capacity?: CapacityPlan,
+): number {
   return Math.floor(roundThreshold((capacity ? capacity.input.peakRps : baseline.requestsPerSecond) * periodSeconds));
 }
 
@@ -223,16 +262,21 @@ export function expectedRequestsPerPeriod(baseline: PerformanceBaseline, periodS
  * Undefined when the alarm is reachable.
  */
 export function errorRateGateWarning(
-  thresholds: AlarmThresholds, baseline: PerformanceBaseline, periodSeconds: number, capacity?: CapacityPlan,
+  thresholds: AlarmThresholds,
+  baseline: PerformanceBaseline,
+  periodSeconds: number,
+  capacity?: CapacityPlan,
 ): string | undefined {
   const expected = expectedRequestsPerPeriod(baseline, periodSeconds, capacity);
   if (expected >= thresholds.errorRateMinRequests) return undefined;
   const source = capacity
     ? `the capacity plan's peak of ${capacity.input.peakRps} rps`
     : `baseline.requestsPerSecond ${baseline.requestsPerSecond}`;
-  return `the error-rate alarm counts only periods with at least errorRateMinRequests = ${thresholds.errorRateMinRequests} requests, `
-    + `but ${source} gives at most ${expected} requests per ${periodSeconds} s period, so it can never fire; `
-    + 'lower errorRateMinRequests (one error among that many requests then exceeds the threshold) or lengthen period';
+  return (
+    `the error-rate alarm counts only periods with at least errorRateMinRequests = ${thresholds.errorRateMinRequests} requests, ` +
+    `but ${source} gives at most ${expected} requests per ${periodSeconds} s period, so it can never fire; ` +
+    'lower errorRateMinRequests (one error among that many requests then exceeds the threshold) or lengthen period'
+  );
 }
 
 /** Milliseconds in words for alarm descriptions: 150 → "150 ms", 1500 → "1.5 s". */

@@ -9,11 +9,23 @@ import type { CapacityPlan } from '../capacity/types';
 import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
 import { McpAlarmTopic, subscribeAlarmRecipients } from './alarm-topic';
 import {
-  alarmThresholds, describeEvaluation, errorRateGateWarning, formatMs, resolveBaseline,
-  type AlarmThresholds, type PerformanceBaseline, type PerformanceBaselineProps,
+  alarmThresholds,
+  describeEvaluation,
+  errorRateGateWarning,
+  formatMs,
+  resolveBaseline,
+  type AlarmThresholds,
+  type PerformanceBaseline,
+  type PerformanceBaselineProps,
 } from './baseline';
 import {
-  alarmDescription, alarmName, DEFAULT_RUNBOOK_BASE_URL, normaliseRunbookBaseUrl, RUNBOOKS, runbookUrl, sanitiseDashboardName,
+  alarmDescription,
+  alarmName,
+  DEFAULT_RUNBOOK_BASE_URL,
+  normaliseRunbookBaseUrl,
+  RUNBOOKS,
+  runbookUrl,
+  sanitiseDashboardName,
   type RunbookName,
 } from './naming';
 import { MCP_OPS_NAMESPACE, McpProbe, type McpProbeTool } from './probe';
@@ -26,10 +38,19 @@ const DEPLOYMENT_ALARM_IDS: readonly McpAlarmId[] = ['LatencyP99', 'ErrorRate', 
 
 /** Identifiers of the alarms {@link McpMonitoring} can create (keys of `alarms`, suffixes of alarm names). */
 export type McpAlarmId =
-  | 'LatencyP50' | 'LatencyP95' | 'LatencyP99'
-  | 'ErrorRate' | 'UnhealthyHosts' | 'NoHealthyHosts'
-  | 'TrafficAnomaly' | 'TrafficAboveCapacity'
-  | 'CpuUtilization' | 'MemoryUtilization' | 'TasksAtMaximum' | 'RejectedConnections' | 'ConnectionsPerTask'
+  | 'LatencyP50'
+  | 'LatencyP95'
+  | 'LatencyP99'
+  | 'ErrorRate'
+  | 'UnhealthyHosts'
+  | 'NoHealthyHosts'
+  | 'TrafficAnomaly'
+  | 'TrafficAboveCapacity'
+  | 'CpuUtilization'
+  | 'MemoryUtilization'
+  | 'TasksAtMaximum'
+  | 'RejectedConnections'
+  | 'ConnectionsPerTask'
   | 'ProbeFailing';
 
 /** Where the running-task count comes from. */
@@ -236,7 +257,13 @@ export class McpMonitoring extends Construct {
     const stack = Stack.of(this);
     this.serviceName = props.serviceName;
     if (!Token.isUnresolved(props.serviceName)) {
-      checkPattern(OWNER, 'serviceName', props.serviceName, /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, . _ -, starting with a letter or digit, 1–128 characters');
+      checkPattern(
+        OWNER,
+        'serviceName',
+        props.serviceName,
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+        'letters, digits, . _ -, starting with a letter or digit, 1–128 characters',
+      );
     }
     this.period = props.period ?? Duration.minutes(1);
     const periodSeconds = this.period.toSeconds();
@@ -246,7 +273,11 @@ export class McpMonitoring extends Construct {
     this.deploymentAlarmIds = (props.deploymentAlarms ?? true) ? DEPLOYMENT_ALARM_IDS : [];
     checkInteger(OWNER, 'evaluationPeriods', this.evaluationPeriods, 1, 60);
     checkInteger(OWNER, 'datapointsToAlarm', this.datapointsToAlarm, 1, this.evaluationPeriods);
-    checkThat(OWNER, periodSeconds * this.evaluationPeriods <= 86400, `period × evaluationPeriods must be at most one day, got ${periodSeconds * this.evaluationPeriods} s`);
+    checkThat(
+      OWNER,
+      periodSeconds * this.evaluationPeriods <= 86400,
+      `period × evaluationPeriods must be at most one day, got ${periodSeconds * this.evaluationPeriods} s`,
+    );
     checkNumber(OWNER, 'trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
     checkInteger(OWNER, 'probeFailureIntervals', props.probeFailureIntervals, 1, 10);
 
@@ -261,15 +292,27 @@ export class McpMonitoring extends Construct {
       minTaskCount: props.minTaskCount,
     });
     const gateWarning = errorRateGateWarning(this.thresholds, this.baseline, periodSeconds, props.capacity);
-    if (gateWarning) Annotations.of(this).addWarningV2('mcp-ops:errorRateUnreachable', `${OWNER} ${props.serviceName}: ${gateWarning}`);
+    if (gateWarning)
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:errorRateUnreachable',
+        `${OWNER} ${props.serviceName}: ${gateWarning}`,
+      );
     this.runbookBase = normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
     this.alarmNamePrefix = props.alarmNamePrefix ?? `${stack.stackName}-${props.serviceName}`;
     if (!Token.isUnresolved(this.alarmNamePrefix)) {
-      checkPattern(OWNER, 'alarmNamePrefix', this.alarmNamePrefix, /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/, 'letters, digits, . _ -, 1–201 characters');
+      checkPattern(
+        OWNER,
+        'alarmNamePrefix',
+        this.alarmNamePrefix,
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/,
+        'letters, digits, . _ -, 1–201 characters',
+      );
     }
 
     // Notifications.
-    this.topic = props.alarmTopic ?? new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${props.serviceName}` }).topic;
+    this.topic =
+      props.alarmTopic ??
+      new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${props.serviceName}` }).topic;
     subscribeAlarmRecipients(this.topic, props.alarmEmails, props.alarmHttpsEndpoints);
     this.alarmAction = new cwActions.SnsAction(this.topic);
 
@@ -285,8 +328,15 @@ export class McpMonitoring extends Construct {
     this.alarms = alarms;
 
     // ---------------------------------------------------------------- latency
-    const latency = (stat: 'p50' | 'p95' | 'p99') => tg.metrics.targetResponseTime({ statistic: stat, period, label: `${stat} response time (s)` });
-    const latencyAlarm = (alarmId: McpAlarmId, stat: 'p50' | 'p95' | 'p99', baselineMs: number, thresholdSeconds: number, severity: 'critical' | 'warning') =>
+    const latency = (stat: 'p50' | 'p95' | 'p99') =>
+      tg.metrics.targetResponseTime({ statistic: stat, period, label: `${stat} response time (s)` });
+    const latencyAlarm = (
+      alarmId: McpAlarmId,
+      stat: 'p50' | 'p95' | 'p99',
+      baselineMs: number,
+      thresholdSeconds: number,
+      severity: 'critical' | 'warning',
+    ) =>
       this.metricAlarm(alarmId, severity, RUNBOOKS.highLatency, {
         metric: latency(stat),
         threshold: thresholdSeconds,
@@ -303,12 +353,30 @@ export class McpMonitoring extends Construct {
     latencyAlarm('LatencyP99', 'p99', b.p99LatencyMs, t.latencyP99Seconds, 'critical');
 
     // ---------------------------------------------------------------- errors
-    const target5xx = tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period, label: 'Target 5xx' });
-    const elb5xx = lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period, label: 'Load balancer 5xx' });
+    const target5xx = tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+      statistic: 'Sum',
+      period,
+      label: 'Target 5xx',
+    });
+    const elb5xx = lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
+      statistic: 'Sum',
+      period,
+      label: 'Load balancer 5xx',
+    });
     const requestCount = tg.metrics.requestCount({ statistic: 'Sum', period, label: 'Requests' });
     // 5xx and request counts are only published when non-zero: FILL turns their absence into 0.
-    const errors = new cloudwatch.MathExpression({ expression: 'FILL(t5xx, 0) + FILL(elb5xx, 0)', usingMetrics: { t5xx: target5xx, elb5xx }, period, label: '5xx (target + load balancer)' });
-    const requests = new cloudwatch.MathExpression({ expression: 'FILL(req, 0)', usingMetrics: { req: requestCount }, period, label: 'Requests' });
+    const errors = new cloudwatch.MathExpression({
+      expression: 'FILL(t5xx, 0) + FILL(elb5xx, 0)',
+      usingMetrics: { t5xx: target5xx, elb5xx },
+      period,
+      label: '5xx (target + load balancer)',
+    });
+    const requests = new cloudwatch.MathExpression({
+      expression: 'FILL(req, 0)',
+      usingMetrics: { req: requestCount },
+      period,
+      label: 'Requests',
+    });
     const errorRate = new cloudwatch.MathExpression({
       // Periods with fewer than the minimum requests count as 0 %; the inner IF only guards the division.
       expression: `IF(requests >= ${t.errorRateMinRequests}, 100 * errors / IF(requests > 0, requests, 1), 0)`,
@@ -363,7 +431,9 @@ export class McpMonitoring extends Construct {
       // a real gap means CloudWatch has nothing at all, which the probe covers.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: alarmDescription({
-        service: this.serviceName, severity: 'warning', runbookUrl: runbookUrl(this.runbookBase, RUNBOOKS.trafficAnomaly),
+        service: this.serviceName,
+        severity: 'warning',
+        runbookUrl: runbookUrl(this.runbookBase, RUNBOOKS.trafficAnomaly),
         summary: 'request count is outside its expected band (a drop or a surge)',
         threshold: `ALB RequestCount per ${periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`} outside the anomaly-detection band of ${props.trafficAnomalyStdDevs ?? 3} standard deviations in ${evalWords}`,
         note: 'The model needs about two weeks of history before the band is reliable.',
@@ -376,9 +446,10 @@ export class McpMonitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // no data = no traffic = not above capacity
       summary: 'traffic is above the capacity plan: the plan is wrong or demand changed',
-      thresholdText: t.trafficCeilingSource === 'capacity'
-        ? `requests above ${t.trafficCeilingPerPeriod} per period (capacity plan peak ${t.trafficCeilingRps} rps × ${periodSeconds} s) in ${evalWords}`
-        : `requests above ${t.trafficCeilingPerPeriod} per period (baseline ${b.requestsPerSecond} rps × ${f} × ${periodSeconds} s; no capacity plan given) in ${evalWords}`,
+      thresholdText:
+        t.trafficCeilingSource === 'capacity'
+          ? `requests above ${t.trafficCeilingPerPeriod} per period (capacity plan peak ${t.trafficCeilingRps} rps × ${periodSeconds} s) in ${evalWords}`
+          : `requests above ${t.trafficCeilingPerPeriod} per period (baseline ${b.requestsPerSecond} rps × ${f} × ${periodSeconds} s; no capacity plan given) in ${evalWords}`,
     });
 
     // ---------------------------------------------------------------- saturation
@@ -401,22 +472,38 @@ export class McpMonitoring extends Construct {
     });
     const taskSource = props.taskCountSource ?? TaskCountSource.CONTAINER_INSIGHTS;
     const serviceDims = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
-    const runningTasks = taskSource === TaskCountSource.CONTAINER_INSIGHTS
-      ? new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensionsMap: serviceDims, statistic: 'Maximum', period, label: 'Running tasks' })
-      : tg.metrics.healthyHostCount({ statistic: 'Maximum', period, label: 'Healthy tasks' });
+    const runningTasks =
+      taskSource === TaskCountSource.CONTAINER_INSIGHTS
+        ? new cloudwatch.Metric({
+            namespace: 'ECS/ContainerInsights',
+            metricName: 'RunningTaskCount',
+            dimensionsMap: serviceDims,
+            statistic: 'Maximum',
+            period,
+            label: 'Running tasks',
+          })
+        : tg.metrics.healthyHostCount({ statistic: 'Maximum', period, label: 'Healthy tasks' });
     // During a rolling deployment ECS runs up to maximumPercent of the desired count, so running tasks can
     // touch the maximum while autoscaling is nowhere near it. With Container Insights the alarm watches the
     // running count capped at the desired count (which autoscaling sets and deployments do not change).
-    const desiredTasks = taskSource === TaskCountSource.CONTAINER_INSIGHTS
-      ? new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensionsMap: serviceDims, statistic: 'Maximum', period, label: 'Desired tasks' })
-      : undefined;
+    const desiredTasks =
+      taskSource === TaskCountSource.CONTAINER_INSIGHTS
+        ? new cloudwatch.Metric({
+            namespace: 'ECS/ContainerInsights',
+            metricName: 'DesiredTaskCount',
+            dimensionsMap: serviceDims,
+            statistic: 'Maximum',
+            period,
+            label: 'Desired tasks',
+          })
+        : undefined;
     const tasksAtMaximumMetric: cloudwatch.IMetric = desiredTasks
       ? new cloudwatch.MathExpression({
-        expression: 'IF(running < desired, running, desired)',
-        usingMetrics: { running: runningTasks, desired: desiredTasks },
-        period,
-        label: 'Running tasks (at most the desired count)',
-      })
+          expression: 'IF(running < desired, running, desired)',
+          usingMetrics: { running: runningTasks, desired: desiredTasks },
+          period,
+          label: 'Running tasks (at most the desired count)',
+        })
       : runningTasks;
     if (t.tasksAtMaximumAlarm && t.maxTasks !== undefined) {
       this.metricAlarm('TasksAtMaximum', 'warning', RUNBOOKS.saturation, {
@@ -426,9 +513,10 @@ export class McpMonitoring extends Construct {
         // No task counts (Container Insights off, or no tasks at all) is not evidence of running at the maximum.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         summary: 'the service runs at its autoscaling maximum: it cannot add capacity',
-        thresholdText: taskSource === TaskCountSource.CONTAINER_INSIGHTS
-          ? `RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords}`
-          : `HealthyHostCount at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords} (a deployment's extra tasks count too)`,
+        thresholdText:
+          taskSource === TaskCountSource.CONTAINER_INSIGHTS
+            ? `RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords}`
+            : `HealthyHostCount at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords} (a deployment's extra tasks count too)`,
       });
     }
     this.metricAlarm('RejectedConnections', 'warning', RUNBOOKS.saturation, {
@@ -440,8 +528,12 @@ export class McpMonitoring extends Construct {
       thresholdText: `RejectedConnectionCount above 0 in ${evalWords}`,
     });
     const activeConnections = new cloudwatch.Metric({
-      namespace: MCP_OPS_NAMESPACE, metricName: 'mcp_active_connections', dimensionsMap: { service: this.serviceName },
-      statistic: 'Average', period, label: 'Active connections per task',
+      namespace: MCP_OPS_NAMESPACE,
+      metricName: 'mcp_active_connections',
+      dimensionsMap: { service: this.serviceName },
+      statistic: 'Average',
+      period,
+      label: 'Active connections per task',
     });
     if (t.connectionsPerTask !== undefined && props.capacity) {
       this.metricAlarm('ConnectionsPerTask', 'warning', RUNBOOKS.saturation, {
@@ -480,7 +572,9 @@ export class McpMonitoring extends Construct {
         note: 'Not a deployment alarm: the endpoint (DNS, certificate) may not exist yet when the first deployment runs.',
       });
     } else if (props.probeTool) {
-      throw new Error(`${OWNER}: probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`);
+      throw new Error(
+        `${OWNER}: probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
+      );
     }
 
     // ---------------------------------------------------------------- page + deployment alarms
@@ -489,8 +583,9 @@ export class McpMonitoring extends Construct {
     this.pageAlarm = new cloudwatch.CompositeAlarm(this, 'Page', {
       compositeAlarmName: alarmName(this.alarmNamePrefix, 'Page'),
       alarmRule: cloudwatch.AlarmRule.anyOf(...this.criticalAlarms),
-      alarmDescription: `[page] ${this.serviceName}: one or more critical alarms are in ALARM (${critical.map((a) => a.id).join(', ')}). `
-        + `Open the alarm that fired and follow its runbook; index: ${this.runbookBase}/`,
+      alarmDescription:
+        `[page] ${this.serviceName}: one or more critical alarms are in ALARM (${critical.map((a) => a.id).join(', ')}). ` +
+        `Open the alarm that fired and follow its runbook; index: ${this.runbookBase}/`,
     });
     this.pageAlarm.addAlarmAction(this.alarmAction);
     this.pageAlarm.addOkAction(this.alarmAction);
@@ -503,7 +598,13 @@ export class McpMonitoring extends Construct {
 
     // ---------------------------------------------------------------- dashboard
     if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName)) {
-      checkPattern(OWNER, 'dashboardName', props.dashboardName, /^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and -, 1–255 characters');
+      checkPattern(
+        OWNER,
+        'dashboardName',
+        props.dashboardName,
+        /^[A-Za-z0-9_-]{1,255}$/,
+        'letters, digits, _ and -, 1–255 characters',
+      );
     }
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? sanitiseDashboardName(`${stack.stackName}-${props.serviceName}`),
@@ -511,18 +612,29 @@ export class McpMonitoring extends Construct {
     });
     const ann = (alarmId: McpAlarmId, label: string, value: number): cloudwatch.HorizontalAnnotation[] =>
       alarms[alarmId] ? [{ label, value, color: cloudwatch.Color.RED }] : [];
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({
-      markdown: `# ${this.serviceName}\nGolden signals of the MCP service. Alarms link their runbooks: [runbooks](${this.runbookBase}/). `
-        + `Baseline: p50 ${b.p50LatencyMs} ms, p95 ${b.p95LatencyMs} ms, p99 ${b.p99LatencyMs} ms, ${b.errorRatePercent} % errors, ${b.requestsPerSecond} rps; alarms at × ${f}.`,
-      width: 24, height: 2,
-    }));
-    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({
-      title: 'Alarms', alarms: [this.pageAlarm, ...this.alarmInfo.map((a) => a.alarm)], width: 24, height: 3,
-    }));
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown:
+          `# ${this.serviceName}\nGolden signals of the MCP service. Alarms link their runbooks: [runbooks](${this.runbookBase}/). ` +
+          `Baseline: p50 ${b.p50LatencyMs} ms, p95 ${b.p95LatencyMs} ms, p99 ${b.p99LatencyMs} ms, ${b.errorRatePercent} % errors, ${b.requestsPerSecond} rps; alarms at × ${f}.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [this.pageAlarm, ...this.alarmInfo.map((a) => a.alarm)],
+        width: 24,
+        height: 3,
+      }),
+    );
 
     this.addSection('Latency', [
       new cloudwatch.GraphWidget({
-        title: 'Target response time p50 / p95 / p99 (s)', width: 16, height: 6,
+        title: 'Target response time p50 / p95 / p99 (s)',
+        width: 16,
+        height: 6,
         left: [latency('p50'), latency('p95'), latency('p99')],
         leftYAxis: { min: 0, label: 'seconds', showUnits: false },
         leftAnnotations: [
@@ -535,73 +647,136 @@ export class McpMonitoring extends Construct {
         ],
       }),
       new cloudwatch.GraphWidget({
-        title: 'Request duration reported by the service (s)', width: 8, height: 6,
-        left: [new cloudwatch.Metric({ namespace: MCP_OPS_NAMESPACE, metricName: 'mcp_request_duration_seconds', dimensionsMap: { service: this.serviceName }, statistic: 'p99', period, label: 'p99' })],
+        title: 'Request duration reported by the service (s)',
+        width: 8,
+        height: 6,
+        left: [
+          new cloudwatch.Metric({
+            namespace: MCP_OPS_NAMESPACE,
+            metricName: 'mcp_request_duration_seconds',
+            dimensionsMap: { service: this.serviceName },
+            statistic: 'p99',
+            period,
+            label: 'p99',
+          }),
+        ],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ]);
 
     this.addSection('Traffic', [
       new cloudwatch.GraphWidget({
-        title: `Requests per ${periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`} (with expected band)`, width: 16, height: 6,
-        left: [requests, new cloudwatch.MathExpression({
-          expression: `ANOMALY_DETECTION_BAND(requests, ${props.trafficAnomalyStdDevs ?? 3})`, usingMetrics: { requests }, period, label: 'Expected band',
-        })],
+        title: `Requests per ${periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`} (with expected band)`,
+        width: 16,
+        height: 6,
+        left: [
+          requests,
+          new cloudwatch.MathExpression({
+            expression: `ANOMALY_DETECTION_BAND(requests, ${props.trafficAnomalyStdDevs ?? 3})`,
+            usingMetrics: { requests },
+            period,
+            label: 'Expected band',
+          }),
+        ],
         leftYAxis: { min: 0, showUnits: false },
-        leftAnnotations: ann('TrafficAboveCapacity', `capacity ceiling ${t.trafficCeilingPerPeriod}`, t.trafficCeilingPerPeriod),
+        leftAnnotations: ann(
+          'TrafficAboveCapacity',
+          `capacity ceiling ${t.trafficCeilingPerPeriod}`,
+          t.trafficCeilingPerPeriod,
+        ),
       }),
       new cloudwatch.GraphWidget({
-        title: 'MCP requests reported by the service', width: 8, height: 6,
-        left: [new cloudwatch.Metric({ namespace: MCP_OPS_NAMESPACE, metricName: 'mcp_requests_total', dimensionsMap: { service: this.serviceName }, statistic: 'Sum', period, label: 'MCP requests' })],
+        title: 'MCP requests reported by the service',
+        width: 8,
+        height: 6,
+        left: [
+          new cloudwatch.Metric({
+            namespace: MCP_OPS_NAMESPACE,
+            metricName: 'mcp_requests_total',
+            dimensionsMap: { service: this.serviceName },
+            statistic: 'Sum',
+            period,
+            label: 'MCP requests',
+          }),
+        ],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ]);
 
     const errorWidgets: cloudwatch.IWidget[] = [
       new cloudwatch.GraphWidget({
-        title: '5xx error rate (%)', width: 8, height: 6,
-        left: [errorRate], leftYAxis: { min: 0, showUnits: false },
+        title: '5xx error rate (%)',
+        width: 8,
+        height: 6,
+        left: [errorRate],
+        leftYAxis: { min: 0, showUnits: false },
         leftAnnotations: [
           { label: `baseline ${b.errorRatePercent} %`, value: b.errorRatePercent, color: cloudwatch.Color.GREEN },
           ...ann('ErrorRate', `alarm > ${t.errorRatePercent} %`, t.errorRatePercent),
         ],
       }),
       new cloudwatch.GraphWidget({
-        title: '5xx responses', width: 8, height: 6, stacked: true,
-        left: [target5xx, elb5xx], leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Target health', width: 8, height: 6,
-        left: [tg.metrics.healthyHostCount({ statistic: 'Minimum', period, label: 'Healthy (min)' }), tg.metrics.unhealthyHostCount({ statistic: 'Maximum', period, label: 'Unhealthy (max)' })],
+        title: '5xx responses',
+        width: 8,
+        height: 6,
+        stacked: true,
+        left: [target5xx, elb5xx],
         leftYAxis: { min: 0, showUnits: false },
-        leftAnnotations: [...ann('UnhealthyHosts', 'unhealthy alarm > 0', 0), ...ann('NoHealthyHosts', 'no-healthy alarm < 1', 1)],
       }),
       new cloudwatch.GraphWidget({
-        title: 'Errors reported by the service, by error_type', width: 12, height: 6,
-        left: [new cloudwatch.MathExpression({
-          expression: `SEARCH('{${MCP_OPS_NAMESPACE},error_type,service} MetricName="mcp_errors_total" service="${this.serviceName}"', 'Sum', ${periodSeconds})`,
-          label: '', period,
-        })],
+        title: 'Target health',
+        width: 8,
+        height: 6,
+        left: [
+          tg.metrics.healthyHostCount({ statistic: 'Minimum', period, label: 'Healthy (min)' }),
+          tg.metrics.unhealthyHostCount({ statistic: 'Maximum', period, label: 'Unhealthy (max)' }),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+        leftAnnotations: [
+          ...ann('UnhealthyHosts', 'unhealthy alarm > 0', 0),
+          ...ann('NoHealthyHosts', 'no-healthy alarm < 1', 1),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Errors reported by the service, by error_type',
+        width: 12,
+        height: 6,
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${MCP_OPS_NAMESPACE},error_type,service} MetricName="mcp_errors_total" service="${this.serviceName}"', 'Sum', ${periodSeconds})`,
+            label: '',
+            period,
+          }),
+        ],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ];
     if (this.probe) {
-      errorWidgets.push(new cloudwatch.GraphWidget({
-        title: 'Synthetic probe (from outside)', width: 12, height: 6,
-        left: [this.probe.metricSuccess({ label: 'Probe success (1 = ok)' })],
-        right: [this.probe.metricLatency()],
-        leftYAxis: { min: 0, max: 1, showUnits: false },
-        rightYAxis: { min: 0, label: 'ms', showUnits: false },
-        leftAnnotations: [{ label: 'probe alarm < 1', value: 1, color: cloudwatch.Color.RED }],
-      }));
+      errorWidgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Synthetic probe (from outside)',
+          width: 12,
+          height: 6,
+          left: [this.probe.metricSuccess({ label: 'Probe success (1 = ok)' })],
+          right: [this.probe.metricLatency()],
+          leftYAxis: { min: 0, max: 1, showUnits: false },
+          rightYAxis: { min: 0, label: 'ms', showUnits: false },
+          leftAnnotations: [{ label: 'probe alarm < 1', value: 1, color: cloudwatch.Color.RED }],
+        }),
+      );
     }
     this.addSection('Errors and availability', errorWidgets);
 
     this.addSection('Saturation', [
       new cloudwatch.GraphWidget({
-        title: 'CPU and memory (%)', width: 8, height: 6,
-        left: [service.metricCpuUtilization({ statistic: 'Average', period, label: 'CPU avg' }), service.metricCpuUtilization({ statistic: 'Maximum', period, label: 'CPU max task' }),
-          service.metricMemoryUtilization({ statistic: 'Average', period, label: 'Memory avg' })],
+        title: 'CPU and memory (%)',
+        width: 8,
+        height: 6,
+        left: [
+          service.metricCpuUtilization({ statistic: 'Average', period, label: 'CPU avg' }),
+          service.metricCpuUtilization({ statistic: 'Maximum', period, label: 'CPU max task' }),
+          service.metricMemoryUtilization({ statistic: 'Average', period, label: 'Memory avg' }),
+        ],
         leftYAxis: { min: 0, max: 100, showUnits: false },
         leftAnnotations: [
           ...ann('CpuUtilization', `CPU alarm > ${t.cpuUtilizationPercent} %`, t.cpuUtilizationPercent),
@@ -609,38 +784,57 @@ export class McpMonitoring extends Construct {
         ],
       }),
       new cloudwatch.GraphWidget({
-        title: 'Running tasks', width: 8, height: 6,
-        left: desiredTasks ? [runningTasks, desiredTasks] : [runningTasks], leftYAxis: { min: 0, showUnits: false },
+        title: 'Running tasks',
+        width: 8,
+        height: 6,
+        left: desiredTasks ? [runningTasks, desiredTasks] : [runningTasks],
+        leftYAxis: { min: 0, showUnits: false },
         leftAnnotations: ann('TasksAtMaximum', `autoscaling maximum ${t.maxTasks}`, t.maxTasks ?? 0),
       }),
       new cloudwatch.GraphWidget({
-        title: 'Connections', width: 8, height: 6,
-        left: [activeConnections], right: [lb.metrics.rejectedConnectionCount({ statistic: 'Sum', period, label: 'Rejected connections (ALB)' })],
-        leftYAxis: { min: 0, showUnits: false }, rightYAxis: { min: 0, showUnits: false },
-        leftAnnotations: t.connectionsPerTask !== undefined ? ann('ConnectionsPerTask', `plan × ${f}: ${t.connectionsPerTask} per task`, t.connectionsPerTask) : [],
+        title: 'Connections',
+        width: 8,
+        height: 6,
+        left: [activeConnections],
+        right: [lb.metrics.rejectedConnectionCount({ statistic: 'Sum', period, label: 'Rejected connections (ALB)' })],
+        leftYAxis: { min: 0, showUnits: false },
+        rightYAxis: { min: 0, showUnits: false },
+        leftAnnotations:
+          t.connectionsPerTask !== undefined
+            ? ann('ConnectionsPerTask', `plan × ${f}: ${t.connectionsPerTask} per task`, t.connectionsPerTask)
+            : [],
         rightAnnotations: ann('RejectedConnections', 'rejected alarm > 0', 0),
       }),
     ]);
 
     this.addSection('Business', [
       new cloudwatch.GraphWidget({
-        title: 'Tools executed, by tool', width: 12, height: 6,
-        left: [new cloudwatch.MathExpression({
-          expression: `SEARCH('{${MCP_OPS_NAMESPACE},service,tool} MetricName="tools_executed_total" service="${this.serviceName}"', 'Sum', ${periodSeconds})`,
-          label: '', period,
-        })],
+        title: 'Tools executed, by tool',
+        width: 12,
+        height: 6,
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${MCP_OPS_NAMESPACE},service,tool} MetricName="tools_executed_total" service="${this.serviceName}"', 'Sum', ${periodSeconds})`,
+            label: '',
+            period,
+          }),
+        ],
         leftYAxis: { min: 0, showUnits: false },
       }),
       new cloudwatch.GraphWidget({
-        title: 'Active sessions (open connections, all tasks)', width: 12, height: 6,
+        title: 'Active sessions (open connections, all tasks)',
+        width: 12,
+        height: 6,
         // Each task samples its gauge every few seconds, so a Sum over the period would count each connection
         // once per sample: the mean per task times the tasks running is the fleet's total.
-        left: [new cloudwatch.MathExpression({
-          expression: 'perTask * tasks',
-          usingMetrics: { perTask: activeConnections, tasks: runningTasks.with({ statistic: 'Average' }) },
-          period,
-          label: 'Open connections (mean per task × tasks)',
-        })],
+        left: [
+          new cloudwatch.MathExpression({
+            expression: 'perTask * tasks',
+            usingMetrics: { perTask: activeConnections, tasks: runningTasks.with({ statistic: 'Average' }) },
+            period,
+            label: 'Open connections (mean per task × tasks)',
+          }),
+        ],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ]);
@@ -656,9 +850,20 @@ export class McpMonitoring extends Construct {
     if (widgets.length > 0) this.dashboard.addWidgets(...widgets);
   }
 
-  private register(alarmId: McpAlarmId, alarm: cloudwatch.Alarm, severity: 'critical' | 'warning', runbook: RunbookName): void {
+  private register(
+    alarmId: McpAlarmId,
+    alarm: cloudwatch.Alarm,
+    severity: 'critical' | 'warning',
+    runbook: RunbookName,
+  ): void {
     this.alarms[alarmId] = alarm;
-    this.alarmInfo.push({ id: alarmId, alarm, severity, runbook, deploymentAlarm: this.deploymentAlarmIds.includes(alarmId) });
+    this.alarmInfo.push({
+      id: alarmId,
+      alarm,
+      severity,
+      runbook,
+      deploymentAlarm: this.deploymentAlarmIds.includes(alarmId),
+    });
     // Critical alarms notify only through the page composite (one incident, one page); warnings notify directly.
     if (severity === 'warning') {
       alarm.addAlarmAction(this.alarmAction);
@@ -671,7 +876,10 @@ export class McpMonitoring extends Construct {
     severity: 'critical' | 'warning',
     runbook: RunbookName,
     spec: Omit<cloudwatch.AlarmProps, 'evaluationPeriods' | 'alarmDescription' | 'alarmName'> & {
-      summary: string; thresholdText: string; note?: string; evaluationPeriods?: number;
+      summary: string;
+      thresholdText: string;
+      note?: string;
+      evaluationPeriods?: number;
     },
   ): cloudwatch.Alarm {
     const { summary, thresholdText, note, ...alarmProps } = spec;
@@ -681,8 +889,16 @@ export class McpMonitoring extends Construct {
       ...alarmProps,
       alarmName: alarmName(this.alarmNamePrefix, alarmId),
       alarmDescription: alarmDescription({
-        service: this.serviceName, severity, summary, threshold: thresholdText, runbookUrl: runbookUrl(this.runbookBase, runbook),
-        note: note ?? (severity === 'critical' ? 'Critical: pages through the composite page alarm.' : 'Warning: notifies, does not page.'),
+        service: this.serviceName,
+        severity,
+        summary,
+        threshold: thresholdText,
+        runbookUrl: runbookUrl(this.runbookBase, runbook),
+        note:
+          note ??
+          (severity === 'critical'
+            ? 'Critical: pages through the composite page alarm.'
+            : 'Warning: notifies, does not page.'),
       }),
     });
     this.register(alarmId, alarm, severity, runbook);

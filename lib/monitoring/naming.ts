@@ -13,7 +13,7 @@ export const RUNBOOKS = {
 } as const;
 
 /** One of the runbook file names (without `.md`). */
-export type RunbookName = typeof RUNBOOKS[keyof typeof RUNBOOKS];
+export type RunbookName = (typeof RUNBOOKS)[keyof typeof RUNBOOKS];
 
 /**
  * Where the runbooks live when `runbookBaseUrl` is not given: a placeholder for this package's
@@ -23,8 +23,11 @@ export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/example-org/mcp-ops-
 
 /** Checks a runbook base URL (https, no query or fragment) and removes trailing slashes. */
 export function normaliseRunbookBaseUrl(url: string): string {
-  checkThat('McpMonitoring', /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url),
-    `runbookBaseUrl must be an https:// URL without query or fragment (the runbook file name is appended), got ${JSON.stringify(url)}`);
+  checkThat(
+    'McpMonitoring',
+    /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url),
+    `runbookBaseUrl must be an https:// URL without query or fragment (the runbook file name is appended), got ${JSON.stringify(url)}`,
+  );
   return url.replace(/\/+$/, '');
 }
 

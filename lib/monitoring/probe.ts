@@ -71,12 +71,28 @@ export class McpProbe extends Construct {
     checkInteger(OWNER, 'probeInterval (minutes)', intervalMinutes, 1, 60);
     checkInteger(OWNER, 'probeTimeout (seconds)', timeout.toSeconds(), 1, 25);
     if (!Token.isUnresolved(props.endpointUrl)) {
-      checkPattern(OWNER, 'endpointUrl', props.endpointUrl, /^https?:\/\/[^\s/?#@]+(\/[^\s#]*)?$/, 'an http:// or https:// URL without credentials');
+      checkPattern(
+        OWNER,
+        'endpointUrl',
+        props.endpointUrl,
+        /^https?:\/\/[^\s/?#@]+(\/[^\s#]*)?$/,
+        'an http:// or https:// URL without credentials',
+      );
     }
     if (props.tool) {
-      checkPattern(OWNER, 'probeTool.name', props.tool.name, /^[A-Za-z0-9_./-]{1,128}$/, 'a tool name of 1–128 letters, digits, _ . / -');
+      checkPattern(
+        OWNER,
+        'probeTool.name',
+        props.tool.name,
+        /^[A-Za-z0-9_./-]{1,128}$/,
+        'a tool name of 1–128 letters, digits, _ . / -',
+      );
       const args = props.tool.arguments ?? {};
-      checkThat(OWNER, typeof args === 'object' && !Array.isArray(args), `probeTool.arguments must be an object, got ${JSON.stringify(args)}`);
+      checkThat(
+        OWNER,
+        typeof args === 'object' && !Array.isArray(args),
+        `probeTool.arguments must be an object, got ${JSON.stringify(args)}`,
+      );
     }
 
     this.function = new McpOpsFunction(this, 'Function', {
@@ -89,18 +105,29 @@ export class McpProbe extends Construct {
         SERVICE_NAME: props.serviceName,
         PROBE_TIMEOUT_MS: String(timeout.toMilliseconds()),
         METRICS_NAMESPACE: MCP_OPS_NAMESPACE,
-        ...(props.tool ? { PROBE_TOOL_NAME: props.tool.name, PROBE_TOOL_ARGUMENTS: JSON.stringify(props.tool.arguments ?? {}) } : {}),
+        ...(props.tool
+          ? { PROBE_TOOL_NAME: props.tool.name, PROBE_TOOL_ARGUMENTS: JSON.stringify(props.tool.arguments ?? {}) }
+          : {}),
       },
     });
-    this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': MCP_OPS_NAMESPACE } },
-    }));
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': MCP_OPS_NAMESPACE } },
+      }),
+    );
     const role = this.function.role!;
     Validations.of(role).acknowledge(
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The probe only needs the basic execution role; it writes to its own log group' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudwatch:PutMetricData has no resource-level permissions (restricted by the cloudwatch:namespace condition); X-Ray PutTraceSegments/PutTelemetryRecords have none either' },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The probe only needs the basic execution role; it writes to its own log group',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'cloudwatch:PutMetricData has no resource-level permissions (restricted by the cloudwatch:namespace condition); X-Ray PutTraceSegments/PutTelemetryRecords have none either',
+      },
     );
 
     this.rule = new events.Rule(this, 'Schedule', {
@@ -108,22 +135,34 @@ export class McpProbe extends Construct {
       schedule: events.Schedule.rate(this.interval),
     });
     // One attempt per tick: a late or retried probe would measure the wrong minute.
-    this.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }));
+    this.rule.addTarget(
+      new targets.LambdaFunction(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+    );
   }
 
   /** `ProbeSuccess` (1 = every step passed). Maximum over a period = 1 when any probe in it succeeded. */
   public metricSuccess(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: MCP_OPS_NAMESPACE, metricName: 'ProbeSuccess', dimensionsMap: { service: this.serviceName },
-      statistic: 'Maximum', period: this.interval, label: 'Probe success', ...props,
+      namespace: MCP_OPS_NAMESPACE,
+      metricName: 'ProbeSuccess',
+      dimensionsMap: { service: this.serviceName },
+      statistic: 'Maximum',
+      period: this.interval,
+      label: 'Probe success',
+      ...props,
     });
   }
 
   /** `ProbeLatencyMs` of successful probes. */
   public metricLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: MCP_OPS_NAMESPACE, metricName: 'ProbeLatencyMs', dimensionsMap: { service: this.serviceName },
-      statistic: 'Average', period: this.interval, label: 'Probe latency (ms)', ...props,
+      namespace: MCP_OPS_NAMESPACE,
+      metricName: 'ProbeLatencyMs',
+      dimensionsMap: { service: this.serviceName },
+      statistic: 'Average',
+      period: this.interval,
+      label: 'Probe latency (ms)',
+      ...props,
     });
   }
 }

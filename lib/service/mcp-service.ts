@@ -57,8 +57,17 @@ export interface McpServiceSizing {
  * service supplies itself (its name, load balancer, target group, ECS service, capacity plan, maximum task
  * count and public endpoint).
  */
-export type McpServiceMonitoringOptions = Omit<McpMonitoringProps,
-  'serviceName' | 'loadBalancer' | 'targetGroup' | 'service' | 'capacity' | 'minTaskCount' | 'maxTaskCount' | 'endpointUrl'>;
+export type McpServiceMonitoringOptions = Omit<
+  McpMonitoringProps,
+  | 'serviceName'
+  | 'loadBalancer'
+  | 'targetGroup'
+  | 'service'
+  | 'capacity'
+  | 'minTaskCount'
+  | 'maxTaskCount'
+  | 'endpointUrl'
+>;
 
 /** Log-pipeline settings of an {@link McpService}: everything {@link McpLoggingProps} takes but the service name. */
 export type McpServiceLoggingOptions = Omit<McpLoggingProps, 'serviceName'>;
@@ -308,22 +317,47 @@ export class McpService extends Construct {
 
     // ---- validate props ---------------------------------------------------------------------------
     this.serviceName = props.serviceName ?? 'mcp-server';
-    checkPattern(OWNER, 'serviceName', this.serviceName, /^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and hyphens, starting with a letter, 1–32 characters');
+    checkPattern(
+      OWNER,
+      'serviceName',
+      this.serviceName,
+      /^[a-z][a-z0-9-]{0,31}$/,
+      'lowercase letters, digits and hyphens, starting with a letter, 1–32 characters',
+    );
     this.mcpPath = props.mcpPath ?? '/mcp';
     checkPattern(OWNER, 'mcpPath', this.mcpPath, /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /mcp');
-    checkThat(OWNER, !this.mcpPath.startsWith('/health/'), `mcpPath must not be under /health/ (reserved for health checks), got "${this.mcpPath}"`);
+    checkThat(
+      OWNER,
+      !this.mcpPath.startsWith('/health/'),
+      `mcpPath must not be under /health/ (reserved for health checks), got "${this.mcpPath}"`,
+    );
     const containerPort = props.containerPort ?? 8080;
     checkInteger(OWNER, 'containerPort', containerPort, 1024, 65535);
     const containerUser = props.containerUser ?? '1000';
     checkThat(OWNER, !/^(0|root)(:|$)/.test(containerUser), `containerUser must not be root, got "${containerUser}"`);
-    checkThat(OWNER, !(props.capacity && props.sizing), 'give either capacity (to size with the capacity model) or sizing (explicit sizes), not both');
+    checkThat(
+      OWNER,
+      !(props.capacity && props.sizing),
+      'give either capacity (to size with the capacity model) or sizing (explicit sizes), not both',
+    );
     if (props.certificateArn !== undefined && !Token.isUnresolved(props.certificateArn)) {
-      checkPattern(OWNER, 'certificateArn', props.certificateArn, /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)');
+      checkPattern(
+        OWNER,
+        'certificateArn',
+        props.certificateArn,
+        // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition (aws, aws-cn, …)
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+        'an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)',
+      );
     }
     checkInteger(OWNER, 'accessLogRetentionDays', props.accessLogRetentionDays, 1, 3650);
     for (const name of Object.keys(props.environment ?? {})) {
       checkPattern(OWNER, 'environment key', name, /^[A-Za-z_][A-Za-z0-9_]*$/, 'a valid environment variable name');
-      checkThat(OWNER, !(name in (props.secrets ?? {})), `${name} is set both in environment and in secrets; keep it in one place`);
+      checkThat(
+        OWNER,
+        !(name in (props.secrets ?? {})),
+        `${name} is set both in environment and in secrets; keep it in one place`,
+      );
     }
 
     const seconds = (d: Duration | undefined, fallback: number) => (d === undefined ? fallback : d.toSeconds());
@@ -344,13 +378,23 @@ export class McpService extends Construct {
       const s = props.sizing;
       checkInteger(OWNER, 'sizing.minTasks', s.minTasks, 1, 1000);
       checkInteger(OWNER, 'sizing.maxTasks', s.maxTasks, 1, 1000);
-      checkThat(OWNER, s.maxTasks >= s.minTasks, `sizing.maxTasks (${s.maxTasks}) must be ≥ sizing.minTasks (${s.minTasks})`);
+      checkThat(
+        OWNER,
+        s.maxTasks >= s.minTasks,
+        `sizing.maxTasks (${s.maxTasks}) must be ≥ sizing.minTasks (${s.minTasks})`,
+      );
       checkInteger(OWNER, 'sizing.requestsPerTaskPerMinute', s.requestsPerTaskPerMinute, 1, 1_000_000_000);
       checkInteger(OWNER, 'sizing.targetCpuUtilizationPercent', s.targetCpuUtilizationPercent, 10, 90);
-      checkThat(OWNER, isValidFargateCpu(s.taskCpu),
-        `sizing.taskCpu must be one of ${FARGATE_CPU_VALUES.join(', ')} (Fargate CPU units), got ${s.taskCpu}`);
-      checkThat(OWNER, isValidFargateSize(s.taskCpu, s.taskMemoryMiB),
-        `sizing.taskMemoryMiB ${s.taskMemoryMiB} is not a Fargate size for taskCpu ${s.taskCpu}; allowed: ${describeFargateMemory(s.taskCpu)}`);
+      checkThat(
+        OWNER,
+        isValidFargateCpu(s.taskCpu),
+        `sizing.taskCpu must be one of ${FARGATE_CPU_VALUES.join(', ')} (Fargate CPU units), got ${s.taskCpu}`,
+      );
+      checkThat(
+        OWNER,
+        isValidFargateSize(s.taskCpu, s.taskMemoryMiB),
+        `sizing.taskMemoryMiB ${s.taskMemoryMiB} is not a Fargate size for taskCpu ${s.taskCpu}; allowed: ${describeFargateMemory(s.taskCpu)}`,
+      );
       this.sizing = { requestsPerTaskPerMinute: 0, targetCpuUtilizationPercent: 60, ...s };
     } else {
       this.plan = planCapacity(props.capacity ?? DEFAULT_CAPACITY_INPUT);
@@ -370,9 +414,19 @@ export class McpService extends Construct {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
-      const availabilityZones = props.availabilityZones
-        ?? (Token.isUnresolved(stack.region) ? undefined : 'abcdef'.slice(0, azCount).split('').map((z) => `${stack.region}${z}`));
-      checkThat(OWNER, !availabilityZones || availabilityZones.length >= 2, `availabilityZones must name at least 2 zones for high availability, got ${JSON.stringify(availabilityZones)}`);
+      const availabilityZones =
+        props.availabilityZones ??
+        (Token.isUnresolved(stack.region)
+          ? undefined
+          : 'abcdef'
+              .slice(0, azCount)
+              .split('')
+              .map((z) => `${stack.region}${z}`));
+      checkThat(
+        OWNER,
+        !availabilityZones || availabilityZones.length >= 2,
+        `availabilityZones must name at least 2 zones for high availability, got ${JSON.stringify(availabilityZones)}`,
+      );
       const vpc = new ec2.Vpc(this, 'Vpc', {
         ...(availabilityZones ? { availabilityZones } : { maxAzs: Math.max(2, azCount) }),
         // One NAT gateway per zone: losing a zone must not cut the other zones' egress.
@@ -411,8 +465,9 @@ export class McpService extends Construct {
     // One alert topic for every alarm of the service: monitoring's, the log pipeline's, and (through
     // `alarmTopic`) the backup and recovery constructs'.
     if (props.monitoring !== false) {
-      this.alarmTopic = props.monitoring?.alarmTopic
-        ?? new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${this.serviceName}` }).topic;
+      this.alarmTopic =
+        props.monitoring?.alarmTopic ??
+        new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${this.serviceName}` }).topic;
     }
     let logDriver: ecs.LogDriver;
     if (props.logging !== false) {
@@ -428,15 +483,22 @@ export class McpService extends Construct {
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
         removalPolicy,
       });
-      logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.serviceName, mode: ecs.AwsLogDriverMode.NON_BLOCKING });
+      logDriver = ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: this.serviceName,
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      });
     }
 
     const usesReferenceImage = props.image === undefined;
-    const image = props.image ?? ecs.ContainerImage.fromAsset(path.join(packageRoot(), 'service'), {
-      platform: (props.cpuArchitecture ?? ecs.CpuArchitecture.ARM64) === ecs.CpuArchitecture.X86_64
-        ? ecrAssets.Platform.LINUX_AMD64
-        : ecrAssets.Platform.LINUX_ARM64,
-    });
+    const image =
+      props.image ??
+      ecs.ContainerImage.fromAsset(path.join(packageRoot(), 'service'), {
+        platform:
+          (props.cpuArchitecture ?? ecs.CpuArchitecture.ARM64) === ecs.CpuArchitecture.X86_64
+            ? ecrAssets.Platform.LINUX_AMD64
+            : ecrAssets.Platform.LINUX_ARM64,
+      });
     const liveUrl = `http://127.0.0.1:${containerPort}/health/live`;
     const healthCommand = usesReferenceImage
       ? ['CMD', 'node', '-e', `fetch('${liveUrl}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`]
@@ -484,16 +546,19 @@ export class McpService extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
-      lifecycleRules: [{
-        expiration: Duration.days(props.accessLogRetentionDays ?? 90),
-        noncurrentVersionExpiration: Duration.days(7),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
+      lifecycleRules: [
+        {
+          expiration: Duration.days(props.accessLogRetentionDays ?? 90),
+          noncurrentVersionExpiration: Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
       removalPolicy,
     });
     Validations.of(this.accessLogBucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
+      reason:
+        'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
     });
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LbSecurityGroup', {
@@ -562,10 +627,18 @@ export class McpService extends Construct {
         defaultTargetGroups: [this.targetGroup],
         open: true,
       });
-      this.loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS });
+      this.loadBalancer.addRedirect({
+        sourcePort: 80,
+        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+        targetPort: 443,
+        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+      });
     } else {
-      Annotations.of(this).addWarningV2('mcp-ops:noCertificate',
-        `${this.serviceName}: no certificateArn given, so the load balancer listens on plain HTTP (port 80). MCP traffic, including bearer tokens, is unencrypted. Pass certificateArn (e.g. cdk deploy -c certificateArn=arn:aws:acm:...) for HTTPS.`);
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:noCertificate',
+        // eslint-disable-next-line @cdklabs/no-literal-partition -- an example in a message, not an ARN
+        `${this.serviceName}: no certificateArn given, so the load balancer listens on plain HTTP (port 80). MCP traffic, including bearer tokens, is unencrypted. Pass certificateArn (e.g. cdk deploy -c certificateArn=arn:aws:acm:...) for HTTPS.`,
+      );
       this.listener = this.loadBalancer.addListener('Http', {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
@@ -577,22 +650,34 @@ export class McpService extends Construct {
     albSecurityGroup.connections.allowTo(this.service, ec2.Port.tcp(containerPort), 'to the MCP tasks');
     Validations.of(albSecurityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
-      reason: 'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.',
+      reason:
+        'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.',
     });
 
     if (props.domainName !== undefined && !Token.isUnresolved(props.domainName)) {
-      checkPattern(OWNER, 'domainName', props.domainName, /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lowercase DNS name such as mcp.example.com');
+      checkPattern(
+        OWNER,
+        'domainName',
+        props.domainName,
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'a lowercase DNS name such as mcp.example.com',
+      );
     }
     const scheme = props.certificateArn ? 'https' : 'http';
     this.endpointUrl = `${scheme}://${props.domainName ?? this.loadBalancer.loadBalancerDnsName}${this.mcpPath}`;
     const probeReachable = !props.certificateArn || props.domainName !== undefined;
     if (!probeReachable && props.monitoring !== false) {
-      Annotations.of(this).addWarningV2('mcp-ops:noDomainName',
-        `${this.serviceName}: certificateArn is set but domainName is not, so the synthetic probe is left out (the certificate cannot cover the load balancer's own DNS name). Set domainName to the name the certificate covers.`);
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:noDomainName',
+        `${this.serviceName}: certificateArn is set but domainName is not, so the synthetic probe is left out (the certificate cannot cover the load balancer's own DNS name). Set domainName to the name the certificate covers.`,
+      );
     }
 
     // ---- autoscaling ------------------------------------------------------------------------------
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: this.sizing.minTasks, maxCapacity: this.sizing.maxTasks });
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: this.sizing.minTasks,
+      maxCapacity: this.sizing.maxTasks,
+    });
     // Scale out fast (1 min), in slowly (5 min): adding a task costs little, removing one cuts streams.
     scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: this.sizing.targetCpuUtilizationPercent,
@@ -632,11 +717,13 @@ export class McpService extends Construct {
     // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'The execution role pulls the image from ECR: ecr:GetAuthorizationToken has no resource-level permissions, so its Resource must be *; the repository actions are scoped to the image repository.',
+      reason:
+        'The execution role pulls the image from ECR: ecr:GetAuthorizationToken has no resource-level permissions, so its Resource must be *; the repository actions are scoped to the image repository.',
     });
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'Only non-secret configuration (port, path, service name, timeouts, origins) is passed as environment variables; credentials are injected as ECS secrets.',
+      reason:
+        'Only non-secret configuration (port, path, service name, timeouts, origins) is passed as environment variables; credentials are injected as ECS secrets.',
     });
   }
 

@@ -57,7 +57,8 @@ export interface StreamingTimings {
 export function streamingTimingProblems(t: StreamingTimings): string[] {
   const problems: string[] = [];
   const range = (name: string, v: number, min: number, max: number) => {
-    if (!Number.isInteger(v) || v < min || v > max) problems.push(`${name} must be a whole number of seconds from ${min} to ${max}, got ${v}`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      problems.push(`${name} must be a whole number of seconds from ${min} to ${max}, got ${v}`);
   };
   range('idleTimeout', t.idleTimeoutSeconds, 1, 4000);
   range('deregistrationDelay', t.deregistrationDelaySeconds, 0, 3600);
@@ -66,10 +67,14 @@ export function streamingTimingProblems(t: StreamingTimings): string[] {
   range('keepAliveInterval', t.keepAliveIntervalSeconds, 1, 3600);
   if (problems.length) return problems;
   if (t.idleTimeoutSeconds < 2 * t.keepAliveIntervalSeconds) {
-    problems.push(`idleTimeout (${t.idleTimeoutSeconds} s) must be at least twice the server's keep-alive interval (${t.keepAliveIntervalSeconds} s), or idle streams are cut`);
+    problems.push(
+      `idleTimeout (${t.idleTimeoutSeconds} s) must be at least twice the server's keep-alive interval (${t.keepAliveIntervalSeconds} s), or idle streams are cut`,
+    );
   }
   if (t.shutdownGraceSeconds >= t.stopTimeoutSeconds) {
-    problems.push(`the server's shutdown grace (${t.shutdownGraceSeconds} s) must be shorter than stopTimeout (${t.stopTimeoutSeconds} s), or streams are killed mid-drain`);
+    problems.push(
+      `the server's shutdown grace (${t.shutdownGraceSeconds} s) must be shorter than stopTimeout (${t.stopTimeoutSeconds} s), or streams are killed mid-drain`,
+    );
   }
   return problems;
 }

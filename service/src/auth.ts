@@ -8,7 +8,18 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, JWTPayload } from 
 import { AuthConfig } from './config';
 
 /** Asymmetric JWS algorithms accepted (never `none` or HMAC with a public key). */
-export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const ACCEPTED_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 /** A verified token. */
 export interface VerifiedToken {
@@ -25,7 +36,10 @@ export interface VerifiedToken {
 
 /** Why a token was refused. `unavailable` means the keys could not be fetched (not the client's fault). */
 export class TokenError extends Error {
-  constructor(public readonly kind: 'missing' | 'invalid' | 'unavailable', message: string) {
+  constructor(
+    public readonly kind: 'missing' | 'invalid' | 'unavailable',
+    message: string,
+  ) {
     super(message);
     this.name = 'TokenError';
   }
@@ -45,7 +59,10 @@ export interface TokenVerifierOptions {
 export class TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
-  constructor(private readonly config: AuthConfig, private readonly options: TokenVerifierOptions = {}) {
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly options: TokenVerifierOptions = {},
+  ) {
     this.jwks = createRemoteJWKSet(new URL(config.jwksUrl), {
       timeoutDuration: options.jwksTimeoutMs ?? 2_000,
       cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
@@ -74,9 +91,11 @@ export class TokenVerifier {
     } catch (err) {
       throw classify(err);
     }
-    const clientIdClaim = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined;
+    const clientIdClaim =
+      typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined;
     const principal = claims.sub ?? clientIdClaim ?? 'unknown';
-    const scopeClaim = typeof claims.scope === 'string' ? claims.scope : typeof claims.scp === 'string' ? claims.scp : '';
+    const scopeClaim =
+      typeof claims.scope === 'string' ? claims.scope : typeof claims.scp === 'string' ? claims.scp : '';
     return {
       token,
       principal,
@@ -90,16 +109,24 @@ export class TokenVerifier {
 
 function classify(err: unknown): TokenError {
   if (err instanceof joseErrors.JWTExpired) return new TokenError('invalid', 'token expired');
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return new TokenError('invalid', `token claim ${err.claim} invalid: ${err.reason}`);
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new TokenError('invalid', 'token signature invalid');
-  if (err instanceof joseErrors.JWKSNoMatchingKey) return new TokenError('invalid', 'no key of the issuer matches the token');
+  if (err instanceof joseErrors.JWTClaimValidationFailed)
+    return new TokenError('invalid', `token claim ${err.claim} invalid: ${err.reason}`);
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new TokenError('invalid', 'token signature invalid');
+  if (err instanceof joseErrors.JWKSNoMatchingKey)
+    return new TokenError('invalid', 'no key of the issuer matches the token');
   if (err instanceof joseErrors.JWKSTimeout) return new TokenError('unavailable', 'fetching the issuer keys timed out');
-  if (err instanceof joseErrors.JWKSInvalid || err instanceof joseErrors.JWKSMultipleMatchingKeys) return new TokenError('unavailable', `issuer keys unusable: ${(err as Error).message}`);
+  if (err instanceof joseErrors.JWKSInvalid || err instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return new TokenError('unavailable', `issuer keys unusable: ${(err as Error).message}`);
   // jose raises the generic error only for a JWKS answer that is not 200 or not JSON.
-  if (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC') return new TokenError('unavailable', `fetching the issuer keys failed: ${err.message}`);
+  if (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC')
+    return new TokenError('unavailable', `fetching the issuer keys failed: ${err.message}`);
   if (err instanceof joseErrors.JOSEError) return new TokenError('invalid', `token invalid (${err.code})`);
   // Network errors and non-200 answers of the JWKS endpoint.
-  return new TokenError('unavailable', `fetching the issuer keys failed: ${err instanceof Error ? err.message : String(err)}`);
+  return new TokenError(
+    'unavailable',
+    `fetching the issuer keys failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }
 
 /** RFC 9728 protected-resource metadata of the MCP endpoint. */
@@ -116,7 +143,10 @@ export function protectedResourceMetadata(resource: string, auth: AuthConfig): R
  * The `WWW-Authenticate` challenge of a 401 (RFC 6750 §3, RFC 9728 §5.1): without `error` for a
  * missing token, with `error="invalid_token"` for a refused one.
  */
-export function wwwAuthenticate(metadataUrl: string, error?: { code: 'invalid_token' | 'invalid_request'; description: string }): string {
+export function wwwAuthenticate(
+  metadataUrl: string,
+  error?: { code: 'invalid_token' | 'invalid_request'; description: string },
+): string {
   const quote = (s: string): string => s.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, '');
   const parts = [`resource_metadata="${quote(metadataUrl)}"`];
   if (error) parts.push(`error="${error.code}"`, `error_description="${quote(error.description)}"`);

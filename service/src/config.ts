@@ -140,8 +140,15 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const port = int('PORT', DEFAULTS.port, 0, 65535);
 
   const mcpPath = get('MCP_PATH') ?? DEFAULTS.mcpPath;
-  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(mcpPath) || mcpPath.includes('//') || mcpPath.startsWith('/health/') || mcpPath.startsWith('/.well-known/')) {
-    problems.push(`MCP_PATH must be a path like /mcp (letters, digits, . _ ~ - /; not under /health/ or /.well-known/), got ${JSON.stringify(mcpPath)}`);
+  if (
+    !/^\/[A-Za-z0-9._~\-/]*$/.test(mcpPath) ||
+    mcpPath.includes('//') ||
+    mcpPath.startsWith('/health/') ||
+    mcpPath.startsWith('/.well-known/')
+  ) {
+    problems.push(
+      `MCP_PATH must be a path like /mcp (letters, digits, . _ ~ - /; not under /health/ or /.well-known/), got ${JSON.stringify(mcpPath)}`,
+    );
   }
 
   const serviceName = get('SERVICE_NAME') ?? DEFAULTS.serviceName;
@@ -150,11 +157,20 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   }
 
   const allowedOrigins: string[] = [];
-  for (const item of (get('ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const item of (get('ALLOWED_ORIGINS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     let parsed: URL | undefined;
-    try { parsed = new URL(item); } catch { /* reported below */ }
+    try {
+      parsed = new URL(item);
+    } catch {
+      /* reported below */
+    }
     if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) {
-      problems.push(`ALLOWED_ORIGINS entries must be origins like https://app.example.com (scheme, host, optional port; no path), got ${JSON.stringify(item)}`);
+      problems.push(
+        `ALLOWED_ORIGINS entries must be origins like https://app.example.com (scheme, host, optional port; no path), got ${JSON.stringify(item)}`,
+      );
       continue;
     }
     allowedOrigins.push(parsed.origin);
@@ -179,7 +195,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     };
   } else {
     for (const name of ['DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USERNAME']) {
-      if (get(name) !== undefined) problems.push(`${name} is set but DATABASE_HOST is not; set DATABASE_HOST or remove ${name}`);
+      if (get(name) !== undefined)
+        problems.push(`${name} is set but DATABASE_HOST is not; set DATABASE_HOST or remove ${name}`);
     }
   }
 
@@ -203,7 +220,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     let jwksUrl = url('AUTH_JWKS_URL', ['https:', 'http:']);
     // The keys decide which tokens are genuine: over plain HTTP anyone on the path could swap them.
     if (jwksUrl !== undefined && new URL(jwksUrl).protocol === 'http:' && !isLoopback(new URL(jwksUrl).hostname)) {
-      problems.push(`AUTH_JWKS_URL must use https: (http: only for a loopback host such as 127.0.0.1), got ${JSON.stringify(jwksUrl)}`);
+      problems.push(
+        `AUTH_JWKS_URL must use https: (http: only for a loopback host such as 127.0.0.1), got ${JSON.stringify(jwksUrl)}`,
+      );
       jwksUrl = undefined;
     }
     auth = { issuer: get('AUTH_ISSUER')!, audience: get('AUTH_AUDIENCE')!, jwksUrl: jwksUrl ?? '' };
@@ -215,11 +234,15 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   if (resourceUrl !== undefined) {
     const u = new URL(resourceUrl);
     if (u.search !== '' || u.hash !== '' || (u.pathname !== '/' && u.pathname !== '')) {
-      problems.push(`RESOURCE_URL must be a base URL without path, query or fragment (e.g. https://mcp.example.com), got ${JSON.stringify(resourceUrl)}`);
+      problems.push(
+        `RESOURCE_URL must be a base URL without path, query or fragment (e.g. https://mcp.example.com), got ${JSON.stringify(resourceUrl)}`,
+      );
     }
   }
   if (auth && resourceUrl === undefined) {
-    problems.push('RESOURCE_URL is required when bearer-token auth is on (it is the resource in the RFC 9728 metadata)');
+    problems.push(
+      'RESOURCE_URL is required when bearer-token auth is on (it is the resource in the RFC 9728 metadata)',
+    );
   }
 
   const levelRaw = (get('LOG_LEVEL') ?? DEFAULTS.logLevel).toUpperCase();
@@ -229,8 +252,18 @@ export function loadConfig(env: Env = process.env): ServerConfig {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    port, mcpPath, serviceName, allowedOrigins, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
-    database, cache, auth, resourceUrl: resourceUrl?.replace(/\/$/, ''), logLevel,
+    port,
+    mcpPath,
+    serviceName,
+    allowedOrigins,
+    maxBodyBytes,
+    keepAliveIntervalMs,
+    shutdownGraceMs,
+    database,
+    cache,
+    auth,
+    resourceUrl: resourceUrl?.replace(/\/$/, ''),
+    logLevel,
   };
 }
 
@@ -249,5 +282,7 @@ export function resourceIdentifier(config: Pick<ServerConfig, 'resourceUrl' | 'm
  * `/.well-known/oauth-protected-resource` between the host and the path of the resource.
  */
 export function resourceMetadataUrl(config: Pick<ServerConfig, 'resourceUrl' | 'mcpPath'>): string | undefined {
-  return config.resourceUrl === undefined ? undefined : `${config.resourceUrl}/.well-known/oauth-protected-resource${config.mcpPath}`;
+  return config.resourceUrl === undefined
+    ? undefined
+    : `${config.resourceUrl}/.well-known/oauth-protected-resource${config.mcpPath}`;
 }

@@ -116,7 +116,13 @@ export class Database implements Dependency {
       application_name: options.applicationName ?? 'mcp-server',
     });
     // An idle client losing its connection emits here; without a listener the process would crash.
-    this.pool.on('error', (err) => logger.warn('dependency_error', 'idle database connection failed', { dependency: 'database', error: errorMessage(err, 200), error_type: 'dependency_error' }));
+    this.pool.on('error', (err) =>
+      logger.warn('dependency_error', 'idle database connection failed', {
+        dependency: 'database',
+        error: errorMessage(err, 200),
+        error_type: 'dependency_error',
+      }),
+    );
   }
 
   check(timeoutMs: number): Promise<CheckResult> {
@@ -168,10 +174,15 @@ export class Cache implements Dependency {
       const msg = errorMessage(err, 200);
       if (msg === this.lastError) return;
       this.lastError = msg;
-      logger.warn('dependency_error', 'cache connection failed', { dependency: 'cache', error: msg, error_type: 'dependency_error' });
+      logger.warn('dependency_error', 'cache connection failed', {
+        dependency: 'cache',
+        error: msg,
+        error_type: 'dependency_error',
+      });
     });
     this.client.on('ready', () => {
-      if (this.lastError !== undefined) logger.info('dependency_recovered', 'cache connection ready', { dependency: 'cache' });
+      if (this.lastError !== undefined)
+        logger.info('dependency_recovered', 'cache connection ready', { dependency: 'cache' });
       this.lastError = undefined;
     });
   }

@@ -10,12 +10,20 @@ import { LOG_LEVELS, LogLevel } from './config';
 export type LogSink = (line: string) => void;
 
 /** Writes each line to stdout. */
-export const stdoutSink: LogSink = (line) => { process.stdout.write(`${line}\n`); };
+export const stdoutSink: LogSink = (line) => {
+  process.stdout.write(`${line}\n`);
+};
 
 /** Error classes of the contract's `error_type` field. */
 export type ErrorType =
-  | 'validation_error' | 'protocol_error' | 'tool_error' | 'timeout'
-  | 'auth_error' | 'rate_limited' | 'dependency_error' | 'internal_error';
+  | 'validation_error'
+  | 'protocol_error'
+  | 'tool_error'
+  | 'timeout'
+  | 'auth_error'
+  | 'rate_limited'
+  | 'dependency_error'
+  | 'internal_error';
 
 /** Fields of an application line besides the common ones. */
 export interface AppFields {
@@ -63,10 +71,18 @@ export class Logger {
     return LOG_LEVELS.indexOf(level) >= this.minRank;
   }
 
-  debug(event: string, message: string, fields: AppFields = {}): void { this.app('DEBUG', event, message, fields); }
-  info(event: string, message: string, fields: AppFields = {}): void { this.app('INFO', event, message, fields); }
-  warn(event: string, message: string, fields: AppFields = {}): void { this.app('WARN', event, message, fields); }
-  error(event: string, message: string, fields: AppFields = {}): void { this.app('ERROR', event, message, fields); }
+  debug(event: string, message: string, fields: AppFields = {}): void {
+    this.app('DEBUG', event, message, fields);
+  }
+  info(event: string, message: string, fields: AppFields = {}): void {
+    this.app('INFO', event, message, fields);
+  }
+  warn(event: string, message: string, fields: AppFields = {}): void {
+    this.app('WARN', event, message, fields);
+  }
+  error(event: string, message: string, fields: AppFields = {}): void {
+    this.app('ERROR', event, message, fields);
+  }
 
   /** Writes an application line (`log_type: "app"`) when `level` is enabled. */
   app(level: LogLevel, event: string, message: string, fields: AppFields = {}): void {
@@ -96,7 +112,10 @@ export class Logger {
     try {
       line = JSON.stringify(doc);
     } catch {
-      line = JSON.stringify({ ...this.common('ERROR', 'app', 'log line could not be serialized'), event: 'log_serialization_failed' });
+      line = JSON.stringify({
+        ...this.common('ERROR', 'app', 'log line could not be serialized'),
+        event: 'log_serialization_failed',
+      });
     }
     try {
       this.sink(line);

@@ -12,7 +12,10 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (err) {
     const logger = new Logger(process.env.SERVICE_NAME || 'mcp-server', 'ERROR');
-    logger.error('config_invalid', errorMessage(err, 2000), { error_type: 'validation_error', problems: err instanceof ConfigError ? err.problems : undefined });
+    logger.error('config_invalid', errorMessage(err, 2000), {
+      error_type: 'validation_error',
+      problems: err instanceof ConfigError ? err.problems : undefined,
+    });
     process.exit(78); // EX_CONFIG
   }
   const logger = new Logger(config.serviceName, config.logLevel);
@@ -27,7 +30,10 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs + 5_000).unref();
     server.shutdown(signal).then(
       () => process.exit(0),
-      (err) => { logger.error('shutdown_failed', errorMessage(err), { error_type: 'internal_error' }); process.exit(1); },
+      (err) => {
+        logger.error('shutdown_failed', errorMessage(err), { error_type: 'internal_error' });
+        process.exit(1);
+      },
     );
   };
   process.once('SIGTERM', stop);
@@ -36,7 +42,10 @@ async function main(): Promise<void> {
     logger.error('unhandled_rejection', errorMessage(reason), { error_type: 'internal_error' });
   });
   process.on('uncaughtException', (err) => {
-    logger.error('uncaught_exception', errorMessage(err), { error_type: 'internal_error', stack: err.stack?.split('\n').slice(0, 10).join('\n') });
+    logger.error('uncaught_exception', errorMessage(err), {
+      error_type: 'internal_error',
+      stack: err.stack?.split('\n').slice(0, 10).join('\n'),
+    });
     process.exit(1);
   });
 
@@ -44,6 +53,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  new Logger(process.env.SERVICE_NAME || 'mcp-server', 'ERROR').error('startup_failed', errorMessage(err), { error_type: 'internal_error' });
+  new Logger(process.env.SERVICE_NAME || 'mcp-server', 'ERROR').error('startup_failed', errorMessage(err), {
+    error_type: 'internal_error',
+  });
   process.exit(1);
 });

@@ -28,7 +28,11 @@ export interface RequestSample {
 
 type Doc = Record<string, unknown>;
 
-function emf(timestampMs: number, directives: Array<{ dims: string[]; metrics: Array<[string, string]> }>, values: Doc): Doc {
+function emf(
+  timestampMs: number,
+  directives: Array<{ dims: string[]; metrics: Array<[string, string]> }>,
+  values: Doc,
+): Doc {
   return {
     _aws: {
       Timestamp: timestampMs,
@@ -49,7 +53,13 @@ function emf(timestampMs: number, directives: Array<{ dims: string[]; metrics: A
  */
 export function requestMetricDocuments(service: string, sample: RequestSample, timestampMs: number): Doc[] {
   const directives: Array<{ dims: string[]; metrics: Array<[string, string]> }> = [
-    { dims: ['service'], metrics: [[METRICS.requests, 'Count'], [METRICS.duration, 'Seconds']] },
+    {
+      dims: ['service'],
+      metrics: [
+        [METRICS.requests, 'Count'],
+        [METRICS.duration, 'Seconds'],
+      ],
+    },
   ];
   const values: Doc = {
     service,
@@ -65,14 +75,21 @@ export function requestMetricDocuments(service: string, sample: RequestSample, t
   const counts = new Map<string, number>();
   for (const tool of sample.tools) counts.set(tool, (counts.get(tool) ?? 0) + 1);
   for (const [tool, n] of counts) {
-    docs.push(emf(timestampMs, [{ dims: ['service', 'tool'], metrics: [[METRICS.toolsExecuted, 'Count']] }],
-      { service, tool, [METRICS.toolsExecuted]: n }));
+    docs.push(
+      emf(timestampMs, [{ dims: ['service', 'tool'], metrics: [[METRICS.toolsExecuted, 'Count']] }], {
+        service,
+        tool,
+        [METRICS.toolsExecuted]: n,
+      }),
+    );
   }
   return docs;
 }
 
 /** EMF document sampling the number of open MCP connections (requests in flight plus streams). */
 export function activeConnectionsDocument(service: string, active: number, timestampMs: number): Doc {
-  return emf(timestampMs, [{ dims: ['service'], metrics: [[METRICS.activeConnections, 'Count']] }],
-    { service, [METRICS.activeConnections]: active });
+  return emf(timestampMs, [{ dims: ['service'], metrics: [[METRICS.activeConnections, 'Count']] }], {
+    service,
+    [METRICS.activeConnections]: active,
+  });
 }

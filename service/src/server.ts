@@ -13,7 +13,14 @@ import * as path from 'path';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import express, { NextFunction, Request, Response } from 'express';
-import { TokenError, TokenVerifier, TokenVerifierOptions, VerifiedToken, protectedResourceMetadata, wwwAuthenticate } from './auth';
+import {
+  TokenError,
+  TokenVerifier,
+  TokenVerifierOptions,
+  VerifiedToken,
+  protectedResourceMetadata,
+  wwwAuthenticate,
+} from './auth';
 import { ServerConfig, resourceIdentifier, resourceMetadataUrl } from './config';
 import { Cache, CacheOptions, CheckResult, Database, DatabaseOptions, Dependency } from './dependencies';
 import { ErrorType, LogSink, Logger, errorMessage, stdoutSink } from './logger';
@@ -120,7 +127,10 @@ export function clientIp(req: http.IncomingMessage): string {
   const xff = req.headers['x-forwarded-for'];
   const value = Array.isArray(xff) ? xff.join(',') : xff;
   if (value) {
-    const hops = value.split(',').map((h) => h.trim()).filter((h) => h !== '');
+    const hops = value
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
     if (hops.length > 0) return hops[hops.length - 1];
   }
   return req.socket.remoteAddress ?? 'unknown';
@@ -172,7 +182,9 @@ interface RequestState {
 export function createServer(config: ServerConfig, options: ServerOptions = {}): McpHttpServer {
   const logger = new Logger(config.serviceName, config.logLevel, options.log ?? stdoutSink, options.now);
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 1_000;
-  const database = config.database ? new Database(config.database, logger, { applicationName: config.serviceName, ...options.database }) : undefined;
+  const database = config.database
+    ? new Database(config.database, logger, { applicationName: config.serviceName, ...options.database })
+    : undefined;
   const cache = config.cache ? new Cache(config.cache, logger, options.cache) : undefined;
   const dependencies: Dependency[] = [database, cache].filter((d): d is Database | Cache => d !== undefined);
   const verifier = config.auth ? new TokenVerifier(config.auth, options.tokenVerifier) : undefined;
@@ -191,7 +203,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   app.disable('etag');
   app.set('query parser', 'simple');
 
-  const jsonParser = express.json({ limit: config.maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  const jsonParser = express.json({
+    limit: config.maxBodyBytes,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+  });
 
   // ---- health ----------------------------------------------------------------------------
   app.get('/health/live', (_req, res) => {
@@ -199,7 +215,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   });
 
   async function readiness(): Promise<ReadinessReport> {
-    const results = await Promise.all(dependencies.map(async (d) => [d.name, await d.check(readinessTimeoutMs)] as const));
+    const results = await Promise.all(
+      dependencies.map(async (d) => [d.name, await d.check(readinessTimeoutMs)] as const),
+    );
     const checks = Object.fromEntries(results);
     const status = results.every(([, r]) => r.status === 'ok') ? 'ok' : 'fail';
     return { status, checks };
@@ -213,9 +231,16 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     }
     const report = await readiness();
     if (report.status !== lastReadiness) {
-      const failing = Object.entries(report.checks).filter(([, c]) => c.status === 'fail').map(([n, c]) => `${n}: ${c.error}`);
-      if (report.status === 'fail') logger.warn('readiness_failed', `not ready: ${failing.join('; ')}`, { checks: report.checks, error_type: 'dependency_error' });
-      else if (lastReadiness !== undefined) logger.info('readiness_recovered', 'ready again', { checks: report.checks });
+      const failing = Object.entries(report.checks)
+        .filter(([, c]) => c.status === 'fail')
+        .map(([n, c]) => `${n}: ${c.error}`);
+      if (report.status === 'fail')
+        logger.warn('readiness_failed', `not ready: ${failing.join('; ')}`, {
+          checks: report.checks,
+          error_type: 'dependency_error',
+        });
+      else if (lastReadiness !== undefined)
+        logger.info('readiness_recovered', 'ready again', { checks: report.checks });
       lastReadiness = report.status;
     }
     res.status(report.status === 'ok' ? 200 : 503).json(report);
@@ -232,31 +257,57 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   }
 
   // ---- MCP -------------------------------------------------------------------------------
-  function sendJsonRpcError(state: RequestState, status: number, code: number, message: string, errorType: ErrorType, headers: Record<string, string> = {}): void {
+  function sendJsonRpcError(
+    state: RequestState,
+    status: number,
+    code: number,
+    message: string,
+    errorType: ErrorType,
+    headers: Record<string, string> = {},
+  ): void {
     state.rejection = { errorType, error: message };
     const { res } = state;
     if (res.headersSent) {
       res.end();
       return;
     }
-    res.status(status).set({ 'Cache-Control': 'no-store', ...headers }).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+    res
+      .status(status)
+      .set({ 'Cache-Control': 'no-store', ...headers })
+      .json({ jsonrpc: '2.0', error: { code, message }, id: null });
   }
 
-  function audit(state: RequestState, eventType: string, action: string, resourceName: string, result: 'success' | 'failure' | 'denied', extra: Record<string, unknown> = {}): void {
+  function audit(
+    state: RequestState,
+    eventType: string,
+    action: string,
+    resourceName: string,
+    result: 'success' | 'failure' | 'denied',
+    extra: Record<string, unknown> = {},
+  ): void {
     logger.audit({
-      event_type: eventType, principal: state.principal, action, resource: resourceName, result,
-      source_ip: state.sourceIp, user_agent: state.userAgent, request_id: state.requestId, ...extra,
+      event_type: eventType,
+      principal: state.principal,
+      action,
+      resource: resourceName,
+      result,
+      source_ip: state.sourceIp,
+      user_agent: state.userAgent,
+      request_id: state.requestId,
+      ...extra,
     });
   }
 
   /** Records what the request is about, from the parsed JSON-RPC body. */
   function describe(state: RequestState, body: unknown): void {
-    const messages = (Array.isArray(body) ? body : [body]).filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null);
+    const messages = (Array.isArray(body) ? body : [body]).filter(
+      (m): m is Record<string, unknown> => typeof m === 'object' && m !== null,
+    );
     const methods = [...new Set(messages.map((m) => m.method).filter((m): m is string => typeof m === 'string'))];
     if (methods.length > 0) state.method = methods.join(',').slice(0, 200);
     const tools: string[] = [];
     for (const m of messages) {
-      const params = typeof m.params === 'object' && m.params !== null ? m.params as Record<string, unknown> : {};
+      const params = typeof m.params === 'object' && m.params !== null ? (m.params as Record<string, unknown>) : {};
       if (m.method === 'tools/call' && (typeof m.id === 'string' || typeof m.id === 'number')) {
         const tool = typeof params.name === 'string' ? params.name.slice(0, 128) : '(missing)';
         state.toolCalls.set(m.id, { tool });
@@ -299,8 +350,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     const durationMs = performance.now() - state.start;
     const status = state.res.statusCode;
     const base = {
-      request_id: state.requestId, session_id: null, client_id: state.clientId,
-      method: state.method, tool: state.toolLabel,
+      request_id: state.requestId,
+      session_id: null,
+      client_id: state.clientId,
+      method: state.method,
+      tool: state.toolLabel,
     };
 
     // Tool calls: one line, one audit entry each.
@@ -311,45 +365,80 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       let error: string | undefined;
       if (call.outcome) {
         executed.push(call.tool);
-        if (call.outcome.result !== 'success') { errorType = call.outcome.result; error = call.outcome.error; }
+        if (call.outcome.result !== 'success') {
+          errorType = call.outcome.result;
+          error = call.outcome.error;
+        }
       } else if (call.response?.isError) {
         errorType = call.response.errorType ?? 'validation_error';
         error = call.response.error;
       } else if (!call.response) {
-        errorType = state.forced ? 'timeout' : state.rejection?.errorType ?? 'protocol_error';
-        error = state.forced ? 'closed at shutdown before the tool finished' : state.rejection?.error ?? 'no response sent';
+        errorType = state.forced ? 'timeout' : (state.rejection?.errorType ?? 'protocol_error');
+        error = state.forced
+          ? 'closed at shutdown before the tool finished'
+          : (state.rejection?.error ?? 'no response sent');
       }
       const fields = {
-        ...base, tool: call.tool,
+        ...base,
+        tool: call.tool,
         duration_ms: round(call.outcome?.durationMs ?? durationMs),
       };
       if (errorType === undefined) {
-        logger.info('tool_call_completed', `tool ${call.tool} completed`, { ...fields, result_size: call.outcome?.resultSize ?? 0, status_code: status });
+        logger.info('tool_call_completed', `tool ${call.tool} completed`, {
+          ...fields,
+          result_size: call.outcome?.resultSize ?? 0,
+          status_code: status,
+        });
         audit(state, 'tool_call', 'tools/call', `tool:${call.tool}`, 'success');
       } else {
         toolFailure ??= { errorType, error: error ?? errorType };
-        logger.app(errorType === 'internal_error' ? 'ERROR' : 'WARN', 'tool_call_failed', `tool ${call.tool} failed: ${errorType}`, { ...fields, status_code: status, error: error ?? errorType, error_type: errorType });
+        logger.app(
+          errorType === 'internal_error' ? 'ERROR' : 'WARN',
+          'tool_call_failed',
+          `tool ${call.tool} failed: ${errorType}`,
+          { ...fields, status_code: status, error: error ?? errorType, error_type: errorType },
+        );
         audit(state, 'tool_call', 'tools/call', `tool:${call.tool}`, 'failure', { error_type: errorType });
       }
     }
 
     let failure: { errorType: ErrorType; error: string } | undefined = state.rejection;
     if (!failure && status >= 400) failure = { errorType: httpErrorType(status), error: `HTTP ${status}` };
-    if (!failure && state.forced) failure = { errorType: 'timeout', error: 'closed at shutdown after the grace period' };
-    if (!failure && !state.res.writableFinished) failure = { errorType: 'protocol_error', error: 'client closed the connection before the response completed' };
+    if (!failure && state.forced)
+      failure = { errorType: 'timeout', error: 'closed at shutdown after the grace period' };
+    if (!failure && !state.res.writableFinished)
+      failure = { errorType: 'protocol_error', error: 'client closed the connection before the response completed' };
     failure ??= state.rpcError ?? toolFailure;
 
     if (failure) {
-      logger.app(failure.errorType === 'internal_error' ? 'ERROR' : 'WARN', 'request_failed', `${state.method ?? state.res.req.method} failed: ${failure.errorType}`, {
-        ...base, duration_ms: round(durationMs), result_size: state.bytes, status_code: status, error: failure.error, error_type: failure.errorType,
-      });
+      logger.app(
+        failure.errorType === 'internal_error' ? 'ERROR' : 'WARN',
+        'request_failed',
+        `${state.method ?? state.res.req.method} failed: ${failure.errorType}`,
+        {
+          ...base,
+          duration_ms: round(durationMs),
+          result_size: state.bytes,
+          status_code: status,
+          error: failure.error,
+          error_type: failure.errorType,
+        },
+      );
     } else {
       logger.info('request_completed', `${state.method ?? state.res.req.method} completed`, {
-        ...base, duration_ms: round(durationMs), result_size: state.bytes, status_code: status,
+        ...base,
+        duration_ms: round(durationMs),
+        result_size: state.bytes,
+        status_code: status,
       });
     }
     const ts = (options.now ?? (() => new Date()))().getTime();
-    for (const doc of requestMetricDocuments(config.serviceName, { durationMs, errorType: failure?.errorType, tools: executed }, ts)) logger.metrics(doc);
+    for (const doc of requestMetricDocuments(
+      config.serviceName,
+      { durationMs, errorType: failure?.errorType, tools: executed },
+      ts,
+    ))
+      logger.metrics(doc);
   }
 
   async function handleMcp(req: Request, res: Response): Promise<void> {
@@ -369,14 +458,18 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     active.add(state);
     res.setHeader('X-Request-Id', state.requestId);
     if (shuttingDown) res.setHeader('Connection', 'close');
-    countBytes(res, (n) => { state.bytes += n; });
+    countBytes(res, (n) => {
+      state.bytes += n;
+    });
     res.once('close', () => finish(state));
 
     // DNS-rebinding defence: a browser always sends Origin on cross-origin requests.
     const origin = req.get('origin');
     if (origin !== undefined) {
       if (!allowedOrigins.has(origin)) {
-        audit(state, 'origin_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', { origin: origin.slice(0, 256) });
+        audit(state, 'origin_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', {
+          origin: origin.slice(0, 256),
+        });
         sendJsonRpcError(state, 403, -32000, 'Origin not allowed', 'auth_error');
         return;
       }
@@ -386,11 +479,15 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         'Access-Control-Expose-Headers': 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, X-Request-Id',
       });
       if (req.method === 'OPTIONS') {
-        res.status(204).set({
-          'Access-Control-Allow-Methods': 'POST, OPTIONS',
-          'Access-Control-Allow-Headers': 'Content-Type, Accept, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, X-Request-Id',
-          'Access-Control-Max-Age': '600',
-        }).end();
+        res
+          .status(204)
+          .set({
+            'Access-Control-Allow-Methods': 'POST, OPTIONS',
+            'Access-Control-Allow-Headers':
+              'Content-Type, Accept, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, X-Request-Id',
+            'Access-Control-Max-Age': '600',
+          })
+          .end();
         state.method = 'OPTIONS';
         return;
       }
@@ -398,7 +495,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
 
     // Stateless: no server-initiated stream (GET) and no session to delete (DELETE).
     if (req.method !== 'POST') {
-      sendJsonRpcError(state, 405, -32000, 'Method not allowed: this server is stateless, use POST', 'protocol_error', { Allow: 'POST' });
+      sendJsonRpcError(state, 405, -32000, 'Method not allowed: this server is stateless, use POST', 'protocol_error', {
+        Allow: 'POST',
+      });
       return;
     }
 
@@ -409,20 +508,42 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       } catch (err) {
         const e = err instanceof TokenError ? err : new TokenError('unavailable', errorMessage(err));
         if (e.kind === 'unavailable') {
-          logger.error('dependency_error', 'token verification unavailable', { request_id: state.requestId, dependency: 'jwks', error: e.message, error_type: 'dependency_error' });
-          sendJsonRpcError(state, 503, -32000, 'Token verification temporarily unavailable', 'dependency_error', { 'Retry-After': '5' });
+          logger.error('dependency_error', 'token verification unavailable', {
+            request_id: state.requestId,
+            dependency: 'jwks',
+            error: e.message,
+            error_type: 'dependency_error',
+          });
+          sendJsonRpcError(state, 503, -32000, 'Token verification temporarily unavailable', 'dependency_error', {
+            'Retry-After': '5',
+          });
           return;
         }
-        audit(state, 'auth_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', { reason: e.message });
-        const challenge = wwwAuthenticate(metadataUrl!, e.kind === 'missing' ? undefined : { code: 'invalid_token', description: e.message });
-        sendJsonRpcError(state, 401, -32001, e.kind === 'missing' ? 'Unauthorized: bearer token required' : `Unauthorized: ${e.message}`, 'auth_error', { 'WWW-Authenticate': challenge });
+        audit(state, 'auth_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', {
+          reason: e.message,
+        });
+        const challenge = wwwAuthenticate(
+          metadataUrl!,
+          e.kind === 'missing' ? undefined : { code: 'invalid_token', description: e.message },
+        );
+        sendJsonRpcError(
+          state,
+          401,
+          -32001,
+          e.kind === 'missing' ? 'Unauthorized: bearer token required' : `Unauthorized: ${e.message}`,
+          'auth_error',
+          { 'WWW-Authenticate': challenge },
+        );
         state.rejection = { errorType: 'auth_error', error: e.message };
         return;
       }
       state.principal = token.principal;
       state.clientId = token.principal; // the contract's client_id: the authenticated subject
       (req as Request & { auth?: unknown }).auth = {
-        token: token.token, clientId: token.clientId, scopes: token.scopes, expiresAt: token.expiresAt,
+        token: token.token,
+        clientId: token.clientId,
+        scopes: token.scopes,
+        expiresAt: token.expiresAt,
         extra: { sub: token.claims.sub },
       };
     }
@@ -432,24 +553,43 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     if (bodyError) {
       const e = bodyError as { status?: number; type?: string; message?: string };
       if (e.status === 413) {
-        sendJsonRpcError(state, 413, -32000, `Request body larger than ${config.maxBodyBytes} bytes`, 'validation_error', { Connection: 'close' });
+        sendJsonRpcError(
+          state,
+          413,
+          -32000,
+          `Request body larger than ${config.maxBodyBytes} bytes`,
+          'validation_error',
+          { Connection: 'close' },
+        );
       } else if (e.status === 400 && e.type === 'entity.parse.failed') {
         sendJsonRpcError(state, 400, -32700, 'Parse error: invalid JSON', 'protocol_error');
       } else if (e.status === 415) {
         sendJsonRpcError(state, 415, -32000, 'Unsupported request encoding or charset', 'protocol_error');
       } else {
-        sendJsonRpcError(state, e.status && e.status < 500 ? e.status : 400, -32000, `Bad request: ${e.type ?? 'unreadable body'}`, 'protocol_error');
+        sendJsonRpcError(
+          state,
+          e.status && e.status < 500 ? e.status : 400,
+          -32000,
+          `Bad request: ${e.type ?? 'unreadable body'}`,
+          'protocol_error',
+        );
       }
       return;
     }
     const body: unknown = (req as Request & { body?: unknown }).body;
     describe(state, body);
     logger.info('request_started', `${state.method ?? 'POST'} started`, {
-      request_id: state.requestId, session_id: null, client_id: state.clientId, method: state.method, tool: state.toolLabel,
+      request_id: state.requestId,
+      session_id: null,
+      client_id: state.clientId,
+      method: state.method,
+      tool: state.toolLabel,
     });
 
     const mcp = createMcpServer({
-      serverInfo, database, cache,
+      serverInfo,
+      database,
+      cache,
       onToolFinished: (outcome) => {
         const call = state.toolCalls.get(outcome.requestId);
         if (call) call.outcome = outcome;
@@ -476,19 +616,28 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       await mcp.connect(transport);
       await transport.handleRequest(req, res, body);
     } catch (err) {
-      logger.error('internal_error', 'MCP request handling failed', { request_id: state.requestId, error: errorMessage(err), error_type: 'internal_error' });
+      logger.error('internal_error', 'MCP request handling failed', {
+        request_id: state.requestId,
+        error: errorMessage(err),
+        error_type: 'internal_error',
+      });
       sendJsonRpcError(state, 500, -32603, 'Internal error', 'internal_error');
     }
   }
 
-  app.all(config.mcpPath, (req, res, next) => { handleMcp(req, res).catch(next); });
+  app.all(config.mcpPath, (req, res, next) => {
+    handleMcp(req, res).catch(next);
+  });
 
   app.use((_req: Request, res: Response) => {
     res.status(404).set('Cache-Control', 'no-store').json({ error: 'not found' });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     logger.error('internal_error', 'unhandled error', { error: errorMessage(err), error_type: 'internal_error' });
-    if (res.headersSent) { res.end(); return; }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     res.status(500).json({ error: 'internal error' });
   });
 
@@ -504,18 +653,29 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   async function listen(port = config.port, host = '0.0.0.0'): Promise<ListeningAddress> {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
-      httpServer.listen(port, host, () => { httpServer.off('error', reject); resolve(); });
+      httpServer.listen(port, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
     });
     const addr = httpServer.address() as AddressInfo;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const url = `http://${shownHost}:${addr.port}`;
     if (metricsIntervalMs > 0) {
-      metricsTimer = setInterval(() => logger.metrics(activeConnectionsDocument(config.serviceName, active.size, Date.now())), metricsIntervalMs);
+      metricsTimer = setInterval(
+        () => logger.metrics(activeConnectionsDocument(config.serviceName, active.size, Date.now())),
+        metricsIntervalMs,
+      );
       metricsTimer.unref();
     }
     logger.info('server_listening', `listening on ${url}${config.mcpPath}`, {
-      port: addr.port, host: addr.address, mcp_path: config.mcpPath, auth: verifier !== undefined,
-      database: database !== undefined, cache: cache !== undefined, version: serverInfo.version,
+      port: addr.port,
+      host: addr.address,
+      mcp_path: config.mcpPath,
+      auth: verifier !== undefined,
+      database: database !== undefined,
+      cache: cache !== undefined,
+      version: serverInfo.version,
     });
     return { host: addr.address, port: addr.port, url, mcpUrl: `${url}${config.mcpPath}` };
   }
@@ -524,11 +684,17 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     const start = performance.now();
     shuttingDown = true;
     const inFlightAtStart = active.size;
-    logger.info('shutdown_started', `shutting down (${reason}): ${inFlightAtStart} request(s) in flight`, { reason, in_flight: inFlightAtStart, grace_ms: config.shutdownGraceMs });
+    logger.info('shutdown_started', `shutting down (${reason}): ${inFlightAtStart} request(s) in flight`, {
+      reason,
+      in_flight: inFlightAtStart,
+      grace_ms: config.shutdownGraceMs,
+    });
     if (metricsTimer) clearInterval(metricsTimer);
 
     // Stop accepting: the listening socket closes now; `closed` settles when every connection has ended.
-    const closed = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
+    const closed = httpServer.listening
+      ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      : Promise.resolve();
     for (const s of active) if (!s.res.headersSent) s.res.setHeader('Connection', 'close');
 
     // Let in-flight requests finish; keep closing connections that have become idle.
@@ -547,13 +713,41 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     }
     httpServer.closeAllConnections();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise<void>((resolve) => { timer = setTimeout(resolve, 1_000); })]);
+    await Promise.race([
+      closed,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 1_000);
+      }),
+    ]);
     clearTimeout(timer);
-    await Promise.all(dependencies.map((d) => d.close().catch((err) => logger.warn('dependency_error', `closing ${d.name} failed`, { error: errorMessage(err), error_type: 'dependency_error' }))));
-    const report: ShutdownReport = { inFlightAtStart, drained, forcedClosed, durationMs: round(performance.now() - start) };
-    logger.info('shutdown_completed', drained ? 'shutdown complete: all requests finished' : `shutdown complete: ${forcedClosed} request(s) closed at the end of the grace period`, {
-      reason, drained, forced_closed: forcedClosed, duration_ms: report.durationMs,
-    });
+    await Promise.all(
+      dependencies.map((d) =>
+        d.close().catch((err) =>
+          logger.warn('dependency_error', `closing ${d.name} failed`, {
+            error: errorMessage(err),
+            error_type: 'dependency_error',
+          }),
+        ),
+      ),
+    );
+    const report: ShutdownReport = {
+      inFlightAtStart,
+      drained,
+      forcedClosed,
+      durationMs: round(performance.now() - start),
+    };
+    logger.info(
+      'shutdown_completed',
+      drained
+        ? 'shutdown complete: all requests finished'
+        : `shutdown complete: ${forcedClosed} request(s) closed at the end of the grace period`,
+      {
+        reason,
+        drained,
+        forced_closed: forcedClosed,
+        duration_ms: report.durationMs,
+      },
+    );
     return report;
   }
 
@@ -566,7 +760,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     config,
     app,
     httpServer,
-    get activeConnections() { return active.size; },
+    get activeConnections() {
+      return active.size;
+    },
     listen,
     readiness,
     shutdown,
@@ -586,12 +782,19 @@ function sleep(ms: number): Promise<void> {
 function countBytes(res: http.ServerResponse, add: (n: number) => void): void {
   const size = (chunk: unknown, encoding?: unknown): number => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return 0;
-    if (typeof chunk === 'string') return Buffer.byteLength(chunk, typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8');
+    if (typeof chunk === 'string')
+      return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
     if (chunk instanceof Uint8Array) return chunk.byteLength;
     return 0;
   };
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
-  (res as { write: unknown }).write = (...args: unknown[]) => { add(size(args[0], args[1])); return write(...args); };
-  (res as { end: unknown }).end = (...args: unknown[]) => { add(size(args[0], args[1])); return end(...args); };
+  (res as { write: unknown }).write = (...args: unknown[]) => {
+    add(size(args[0], args[1]));
+    return write(...args);
+  };
+  (res as { end: unknown }).end = (...args: unknown[]) => {
+    add(size(args[0], args[1]));
+    return end(...args);
+  };
 }

@@ -1,18 +1,36 @@
 import { CONTEXT_KEYS, parseAppConfig } from '../../lib/app/config';
 
 describe('parseAppConfig', () => {
-  test('defaults: the operations guide\'s load, a fixed placeholder account and region, data tier on', () => {
+  test("defaults: the operations guide's load, a fixed placeholder account and region, data tier on", () => {
     const c = parseAppConfig({});
     expect(c.account).toBe('111111111111');
     expect(c.region).toBe('eu-west-1');
-    expect(c.capacity).toEqual(expect.objectContaining({ peakRps: 1000, meanLatencyMs: 100, p99LatencyMs: 1000, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10, headroom: 0.5, availabilityZones: 2 }));
+    expect(c.capacity).toEqual(
+      expect.objectContaining({
+        peakRps: 1000,
+        meanLatencyMs: 100,
+        p99LatencyMs: 1000,
+        cpuSecondsPerRequest: 0.01,
+        memoryPerConnectionMiB: 10,
+        headroom: 0.5,
+        availabilityZones: 2,
+      }),
+    );
     expect(c.dataTier).toBe(true);
     expect(c.deletionProtection).toBe(true);
     expect(c.certificateArn).toBeUndefined();
   });
 
   test('-c values arrive as strings and are converted', () => {
-    const c = parseAppConfig({ peakRps: '250', availabilityZones: '3', dataTier: 'false', survivesAzLoss: 'true', alarmEmails: 'a@example.com, b@example.com', taskCpu: '1024', taskMemoryMiB: '2048' });
+    const c = parseAppConfig({
+      peakRps: '250',
+      availabilityZones: '3',
+      dataTier: 'false',
+      survivesAzLoss: 'true',
+      alarmEmails: 'a@example.com, b@example.com',
+      taskCpu: '1024',
+      taskMemoryMiB: '2048',
+    });
     expect(c.capacity.peakRps).toBe(250);
     expect(c.capacity.availabilityZones).toBe(3);
     expect(c.capacity.taskCpu).toBe(1024);
@@ -21,8 +39,10 @@ describe('parseAppConfig', () => {
     expect(c.alarmEmails).toEqual(['a@example.com', 'b@example.com']);
   });
 
-  test('feature flags and CDK\'s own context keys are ignored', () => {
-    expect(() => parseAppConfig({ '@aws-cdk/core:validateAgainstDefaultRules': true, 'aws:cdk:enable-path-metadata': true })).not.toThrow();
+  test("feature flags and CDK's own context keys are ignored", () => {
+    expect(() =>
+      parseAppConfig({ '@aws-cdk/core:validateAgainstDefaultRules': true, 'aws:cdk:enable-path-metadata': true }),
+    ).not.toThrow();
   });
 
   test.each([

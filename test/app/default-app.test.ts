@@ -30,8 +30,14 @@ describe('the default app', () => {
     const stack = buildDefaultApp(app);
     const plan = planCapacity(parseAppConfig({ peakRps: '3000' }).capacity);
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: plan.minTasks, MaxCapacity: plan.maxTasks });
-    t.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: String(plan.taskCpu), Memory: String(plan.taskMemoryMiB) });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: plan.minTasks,
+      MaxCapacity: plan.maxTasks,
+    });
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: String(plan.taskCpu),
+      Memory: String(plan.taskMemoryMiB),
+    });
     expect(stack.stackName).toBe('Sized');
     expect(stack.account).toBe('111111111111');
   });
@@ -40,43 +46,60 @@ describe('the default app', () => {
     const stack = buildDefaultApp(testApp({ stackName: 'Composed' }));
     const t = Template.fromStack(stack);
 
-    test('the data tier\'s endpoints and secrets reach the container', () => {
+    test("the data tier's endpoints and secrets reach the container", () => {
       const td = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0] as any;
       const c = td.Properties.ContainerDefinitions[0];
       const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
-      expect(Object.keys(env)).toEqual(expect.arrayContaining(['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'CACHE_HOST', 'CACHE_PORT']));
-      expect(c.Secrets.map((x: any) => x.Name)).toEqual(expect.arrayContaining(['DATABASE_USERNAME', 'DATABASE_PASSWORD', 'CACHE_AUTH_TOKEN']));
+      expect(Object.keys(env)).toEqual(
+        expect.arrayContaining(['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'CACHE_HOST', 'CACHE_PORT']),
+      );
+      expect(c.Secrets.map((x: any) => x.Name)).toEqual(
+        expect.arrayContaining(['DATABASE_USERNAME', 'DATABASE_PASSWORD', 'CACHE_AUTH_TOKEN']),
+      );
       t.resourceCountIs('AWS::RDS::DBInstance', 1);
       t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
     });
 
-    test('only the service\'s tasks reach the database', () => {
-      const dbSgIds = (Object.values(t.findResources('AWS::RDS::DBInstance'))[0] as any).Properties.VPCSecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
-      const rules = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties)
+    test("only the service's tasks reach the database", () => {
+      const dbSgIds = (
+        Object.values(t.findResources('AWS::RDS::DBInstance'))[0] as any
+      ).Properties.VPCSecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
+      const rules = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress'))
+        .map((r: any) => r.Properties)
         .filter((r: any) => dbSgIds.includes(r.GroupId['Fn::GetAtt']?.[0]));
       expect(rules.length).toBeGreaterThan(0);
-      const serviceSgs = (Object.values(t.findResources('AWS::ECS::Service'))[0] as any).Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
+      const serviceSgs = (
+        Object.values(t.findResources('AWS::ECS::Service'))[0] as any
+      ).Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
       for (const r of rules) {
         expect(r.CidrIp).toBeUndefined();
         expect(serviceSgs).toContain(r.SourceSecurityGroupId['Fn::GetAtt'][0]);
       }
     });
 
-    test('backups run hourly, alarm on the service\'s alert topic, and show on its dashboard', () => {
+    test("backups run hourly, alarm on the service's alert topic, and show on its dashboard", () => {
       t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
       const topicRef = { Ref: stack.getLogicalId(stack.mcp.alarmTopic!.node.defaultChild as any) };
       for (const alarm of stack.backup.alarms) {
         const a = (t.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)] as any).Properties;
         expect(a.AlarmActions).toEqual([topicRef]);
       }
-      const body = JSON.stringify((Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody);
+      const body = JSON.stringify(
+        (Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody,
+      );
       expect(body).toContain('Backups');
       expect(body).toContain('BackupAgeSeconds');
     });
 
     test('outputs what an operator needs after deploying', () => {
       const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
-      expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'BackupBucketName', 'DashboardUrl', 'McpEndpointUrl', 'RestoreStateMachineArn']);
+      expect(Object.keys(outputs).sort()).toEqual([
+        'AlarmTopicArn',
+        'BackupBucketName',
+        'DashboardUrl',
+        'McpEndpointUrl',
+        'RestoreStateMachineArn',
+      ]);
       expect(JSON.stringify(outputs.McpEndpointUrl.Value)).toContain('/mcp');
       expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain('#dashboards:name=');
     });
@@ -89,11 +112,17 @@ describe('the default app', () => {
         expect(a.AlarmActions).toEqual([topicRef]);
       }
       const dbRef = stack.getLogicalId(stack.data!.database!.node.defaultChild as any);
-      const policies = JSON.stringify(Object.values(t.findResources('AWS::IAM::Policy')).map((p: any) => p.Properties.PolicyDocument.Statement));
-      const denies = (JSON.parse(policies) as any[][]).flat().filter((st) => st.Effect === 'Deny' && JSON.stringify(st.Resource).includes(dbRef));
+      const policies = JSON.stringify(
+        Object.values(t.findResources('AWS::IAM::Policy')).map((p: any) => p.Properties.PolicyDocument.Statement),
+      );
+      const denies = (JSON.parse(policies) as any[][])
+        .flat()
+        .filter((st) => st.Effect === 'Deny' && JSON.stringify(st.Resource).includes(dbRef));
       expect(denies.length).toBeGreaterThan(0);
       expect(JSON.stringify(denies)).toMatch(/rds:DeleteDBInstance/);
-      const body = JSON.stringify((Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody);
+      const body = JSON.stringify(
+        (Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody,
+      );
       expect(body).toContain('Disaster recovery');
     });
   });

@@ -3,8 +3,18 @@ import * as publicApi from '../../lib';
 // Separate file: importing the package root loads every concern's constructs (aws-cdk-lib).
 test('the capacity model is exported from the package root', () => {
   const api = publicApi as Record<string, unknown>;
-  for (const name of ['planCapacity', 'validateCapacityInput', 'minTasksFor', 'isValidFargateSize', 'fargateSizes',
-    'fargateMemoryOptions', 'smallestFargateMemory', 'largestFargateMemory', 'formatPlanTable', 'ceilTolerant']) {
+  for (const name of [
+    'planCapacity',
+    'validateCapacityInput',
+    'minTasksFor',
+    'isValidFargateSize',
+    'fargateSizes',
+    'fargateMemoryOptions',
+    'smallestFargateMemory',
+    'largestFargateMemory',
+    'formatPlanTable',
+    'ceilTolerant',
+  ]) {
     expect(typeof api[name]).toBe('function');
   }
   expect(api.MAX_TASKS_PER_SERVICE).toBe(5000);

@@ -12,7 +12,8 @@ import {
 
 describe('Fargate task sizes', () => {
   test('the table matches the ECS developer guide, CPU by CPU', () => {
-    const steps = (min: number, max: number, step: number) => Array.from({ length: (max - min) / step + 1 }, (_, k) => min + k * step);
+    const steps = (min: number, max: number, step: number) =>
+      Array.from({ length: (max - min) / step + 1 }, (_, k) => min + k * step);
     expect(FARGATE_CPU_VALUES).toEqual([256, 512, 1024, 2048, 4096, 8192, 16384]);
     expect(fargateMemoryOptions(256)).toEqual([512, 1024, 2048]);
     expect(fargateMemoryOptions(512)).toEqual([1024, 2048, 3072, 4096]);

@@ -23,7 +23,10 @@ const inputArb: fc.Arbitrary<CapacityInput> = fc
     p99Factor: positive(1, 20),
     cpuSecondsPerRequest: positive(0.00001, 0.2),
     // Mostly small connections; sometimes ones that fill a large part of a task.
-    memoryPerConnectionMiB: fc.oneof({ arbitrary: positive(0.01, 100), weight: 4 }, { arbitrary: positive(100, 20000), weight: 1 }),
+    memoryPerConnectionMiB: fc.oneof(
+      { arbitrary: positive(0.01, 100), weight: 4 },
+      { arbitrary: positive(100, 20000), weight: 1 },
+    ),
     streamOpensPerSecond: fc.oneof(fc.constant(0), positive(0, 50)),
     meanStreamDurationSeconds: positive(1, 3600),
     baseMemoryPerTaskMiB: positive(0, 1024),
@@ -39,7 +42,9 @@ const inputArb: fc.Arbitrary<CapacityInput> = fc
     p99LatencyMs: r.meanLatencyMs * p99Factor,
     survivesAzLoss: r.survivesAzLoss && r.availabilityZones >= 2,
     // A given size must hold one connection (validation rejects it otherwise, tested elsewhere).
-    ...(size && size.memoryMiB - r.baseMemoryPerTaskMiB >= r.memoryPerConnectionMiB * 4 ? { taskCpu: size.cpu, taskMemoryMiB: size.memoryMiB } : {}),
+    ...(size && size.memoryMiB - r.baseMemoryPerTaskMiB >= r.memoryPerConnectionMiB * 4
+      ? { taskCpu: size.cpu, taskMemoryMiB: size.memoryMiB }
+      : {}),
   }));
 
 /** The plan, or undefined when it needs more tasks than ECS allows (the only error valid input may give). */
@@ -61,80 +66,112 @@ function tasksLeftAfterAzLoss(plan: CapacityPlan): number {
 describe('planCapacity properties', () => {
   test('valid input always plans (or is rejected only for the ECS task limit)', () => {
     let planned = 0;
-    fc.assert(fc.property(inputArb, (input) => { if (tryPlan(input)) planned++; }), RUNS);
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        if (tryPlan(input)) planned++;
+      }),
+      RUNS,
+    );
     expect(planned).toBeGreaterThan(RUNS.numRuns * 0.9);
   });
 
   test('always a valid Fargate size; the given size is kept', () => {
-    fc.assert(fc.property(inputArb, (input) => {
-      const plan = tryPlan(input);
-      if (!plan) return;
-      expect(isValidFargateSize(plan.taskCpu, plan.taskMemoryMiB)).toBe(true);
-      if (input.taskCpu !== undefined) {
-        expect([plan.taskCpu, plan.taskMemoryMiB]).toEqual([input.taskCpu, input.taskMemoryMiB]);
-      } else {
-        expect(plan.taskCpu).toBeGreaterThanOrEqual(1024);
-      }
-    }), RUNS);
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const plan = tryPlan(input);
+        if (!plan) return;
+        expect(isValidFargateSize(plan.taskCpu, plan.taskMemoryMiB)).toBe(true);
+        if (input.taskCpu !== undefined) {
+          expect([plan.taskCpu, plan.taskMemoryMiB]).toEqual([input.taskCpu, input.taskMemoryMiB]);
+        } else {
+          expect(plan.taskCpu).toBeGreaterThanOrEqual(1024);
+        }
+      }),
+      RUNS,
+    );
   });
 
   test('whole task counts: AZs ≤ minTasks ≤ maxTasks ≤ 5000, and maxTasks ≥ maxTasksFactor × minTasks', () => {
-    fc.assert(fc.property(inputArb, (input) => {
-      const plan = tryPlan(input);
-      if (!plan) return;
-      expect(Number.isInteger(plan.minTasks) && Number.isInteger(plan.maxTasks)).toBe(true);
-      expect(plan.minTasks).toBeGreaterThanOrEqual(plan.input.availabilityZones);
-      expect(plan.minTasks).toBeGreaterThanOrEqual(plan.derived.tasksForPeak);
-      expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.minTasks);
-      expect(plan.maxTasks).toBeLessThanOrEqual(MAX_TASKS_PER_SERVICE);
-      expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.minTasks * plan.input.maxTasksFactor - TOLERANCE * plan.maxTasks);
-    }), RUNS);
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const plan = tryPlan(input);
+        if (!plan) return;
+        expect(Number.isInteger(plan.minTasks) && Number.isInteger(plan.maxTasks)).toBe(true);
+        expect(plan.minTasks).toBeGreaterThanOrEqual(plan.input.availabilityZones);
+        expect(plan.minTasks).toBeGreaterThanOrEqual(plan.derived.tasksForPeak);
+        expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.minTasks);
+        expect(plan.maxTasks).toBeLessThanOrEqual(MAX_TASKS_PER_SERVICE);
+        expect(plan.maxTasks).toBeGreaterThanOrEqual(
+          plan.minTasks * plan.input.maxTasksFactor - TOLERANCE * plan.maxTasks,
+        );
+      }),
+      RUNS,
+    );
   });
 
   test('the minimum fleet carries peak with headroom, in CPU and in connection memory', () => {
-    fc.assert(fc.property(inputArb, (input) => {
-      const plan = tryPlan(input);
-      if (!plan) return;
-      const vcpu = plan.taskCpu / 1024;
-      const connectionMiB = plan.taskMemoryMiB - plan.input.baseMemoryPerTaskMiB;
-      const cores = input.peakRps * input.cpuSecondsPerRequest * (1 + plan.input.headroom);
-      const concurrency = (input.peakRps * input.meanLatencyMs) / 1000 + plan.input.streamOpensPerSecond * plan.input.meanStreamDurationSeconds;
-      const memory = concurrency * input.memoryPerConnectionMiB * (1 + plan.input.headroom);
-      expect(plan.derived.tasksForPeak * vcpu).toBeGreaterThanOrEqual(cores * (1 - TOLERANCE));
-      expect(plan.derived.tasksForPeak * connectionMiB).toBeGreaterThanOrEqual(memory * (1 - TOLERANCE));
-      // Whole connections: the tasks hold the connections, not only their total memory.
-      const perTask = Math.floor(connectionMiB / input.memoryPerConnectionMiB);
-      expect(perTask).toBe(plan.derived.maxConnectionsPerTask);
-      expect(plan.derived.tasksForPeak * perTask).toBeGreaterThanOrEqual(concurrency * (1 + plan.input.headroom) * (1 - TOLERANCE));
-      expect(connectionMiB).toBeGreaterThanOrEqual(input.memoryPerConnectionMiB);
-    }), RUNS);
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const plan = tryPlan(input);
+        if (!plan) return;
+        const vcpu = plan.taskCpu / 1024;
+        const connectionMiB = plan.taskMemoryMiB - plan.input.baseMemoryPerTaskMiB;
+        const cores = input.peakRps * input.cpuSecondsPerRequest * (1 + plan.input.headroom);
+        const concurrency =
+          (input.peakRps * input.meanLatencyMs) / 1000 +
+          plan.input.streamOpensPerSecond * plan.input.meanStreamDurationSeconds;
+        const memory = concurrency * input.memoryPerConnectionMiB * (1 + plan.input.headroom);
+        expect(plan.derived.tasksForPeak * vcpu).toBeGreaterThanOrEqual(cores * (1 - TOLERANCE));
+        expect(plan.derived.tasksForPeak * connectionMiB).toBeGreaterThanOrEqual(memory * (1 - TOLERANCE));
+        // Whole connections: the tasks hold the connections, not only their total memory.
+        const perTask = Math.floor(connectionMiB / input.memoryPerConnectionMiB);
+        expect(perTask).toBe(plan.derived.maxConnectionsPerTask);
+        expect(plan.derived.tasksForPeak * perTask).toBeGreaterThanOrEqual(
+          concurrency * (1 + plan.input.headroom) * (1 - TOLERANCE),
+        );
+        expect(connectionMiB).toBeGreaterThanOrEqual(input.memoryPerConnectionMiB);
+      }),
+      RUNS,
+    );
   });
 
   test('with survivesAzLoss, the AZs left after losing one still carry peak with headroom', () => {
     const arb = inputArb.filter((i) => i.survivesAzLoss === true);
-    fc.assert(fc.property(arb, (input) => {
-      const plan = tryPlan(input);
-      if (!plan) return;
-      const left = tasksLeftAfterAzLoss(plan);
-      expect(left).toBe(plan.derived.tasksAfterAzLoss);
-      expect(left * (plan.taskCpu / 1024)).toBeGreaterThanOrEqual(plan.derived.requiredCores * (1 - TOLERANCE));
-      expect(left * (plan.taskMemoryMiB - plan.input.baseMemoryPerTaskMiB)).toBeGreaterThanOrEqual(plan.derived.requiredMemoryMiB * (1 - TOLERANCE));
-      expect(left * plan.derived.maxConnectionsPerTask).toBeGreaterThanOrEqual(plan.derived.requiredConnections * (1 - TOLERANCE));
-    }), RUNS);
+    fc.assert(
+      fc.property(arb, (input) => {
+        const plan = tryPlan(input);
+        if (!plan) return;
+        const left = tasksLeftAfterAzLoss(plan);
+        expect(left).toBe(plan.derived.tasksAfterAzLoss);
+        expect(left * (plan.taskCpu / 1024)).toBeGreaterThanOrEqual(plan.derived.requiredCores * (1 - TOLERANCE));
+        expect(left * (plan.taskMemoryMiB - plan.input.baseMemoryPerTaskMiB)).toBeGreaterThanOrEqual(
+          plan.derived.requiredMemoryMiB * (1 - TOLERANCE),
+        );
+        expect(left * plan.derived.maxConnectionsPerTask).toBeGreaterThanOrEqual(
+          plan.derived.requiredConnections * (1 - TOLERANCE),
+        );
+      }),
+      RUNS,
+    );
   });
 
   test('scaling targets are positive; per minute is ⌊per second × 60⌋ and at least 1', () => {
-    fc.assert(fc.property(inputArb, (input) => {
-      const plan = tryPlan(input);
-      if (!plan) return;
-      expect(plan.requestsPerTaskPerSecond).toBeGreaterThan(0);
-      expect(Number.isFinite(plan.requestsPerTaskPerSecond)).toBe(true);
-      expect(Number.isInteger(plan.requestsPerTaskPerMinute)).toBe(true);
-      expect(plan.requestsPerTaskPerMinute).toBeGreaterThanOrEqual(1);
-      expect(plan.requestsPerTaskPerMinute).toBeLessThanOrEqual(Math.max(1, plan.requestsPerTaskPerSecond * 60 * (1 + TOLERANCE)));
-      expect(plan.requestsPerTaskPerMinute).toBeGreaterThan(plan.requestsPerTaskPerSecond * 60 - 1 - TOLERANCE);
-      expect(plan.explanation.length).toBeGreaterThanOrEqual(8);
-    }), RUNS);
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const plan = tryPlan(input);
+        if (!plan) return;
+        expect(plan.requestsPerTaskPerSecond).toBeGreaterThan(0);
+        expect(Number.isFinite(plan.requestsPerTaskPerSecond)).toBe(true);
+        expect(Number.isInteger(plan.requestsPerTaskPerMinute)).toBe(true);
+        expect(plan.requestsPerTaskPerMinute).toBeGreaterThanOrEqual(1);
+        expect(plan.requestsPerTaskPerMinute).toBeLessThanOrEqual(
+          Math.max(1, plan.requestsPerTaskPerSecond * 60 * (1 + TOLERANCE)),
+        );
+        expect(plan.requestsPerTaskPerMinute).toBeGreaterThan(plan.requestsPerTaskPerSecond * 60 - 1 - TOLERANCE);
+        expect(plan.explanation.length).toBeGreaterThanOrEqual(8);
+      }),
+      RUNS,
+    );
   });
 
   // Load grows by one of these: more requests, more CPU per request, more memory per connection, more streams.
@@ -144,7 +181,14 @@ describe('planCapacity properties', () => {
     ['cpuSecondsPerRequest', (i, k) => ({ ...i, cpuSecondsPerRequest: i.cpuSecondsPerRequest * k })],
     ['memoryPerConnectionMiB', (i, k) => ({ ...i, memoryPerConnectionMiB: i.memoryPerConnectionMiB * k })],
     ['streamOpensPerSecond', (i, k) => ({ ...i, streamOpensPerSecond: (i.streamOpensPerSecond ?? 0) * k + (k - 1) })],
-    ['meanLatencyMs', (i, k) => ({ ...i, meanLatencyMs: i.meanLatencyMs * k, p99LatencyMs: (i.p99LatencyMs ?? i.meanLatencyMs * 10) * k })],
+    [
+      'meanLatencyMs',
+      (i, k) => ({
+        ...i,
+        meanLatencyMs: i.meanLatencyMs * k,
+        p99LatencyMs: (i.p99LatencyMs ?? i.meanLatencyMs * 10) * k,
+      }),
+    ],
     ['headroom', (i, k) => ({ ...i, headroom: Math.min(10, (i.headroom ?? 0.5) * k) })],
   ];
   const factor = positive(1, 4);
@@ -153,33 +197,39 @@ describe('planCapacity properties', () => {
   describe.each(grows)('monotonic in %s', (_name, grow) => {
     test('with a given task size: never fewer tasks (min, max, for peak)', () => {
       const arb = inputArb.filter((i) => i.taskCpu !== undefined);
-      fc.assert(fc.property(arb, factor, (input, k) => {
-        const bigger = grow(input, k);
-        // A bigger connection may no longer fit the given task: then validation rejects it (tested elsewhere).
-        if ((input.taskMemoryMiB ?? 0) - (input.baseMemoryPerTaskMiB ?? 256) < bigger.memoryPerConnectionMiB) return;
-        const a = tryPlan(input);
-        const b = tryPlan(bigger);
-        if (!a || !b) return;
-        expect(b.derived.requiredCores).toBeGreaterThanOrEqual(a.derived.requiredCores);
-        expect(b.derived.requiredMemoryMiB).toBeGreaterThanOrEqual(a.derived.requiredMemoryMiB);
-        expect(b.derived.tasksForPeak).toBeGreaterThanOrEqual(a.derived.tasksForPeak);
-        expect(b.minTasks).toBeGreaterThanOrEqual(a.minTasks);
-        expect(b.maxTasks).toBeGreaterThanOrEqual(a.maxTasks);
-      }), RUNS);
-    });
-
-    test('with a chosen task size: never a smaller CPU size; while the size stays, never fewer tasks', () => {
-      fc.assert(fc.property(chosenArb, factor, (input, k) => {
-        const a = tryPlan(input);
-        const b = tryPlan(grow(input, k));
-        if (!a || !b) return;
-        expect(b.taskCpu).toBeGreaterThanOrEqual(a.taskCpu);
-        if (b.taskCpu === a.taskCpu) {
+      fc.assert(
+        fc.property(arb, factor, (input, k) => {
+          const bigger = grow(input, k);
+          // A bigger connection may no longer fit the given task: then validation rejects it (tested elsewhere).
+          if ((input.taskMemoryMiB ?? 0) - (input.baseMemoryPerTaskMiB ?? 256) < bigger.memoryPerConnectionMiB) return;
+          const a = tryPlan(input);
+          const b = tryPlan(bigger);
+          if (!a || !b) return;
+          expect(b.derived.requiredCores).toBeGreaterThanOrEqual(a.derived.requiredCores);
+          expect(b.derived.requiredMemoryMiB).toBeGreaterThanOrEqual(a.derived.requiredMemoryMiB);
           expect(b.derived.tasksForPeak).toBeGreaterThanOrEqual(a.derived.tasksForPeak);
           expect(b.minTasks).toBeGreaterThanOrEqual(a.minTasks);
           expect(b.maxTasks).toBeGreaterThanOrEqual(a.maxTasks);
-        }
-      }), RUNS);
+        }),
+        RUNS,
+      );
+    });
+
+    test('with a chosen task size: never a smaller CPU size; while the size stays, never fewer tasks', () => {
+      fc.assert(
+        fc.property(chosenArb, factor, (input, k) => {
+          const a = tryPlan(input);
+          const b = tryPlan(grow(input, k));
+          if (!a || !b) return;
+          expect(b.taskCpu).toBeGreaterThanOrEqual(a.taskCpu);
+          if (b.taskCpu === a.taskCpu) {
+            expect(b.derived.tasksForPeak).toBeGreaterThanOrEqual(a.derived.tasksForPeak);
+            expect(b.minTasks).toBeGreaterThanOrEqual(a.minTasks);
+            expect(b.maxTasks).toBeGreaterThanOrEqual(a.maxTasks);
+          }
+        }),
+        RUNS,
+      );
     });
 
     // With connections that are small next to a task (many per task), a larger chosen size never
@@ -187,35 +237,53 @@ describe('planCapacity properties', () => {
     // waste, so the fleet may legitimately need fewer vCPU; that domain is left out on purpose.)
     test('with a chosen task size and connections ≤ 100 MiB: never less fleet vCPU (min and max)', () => {
       const small = chosenArb.filter((i) => i.memoryPerConnectionMiB <= 100);
-      fc.assert(fc.property(small, factor, (input, k) => {
-        const bigger = grow(input, k);
-        if (bigger.memoryPerConnectionMiB > 100) return;
-        const a = tryPlan(input);
-        const b = tryPlan(bigger);
-        if (!a || !b) return;
-        expect(b.minTasks * b.taskCpu).toBeGreaterThanOrEqual(a.minTasks * a.taskCpu);
-        expect(b.maxTasks * b.taskCpu).toBeGreaterThanOrEqual(a.maxTasks * a.taskCpu);
-      }), RUNS);
+      fc.assert(
+        fc.property(small, factor, (input, k) => {
+          const bigger = grow(input, k);
+          if (bigger.memoryPerConnectionMiB > 100) return;
+          const a = tryPlan(input);
+          const b = tryPlan(bigger);
+          if (!a || !b) return;
+          expect(b.minTasks * b.taskCpu).toBeGreaterThanOrEqual(a.minTasks * a.taskCpu);
+          expect(b.maxTasks * b.taskCpu).toBeGreaterThanOrEqual(a.maxTasks * a.taskCpu);
+        }),
+        RUNS,
+      );
     });
   });
 
   test('every bad value of every numeric field is rejected with the field, the value and the rule', () => {
-    const fields = ['peakRps', 'meanLatencyMs', 'p99LatencyMs', 'cpuSecondsPerRequest', 'memoryPerConnectionMiB', 'streamOpensPerSecond',
-      'meanStreamDurationSeconds', 'baseMemoryPerTaskMiB', 'headroom', 'availabilityZones', 'targetCpuUtilizationPercent', 'maxTasksFactor'] as const;
+    const fields = [
+      'peakRps',
+      'meanLatencyMs',
+      'p99LatencyMs',
+      'cpuSecondsPerRequest',
+      'memoryPerConnectionMiB',
+      'streamOpensPerSecond',
+      'meanStreamDurationSeconds',
+      'baseMemoryPerTaskMiB',
+      'headroom',
+      'availabilityZones',
+      'targetCpuUtilizationPercent',
+      'maxTasksFactor',
+    ] as const;
     const bad = fc.oneof(
       fc.constantFrom(NaN, Infinity, -Infinity, -1, -0.5, '1', null, true),
       fc.double({ max: -Number.MIN_VALUE, noNaN: true }),
     );
-    fc.assert(fc.property(inputArb, fc.constantFrom(...fields), bad, (input, field, value) => {
-      const broken = { ...input, [field]: value } as unknown as CapacityInput;
-      let message = '';
-      try {
-        planCapacity(broken);
-      } catch (err) {
-        message = (err as Error).message;
-      }
-      expect(message).toMatch(new RegExp(`^capacity: ${field} must be .+, got .+$`));
-      expect(message).toContain(`got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
-    }), RUNS);
+    fc.assert(
+      fc.property(inputArb, fc.constantFrom(...fields), bad, (input, field, value) => {
+        const broken = { ...input, [field]: value } as unknown as CapacityInput;
+        let message = '';
+        try {
+          planCapacity(broken);
+        } catch (err) {
+          message = (err as Error).message;
+        }
+        expect(message).toMatch(new RegExp(`^capacity: ${field} must be .+, got .+$`));
+        expect(message).toContain(`got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+      }),
+      RUNS,
+    );
   });
 });

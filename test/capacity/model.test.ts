@@ -11,7 +11,12 @@ import {
 } from '../../lib/capacity';
 
 /** The operations guide's worked example: 1000 rps, 100 ms, 0.01 cores/request, 10 MB/connection, 50 % buffer. */
-const GUIDE: CapacityInput = { peakRps: 1000, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10 };
+const GUIDE: CapacityInput = {
+  peakRps: 1000,
+  meanLatencyMs: 100,
+  cpuSecondsPerRequest: 0.01,
+  memoryPerConnectionMiB: 10,
+};
 
 describe('planCapacity: the worked example of the operations guide', () => {
   // The guide: 4-core instances, no AZ rule.
@@ -112,7 +117,16 @@ describe('planCapacity: defaults (task size chosen, 2 AZs, AZ loss not planned f
 describe('planCapacity: choices and rules', () => {
   test('floating-point noise does not add a task (7.000000000000001 cores are 7 tasks of 1 vCPU)', () => {
     expect(100 * 0.07).toBeGreaterThan(7); // the premise
-    const plan = planCapacity({ peakRps: 100, meanLatencyMs: 100, cpuSecondsPerRequest: 0.07, memoryPerConnectionMiB: 1, headroom: 0, taskCpu: 1024, taskMemoryMiB: 2048, survivesAzLoss: false });
+    const plan = planCapacity({
+      peakRps: 100,
+      meanLatencyMs: 100,
+      cpuSecondsPerRequest: 0.07,
+      memoryPerConnectionMiB: 1,
+      headroom: 0,
+      taskCpu: 1024,
+      taskMemoryMiB: 2048,
+      survivesAzLoss: false,
+    });
     expect(plan.derived.tasksForCpu).toBe(7);
     expect(ceilTolerant(15.000000000000002)).toBe(15);
     expect(ceilTolerant(15.01)).toBe(16);
@@ -122,7 +136,13 @@ describe('planCapacity: choices and rules', () => {
   });
 
   test('a small service gets 1 vCPU tasks, one per AZ at least', () => {
-    const plan = planCapacity({ peakRps: 5, meanLatencyMs: 50, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 4, availabilityZones: 3 });
+    const plan = planCapacity({
+      peakRps: 5,
+      meanLatencyMs: 50,
+      cpuSecondsPerRequest: 0.01,
+      memoryPerConnectionMiB: 4,
+      availabilityZones: 3,
+    });
     expect(plan.taskCpu).toBe(1024);
     expect(plan.taskMemoryMiB).toBe(2048);
     expect(plan.derived.tasksForPeak).toBe(1);
@@ -139,16 +159,39 @@ describe('planCapacity: choices and rules', () => {
   });
 
   test('with one AZ a small service still gets 1 vCPU tasks (2 vCPU only once peak needs two of them)', () => {
-    const small = planCapacity({ peakRps: 5, meanLatencyMs: 50, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 4, availabilityZones: 1, survivesAzLoss: false });
+    const small = planCapacity({
+      peakRps: 5,
+      meanLatencyMs: 50,
+      cpuSecondsPerRequest: 0.01,
+      memoryPerConnectionMiB: 4,
+      availabilityZones: 1,
+      survivesAzLoss: false,
+    });
     expect([small.taskCpu, small.minTasks, small.maxTasks]).toEqual([1024, 1, 2]);
-    const bigger = planCapacity({ peakRps: 300, meanLatencyMs: 50, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 4, availabilityZones: 1, survivesAzLoss: false });
+    const bigger = planCapacity({
+      peakRps: 300,
+      meanLatencyMs: 50,
+      cpuSecondsPerRequest: 0.01,
+      memoryPerConnectionMiB: 4,
+      availabilityZones: 1,
+      survivesAzLoss: false,
+    });
     expect(bigger.derived.requiredCores).toBe(4.5);
     expect([bigger.taskCpu, bigger.minTasks]).toEqual([2048, 3]);
   });
 
   test('connections are whole: a connection is never split across tasks', () => {
     // A 1 vCPU / 8192 MiB task has 7936 MiB for connections: one 5000 MiB connection, not 1.59 of them.
-    const plan = planCapacity({ peakRps: 1, meanLatencyMs: 1346, cpuSecondsPerRequest: 0.001, memoryPerConnectionMiB: 5000, taskCpu: 1024, taskMemoryMiB: 8192, availabilityZones: 1, survivesAzLoss: false });
+    const plan = planCapacity({
+      peakRps: 1,
+      meanLatencyMs: 1346,
+      cpuSecondsPerRequest: 0.001,
+      memoryPerConnectionMiB: 5000,
+      taskCpu: 1024,
+      taskMemoryMiB: 8192,
+      availabilityZones: 1,
+      survivesAzLoss: false,
+    });
     expect(plan.derived.maxConnectionsPerTask).toBe(1);
     expect(plan.derived.requiredConnections).toBeCloseTo(2.019, 9);
     // Fluid memory would say ⌈2.019 × 5000 / 7936⌉ = 2 tasks; three connections need three tasks.
@@ -158,7 +201,13 @@ describe('planCapacity: choices and rules', () => {
   test('without survivesAzLoss the minimum is max(AZs, tasks for peak)', () => {
     const small = planCapacity({ ...GUIDE, peakRps: 10, survivesAzLoss: false, availabilityZones: 3 });
     expect(small.minTasks).toBe(3);
-    const big = planCapacity({ ...GUIDE, survivesAzLoss: false, availabilityZones: 3, taskCpu: 1024, taskMemoryMiB: 2048 });
+    const big = planCapacity({
+      ...GUIDE,
+      survivesAzLoss: false,
+      availabilityZones: 3,
+      taskCpu: 1024,
+      taskMemoryMiB: 2048,
+    });
     expect(big.derived.tasksForPeak).toBe(15);
     expect(big.minTasks).toBe(15);
     expect(big.maxTasks).toBe(30);
@@ -176,7 +225,15 @@ describe('planCapacity: choices and rules', () => {
   });
 
   test('long-lived streams dominate memory: memory decides the task count and the scaling rate', () => {
-    const plan = planCapacity({ peakRps: 50, meanLatencyMs: 200, cpuSecondsPerRequest: 0.002, memoryPerConnectionMiB: 2, streamOpensPerSecond: 20, meanStreamDurationSeconds: 600, availabilityZones: 3 });
+    const plan = planCapacity({
+      peakRps: 50,
+      meanLatencyMs: 200,
+      cpuSecondsPerRequest: 0.002,
+      memoryPerConnectionMiB: 2,
+      streamOpensPerSecond: 20,
+      meanStreamDurationSeconds: 600,
+      availabilityZones: 3,
+    });
     expect(plan.derived.requestConcurrency).toBe(10);
     expect(plan.derived.streamConcurrency).toBe(12000);
     expect(plan.derived.requiredMemoryMiB).toBe(12010 * 2 * 1.5);
@@ -193,48 +250,89 @@ describe('planCapacity: choices and rules', () => {
   });
 
   test('a connection too large for 1 vCPU tasks gets 2 vCPU; larger still gets 4 vCPU', () => {
-    const two = planCapacity({ peakRps: 1, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10000 });
+    const two = planCapacity({
+      peakRps: 1,
+      meanLatencyMs: 100,
+      cpuSecondsPerRequest: 0.01,
+      memoryPerConnectionMiB: 10000,
+    });
     expect(two.taskCpu).toBe(2048);
     expect(two.taskMemoryMiB).toBe(11264); // the smallest 2 vCPU memory ≥ 256 + 10000
-    const four = planCapacity({ peakRps: 1, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 20000 });
+    const four = planCapacity({
+      peakRps: 1,
+      meanLatencyMs: 100,
+      cpuSecondsPerRequest: 0.01,
+      memoryPerConnectionMiB: 20000,
+    });
     expect(four.taskCpu).toBe(4096);
     expect(four.taskMemoryMiB).toBeGreaterThanOrEqual(20256);
     expect(isValidFargateSize(four.taskCpu, four.taskMemoryMiB)).toBe(true);
   });
 
   test('a load that needs more than 5000 tasks of 2 vCPU gets larger tasks', () => {
-    const plan = planCapacity({ peakRps: 100000, meanLatencyMs: 100, cpuSecondsPerRequest: 0.1, memoryPerConnectionMiB: 1 });
+    const plan = planCapacity({
+      peakRps: 100000,
+      meanLatencyMs: 100,
+      cpuSecondsPerRequest: 0.1,
+      memoryPerConnectionMiB: 1,
+    });
     expect(plan.derived.requiredCores).toBe(15000);
     expect(plan.taskCpu).toBe(8192);
     expect(plan.maxTasks).toBeLessThanOrEqual(MAX_TASKS_PER_SERVICE);
   });
 
   test('a plan beyond the ECS task limit is rejected', () => {
-    expect(() => planCapacity({ peakRps: 10000000, meanLatencyMs: 100, cpuSecondsPerRequest: 1, memoryPerConnectionMiB: 1 }))
-      .toThrow(/capacity: no Fargate task size can carry peakRps 10000000 within the ECS limit of 5000 tasks per service/);
-    expect(() => planCapacity({ ...GUIDE, peakRps: 100000, taskCpu: 256, taskMemoryMiB: 512 }))
-      .toThrow(/capacity: the plan needs maxTasks 12000 of taskCpu 256 \/ taskMemoryMiB 512, above the ECS limit of 5000/);
+    expect(() =>
+      planCapacity({ peakRps: 10000000, meanLatencyMs: 100, cpuSecondsPerRequest: 1, memoryPerConnectionMiB: 1 }),
+    ).toThrow(
+      /capacity: no Fargate task size can carry peakRps 10000000 within the ECS limit of 5000 tasks per service/,
+    );
+    expect(() => planCapacity({ ...GUIDE, peakRps: 100000, taskCpu: 256, taskMemoryMiB: 512 })).toThrow(
+      /capacity: the plan needs maxTasks 12000 of taskCpu 256 \/ taskMemoryMiB 512, above the ECS limit of 5000/,
+    );
   });
 
   test('warns when a p99 burst does not fit the minimum fleet', () => {
-    const plan = planCapacity({ peakRps: 100, meanLatencyMs: 100, p99LatencyMs: 5000, cpuSecondsPerRequest: 0.001, memoryPerConnectionMiB: 50, taskCpu: 1024, taskMemoryMiB: 2048, survivesAzLoss: false });
+    const plan = planCapacity({
+      peakRps: 100,
+      meanLatencyMs: 100,
+      p99LatencyMs: 5000,
+      cpuSecondsPerRequest: 0.001,
+      memoryPerConnectionMiB: 50,
+      taskCpu: 1024,
+      taskMemoryMiB: 2048,
+      survivesAzLoss: false,
+    });
     expect(plan.derived.requestConcurrencyP99).toBe(500);
     expect(plan.derived.burstMemoryMiB).toBe(25000);
     expect(plan.derived.fleetConnectionMemoryMiB).toBe(2 * 1792);
     expect(plan.derived.burstFits).toBe(false);
     expect(plan.derived.fleetConnections).toBe(2 * 35);
-    expect(plan.explanation.join('\n')).toContain('Warning: a p99 burst (500 connections, 25000 MiB) exceeds what the minimum fleet holds (70 connections, 3584 MiB)');
+    expect(plan.explanation.join('\n')).toContain(
+      'Warning: a p99 burst (500 connections, 25000 MiB) exceeds what the minimum fleet holds (70 connections, 3584 MiB)',
+    );
     expect(planCapacity(GUIDE).derived.burstFits).toBe(true);
   });
 
   test('warns when CPU per request exceeds the latency', () => {
     const plan = planCapacity({ ...GUIDE, peakRps: 10, cpuSecondsPerRequest: 0.5 });
-    expect(plan.explanation.join('\n')).toContain('Warning: cpuSecondsPerRequest (0.5 s) exceeds the mean latency (0.1 s)');
+    expect(plan.explanation.join('\n')).toContain(
+      'Warning: cpuSecondsPerRequest (0.5 s) exceeds the mean latency (0.1 s)',
+    );
     expect(planCapacity(GUIDE).explanation.join('\n')).not.toContain('Warning');
   });
 
   test('requestsPerTaskPerMinute is at least 1 for very slow requests', () => {
-    const plan = planCapacity({ peakRps: 0.001, meanLatencyMs: 200000, cpuSecondsPerRequest: 100, memoryPerConnectionMiB: 1, taskCpu: 256, taskMemoryMiB: 512, survivesAzLoss: false, availabilityZones: 1 });
+    const plan = planCapacity({
+      peakRps: 0.001,
+      meanLatencyMs: 200000,
+      cpuSecondsPerRequest: 100,
+      memoryPerConnectionMiB: 1,
+      taskCpu: 256,
+      taskMemoryMiB: 512,
+      survivesAzLoss: false,
+      availabilityZones: 1,
+    });
     expect(plan.requestsPerTaskPerSecond).toBeCloseTo(0.0015, 12);
     expect(plan.requestsPerTaskPerMinute).toBe(1);
   });
@@ -264,35 +362,123 @@ describe('validateCapacityInput: every bad input names the field, the value and 
     ['Infinity rps', { peakRps: Infinity }, 'capacity: peakRps must be a finite number > 0, got Infinity'],
     ['string rps', { peakRps: '1000' }, 'capacity: peakRps must be a finite number > 0, got "1000"'],
     ['missing rps', { peakRps: undefined }, 'capacity: peakRps must be a finite number > 0, got undefined'],
-    ['null cpu', { cpuSecondsPerRequest: null }, 'capacity: cpuSecondsPerRequest must be a finite number > 0, got null'],
-    ['negative cpu', { cpuSecondsPerRequest: -0.01 }, 'capacity: cpuSecondsPerRequest must be a finite number > 0, got -0.01'],
-    ['zero memory', { memoryPerConnectionMiB: 0 }, 'capacity: memoryPerConnectionMiB must be a finite number > 0, got 0'],
-    ['huge memory', { memoryPerConnectionMiB: 200000 }, 'capacity: memoryPerConnectionMiB must be a finite number > 0 and ≤ 122880 (the largest Fargate task), got 200000'],
-    ['memory + base too big', { memoryPerConnectionMiB: 122800 }, 'capacity: memoryPerConnectionMiB must be at most 122624 MiB (the largest Fargate task, 122880 MiB, minus baseMemoryPerTaskMiB 256) so that one connection fits in a task, got 122800'],
-    ['p99 < mean', { p99LatencyMs: 50 }, 'capacity: p99LatencyMs must be a finite number ≥ meanLatencyMs (100), got 50'],
+    [
+      'null cpu',
+      { cpuSecondsPerRequest: null },
+      'capacity: cpuSecondsPerRequest must be a finite number > 0, got null',
+    ],
+    [
+      'negative cpu',
+      { cpuSecondsPerRequest: -0.01 },
+      'capacity: cpuSecondsPerRequest must be a finite number > 0, got -0.01',
+    ],
+    [
+      'zero memory',
+      { memoryPerConnectionMiB: 0 },
+      'capacity: memoryPerConnectionMiB must be a finite number > 0, got 0',
+    ],
+    [
+      'huge memory',
+      { memoryPerConnectionMiB: 200000 },
+      'capacity: memoryPerConnectionMiB must be a finite number > 0 and ≤ 122880 (the largest Fargate task), got 200000',
+    ],
+    [
+      'memory + base too big',
+      { memoryPerConnectionMiB: 122800 },
+      'capacity: memoryPerConnectionMiB must be at most 122624 MiB (the largest Fargate task, 122880 MiB, minus baseMemoryPerTaskMiB 256) so that one connection fits in a task, got 122800',
+    ],
+    [
+      'p99 < mean',
+      { p99LatencyMs: 50 },
+      'capacity: p99LatencyMs must be a finite number ≥ meanLatencyMs (100), got 50',
+    ],
     ['p99 NaN', { p99LatencyMs: NaN }, 'capacity: p99LatencyMs must be a finite number ≥ meanLatencyMs (100), got NaN'],
-    ['negative streams', { streamOpensPerSecond: -1 }, 'capacity: streamOpensPerSecond must be a finite number ≥ 0, got -1'],
-    ['Infinity streams', { streamOpensPerSecond: Infinity }, 'capacity: streamOpensPerSecond must be a finite number ≥ 0, got Infinity'],
-    ['zero stream duration', { meanStreamDurationSeconds: 0 }, 'capacity: meanStreamDurationSeconds must be a finite number > 0, got 0'],
-    ['negative base', { baseMemoryPerTaskMiB: -1 }, 'capacity: baseMemoryPerTaskMiB must be a finite number from 0 to 122880, got -1'],
+    [
+      'negative streams',
+      { streamOpensPerSecond: -1 },
+      'capacity: streamOpensPerSecond must be a finite number ≥ 0, got -1',
+    ],
+    [
+      'Infinity streams',
+      { streamOpensPerSecond: Infinity },
+      'capacity: streamOpensPerSecond must be a finite number ≥ 0, got Infinity',
+    ],
+    [
+      'zero stream duration',
+      { meanStreamDurationSeconds: 0 },
+      'capacity: meanStreamDurationSeconds must be a finite number > 0, got 0',
+    ],
+    [
+      'negative base',
+      { baseMemoryPerTaskMiB: -1 },
+      'capacity: baseMemoryPerTaskMiB must be a finite number from 0 to 122880, got -1',
+    ],
     ['negative headroom', { headroom: -0.1 }, 'capacity: headroom must be a finite number from 0 to 10, got -0.1'],
     ['huge headroom', { headroom: 50 }, 'capacity: headroom must be a finite number from 0 to 10, got 50'],
     ['zero AZs', { availabilityZones: 0 }, 'capacity: availabilityZones must be an integer from 1 to 6, got 0'],
-    ['fractional AZs', { availabilityZones: 2.5 }, 'capacity: availabilityZones must be an integer from 1 to 6, got 2.5'],
+    [
+      'fractional AZs',
+      { availabilityZones: 2.5 },
+      'capacity: availabilityZones must be an integer from 1 to 6, got 2.5',
+    ],
     ['7 AZs', { availabilityZones: 7 }, 'capacity: availabilityZones must be an integer from 1 to 6, got 7'],
     ['NaN AZs', { availabilityZones: NaN }, 'capacity: availabilityZones must be an integer from 1 to 6, got NaN'],
-    ['AZ loss with one AZ', { availabilityZones: 1, survivesAzLoss: true }, 'capacity: survivesAzLoss needs availabilityZones from 2 to 6, got availabilityZones 1; leave survivesAzLoss false to run in one AZ'],
-    ['survivesAzLoss not boolean', { survivesAzLoss: 'yes' }, 'capacity: survivesAzLoss must be true or false, got "yes"'],
-    ['only taskCpu', { taskCpu: 1024 }, 'capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu 1024 and taskMemoryMiB undefined'],
-    ['only taskMemoryMiB', { taskMemoryMiB: 2048 }, 'capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu undefined and taskMemoryMiB 2048'],
-    ['unknown CPU', { taskCpu: 1000, taskMemoryMiB: 2048 }, 'capacity: taskCpu must be one of the Fargate CPU values 256, 512, 1024, 2048, 4096, 8192, 16384, got 1000'],
-    ['unknown combination', { taskCpu: 1024, taskMemoryMiB: 1024 }, 'capacity: taskMemoryMiB must be a Fargate memory size for taskCpu 1024: 2048 to 8192 in steps of 1024 MiB, got 1024'],
-    ['memory not on the step', { taskCpu: 8192, taskMemoryMiB: 17408 }, 'capacity: taskMemoryMiB must be a Fargate memory size for taskCpu 8192: 16384 to 61440 in steps of 4096 MiB, got 17408'],
-    ['connection does not fit the task', { taskCpu: 256, taskMemoryMiB: 512, memoryPerConnectionMiB: 300 }, 'capacity: taskMemoryMiB must be at least baseMemoryPerTaskMiB + memoryPerConnectionMiB = 556 MiB so that one connection fits in a task (and a Fargate size for taskCpu 256: 512, 1024 or 2048), got 512'],
-    ['zero CPU target', { targetCpuUtilizationPercent: 0 }, 'capacity: targetCpuUtilizationPercent must be a finite number from 1 to 100, got 0'],
-    ['CPU target above 100', { targetCpuUtilizationPercent: 101 }, 'capacity: targetCpuUtilizationPercent must be a finite number from 1 to 100, got 101'],
+    [
+      'AZ loss with one AZ',
+      { availabilityZones: 1, survivesAzLoss: true },
+      'capacity: survivesAzLoss needs availabilityZones from 2 to 6, got availabilityZones 1; leave survivesAzLoss false to run in one AZ',
+    ],
+    [
+      'survivesAzLoss not boolean',
+      { survivesAzLoss: 'yes' },
+      'capacity: survivesAzLoss must be true or false, got "yes"',
+    ],
+    [
+      'only taskCpu',
+      { taskCpu: 1024 },
+      'capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu 1024 and taskMemoryMiB undefined',
+    ],
+    [
+      'only taskMemoryMiB',
+      { taskMemoryMiB: 2048 },
+      'capacity: taskCpu and taskMemoryMiB must be given together (or both omitted so the model chooses), got taskCpu undefined and taskMemoryMiB 2048',
+    ],
+    [
+      'unknown CPU',
+      { taskCpu: 1000, taskMemoryMiB: 2048 },
+      'capacity: taskCpu must be one of the Fargate CPU values 256, 512, 1024, 2048, 4096, 8192, 16384, got 1000',
+    ],
+    [
+      'unknown combination',
+      { taskCpu: 1024, taskMemoryMiB: 1024 },
+      'capacity: taskMemoryMiB must be a Fargate memory size for taskCpu 1024: 2048 to 8192 in steps of 1024 MiB, got 1024',
+    ],
+    [
+      'memory not on the step',
+      { taskCpu: 8192, taskMemoryMiB: 17408 },
+      'capacity: taskMemoryMiB must be a Fargate memory size for taskCpu 8192: 16384 to 61440 in steps of 4096 MiB, got 17408',
+    ],
+    [
+      'connection does not fit the task',
+      { taskCpu: 256, taskMemoryMiB: 512, memoryPerConnectionMiB: 300 },
+      'capacity: taskMemoryMiB must be at least baseMemoryPerTaskMiB + memoryPerConnectionMiB = 556 MiB so that one connection fits in a task (and a Fargate size for taskCpu 256: 512, 1024 or 2048), got 512',
+    ],
+    [
+      'zero CPU target',
+      { targetCpuUtilizationPercent: 0 },
+      'capacity: targetCpuUtilizationPercent must be a finite number from 1 to 100, got 0',
+    ],
+    [
+      'CPU target above 100',
+      { targetCpuUtilizationPercent: 101 },
+      'capacity: targetCpuUtilizationPercent must be a finite number from 1 to 100, got 101',
+    ],
     ['max factor below 1', { maxTasksFactor: 0.5 }, 'capacity: maxTasksFactor must be a finite number ≥ 1, got 0.5'],
-    ['max factor Infinity', { maxTasksFactor: Infinity }, 'capacity: maxTasksFactor must be a finite number ≥ 1, got Infinity'],
+    [
+      'max factor Infinity',
+      { maxTasksFactor: Infinity },
+      'capacity: maxTasksFactor must be a finite number ≥ 1, got Infinity',
+    ],
   ];
   test.each(cases)('%s', (_name, change, message) => {
     const input = { ...GUIDE, ...change } as unknown as CapacityInput;
@@ -301,6 +487,8 @@ describe('validateCapacityInput: every bad input names the field, the value and 
   });
 
   test('a non-object input', () => {
-    expect(() => planCapacity(null as unknown as CapacityInput)).toThrow(/^capacity: input must be an object .*, got null$/);
+    expect(() => planCapacity(null as unknown as CapacityInput)).toThrow(
+      /^capacity: input must be an object .*, got null$/,
+    );
   });
 });

@@ -58,7 +58,9 @@ describe('McpDataTier (defaults)', () => {
   });
 
   test('the database and cache live in the isolated subnets', () => {
-    const isolated = Template.fromStack(stack).findResources('AWS::EC2::Subnet', { Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-name', Value: 'data' }]) } });
+    const isolated = Template.fromStack(stack).findResources('AWS::EC2::Subnet', {
+      Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-name', Value: 'data' }]) },
+    });
     const ids = Object.keys(isolated).sort();
     expect(ids).toHaveLength(2);
     t.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: ids.map((id) => ({ Ref: id })) });
@@ -68,7 +70,10 @@ describe('McpDataTier (defaults)', () => {
   test('credentials are generated into Secrets Manager, encrypted with the key', () => {
     t.hasResourceProperties('AWS::SecretsManager::Secret', {
       KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
-      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"mcp_admin"}', GenerateStringKey: 'password' }),
+      GenerateSecretString: Match.objectLike({
+        SecretStringTemplate: '{"username":"mcp_admin"}',
+        GenerateStringKey: 'password',
+      }),
     });
   });
 
@@ -113,15 +118,28 @@ describe('McpDataTier (defaults)', () => {
     t.resourcePropertiesCountIs('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.anyValue() }, 0);
     for (const sg of [data.databaseSecurityGroup!, data.cacheSecurityGroup!]) {
       const id = stack.resolve((sg.node.defaultChild as ec2.CfnSecurityGroup).logicalId);
-      expect(t.toJSON().Resources[id].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+      expect(t.toJSON().Resources[id].Properties.SecurityGroupEgress).toEqual([
+        expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' }),
+      ]);
     }
   });
 
   test('container environment and secrets follow the operational contract', () => {
-    expect(Object.keys(data.containerEnvironment).sort()).toEqual(['CACHE_HOST', 'CACHE_PORT', 'CACHE_TLS', 'DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PORT']);
+    expect(Object.keys(data.containerEnvironment).sort()).toEqual([
+      'CACHE_HOST',
+      'CACHE_PORT',
+      'CACHE_TLS',
+      'DATABASE_HOST',
+      'DATABASE_NAME',
+      'DATABASE_PORT',
+    ]);
     expect(data.containerEnvironment.CACHE_TLS).toBe('true');
     expect(data.containerEnvironment.DATABASE_NAME).toBe('mcp');
-    expect(Object.keys(data.containerSecrets).sort()).toEqual(['CACHE_AUTH_TOKEN', 'DATABASE_PASSWORD', 'DATABASE_USERNAME']);
+    expect(Object.keys(data.containerSecrets).sort()).toEqual([
+      'CACHE_AUTH_TOKEN',
+      'DATABASE_PASSWORD',
+      'DATABASE_USERNAME',
+    ]);
   });
 });
 
@@ -137,15 +155,26 @@ describe('McpDataTier wiring into a task definition', () => {
     const t = Template.fromStack(stack);
     const secretId = stack.resolve((data.database!.node.findChild('Secret').node.defaultChild as ec2.CfnVPC).logicalId);
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({
-        Secrets: Match.arrayWith([
-          { Name: 'DATABASE_PASSWORD', ValueFrom: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('DataDatabaseSecretAttachment') }, ':password::']] } },
-        ]),
-        Environment: Match.arrayWith([{ Name: 'CACHE_TLS', Value: 'true' }]),
-      })],
+      ContainerDefinitions: [
+        Match.objectLike({
+          Secrets: Match.arrayWith([
+            {
+              Name: 'DATABASE_PASSWORD',
+              ValueFrom: {
+                'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('DataDatabaseSecretAttachment') }, ':password::']],
+              },
+            },
+          ]),
+          Environment: Match.arrayWith([{ Name: 'CACHE_TLS', Value: 'true' }]),
+        }),
+      ],
     });
     expect(secretId).toMatch(/DataDatabaseSecret/);
-    const execPolicies = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TaskExecutionRole') }] } }));
+    const execPolicies = Object.values(
+      t.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TaskExecutionRole') }] },
+      }),
+    );
     const statements = execPolicies.flatMap((p) => p.Properties.PolicyDocument.Statement);
     const actions = statements.flatMap((st: { Action: string | string[] }) => [st.Action].flat());
     expect(actions).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
@@ -172,34 +201,93 @@ describe('McpDataTier options', () => {
     const kmsMod = jest.requireActual('aws-cdk-lib/aws-kms');
     const key = new kmsMod.Key(stack, 'OwnKey', { enableKeyRotation: true });
     new McpDataTier(stack, 'Data', {
-      vpc, encryptionKey: key, cache: { engine: 'redis', replicas: 0, multiAz: false },
-      database: { backupRetention: Duration.days(14), multiAz: false, allocatedStorage: 100, instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE) },
+      vpc,
+      encryptionKey: key,
+      cache: { engine: 'redis', replicas: 0, multiAz: false },
+      database: {
+        backupRetention: Duration.days(14),
+        multiAz: false,
+        allocatedStorage: 100,
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.XLARGE),
+      },
     });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::KMS::Key', 1);
-    t.hasResourceProperties('AWS::RDS::DBInstance', { BackupRetentionPeriod: 14, MultiAZ: false, AllocatedStorage: '100', MaxAllocatedStorage: 400, DBInstanceClass: 'db.r7g.xlarge' });
-    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { Engine: 'redis', EngineVersion: '7.1', NumCacheClusters: 1, MultiAZEnabled: false, AutomaticFailoverEnabled: false });
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      BackupRetentionPeriod: 14,
+      MultiAZ: false,
+      AllocatedStorage: '100',
+      MaxAllocatedStorage: 400,
+      DBInstanceClass: 'db.r7g.xlarge',
+    });
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'redis',
+      EngineVersion: '7.1',
+      NumCacheClusters: 1,
+      MultiAZEnabled: false,
+      AutomaticFailoverEnabled: false,
+    });
   });
 
   test('storage autoscaling defaults to 4 × the allocated storage, capped at the RDS maximum; windows that wrap midnight are accepted', () => {
-    const { stack } = build({ database: { allocatedStorage: 20000, preferredBackupWindow: '23:45-00:15' }, cache: { snapshotWindow: '23:30-00:30' } });
+    const { stack } = build({
+      database: { allocatedStorage: 20000, preferredBackupWindow: '23:45-00:15' },
+      cache: { snapshotWindow: '23:30-00:30' },
+    });
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::RDS::DBInstance', { AllocatedStorage: '20000', MaxAllocatedStorage: 65536, PreferredBackupWindow: '23:45-00:15' });
-    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { SnapshotWindow: '23:30-00:30', PreferredMaintenanceWindow: 'sun:05:00-sun:06:00' });
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      AllocatedStorage: '20000',
+      MaxAllocatedStorage: 65536,
+      PreferredBackupWindow: '23:45-00:15',
+    });
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      SnapshotWindow: '23:30-00:30',
+      PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+    });
   });
 
   test.each([
-    [{ database: { backupRetention: Duration.days(40) } }, 'McpDataTier: database.backupRetention (days) must be an integer from 1 to 35, got 40'],
-    [{ database: { backupRetention: Duration.hours(36) } }, 'McpDataTier: database.backupRetention (days) must be an integer from 1 to 35, got 1.5'],
-    [{ database: { allocatedStorage: 10 } }, 'McpDataTier: database.allocatedStorage must be an integer from 20 to 65536, got 10'],
-    [{ database: { databaseName: 'My-DB' } }, 'McpDataTier: database.databaseName must be a lowercase PostgreSQL identifier'],
+    [
+      { database: { backupRetention: Duration.days(40) } },
+      'McpDataTier: database.backupRetention (days) must be an integer from 1 to 35, got 40',
+    ],
+    [
+      { database: { backupRetention: Duration.hours(36) } },
+      'McpDataTier: database.backupRetention (days) must be an integer from 1 to 35, got 1.5',
+    ],
+    [
+      { database: { allocatedStorage: 10 } },
+      'McpDataTier: database.allocatedStorage must be an integer from 20 to 65536, got 10',
+    ],
+    [
+      { database: { databaseName: 'My-DB' } },
+      'McpDataTier: database.databaseName must be a lowercase PostgreSQL identifier',
+    ],
     [{ cache: { replicas: 0 } }, 'McpDataTier: cache.multiAz needs cache.replicas ≥ 1, got replicas 0'],
-    [{ cache: { snapshotRetentionDays: 0 } }, 'McpDataTier: cache.snapshotRetentionDays must be an integer from 1 to 35, got 0'],
-    [{ cache: { nodeType: 'm5.large' } }, 'McpDataTier: cache.nodeType must be an ElastiCache node type such as cache.m7g.large, got "m5.large"'],
-    [{ database: { preferredBackupWindow: '02:00-02:20' } }, 'McpDataTier: database.preferredBackupWindow must last at least 30 minutes (RDS), got "02:00-02:20" (20 min)'],
-    [{ database: { preferredBackupWindow: '2am' } }, 'McpDataTier: database.preferredBackupWindow must be hh24:mi-hh24:mi (UTC), got "2am"'],
-    [{ cache: { snapshotWindow: '23:30-00:15' } }, 'McpDataTier: cache.snapshotWindow must last at least 60 minutes (ElastiCache), got "23:30-00:15" (45 min)'],
-    [{ database: { allocatedStorage: 100, maxAllocatedStorage: 50 } }, 'McpDataTier: database.maxAllocatedStorage must be an integer from 100 to 65536, got 50'],
+    [
+      { cache: { snapshotRetentionDays: 0 } },
+      'McpDataTier: cache.snapshotRetentionDays must be an integer from 1 to 35, got 0',
+    ],
+    [
+      { cache: { nodeType: 'm5.large' } },
+      'McpDataTier: cache.nodeType must be an ElastiCache node type such as cache.m7g.large, got "m5.large"',
+    ],
+    [
+      { database: { preferredBackupWindow: '02:00-02:20' } },
+      'McpDataTier: database.preferredBackupWindow must last at least 30 minutes (RDS), got "02:00-02:20" (20 min)',
+    ],
+    [
+      { database: { preferredBackupWindow: '2am' } },
+      'McpDataTier: database.preferredBackupWindow must be hh24:mi-hh24:mi (UTC), got "2am"',
+    ],
+    [
+      { cache: { snapshotWindow: '23:30-00:15' } },
+      'McpDataTier: cache.snapshotWindow must last at least 60 minutes (ElastiCache), got "23:30-00:15" (45 min)',
+    ],
+    [
+      { database: { allocatedStorage: 100, maxAllocatedStorage: 50 } },
+      'McpDataTier: database.maxAllocatedStorage must be an integer from 100 to 65536, got 50',
+    ],
   ])('rejects %j', (props, message) => {
     expect(() => build(props as Partial<McpDataTierProps>)).toThrow(message);
   });

@@ -10,7 +10,7 @@ describe('README.md stays true', () => {
   test('the quick start is the two commands: install + synth, and the test command', () => {
     expect(readme).toContain('npm ci && npx cdk synth --quiet');
     expect(readme).toMatch(/^npm test\b/m);
-    expect(pkg.scripts.test).toBe('tsc --noEmit -p tsconfig.json && jest');
+    expect(pkg.scripts.test).toBe('tsc --noEmit -p tsconfig.json && npm run --silent lint && jest');
     expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
   });
 
@@ -19,7 +19,13 @@ describe('README.md stays true', () => {
   });
 
   test('every local link points at a file that exists', () => {
-    const docs = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const docs = [
+      'README.md',
+      ...fs
+        .readdirSync(path.join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     const missing: string[] = [];
     for (const doc of docs) {
       const text = fs.readFileSync(path.join(root, doc), 'utf8');

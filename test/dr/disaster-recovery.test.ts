@@ -32,34 +32,70 @@ describe('McpDisasterRecovery: state machine', () => {
   test('restore steps run in parallel, the database first by a new-instance restore', () => {
     const parallel = states.Restore;
     expect(parallel.Type).toBe('Parallel');
-    expect(parallel.Branches!.map((b: any) => b.StartAt)).toEqual(['Restore database?', 'Restore configuration?', 'Restore cache?']);
+    expect(parallel.Branches!.map((b: any) => b.StartAt)).toEqual([
+      'Restore database?',
+      'Restore configuration?',
+      'Restore cache?',
+    ]);
     expect(parallel.ResultSelector).toEqual({ 'database.$': '$[0]', 'configuration.$': '$[1]', 'cache.$': '$[2]' });
     expect(states['Wait for database']).toMatchObject({ Type: 'Wait', Seconds: 30 });
-    expect(states['Database available?'].Choices.map((c: any) => c.Next)).toEqual(['Database restored', 'Database restore failed', 'Database restore timed out']);
+    expect(states['Database available?'].Choices.map((c: any) => c.Next)).toEqual([
+      'Database restored',
+      'Database restore failed',
+      'Database restore timed out',
+    ]);
     expect(states['Database available?'].Default).toBe('Wait for database');
   });
 
   test('every step of the restore Lambda retries throttling with exponential backoff and jitter', () => {
-    const lambdaSteps = Object.entries(states).filter(([, s]) => s.Type === 'Task' && String(s.Resource).startsWith('arn:local:DisasterRecoveryRestoreFunction'));
+    const lambdaSteps = Object.entries(states).filter(
+      ([, s]) => s.Type === 'Task' && String(s.Resource).startsWith('arn:local:DisasterRecoveryRestoreFunction'),
+    );
     expect(lambdaSteps.length).toBeGreaterThanOrEqual(12);
     for (const [, s] of lambdaSteps) {
-      expect(s.Retry).toEqual(expect.arrayContaining([{ ErrorEquals: ['Throttled'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' }]));
+      expect(s.Retry).toEqual(
+        expect.arrayContaining([
+          { ErrorEquals: ['Throttled'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
+        ]),
+      );
     }
   });
 
   test('every failure path notifies; a refusal skips the clean-up; a drill failure cleans up', () => {
-    expect(states['Resolve recovery point'].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Notify refused' }]);
+    expect(states['Resolve recovery point'].Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Notify refused' },
+    ]);
     expect(states.Restore.Catch[0].Next).toBe('Notify failure');
     expect(states['Notify failure'].Next).toBe('Failure in drill mode?');
-    expect(states['Failure in drill mode?'].Choices[0]).toMatchObject({ Variable: '$.plan.request.mode', StringEquals: 'drill', Next: 'Clean up after failure' });
-    expect(states['Recovery failed']).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(states['Failure in drill mode?'].Choices[0]).toMatchObject({
+      Variable: '$.plan.request.mode',
+      StringEquals: 'drill',
+      Next: 'Clean up after failure',
+    });
+    expect(states['Recovery failed']).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
   });
 
   test('clean-ups retry resources still being created, and a clean-up that gives up is notified', () => {
     for (const name of ['Clean up drill', 'Clean up after failure']) {
-      expect(states[name].Retry).toEqual(expect.arrayContaining([{ ErrorEquals: ['CleanupPending'], IntervalSeconds: 60, MaxAttempts: 20, BackoffRate: 1.5, MaxDelaySeconds: 300 }]));
+      expect(states[name].Retry).toEqual(
+        expect.arrayContaining([
+          {
+            ErrorEquals: ['CleanupPending'],
+            IntervalSeconds: 60,
+            MaxAttempts: 20,
+            BackoffRate: 1.5,
+            MaxDelaySeconds: 300,
+          },
+        ]),
+      );
     }
-    expect(states['Clean up after failure'].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupError', Next: 'Notify clean-up failure' }]);
+    expect(states['Clean up after failure'].Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupError', Next: 'Notify clean-up failure' },
+    ]);
     expect(states['Notify clean-up failure'].Next).toBe('Recovery failed');
     expect(states['Clean up drill'].Catch[0].Next).toBe('Notify failure');
   });
@@ -70,20 +106,29 @@ describe('McpDisasterRecovery: state machine', () => {
     expect(task.Parameters).toMatchObject({
       LaunchType: 'FARGATE',
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
-      Overrides: { ContainerOverrides: [{ Name: 'mcp', Command: ['node', '-e', READY_CHECK_SCRIPT], 'Environment.$': '$.verification.environment' }] },
+      Overrides: {
+        ContainerOverrides: [
+          { Name: 'mcp', Command: ['node', '-e', READY_CHECK_SCRIPT], 'Environment.$': '$.verification.environment' },
+        ],
+      },
     });
     expect(states['Evaluate readiness'].Parameters).toMatchObject({ action: 'verify', 'readiness.$': '$.readiness' });
   });
 
   test('cut-over only in recover mode, only after an approval by task token on the alert topic', () => {
-    expect(states['Mode?'].Choices).toEqual([{ Variable: '$.plan.request.mode', StringEquals: 'recover', Next: 'Request cut-over approval' }]);
+    expect(states['Mode?'].Choices).toEqual([
+      { Variable: '$.plan.request.mode', StringEquals: 'recover', Next: 'Request cut-over approval' },
+    ]);
     expect(states['Mode?'].Default).toBe('Report drill');
     const approval = states['Request cut-over approval'];
     expect(approval.Resource).toBe('arn:aws:states:::sns:publish.waitForTaskToken');
     expect(approval.TimeoutSeconds).toBe(900);
     expect(approval.Parameters.TopicArn).toBe(`ref:${topicRef.Ref}`);
     expect(approval.Parameters.Message['taskToken.$']).toBe('$$.Task.Token');
-    expect(approval.Catch[0]).toMatchObject({ ErrorEquals: ['ApprovalRejected', 'States.Timeout'], Next: 'Notify approval rejected' });
+    expect(approval.Catch[0]).toMatchObject({
+      ErrorEquals: ['ApprovalRejected', 'States.Timeout'],
+      Next: 'Notify approval rejected',
+    });
     expect(states['Approved?'].Choices[0].Next).toBe('Cut over');
     expect(states['Cut over'].Next).toBe('Wait for deployment');
     expect(states['Deployment done?'].Choices[0].Next).toBe('Probe public endpoint');
@@ -99,23 +144,39 @@ describe('McpDisasterRecovery: IAM', () => {
 
   test('explicit deny of delete/modify on the production database', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'DenyProductionDatabaseChanges', Effect: 'Deny', Resource: prodArn,
-        Action: Match.arrayWith(['rds:DeleteDBInstance', 'rds:ModifyDBInstance', 'rds:RebootDBInstance', 'rds:StopDBInstance']),
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyProductionDatabaseChanges',
+            Effect: 'Deny',
+            Resource: prodArn,
+            Action: Match.arrayWith([
+              'rds:DeleteDBInstance',
+              'rds:ModifyDBInstance',
+              'rds:RebootDBInstance',
+              'rds:StopDBInstance',
+            ]),
+          }),
+        ]),
+      },
     });
   });
 
   test('explicit deny of delete/modify on the production cache', () => {
     const deny = statements.find((s) => s.Sid === 'DenyProductionCacheChanges');
     expect(deny.Effect).toBe('Deny');
-    expect(actionsOf(deny)).toEqual(expect.arrayContaining(['elasticache:DeleteReplicationGroup', 'elasticache:ModifyReplicationGroup']));
+    expect(actionsOf(deny)).toEqual(
+      expect.arrayContaining(['elasticache:DeleteReplicationGroup', 'elasticache:ModifyReplicationGroup']),
+    );
     expect(JSON.stringify(deny.Resource)).toContain('replicationgroup:mcp-cache');
   });
 
   test('restores read production, snapshots and retained automated backups; they write only <service>-dr-*', () => {
     const reads = statements.find((s) => s.Sid === 'RestoreFromProductionAndSnapshots');
-    expect(actionsOf(reads).sort()).toEqual(['rds:RestoreDBInstanceFromDBSnapshot', 'rds:RestoreDBInstanceToPointInTime']);
+    expect(actionsOf(reads).sort()).toEqual([
+      'rds:RestoreDBInstanceFromDBSnapshot',
+      'rds:RestoreDBInstanceToPointInTime',
+    ]);
     expect(JSON.stringify(reads.Resource)).toContain(':auto-backup:*');
     expect(reads.Resource).toContainEqual(prodArn);
     const writes = statements.find((s) => s.Sid === 'RestoreIntoNewInstance');
@@ -123,7 +184,9 @@ describe('McpDisasterRecovery: IAM', () => {
   });
 
   test('deletes are allowed only on restored resources (<service>-dr-*)', () => {
-    const allows = statements.filter((s) => s.Effect === 'Allow' && actionsOf(s).some((a) => /^(rds|elasticache):Delete/.test(a)));
+    const allows = statements.filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).some((a) => /^(rds|elasticache):Delete/.test(a)),
+    );
     expect(allows.length).toBeGreaterThan(0);
     for (const s of allows) {
       const resources = [].concat(s.Resource).map((r) => JSON.stringify(r));
@@ -159,38 +222,71 @@ describe('McpDisasterRecovery: schedule, metrics, alarms', () => {
     const input = new Capture();
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 3 ? * MON *)',
-      Targets: [Match.objectLike({ InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: input }, RetryPolicy: { MaximumRetryAttempts: 3 } })],
+      Targets: [
+        Match.objectLike({
+          InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: input },
+          RetryPolicy: { MaximumRetryAttempts: 3 },
+        }),
+      ],
     });
     expect(input.asString()).toBe('{"action":"start-drill","scheduledTime":<time>}');
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
-    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', Targets: [Match.objectLike({ Input: '{"action":"report-running"}' })] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Input: '{"action":"report-running"}' })],
+    });
   });
 
   test('the Lambda environment carries RPO, poll limits and the state machine ARN', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Architectures: ['arm64'],
-      Environment: { Variables: Match.objectLike({
-        SERVICE_NAME: 'mcp', RPO_SECONDS: '3600', DB_MAX_POLLS: '180', CACHE_MAX_POLLS: '180', READINESS_CONTAINER: 'mcp', SERVICE_CONTAINER: 'mcp',
-        STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:mcp-disaster-recovery',
-      }) },
+      Environment: {
+        Variables: Match.objectLike({
+          SERVICE_NAME: 'mcp',
+          RPO_SECONDS: '3600',
+          DB_MAX_POLLS: '180',
+          CACHE_MAX_POLLS: '180',
+          READINESS_CONTAINER: 'mcp',
+          SERVICE_CONTAINER: 'mcp',
+          STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:mcp-disaster-recovery',
+        }),
+      },
     });
   });
 
   test('alarms: failures, RTO exceeded, drill overdue; all notify the topic and link the runbook', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]), Threshold: 1, AlarmActions: [topicRef],
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]),
+      Threshold: 1,
+      AlarmActions: [topicRef],
     });
     // RTO: finished executions (ExecutionTime, ms) and running ones (RunningExecutionSeconds), in seconds.
-    const rto = JSON.parse(JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: 1800 } })))) as any[];
+    const rto = JSON.parse(
+      JSON.stringify(
+        Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: 1800 } })),
+      ),
+    ) as any[];
     expect(rto).toHaveLength(1);
-    expect(rto[0].Properties).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [JSON.parse(JSON.stringify(topicRef))], TreatMissingData: 'notBreaching' });
+    expect(rto[0].Properties).toMatchObject({
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [JSON.parse(JSON.stringify(topicRef))],
+      TreatMissingData: 'notBreaching',
+    });
     const byId = Object.fromEntries(rto[0].Properties.Metrics.map((m: any) => [m.Id, m]));
     const expr = (Object.values(byId).find((m: any) => m.Expression) as any).Expression;
     expect(expr).toBe('MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])');
     expect(byId.finishedMs.MetricStat.Metric).toMatchObject({ MetricName: 'ExecutionTime', Namespace: 'AWS/States' });
-    expect(byId.running.MetricStat.Metric).toMatchObject({ MetricName: 'RunningExecutionSeconds', Namespace: 'McpOps', Dimensions: [{ Name: 'service', Value: 'mcp' }] });
+    expect(byId.running.MetricStat.Metric).toMatchObject({
+      MetricName: 'RunningExecutionSeconds',
+      Namespace: 'McpOps',
+      Dimensions: [{ Name: 'service', Value: 'mcp' }],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'DrillAgeSeconds', Namespace: 'McpOps', Dimensions: [{ Name: 'service', Value: 'mcp' }], Threshold: 8 * 86400, TreatMissingData: 'breaching',
+      MetricName: 'DrillAgeSeconds',
+      Namespace: 'McpOps',
+      Dimensions: [{ Name: 'service', Value: 'mcp' }],
+      Threshold: 8 * 86400,
+      TreatMissingData: 'breaching',
       AlarmDescription: Match.stringLikeRegexp('docs/runbooks/disaster-recovery.md'),
     });
     expect(fixture.dr.alarms).toHaveLength(3);
@@ -220,7 +316,11 @@ describe('McpDisasterRecovery: cdk-nag', () => {
     const app = testApp();
     const stack = testStack(app, 'MinimalDr');
     const bucket = s3.Bucket.fromBucketName(stack, 'Backups', 'mcp-backups');
-    new McpDisasterRecovery(stack, 'DisasterRecovery', { serviceName: 'mcp', backupBucket: bucket, scheduledDrills: false });
+    new McpDisasterRecovery(stack, 'DisasterRecovery', {
+      serviceName: 'mcp',
+      backupBucket: bucket,
+      scheduledDrills: false,
+    });
     expect(describeFindings(nagFindings(app))).toEqual([]);
   });
 });
@@ -228,7 +328,11 @@ describe('McpDisasterRecovery: cdk-nag', () => {
 describe('McpDisasterRecovery: prop validation', () => {
   const make = (props: Record<string, unknown>) => () => {
     const stack = testStack(testApp(), 'Invalid');
-    new McpDisasterRecovery(stack, 'Dr', { serviceName: 'mcp', backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'), ...props } as never);
+    new McpDisasterRecovery(stack, 'Dr', {
+      serviceName: 'mcp',
+      backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'),
+      ...props,
+    } as never);
   };
   test.each([
     [{ serviceName: 'MCP' }, /serviceName must be 1-20 lowercase letters.*got "MCP"/],
@@ -237,51 +341,98 @@ describe('McpDisasterRecovery: prop validation', () => {
     [{ rto: Duration.days(2) }, /rto must be from 5 minutes to 1 day, got 2 days/],
     [{ pollInterval: Duration.seconds(5) }, /pollInterval must be from 10 to 300 seconds, got 5 seconds/],
     [{ restoreTimeout: Duration.seconds(20) }, /restoreTimeout must be longer than pollInterval/],
-    [{ executionTimeout: Duration.hours(1) }, /executionTimeout must exceed restoreTimeout \+ approvalTimeout \(6300 s\), got 3600 s/],
+    [
+      { executionTimeout: Duration.hours(1) },
+      /executionTimeout must exceed restoreTimeout \+ approvalTimeout \(6300 s\), got 3600 s/,
+    ],
     [{ drillOverdueAfter: Duration.hours(2) }, /drillOverdueAfter must be from 1 to 30 days/],
     [{ databaseInstanceClass: 't4g.medium' }, /databaseInstanceClass must look like db.t4g.medium, got "t4g.medium"/],
-    [{ runbookUrl: 'see the wiki' }, /runbookUrl must be a URL or path without spaces \(1-1000 characters\), got "see the wiki"/],
+    [
+      { runbookUrl: 'see the wiki' },
+      /runbookUrl must be a URL or path without spaces \(1-1000 characters\), got "see the wiki"/,
+    ],
   ])('%j is refused at synth time', (props, message) => {
     expect(make(props)).toThrow(message);
     expect(make(props)).toThrow(/^McpDisasterRecovery: /);
   });
 
-  test('without vpc the database\'s is used; the restored instance gets production\'s subnet and parameter groups', () => {
+  test("without vpc the database's is used; the restored instance gets production's subnet and parameter groups", () => {
     const f = drFixture({ vpc: undefined });
     const t = Template.fromStack(f.stack);
-    const vars = t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { BACKUP_BUCKET: Match.anyValue() } } } });
+    const vars = t.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { BACKUP_BUCKET: Match.anyValue() } } },
+    });
     const env = (Object.values(vars)[0] as any).Properties.Environment.Variables;
-    const prod = (f.database.node.defaultChild as any);
+    const prod = f.database.node.defaultChild as any;
     expect(env.DB_SUBNET_GROUP).toEqual(f.stack.resolve(prod.dbSubnetGroupName));
     expect(env.DB_PARAMETER_GROUP).toEqual(f.stack.resolve(prod.dbParameterGroupName));
     t.resourceCountIs('AWS::RDS::DBSubnetGroup', 1); // production's only
   });
 
-  test('an explicit databaseSubnetGroup wins over production\'s', () => {
+  test("an explicit databaseSubnetGroup wins over production's", () => {
     const stack = testStack(testApp(), 'OwnGroup');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
-    const group = new rds.SubnetGroup(stack, 'Group', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, description: 'dr' });
-    const db = new rds.DatabaseInstance(stack, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, storageEncrypted: true });
-    new McpDisasterRecovery(stack, 'Dr', { serviceName: 'mcp', backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'), database: db, databaseSubnetGroup: group, scheduledDrills: false });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DB_SUBNET_GROUP: stack.resolve(group.subnetGroupName) }) } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    const group = new rds.SubnetGroup(stack, 'Group', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      description: 'dr',
+    });
+    const db = new rds.DatabaseInstance(stack, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncrypted: true,
+    });
+    new McpDisasterRecovery(stack, 'Dr', {
+      serviceName: 'mcp',
+      backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'),
+      database: db,
+      databaseSubnetGroup: group,
+      scheduledDrills: false,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DB_SUBNET_GROUP: stack.resolve(group.subnetGroupName) }) },
+    });
   });
 
   test('token-valued cache id and node type are accepted (validated by CloudFormation at deploy)', () => {
     const stack = testStack(testApp(), 'Tokens');
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-123');
-    expect(() => new McpDisasterRecovery(stack, 'Dr', {
-      serviceName: 'mcp', backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'), scheduledDrills: false,
-      cache: { replicationGroupId: Token.asString({ Ref: 'Cache' }), nodeType: Token.asString({ Ref: 'NodeType' }), subnetGroupName: 'x', securityGroups: [sg] },
-    })).not.toThrow();
+    expect(
+      () =>
+        new McpDisasterRecovery(stack, 'Dr', {
+          serviceName: 'mcp',
+          backupBucket: s3.Bucket.fromBucketName(stack, 'B', 'mcp-backups'),
+          scheduledDrills: false,
+          cache: {
+            replicationGroupId: Token.asString({ Ref: 'Cache' }),
+            nodeType: Token.asString({ Ref: 'NodeType' }),
+            subnetGroupName: 'x',
+            securityGroups: [sg],
+          },
+        }),
+    ).not.toThrow();
   });
 
   test('runbookUrl is linked from the alarms and the notifications', () => {
     const url = 'https://runbooks.example.com/mcp/disaster-recovery.md';
     const t = Template.fromStack(drFixture({ runbookUrl: url }).stack);
-    for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a: any) => /disaster-recovery/.test(a.Properties.AlarmDescription))) {
+    for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a: any) =>
+      /disaster-recovery/.test(a.Properties.AlarmDescription),
+    )) {
       expect((alarm as any).Properties.AlarmDescription).toContain(url);
     }
-    expect(Object.keys(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: Match.stringLikeRegexp(url.replace(/[.]/g, '\\.')) } }))).toHaveLength(3);
+    expect(
+      Object.keys(
+        t.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { AlarmDescription: Match.stringLikeRegexp(url.replace(/[.]/g, '\\.')) },
+        }),
+      ),
+    ).toHaveLength(3);
     const def = definitionFromTemplate(t);
     expect(def.States['Request cut-over approval']).toMatchObject({ Parameters: { Message: { runbook: url } } });
     expect(JSON.stringify(def)).not.toContain('docs/runbooks/disaster-recovery.md');

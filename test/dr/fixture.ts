@@ -30,7 +30,9 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
   const stack = testStack(app, 'DrStack');
   // Like the default app: the database in isolated subnets, the tasks in private ones with egress.
   const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2, natGateways: 1, flowLogs: { all: {} },
+    maxAzs: 2,
+    natGateways: 1,
+    flowLogs: { all: {} },
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
       { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -40,7 +42,10 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
   const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
   const database = new rds.DatabaseInstance(stack, 'Database', {
     engine,
-    parameterGroup: new rds.ParameterGroup(stack, 'DatabaseParameters', { engine, parameters: { 'rds.force_ssl': '1' } }),
+    parameterGroup: new rds.ParameterGroup(stack, 'DatabaseParameters', {
+      engine,
+      parameters: { 'rds.force_ssl': '1' },
+    }),
     instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -50,7 +55,11 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
     backupRetention: Duration.days(7),
     removalPolicy: RemovalPolicy.SNAPSHOT,
   });
-  const bucket = new s3.Bucket(stack, 'Backups', { enforceSSL: true, versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+  const bucket = new s3.Bucket(stack, 'Backups', {
+    enforceSSL: true,
+    versioned: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
   const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task', { cpu: 256, memoryLimitMiB: 512 });
   taskDefinition.addContainer('mcp', {
@@ -58,10 +67,19 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
     portMappings: [{ containerPort: 8080 }],
     environment: { DATABASE_HOST: database.dbInstanceEndpointAddress, DATABASE_PORT: database.dbInstanceEndpointPort },
   });
-  const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition, desiredCount: 2, minHealthyPercent: 100, circuitBreaker: { rollback: true } });
+  const service = new ecs.FargateService(stack, 'Service', {
+    cluster,
+    taskDefinition,
+    desiredCount: 2,
+    minHealthyPercent: 100,
+    circuitBreaker: { rollback: true },
+  });
   database.connections.allowDefaultPortFrom(service);
   // Encrypted like the default app's alert topic: publishing to it needs the key as well.
-  const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }) });
+  const topic = new sns.Topic(stack, 'Alarms', {
+    enforceSSL: true,
+    masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }),
+  });
   const probe = lambda.Function.fromFunctionArn(stack, 'Probe', PROBE_ARN);
   const cacheSg = new ec2.SecurityGroup(stack, 'CacheSg', { vpc, description: 'cache' });
   const dr = new McpDisasterRecovery(stack, 'DisasterRecovery', {
@@ -70,7 +88,12 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
     database,
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    cache: { replicationGroupId: 'mcp-cache', nodeType: 'cache.t4g.small', subnetGroupName: 'mcp-cache-subnets', securityGroups: [cacheSg] },
+    cache: {
+      replicationGroupId: 'mcp-cache',
+      nodeType: 'cache.t4g.small',
+      subnetGroupName: 'mcp-cache-subnets',
+      securityGroups: [cacheSg],
+    },
     service,
     probeFunction: probe,
     alarmTopic: topic,

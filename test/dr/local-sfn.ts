@@ -14,23 +14,44 @@ if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !==
   (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
     let resolve!: (v: T) => void;
     let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     return { promise, resolve, reject };
   };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateMachine } = require('aws-local-stepfunctions') as {
-  StateMachine: new (definition: unknown, options?: unknown) => {
-    run(input: unknown, options?: unknown): { result: Promise<unknown>; eventLogs: AsyncIterable<Record<string, unknown>> };
+  StateMachine: new (
+    definition: unknown,
+    options?: unknown,
+  ) => {
+    run(
+      input: unknown,
+      options?: unknown,
+    ): { result: Promise<unknown>; eventLogs: AsyncIterable<Record<string, unknown>> };
   };
 };
 
 type Json = Record<string, unknown>;
-export type StateDefinition = Json & { Type: string; Resource?: string; Branches?: Array<{ States: Record<string, StateDefinition> }> };
-export interface Definition { StartAt: string; States: Record<string, StateDefinition>; TimeoutSeconds?: number }
+export type StateDefinition = Json & {
+  Type: string;
+  Resource?: string;
+  Branches?: Array<{ States: Record<string, StateDefinition> }>;
+};
+export interface Definition {
+  StartAt: string;
+  States: Record<string, StateDefinition>;
+  TimeoutSeconds?: number;
+}
 
 const PSEUDO: Record<string, string> = {
-  'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '111111111111', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': 'DrStack',
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'eu-west-1',
+  'AWS::AccountId': '111111111111',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackName': 'DrStack',
 };
 
 /** `arn:local:<logicalId>` for GetAtt Arn tokens, `ref:<logicalId>` for Ref tokens. */
@@ -106,14 +127,18 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunResult>
       const impl = opts.resources[state.Resource!];
       if (!impl) throw new Error(`local-sfn: no local implementation for ${state.Resource} (state "${name}")`);
       // Round-trip through JSON like a real invocation, so nothing is shared by reference.
-      handlers[name] = async (input: Json) => JSON.parse(JSON.stringify((await impl(JSON.parse(JSON.stringify(input)))) ?? null));
+      handlers[name] = async (input: Json) =>
+        JSON.parse(JSON.stringify((await impl(JSON.parse(JSON.stringify(input)))) ?? null));
     }
   }
   const machine = new StateMachine(opts.definition, { validationOptions: { checkArn: false } });
   const execution = machine.run(opts.input, {
     overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: {
-      Execution: { Id: `arn:aws:states:eu-west-1:111111111111:execution:local:${opts.executionName}`, Name: opts.executionName },
+      Execution: {
+        Id: `arn:aws:states:eu-west-1:111111111111:execution:local:${opts.executionName}`,
+        Name: opts.executionName,
+      },
       StateMachine: { Id: 'arn:aws:states:eu-west-1:111111111111:stateMachine:local', Name: 'local' },
       Task: { Token: `token-${opts.executionName}` },
     },

@@ -19,7 +19,8 @@ function sgIds(rendered: string[]): string[] {
   });
 }
 
-const refersTo = (v: unknown, id: string): boolean => JSON.stringify(v) === JSON.stringify({ 'Fn::GetAtt': [id, 'GroupId'] });
+const refersTo = (v: unknown, id: string): boolean =>
+  JSON.stringify(v) === JSON.stringify({ 'Fn::GetAtt': [id, 'GroupId'] });
 let portOf: (v: unknown) => number = Number;
 /** A port number, or a DB instance's `Endpoint.Port` (its `Port` property, 5432 by default). */
 function resolvePort(resources: Record<string, Json>): (v: unknown) => number {
@@ -30,18 +31,33 @@ function resolvePort(resources: Record<string, Json>): (v: unknown) => number {
   };
 }
 const covers = (rule: Json, port: number): boolean =>
-  rule.IpProtocol === '-1' || (rule.IpProtocol === 'tcp' && portOf(rule.FromPort) <= port && port <= portOf(rule.ToPort));
+  rule.IpProtocol === '-1' ||
+  (rule.IpProtocol === 'tcp' && portOf(rule.FromPort) <= port && port <= portOf(rule.ToPort));
 
 /** Whether `from` may open TCP `port` on `to`: an ingress rule on `to` from `from`, and egress on `from` that allows it. */
 function allowed(resources: Record<string, Json>, from: string, to: string, port: number): boolean {
-  const ingress = Object.values(resources).some((r) => r.Type === 'AWS::EC2::SecurityGroupIngress'
-    && refersTo(r.Properties.GroupId, to) && refersTo(r.Properties.SourceSecurityGroupId, from) && covers(r.Properties, port))
-    || (resources[to]?.Properties?.SecurityGroupIngress ?? []).some((r: Json) => refersTo(r.SourceSecurityGroupId, from) && covers(r, port));
+  const ingress =
+    Object.values(resources).some(
+      (r) =>
+        r.Type === 'AWS::EC2::SecurityGroupIngress' &&
+        refersTo(r.Properties.GroupId, to) &&
+        refersTo(r.Properties.SourceSecurityGroupId, from) &&
+        covers(r.Properties, port),
+    ) ||
+    (resources[to]?.Properties?.SecurityGroupIngress ?? []).some(
+      (r: Json) => refersTo(r.SourceSecurityGroupId, from) && covers(r, port),
+    );
   const inlineEgress: Json[] = resources[from]?.Properties?.SecurityGroupEgress ?? [];
-  const egress = inlineEgress.some((r) => r.CidrIp === '0.0.0.0/0' && covers(r, port))
-    || inlineEgress.some((r) => refersTo(r.DestinationSecurityGroupId, to) && covers(r, port))
-    || Object.values(resources).some((r) => r.Type === 'AWS::EC2::SecurityGroupEgress'
-      && refersTo(r.Properties.GroupId, from) && refersTo(r.Properties.DestinationSecurityGroupId, to) && covers(r.Properties, port));
+  const egress =
+    inlineEgress.some((r) => r.CidrIp === '0.0.0.0/0' && covers(r, port)) ||
+    inlineEgress.some((r) => refersTo(r.DestinationSecurityGroupId, to) && covers(r, port)) ||
+    Object.values(resources).some(
+      (r) =>
+        r.Type === 'AWS::EC2::SecurityGroupEgress' &&
+        refersTo(r.Properties.GroupId, from) &&
+        refersTo(r.Properties.DestinationSecurityGroupId, to) &&
+        covers(r.Properties, port),
+    );
   return ingress && egress;
 }
 
@@ -55,18 +71,24 @@ export interface Reachability {
 export function readinessReachability(template: Template): Reachability {
   const resources = template.toJSON().Resources as Record<string, Json>;
   portOf = resolvePort(resources);
-  const readiness = allStates(definitionFromTemplate(template)).find(([name]) => name === 'Readiness task')?.[1] as Json | undefined;
+  const readiness = allStates(definitionFromTemplate(template)).find(([name]) => name === 'Readiness task')?.[1] as
+    Json | undefined;
   if (!readiness) throw new Error('reachability: no readiness task in the state machine');
   const readinessSgs = sgIds(readiness.Parameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups as string[]);
   const env = synthesizedWorkflow(template).environment;
   const reach = (sgs: string[], port: number) => ({
-    securityGroups: sgs, port, reachable: sgs.some((to) => readinessSgs.some((from) => allowed(resources, from, to, port))),
+    securityGroups: sgs,
+    port,
+    reachable: sgs.some((to) => readinessSgs.some((from) => allowed(resources, from, to, port))),
   });
   const out: { -readonly [K in keyof Reachability]: Reachability[K] } = { readinessSecurityGroups: readinessSgs };
   if (env.DB_SECURITY_GROUP_IDS) {
     // A restore keeps the source's port (PITR and snapshot alike).
     const prodId = env.PRODUCTION_DB_INSTANCE_ID.replace(/^ref:/, '');
-    out.database = reach(sgIds(env.DB_SECURITY_GROUP_IDS.split(',')), portOf(resources[prodId]?.Properties?.Port ?? 5432));
+    out.database = reach(
+      sgIds(env.DB_SECURITY_GROUP_IDS.split(',')),
+      portOf(resources[prodId]?.Properties?.Port ?? 5432),
+    );
   }
   if (env.CACHE_SECURITY_GROUP_IDS) {
     // The restored replication group is created without a Port: ElastiCache's 6379.

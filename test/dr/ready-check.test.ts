@@ -11,10 +11,13 @@ import { DEFAULT_READINESS_COMMAND } from '../../lib/dr/ready-check';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    }).on('error', reject);
+    const srv = net
+      .createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(port));
+      })
+      .on('error', reject);
   });
 }
 
@@ -22,22 +25,33 @@ async function freePort(): Promise<number> {
 async function runCheck(status: number | 'none'): Promise<{ code: number | null; output: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ready-check-'));
   fs.mkdirSync(path.join(dir, 'dist'));
-  fs.writeFileSync(path.join(dir, 'dist', 'main.js'), status === 'none' ? '/* does not listen */' : `
+  fs.writeFileSync(
+    path.join(dir, 'dist', 'main.js'),
+    status === 'none'
+      ? '/* does not listen */'
+      : `
     require('http').createServer((req, res) => {
       const ok = req.url === '/health/ready' && ${status} === 200;
       res.writeHead(req.url === '/health/ready' ? ${status} : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: ok ? 'ok' : 'fail', checks: { database: { status: ok ? 'ok' : 'fail' } } }));
-    }).listen(Number(process.env.PORT), '127.0.0.1');`);
+    }).listen(Number(process.env.PORT), '127.0.0.1');`,
+  );
   const port = await freePort();
   try {
     return await new Promise((resolve, reject) => {
       const [cmd, ...args] = DEFAULT_READINESS_COMMAND;
       const child = spawn(cmd === 'node' ? process.execPath : cmd, args, {
-        cwd: dir, env: { PATH: process.env.PATH, PORT: String(port), READY_CHECK_ATTEMPTS: '2' }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: dir,
+        env: { PATH: process.env.PATH, PORT: String(port), READY_CHECK_ATTEMPTS: '2' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
-      child.stdout.on('data', (d) => { output += d; });
-      child.stderr.on('data', (d) => { output += d; });
+      child.stdout.on('data', (d) => {
+        output += d;
+      });
+      child.stderr.on('data', (d) => {
+        output += d;
+      });
       child.on('error', reject);
       child.on('exit', (code) => resolve({ code, output }));
     });

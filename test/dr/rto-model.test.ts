@@ -1,6 +1,18 @@
-import { AwsDurations, TYPICAL_AWS_DURATIONS, WorkflowTimings, estimateRecoveryTime, polledDuration } from '../../lib/dr/rto-model';
+import {
+  AwsDurations,
+  TYPICAL_AWS_DURATIONS,
+  WorkflowTimings,
+  estimateRecoveryTime,
+  polledDuration,
+} from '../../lib/dr/rto-model';
 
-const wf: WorkflowTimings = { databasePollInterval: 30, cachePollInterval: 30, deploymentPollInterval: 30, lambdaStep: 1, stateTransition: 0.1 };
+const wf: WorkflowTimings = {
+  databasePollInterval: 30,
+  cachePollInterval: 30,
+  deploymentPollInterval: 30,
+  lambdaStep: 1,
+  stateTransition: 0.1,
+};
 
 describe('RTO model', () => {
   test('polledDuration rounds up to the next poll, at least one poll', () => {
@@ -22,14 +34,21 @@ describe('RTO model', () => {
   });
 
   test('a slow cache becomes the critical path', () => {
-    const e = estimateRecoveryTime('drill', { ...TYPICAL_AWS_DURATIONS, databaseRestore: 300, cacheRestore: 700 }, wf, 1800);
+    const e = estimateRecoveryTime(
+      'drill',
+      { ...TYPICAL_AWS_DURATIONS, databaseRestore: 300, cacheRestore: 700 },
+      wf,
+      1800,
+    );
     expect(e.awsSeconds).toBe(700 + TYPICAL_AWS_DURATIONS.readinessTask);
   });
 
   test('recover adds approval, deployment (polled) and probe; a long approval misses the RTO', () => {
     const e = estimateRecoveryTime('recover', TYPICAL_AWS_DURATIONS, wf, 1800);
     const d = estimateRecoveryTime('drill', TYPICAL_AWS_DURATIONS, wf, 1800);
-    expect(e.awsSeconds - d.awsSeconds).toBe(TYPICAL_AWS_DURATIONS.approval + TYPICAL_AWS_DURATIONS.cutoverDeployment + TYPICAL_AWS_DURATIONS.probe);
+    expect(e.awsSeconds - d.awsSeconds).toBe(
+      TYPICAL_AWS_DURATIONS.approval + TYPICAL_AWS_DURATIONS.cutoverDeployment + TYPICAL_AWS_DURATIONS.probe,
+    );
     const slow = estimateRecoveryTime('recover', { ...TYPICAL_AWS_DURATIONS, approval: 20 * 60 }, wf, 1800);
     expect(slow.withinRto).toBe(false);
     expect(slow.marginSeconds).toBeLessThan(0);
@@ -43,6 +62,8 @@ describe('RTO model', () => {
   });
 
   test('rejects negative durations', () => {
-    expect(() => estimateRecoveryTime('drill', { ...TYPICAL_AWS_DURATIONS, databaseRestore: -1 }, wf, 1800)).toThrow(/databaseRestore must be a finite number/);
+    expect(() => estimateRecoveryTime('drill', { ...TYPICAL_AWS_DURATIONS, databaseRestore: -1 }, wf, 1800)).toThrow(
+      /databaseRestore must be a finite number/,
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('readiness task → restored resources (security groups)', () => {
 
   describe('default app', () => {
     const template = Template.fromStack(buildDefaultApp(testApp({ stackName: 'DrWiring' })));
-    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
 
     test('the readiness task reaches the restored database (5432) and cache (6379)', () => {
       const r = readinessReachability(template);
@@ -29,16 +32,23 @@ describe('readiness task → restored resources (security groups)', () => {
       expect(r.cache).toMatchObject({ reachable: true, port: 6379 });
     });
 
-    test('the state machine may use the alert topic\'s key (approval and notifications publish to an SSE-KMS topic)', () => {
+    test("the state machine may use the alert topic's key (approval and notifications publish to an SSE-KMS topic)", () => {
       const topic = Object.values(resources).find((r) => r.Type === 'AWS::SNS::Topic' && r.Properties.KmsMasterKeyId)!;
-      const statements = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.includes('DisasterRecoveryStateMachineRole'))
+      const statements = Object.entries(resources)
+        .filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.includes('DisasterRecoveryStateMachineRole'))
         .flatMap(([, r]) => (r.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
-      expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
-        Effect: 'Allow', Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']), Resource: topic.Properties.KmsMasterKeyId,
-      })]));
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Allow',
+            Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+            Resource: topic.Properties.KmsMasterKeyId,
+          }),
+        ]),
+      );
     });
 
-    test('the restored instance goes into production\'s subnet group with production\'s parameter group', () => {
+    test("the restored instance goes into production's subnet group with production's parameter group", () => {
       const env = synthesizedWorkflow(template).environment;
       const prod = resources[env.PRODUCTION_DB_INSTANCE_ID.replace(/^ref:/, '')];
       expect(prod.Type).toBe('AWS::RDS::DBInstance');

@@ -9,7 +9,15 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BackupComponent, BackupManifest, MANIFEST_SCHEMA_VERSION, backupIdForSlot, componentPrefix, manifestKey, parseManifest } from '../../lib/backup/manifest';
+import {
+  BackupComponent,
+  BackupManifest,
+  MANIFEST_SCHEMA_VERSION,
+  backupIdForSlot,
+  componentPrefix,
+  manifestKey,
+  parseManifest,
+} from '../../lib/backup/manifest';
 import { handler } from '../../lambda/restore/index';
 import { resetClients } from '../../lambda/restore/aws';
 import { Definition, TaskImpl, definitionFromTemplate, localArn, runLocally, LocalRunResult } from './local-sfn';
@@ -26,14 +34,26 @@ export interface SynthesizedWorkflow {
 function renderValue(v: unknown): string {
   if (typeof v === 'string') return v;
   const o = v as Record<string, unknown>;
-  if (typeof o.Ref === 'string') return o.Ref === 'AWS::Partition' ? 'aws' : o.Ref === 'AWS::Region' ? 'eu-west-1' : o.Ref === 'AWS::AccountId' ? '111111111111' : `ref:${o.Ref}`;
+  if (typeof o.Ref === 'string')
+    return o.Ref === 'AWS::Partition'
+      ? 'aws'
+      : o.Ref === 'AWS::Region'
+        ? 'eu-west-1'
+        : o.Ref === 'AWS::AccountId'
+          ? '111111111111'
+          : `ref:${o.Ref}`;
   if (o['Fn::GetAtt']) return `getatt:${(o['Fn::GetAtt'] as string[]).join('.')}`;
-  if (o['Fn::Join']) { const [sep, parts] = o['Fn::Join'] as [string, unknown[]]; return parts.map(renderValue).join(sep); }
+  if (o['Fn::Join']) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderValue).join(sep);
+  }
   return JSON.stringify(v);
 }
 
 export function synthesizedWorkflow(template: Template): SynthesizedWorkflow {
-  const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { BACKUP_BUCKET: {} } } } });
+  const fns = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { BACKUP_BUCKET: {} } } },
+  });
   const ids = Object.keys(fns).filter((id) => id.includes('RestoreFunction'));
   if (ids.length !== 1) throw new Error(`expected one restore function, found ${ids.join(', ')}`);
   const vars = fns[ids[0]].Properties.Environment.Variables as Record<string, unknown>;
@@ -50,42 +70,111 @@ export function synthesizedWorkflow(template: Template): SynthesizedWorkflow {
  * (rebuildable), and supplementary restore points: the newest manual RDS snapshot and the newest
  * ElastiCache export (objects at the bucket root, as CopySnapshot writes them).
  */
-export async function writeBackup(s3: S3Client, bucket: string, opts: {
-  slot: Date; consistencyTime?: Date; snapshot?: boolean; cacheExport?: boolean;
-  /** Age of the newest manual snapshot relative to the slot (snapshots are taken every few hours). @default 6 h */
-  snapshotAgeMs?: number;
-  configuration?: unknown; corruptConfiguration?: boolean; service?: string;
-}): Promise<BackupManifest> {
+export async function writeBackup(
+  s3: S3Client,
+  bucket: string,
+  opts: {
+    slot: Date;
+    consistencyTime?: Date;
+    snapshot?: boolean;
+    cacheExport?: boolean;
+    /** Age of the newest manual snapshot relative to the slot (snapshots are taken every few hours). @default 6 h */
+    snapshotAgeMs?: number;
+    configuration?: unknown;
+    corruptConfiguration?: boolean;
+    service?: string;
+  },
+): Promise<BackupManifest> {
   const backupId = backupIdForSlot(opts.slot);
   const consistency = (opts.consistencyTime ?? new Date(opts.slot.getTime() + 60_000)).toISOString();
   const service = opts.service ?? 'mcp';
-  const config = gzipSync(Buffer.from(JSON.stringify(opts.configuration ?? {
-    format: 'mcp-ops-configuration/1', service, capturedAt: consistency, ssmParameterPrefix: '/mcp/', ssmParameters: [{ name: '/mcp/flags', type: 'String', value: 'echo' }], taskDefinition: null, secrets: [],
-  })));
+  const config = gzipSync(
+    Buffer.from(
+      JSON.stringify(
+        opts.configuration ?? {
+          format: 'mcp-ops-configuration/1',
+          service,
+          capturedAt: consistency,
+          ssmParameterPrefix: '/mcp/',
+          ssmParameters: [{ name: '/mcp/flags', type: 'String', value: 'echo' }],
+          taskDefinition: null,
+          secrets: [],
+        },
+      ),
+    ),
+  );
   const configKey = `${componentPrefix(backupId)}configuration.json.gz`;
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: configKey, Body: opts.corruptConfiguration ? Buffer.concat([config, Buffer.from('x')]) : config }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: configKey,
+      Body: opts.corruptConfiguration ? Buffer.concat([config, Buffer.from('x')]) : config,
+    }),
+  );
   const components: BackupComponent[] = [
-    { name: 'configuration', kind: 's3-object', reference: `s3://${bucket}/${configKey}`, consistencyTime: consistency, s3Key: configKey,
-      sizeBytes: config.length, sha256: createHash('sha256').update(config).digest('hex') },
-    { name: 'database', kind: 'pitr', reference: 'prod-db', consistencyTime: consistency, latestRestorableTime: consistency, engine: 'postgres', engineVersion: '16.4' },
+    {
+      name: 'configuration',
+      kind: 's3-object',
+      reference: `s3://${bucket}/${configKey}`,
+      consistencyTime: consistency,
+      s3Key: configKey,
+      sizeBytes: config.length,
+      sha256: createHash('sha256').update(config).digest('hex'),
+    },
+    {
+      name: 'database',
+      kind: 'pitr',
+      reference: 'prod-db',
+      consistencyTime: consistency,
+      latestRestorableTime: consistency,
+      engine: 'postgres',
+      engineVersion: '16.4',
+    },
     { name: 'cache', kind: 'rebuildable', reference: 'mcp-cache', consistencyTime: consistency, engine: 'valkey' },
   ];
   const supplementary: BackupComponent[] = [];
   if (opts.snapshot !== false) {
     const snapSlot = new Date(opts.slot.getTime() - (opts.snapshotAgeMs ?? 6 * 3_600_000));
-    supplementary.push({ name: 'database', kind: 'rds-snapshot', reference: `${service}-${backupIdForSlot(snapSlot).toLowerCase()}`,
-      consistencyTime: new Date(snapSlot.getTime() + 60_000).toISOString(), engine: 'postgres', engineVersion: '16.4' });
+    supplementary.push({
+      name: 'database',
+      kind: 'rds-snapshot',
+      reference: `${service}-${backupIdForSlot(snapSlot).toLowerCase()}`,
+      consistencyTime: new Date(snapSlot.getTime() + 60_000).toISOString(),
+      engine: 'postgres',
+      engineVersion: '16.4',
+    });
   }
   if (opts.cacheExport !== false) {
     const key = `${service}-cache-export-${backupId}-0001.rdb`;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'REDIS0011' }));
-    supplementary.push({ name: 'cache', kind: 'elasticache-export', reference: `${service}-cache-${backupId.toLowerCase()}`, consistencyTime: consistency, s3Key: key, sizeBytes: 9, engine: 'valkey' });
+    supplementary.push({
+      name: 'cache',
+      kind: 'elasticache-export',
+      reference: `${service}-cache-${backupId.toLowerCase()}`,
+      consistencyTime: consistency,
+      s3Key: key,
+      sizeBytes: 9,
+      engine: 'valkey',
+    });
   }
   const manifest = parseManifest({
-    schemaVersion: MANIFEST_SCHEMA_VERSION, backupId, slot: opts.slot.toISOString(), consistencyTime: consistency,
-    createdAt: new Date(Date.parse(consistency) + 120_000).toISOString(), service, components, ...(supplementary.length ? { supplementary } : {}),
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    backupId,
+    slot: opts.slot.toISOString(),
+    consistencyTime: consistency,
+    createdAt: new Date(Date.parse(consistency) + 120_000).toISOString(),
+    service,
+    components,
+    ...(supplementary.length ? { supplementary } : {}),
   });
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey(backupId), Body: JSON.stringify(manifest, null, 2), ContentType: 'application/json' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: manifestKey(backupId),
+      Body: JSON.stringify(manifest, null, 2),
+      ContentType: 'application/json',
+    }),
+  );
   return manifest;
 }
 
@@ -119,17 +208,25 @@ export interface ScenarioOptions {
 export async function runScenario(o: ScenarioOptions): Promise<LocalRunResult> {
   const saved = { ...process.env };
   Object.assign(process.env, o.workflow.environment, {
-    BACKUP_BUCKET: o.bucket, S3_ENDPOINT: o.s3Endpoint, AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', POWERTOOLS_LOG_LEVEL: 'ERROR',
+    BACKUP_BUCKET: o.bucket,
+    S3_ENDPOINT: o.s3Endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   resetClients();
   const sns = new SNSClient({ region: 'eu-west-1' });
   const sfn = new SFNClient({ region: 'eu-west-1' });
   const ecs = new ECSClient({ region: 'eu-west-1' });
-  const publish: TaskImpl = async (p) => sns.send(new PublishCommand({
-    TopicArn: p.TopicArn as string, Subject: p.Subject as string,
-    Message: typeof p.Message === 'string' ? p.Message : JSON.stringify(p.Message),
-  }));
+  const publish: TaskImpl = async (p) =>
+    sns.send(
+      new PublishCommand({
+        TopicArn: p.TopicArn as string,
+        Subject: p.Subject as string,
+        Message: typeof p.Message === 'string' ? p.Message : JSON.stringify(p.Message),
+      }),
+    );
   const resources: Record<string, TaskImpl> = {
     [localArn(o.workflow.functionLogicalId)]: async (payload) => {
       if (process.env.DR_DEBUG) console.log(JSON.stringify(payload).slice(0, 3000));
@@ -156,14 +253,27 @@ export async function runScenario(o: ScenarioOptions): Promise<LocalRunResult> {
       const started = await ecs.send(new RunTaskCommand(p as never));
       const outcome = o.readiness ?? { exitCode: 0 };
       if (outcome === 'task-failed') {
-        const err = new Error('Task failed to start'); err.name = 'States.TaskFailed'; throw err;
+        const err = new Error('Task failed to start');
+        err.name = 'States.TaskFailed';
+        throw err;
       }
-      const name = ((p.Overrides as { ContainerOverrides: Array<{ Name: string }> }).ContainerOverrides[0]).Name;
-      return { TaskArn: started.tasks?.[0]?.taskArn, LastStatus: 'STOPPED', StopCode: 'EssentialContainerExited', StoppedReason: 'Essential container in task exited', Containers: [{ Name: name, ExitCode: outcome.exitCode, LastStatus: 'STOPPED' }] };
+      const name = (p.Overrides as { ContainerOverrides: Array<{ Name: string }> }).ContainerOverrides[0].Name;
+      return {
+        TaskArn: started.tasks?.[0]?.taskArn,
+        LastStatus: 'STOPPED',
+        StopCode: 'EssentialContainerExited',
+        StoppedReason: 'Essential container in task exited',
+        Containers: [{ Name: name, ExitCode: outcome.exitCode, LastStatus: 'STOPPED' }],
+      };
     },
   };
   try {
-    return await runLocally({ definition: o.workflow.definition, resources, input: o.input, executionName: o.executionName });
+    return await runLocally({
+      definition: o.workflow.definition,
+      resources,
+      input: o.input,
+      executionName: o.executionName,
+    });
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);

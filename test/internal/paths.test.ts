@@ -10,6 +10,9 @@ describe('package paths', () => {
   });
 
   test("bundling runs from the checkout's own lock file", () => {
-    expect(bundlingRoot()).toEqual({ projectRoot: packageRoot(), depsLockFilePath: path.join(packageRoot(), 'package-lock.json') });
+    expect(bundlingRoot()).toEqual({
+      projectRoot: packageRoot(),
+      depsLockFilePath: path.join(packageRoot(), 'package-lock.json'),
+    });
   });
 });

@@ -3,36 +3,92 @@ import { LOGGING_DEFAULTS, resolveLoggingConfig } from '../../lib/logging/config
 describe('resolveLoggingConfig', () => {
   test('defaults: 10 s buffer like the guide, 5 MiB, 400-day lock, 90-day log objects', () => {
     expect(resolveLoggingConfig({ serviceName: 'mcp-server' })).toEqual({
-      serviceName: 'mcp-server', auditObjectLockDays: 400, logBucketExpirationDays: 90, auditExpirationDays: undefined,
-      bufferIntervalSeconds: 10, bufferSizeMiB: 5, indexPrefix: 'mcp', indexRotation: 'OneDay', retryDurationSeconds: 300, streamPrefix: 'mcp', logBufferSizeMiB: 25,
+      serviceName: 'mcp-server',
+      auditObjectLockDays: 400,
+      logBucketExpirationDays: 90,
+      auditExpirationDays: undefined,
+      bufferIntervalSeconds: 10,
+      bufferSizeMiB: 5,
+      indexPrefix: 'mcp',
+      indexRotation: 'OneDay',
+      retryDurationSeconds: 300,
+      streamPrefix: 'mcp',
+      logBufferSizeMiB: 25,
     });
     expect(LOGGING_DEFAULTS.bufferIntervalSeconds).toBe(10);
   });
 
   test('accepts the Firehose range edges: zero buffering and 900 s, 1 and 128 MiB', () => {
     expect(resolveLoggingConfig({ serviceName: 's', bufferIntervalSeconds: 0 }).bufferIntervalSeconds).toBe(0);
-    expect(resolveLoggingConfig({ serviceName: 's', bufferIntervalSeconds: 900, bufferSizeMiB: 128 }).bufferSizeMiB).toBe(128);
+    expect(
+      resolveLoggingConfig({ serviceName: 's', bufferIntervalSeconds: 900, bufferSizeMiB: 128 }).bufferSizeMiB,
+    ).toBe(128);
     expect(resolveLoggingConfig({ serviceName: 's', bufferSizeMiB: 1 }).bufferSizeMiB).toBe(1);
   });
 
   test.each([
-    [{ serviceName: 'has space' }, 'McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "has space"'],
-    [{ serviceName: 'a'.repeat(55) }, `McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "${'a'.repeat(55)}"`],
+    [
+      { serviceName: 'has space' },
+      'McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "has space"',
+    ],
+    [
+      { serviceName: 'a'.repeat(55) },
+      `McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "${'a'.repeat(55)}"`,
+    ],
     [{ serviceName: '' }, 'serviceName must be'],
-    [{ serviceName: 's', bufferIntervalSeconds: 901 }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901'],
-    [{ serviceName: 's', bufferIntervalSeconds: 1.5 }, 'bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
-    [{ serviceName: 's', bufferSizeMiB: 129 }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 129'],
-    [{ serviceName: 's', indexRotation: 'Daily' }, 'McpLogging: openSearch.indexRotation must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, got "Daily"'],
-    [{ serviceName: 's', retryDurationSeconds: 601 }, 'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 601'],
-    [{ serviceName: 's', retryDurationSeconds: 1.5 }, 'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 1.5'],
-    [{ serviceName: 's', auditObjectLockDays: 0 }, 'McpLogging: auditObjectLockDays (days) must be an integer from 1 to 36500, got 0'],
-    [{ serviceName: 's', auditRetentionDays: 180 }, 'McpLogging: auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got 180 days'],
-    [{ serviceName: 's', auditObjectLockDays: 400, auditExpirationDays: 365 }, 'McpLogging: auditExpirationDays must be at least auditObjectLockDays (400), got 365'],
-    [{ serviceName: 's', logBucketExpirationDays: -1 }, 'logBucketExpirationDays (days) must be an integer from 1 to 36500, got -1'],
+    [
+      { serviceName: 's', bufferIntervalSeconds: 901 },
+      'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901',
+    ],
+    [
+      { serviceName: 's', bufferIntervalSeconds: 1.5 },
+      'bufferInterval (seconds) must be an integer from 0 to 900, got 1.5',
+    ],
+    [
+      { serviceName: 's', bufferSizeMiB: 129 },
+      'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 129',
+    ],
+    [
+      { serviceName: 's', indexRotation: 'Daily' },
+      'McpLogging: openSearch.indexRotation must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, got "Daily"',
+    ],
+    [
+      { serviceName: 's', retryDurationSeconds: 601 },
+      'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 601',
+    ],
+    [
+      { serviceName: 's', retryDurationSeconds: 1.5 },
+      'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 1.5',
+    ],
+    [
+      { serviceName: 's', auditObjectLockDays: 0 },
+      'McpLogging: auditObjectLockDays (days) must be an integer from 1 to 36500, got 0',
+    ],
+    [
+      { serviceName: 's', auditRetentionDays: 180 },
+      'McpLogging: auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got 180 days',
+    ],
+    [
+      { serviceName: 's', auditObjectLockDays: 400, auditExpirationDays: 365 },
+      'McpLogging: auditExpirationDays must be at least auditObjectLockDays (400), got 365',
+    ],
+    [
+      { serviceName: 's', logBucketExpirationDays: -1 },
+      'logBucketExpirationDays (days) must be an integer from 1 to 36500, got -1',
+    ],
     [{ serviceName: 's', indexPrefix: 'MCP' }, 'openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-]'],
-    [{ serviceName: 's', streamPrefix: 'a/b' }, 'McpLogging: streamPrefix must be 1–128 characters of [A-Za-z0-9_.-], got "a/b"'],
-    [{ serviceName: 's', logBufferSizeMiB: 0 }, 'McpLogging: logBufferSize (MiB) must be a number from 1 to 1024, got 0'],
-    [{ serviceName: 's', runbookUrl: 'http://wiki/x' }, 'McpLogging: runbookUrl must be an https:// URL, got "http://wiki/x"'],
+    [
+      { serviceName: 's', streamPrefix: 'a/b' },
+      'McpLogging: streamPrefix must be 1–128 characters of [A-Za-z0-9_.-], got "a/b"',
+    ],
+    [
+      { serviceName: 's', logBufferSizeMiB: 0 },
+      'McpLogging: logBufferSize (MiB) must be a number from 1 to 1024, got 0',
+    ],
+    [
+      { serviceName: 's', runbookUrl: 'http://wiki/x' },
+      'McpLogging: runbookUrl must be an https:// URL, got "http://wiki/x"',
+    ],
   ])('rejects %j', (input, message) => {
     expect(() => resolveLoggingConfig(input)).toThrow(message);
   });
@@ -40,7 +96,8 @@ describe('resolveLoggingConfig', () => {
   test('retry duration edges and every index rotation are accepted', () => {
     expect(resolveLoggingConfig({ serviceName: 's', retryDurationSeconds: 0 }).retryDurationSeconds).toBe(0);
     expect(resolveLoggingConfig({ serviceName: 's', retryDurationSeconds: 600 }).retryDurationSeconds).toBe(600);
-    for (const r of ['NoRotation', 'OneHour', 'OneDay', 'OneWeek', 'OneMonth']) expect(resolveLoggingConfig({ serviceName: 's', indexRotation: r }).indexRotation).toBe(r);
+    for (const r of ['NoRotation', 'OneHour', 'OneDay', 'OneWeek', 'OneMonth'])
+      expect(resolveLoggingConfig({ serviceName: 's', indexRotation: r }).indexRotation).toBe(r);
   });
 
   test('the longest service name whose stream names CloudFormation accepts (54) is accepted', () => {

@@ -1,7 +1,16 @@
 import {
-  dimensionValuesFor, FilterPatternError, matchesFilterPattern, metricValueFor, parseFilterPattern,
+  dimensionValuesFor,
+  FilterPatternError,
+  matchesFilterPattern,
+  metricValueFor,
+  parseFilterPattern,
 } from '../../lib/logging/filter-pattern';
-import { AUDIT_FILTER_PATTERN, METRIC_FILTERS, metricFilterSpec, TOOL_SIDE_ERROR_TYPES } from '../../lib/logging/log-contract';
+import {
+  AUDIT_FILTER_PATTERN,
+  METRIC_FILTERS,
+  metricFilterSpec,
+  TOOL_SIDE_ERROR_TYPES,
+} from '../../lib/logging/log-contract';
 import { CRASH_LINES, scenarioLines, SCENARIO_REQUESTS } from './fixtures';
 
 // The example events of the CloudWatch Logs guide ("Using filter patterns to match terms in JSON log events").
@@ -9,16 +18,26 @@ const DOC_EVENT = JSON.stringify({
   eventType: 'UpdateTrail',
   sourceIPAddress: '111.111.111.111',
   arrayKey: ['value', 'another value'],
-  objectList: [{ name: 'a', id: 1 }, { name: 'b', id: 2 }],
+  objectList: [
+    { name: 'a', id: 1 },
+    { name: 'b', id: 2 },
+  ],
   SomeObject: null,
   ThisFlag: true,
   latency: 700,
 });
 const DOC_COMPOUND_EVENT = JSON.stringify({
   user: { id: 1, email: 'John.Stiles@example.com' },
-  users: [{ id: 2, email: 'John.Doe@example.com' }, { id: 3, email: 'Jane.Doe@example.com' }],
+  users: [
+    { id: 2, email: 'John.Doe@example.com' },
+    { id: 3, email: 'Jane.Doe@example.com' },
+  ],
   actions: ['GET', 'PUT', 'DELETE'],
-  coordinates: [[0, 1], [1, 2], [2, 3]],
+  coordinates: [
+    [0, 1],
+    [1, 2],
+    [2, 3],
+  ],
 });
 
 describe('filter-pattern evaluator: documented examples', () => {
@@ -48,8 +67,14 @@ describe('filter-pattern evaluator: documented examples', () => {
     ['{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }', true],
     ['{ ($.user.id = 2 && $.users[0].email = "John.Doe@example.com") || $.actions[2] = "GET" }', false],
     // && binds tighter than ||: true || (false && false)
-    ['{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nonmatch" }', true],
-    ['{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }', false],
+    [
+      '{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nonmatch" }',
+      true,
+    ],
+    [
+      '{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }',
+      false,
+    ],
     ['{ $.coordinates[0][1] = 1 }', true],
   ])('%s → %s', (pattern, expected) => {
     expect(matchesFilterPattern(pattern, DOC_COMPOUND_EVENT)).toBe(expected);
@@ -97,7 +122,14 @@ describe('our patterns against real Powertools log lines', () => {
   test('the fixture produced JSON lines of the contract shape', () => {
     expect(lines.length).toBeGreaterThan(30);
     for (const d of docs) {
-      expect(d).toEqual(expect.objectContaining({ level: expect.any(String), message: expect.any(String), service: 'mcp-server', timestamp: expect.stringMatching(/^2026-11-25T07:0\d:\d\d\.\d{3}Z$/) }));
+      expect(d).toEqual(
+        expect.objectContaining({
+          level: expect.any(String),
+          message: expect.any(String),
+          service: 'mcp-server',
+          timestamp: expect.stringMatching(/^2026-11-25T07:0\d:\d\d\.\d{3}Z$/),
+        }),
+      );
       expect(['app', 'audit']).toContain(d.log_type);
     }
   });
@@ -113,7 +145,9 @@ describe('our patterns against real Powertools log lines', () => {
   });
 
   /** Evaluates a metric filter over the lines: datapoints with their dimensions and values. */
-  function datapoints(id: Parameters<typeof metricFilterSpec>[0]): Array<{ dims: Record<string, string>; value: number }> {
+  function datapoints(
+    id: Parameters<typeof metricFilterSpec>[0],
+  ): Array<{ dims: Record<string, string>; value: number }> {
     const spec = metricFilterSpec(id);
     const out: Array<{ dims: Record<string, string>; value: number }> = [];
     for (const m of messages) {
@@ -149,23 +183,41 @@ describe('our patterns against real Powertools log lines', () => {
 
   test('tool duration: by tool, failures included, the cache_refresh line excluded', () => {
     const points = datapoints('ToolDuration');
-    expect(points.map((p) => `${p.dims.tool}:${p.value}`)).toEqual(['echo:11', 'search:249', 'search:899', 'echo:19', 'search:29999', 'echo:7']);
+    expect(points.map((p) => `${p.dims.tool}:${p.value}`)).toEqual([
+      'echo:11',
+      'search:249',
+      'search:899',
+      'echo:19',
+      'search:29999',
+      'echo:7',
+    ]);
   });
 
   test('tool dimensions only come from registered tools: a made-up tool name publishes nothing', () => {
     // What a server logs for a call to a tool it does not have, or with invalid arguments: a failed
     // call carrying the client's name. Publishing it would let any client mint dimension values.
-    const unknown = (errorType: string, tool: string): string => JSON.stringify({
-      level: 'WARN', service: 'mcp-server', log_type: 'app', event: 'tool_call_failed', tool, duration_ms: 1, error_type: errorType,
-    });
+    const unknown = (errorType: string, tool: string): string =>
+      JSON.stringify({
+        level: 'WARN',
+        service: 'mcp-server',
+        log_type: 'app',
+        event: 'tool_call_failed',
+        tool,
+        duration_ms: 1,
+        error_type: errorType,
+      });
     for (const errorType of ['validation_error', 'protocol_error', 'auth_error', 'rate_limited']) {
       for (const spec of METRIC_FILTERS.filter((m) => 'tool' in m.dimensions)) {
-        expect(`${spec.id} ${errorType} ${matchesFilterPattern(spec.filterPattern, unknown(errorType, 'made_up_1'))}`).toBe(`${spec.id} ${errorType} false`);
+        expect(
+          `${spec.id} ${errorType} ${matchesFilterPattern(spec.filterPattern, unknown(errorType, 'made_up_1'))}`,
+        ).toBe(`${spec.id} ${errorType} false`);
       }
     }
     // The tool ran and failed: its duration counts.
     for (const errorType of TOOL_SIDE_ERROR_TYPES) {
-      expect(matchesFilterPattern(metricFilterSpec('ToolDuration').filterPattern, unknown(errorType, 'search'))).toBe(true);
+      expect(matchesFilterPattern(metricFilterSpec('ToolDuration').filterPattern, unknown(errorType, 'search'))).toBe(
+        true,
+      );
     }
   });
 
@@ -182,7 +234,13 @@ describe('our patterns against real Powertools log lines', () => {
   });
 
   test('a line missing a dimension field publishes nothing', () => {
-    const line = JSON.stringify({ log_type: 'app', event: 'tool_call_completed', tool: 'echo', level: 'INFO', message: 'x' });
+    const line = JSON.stringify({
+      log_type: 'app',
+      event: 'tool_call_completed',
+      tool: 'echo',
+      level: 'INFO',
+      message: 'x',
+    });
     expect(matchesFilterPattern(metricFilterSpec('ToolsExecuted').filterPattern, line)).toBe(true);
     expect(dimensionValuesFor(metricFilterSpec('ToolsExecuted').dimensions, line)).toBeUndefined();
   });

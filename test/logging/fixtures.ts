@@ -81,34 +81,92 @@ export function scenarioLines(): CapturedLine[] {
       advance(r.durationMs);
       if (r.denied) {
         audit.info('tools/call tool:echo: denied', {
-          event_type: 'auth_denied', principal: 'anonymous', action: 'tools/call', resource: `tool:${r.tool}`,
-          result: 'denied', source_ip: '203.0.113.9', user_agent: 'curl/8', request_id: r.id,
+          event_type: 'auth_denied',
+          principal: 'anonymous',
+          action: 'tools/call',
+          resource: `tool:${r.tool}`,
+          result: 'denied',
+          source_ip: '203.0.113.9',
+          user_agent: 'curl/8',
+          request_id: r.id,
         });
       } else if (r.tool) {
         const failed = r.errorType !== undefined;
         if (failed) {
-          app.error('tool call failed', { event: 'tool_call_failed', ...base, tool: r.tool, duration_ms: r.durationMs - 1, error: 'upstream said no', error_type: r.errorType });
+          app.error('tool call failed', {
+            event: 'tool_call_failed',
+            ...base,
+            tool: r.tool,
+            duration_ms: r.durationMs - 1,
+            error: 'upstream said no',
+            error_type: r.errorType,
+          });
         } else {
-          app.info('tool call completed', { event: 'tool_call_completed', ...base, tool: r.tool, duration_ms: r.durationMs - 1, result_size: 42 });
+          app.info('tool call completed', {
+            event: 'tool_call_completed',
+            ...base,
+            tool: r.tool,
+            duration_ms: r.durationMs - 1,
+            result_size: 42,
+          });
         }
         audit.info(`tools/call tool:${r.tool}: ${failed ? 'failure' : 'success'}`, {
-          event_type: 'tool_call', principal: 'alice', action: 'tools/call', resource: `tool:${r.tool}`,
-          result: failed ? 'failure' : 'success', source_ip: '198.51.100.7', user_agent: 'mcp-inspector/1.0', request_id: r.id,
+          event_type: 'tool_call',
+          principal: 'alice',
+          action: 'tools/call',
+          resource: `tool:${r.tool}`,
+          result: failed ? 'failure' : 'success',
+          source_ip: '198.51.100.7',
+          user_agent: 'mcp-inspector/1.0',
+          request_id: r.id,
         });
       }
       if (r.errorType) {
-        app.error('request failed', { event: 'request_failed', ...base, duration_ms: r.durationMs, status_code: r.status, error: 'something failed', error_type: r.errorType });
+        app.error('request failed', {
+          event: 'request_failed',
+          ...base,
+          duration_ms: r.durationMs,
+          status_code: r.status,
+          error: 'something failed',
+          error_type: r.errorType,
+        });
       } else {
-        app.info('request completed', { event: 'request_completed', ...base, duration_ms: r.durationMs, result_size: 128, status_code: r.status });
+        app.info('request completed', {
+          event: 'request_completed',
+          ...base,
+          duration_ms: r.durationMs,
+          result_size: 128,
+          status_code: r.status,
+        });
       }
     });
     // Lines that must never count as requests, tool calls, errors or audit entries:
     app.info('metrics', {
-      event: 'metrics', tool: 'echo', tools_executed_total: 1, error_type: 'timeout', mcp_errors_total: 1,
-      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'McpOps', Dimensions: [['service', 'tool']], Metrics: [{ Name: 'tools_executed_total', Unit: 'Count' }] }] },
+      event: 'metrics',
+      tool: 'echo',
+      tools_executed_total: 1,
+      error_type: 'timeout',
+      mcp_errors_total: 1,
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'McpOps',
+            Dimensions: [['service', 'tool']],
+            Metrics: [{ Name: 'tools_executed_total', Unit: 'Count' }],
+          },
+        ],
+      },
     });
-    app.warn('client sent {"log_type":"audit"} in a tool argument', { event: 'suspicious_input', request_id: 'req-9', detail: '{"log_type":"audit","event":"tool_call_completed"}' });
-    app.info('nested context', { event: 'context', context: { log_type: 'audit', event: 'request_failed', error_type: 'timeout' } });
+    app.warn('client sent {"log_type":"audit"} in a tool argument', {
+      event: 'suspicious_input',
+      request_id: 'req-9',
+      detail: '{"log_type":"audit","event":"tool_call_completed"}',
+    });
+    app.info('nested context', {
+      event: 'context',
+      context: { log_type: 'audit', event: 'request_failed', error_type: 'timeout' },
+    });
     app.info('slow but not a request', { event: 'cache_refresh', duration_ms: 5000, tool: 'cache' });
   });
 }

@@ -1,4 +1,10 @@
-import { REQUEST_ID_PLACEHOLDER, renderInsightsQuery, runInsightsQuery, SAVED_QUERIES, SavedQuery } from '../../lib/logging/insights';
+import {
+  REQUEST_ID_PLACEHOLDER,
+  renderInsightsQuery,
+  runInsightsQuery,
+  SAVED_QUERIES,
+  SavedQuery,
+} from '../../lib/logging/insights';
 import { CRASH_LINES, scenarioLines, SCENARIO_START } from './fixtures';
 
 const lines = scenarioLines();
@@ -23,19 +29,29 @@ describe('saved Logs Insights queries against real Powertools log lines', () => 
   test('top error types: most frequent first', () => {
     const rows = runInsightsQuery(query('TopErrorTypes'), events);
     expect(rows.slice(0, 2).map((r) => r.errors)).toEqual([2, 2]);
-    expect(Object.fromEntries(rows.map((r) => [r.error_type, r.errors]))).toEqual({ tool_error: 2, timeout: 2, validation_error: 1, auth_error: 1 });
+    expect(Object.fromEntries(rows.map((r) => [r.error_type, r.errors]))).toEqual({
+      tool_error: 2,
+      timeout: 2,
+      validation_error: 1,
+      auth_error: 1,
+    });
   });
 
   test('request trail: every line of one request, application and audit, in time order', () => {
     const rows = runInsightsQuery(query('RequestTrail').replace(REQUEST_ID_PLACEHOLDER, 'req-2'), events);
     expect(rows.map((r) => r.event ?? `audit:${r.event_type}:${r.result}`)).toEqual([
-      'request_started', 'tool_call_failed', 'audit:tool_call:failure', 'request_failed',
+      'request_started',
+      'tool_call_failed',
+      'audit:tool_call:failure',
+      'request_failed',
     ]);
     expect(rows[1]).toEqual(expect.objectContaining({ tool: 'search', error_type: 'tool_error', level: 'ERROR' }));
     expect(Object.keys(rows[0])).not.toContain('request_id');
     const denied = runInsightsQuery(query('RequestTrail').replace(REQUEST_ID_PLACEHOLDER, 'req-5'), events);
     expect(denied.map((r) => r.log_type)).toEqual(['app', 'audit', 'app']);
-    expect(denied[1]).toEqual(expect.objectContaining({ event_type: 'auth_denied', principal: 'anonymous', result: 'denied' }));
+    expect(denied[1]).toEqual(
+      expect.objectContaining({ event_type: 'auth_denied', principal: 'anonymous', result: 'denied' }),
+    );
     expect(runInsightsQuery(query('RequestTrail'), events)).toEqual([]);
   });
 
@@ -51,17 +67,17 @@ describe('saved Logs Insights queries against real Powertools log lines', () => 
 
   test('the queries are the text the construct deploys (QueryString rendering)', () => {
     expect(query('TopErrorTypes')).toBe(
-      'filter log_type = "app" and event in ["request_failed", "tool_call_failed"] and ispresent(error_type)\n| stats count(*) as errors by error_type\n| sort errors desc\n| limit 20');
+      'filter log_type = "app" and event in ["request_failed", "tool_call_failed"] and ispresent(error_type)\n| stats count(*) as errors by error_type\n| sort errors desc\n| limit 20',
+    );
   });
 });
 
 describe('Insights evaluator', () => {
-  const ev = (timestamp: number, doc: unknown): { timestamp: number; message: string } => ({ timestamp, message: JSON.stringify(doc) });
-  const sample = [
-    ev(1000, { a: 1, b: 'x', n: { c: 'deep' } }),
-    ev(2000, { a: 5, b: 'y' }),
-    ev(3000, { a: 3, b: 'x' }),
-  ];
+  const ev = (timestamp: number, doc: unknown): { timestamp: number; message: string } => ({
+    timestamp,
+    message: JSON.stringify(doc),
+  });
+  const sample = [ev(1000, { a: 1, b: 'x', n: { c: 'deep' } }), ev(2000, { a: 5, b: 'y' }), ev(3000, { a: 3, b: 'x' })];
 
   test('filter with and/or/not, comparisons, in, ispresent and nested fields', () => {
     expect(runInsightsQuery('filter a >= 3 and not b = "y"', sample).map((r) => r.a)).toEqual([3]);
@@ -72,15 +88,20 @@ describe('Insights evaluator', () => {
   });
 
   test('stats, sort and limit', () => {
-    expect(runInsightsQuery('stats sum(a) as s, avg(a) as m, min(a) as lo, max(a) as hi, count(n.c) as c by b\n| sort s asc\n| limit 1', sample))
-      .toEqual([{ b: 'x', s: 4, m: 2, lo: 1, hi: 3, c: 1 }]);
+    expect(
+      runInsightsQuery(
+        'stats sum(a) as s, avg(a) as m, min(a) as lo, max(a) as hi, count(n.c) as c by b\n| sort s asc\n| limit 1',
+        sample,
+      ),
+    ).toEqual([{ b: 'x', s: 4, m: 2, lo: 1, hi: 3, c: 1 }]);
     expect(runInsightsQuery('fields a\n| sort a asc', sample)).toEqual([{ a: 1 }, { a: 3 }, { a: 5 }]);
   });
 
   test('pct is the nearest-rank percentile', () => {
     const values = Array.from({ length: 100 }, (_, i) => ev(i, { d: i + 1 }));
-    expect(runInsightsQuery('stats pct(d, 50) as p50, pct(d, 95) as p95, pct(d, 99) as p99, pct(d, 100) as max', values))
-      .toEqual([{ p50: 50, p95: 95, p99: 99, max: 100 }]);
+    expect(
+      runInsightsQuery('stats pct(d, 50) as p50, pct(d, 95) as p95, pct(d, 99) as p99, pct(d, 100) as max', values),
+    ).toEqual([{ p50: 50, p95: 95, p99: 99, max: 100 }]);
   });
 
   test('rejects syntax outside the subset instead of guessing', () => {

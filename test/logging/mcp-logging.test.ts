@@ -20,44 +20,62 @@ const stack = testStack(testApp(NO_BUNDLING));
 const topic = new sns.Topic(stack, 'Topic');
 const logging = new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', alarmTopic: topic });
 const task = new ecs.FargateTaskDefinition(stack, 'Task');
-const container = task.addContainer('mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp:1'), logging: logging.logDriver() });
+const container = task.addContainer('mcp', {
+  image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp:1'),
+  logging: logging.logDriver(),
+});
 logging.bindToTaskDefinition(task, container);
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Resources;
 
-const id = (c: { node: { defaultChild?: unknown } } | unknown): string => stack.getLogicalId((c as any).node.defaultChild ?? c);
+const id = (c: { node: { defaultChild?: unknown } } | unknown): string =>
+  stack.getLogicalId((c as any).node.defaultChild ?? c);
 const auditBucketId = id(logging.auditBucket);
 const logBucketId = id(logging.logBucket);
 const keyId = id(logging.encryptionKey);
 const appGroupId = id(logging.applicationLogGroup);
 
 function ofType(type: string): Array<[string, Record<string, any>]> {
-  return Object.entries(resources).filter(([, r]) => r.Type === type).map(([k, r]) => [k, r.Properties]);
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === type)
+    .map(([k, r]) => [k, r.Properties]);
 }
 const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 describe('log groups', () => {
   test('application: fixed name, 30 days, KMS', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/mcp/mcp-server/application', RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      LogGroupName: '/mcp/mcp-server/application',
+      RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
   });
   test('audit: fixed name, 400 days (13 months), KMS', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/mcp/mcp-server/audit', RetentionInDays: 400, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      LogGroupName: '/mcp/mcp-server/audit',
+      RetentionInDays: 400,
+      KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
   });
   test('the key lets CloudWatch Logs use it for exactly our log groups', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
-        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': [
-          'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/application',
-          'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit',
-          'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/log-delivery',
-        ] } },
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+            Condition: {
+              ArnEquals: {
+                'kms:EncryptionContext:aws:logs:arn': [
+                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/application',
+                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit',
+                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/log-delivery',
+                ],
+              },
+            },
+          }),
+        ]),
+      },
     });
   });
 });
@@ -65,12 +83,20 @@ describe('log groups', () => {
 describe('container wiring', () => {
   test('the container logs with awslogs into the application log group, non-blocking with a 25 MiB buffer', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({
-        LogConfiguration: {
-          LogDriver: 'awslogs',
-          Options: { 'awslogs-group': { Ref: appGroupId }, 'awslogs-stream-prefix': 'mcp', 'awslogs-region': 'eu-west-1', mode: 'non-blocking', 'max-buffer-size': '26214400b' },
-        },
-      })],
+      ContainerDefinitions: [
+        Match.objectLike({
+          LogConfiguration: {
+            LogDriver: 'awslogs',
+            Options: {
+              'awslogs-group': { Ref: appGroupId },
+              'awslogs-stream-prefix': 'mcp',
+              'awslogs-region': 'eu-west-1',
+              mode: 'non-blocking',
+              'max-buffer-size': '26214400b',
+            },
+          },
+        }),
+      ],
     });
   });
   test('the task role is explicitly denied tampering with the audit bucket and the log groups', () => {
@@ -79,24 +105,48 @@ describe('container wiring', () => {
     const statements = policies.flatMap(([, p]) => p.PolicyDocument.Statement);
     const s3Deny = statements.find((s) => s.Sid === 'DenyAuditTrailTampering');
     expect(s3Deny.Effect).toBe('Deny');
-    expect(s3Deny.Action).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention', 's3:BypassGovernanceRetention', 's3:PutBucketPolicy']));
+    expect(s3Deny.Action).toEqual(
+      expect.arrayContaining([
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+        's3:PutObjectRetention',
+        's3:BypassGovernanceRetention',
+        's3:PutBucketPolicy',
+      ]),
+    );
     expect(JSON.stringify(s3Deny.Resource)).toContain(auditBucketId);
     // Loosening the lock for future objects, or suspending versioning, is a slower delete path.
-    expect(s3Deny.Action).toEqual(expect.arrayContaining(['s3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:PutObject']));
+    expect(s3Deny.Action).toEqual(
+      expect.arrayContaining(['s3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:PutObject']),
+    );
     const logsDeny = statements.find((s) => s.Sid === 'DenyLogGroupTampering');
-    expect(logsDeny.Action).toEqual(expect.arrayContaining(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteSubscriptionFilter']));
+    expect(logsDeny.Action).toEqual(
+      expect.arrayContaining(['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteSubscriptionFilter']),
+    );
     // Rewriting events at ingestion (transformer, data protection) could hide audit entries from the subscription.
-    expect(logsDeny.Action).toEqual(expect.arrayContaining(['logs:PutTransformer', 'logs:PutDataProtectionPolicy', 'logs:PutMetricFilter']));
-    expect(logsDeny.Resource).toEqual([{ 'Fn::GetAtt': [appGroupId, 'Arn'] }, { 'Fn::GetAtt': [id(logging.auditLogGroup), 'Arn'] }]);
+    expect(logsDeny.Action).toEqual(
+      expect.arrayContaining(['logs:PutTransformer', 'logs:PutDataProtectionPolicy', 'logs:PutMetricFilter']),
+    );
+    expect(logsDeny.Resource).toEqual([
+      { 'Fn::GetAtt': [appGroupId, 'Arn'] },
+      { 'Fn::GetAtt': [id(logging.auditLogGroup), 'Arn'] },
+    ]);
     // Redirecting or deleting the audit stream would drop entries before they reach the bucket.
     const firehoseDeny = statements.find((s) => s.Sid === 'DenyLogDeliveryTampering');
     expect(firehoseDeny.Effect).toBe('Deny');
-    expect(firehoseDeny.Action).toEqual(expect.arrayContaining(['firehose:DeleteDeliveryStream', 'firehose:UpdateDestination']));
-    expect(firehoseDeny.Resource).toEqual([{ 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] }, { 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] }]);
+    expect(firehoseDeny.Action).toEqual(
+      expect.arrayContaining(['firehose:DeleteDeliveryStream', 'firehose:UpdateDestination']),
+    );
+    expect(firehoseDeny.Resource).toEqual([
+      { 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] },
+      { 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] },
+    ]);
     // Deleting or disabling the key would make every audit object unreadable: a delete path by other means.
     const kmsDeny = statements.find((s) => s.Sid === 'DenyAuditKeyDestruction');
     expect(kmsDeny).toEqual(expect.objectContaining({ Effect: 'Deny', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } }));
-    expect(kmsDeny.Action).toEqual(expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy']));
+    expect(kmsDeny.Action).toEqual(
+      expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy']),
+    );
   });
   test('bindToTaskDefinition rejects a container of another task definition', () => {
     const other = new ecs.FargateTaskDefinition(stack, 'Other');
@@ -109,22 +159,55 @@ describe('audit bucket', () => {
   test('versioned, Object Lock in compliance mode (400 days), KMS, no public access, access-logged', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } },
+      },
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+            },
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'audit-bucket/' }),
     });
   });
   test('TLS only, and nobody may delete objects or versions or loosen the lock', () => {
     const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Bucket.Ref === auditBucketId)!;
     const st = policy.PolicyDocument.Statement;
-    expect(st).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-    expect(st).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }));
+    expect(st).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    expect(st).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+      }),
+    );
     const deny = st.find((s: any) => s.Sid === 'DenyAuditDeletion');
     expect(deny).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' } }));
     expect(deny.Action).toEqual(['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion']);
-    expect(deny.Resource).toEqual([{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/*']] }]);
+    expect(deny.Resource).toEqual([
+      { 'Fn::GetAtt': [auditBucketId, 'Arn'] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/*']] },
+    ]);
   });
   test('by default nothing ever expires audit objects: the lifecycle only aborts incomplete uploads', () => {
     expect(resources[auditBucketId].Properties.LifecycleConfiguration.Rules).toEqual([
@@ -144,41 +227,78 @@ describe('audit bucket', () => {
 });
 
 describe('Firehose streams', () => {
-  const streams = Object.fromEntries(ofType('AWS::KinesisFirehose::DeliveryStream').map(([, p]) => [p.DeliveryStreamName, p]));
+  const streams = Object.fromEntries(
+    ofType('AWS::KinesisFirehose::DeliveryStream').map(([, p]) => [p.DeliveryStreamName, p]),
+  );
 
   test.each([
     ['mcp-mcp-server-logs', logBucketId, 'logs/'],
     ['mcp-mcp-server-audit', auditBucketId, 'audit/'],
-  ])('%s: S3, GZIP, date partitions, error prefix, 10 s buffer, CloudWatch Logs processors, SSE-KMS', (name, bucketId, prefix) => {
-    const s = streams[name];
-    expect(s.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'CUSTOMER_MANAGED_CMK', KeyARN: { 'Fn::GetAtt': [keyId, 'Arn'] } });
-    const d = s.ExtendedS3DestinationConfiguration;
-    expect(d.BucketARN).toEqual({ 'Fn::GetAtt': [bucketId, 'Arn'] });
-    expect(d.CompressionFormat).toBe('GZIP');
-    expect(d.Prefix).toBe(`${prefix}year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`);
-    expect(d.ErrorOutputPrefix).toBe('errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/');
-    expect(d.BufferingHints).toEqual({ IntervalInSeconds: 10, SizeInMBs: 5 });
-    expect(d.EncryptionConfiguration).toEqual({ KMSEncryptionConfig: { AWSKMSKeyARN: { 'Fn::GetAtt': [keyId, 'Arn'] } } });
-    expect(d.ProcessingConfiguration.Processors.map((p: any) => p.Type)).toEqual(['Decompression', 'CloudWatchLogProcessing', 'AppendDelimiterToRecord']);
-    expect(d.CloudWatchLoggingOptions.Enabled).toBe(true);
-  });
+  ])(
+    '%s: S3, GZIP, date partitions, error prefix, 10 s buffer, CloudWatch Logs processors, SSE-KMS',
+    (name, bucketId, prefix) => {
+      const s = streams[name];
+      expect(s.DeliveryStreamEncryptionConfigurationInput).toEqual({
+        KeyType: 'CUSTOMER_MANAGED_CMK',
+        KeyARN: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      });
+      const d = s.ExtendedS3DestinationConfiguration;
+      expect(d.BucketARN).toEqual({ 'Fn::GetAtt': [bucketId, 'Arn'] });
+      expect(d.CompressionFormat).toBe('GZIP');
+      expect(d.Prefix).toBe(`${prefix}year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`);
+      expect(d.ErrorOutputPrefix).toBe(
+        'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      );
+      expect(d.BufferingHints).toEqual({ IntervalInSeconds: 10, SizeInMBs: 5 });
+      expect(d.EncryptionConfiguration).toEqual({
+        KMSEncryptionConfig: { AWSKMSKeyARN: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      });
+      expect(d.ProcessingConfiguration.Processors.map((p: any) => p.Type)).toEqual([
+        'Decompression',
+        'CloudWatchLogProcessing',
+        'AppendDelimiterToRecord',
+      ]);
+      expect(d.CloudWatchLoggingOptions.Enabled).toBe(true);
+    },
+  );
 
   test('each Firehose role reaches only its own bucket, writes without delete, and uses the key only through S3', () => {
-    for (const [name, bucketId, otherId] of [['ApplicationDelivery', logBucketId, auditBucketId], ['AuditDelivery', auditBucketId, logBucketId]]) {
+    for (const [name, bucketId, otherId] of [
+      ['ApplicationDelivery', logBucketId, auditBucketId],
+      ['AuditDelivery', auditBucketId, logBucketId],
+    ]) {
       const [, policy] = ofType('AWS::IAM::Policy').find(([k]) => k.startsWith(`Logging${name}Policy`))!;
       const st = policy.PolicyDocument.Statement;
       const text = JSON.stringify(st);
       expect(text).toContain(bucketId);
       expect(text).not.toContain(otherId);
       expect(text).not.toMatch(/Delete|s3:\*/);
-      expect(st).toContainEqual(expect.objectContaining({ Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] } }));
-      expect(st).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: expect.objectContaining({ StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } }) }));
+      expect(st).toContainEqual(
+        expect.objectContaining({
+          Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
+        }),
+      );
+      expect(st).toContainEqual(
+        expect.objectContaining({
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Condition: expect.objectContaining({ StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } }),
+        }),
+      );
       // Its error log goes to exactly one stream of the delivery log group.
       const stream = name === 'ApplicationDelivery' ? 'application' : 'audit';
-      const deliveryGroupId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Logs::LogGroup' && r.Properties.LogGroupName === '/mcp/mcp-server/log-delivery')![0];
+      const deliveryGroupId = Object.entries(resources).find(
+        ([, r]) => r.Type === 'AWS::Logs::LogGroup' && r.Properties.LogGroupName === '/mcp/mcp-server/log-delivery',
+      )![0];
       expect(st).toContainEqual({
-        Effect: 'Allow', Action: 'logs:PutLogEvents',
-        Resource: { 'Fn::Join': ['', ['arn:aws:logs:eu-west-1:111111111111:log-group:', { Ref: deliveryGroupId }, `:log-stream:${stream}`]] },
+        Effect: 'Allow',
+        Action: 'logs:PutLogEvents',
+        Resource: {
+          'Fn::Join': [
+            '',
+            ['arn:aws:logs:eu-west-1:111111111111:log-group:', { Ref: deliveryGroupId }, `:log-stream:${stream}`],
+          ],
+        },
       });
     }
   });
@@ -190,23 +310,37 @@ describe('subscriptions', () => {
     expect(filters).toHaveLength(2); // the quota is two per log group
     const byName = Object.fromEntries(filters.map((f) => [f.FilterName, f]));
     expect(byName['mcp-all-to-firehose'].FilterPattern).toBe('');
-    expect(byName['mcp-all-to-firehose'].DestinationArn).toEqual({ 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] });
+    expect(byName['mcp-all-to-firehose'].DestinationArn).toEqual({
+      'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'],
+    });
     expect(byName['mcp-audit-to-firehose'].FilterPattern).toBe(AUDIT_FILTER_PATTERN);
-    expect(byName['mcp-audit-to-firehose'].DestinationArn).toEqual({ 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] });
+    expect(byName['mcp-audit-to-firehose'].DestinationArn).toEqual({
+      'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'],
+    });
     for (const f of filters) expect(f.LogGroupName).toEqual({ Ref: appGroupId });
   });
   test('the subscription role is assumed by CloudWatch Logs of this account and may only put records into the two streams', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
-        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
-        Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:logs:eu-west-1:111111111111:*' } },
-      })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+            Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:logs:eu-west-1:111111111111:*' } },
+          }),
+        ],
+      },
     });
     const [, policy] = ofType('AWS::IAM::Policy').find(([k]) => k.startsWith('LoggingSubscriptionPolicy'))!;
-    expect(policy.PolicyDocument.Statement).toEqual([{
-      Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
-      Resource: [{ 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] }, { 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] }],
-    }]);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+        Resource: [
+          { 'Fn::GetAtt': [id(logging.applicationDeliveryStream), 'Arn'] },
+          { 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] },
+        ],
+      },
+    ]);
   });
 });
 
@@ -219,7 +353,10 @@ describe('metric filters and saved queries', () => {
       expect(f.FilterPattern).toBe(spec.filterPattern);
       expect(f.LogGroupName).toEqual({ Ref: appGroupId });
       expect(f.MetricTransformations[0]).toEqual({
-        MetricNamespace: 'McpOps', MetricName: spec.metricName, MetricValue: spec.metricValue, Unit: spec.unit,
+        MetricNamespace: 'McpOps',
+        MetricName: spec.metricName,
+        MetricValue: spec.metricValue,
+        Unit: spec.unit,
         Dimensions: Object.entries(spec.dimensions).map(([Key, Value]) => ({ Key, Value })),
       });
     }
@@ -239,18 +376,26 @@ describe('audit indexer', () => {
   test('invoked for new objects under audit/, with retries and an encrypted on-failure queue', () => {
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: { Ref: auditBucketId },
-      NotificationConfiguration: { LambdaFunctionConfigurations: [Match.objectLike({
-        Events: ['s3:ObjectCreated:*'],
-        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'audit/' }] } },
-      })] },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'audit/' }] } },
+          }),
+        ],
+      },
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [id(logging.auditIndexerDeadLetterQueue), 'Arn'] } } },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [id(logging.auditIndexerDeadLetterQueue), 'Arn'] } },
+      },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x', Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
       Environment: { Variables: Match.objectLike({ AUDIT_LOG_GROUP_NAME: '/mcp/mcp-server/audit' }) },
     });
   });
@@ -258,14 +403,29 @@ describe('audit indexer', () => {
     const roleId = id(logging.auditIndexer.role!);
     const [, policy] = ofType('AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Roles).includes(roleId))!;
     const st = policy.PolicyDocument.Statement;
-    expect(st).toContainEqual({ Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/audit/*']] } });
-    expect(st).toContainEqual({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit:log-stream:*' });
+    expect(st).toContainEqual({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/audit/*']] },
+    });
+    expect(st).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit:log-stream:*',
+    });
     expect(JSON.stringify(st)).not.toMatch(/s3:Delete|s3:PutObject|logs:Delete/);
     expect(st).toContainEqual({
-      Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
       Condition: {
         StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
-        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/*']] }] },
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': [
+            { 'Fn::GetAtt': [auditBucketId, 'Arn'] },
+            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/*']] },
+          ],
+        },
       },
     });
   });
@@ -275,8 +435,13 @@ describe('alarms', () => {
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, p]) => p);
   test('failed S3 deliveries and stale data of both streams alarm, notifying the topic on ALARM and OK', () => {
     for (const name of ['mcp-mcp-server-logs', 'mcp-mcp-server-audit']) {
-      const streamId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::KinesisFirehose::DeliveryStream' && r.Properties.DeliveryStreamName === name)![0];
-      const mine = alarms.filter((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'DeliveryStreamName', Value: { Ref: streamId } }]));
+      const streamId = Object.entries(resources).find(
+        ([, r]) => r.Type === 'AWS::KinesisFirehose::DeliveryStream' && r.Properties.DeliveryStreamName === name,
+      )![0];
+      const mine = alarms.filter(
+        (a) =>
+          JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'DeliveryStreamName', Value: { Ref: streamId } }]),
+      );
       expect(mine.map((a) => `${a.MetricName} ${a.ComparisonOperator} ${a.Threshold}`).sort()).toEqual([
         'DeliveryToS3.DataFreshness GreaterThanThreshold 900',
         'DeliveryToS3.Success LessThanThreshold 1',
@@ -285,14 +450,22 @@ describe('alarms', () => {
         expect(a.AlarmActions).toEqual([{ Ref: id(topic) }]);
         expect(a.OKActions).toEqual([{ Ref: id(topic) }]);
         expect(a.TreatMissingData).toBe('notBreaching');
-        expect(a.AlarmDescription).toMatch(/^\[(critical|warning)\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/);
+        expect(a.AlarmDescription).toMatch(
+          /^\[(critical|warning)\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/,
+        );
       }
     }
   });
   test('alarm names are <stack>-<service>-<id>, audit delivery alarms are critical', () => {
     expect(alarms.map((a) => a.AlarmName).sort()).toEqual([
-      'TestStack-mcp-server-AuditDeliveryFailed', 'TestStack-mcp-server-AuditDeliveryStale', 'TestStack-mcp-server-AuditErrorOutput', 'TestStack-mcp-server-AuditIndexFailed',
-      'TestStack-mcp-server-AuditSubscriptionErrors', 'TestStack-mcp-server-LogDeliveryFailed', 'TestStack-mcp-server-LogDeliveryStale', 'TestStack-mcp-server-LogErrorOutput',
+      'TestStack-mcp-server-AuditDeliveryFailed',
+      'TestStack-mcp-server-AuditDeliveryStale',
+      'TestStack-mcp-server-AuditErrorOutput',
+      'TestStack-mcp-server-AuditIndexFailed',
+      'TestStack-mcp-server-AuditSubscriptionErrors',
+      'TestStack-mcp-server-LogDeliveryFailed',
+      'TestStack-mcp-server-LogDeliveryStale',
+      'TestStack-mcp-server-LogErrorOutput',
     ]);
     expect(alarms.find((a) => a.AlarmName.endsWith('AuditDeliveryFailed'))!.AlarmDescription).toMatch(/^\[critical\]/);
     expect(alarms.find((a) => a.AlarmName.endsWith('LogDeliveryFailed'))!.AlarmDescription).toMatch(/^\[warning\]/);
@@ -300,18 +473,35 @@ describe('alarms', () => {
   test('any object written under errors/ of either bucket alarms (S3 request metrics on the prefix)', () => {
     for (const bucketId of [logBucketId, auditBucketId]) {
       expect(resources[bucketId].Properties.MetricsConfigurations).toEqual([{ Id: 'ErrorOutput', Prefix: 'errors/' }]);
-      expect(alarms).toContainEqual(expect.objectContaining({
-        Namespace: 'AWS/S3', MetricName: 'PutRequests', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
-        Dimensions: [{ Name: 'BucketName', Value: { Ref: bucketId } }, { Name: 'FilterId', Value: 'ErrorOutput' }],
-      }));
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/S3',
+          MetricName: 'PutRequests',
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Dimensions: [
+            { Name: 'BucketName', Value: { Ref: bucketId } },
+            { Name: 'FilterId', Value: 'ErrorOutput' },
+          ],
+        }),
+      );
     }
   });
   test('audit subscription delivery errors and audit indexer failures alarm', () => {
-    expect(alarms).toContainEqual(expect.objectContaining({
-      Namespace: 'AWS/Logs', MetricName: 'DeliveryErrors',
-      Dimensions: expect.arrayContaining([{ Name: 'FilterName', Value: 'mcp-audit-to-firehose' }, { Name: 'LogGroupName', Value: '/mcp/mcp-server/application' }]),
-    }));
-    expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 }));
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Logs',
+        MetricName: 'DeliveryErrors',
+        Dimensions: expect.arrayContaining([
+          { Name: 'FilterName', Value: 'mcp-audit-to-firehose' },
+          { Name: 'LogGroupName', Value: '/mcp/mcp-server/application' },
+        ]),
+      }),
+    );
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 }),
+    );
   });
 });
 
@@ -323,15 +513,24 @@ describe('dashboard metrics', () => {
     expect(m.dimensions).toEqual({ service: 'mcp-server', tool: 'echo' });
     expect(m.statistic).toBe('Sum');
     const d = logging.metrics.requestDuration('p95');
-    expect([d.metricName, d.statistic, d.dimensions]).toEqual(['log_request_duration_ms', 'p95', { service: 'mcp-server' }]);
-    expect((logging.metrics.errorsByType('timeout') as cloudwatch.Metric).dimensions).toEqual({ service: 'mcp-server', error_type: 'timeout' });
+    expect([d.metricName, d.statistic, d.dimensions]).toEqual([
+      'log_request_duration_ms',
+      'p95',
+      { service: 'mcp-server' },
+    ]);
+    expect((logging.metrics.errorsByType('timeout') as cloudwatch.Metric).dimensions).toEqual({
+      service: 'mcp-server',
+      error_type: 'timeout',
+    });
     expect(logging.metrics.toolDuration('search').dimensions).toEqual({ service: 'mcp-server', tool: 'search' });
   });
   test('totals and per-dimension series use SEARCH over the metric filter dimensions', () => {
-    expect((logging.metrics.toolsExecuted() as cloudwatch.MathExpression).expression)
-      .toBe('SUM(SEARCH(\'{McpOps,service,tool} MetricName="log_tools_executed_total" service="mcp-server"\', \'Sum\', 60))');
-    expect((logging.metrics.errorsByTypeAll(Duration.minutes(5)) as cloudwatch.MathExpression).expression)
-      .toBe('SEARCH(\'{McpOps,service,error_type} MetricName="log_errors_total" service="mcp-server"\', \'Sum\', 300)');
+    expect((logging.metrics.toolsExecuted() as cloudwatch.MathExpression).expression).toBe(
+      'SUM(SEARCH(\'{McpOps,service,tool} MetricName="log_tools_executed_total" service="mcp-server"\', \'Sum\', 60))',
+    );
+    expect((logging.metrics.errorsByTypeAll(Duration.minutes(5)) as cloudwatch.MathExpression).expression).toBe(
+      'SEARCH(\'{McpOps,service,error_type} MetricName="log_errors_total" service="mcp-server"\', \'Sum\', 300)',
+    );
   });
 });
 
@@ -351,7 +550,10 @@ describe('dashboard widgets', () => {
 describe('props', () => {
   let lastStack: Stack | undefined;
   const defaultStackForWarnings = stack;
-  function build(props: Partial<ConstructorParameters<typeof McpLogging>[2]>, setup?: (s: Stack) => Partial<ConstructorParameters<typeof McpLogging>[2]>): Template {
+  function build(
+    props: Partial<ConstructorParameters<typeof McpLogging>[2]>,
+    setup?: (s: Stack) => Partial<ConstructorParameters<typeof McpLogging>[2]>,
+  ): Template {
     const s = testStack(testApp(NO_BUNDLING));
     lastStack = s;
     new McpLogging(s, 'Logging', { serviceName: 'svc', ...props, ...setup?.(s) });
@@ -361,8 +563,13 @@ describe('props', () => {
   test('retention, lock, buffering and driver props reach the template', () => {
     const s = testStack(testApp(NO_BUNDLING));
     const l = new McpLogging(s, 'Logging', {
-      serviceName: 'svc', applicationRetention: logs.RetentionDays.TWO_WEEKS, auditRetention: logs.RetentionDays.TEN_YEARS,
-      auditObjectLockDays: 2555, auditExpirationDays: 2600, bufferInterval: Duration.seconds(0), bufferSize: Size.mebibytes(64),
+      serviceName: 'svc',
+      applicationRetention: logs.RetentionDays.TWO_WEEKS,
+      auditRetention: logs.RetentionDays.TEN_YEARS,
+      auditObjectLockDays: 2555,
+      auditExpirationDays: 2600,
+      bufferInterval: Duration.seconds(0),
+      bufferSize: Size.mebibytes(64),
       logDriverMode: ecs.AwsLogDriverMode.BLOCKING,
     });
     const td = new ecs.FargateTaskDefinition(s, 'T');
@@ -371,12 +578,18 @@ describe('props', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/svc/application', RetentionInDays: 14 });
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/svc/audit', RetentionInDays: 3653 });
     t.hasResourceProperties('AWS::S3::Bucket', {
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } },
+      },
       // Versioned: the delete marker hides the object, and the hidden version goes one day later.
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 2600, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })] },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: 2600, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })],
+      },
     });
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'mcp-svc-audit', ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 64 } }),
+      DeliveryStreamName: 'mcp-svc-audit',
+      ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 64 } }),
     });
     const opts = t.findResources('AWS::ECS::TaskDefinition');
     const options = Object.values(opts)[0].Properties.ContainerDefinitions[0].LogConfiguration.Options;
@@ -386,12 +599,20 @@ describe('props', () => {
 
   test('a 54-character service name passes the CloudFormation schema (stream names at the 64-character limit)', () => {
     const t = build({ serviceName: 'a'.repeat(54) });
-    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { DeliveryStreamName: `mcp-${'a'.repeat(54)}-audit` });
+    t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: `mcp-${'a'.repeat(54)}-audit`,
+    });
   });
 
   test.each([
-    [{ bufferInterval: Duration.seconds(901) }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901'],
-    [{ bufferInterval: Duration.millis(1500) }, 'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 1.5'],
+    [
+      { bufferInterval: Duration.seconds(901) },
+      'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 901',
+    ],
+    [
+      { bufferInterval: Duration.millis(1500) },
+      'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 1.5',
+    ],
     [{ bufferSize: Size.gibibytes(1) }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 1024'],
     [{ serviceName: 'bad name' }, 'McpLogging: serviceName must be 1–54 characters'],
     [{ auditRetention: logs.RetentionDays.SIX_MONTHS }, 'McpLogging: auditRetention must be at least one year'],
@@ -400,23 +621,51 @@ describe('props', () => {
   });
 
   test.each([
-    [{ indexRotation: 'Daily' }, 'McpLogging: openSearch.indexRotation must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, got "Daily"'],
-    [{ retryDuration: Duration.seconds(601) }, 'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 601'],
-    [{ indexPrefix: 'Logs' }, 'McpLogging: openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-] starting with a letter or digit, got "Logs"'],
+    [
+      { indexRotation: 'Daily' },
+      'McpLogging: openSearch.indexRotation must be one of NoRotation, OneHour, OneDay, OneWeek, OneMonth, got "Daily"',
+    ],
+    [
+      { retryDuration: Duration.seconds(601) },
+      'McpLogging: openSearch.retryDuration (seconds) must be an integer from 0 to 600, got 601',
+    ],
+    [
+      { indexPrefix: 'Logs' },
+      'McpLogging: openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-] starting with a letter or digit, got "Logs"',
+    ],
   ])('rejects openSearch %j at synth time', (os, message) => {
-    expect(() => build({}, (s) => ({ openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com'), ...os } as any }))).toThrow(message);
+    expect(() =>
+      build({}, (s) => ({
+        openSearch: {
+          domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com'),
+          ...os,
+        } as any,
+      })),
+    ).toThrow(message);
   });
 
   test('openSearch no longer narrows the Firehose buffer (the stream delivers to S3 only) and synthesizes without warnings', () => {
-    const t = build({ bufferSize: Size.mebibytes(128), bufferInterval: Duration.seconds(0) }, (s) => ({ openSearch: { domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com'), indexRotation: 'OneHour', retryDuration: Duration.seconds(60) } }));
+    const t = build({ bufferSize: Size.mebibytes(128), bufferInterval: Duration.seconds(0) }, (s) => ({
+      openSearch: {
+        domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com'),
+        indexRotation: 'OneHour',
+        retryDuration: Duration.seconds(60),
+      },
+    }));
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'mcp-svc-logs', ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 128 } }),
+      DeliveryStreamName: 'mcp-svc-logs',
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 128 },
+      }),
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 360, Environment: { Variables: Match.objectLike({ INDEX_ROTATION: 'OneHour', RETRY_DURATION_SECONDS: '60' }) },
+      Timeout: 360,
+      Environment: { Variables: Match.objectLike({ INDEX_ROTATION: 'OneHour', RETRY_DURATION_SECONDS: '60' }) },
     });
     expect(Annotations.fromStack(lastStack!).findWarning('*', Match.anyValue())).toEqual([]);
-    expect(Annotations.fromStack(defaultStackForWarnings).findWarning('*', Match.stringLikeRegexp('openSearch'))).toEqual([]);
+    expect(
+      Annotations.fromStack(defaultStackForWarnings).findWarning('*', Match.stringLikeRegexp('openSearch')),
+    ).toEqual([]);
   });
 });
 
@@ -426,9 +675,14 @@ describe('OpenSearch indexing (openSearch prop)', () => {
   const osTopic = new sns.Topic(osStack, 'Topic');
   // fromDomainAttributes: fromDomainEndpoint would derive the name `search-logs` (with the endpoint's prefix) for the ARN.
   const domain = opensearch.Domain.fromDomainAttributes(osStack, 'Domain', {
-    domainArn: 'arn:aws:es:eu-west-1:111111111111:domain/logs', domainEndpoint: 'https://search-logs-abc123.eu-west-1.es.amazonaws.com',
+    domainArn: 'arn:aws:es:eu-west-1:111111111111:domain/logs',
+    domainEndpoint: 'https://search-logs-abc123.eu-west-1.es.amazonaws.com',
   });
-  const osLogging = new McpLogging(osStack, 'Logging', { serviceName: 'mcp-server', alarmTopic: osTopic, openSearch: { domain } });
+  const osLogging = new McpLogging(osStack, 'Logging', {
+    serviceName: 'mcp-server',
+    alarmTopic: osTopic,
+    openSearch: { domain },
+  });
   const osTemplate = Template.fromStack(osStack);
   const osResources = osTemplate.toJSON().Resources as Resources;
   const osId = (c: unknown): string => osStack.getLogicalId((c as any).node.defaultChild ?? c);
@@ -438,69 +692,122 @@ describe('OpenSearch indexing (openSearch prop)', () => {
   const domainArn = 'arn:aws:es:eu-west-1:111111111111:domain/logs';
 
   test('the application Firehose delivers to S3 only: no stream has an OpenSearch destination', () => {
-    const streams = Object.values(osResources).filter((r) => r.Type === 'AWS::KinesisFirehose::DeliveryStream').map((r) => r.Properties);
+    const streams = Object.values(osResources)
+      .filter((r) => r.Type === 'AWS::KinesisFirehose::DeliveryStream')
+      .map((r) => r.Properties);
     expect(streams).toHaveLength(2);
     for (const st of streams) {
-      expect(Object.keys(st).filter((k) => k.endsWith('DestinationConfiguration'))).toEqual(['ExtendedS3DestinationConfiguration']);
+      expect(Object.keys(st).filter((k) => k.endsWith('DestinationConfiguration'))).toEqual([
+        'ExtendedS3DestinationConfiguration',
+      ]);
     }
     const app = streams.find((st) => st.DeliveryStreamName === 'mcp-mcp-server-logs')!;
     expect(app.ExtendedS3DestinationConfiguration.BucketARN).toEqual({ 'Fn::GetAtt': [osLogBucketId, 'Arn'] });
-    expect(app.ExtendedS3DestinationConfiguration.ProcessingConfiguration.Processors.map((p: any) => p.Type)).toEqual(['Decompression', 'CloudWatchLogProcessing', 'AppendDelimiterToRecord']);
+    expect(app.ExtendedS3DestinationConfiguration.ProcessingConfiguration.Processors.map((p: any) => p.Type)).toEqual([
+      'Decompression',
+      'CloudWatchLogProcessing',
+      'AppendDelimiterToRecord',
+    ]);
     // The Firehose role has no OpenSearch access any more.
-    const [, policy] = Object.entries(osResources).find(([k, r]) => r.Type === 'AWS::IAM::Policy' && k.startsWith('LoggingApplicationDeliveryPolicy'))!;
+    const [, policy] = Object.entries(osResources).find(
+      ([k, r]) => r.Type === 'AWS::IAM::Policy' && k.startsWith('LoggingApplicationDeliveryPolicy'),
+    )!;
     expect(JSON.stringify(policy.Properties)).not.toMatch(/es:/);
   });
 
   test('new objects under logs/ of the log bucket invoke the indexer (and audit/ still invokes the audit indexer)', () => {
     osTemplate.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: { Ref: osLogBucketId },
-      NotificationConfiguration: { LambdaFunctionConfigurations: [{
-        Events: ['s3:ObjectCreated:*'],
-        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'logs/' }] } },
-        LambdaFunctionArn: { 'Fn::GetAtt': [indexerId, 'Arn'] },
-      }] },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'logs/' }] } },
+            LambdaFunctionArn: { 'Fn::GetAtt': [indexerId, 'Arn'] },
+          },
+        ],
+      },
     });
     osTemplate.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: { Ref: osId(osLogging.auditBucket) },
-      NotificationConfiguration: { LambdaFunctionConfigurations: [Match.objectLike({ Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'audit/' }] } } })] },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          Match.objectLike({ Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'audit/' }] } } }),
+        ],
+      },
     });
     osTemplate.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [indexerId, 'Arn'] }, Principal: 's3.amazonaws.com',
-      SourceArn: { 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, SourceAccount: '111111111111',
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [indexerId, 'Arn'] },
+      Principal: 's3.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [osLogBucketId, 'Arn'] },
+      SourceAccount: '111111111111',
     });
   });
 
   test('the indexer: Node.js 24 on ARM64, the domain endpoint and index settings in its environment, timeout = retry duration + 5 min', () => {
     const fn = osResources[indexerId].Properties;
-    expect([fn.Runtime, fn.Architectures, fn.Timeout, fn.MemorySize, fn.TracingConfig]).toEqual(['nodejs24.x', ['arm64'], 600, 1024, { Mode: 'Active' }]);
+    expect([fn.Runtime, fn.Architectures, fn.Timeout, fn.MemorySize, fn.TracingConfig]).toEqual([
+      'nodejs24.x',
+      ['arm64'],
+      600,
+      1024,
+      { Mode: 'Active' },
+    ]);
     expect(fn.Environment.Variables).toEqual({
       OPENSEARCH_ENDPOINT: 'search-logs-abc123.eu-west-1.es.amazonaws.com',
       OPENSEARCH_REGION: 'eu-west-1',
-      INDEX_PREFIX: 'mcp', INDEX_ROTATION: 'OneDay', RETRY_DURATION_SECONDS: '300',
-      SERVICE_NAME: 'mcp-server-log-indexer', POWERTOOLS_SERVICE_NAME: 'mcp-server-log-indexer',
+      INDEX_PREFIX: 'mcp',
+      INDEX_ROTATION: 'OneDay',
+      RETRY_DURATION_SECONDS: '300',
+      SERVICE_NAME: 'mcp-server-log-indexer',
+      POWERTOOLS_SERVICE_NAME: 'mcp-server-log-indexer',
       NODE_OPTIONS: '--enable-source-maps',
     });
     osTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: indexerId }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [osId(osLogging.logIndexerDeadLetterQueue!), 'Arn'] } } },
+      FunctionName: { Ref: indexerId },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [osId(osLogging.logIndexerDeadLetterQueue!), 'Arn'] } },
+      },
     });
-    expect(osResources[osId(osLogging.logIndexerDeadLetterQueue!)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [osKeyId, 'Arn'] });
+    expect(osResources[osId(osLogging.logIndexerDeadLetterQueue!)].Properties.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [osKeyId, 'Arn'],
+    });
   });
 
   test('IAM: _bulk (POST/PUT) on the domain only, reads logs/ only, decrypts through S3 for the log bucket only', () => {
     const roleId = osId(osLogging.logIndexer!.role!);
-    const policies = Object.values(osResources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId));
+    const policies = Object.values(osResources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId),
+    );
     expect(policies).toHaveLength(1);
     const st: any[] = policies[0].Properties.PolicyDocument.Statement;
     // Everything but the X-Ray and on-failure-queue statements aws-cdk-lib adds:
-    const ours = st.filter((x) => !JSON.stringify(x.Action).match(/xray:|sqs:/) && !(Array.isArray(x.Action) && x.Action.includes('kms:GenerateDataKey*')));
+    const ours = st.filter(
+      (x) =>
+        !JSON.stringify(x.Action).match(/xray:|sqs:/) &&
+        !(Array.isArray(x.Action) && x.Action.includes('kms:GenerateDataKey*')),
+    );
     expect(ours).toEqual([
-      { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, '/logs/*']] } },
       {
-        Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [osKeyId, 'Arn'] },
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, '/logs/*']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [osKeyId, 'Arn'] },
         Condition: {
           StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
-          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, '/*']] }] },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [
+              { 'Fn::GetAtt': [osLogBucketId, 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [osLogBucketId, 'Arn'] }, '/*']] },
+            ],
+          },
         },
       },
       { Effect: 'Allow', Action: ['es:ESHttpPost', 'es:ESHttpPut'], Resource: `${domainArn}/*` },
@@ -514,21 +821,41 @@ describe('OpenSearch indexing (openSearch prop)', () => {
   });
 
   test('alarms: indexer errors and a non-empty on-failure queue, to the topic on ALARM and OK; no Firehose OpenSearch alarm', () => {
-    const alarms = Object.values(osResources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties);
+    const alarms = Object.values(osResources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties);
     const errors = alarms.find((a) => a.AlarmName === 'TestStack-mcp-server-LogIndexerErrors')!;
-    expect(errors).toEqual(expect.objectContaining({
-      Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: indexerId } }], TreatMissingData: 'notBreaching',
-    }));
+    expect(errors).toEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: indexerId } }],
+        TreatMissingData: 'notBreaching',
+      }),
+    );
     const queue = alarms.find((a) => a.AlarmName === 'TestStack-mcp-server-LogIndexFailed')!;
-    expect(queue).toEqual(expect.objectContaining({
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [osId(osLogging.logIndexerDeadLetterQueue!), 'QueueName'] } }],
-    }));
+    expect(queue).toEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [osId(osLogging.logIndexerDeadLetterQueue!), 'QueueName'] } },
+        ],
+      }),
+    );
     for (const a of [errors, queue]) {
       expect(a.AlarmActions).toEqual([{ Ref: osId(osTopic) }]);
       expect(a.OKActions).toEqual([{ Ref: osId(osTopic) }]);
-      expect(a.AlarmDescription).toMatch(/^\[warning\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/);
+      expect(a.AlarmDescription).toMatch(
+        /^\[warning\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/,
+      );
     }
     expect(alarms.map((a) => a.MetricName)).not.toContain('DeliveryToAmazonOpenSearchService.Success');
     expect(osLogging.alarms).toHaveLength(10);
@@ -537,7 +864,9 @@ describe('OpenSearch indexing (openSearch prop)', () => {
   test('without openSearch there is no log indexer and no OpenSearch permission', () => {
     expect(logging.logIndexer).toBeUndefined();
     expect(logging.logIndexerDeadLetterQueue).toBeUndefined();
-    expect(ofType('AWS::Lambda::Function').filter(([, p]) => p.Environment?.Variables?.OPENSEARCH_ENDPOINT)).toEqual([]);
+    expect(ofType('AWS::Lambda::Function').filter(([, p]) => p.Environment?.Variables?.OPENSEARCH_ENDPOINT)).toEqual(
+      [],
+    );
     expect(JSON.stringify(resources)).not.toMatch(/es:ESHttp/);
   });
 });

@@ -9,9 +9,15 @@ describe('McpLogging is cdk-nag clean', () => {
   test('default pipeline bound to a Fargate task', () => {
     const app = testApp({ 'aws:cdk:bundling-stacks': [] }); // nag checks the template; the bundle is tested elsewhere
     const stack = testStack(app);
-    const logging = new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', alarmTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }) });
+    const logging = new McpLogging(stack, 'Logging', {
+      serviceName: 'mcp-server',
+      alarmTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }),
+    });
     const task = new ecs.FargateTaskDefinition(stack, 'Task');
-    const container = task.addContainer('mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp:1'), logging: logging.logDriver() });
+    const container = task.addContainer('mcp', {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp:1'),
+      logging: logging.logDriver(),
+    });
     logging.bindToTaskDefinition(task, container);
     expect(describeFindings(nagFindings(app))).toEqual([]);
   });
@@ -27,15 +33,29 @@ describe('McpLogging with OpenSearch indexing (log indexer Lambda) is cdk-nag cl
   test.each(['imported', 'created'])('%s domain', (kind) => {
     const app = testApp({ 'aws:cdk:bundling-stacks': [] }); // nag checks the template; the bundle is tested elsewhere
     const stack = testStack(app);
-    const domain = kind === 'imported'
-      ? opensearch.Domain.fromDomainAttributes(stack, 'Domain', { domainArn: 'arn:aws:es:eu-west-1:111111111111:domain/logs', domainEndpoint: 'https://search-logs-abc123.eu-west-1.es.amazonaws.com' })
-      : new opensearch.Domain(stack, 'Domain', { version: opensearch.EngineVersion.OPENSEARCH_2_19 });
-    if (domain instanceof opensearch.Domain) Validations.of(domain).acknowledge(
-      { id: 'AwsSolutions-OS1', reason: 'test domain' }, { id: 'AwsSolutions-OS2', reason: 'test domain' }, { id: 'AwsSolutions-OS3', reason: 'test domain' },
-      { id: 'AwsSolutions-OS4', reason: 'test domain' }, { id: 'AwsSolutions-OS5', reason: 'test domain' }, { id: 'AwsSolutions-OS7', reason: 'test domain' },
-      { id: 'AwsSolutions-OS8', reason: 'test domain' }, { id: 'AwsSolutions-OS9', reason: 'test domain' },
-    );
-    const logging = new McpLogging(stack, 'Logging', { serviceName: 'mcp-server', alarmTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }), openSearch: { domain } });
+    const domain =
+      kind === 'imported'
+        ? opensearch.Domain.fromDomainAttributes(stack, 'Domain', {
+            domainArn: 'arn:aws:es:eu-west-1:111111111111:domain/logs',
+            domainEndpoint: 'https://search-logs-abc123.eu-west-1.es.amazonaws.com',
+          })
+        : new opensearch.Domain(stack, 'Domain', { version: opensearch.EngineVersion.OPENSEARCH_2_19 });
+    if (domain instanceof opensearch.Domain)
+      Validations.of(domain).acknowledge(
+        { id: 'AwsSolutions-OS1', reason: 'test domain' },
+        { id: 'AwsSolutions-OS2', reason: 'test domain' },
+        { id: 'AwsSolutions-OS3', reason: 'test domain' },
+        { id: 'AwsSolutions-OS4', reason: 'test domain' },
+        { id: 'AwsSolutions-OS5', reason: 'test domain' },
+        { id: 'AwsSolutions-OS7', reason: 'test domain' },
+        { id: 'AwsSolutions-OS8', reason: 'test domain' },
+        { id: 'AwsSolutions-OS9', reason: 'test domain' },
+      );
+    const logging = new McpLogging(stack, 'Logging', {
+      serviceName: 'mcp-server',
+      alarmTopic: new sns.Topic(stack, 'Topic', { enforceSSL: true }),
+      openSearch: { domain },
+    });
     expect(logging.logIndexer).toBeDefined();
     const findings = nagFindings(app).filter((f) => !f.path.startsWith('TestStack/Domain'));
     expect(describeFindings(findings)).toEqual([]);

@@ -22,7 +22,11 @@ export interface Fixture {
 const FIXTURE = 'test fixture: the monitoring tests do not cover this resource';
 
 export function buildFixture(stack: Stack, scope: Construct = stack): Fixture {
-  const vpc = new ec2.Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+  });
   const cluster = new ecs.Cluster(scope, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'Task', { cpu: 512, memoryLimitMiB: 1024 });
   taskDefinition.addContainer('app', {
@@ -31,21 +35,37 @@ export function buildFixture(stack: Stack, scope: Construct = stack): Fixture {
     logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'app' }),
   });
   const service = new ecs.FargateService(scope, 'Service', {
-    cluster, taskDefinition, desiredCount: 2, assignPublicIp: true, minHealthyPercent: 100,
+    cluster,
+    taskDefinition,
+    desiredCount: 2,
+    assignPublicIp: true,
+    minHealthyPercent: 100,
     circuitBreaker: { enable: true, rollback: true },
   });
   const loadBalancer = new elbv2.ApplicationLoadBalancer(scope, 'Lb', { vpc, internetFacing: true });
   const targetGroup = new elbv2.ApplicationTargetGroup(scope, 'Targets', {
-    vpc, port: 80, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP, targets: [service],
+    vpc,
+    port: 80,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    targetType: elbv2.TargetType.IP,
+    targets: [service],
     healthCheck: { path: '/health/ready', interval: Duration.seconds(15) },
   });
   loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
 
   Validations.of(vpc).acknowledge({ id: 'AwsSolutions-VPC7', reason: FIXTURE });
   Validations.of(taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason: FIXTURE });
-  Validations.of(loadBalancer).acknowledge({ id: 'AwsSolutions-ELB2', reason: FIXTURE }, { id: 'AwsSolutions-EC23', reason: FIXTURE });
+  Validations.of(loadBalancer).acknowledge(
+    { id: 'AwsSolutions-ELB2', reason: FIXTURE },
+    { id: 'AwsSolutions-EC23', reason: FIXTURE },
+  );
   return { vpc, cluster, service, loadBalancer, targetGroup };
 }
 
 /** A plan from the real capacity model: 200 rps peak, 100 ms mean latency, 10 ms CPU per request. */
-export const TEST_PLAN: CapacityPlan = planCapacity({ peakRps: 200, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 2 });
+export const TEST_PLAN: CapacityPlan = planCapacity({
+  peakRps: 200,
+  meanLatencyMs: 100,
+  cpuSecondsPerRequest: 0.01,
+  memoryPerConnectionMiB: 2,
+});

@@ -10,12 +10,18 @@ const RESOURCE_URL = 'https://mcp.example.com';
 const METADATA_URL = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
 
 /** A JWKS endpoint on 127.0.0.1 publishing one EC P-256 public key. */
-async function startJwks(publicKey: KeyObject, kid: string): Promise<{ url: string; hits: () => number; stop: () => Promise<void> }> {
+async function startJwks(
+  publicKey: KeyObject,
+  kid: string,
+): Promise<{ url: string; hits: () => number; stop: () => Promise<void> }> {
   let hits = 0;
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' };
   const server = http.createServer((req, res) => {
     hits++;
-    if (req.url !== '/jwks.json') { res.writeHead(404).end(); return; }
+    if (req.url !== '/jwks.json') {
+      res.writeHead(404).end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -23,7 +29,11 @@ async function startJwks(publicKey: KeyObject, kid: string): Promise<{ url: stri
   return {
     url: `http://127.0.0.1:${port}/jwks.json`,
     hits: () => hits,
-    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -34,7 +44,10 @@ describe('bearer-token auth (JWT with JWKS)', () => {
   let jwks: Awaited<ReturnType<typeof startJwks>>;
   let t: TestServer;
 
-  const sign = (claims: Record<string, unknown> = {}, opts: { key?: KeyObject; aud?: string; iss?: string; exp?: number | string } = {}): Promise<string> =>
+  const sign = (
+    claims: Record<string, unknown> = {},
+    opts: { key?: KeyObject; aud?: string; iss?: string; exp?: number | string } = {},
+  ): Promise<string> =>
     new SignJWT({ scope: 'mcp:tools', client_id: 'cli-42', ...claims })
       .setProtectedHeader({ alg: 'ES256', kid })
       .setSubject('user-7')
@@ -72,10 +85,18 @@ describe('bearer-token auth (JWT with JWKS)', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${METADATA_URL}"`);
     expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32001 } });
-    const denied = await t.waitForLine((l) => l.event_type === 'auth_denied' && l.request_id === res.headers.get('x-request-id'));
-    expect(denied).toMatchObject({ log_type: 'audit', principal: 'anonymous', result: 'denied', resource: 'endpoint:/mcp' });
-    expect(await t.waitForLine((l) => l.event === 'request_failed' && l.request_id === res.headers.get('x-request-id')))
-      .toMatchObject({ status_code: 401, error_type: 'auth_error' });
+    const denied = await t.waitForLine(
+      (l) => l.event_type === 'auth_denied' && l.request_id === res.headers.get('x-request-id'),
+    );
+    expect(denied).toMatchObject({
+      log_type: 'audit',
+      principal: 'anonymous',
+      result: 'denied',
+      resource: 'endpoint:/mcp',
+    });
+    expect(
+      await t.waitForLine((l) => l.event === 'request_failed' && l.request_id === res.headers.get('x-request-id')),
+    ).toMatchObject({ status_code: 401, error_type: 'auth_error' });
   });
 
   test.each([
@@ -93,7 +114,9 @@ describe('bearer-token auth (JWT with JWKS)', () => {
     expect(challenge).toContain(`resource_metadata="${METADATA_URL}"`);
     expect(challenge).toContain('error="invalid_token"');
     await res.text();
-    const denied = await t.waitForLine((l) => l.event_type === 'auth_denied' && l.request_id === res.headers.get('x-request-id'));
+    const denied = await t.waitForLine(
+      (l) => l.event_type === 'auth_denied' && l.request_id === res.headers.get('x-request-id'),
+    );
     expect(String(denied.reason)).toMatch(reason);
     // The token itself never reaches the log.
     expect(t.raw.join('\n')).not.toContain(token);
@@ -131,14 +154,29 @@ describe('bearer-token auth with the JWKS endpoint down', () => {
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
     const { port } = dead.address() as AddressInfo;
     await new Promise<void>((resolve) => dead.close(() => resolve()));
-    const t = await startTestServer({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, RESOURCE_URL });
+    const t = await startTestServer({
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+      RESOURCE_URL,
+    });
     try {
-      const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(privateKey);
-      const res = await postMcp(t.address.mcpUrl, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { authorization: `Bearer ${token}` });
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: 'k' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      const res = await postMcp(
+        t.address.mcpUrl,
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        { authorization: `Bearer ${token}` },
+      );
       expect(res.status).toBe(503);
       await res.text();
-      expect(await t.waitForLine((l) => l.event === 'request_failed' && l.request_id === res.headers.get('x-request-id')))
-        .toMatchObject({ error_type: 'dependency_error', status_code: 503 });
+      expect(
+        await t.waitForLine((l) => l.event === 'request_failed' && l.request_id === res.headers.get('x-request-id')),
+      ).toMatchObject({ error_type: 'dependency_error', status_code: 503 });
     } finally {
       await t.stop();
     }

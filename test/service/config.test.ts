@@ -13,41 +13,82 @@ function problems(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   test('an empty environment gives the contract defaults: no database, cache or auth', () => {
     expect(loadConfig({})).toEqual({
-      port: 8080, mcpPath: '/mcp', serviceName: 'mcp-server', allowedOrigins: [], maxBodyBytes: 1_048_576,
-      keepAliveIntervalMs: 15_000, shutdownGraceMs: 20_000, database: undefined, cache: undefined, auth: undefined,
-      resourceUrl: undefined, logLevel: 'INFO',
+      port: 8080,
+      mcpPath: '/mcp',
+      serviceName: 'mcp-server',
+      allowedOrigins: [],
+      maxBodyBytes: 1_048_576,
+      keepAliveIntervalMs: 15_000,
+      shutdownGraceMs: 20_000,
+      database: undefined,
+      cache: undefined,
+      auth: undefined,
+      resourceUrl: undefined,
+      logLevel: 'INFO',
     });
   });
 
   test('reads every variable of the contract', () => {
     const config = loadConfig({
-      PORT: '9000', MCP_PATH: '/v1/mcp', SERVICE_NAME: 'orders-mcp', ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:3000',
-      MAX_BODY_BYTES: '65536', KEEPALIVE_INTERVAL_MS: '10000', SHUTDOWN_GRACE_MS: '25000',
-      DATABASE_HOST: 'db.internal', DATABASE_PORT: '5433', DATABASE_NAME: 'orders', DATABASE_USERNAME: 'app', DATABASE_PASSWORD: 's3cret',
-      CACHE_HOST: 'cache.internal', CACHE_PORT: '6380', CACHE_AUTH_TOKEN: 'tok',
-      AUTH_ISSUER: 'https://login.example.com/', AUTH_AUDIENCE: 'https://mcp.example.com/v1/mcp', AUTH_JWKS_URL: 'https://login.example.com/jwks',
-      RESOURCE_URL: 'https://mcp.example.com/', LOG_LEVEL: 'debug',
+      PORT: '9000',
+      MCP_PATH: '/v1/mcp',
+      SERVICE_NAME: 'orders-mcp',
+      ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:3000',
+      MAX_BODY_BYTES: '65536',
+      KEEPALIVE_INTERVAL_MS: '10000',
+      SHUTDOWN_GRACE_MS: '25000',
+      DATABASE_HOST: 'db.internal',
+      DATABASE_PORT: '5433',
+      DATABASE_NAME: 'orders',
+      DATABASE_USERNAME: 'app',
+      DATABASE_PASSWORD: 's3cret',
+      CACHE_HOST: 'cache.internal',
+      CACHE_PORT: '6380',
+      CACHE_AUTH_TOKEN: 'tok',
+      AUTH_ISSUER: 'https://login.example.com/',
+      AUTH_AUDIENCE: 'https://mcp.example.com/v1/mcp',
+      AUTH_JWKS_URL: 'https://login.example.com/jwks',
+      RESOURCE_URL: 'https://mcp.example.com/',
+      LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
-      port: 9000, mcpPath: '/v1/mcp', serviceName: 'orders-mcp', allowedOrigins: ['https://a.example.com', 'http://localhost:3000'],
-      maxBodyBytes: 65536, keepAliveIntervalMs: 10000, shutdownGraceMs: 25000,
+      port: 9000,
+      mcpPath: '/v1/mcp',
+      serviceName: 'orders-mcp',
+      allowedOrigins: ['https://a.example.com', 'http://localhost:3000'],
+      maxBodyBytes: 65536,
+      keepAliveIntervalMs: 10000,
+      shutdownGraceMs: 25000,
       database: { host: 'db.internal', port: 5433, name: 'orders', username: 'app', password: 's3cret', tls: true },
       cache: { host: 'cache.internal', port: 6380, tls: true, authToken: 'tok' },
-      auth: { issuer: 'https://login.example.com/', audience: 'https://mcp.example.com/v1/mcp', jwksUrl: 'https://login.example.com/jwks' },
-      resourceUrl: 'https://mcp.example.com', logLevel: 'DEBUG',
+      auth: {
+        issuer: 'https://login.example.com/',
+        audience: 'https://mcp.example.com/v1/mcp',
+        jwksUrl: 'https://login.example.com/jwks',
+      },
+      resourceUrl: 'https://mcp.example.com',
+      logLevel: 'DEBUG',
     });
     expect(resourceIdentifier(config)).toBe('https://mcp.example.com/v1/mcp');
     expect(resourceMetadataUrl(config)).toBe('https://mcp.example.com/.well-known/oauth-protected-resource/v1/mcp');
   });
 
   test('TLS to the database and the cache can be turned off (local development, tests)', () => {
-    const config = loadConfig({ DATABASE_HOST: 'h', DATABASE_USERNAME: 'u', DATABASE_TLS: 'false', CACHE_HOST: 'c', CACHE_TLS: 'false' });
+    const config = loadConfig({
+      DATABASE_HOST: 'h',
+      DATABASE_USERNAME: 'u',
+      DATABASE_TLS: 'false',
+      CACHE_HOST: 'c',
+      CACHE_TLS: 'false',
+    });
     expect(config.database).toMatchObject({ port: 5432, name: 'postgres', tls: false });
     expect(config.cache).toMatchObject({ port: 6379, tls: false });
   });
 
   test('lists every problem at once, naming the variable, the value and what is allowed', () => {
-    expect(problems({ PORT: 'eighty', MAX_BODY_BYTES: '10', LOG_LEVEL: 'verbose', CACHE_TLS: 'maybe', CACHE_HOST: 'c' })).toEqual([
+    expect(
+      problems({ PORT: 'eighty', MAX_BODY_BYTES: '10', LOG_LEVEL: 'verbose', CACHE_TLS: 'maybe', CACHE_HOST: 'c' }),
+    ).toEqual([
       'PORT must be an integer from 0 to 65535, got "eighty"',
       'MAX_BODY_BYTES must be an integer from 1024 to 104857600, got "10"',
       'CACHE_TLS must be true or false, got "maybe"',
@@ -56,14 +97,30 @@ describe('loadConfig', () => {
   });
 
   test('keep-alive must stay inside the load balancer idle timeout', () => {
-    expect(problems({ KEEPALIVE_INTERVAL_MS: '120000' })).toEqual(['KEEPALIVE_INTERVAL_MS must be an integer from 10 to 110000, got "120000"']);
+    expect(problems({ KEEPALIVE_INTERVAL_MS: '120000' })).toEqual([
+      'KEEPALIVE_INTERVAL_MS must be an integer from 10 to 110000, got "120000"',
+    ]);
   });
 
   test.each([
     [{ AUTH_ISSUER: 'https://i/' }, /needs all of AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL; only AUTH_ISSUER set/],
-    [{ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'https://i/jwks' }, /RESOURCE_URL is required when bearer-token auth is on/],
-    [{ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'ftp://i/jwks', RESOURCE_URL: 'https://m' }, /AUTH_JWKS_URL must use https: or http:/],
-    [{ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'http://login.example.com/jwks', RESOURCE_URL: 'https://m' }, /AUTH_JWKS_URL must use https: \(http: only for a loopback host/],
+    [
+      { AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'https://i/jwks' },
+      /RESOURCE_URL is required when bearer-token auth is on/,
+    ],
+    [
+      { AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'ftp://i/jwks', RESOURCE_URL: 'https://m' },
+      /AUTH_JWKS_URL must use https: or http:/,
+    ],
+    [
+      {
+        AUTH_ISSUER: 'https://i/',
+        AUTH_AUDIENCE: 'a',
+        AUTH_JWKS_URL: 'http://login.example.com/jwks',
+        RESOURCE_URL: 'https://m',
+      },
+      /AUTH_JWKS_URL must use https: \(http: only for a loopback host/,
+    ],
     [{ RESOURCE_URL: 'https://m.example.com/mcp' }, /RESOURCE_URL must be a base URL without path/],
     [{ DATABASE_HOST: 'db' }, /DATABASE_USERNAME is required when DATABASE_HOST is set/],
     [{ DATABASE_PORT: '5432' }, /DATABASE_PORT is set but DATABASE_HOST is not/],
@@ -79,12 +136,19 @@ describe('loadConfig', () => {
 
   test('a JWKS endpoint on a loopback host may use plain HTTP (local development, tests)', () => {
     for (const jwks of ['http://127.0.0.1:9000/jwks.json', 'http://localhost/jwks', 'http://[::1]:8443/jwks']) {
-      expect(loadConfig({ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: jwks, RESOURCE_URL: 'https://m' }).auth?.jwksUrl).toBe(jwks);
+      expect(
+        loadConfig({ AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: jwks, RESOURCE_URL: 'https://m' })
+          .auth?.jwksUrl,
+      ).toBe(jwks);
     }
   });
 
   test('empty strings count as unset', () => {
-    expect(loadConfig({ PORT: '', DATABASE_HOST: ' ', AUTH_ISSUER: '' })).toMatchObject({ port: 8080, database: undefined, auth: undefined });
+    expect(loadConfig({ PORT: '', DATABASE_HOST: ' ', AUTH_ISSUER: '' })).toMatchObject({
+      port: 8080,
+      database: undefined,
+      auth: undefined,
+    });
   });
 
   test('the error message never contains secret values', () => {

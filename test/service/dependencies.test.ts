@@ -15,9 +15,17 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const seed = new PgClient({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database });
+    const seed = new PgClient({
+      host: pg.host,
+      port: pg.port,
+      user: pg.user,
+      password: pg.password,
+      database: pg.database,
+    });
     await seed.connect();
-    await seed.query('CREATE TABLE public.orders (id int PRIMARY KEY); CREATE TABLE public.customers (id int PRIMARY KEY)');
+    await seed.query(
+      'CREATE TABLE public.orders (id int PRIMARY KEY); CREATE TABLE public.customers (id int PRIMARY KEY)',
+    );
     await seed.end();
     // 1 s per check, the server's default: generous for a healthy server on two busy cores.
     t = await startTestServer({ ...pg.env, ...redis.env }, { readinessTimeoutMs: 1_000 });
@@ -57,7 +65,9 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
 
     const first = await client.callTool({ name: 'cache_counter', arguments: { name: 'visits' } });
     const second = await client.callTool({ name: 'cache_counter', arguments: { name: 'visits' } });
-    expect((second.structuredContent as { value: number }).value).toBe((first.structuredContent as { value: number }).value + 1);
+    expect((second.structuredContent as { value: number }).value).toBe(
+      (first.structuredContent as { value: number }).value + 1,
+    );
   });
 
   test('a hung database fails readiness with 503 within the check timeout, naming the database only', async () => {
@@ -65,13 +75,16 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
     try {
       const res = await fetch(`${t.address.url}/health/ready`);
       expect(res.status).toBe(503);
-      const body = await res.json() as { status: string; checks: Record<string, { status: string; error?: string }> };
+      const body = (await res.json()) as { status: string; checks: Record<string, { status: string; error?: string }> };
       expect(body.status).toBe('fail');
       expect(body.checks.database).toMatchObject({ status: 'fail', error: 'timeout after 1000 ms' });
       expect(body.checks.cache).toMatchObject({ status: 'ok' });
       // Liveness never looks at dependencies.
       expect((await fetch(`${t.address.url}/health/live`)).status).toBe(200);
-      expect(await t.waitForLine((l) => l.event === 'readiness_failed')).toMatchObject({ level: 'WARN', error_type: 'dependency_error' });
+      expect(await t.waitForLine((l) => l.event === 'readiness_failed')).toMatchObject({
+        level: 'WARN',
+        error_type: 'dependency_error',
+      });
     } finally {
       pg.resume();
     }
@@ -87,8 +100,11 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
 
   test('a query the hung database never answers frees its pool slot after the query timeout, so readiness recovers', async () => {
     const logger = new Logger('test', 'ERROR', () => undefined);
-    const db = new Database({ host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false }, logger,
-      { maxConnections: 1, queryTimeoutMs: 400, closeTimeoutMs: 300 });
+    const db = new Database(
+      { host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false },
+      logger,
+      { maxConnections: 1, queryTimeoutMs: 400, closeTimeoutMs: 300 },
+    );
     try {
       expect(await db.check(5_000)).toMatchObject({ status: 'ok' });
       expect(db.pool.totalCount).toBe(1);
@@ -111,8 +127,11 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
 
   test('closing the pool (shutdown) does not wait for a query the hung database never answers', async () => {
     const logger = new Logger('test', 'ERROR', () => undefined);
-    const db = new Database({ host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false }, logger,
-      { maxConnections: 1, queryTimeoutMs: 60_000, closeTimeoutMs: 300 });
+    const db = new Database(
+      { host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false },
+      logger,
+      { maxConnections: 1, queryTimeoutMs: 60_000, closeTimeoutMs: 300 },
+    );
     try {
       expect(await db.check(5_000)).toMatchObject({ status: 'ok' });
       pg.suspend();
@@ -136,7 +155,7 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
     await redis.stop();
     const res = await fetch(`${t.address.url}/health/ready`);
     expect(res.status).toBe(503);
-    const body = await res.json() as { checks: Record<string, { status: string; error?: string }> };
+    const body = (await res.json()) as { checks: Record<string, { status: string; error?: string }> };
     expect(body.checks.cache.status).toBe('fail');
     expect(body.checks.cache.error).toEqual(expect.any(String));
     expect(body.checks.database.status).toBe('ok');
@@ -147,7 +166,11 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'cache unavailable' }]);
     const failed = await t.waitForLine((l) => l.event === 'tool_call_failed' && l.tool === 'cache_counter');
     expect(failed).toMatchObject({ error_type: 'dependency_error' });
-    expect(t.lines).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'metrics', error_type: 'dependency_error', mcp_errors_total: 1 })]));
+    expect(t.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'metrics', error_type: 'dependency_error', mcp_errors_total: 1 }),
+      ]),
+    );
   });
 });
 
@@ -172,7 +195,10 @@ describe('readiness with DATABASE_TLS=true and CACHE_TLS=true (certificates veri
 
   const readyOnce = async (port: number) => {
     const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-    return { status: res.status, body: await res.json() as { checks: Record<string, { status: string; error?: string }> } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { checks: Record<string, { status: string; error?: string }> },
+    };
   };
   // A freshly started process connects both clients (TCP, TLS, AUTH) during its first checks: on a
   // busy machine that may take longer than one 1 s check, so poll for up to 15 s.
@@ -188,21 +214,39 @@ describe('readiness with DATABASE_TLS=true and CACHE_TLS=true (certificates veri
   test('is ready when the CAs are trusted through NODE_EXTRA_CA_CERTS', async () => {
     expect(pg.env).toMatchObject({ DATABASE_TLS: 'true', DATABASE_HOST: 'localhost' });
     expect(redis.env).toMatchObject({ CACHE_TLS: 'true', CACHE_HOST: 'localhost' });
-    const server = await spawnServer({ ...pg.env, ...redis.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: caFile });
+    const server = await spawnServer({
+      ...pg.env,
+      ...redis.env,
+      SERVICE_NAME: 'tls-test',
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
     try {
       const { status, body } = await ready(server.port);
-      expect(body.checks).toEqual({ database: expect.objectContaining({ status: 'ok' }), cache: expect.objectContaining({ status: 'ok' }) });
+      expect(body.checks).toEqual({
+        database: expect.objectContaining({ status: 'ok' }),
+        cache: expect.objectContaining({ status: 'ok' }),
+      });
       expect(status).toBe(200);
     } finally {
       expect(await server.stop()).toBe(0);
     }
   });
 
-  test('verifies an IP address host against the certificate\'s IP SAN, without SNI (which must not carry an IP)', async () => {
-    const server = await spawnServer({ ...pg.env, ...redis.env, DATABASE_HOST: '127.0.0.1', CACHE_HOST: '127.0.0.1', SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: caFile });
+  test("verifies an IP address host against the certificate's IP SAN, without SNI (which must not carry an IP)", async () => {
+    const server = await spawnServer({
+      ...pg.env,
+      ...redis.env,
+      DATABASE_HOST: '127.0.0.1',
+      CACHE_HOST: '127.0.0.1',
+      SERVICE_NAME: 'tls-test',
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
     try {
       const { status, body } = await ready(server.port);
-      expect(body.checks).toEqual({ database: expect.objectContaining({ status: 'ok' }), cache: expect.objectContaining({ status: 'ok' }) });
+      expect(body.checks).toEqual({
+        database: expect.objectContaining({ status: 'ok' }),
+        cache: expect.objectContaining({ status: 'ok' }),
+      });
       expect(status).toBe(200);
     } finally {
       await server.stop();
@@ -212,11 +256,19 @@ describe('readiness with DATABASE_TLS=true and CACHE_TLS=true (certificates veri
   });
 
   test('refuses a certificate from an unknown CA: readiness is 503 with the certificate error', async () => {
-    const server = await spawnServer({ ...pg.env, ...redis.env, SERVICE_NAME: 'tls-test', NODE_EXTRA_CA_CERTS: undefined });
+    const server = await spawnServer({
+      ...pg.env,
+      ...redis.env,
+      SERVICE_NAME: 'tls-test',
+      NODE_EXTRA_CA_CERTS: undefined,
+    });
     try {
       // Poll too: on a busy machine a first check may time out before the TLS handshake fails.
       let r = await readyOnce(server.port);
-      for (const deadline = Date.now() + 15_000; Date.now() < deadline && !Object.values(r.body.checks).every((c) => /certificate/i.test(c.error ?? ''));) {
+      for (
+        const deadline = Date.now() + 15_000;
+        Date.now() < deadline && !Object.values(r.body.checks).every((c) => /certificate/i.test(c.error ?? ''));
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 200));
         r = await readyOnce(server.port);
       }

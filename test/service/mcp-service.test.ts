@@ -45,7 +45,11 @@ describe('McpService with defaults (reference image, capacity model, no certific
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
     const zones = resources(template, 'AWS::EC2::Subnet').map(([, r]) => r.Properties.AvailabilityZone);
     expect(new Set(zones)).toEqual(new Set(['eu-west-1a', 'eu-west-1b']));
-    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      ResourceType: 'VPC',
+      TrafficType: 'ALL',
+      LogDestinationType: 'cloud-watch-logs',
+    });
   });
 
   test('cluster has Container Insights (enhanced)', () => {
@@ -54,37 +58,55 @@ describe('McpService with defaults (reference image, capacity model, no certific
     });
   });
 
-  test('task: ARM64 Fargate, the capacity model\'s size, non-root, read-only root filesystem with a /tmp volume', () => {
+  test("task: ARM64 Fargate, the capacity model's size, non-root, read-only root filesystem with a /tmp volume", () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       Cpu: String(plan.taskCpu),
       Memory: String(plan.taskMemoryMiB),
       RequiresCompatibilities: ['FARGATE'],
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
       Volumes: [{ Name: 'tmp' }],
-      ContainerDefinitions: [Match.objectLike({
-        Name: 'mcp',
-        User: '1000',
-        ReadonlyRootFilesystem: true,
-        StopTimeout: 30,
-        MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }],
-        PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
-        HealthCheck: Match.objectLike({
-          Command: Match.arrayWith([Match.stringLikeRegexp('http://127.0.0.1:8080/health/live')]),
-          Interval: 15,
-          Retries: 3,
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'mcp',
+          User: '1000',
+          ReadonlyRootFilesystem: true,
+          StopTimeout: 30,
+          MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }],
+          PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
+          HealthCheck: Match.objectLike({
+            Command: Match.arrayWith([Match.stringLikeRegexp('http://127.0.0.1:8080/health/live')]),
+            Interval: 15,
+            Retries: 3,
+          }),
         }),
-      })],
+      ],
     });
-    expect(containerEnv(template)).toEqual(expect.objectContaining({
-      MCP_PATH: '/mcp', PORT: '8080', SERVICE_NAME: 'mcp-server', KEEPALIVE_INTERVAL_MS: '15000', SHUTDOWN_GRACE_MS: '20000',
-    }));
+    expect(containerEnv(template)).toEqual(
+      expect.objectContaining({
+        MCP_PATH: '/mcp',
+        PORT: '8080',
+        SERVICE_NAME: 'mcp-server',
+        KEEPALIVE_INTERVAL_MS: '15000',
+        SHUTDOWN_GRACE_MS: '20000',
+      }),
+    );
   });
 
   test('the default image is the reference server, staged as a Docker image asset for ARM64', () => {
-    const assets = stack.node.root.node.findAll().filter((c): c is ecrAssets.DockerImageAsset => c instanceof ecrAssets.DockerImageAsset);
+    const assets = stack.node.root.node
+      .findAll()
+      .filter((c): c is ecrAssets.DockerImageAsset => c instanceof ecrAssets.DockerImageAsset);
     expect(assets).toHaveLength(1);
     expect(assets[0].node.path).toBe('TestStack/Mcp/Task/mcp/AssetImage');
-    const manifest = JSON.parse(require('fs').readFileSync(require('path').join(stack.node.root.node.tryGetContext('__outdir') ?? (stack.node.root as any).outdir, 'TestStack.assets.json'), 'utf8'));
+    const manifest = JSON.parse(
+      require('fs').readFileSync(
+        require('path').join(
+          stack.node.root.node.tryGetContext('__outdir') ?? (stack.node.root as any).outdir,
+          'TestStack.assets.json',
+        ),
+        'utf8',
+      ),
+    );
     const image = Object.values(manifest.dockerImages as Record<string, any>)[0];
     expect(image.source.platform).toBe('linux/arm64');
     expect(image.source.directory).toMatch(/^asset\./);
@@ -95,21 +117,35 @@ describe('McpService with defaults (reference image, capacity model, no certific
 
   test('load balancer: idle timeout above the keep-alive interval, invalid headers dropped, deletion protection, access logs', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
-    expect(lbAttributes(template)).toEqual(expect.objectContaining({
-      'idle_timeout.timeout_seconds': '120',
-      'routing.http.drop_invalid_header_fields.enabled': 'true',
-      'deletion_protection.enabled': 'true',
-      'access_logs.s3.enabled': 'true',
-      'access_logs.s3.prefix': 'alb',
-    }));
+    expect(lbAttributes(template)).toEqual(
+      expect.objectContaining({
+        'idle_timeout.timeout_seconds': '120',
+        'routing.http.drop_invalid_header_fields.enabled': 'true',
+        'deletion_protection.enabled': 'true',
+        'access_logs.s3.enabled': 'true',
+        'access_logs.s3.prefix': 'alb',
+      }),
+    );
   });
 
   test('access-log bucket is encrypted, TLS-only and private', () => {
     const [[, bucket]] = resources(template, 'AWS::S3::Bucket');
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(
+      bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+        .SSEAlgorithm,
+    ).toBe('AES256');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -121,7 +157,9 @@ describe('McpService with defaults (reference image, capacity model, no certific
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]),
     });
     const [[, tg]] = resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup');
-    const attrs = Object.fromEntries((tg.Properties.TargetGroupAttributes as Array<{ Key: string; Value: string }>).map((a) => [a.Key, a.Value]));
+    const attrs = Object.fromEntries(
+      (tg.Properties.TargetGroupAttributes as Array<{ Key: string; Value: string }>).map((a) => [a.Key, a.Value]),
+    );
     expect(attrs['stickiness.enabled']).not.toBe('true');
   });
 
@@ -147,19 +185,29 @@ describe('McpService with defaults (reference image, capacity model, no certific
     });
   });
 
-  test('autoscaling bounds and targets equal the capacity model\'s output; scale-in slower than scale-out', () => {
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: plan.minTasks, MaxCapacity: plan.maxTasks });
-    const policies = resources(template, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(([, r]) => r.Properties.TargetTrackingScalingPolicyConfiguration);
-    const cpu = policies.find((p) => p.PredefinedMetricSpecification.PredefinedMetricType === 'ECSServiceAverageCPUUtilization');
-    const req = policies.find((p) => p.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget');
+  test("autoscaling bounds and targets equal the capacity model's output; scale-in slower than scale-out", () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: plan.minTasks,
+      MaxCapacity: plan.maxTasks,
+    });
+    const policies = resources(template, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(
+      ([, r]) => r.Properties.TargetTrackingScalingPolicyConfiguration,
+    );
+    const cpu = policies.find(
+      (p) => p.PredefinedMetricSpecification.PredefinedMetricType === 'ECSServiceAverageCPUUtilization',
+    );
+    const req = policies.find(
+      (p) => p.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget',
+    );
     expect(cpu.TargetValue).toBe(plan.targetCpuUtilizationPercent);
     expect(req.TargetValue).toBe(plan.requestsPerTaskPerMinute);
     for (const p of [cpu, req]) expect(p.ScaleInCooldown).toBeGreaterThan(p.ScaleOutCooldown);
   });
 
-  test('no public ingress to the tasks: only the load balancer\'s security group reaches the container port', () => {
-    const serviceSgs: string[] = Object.values(template.findResources('AWS::ECS::Service'))[0]
-      .Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((sg: any) => sg['Fn::GetAtt'][0]);
+  test("no public ingress to the tasks: only the load balancer's security group reaches the container port", () => {
+    const serviceSgs: string[] = Object.values(
+      template.findResources('AWS::ECS::Service'),
+    )[0].Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.map((sg: any) => sg['Fn::GetAtt'][0]);
     for (const sgId of serviceSgs) {
       const sg = template.toJSON().Resources[sgId];
       expect(sg.Properties.SecurityGroupIngress ?? []).toEqual([]);
@@ -187,7 +235,9 @@ describe('McpService with defaults (reference image, capacity model, no certific
     m2.addDeploymentAlarms('mcp-latency-p99');
     m2.addDeploymentAlarms('mcp-error-rate');
     Template.fromStack(s2).hasResourceProperties('AWS::ECS::Service', {
-      DeploymentConfiguration: { Alarms: { AlarmNames: ['mcp-latency-p99', 'mcp-error-rate'], Enable: true, Rollback: true } },
+      DeploymentConfiguration: {
+        Alarms: { AlarmNames: ['mcp-latency-p99', 'mcp-error-rate'], Enable: true, Rollback: true },
+      },
     });
   });
 });
@@ -198,51 +248,75 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
   test('monitoring is attached: critical load-balancer alarms roll back a bad deployment', () => {
     expect(mcp.monitoring).toBeDefined();
     template.hasResourceProperties('AWS::ECS::Service', {
-      DeploymentConfiguration: Match.objectLike({ Alarms: { AlarmNames: mcp.monitoring!.deploymentAlarmNames, Enable: true, Rollback: true } }),
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: { AlarmNames: mcp.monitoring!.deploymentAlarmNames, Enable: true, Rollback: true },
+      }),
     });
     expect(mcp.monitoring!.deploymentAlarmNames.length).toBeGreaterThan(0);
   });
 
-  test('a caller\'s own deployment alarms join monitoring\'s (aws-cdk-lib alone would drop a second call\'s names)', () => {
+  test("a caller's own deployment alarms join monitoring's (aws-cdk-lib alone would drop a second call's names)", () => {
     const st = testStack();
     const m = new McpService(st, 'Mcp', { image: publicImage });
     m.addDeploymentAlarms('their-own-alarm');
     Template.fromStack(st).hasResourceProperties('AWS::ECS::Service', {
-      DeploymentConfiguration: Match.objectLike({ Alarms: { AlarmNames: [...m.monitoring!.deploymentAlarmNames, 'their-own-alarm'], Enable: true, Rollback: true } }),
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: {
+          AlarmNames: [...m.monitoring!.deploymentAlarmNames, 'their-own-alarm'],
+          Enable: true,
+          Rollback: true,
+        },
+      }),
     });
   });
 
-  test('the alarm thresholds use the service\'s own capacity plan and autoscaling maximum', () => {
-    const tasksAtMax = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-      .find((a: any) => String(a.Properties.AlarmName).endsWith('-TasksAtMaximum')) as any;
+  test("the alarm thresholds use the service's own capacity plan and autoscaling maximum", () => {
+    const tasksAtMax = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a: any) =>
+      String(a.Properties.AlarmName).endsWith('-TasksAtMaximum'),
+    ) as any;
     expect(mcp.sizing.maxTasks).toBeGreaterThan(mcp.sizing.minTasks);
     expect(tasksAtMax).toBeDefined();
     expect(tasksAtMax.Properties.Threshold).toBe(mcp.sizing.maxTasks);
   });
 
   test('explicit sizes with min = max get no tasks-at-maximum alarm (it could never be OK)', () => {
-    const fixed = synth({ image: publicImage, sizing: { taskCpu: 1024, taskMemoryMiB: 2048, minTasks: 3, maxTasks: 3 } }).template;
-    const names = Object.values(fixed.findResources('AWS::CloudWatch::Alarm')).map((a: any) => String(a.Properties.AlarmName));
+    const fixed = synth({
+      image: publicImage,
+      sizing: { taskCpu: 1024, taskMemoryMiB: 2048, minTasks: 3, maxTasks: 3 },
+    }).template;
+    const names = Object.values(fixed.findResources('AWS::CloudWatch::Alarm')).map((a: any) =>
+      String(a.Properties.AlarmName),
+    );
     expect(names.some((n) => n.endsWith('-LatencyP99'))).toBe(true);
     expect(names.some((n) => n.endsWith('-TasksAtMaximum'))).toBe(false);
   });
 
-  test('the dashboard has a row for the log pipeline\'s metric filters', () => {
-    const body = JSON.stringify((Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody);
+  test("the dashboard has a row for the log pipeline's metric filters", () => {
+    const body = JSON.stringify(
+      (Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody,
+    );
     expect(body).toContain('Logs and audit trail');
     expect(body).toContain('log_tools_executed_total');
   });
 
-  test('the synthetic probe calls the service\'s public MCP endpoint', () => {
+  test("the synthetic probe calls the service's public MCP endpoint", () => {
     expect(mcp.monitoring!.probeFunction).toBeDefined();
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))
-      .find((f: any) => f.Properties.Environment?.Variables?.MCP_ENDPOINT_URL) as any;
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f: any) => f.Properties.Environment?.Variables?.MCP_ENDPOINT_URL,
+    ) as any;
     expect(fn.Properties.Environment.Variables.MCP_ENDPOINT_URL).toEqual({
-      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(mcp.loadBalancer.node.defaultChild as any), 'DNSName'] }, '/mcp']],
+      'Fn::Join': [
+        '',
+        [
+          'http://',
+          { 'Fn::GetAtt': [stack.getLogicalId(mcp.loadBalancer.node.defaultChild as any), 'DNSName'] },
+          '/mcp',
+        ],
+      ],
     });
   });
 
-  test('the container logs into the pipeline\'s application log group; one alert topic serves every alarm', () => {
+  test("the container logs into the pipeline's application log group; one alert topic serves every alarm", () => {
     expect(mcp.logging).toBeDefined();
     expect(mcp.logGroup).toBe(mcp.logging!.applicationLogGroup);
     const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0] as any;
@@ -259,7 +333,9 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
   test('with a certificate but no domainName the probe is left out, with a warning', () => {
     const s = synth({ certificateArn: CERT, image: publicImage });
     expect(s.mcp.monitoring!.probeFunction).toBeUndefined();
-    expect(Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('domainName is not'))).toHaveLength(1);
+    expect(Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('domainName is not'))).toHaveLength(
+      1,
+    );
     const d = synth({ certificateArn: CERT, domainName: 'mcp.example.com', image: publicImage });
     expect(d.mcp.endpointUrl).toBe('https://mcp.example.com/mcp');
     expect(d.mcp.monitoring!.probeFunction).toBeDefined();
@@ -287,7 +363,12 @@ describe('McpService options', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
       Protocol: 'HTTP',
-      DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' }) }],
+      DefaultActions: [
+        {
+          Type: 'redirect',
+          RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' }),
+        },
+      ],
     });
     expect(mcp.endpointUrl).toMatch(/^https:\/\//);
   });
@@ -309,49 +390,101 @@ describe('McpService options', () => {
     t.resourceCountIs('AWS::EC2::VPC', 1);
     t.resourceCountIs('AWS::EC2::FlowLog', 0);
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      Cpu: '2048', Memory: '4096',
+      Cpu: '2048',
+      Memory: '4096',
       RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
-      ContainerDefinitions: [Match.objectLike({
-        HealthCheck: Match.objectLike({ Command: ['CMD-SHELL', Match.stringLikeRegexp('curl -fsS http://127.0.0.1:8080/health/live')] }),
-      })],
+      ContainerDefinitions: [
+        Match.objectLike({
+          HealthCheck: Match.objectLike({
+            Command: ['CMD-SHELL', Match.stringLikeRegexp('curl -fsS http://127.0.0.1:8080/health/live')],
+          }),
+        }),
+      ],
     });
-    t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 4, DeploymentConfiguration: Match.objectLike({ MaximumPercent: 125 }) });
+    t.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 4,
+      DeploymentConfiguration: Match.objectLike({ MaximumPercent: 125 }),
+    });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 4, MaxCapacity: 10 });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 6000 }),
     });
     expect(containerEnv(t)).toEqual(expect.objectContaining({ FEATURE_X: 'on', MCP_PATH: '/v1/mcp' }));
-    expect(lbAttributes(t)).toEqual(expect.objectContaining({ 'idle_timeout.timeout_seconds': '300', 'deletion_protection.enabled': 'false' }));
+    expect(lbAttributes(t)).toEqual(
+      expect.objectContaining({ 'idle_timeout.timeout_seconds': '300', 'deletion_protection.enabled': 'false' }),
+    );
   });
 
   test('a capacity input flows through the model into the task size and scaling', () => {
-    const input = { peakRps: 1000, meanLatencyMs: 100, cpuSecondsPerRequest: 0.01, memoryPerConnectionMiB: 10, taskCpu: 4096, taskMemoryMiB: 8192 };
+    const input = {
+      peakRps: 1000,
+      meanLatencyMs: 100,
+      cpuSecondsPerRequest: 0.01,
+      memoryPerConnectionMiB: 10,
+      taskCpu: 4096,
+      taskMemoryMiB: 8192,
+    };
     const plan = planCapacity(input);
     const { template } = synth({ capacity: input, image: publicImage });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '4096', Memory: '8192' });
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: plan.minTasks, MaxCapacity: plan.maxTasks });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: plan.minTasks,
+      MaxCapacity: plan.maxTasks,
+    });
   });
 });
 
 describe('McpService rejects invalid props with clear errors', () => {
   const cases: Array<[string, McpServiceProps, RegExp]> = [
-    ['capacity and sizing together', { capacity: DEFAULT_CAPACITY_INPUT, sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 2, maxTasks: 4 } }, /either capacity .* or sizing/],
-    ['an invalid Fargate size', { sizing: { taskCpu: 256, taskMemoryMiB: 4096, minTasks: 2, maxTasks: 4 } }, /McpService: sizing.taskMemoryMiB 4096 is not a Fargate size for taskCpu 256; allowed: 512, 1024 or 2048/],
-    ['an invalid Fargate CPU', { sizing: { taskCpu: 300, taskMemoryMiB: 1024, minTasks: 2, maxTasks: 4 } }, /McpService: sizing.taskCpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384/],
-    ['max below min', { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 4, maxTasks: 2 } }, /sizing.maxTasks \(2\) must be ≥ sizing.minTasks \(4\)/],
-    ['zero tasks', { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 0, maxTasks: 2 } }, /sizing.minTasks must be an integer from 1 to 1000, got 0/],
+    [
+      'capacity and sizing together',
+      { capacity: DEFAULT_CAPACITY_INPUT, sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 2, maxTasks: 4 } },
+      /either capacity .* or sizing/,
+    ],
+    [
+      'an invalid Fargate size',
+      { sizing: { taskCpu: 256, taskMemoryMiB: 4096, minTasks: 2, maxTasks: 4 } },
+      /McpService: sizing.taskMemoryMiB 4096 is not a Fargate size for taskCpu 256; allowed: 512, 1024 or 2048/,
+    ],
+    [
+      'an invalid Fargate CPU',
+      { sizing: { taskCpu: 300, taskMemoryMiB: 1024, minTasks: 2, maxTasks: 4 } },
+      /McpService: sizing.taskCpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384/,
+    ],
+    [
+      'max below min',
+      { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 4, maxTasks: 2 } },
+      /sizing.maxTasks \(2\) must be ≥ sizing.minTasks \(4\)/,
+    ],
+    [
+      'zero tasks',
+      { sizing: { taskCpu: 256, taskMemoryMiB: 512, minTasks: 0, maxTasks: 2 } },
+      /sizing.minTasks must be an integer from 1 to 1000, got 0/,
+    ],
     ['a root user', { containerUser: 'root' }, /containerUser must not be root/],
     ['uid 0', { containerUser: '0:0' }, /containerUser must not be root/],
     ['a bad service name', { serviceName: 'My_Service' }, /serviceName must be lowercase letters/],
     ['a relative path', { mcpPath: 'mcp' }, /mcpPath must be an absolute URL path/],
     ['a path under /health', { mcpPath: '/health/mcp' }, /reserved for health checks/],
     ['a privileged port', { containerPort: 80 }, /containerPort must be an integer from 1024 to 65535, got 80/],
-    ['an idle timeout shorter than two keep-alives', { idleTimeout: Duration.seconds(20) }, /idleTimeout \(20 s\) must be at least twice/],
-    ['a stop timeout Fargate does not allow', { stopTimeout: Duration.seconds(200) }, /stopTimeout must be a whole number of seconds from 2 to 120, got 200/],
+    [
+      'an idle timeout shorter than two keep-alives',
+      { idleTimeout: Duration.seconds(20) },
+      /idleTimeout \(20 s\) must be at least twice/,
+    ],
+    [
+      'a stop timeout Fargate does not allow',
+      { stopTimeout: Duration.seconds(200) },
+      /stopTimeout must be a whole number of seconds from 2 to 120, got 200/,
+    ],
     ['a malformed domain name', { domainName: 'MCP example' }, /domainName must be a lowercase DNS name/],
     ['a malformed certificate ARN', { certificateArn: 'my-cert' }, /certificateArn must be an ACM certificate ARN/],
     ['a negative capacity input', { capacity: { ...DEFAULT_CAPACITY_INPUT, peakRps: -1 } }, /peakRps/],
-    ['a secret also in environment', { environment: { TOKEN: 'x' }, secrets: { TOKEN: {} as ecs.Secret } }, /TOKEN is set both in environment and in secrets/],
+    [
+      'a secret also in environment',
+      { environment: { TOKEN: 'x' }, secrets: { TOKEN: {} as ecs.Secret } },
+      /TOKEN is set both in environment and in secrets/,
+    ],
   ];
   test.each(cases)('%s', (_name, props, message) => {
     const stack = testStack();
@@ -359,19 +492,24 @@ describe('McpService rejects invalid props with clear errors', () => {
   });
 });
 
-describe('McpService in an app without this repository\'s feature flags', () => {
+describe("McpService in an app without this repository's feature flags", () => {
   test('synthesizes the same resources as in a flagged app (the constructs pin the flags they were tested with)', () => {
     const bare = new App();
     const stack = new Stack(bare, 'Bare', { env: { account: '111111111111', region: 'eu-west-1' } });
     new McpService(stack, 'Mcp', { image: publicImage });
     const t = Template.fromStack(stack);
     const flagged = synth({ image: publicImage }).template;
-    const types = (tpl: Template) => Object.values(tpl.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type).sort();
+    const types = (tpl: Template) =>
+      Object.values(tpl.toJSON().Resources as Record<string, { Type: string }>)
+        .map((r) => r.Type)
+        .sort();
     expect(types(t)).toEqual(types(flagged));
-    t.hasResourceProperties('AWS::S3::Bucket', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
   });
 
-  test('an app\'s explicit flag setting wins over the pinned one', () => {
+  test("an app's explicit flag setting wins over the pinned one", () => {
     const app = new App({ context: { '@aws-cdk/aws-ecs:arnFormatIncludesClusterName': false } });
     const stack = new Stack(app, 'Explicit', { env: { account: '111111111111', region: 'eu-west-1' } });
     const mcp = new McpService(stack, 'Mcp', { image: publicImage, monitoring: false, logging: false });
@@ -384,7 +522,10 @@ describe('McpService cdk-nag', () => {
   test('AwsSolutionsChecks: no unacknowledged findings, with and without a certificate', () => {
     for (const certificateArn of [undefined, CERT]) {
       const app = testApp();
-      new McpService(testStack(app), 'Mcp', { certificateArn, ...(process.env.NO_REF_IMAGE ? { image: publicImage } : {}) });
+      new McpService(testStack(app), 'Mcp', {
+        certificateArn,
+        ...(process.env.NO_REF_IMAGE ? { image: publicImage } : {}),
+      });
       expect(describeFindings(nagFindings(app))).toEqual([]);
     }
   });

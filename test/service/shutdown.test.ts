@@ -5,7 +5,10 @@ import { postMcp, rpcMessages, spawnServer, startTestServer } from './helpers';
 function tryConnect(port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
   });
 }
@@ -32,7 +35,9 @@ async function firstEventThenRest(res: globalThis.Response): Promise<{ first: st
 }
 
 const waitCall = (ms: number, id = 1) => ({
-  jsonrpc: '2.0', id, method: 'tools/call',
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
   params: { name: 'wait', arguments: { duration_ms: ms }, _meta: { progressToken: 'p1' } },
 });
 
@@ -99,10 +104,18 @@ describe('the container entry point', () => {
       expect(first).toContain('notifications/progress');
       const exitCode = server.stop(); // SIGTERM
       const body = await rest;
-      expect(rpcMessages('text/event-stream', body).find((m) => m.id === 3)).toMatchObject({ result: expect.anything() });
+      expect(rpcMessages('text/event-stream', body).find((m) => m.id === 3)).toMatchObject({
+        result: expect.anything(),
+      });
       expect(await exitCode).toBe(0);
-      const lines = server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['server_listening', 'shutdown_started', 'request_completed', 'shutdown_completed']));
+      const lines = server
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.event)).toEqual(
+        expect.arrayContaining(['server_listening', 'shutdown_started', 'request_completed', 'shutdown_completed']),
+      );
       // The stream was open when SIGTERM arrived, and it finished rather than being cut.
       expect(lines.find((l) => l.event === 'shutdown_started')).toMatchObject({ reason: 'SIGTERM', in_flight: 1 });
       expect(lines.find((l) => l.event === 'shutdown_completed')).toMatchObject({ drained: true, forced_closed: 0 });

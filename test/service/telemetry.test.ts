@@ -1,4 +1,11 @@
-import { Logger, METRICS, activeConnectionsDocument, clientIp, requestMetricDocuments, wwwAuthenticate } from '../../service/src';
+import {
+  Logger,
+  METRICS,
+  activeConnectionsDocument,
+  clientIp,
+  requestMetricDocuments,
+  wwwAuthenticate,
+} from '../../service/src';
 
 const fixed = () => new Date('2026-01-02T03:04:05.678Z');
 
@@ -10,8 +17,14 @@ describe('Logger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('\n');
     expect(JSON.parse(lines[0])).toEqual({
-      timestamp: '2026-01-02T03:04:05.678Z', level: 'INFO', service: 'svc', log_type: 'app', message: 'done',
-      event: 'request_completed', request_id: 'r1', duration_ms: 3,
+      timestamp: '2026-01-02T03:04:05.678Z',
+      level: 'INFO',
+      service: 'svc',
+      log_type: 'app',
+      message: 'done',
+      event: 'request_completed',
+      request_id: 'r1',
+      duration_ms: 3,
     });
   });
 
@@ -21,15 +34,28 @@ describe('Logger', () => {
     log.info('x', 'dropped');
     log.warn('x', 'dropped');
     log.error('boom', 'kept');
-    log.audit({ event_type: 'tool_call', principal: 'anonymous', action: 'tools/call', resource: 'tool:echo', result: 'success', source_ip: '10.0.0.1', user_agent: 'ua', request_id: 'r' });
+    log.audit({
+      event_type: 'tool_call',
+      principal: 'anonymous',
+      action: 'tools/call',
+      resource: 'tool:echo',
+      result: 'success',
+      source_ip: '10.0.0.1',
+      user_agent: 'ua',
+      request_id: 'r',
+    });
     log.metrics(activeConnectionsDocument('svc', 2, 0));
     expect(lines.map((l) => JSON.parse(l)).map((l) => [l.level, l.log_type, l.event ?? l.event_type])).toEqual([
-      ['ERROR', 'app', 'boom'], ['INFO', 'audit', 'tool_call'], ['INFO', 'app', 'metrics'],
+      ['ERROR', 'app', 'boom'],
+      ['INFO', 'audit', 'tool_call'],
+      ['INFO', 'app', 'metrics'],
     ]);
   });
 
   test('a failing sink never throws into the caller', () => {
-    const log = new Logger('svc', 'DEBUG', () => { throw new Error('EPIPE'); });
+    const log = new Logger('svc', 'DEBUG', () => {
+      throw new Error('EPIPE');
+    });
     expect(() => log.error('x', 'y')).not.toThrow();
   });
 });
@@ -39,22 +65,44 @@ describe('EMF metric documents', () => {
     const [doc, ...rest] = requestMetricDocuments('svc', { durationMs: 12.3456, tools: [] }, 1000);
     expect(rest).toEqual([]);
     expect(doc).toEqual({
-      _aws: { Timestamp: 1000, CloudWatchMetrics: [{ Namespace: 'McpOps', Dimensions: [['service']], Metrics: [{ Name: 'mcp_requests_total', Unit: 'Count' }, { Name: 'mcp_request_duration_seconds', Unit: 'Seconds' }] }] },
-      service: 'svc', mcp_requests_total: 1, mcp_request_duration_seconds: 0.012346,
+      _aws: {
+        Timestamp: 1000,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'McpOps',
+            Dimensions: [['service']],
+            Metrics: [
+              { Name: 'mcp_requests_total', Unit: 'Count' },
+              { Name: 'mcp_request_duration_seconds', Unit: 'Seconds' },
+            ],
+          },
+        ],
+      },
+      service: 'svc',
+      mcp_requests_total: 1,
+      mcp_request_duration_seconds: 0.012346,
     });
   });
 
   test('a failed request adds mcp_errors_total with dimension error_type; each tool gets its own document', () => {
-    const docs = requestMetricDocuments('svc', { durationMs: 5, errorType: 'tool_error', tools: ['echo', 'wait', 'echo'] }, 1000);
+    const docs = requestMetricDocuments(
+      'svc',
+      { durationMs: 5, errorType: 'tool_error', tools: ['echo', 'wait', 'echo'] },
+      1000,
+    );
     expect(docs[0]).toMatchObject({ error_type: 'tool_error', mcp_errors_total: 1 });
     expect((docs[0]._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics[1]).toEqual({
-      Namespace: 'McpOps', Dimensions: [['service', 'error_type']], Metrics: [{ Name: METRICS.errors, Unit: 'Count' }],
+      Namespace: 'McpOps',
+      Dimensions: [['service', 'error_type']],
+      Metrics: [{ Name: METRICS.errors, Unit: 'Count' }],
     });
     expect(docs.slice(1)).toEqual([
       expect.objectContaining({ tool: 'echo', tools_executed_total: 2 }),
       expect.objectContaining({ tool: 'wait', tools_executed_total: 1 }),
     ]);
-    expect((docs[1]._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }).CloudWatchMetrics[0].Dimensions).toEqual([['service', 'tool']]);
+    expect(
+      (docs[1]._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }).CloudWatchMetrics[0].Dimensions,
+    ).toEqual([['service', 'tool']]);
   });
 
   test('every dimension named in a directive is a root member of the document (else CloudWatch drops it)', () => {
@@ -63,7 +111,9 @@ describe('EMF metric documents', () => {
       activeConnectionsDocument('svc', 3, 1),
     ];
     for (const doc of docs) {
-      for (const d of (doc._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics) {
+      for (const d of (
+        doc._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }
+      ).CloudWatchMetrics) {
         for (const dim of d.Dimensions.flat()) expect(typeof doc[dim]).toBe('string');
         for (const m of d.Metrics) expect(typeof doc[m.Name]).toBe('number');
       }
@@ -72,7 +122,8 @@ describe('EMF metric documents', () => {
 });
 
 describe('request helpers', () => {
-  const req = (xff: string | undefined, remote = '10.0.1.5') => ({ headers: xff === undefined ? {} : { 'x-forwarded-for': xff }, socket: { remoteAddress: remote } }) as never;
+  const req = (xff: string | undefined, remote = '10.0.1.5') =>
+    ({ headers: xff === undefined ? {} : { 'x-forwarded-for': xff }, socket: { remoteAddress: remote } }) as never;
   test('the client address is the X-Forwarded-For entry the load balancer appended, else the peer', () => {
     expect(clientIp(req('198.51.100.7'))).toBe('198.51.100.7');
     expect(clientIp(req('1.2.3.4 (spoofed), 198.51.100.7'))).toBe('198.51.100.7');
@@ -80,8 +131,11 @@ describe('request helpers', () => {
   });
 
   test('WWW-Authenticate quotes its parameters', () => {
-    expect(wwwAuthenticate('https://m/.well-known/oauth-protected-resource/mcp')).toBe('Bearer resource_metadata="https://m/.well-known/oauth-protected-resource/mcp"');
-    expect(wwwAuthenticate('https://m/x', { code: 'invalid_token', description: 'claim "aud" bad\n' }))
-      .toBe('Bearer resource_metadata="https://m/x", error="invalid_token", error_description="claim \\"aud\\" bad"');
+    expect(wwwAuthenticate('https://m/.well-known/oauth-protected-resource/mcp')).toBe(
+      'Bearer resource_metadata="https://m/.well-known/oauth-protected-resource/mcp"',
+    );
+    expect(wwwAuthenticate('https://m/x', { code: 'invalid_token', description: 'claim "aud" bad\n' })).toBe(
+      'Bearer resource_metadata="https://m/x", error="invalid_token", error_description="claim \\"aud\\" bad"',
+    );
   });
 });

@@ -11,7 +11,10 @@ describe('test support', () => {
     const app = testApp();
     const stack = testStack(app);
     const bucket = new s3.Bucket(stack, 'Plain');
-    Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'test: access logging is not under test here' });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'test: access logging is not under test here',
+    });
     const rules = nagFindings(app).map((f) => f.rule);
     expect(rules).toContain('AwsSolutions-S10');
     expect(rules).not.toContain('AwsSolutions-S1');

@@ -50,7 +50,13 @@ export function nagFindings(app: App): Finding[] {
       for (const c of v.violatingConstructs ?? []) {
         // Construct annotations (e.g. McpService's "no certificate" warning) are asserted where they are made.
         if (String(v.ruleName).startsWith('Annotation::') && v.severity !== 'error') continue;
-        findings.push({ plugin: plugin.pluginName, rule: v.ruleName, severity: v.severity, path: c.constructPath, description: v.description });
+        findings.push({
+          plugin: plugin.pluginName,
+          rule: v.ruleName,
+          severity: v.severity,
+          path: c.constructPath,
+          description: v.description,
+        });
       }
     }
   }

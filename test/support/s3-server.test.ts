@@ -3,8 +3,12 @@ import { startLocalS3, LocalS3 } from './s3-server';
 
 describe('local S3 server', () => {
   let s3: LocalS3;
-  beforeAll(async () => { s3 = await startLocalS3(['probe-bucket']); });
-  afterAll(async () => { await s3.stop(); });
+  beforeAll(async () => {
+    s3 = await startLocalS3(['probe-bucket']);
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
 
   test('round-trips an object with the SDK v3 client', async () => {
     const client = s3.client();

@@ -63,7 +63,9 @@ function which(cmd: string): string | undefined {
 function postgresBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (fs.existsSync(root)) {
-    const versions = fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+    const versions = fs
+      .readdirSync(root)
+      .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
       .sort((a, b) => Number(b) - Number(a));
     if (versions.length > 0) return path.join(root, versions[0], 'bin');
   }
@@ -80,12 +82,17 @@ let installed = false;
 export function ensureTestServices(): void {
   if (installed) return;
   if (postgresBinDir() === undefined || which('redis-server') === undefined || which('openssl') === undefined) {
-    const r = spawnSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15 * 60_000 });
+    const r = spawnSync('bash', [INSTALL_SCRIPT], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 15 * 60_000,
+    });
     if (r.status !== 0) {
       throw new Error(`scripts/install-test-services.sh failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     }
   }
-  if (postgresBinDir() === undefined) throw new Error('PostgreSQL server binaries (initdb) not found after installation');
+  if (postgresBinDir() === undefined)
+    throw new Error('PostgreSQL server binaries (initdb) not found after installation');
   if (which('redis-server') === undefined) throw new Error('redis-server not found after installation');
   if (which('openssl') === undefined) throw new Error('openssl not found after installation');
   installed = true;
@@ -127,7 +134,13 @@ function chownRecursive(dir: string, uid: number, gid: number): void {
   }
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -143,7 +156,9 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs 
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
-  const timer = setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, timeoutMs);
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, timeoutMs);
   await exited;
   clearTimeout(timer);
 }
@@ -151,9 +166,16 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs 
 /** Sends `signal` to `pid` and each of its child processes (by id). */
 function signalTree(pid: number, signal: NodeJS.Signals): void {
   const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  const children = r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+  const children = r.stdout
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
   for (const p of [pid, ...children]) {
-    try { process.kill(p, signal); } catch { /* already gone */ }
+    try {
+      process.kill(p, signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -190,12 +212,41 @@ function openssl(args: string[], cwd: string): void {
 /** A test CA and a server certificate for localhost/127.0.0.1 signed by it, in `dir`. */
 function makeServerCertificate(dir: string): { caFile: string; certFile: string; keyFile: string } {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=mcp-ops test CA'], dir);
+  openssl(
+    ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=mcp-ops test CA'],
+    dir,
+  );
   openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
-  fs.writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext'], dir);
+  fs.writeFileSync(
+    path.join(dir, 'server.ext'),
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+    ],
+    dir,
+  );
   fs.chmodSync(path.join(dir, 'server.key'), 0o600); // PostgreSQL refuses a key others can read
-  return { caFile: path.join(dir, 'ca.pem'), certFile: path.join(dir, 'server.crt'), keyFile: path.join(dir, 'server.key') };
+  return {
+    caFile: path.join(dir, 'ca.pem'),
+    certFile: path.join(dir, 'server.crt'),
+    keyFile: path.join(dir, 'server.key'),
+  };
 }
 
 /**
@@ -222,10 +273,20 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Loca
     chownRecursive(dir, account.uid, account.gid);
     prefix = ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, '--clear-groups', '--'];
   }
-  const run = (cmd: string, args: string[]) => (prefix.length ? [prefix[0], [...prefix.slice(1), cmd, ...args]] : [cmd, args]) as [string, string[]];
+  const run = (cmd: string, args: string[]) =>
+    (prefix.length ? [prefix[0], [...prefix.slice(1), cmd, ...args]] : [cmd, args]) as [string, string[]];
 
   const [initCmd, initArgs] = run(path.join(bin, 'initdb'), [
-    '-D', dataDir, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale', '--no-sync',
+    '-D',
+    dataDir,
+    '-U',
+    user,
+    `--pwfile=${pwfile}`,
+    '--auth=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--no-locale',
+    '--no-sync',
   ]);
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8', cwd: dir, timeout: 120_000 });
   if (init.status !== 0) {
@@ -235,15 +296,35 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Loca
 
   const port = await freePort();
   const [cmd, args] = run(path.join(bin, 'postgres'), [
-    '-D', dataDir, '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    '-c', 'shared_buffers=16MB', '-c', 'max_connections=40', '-c', 'logging_collector=off',
-    ...(certificate ? ['-c', 'ssl=on', '-c', `ssl_cert_file=${certificate.certFile}`, '-c', `ssl_key_file=${certificate.keyFile}`] : []),
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${dir}`,
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'shared_buffers=16MB',
+    '-c',
+    'max_connections=40',
+    '-c',
+    'logging_collector=off',
+    ...(certificate
+      ? ['-c', 'ssl=on', '-c', `ssl_cert_file=${certificate.certFile}`, '-c', `ssl_key_file=${certificate.keyFile}`]
+      : []),
   ]);
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const collect = (b: Buffer): void => { output = (output + b.toString()).slice(-8_000); };
+  const collect = (b: Buffer): void => {
+    output = (output + b.toString()).slice(-8_000);
+  };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
 
@@ -256,20 +337,38 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Loca
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('PostgreSQL', () => pgAnswers(port, user, password, database), child, () => output, 30_000);
+    await waitFor(
+      'PostgreSQL',
+      () => pgAnswers(port, user, password, database),
+      child,
+      () => output,
+      30_000,
+    );
   } catch (err) {
     await stop();
     throw err;
   }
   return {
-    host: '127.0.0.1', port, user, password, database,
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    database,
     env: {
-      DATABASE_HOST: certificate ? 'localhost' : '127.0.0.1', DATABASE_PORT: String(port), DATABASE_NAME: database,
-      DATABASE_USERNAME: user, DATABASE_PASSWORD: password, DATABASE_TLS: certificate ? 'true' : 'false',
+      DATABASE_HOST: certificate ? 'localhost' : '127.0.0.1',
+      DATABASE_PORT: String(port),
+      DATABASE_NAME: database,
+      DATABASE_USERNAME: user,
+      DATABASE_PASSWORD: password,
+      DATABASE_TLS: certificate ? 'true' : 'false',
     },
     caFile: certificate?.caFile,
-    suspend: () => { if (child.pid) signalTree(child.pid, 'SIGSTOP'); },
-    resume: () => { if (child.pid) signalTree(child.pid, 'SIGCONT'); },
+    suspend: () => {
+      if (child.pid) signalTree(child.pid, 'SIGSTOP');
+    },
+    resume: () => {
+      if (child.pid) signalTree(child.pid, 'SIGCONT');
+    },
     stop,
   };
 }
@@ -281,7 +380,10 @@ function redisAnswers(port: number, password: string, caFile?: string): Promise<
       ? tls.connect({ host: '127.0.0.1', port, ca: fs.readFileSync(caFile), servername: 'localhost' })
       : net.connect({ host: '127.0.0.1', port });
     let data = '';
-    const done = (ok: boolean): void => { socket.destroy(); resolve(ok); };
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(1_000, () => done(false));
     socket.on('error', () => done(false));
     socket.on(caFile ? 'secureConnect' : 'connect', () => socket.write(`AUTH ${password}\r\nPING\r\n`));
@@ -305,15 +407,46 @@ export async function startRedis(options: { readonly tls?: boolean } = {}): Prom
   const port = await freePort();
   const certificate = options.tls ? makeServerCertificate(dir) : undefined;
   const listen = certificate
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile,
-      '--tls-ca-cert-file', certificate.caFile, '--tls-auth-clients', 'no']
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        certificate.certFile,
+        '--tls-key-file',
+        certificate.keyFile,
+        '--tls-ca-cert-file',
+        certificate.caFile,
+        '--tls-auth-clients',
+        'no',
+      ]
     : ['--port', String(port)];
-  const child = spawn(which('redis-server')!, [
-    ...listen, '--bind', '127.0.0.1', '--requirepass', password,
-    '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
-  ], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    which('redis-server')!,
+    [
+      ...listen,
+      '--bind',
+      '127.0.0.1',
+      '--requirepass',
+      password,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
-  const collect = (b: Buffer): void => { output = (output + b.toString()).slice(-8_000); };
+  const collect = (b: Buffer): void => {
+    output = (output + b.toString()).slice(-8_000);
+  };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   let stopped = false;
@@ -324,16 +457,26 @@ export async function startRedis(options: { readonly tls?: boolean } = {}): Prom
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('Redis', () => redisAnswers(port, password, certificate?.caFile), child, () => output, 15_000);
+    await waitFor(
+      'Redis',
+      () => redisAnswers(port, password, certificate?.caFile),
+      child,
+      () => output,
+      15_000,
+    );
   } catch (err) {
     await stop();
     throw err;
   }
   return {
-    host: '127.0.0.1', port, password,
+    host: '127.0.0.1',
+    port,
+    password,
     env: {
-      CACHE_HOST: certificate ? 'localhost' : '127.0.0.1', CACHE_PORT: String(port),
-      CACHE_TLS: certificate ? 'true' : 'false', CACHE_AUTH_TOKEN: password,
+      CACHE_HOST: certificate ? 'localhost' : '127.0.0.1',
+      CACHE_PORT: String(port),
+      CACHE_TLS: certificate ? 'true' : 'false',
+      CACHE_AUTH_TOKEN: password,
     },
     caFile: certificate?.caFile,
     stop,

@@ -1,5 +1,10 @@
 import { gzipSync } from 'zlib';
-import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand, ResourceAlreadyExistsException } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { indexAuditObjects } from '../../../lambda/log-transform';
@@ -26,13 +31,24 @@ describe('audit indexer (lambda/log-transform)', () => {
     // What the audit Firehose writes: the audit subscription's payload, message-extracted, newline-delimited, gzip.
     const lines = scenarioLines();
     const payload = encodeSubscriptionPayload({
-      messageType: 'DATA_MESSAGE', owner: '111111111111', logGroup: '/mcp/mcp-server/application', logStream: 'mcp/mcp/abc',
+      messageType: 'DATA_MESSAGE',
+      owner: '111111111111',
+      logGroup: '/mcp/mcp-server/application',
+      logStream: 'mcp/mcp/abc',
       subscriptionFilters: ['mcp-audit-to-firehose'],
-      logEvents: lines.filter((l) => matchesFilterPattern(AUDIT_FILTER_PATTERN, l.message)).map((l, i) => ({ id: String(i), timestamp: l.timestamp, message: l.message })),
+      logEvents: lines
+        .filter((l) => matchesFilterPattern(AUDIT_FILTER_PATTERN, l.message))
+        .map((l, i) => ({ id: String(i), timestamp: l.timestamp, message: l.message })),
     });
     auditNdjson = firehoseS3Output(payload);
     await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: gzipSync(Buffer.from(auditNdjson)) }));
-    await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'audit/year=2026/month=11/day=25/empty.gz', Body: gzipSync(Buffer.from('')) }));
+    await s3Client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'audit/year=2026/month=11/day=25/empty.gz',
+        Body: gzipSync(Buffer.from('')),
+      }),
+    );
   });
   afterAll(async () => {
     s3Client.destroy();
@@ -45,22 +61,38 @@ describe('audit indexer (lambda/log-transform)', () => {
   });
 
   const s3Event = (key: string): unknown => ({
-    Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: '2026-11-25T07:00:20.000Z', s3: { bucket: { name: BUCKET }, object: { key: key.replace(/=/g, '%3D'), size: 1 } } }],
+    Records: [
+      {
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        eventTime: '2026-11-25T07:00:20.000Z',
+        s3: { bucket: { name: BUCKET }, object: { key: key.replace(/=/g, '%3D'), size: 1 } },
+      },
+    ],
   });
-  const deps = (): Parameters<typeof indexAuditObjects>[1] => ({ s3: s3Client, logs: new CloudWatchLogsClient({ region: 'eu-west-1' }), logGroupName: LOG_GROUP, now: () => NOW });
+  const deps = (): Parameters<typeof indexAuditObjects>[1] => ({
+    s3: s3Client,
+    logs: new CloudWatchLogsClient({ region: 'eu-west-1' }),
+    logGroupName: LOG_GROUP,
+    now: () => NOW,
+  });
 
   test('copies every audit entry of a Firehose object into the audit log group, unchanged and in order', async () => {
     const result = await indexAuditObjects(s3Event(KEY), deps());
     expect(result).toEqual({ objects: 1, indexed: 7, skipped: 0 });
     const create = logs.commandCalls(CreateLogStreamCommand);
-    expect(create.map((c) => c.args[0].input)).toEqual([{ logGroupName: LOG_GROUP, logStreamName: 'firehose/2026/11/25' }]);
+    expect(create.map((c) => c.args[0].input)).toEqual([
+      { logGroupName: LOG_GROUP, logStreamName: 'firehose/2026/11/25' },
+    ]);
     const puts = logs.commandCalls(PutLogEventsCommand);
     expect(puts).toHaveLength(1);
     const input = puts[0].args[0].input;
     expect(input.logGroupName).toBe(LOG_GROUP);
     expect(input.logStreamName).toBe('firehose/2026/11/25');
     expect(input.logEvents!.map((e) => e.message)).toEqual(auditNdjson.trimEnd().split('\n'));
-    expect(input.logEvents!.map((e) => e.timestamp)).toEqual(input.logEvents!.map((e) => Date.parse(JSON.parse(e.message!).timestamp)));
+    expect(input.logEvents!.map((e) => e.timestamp)).toEqual(
+      input.logEvents!.map((e) => Date.parse(JSON.parse(e.message!).timestamp)),
+    );
     for (const e of input.logEvents!) expect(JSON.parse(e.message!).log_type).toBe('audit');
   });
 
@@ -71,7 +103,11 @@ describe('audit indexer (lambda/log-transform)', () => {
   });
 
   test('an empty object writes nothing', async () => {
-    await expect(indexAuditObjects(s3Event('audit/year=2026/month=11/day=25/empty.gz'), deps())).resolves.toEqual({ objects: 1, indexed: 0, skipped: 0 });
+    await expect(indexAuditObjects(s3Event('audit/year=2026/month=11/day=25/empty.gz'), deps())).resolves.toEqual({
+      objects: 1,
+      indexed: 0,
+      skipped: 0,
+    });
     expect(logs.calls()).toHaveLength(0);
   });
 
@@ -84,7 +120,10 @@ describe('audit indexer (lambda/log-transform)', () => {
     [{}, /expected an S3 event notification/],
     [{ Records: [] }, /expected an S3 event notification/],
     [{ Records: [{ eventSource: 'aws:sqs' }] }, /aws:s3 record/],
-    [{ Records: [{ eventSource: 'aws:s3', s3: { bucket: { name: BUCKET }, object: { key: 'errors/x.gz' } } }] }, /outside audit\//],
+    [
+      { Records: [{ eventSource: 'aws:s3', s3: { bucket: { name: BUCKET }, object: { key: 'errors/x.gz' } } }] },
+      /outside audit\//,
+    ],
   ])('bad event %j is rejected and changes nothing', async (event, message) => {
     await expect(indexAuditObjects(event, deps())).rejects.toThrow(message);
     expect(logs.calls()).toHaveLength(0);

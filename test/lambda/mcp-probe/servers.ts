@@ -19,10 +19,15 @@ export interface TestServer {
 
 function buildMcpServer(): McpServer {
   const server = new McpServer({ name: 'probe-test-server', version: '1.2.3' });
-  server.registerTool('status', { description: 'read-only status', inputSchema: { verbose: z.boolean().optional() } },
-    async ({ verbose }) => ({ content: [{ type: 'text', text: verbose ? 'all systems nominal (verbose)' : 'ok' }] }));
-  server.registerTool('broken', { description: 'always fails' },
-    async () => ({ isError: true, content: [{ type: 'text', text: 'database unavailable' }] }));
+  server.registerTool(
+    'status',
+    { description: 'read-only status', inputSchema: { verbose: z.boolean().optional() } },
+    async ({ verbose }) => ({ content: [{ type: 'text', text: verbose ? 'all systems nominal (verbose)' : 'ok' }] }),
+  );
+  server.registerTool('broken', { description: 'always fails' }, async () => ({
+    isError: true,
+    content: [{ type: 'text', text: 'database unavailable' }],
+  }));
   return server;
 }
 
@@ -41,7 +46,9 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
 
 function methodsOf(body: unknown): string[] {
   const list = Array.isArray(body) ? body : [body];
-  return list.map((m) => (m && typeof m === 'object' && 'method' in m ? String((m as { method: unknown }).method) : 'response'));
+  return list.map((m) =>
+    m && typeof m === 'object' && 'method' in m ? String((m as { method: unknown }).method) : 'response',
+  );
 }
 
 function closeServer(server: http.Server): Promise<void> {
@@ -60,7 +67,10 @@ export async function startMcpServer(mode: 'stateless' | 'stateful' = 'stateless
       if (mode === 'stateless') {
         const mcp = buildMcpServer();
         const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-        res.on('close', () => { void transport.close(); void mcp.close(); });
+        res.on('close', () => {
+          void transport.close();
+          void mcp.close();
+        });
         await mcp.connect(transport);
         await transport.handleRequest(req, res, body);
         return;
@@ -70,9 +80,13 @@ export async function startMcpServer(mode: 'stateless' | 'stateful' = 'stateless
       if (!transport) {
         const created = new StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
-          onsessioninitialized: (id) => { sessions.set(id, created); },
+          onsessioninitialized: (id) => {
+            sessions.set(id, created);
+          },
         });
-        created.onclose = () => { if (created.sessionId) sessions.delete(created.sessionId); };
+        created.onclose = () => {
+          if (created.sessionId) sessions.delete(created.sessionId);
+        };
         await buildMcpServer().connect(created);
         transport = created;
       }
@@ -107,7 +121,10 @@ export async function startSlowServer(delayMs = 30_000): Promise<TestServer> {
   const server = http.createServer(async (req, res) => {
     const body = req.method === 'POST' ? await readBody(req) : undefined;
     seen.push(...methodsOf(body));
-    const t = setTimeout(() => { timers.delete(t); res.writeHead(503).end(); }, delayMs);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      res.writeHead(503).end();
+    }, delayMs);
     timers.add(t);
   });
   const url = await listen(server);
@@ -122,13 +139,20 @@ export async function startSlowServer(delayMs = 30_000): Promise<TestServer> {
 }
 
 /** Answers every JSON-RPC request with the given JSON-RPC error (HTTP 200, application/json). */
-export async function startJsonRpcErrorServer(code = -32603, message = 'internal error: backend exploded'): Promise<TestServer> {
+export async function startJsonRpcErrorServer(
+  code = -32603,
+  message = 'internal error: backend exploded',
+): Promise<TestServer> {
   const seen: string[] = [];
   const server = http.createServer(async (req, res) => {
-    const body = req.method === 'POST' ? await readBody(req) as { id?: unknown; method?: string } : undefined;
+    const body = req.method === 'POST' ? ((await readBody(req)) as { id?: unknown; method?: string }) : undefined;
     seen.push(...methodsOf(body));
-    if (!body || body.id === undefined) { res.writeHead(202).end(); return; }
-    res.writeHead(200, { 'content-type': 'application/json' })
+    if (!body || body.id === undefined) {
+      res.writeHead(202).end();
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ jsonrpc: '2.0', id: body.id, error: { code, message } }));
   });
   const url = await listen(server);
@@ -152,22 +176,32 @@ export async function startHttpErrorServer(status = 503): Promise<TestServer> {
  * (HTTP 200), or no answer until `close()` (`hang`). Shows that a failure after `initialize` is reported
  * at the step where it happened.
  */
-export async function startFaultyMcpServer(failOn: string, fault: { jsonRpcError: { code: number; message: string } } | 'hang'): Promise<TestServer> {
+export async function startFaultyMcpServer(
+  failOn: string,
+  fault: { jsonRpcError: { code: number; message: string } } | 'hang',
+): Promise<TestServer> {
   const seen: string[] = [];
   const hanging = new Set<http.ServerResponse>();
   const server = http.createServer(async (req, res) => {
     try {
-      const body = req.method === 'POST' ? await readBody(req) as { id?: unknown; method?: string } : undefined;
+      const body = req.method === 'POST' ? ((await readBody(req)) as { id?: unknown; method?: string }) : undefined;
       seen.push(...(body === undefined ? [req.method ?? '?'] : methodsOf(body)));
       if (body?.method === failOn) {
-        if (fault === 'hang') { hanging.add(res); return; }
-        res.writeHead(200, { 'content-type': 'application/json' })
+        if (fault === 'hang') {
+          hanging.add(res);
+          return;
+        }
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
           .end(JSON.stringify({ jsonrpc: '2.0', id: body.id, error: fault.jsonRpcError }));
         return;
       }
       const mcp = buildMcpServer();
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-      res.on('close', () => { void transport.close(); void mcp.close(); });
+      res.on('close', () => {
+        void transport.close();
+        void mcp.close();
+      });
       await mcp.connect(transport);
       await transport.handleRequest(req, res, body);
     } catch (err) {
