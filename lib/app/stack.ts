@@ -62,8 +62,9 @@ export class McpOpsStack extends Stack {
       dataTier: this.data,
       taskDefinition: this.mcp.taskDefinition,
       alarmTopic: this.mcp.alarmTopic,
+      ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
-    this.mcp.monitoring?.addSection('Backups', this.backup.dashboardWidgets());
+    this.mcp.monitoring?.addSegment(this.backup);
 
     const data = this.data;
     this.dr = new McpDisasterRecovery(this, 'DisasterRecovery', {
@@ -96,11 +97,9 @@ export class McpOpsStack extends Stack {
       readinessSecurityGroups: this.mcp.service.connections.securityGroups,
       probeFunction: this.mcp.monitoring?.probeFunction,
       alarmTopic: this.mcp.alarmTopic,
-      ...(config.runbookBaseUrl
-        ? { runbookUrl: `${config.runbookBaseUrl.replace(/\/+$/, '')}/disaster-recovery.md` }
-        : {}),
+      ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
-    this.mcp.monitoring?.addSection('Disaster recovery', this.dr.dashboardWidgets());
+    this.mcp.monitoring?.addSegment(this.dr);
 
     // What an operator needs after `cdk deploy`.
     new CfnOutput(this, 'McpEndpointUrl', {

@@ -2,4 +2,5 @@ export * from './baseline';
 export * from './naming';
 export * from './alarm-topic';
 export * from './probe';
+export * from './alarms';
 export * from './monitoring';

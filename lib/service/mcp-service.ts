@@ -471,8 +471,13 @@ export class McpService extends Construct {
     }
     let logDriver: ecs.LogDriver;
     if (props.logging !== false) {
+      // The pipeline's alarms follow the monitoring's naming and runbook settings (one rule for every alarm).
+      const monitoring = props.monitoring === false ? undefined : props.monitoring;
       this.logging = new McpLogging(this, 'Logging', {
         alarmTopic: this.alarmTopic,
+        alarmNamePrefix: monitoring?.alarmNamePrefix,
+        alarmTags: monitoring?.alarmTags,
+        runbookBaseUrl: monitoring?.runbookBaseUrl,
         ...props.logging,
         serviceName: this.serviceName,
       });
@@ -711,7 +716,7 @@ export class McpService extends Construct {
       });
       if (props.monitoring?.deploymentAlarms ?? true) this.addDeploymentAlarms(...this.monitoring.deploymentAlarmNames);
       // The log pipeline's metric filters and delivery alarms get their own dashboard row.
-      if (this.logging) this.monitoring.addSection('Logs and audit trail', this.logging.dashboardWidgets());
+      if (this.logging) this.monitoring.addSegment(this.logging);
     }
 
     // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------

@@ -77,13 +77,14 @@ describe('the default app', () => {
       }
     });
 
-    test("backups run hourly, alarm on the service's alert topic, and show on its dashboard", () => {
+    test("backups run hourly, warn on the service's alert topic, page through its page composite, and show on its dashboard", () => {
       t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
       const topicRef = { Ref: stack.getLogicalId(stack.mcp.alarmTopic!.node.defaultChild as any) };
       for (const alarm of stack.backup.alarms) {
-        const a = (t.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)] as any).Properties;
-        expect(a.AlarmActions).toEqual([topicRef]);
+        const a = (t.toJSON().Resources[stack.getLogicalId(alarm.alarm.node.defaultChild as any)] as any).Properties;
+        expect(a.AlarmActions).toEqual(alarm.severity === 'critical' ? undefined : [topicRef]);
       }
+      expect(stack.mcp.monitoring!.pagedAlarms.map((a) => a.id)).toContain('BackupStale');
       const body = JSON.stringify(
         (Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0] as any).Properties.DashboardBody,
       );
@@ -108,8 +109,9 @@ describe('the default app', () => {
       t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
       const topicRef = { Ref: stack.getLogicalId(stack.mcp.alarmTopic!.node.defaultChild as any) };
       for (const alarm of stack.dr.alarms) {
-        const a = (t.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)] as any).Properties;
+        const a = (t.toJSON().Resources[stack.getLogicalId(alarm.alarm.node.defaultChild as any)] as any).Properties;
         expect(a.AlarmActions).toEqual([topicRef]);
+        expect(a.OKActions).toEqual([topicRef]);
       }
       const dbRef = stack.getLogicalId(stack.data!.database!.node.defaultChild as any);
       const policies = JSON.stringify(

@@ -451,7 +451,7 @@ describe('alarms', () => {
         expect(a.OKActions).toEqual([{ Ref: id(topic) }]);
         expect(a.TreatMissingData).toBe('notBreaching');
         expect(a.AlarmDescription).toMatch(
-          /^\[(critical|warning)\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/,
+          /^\[(critical|warning)\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/runbooks\/log-delivery\.md$/,
         );
       }
     }
@@ -854,7 +854,7 @@ describe('OpenSearch indexing (openSearch prop)', () => {
       expect(a.AlarmActions).toEqual([{ Ref: osId(osTopic) }]);
       expect(a.OKActions).toEqual([{ Ref: osId(osTopic) }]);
       expect(a.AlarmDescription).toMatch(
-        /^\[warning\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/,
+        /^\[warning\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/runbooks\/log-delivery\.md$/,
       );
     }
     expect(alarms.map((a) => a.MetricName)).not.toContain('DeliveryToAmazonOpenSearchService.Success');
