@@ -40,6 +40,8 @@ export class McpOpsStack extends Stack {
       deletionProtection: config.deletionProtection,
       monitoring: {
         alarmEmails: config.alarmEmails,
+        pageRoute: config.pageRoute,
+        warningRoute: config.warningRoute,
         ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
       },
     });
