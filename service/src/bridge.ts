@@ -1,0 +1,119 @@
+/**
+ * Between Node's `http` request/response and the web-standard `fetch` face of the SDK's MCP
+ * handler (`createMcpHandler(...).fetch`). `@modelcontextprotocol/node`'s `toNodeHandler` does the
+ * same; this one also lets the server see what it answers (status, every JSON-RPC message of a
+ * JSON or SSE response) for its logs, audit entries and metrics, reuses the body bytes it has
+ * already read instead of serializing the parsed body again, and keys the per-request state on the
+ * `Request` object the SDK hands to the server factory.
+ */
+import type * as http from 'http';
+
+/** The web `Request` for an MCP POST whose body has already been read (`raw`). */
+export function webRequest(req: http.IncomingMessage, raw: Buffer, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  // The body is the decoded bytes, whole: the framing headers of the original no longer apply.
+  headers.delete('transfer-encoding');
+  headers.delete('content-encoding');
+  headers.set('content-length', String(raw.byteLength));
+  const host = typeof req.headers.host === 'string' ? req.headers.host : 'localhost';
+  return new Request(`http://${host}${req.url ?? '/'}`, { method: 'POST', headers, body: raw, signal });
+}
+
+/**
+ * Writes `response` to `res`. JSON bodies are read whole (they are one JSON-RPC message), handed
+ * to `observe` and sent with a Content-Length; SSE bodies are streamed as they come, with
+ * backpressure, and each complete event's JSON-RPC message goes to `observe`. Stops (and cancels
+ * the SDK's stream) when `signal` aborts, i.e. when the client went away or shutdown closed it.
+ */
+export async function writeWebResponse(
+  response: Response,
+  res: http.ServerResponse,
+  signal: AbortSignal,
+  observe: (message: unknown) => void,
+): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  const type = response.headers.get('content-type') ?? '';
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  if (type.startsWith('application/json')) {
+    const text = await response.text();
+    observeJson(text, observe);
+    res.setHeader('content-length', Buffer.byteLength(text));
+    res.end(text);
+    return;
+  }
+  const sse = type.startsWith('text/event-stream') ? new SseMessages(observe) : undefined;
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  const cancel = (): void => void reader.cancel().catch(() => undefined);
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || signal.aborted) break;
+      sse?.push(value);
+      if (!res.write(value)) await drained(res, signal);
+    }
+  } catch {
+    // The stream was cancelled (client gone, shutdown) or failed: nothing more to send.
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+  if (!res.destroyed) res.end();
+}
+
+function drained(res: http.ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function observeJson(text: string, observe: (message: unknown) => void): void {
+  try {
+    observe(JSON.parse(text));
+  } catch {
+    // Not JSON: nothing to observe.
+  }
+}
+
+/** Splits an SSE byte stream into events and hands each event's `data` (a JSON-RPC message) on. */
+class SseMessages {
+  private readonly decoder = new TextDecoder();
+  private buffer = '';
+
+  constructor(private readonly observe: (message: unknown) => void) {}
+
+  push(chunk: Uint8Array): void {
+    this.buffer += this.decoder.decode(chunk, { stream: true });
+    for (let end = eventEnd(this.buffer); end !== undefined; end = eventEnd(this.buffer)) {
+      const event = this.buffer.slice(0, end.index);
+      this.buffer = this.buffer.slice(end.index + end.length);
+      const data = event
+        .split(/\r?\n/)
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
+        .join('\n');
+      // Only responses matter to the observer; progress notifications are not parsed.
+      if (data !== '' && (data.includes('"result"') || data.includes('"error"'))) observeJson(data, this.observe);
+    }
+  }
+}
+
+function eventEnd(buffer: string): { index: number; length: number } | undefined {
+  const m = /\r?\n\r?\n/.exec(buffer);
+  return m ? { index: m.index, length: m[0].length } : undefined;
+}
