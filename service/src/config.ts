@@ -279,7 +279,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         );
       }
     }
-    const audience = get('AUTH_AUDIENCE') ?? (canonicalResourceUrl === undefined ? '' : `${canonicalResourceUrl}${mcpPath}`);
+    const audience =
+      get('AUTH_AUDIENCE') ?? (canonicalResourceUrl === undefined ? '' : `${canonicalResourceUrl}${mcpPath}`);
     auth = { issuer: get('AUTH_ISSUER')!, audience, jwksUrl: jwksUrl ?? '', requiredScopes, adminScope };
   } else if (authSet.length > 0) {
     problems.push(`bearer-token auth needs both ${authVars.join(' and ')}; only ${authSet.join(', ')} set`);
@@ -287,7 +288,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   if (!auth) {
     for (const name of ['AUTH_AUDIENCE', 'AUTH_REQUIRED_SCOPES', 'AUTH_ADMIN_SCOPE']) {
       if (get(name) !== undefined)
-        problems.push(`${name} is set but bearer-token auth is off; set AUTH_ISSUER and AUTH_JWKS_URL or remove ${name}`);
+        problems.push(
+          `${name} is set but bearer-token auth is off; set AUTH_ISSUER and AUTH_JWKS_URL or remove ${name}`,
+        );
     }
   }
   if (auth && resourceUrl === undefined) {

@@ -140,11 +140,15 @@ export function taskMetricDocuments(service: string, sample: TaskSample, timesta
     .slice(0, MAX_QUOTA_CLIENTS_PER_SAMPLE);
   for (const q of lowest) {
     docs.push(
-      emf(timestampMs, [{ dims: [['service', 'client_id'], ['service']], metrics: [[METRICS.quotaRemaining, 'Count']] }], {
-        service,
-        client_id: q.client,
-        [METRICS.quotaRemaining]: q.remaining,
-      }),
+      emf(
+        timestampMs,
+        [{ dims: [['service', 'client_id'], ['service']], metrics: [[METRICS.quotaRemaining, 'Count']] }],
+        {
+          service,
+          client_id: q.client,
+          [METRICS.quotaRemaining]: q.remaining,
+        },
+      ),
     );
   }
   return docs;

@@ -110,7 +110,8 @@ export function describeRequest(body: unknown, protocolHeader?: string): Request
   return {
     method,
     id: typeof body.id === 'string' || typeof body.id === 'number' ? body.id : undefined,
-    tool: method === 'tools/call' ? (typeof params.name === 'string' ? params.name.slice(0, 128) : '(missing)') : undefined,
+    tool:
+      method === 'tools/call' ? (typeof params.name === 'string' ? params.name.slice(0, 128) : '(missing)') : undefined,
     resourceUri: method === 'resources/read' && typeof params.uri === 'string' ? params.uri.slice(0, 512) : undefined,
     clientName,
     protocolVersion: requestProtocolVersion(protocolHeader, body),

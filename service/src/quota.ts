@@ -58,7 +58,9 @@ export class RateLimiter {
   remaining(client: string): number {
     const bucket = this.buckets.get(client);
     if (!bucket) return this.limitPerMinute;
-    return Math.floor(Math.min(this.limitPerMinute, bucket.tokens + (this.now() - bucket.updatedMs) * this.refillPerMs));
+    return Math.floor(
+      Math.min(this.limitPerMinute, bucket.tokens + (this.now() - bucket.updatedMs) * this.refillPerMs),
+    );
   }
 
   /** Clients with a bucket that is not full, and their remaining requests; forgets full buckets. */

@@ -414,8 +414,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       return;
     }
     const result = m.result as
-      | { isError?: boolean; protocolVersion?: unknown; content?: Array<{ type?: string; text?: string }> }
-      | undefined;
+      { isError?: boolean; protocolVersion?: unknown; content?: Array<{ type?: string; text?: string }> } | undefined;
     if (state.method === 'initialize' && typeof result?.protocolVersion === 'string')
       state.protocolVersion = result.protocolVersion.slice(0, 32);
     if (call) {
@@ -463,7 +462,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         errorType = call.response.errorType ?? 'tool_error';
         error = call.response.error;
       } else if (!call.response) {
-        errorType = state.forced ? 'timeout' : (state.rejection?.errorType ?? state.rpcError?.errorType ?? 'protocol_error');
+        errorType = state.forced
+          ? 'timeout'
+          : (state.rejection?.errorType ?? state.rpcError?.errorType ?? 'protocol_error');
         error = state.forced
           ? 'closed at shutdown before the tool finished'
           : (state.rejection?.error ?? state.rpcError?.error ?? `no result sent (HTTP ${status})`);
@@ -499,7 +500,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         );
       }
     }
-    for (const read of state.resourceReads) audit(state, 'resource_read', 'resources/read', `resource:${read.uri}`, 'success');
+    for (const read of state.resourceReads)
+      audit(state, 'resource_read', 'resources/read', `resource:${read.uri}`, 'success');
 
     let failure: { errorType: ErrorType; error: string } | undefined = state.rejection;
     if (!failure && status >= 400)
@@ -522,7 +524,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       logger.info('request_completed', `${state.method ?? state.res.req.method} completed`, fields);
     }
     const method = state.toolCalls.size > 1 ? 'batch' : state.method;
-    const tool = method === 'tools/call' && state.toolLabel !== undefined ? nameLabel(state.toolLabel, TOOL_NAMES) : undefined;
+    const tool =
+      method === 'tools/call' && state.toolLabel !== undefined ? nameLabel(state.toolLabel, TOOL_NAMES) : undefined;
     const read = state.resourceReads[0];
     logger.metrics(
       requestMetricDocument(
@@ -709,7 +712,13 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     }
     const raw = (req as Request & { rawBody?: Buffer }).rawBody;
     if (raw === undefined) {
-      sendJsonRpcError(state, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json', 'protocol_error');
+      sendJsonRpcError(
+        state,
+        415,
+        -32000,
+        'Unsupported Media Type: Content-Type must be application/json',
+        'protocol_error',
+      );
       return;
     }
     const body: unknown = (req as Request & { body?: unknown }).body;

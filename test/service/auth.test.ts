@@ -22,7 +22,9 @@ function unsigned(token: string): string {
 async function resignedWithOtherKey(token: string): Promise<string> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(token).kid }).sign(privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(token).kid })
+    .sign(privateKey);
 }
 
 describe('OAuth 2.1 resource server, against a real OAuth server on 127.0.0.1', () => {
@@ -84,7 +86,12 @@ describe('OAuth 2.1 resource server, against a real OAuth server on 127.0.0.1', 
     const denied = await t.waitForLine(
       (l) => l.event_type === 'auth_denied' && l.request_id === res.headers.get('x-request-id'),
     );
-    expect(denied).toMatchObject({ log_type: 'audit', principal: 'anonymous', result: 'denied', resource: 'endpoint:/mcp' });
+    expect(denied).toMatchObject({
+      log_type: 'audit',
+      principal: 'anonymous',
+      result: 'denied',
+      resource: 'endpoint:/mcp',
+    });
     expect(
       await t.waitForLine((l) => l.event === 'request_failed' && l.request_id === res.headers.get('x-request-id')),
     ).toMatchObject({ status_code: 401, error_type: 'auth_error', protocol_version: '2026-07-28' });
@@ -121,11 +128,16 @@ describe('OAuth 2.1 resource server, against a real OAuth server on 127.0.0.1', 
     const token = await oauth.token({ audience: RESOURCE, scope: 'mcp:tools', clientId: 'reader' });
     const ok = await postMcp(t.address.mcpUrl, list.body, { ...list.headers, ...bearer(token) });
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { result: { tools: Array<{ name: string }> } }).result.tools.map((x) => x.name)).toContain(
-      'cache_counter',
-    );
+    expect(
+      ((await ok.json()) as { result: { tools: Array<{ name: string }> } }).result.tools.map((x) => x.name),
+    ).toContain('cache_counter');
 
-    const legacyCall = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'cache_counter', arguments: { name: 'x' } } };
+    const legacyCall = {
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'cache_counter', arguments: { name: 'x' } },
+    };
     for (const [body, headers] of [
       [counter().body, counter().headers],
       [legacyCall, { 'mcp-protocol-version': LEGACY }],
@@ -200,7 +212,11 @@ describe('AUTH_REQUIRED_SCOPES', () => {
       expect(await res.json()).toMatchObject({ error: { code: -32001 } });
       expect(
         await t.waitForLine((l) => l.event_type === 'auth_denied' && l.request_id === res.headers.get('x-request-id')),
-      ).toMatchObject({ principal: 'm2m-client', scope_required: 'mcp:tools', reason: expect.stringContaining('mcp:tools') });
+      ).toMatchObject({
+        principal: 'm2m-client',
+        scope_required: 'mcp:tools',
+        reason: expect.stringContaining('mcp:tools'),
+      });
 
       const withScope = await oauth.token({ audience: RESOURCE, scope: 'mcp:tools' });
       const ok = await postMcp(t.address.mcpUrl, list.body, { ...list.headers, authorization: `Bearer ${withScope}` });

@@ -67,9 +67,9 @@ describe('reference MCP server over Streamable HTTP, both protocol eras (no depe
     expect(read.contents).toEqual([{ uri: CONTRACT_URI, mimeType: 'text/markdown', text: contractResourceText() }]);
 
     // Logs name the revision; without auth client_id is the client's own name from the _meta envelope.
-    expect(
-      await t.waitForLine((l) => l.event === 'request_completed' && l.method === 'server/discover'),
-    ).toMatchObject({ protocol_version: MODERN, client_id: 'jest-client', session_id: null });
+    expect(await t.waitForLine((l) => l.event === 'request_completed' && l.method === 'server/discover')).toMatchObject(
+      { protocol_version: MODERN, client_id: 'jest-client', session_id: null },
+    );
     expect(await t.waitForLine((l) => l.event_type === 'resource_read')).toMatchObject({
       log_type: 'audit',
       action: 'resources/read',
@@ -184,7 +184,9 @@ describe('reference MCP server over Streamable HTTP, both protocol eras (no depe
     );
     expect(failed).toMatchObject({ protocol_version: '2099-01-01', error_type: 'protocol_error' });
     // The metric label of an unknown revision is bounded.
-    const doc = await t.waitForLine((l) => l.event === 'metrics' && l.method === 'tools/list' && l.protocol_version === 'other');
+    const doc = await t.waitForLine(
+      (l) => l.event === 'metrics' && l.method === 'tools/list' && l.protocol_version === 'other',
+    );
     expect(doc.mcp_requests_total).toBe(1);
   });
 
@@ -350,7 +352,12 @@ describe('reference MCP server over Streamable HTTP, both protocol eras (no depe
     expect(failed).toMatchObject({ level: 'WARN', status_code: 400, error_type: 'protocol_error' });
     expect(t.lines).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ event: 'metrics', error_type: 'protocol_error', mcp_errors_total: 1, method: 'none' }),
+        expect.objectContaining({
+          event: 'metrics',
+          error_type: 'protocol_error',
+          mcp_errors_total: 1,
+          method: 'none',
+        }),
       ]),
     );
   });
@@ -370,7 +377,9 @@ describe('reference MCP server over Streamable HTTP, both protocol eras (no depe
       body: 'hello',
     });
     expect(text.status).toBe(415);
-    expect(await text.json()).toMatchObject({ error: { code: -32000, message: expect.stringContaining('application/json') } });
+    expect(await text.json()).toMatchObject({
+      error: { code: -32000, message: expect.stringContaining('application/json') },
+    });
   });
 
   test('bad tool arguments are tool results with isError, unknown tools JSON-RPC errors; both validation errors, audited as failures', async () => {
@@ -389,9 +398,9 @@ describe('reference MCP server over Streamable HTTP, both protocol eras (no depe
       ]),
     );
     // Nothing ran, so nothing counts as executed; the unknown name gets the bounded label.
-    expect(t.lines.filter((l) => l.event === 'metrics' && l.tools_executed_total !== undefined && l.tool === 'nope')).toEqual(
-      [],
-    );
+    expect(
+      t.lines.filter((l) => l.event === 'metrics' && l.tools_executed_total !== undefined && l.tool === 'nope'),
+    ).toEqual([]);
     expect(await t.waitForLine((l) => l.event === 'metrics' && l.tool === 'other')).toMatchObject({
       method: 'tools/call',
       error_type: 'validation_error',

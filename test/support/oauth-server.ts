@@ -46,7 +46,9 @@ export async function startOAuthServer(): Promise<LocalOAuthServer> {
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line && out.includes('\n')) resolve(JSON.parse(line));
     });
-    child.once('exit', (code) => reject(new Error(`OAuth server exited (${code}) before it listened:\n${out}\n${err}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`OAuth server exited (${code}) before it listened:\n${out}\n${err}`)),
+    );
   });
   let stopped = false;
   return {
