@@ -261,3 +261,63 @@ describe('bearer-token auth with the JWKS endpoint down', () => {
     }
   });
 });
+
+describe('per-client rate limit (RATE_LIMIT_PER_MINUTE) and the principal metrics', () => {
+  test('each OAuth client has its own quota: 429 with Retry-After when exhausted; api_quota_remaining and user_sessions_active per task', async () => {
+    const oauth = await startOAuthServer();
+    const t = await startTestServer(
+      { AUTH_ISSUER: oauth.issuer, AUTH_JWKS_URL: oauth.jwksUrl, RESOURCE_URL, RATE_LIMIT_PER_MINUTE: '3' },
+      { metricsIntervalMs: 25 },
+    );
+    try {
+      const list = modernRequest('tools/list');
+      const tokenA = await oauth.token({ audience: RESOURCE, clientId: 'client-a' });
+      const tokenB = await oauth.token({ audience: RESOURCE, clientId: 'client-b' });
+      const send = (token: string) =>
+        postMcp(t.address.mcpUrl, list.body, { ...list.headers, authorization: `Bearer ${token}` });
+      for (let i = 0; i < 3; i++) expect((await (await send(tokenA)).text()) && true).toBe(true);
+      const refused = await send(tokenA);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await refused.json()).toMatchObject({
+        error: { code: -32000, message: expect.stringContaining('3 per minute') },
+      });
+      expect(
+        await t.waitForLine(
+          (l) => l.event === 'request_failed' && l.request_id === refused.headers.get('x-request-id'),
+        ),
+      ).toMatchObject({ status_code: 429, error_type: 'rate_limited', client_id: 'client-a' });
+      const other = await send(tokenB);
+      expect(other.status).toBe(200);
+      await other.text();
+
+      // Samples after the last requests: client-a used all of its quota, client-b one request of it.
+      const quotaA = await t.waitForLine(
+        (l) => l.event === 'metrics' && l.client_id === 'client-a' && l.api_quota_remaining === 0,
+      );
+      expect(quotaA).toMatchObject({ service: 'test-mcp' });
+      await t.waitForLine((l) => l.event === 'metrics' && l.client_id === 'client-b' && l.api_quota_remaining === 2);
+      expect(await t.waitForLine((l) => l.event === 'metrics' && l.user_sessions_active === 2)).toMatchObject({
+        mcp_active_connections: expect.any(Number),
+      });
+    } finally {
+      await t.stop();
+      await oauth.stop();
+    }
+  });
+
+  test('without auth the quota is per client address, and all anonymous clients share one metric label', async () => {
+    const t = await startTestServer({ RATE_LIMIT_PER_MINUTE: '2' }, { metricsIntervalMs: 25 });
+    try {
+      const list = modernRequest('tools/list');
+      const from = (ip: string) => postMcp(t.address.mcpUrl, list.body, { ...list.headers, 'x-forwarded-for': ip });
+      for (const ip of ['198.51.100.1', '198.51.100.1', '198.51.100.2']) expect((await from(ip)).status).toBe(200);
+      expect((await from('198.51.100.1')).status).toBe(429);
+      // The lowest quota of the anonymous clients (198.51.100.1 used both of its requests).
+      await t.waitForLine((l) => l.event === 'metrics' && l.client_id === 'anonymous' && l.api_quota_remaining === 0);
+      expect(t.lines.filter((l) => l.event === 'metrics' && String(l.client_id).startsWith('198.'))).toEqual([]);
+    } finally {
+      await t.stop();
+    }
+  });
+});

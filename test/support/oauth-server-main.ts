@@ -8,9 +8,9 @@
  * Test-only form fields shape the claims of a real, correctly signed token: `test_sub`, `test_iss`,
  * `test_expires_in` (seconds from now, negative for an expired token).
  */
-import { Events, OAuth2Server } from 'oauth2-mock-server';
-
 async function main(): Promise<void> {
+  // ESM-only package: a dynamic import (this file is CommonJS, like the rest of the repository).
+  const { Events, OAuth2Server } = await import('oauth2-mock-server');
   const server = new OAuth2Server();
   await server.issuer.keys.generate('RS256');
   server.service.on(Events.BeforeTokenSigning, (token, req) => {
