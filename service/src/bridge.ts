@@ -35,6 +35,8 @@ export async function writeWebResponse(
   res: http.ServerResponse,
   signal: AbortSignal,
   observe: (message: unknown) => void,
+  /** False when only errors matter (list results): a JSON body without `"error"` is then not parsed. */
+  observeResults = true,
 ): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
@@ -44,14 +46,14 @@ export async function writeWebResponse(
     return;
   }
   if (type.startsWith('application/json')) {
-    const text = await response.text();
-    observeJson(text, observe);
-    res.setHeader('content-length', Buffer.byteLength(text));
-    res.end(text);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (observeResults || bytes.includes('"error"')) observeJson(bytes.toString('utf8'), observe);
+    res.setHeader('content-length', bytes.byteLength);
+    res.end(bytes);
     return;
   }
-  const sse = type.startsWith('text/event-stream') ? new SseMessages(observe) : undefined;
-  res.flushHeaders();
+  const sse = type.startsWith('text/event-stream') ? new SseMessages(observe, observeResults) : undefined;
+  // Headers go out with the first chunk (one write, not two): the SDK sends that chunk at once.
   const reader = response.body.getReader();
   const cancel = (): void => void reader.cancel().catch(() => undefined);
   signal.addEventListener('abort', cancel, { once: true });
@@ -95,7 +97,10 @@ class SseMessages {
   private readonly decoder = new TextDecoder();
   private buffer = '';
 
-  constructor(private readonly observe: (message: unknown) => void) {}
+  constructor(
+    private readonly observe: (message: unknown) => void,
+    private readonly observeResults: boolean,
+  ) {}
 
   push(chunk: Uint8Array): void {
     this.buffer += this.decoder.decode(chunk, { stream: true });
@@ -108,7 +113,8 @@ class SseMessages {
         .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
         .join('\n');
       // Only responses matter to the observer; progress notifications are not parsed.
-      if (data !== '' && (data.includes('"result"') || data.includes('"error"'))) observeJson(data, this.observe);
+      if (data !== '' && ((this.observeResults && data.includes('"result"')) || data.includes('"error"')))
+        observeJson(data, this.observe);
     }
   }
 }

@@ -431,7 +431,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   /** Logs, audits and counts a finished request. */
   function finish(state: RequestState): void {
     active.delete(state);
-    if (state.abort && !state.abort.signal.aborted) state.abort.abort();
+    // The client went away before the answer was complete: stop the SDK's work on it (the 2026-07-28
+    // cancellation rule: closing the stream cancels the request). A completed answer needs nothing.
+    if (state.abort && !state.abort.signal.aborted && !state.res.writableFinished) state.abort.abort();
     const durationMs = performance.now() - state.start;
     const status = state.res.statusCode;
     const base = {
@@ -751,7 +753,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       const request = webRequest(req, raw, abort.signal);
       states.set(request, state);
       const response = await mcpHandler.fetch(request, { parsedBody: body, authInfo: state.auth });
-      await writeWebResponse(response, res, abort.signal, (m) => observe(state, m));
+      // Results matter for tool calls (isError), resource reads and initialize (the negotiated revision).
+      const results = state.toolCalls.size > 0 || state.method === 'initialize' || state.method === 'resources/read';
+      await writeWebResponse(response, res, abort.signal, (m) => observe(state, m), results);
     } catch (err) {
       if (abort.signal.aborted) return;
       logger.error('internal_error', 'MCP request handling failed', {
