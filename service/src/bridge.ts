@@ -123,3 +123,57 @@ function eventEnd(buffer: string): { index: number; length: number } | undefined
   const m = /\r?\n\r?\n/.exec(buffer);
   return m ? { index: m.index, length: m[0].length } : undefined;
 }
+
+/** Why {@link readJsonBody} refused a body. */
+export class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/**
+ * Reads a JSON request body of at most `limit` bytes: the Content-Length is checked before
+ * anything is read, a chunked body is cut off at the limit. Only `application/json` (or `+json`),
+ * UTF-8, without Content-Encoding.
+ * @throws BodyError 413 too large, 415 wrong type, charset or encoding, 400 not JSON
+ */
+export async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<{ raw: Buffer; body: unknown }> {
+  const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((s) => s.trim());
+  if (!JSON_TYPE.test(type)) throw new BodyError(415, 'Unsupported Media Type: Content-Type must be application/json');
+  const charset = params
+    .find((p) => /^charset=/i.test(p))
+    ?.slice(8)
+    .replace(/"/g, '')
+    .toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    throw new BodyError(415, `Unsupported charset ${charset}: the body must be UTF-8`);
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity')
+    throw new BodyError(415, `Unsupported Content-Encoding ${encoding}`);
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) throw new BodyError(413, `larger than ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
+      if (size > limit) throw new BodyError(413, `larger than ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof BodyError) throw err;
+    throw new BodyError(400, 'Bad request: the body could not be read');
+  }
+  const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  try {
+    return { raw, body: JSON.parse(raw.toString('utf8')) };
+  } catch {
+    throw new BodyError(400, 'Parse error: invalid JSON');
+  }
+}

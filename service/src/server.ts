@@ -24,7 +24,7 @@ import {
   protectedResourceMetadata,
   wwwAuthenticate,
 } from './auth';
-import { webRequest, writeWebResponse } from './bridge';
+import { BodyError, readJsonBody, webRequest, writeWebResponse } from './bridge';
 import { ServerConfig, resourceIdentifier, resourceMetadataUrl } from './config';
 import { Cache, CacheOptions, CheckResult, Database, DatabaseOptions, Dependency } from './dependencies';
 import { ErrorType, LogSink, Logger, errorMessage, stdoutSink } from './logger';
@@ -200,7 +200,8 @@ interface ToolCall {
 interface RequestState {
   readonly requestId: string;
   readonly start: number;
-  readonly res: Response;
+  readonly res: http.ServerResponse;
+  readonly httpMethod: string;
   readonly sourceIp: string;
   readonly userAgent: string;
   /** `sub` of the token, else `anonymous`. */
@@ -292,16 +293,6 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   app.disable('etag');
   app.set('query parser', 'simple');
 
-  const jsonParser = express.json({
-    limit: config.maxBodyBytes,
-    strict: true,
-    type: ['application/json', 'application/*+json'],
-    // Keep the bytes: they become the body of the web Request handed to the SDK.
-    verify: (req, _res, buf) => {
-      (req as Request & { rawBody?: Buffer }).rawBody = buf;
-    },
-  });
-
   // ---- health ----------------------------------------------------------------------------
   app.get('/health/live', (_req, res) => {
     res.set('Cache-Control', 'no-store').status(200).json({ status: 'ok' });
@@ -364,10 +355,14 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       res.end();
       return;
     }
-    res
-      .status(status)
-      .set({ 'Cache-Control': 'no-store', ...headers })
-      .json({ jsonrpc: '2.0', error: { code, message }, id: null });
+    const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
+    res.end(body);
   }
 
   function audit(
@@ -519,11 +514,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       logger.app(
         failure.errorType === 'internal_error' ? 'ERROR' : 'WARN',
         'request_failed',
-        `${state.method ?? state.res.req.method} failed: ${failure.errorType}`,
+        `${state.method ?? state.httpMethod} failed: ${failure.errorType}`,
         { ...fields, error: failure.error, error_type: failure.errorType },
       );
     } else {
-      logger.info('request_completed', `${state.method ?? state.res.req.method} completed`, fields);
+      logger.info('request_completed', `${state.method ?? state.httpMethod} completed`, fields);
     }
     const method = state.toolCalls.size > 1 ? 'batch' : state.method;
     const tool =
@@ -547,11 +542,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   }
 
   /** Bearer-token check; false when the request was answered (401, 403, 503). */
-  async function authenticate(state: RequestState, req: Request): Promise<boolean> {
+  async function authenticate(state: RequestState, req: http.IncomingMessage): Promise<boolean> {
     if (!verifier || !config.auth) return true;
     let token: VerifiedToken;
     try {
-      token = await verifier.verify(req.get('authorization'));
+      token = await verifier.verify(header(req, 'authorization'));
     } catch (err) {
       const e = err instanceof TokenError ? err : new TokenError('unavailable', errorMessage(err));
       if (e.kind === 'unavailable') {
@@ -604,14 +599,15 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     return true;
   }
 
-  async function handleMcp(req: Request, res: Response): Promise<void> {
-    const headerId = req.get('x-request-id');
+  async function handleMcp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const headerId = header(req, 'x-request-id');
     const state: RequestState = {
       requestId: headerId && REQUEST_ID.test(headerId) ? headerId : randomUUID(),
       start: performance.now(),
       res,
+      httpMethod: req.method ?? 'POST',
       sourceIp: clientIp(req),
-      userAgent: (req.get('user-agent') ?? '').slice(0, 512),
+      userAgent: (header(req, 'user-agent') ?? '').slice(0, 512),
       principal: 'anonymous',
       clientId: null,
       toolCalls: new Map(),
@@ -619,7 +615,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       bytes: 0,
       forced: false,
     };
-    const protocolHeader = req.get('mcp-protocol-version');
+    const protocolHeader = header(req, 'mcp-protocol-version');
     if (protocolHeader !== undefined) state.protocolVersion = requestProtocolVersion(protocolHeader, undefined);
     active.add(state);
     res.setHeader('X-Request-Id', state.requestId);
@@ -630,7 +626,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     res.once('close', () => finish(state));
 
     // DNS-rebinding defence: a browser always sends Origin on cross-origin requests.
-    const origin = req.get('origin');
+    const origin = header(req, 'origin');
     if (origin !== undefined) {
       if (!allowedOrigins.has(origin)) {
         audit(state, 'origin_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', {
@@ -639,20 +635,16 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         sendJsonRpcError(state, 403, -32000, 'Origin not allowed', 'auth_error');
         return;
       }
-      res.set({
-        'Access-Control-Allow-Origin': origin,
-        Vary: 'Origin',
-        'Access-Control-Expose-Headers': CORS_EXPOSE_HEADERS,
-      });
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSE_HEADERS);
       if (req.method === 'OPTIONS') {
-        res
-          .status(204)
-          .set({
-            'Access-Control-Allow-Methods': 'POST, OPTIONS',
-            'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
-            'Access-Control-Max-Age': '600',
-          })
-          .end();
+        res.writeHead(204, {
+          'Access-Control-Allow-Methods': 'POST, OPTIONS',
+          'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
+          'Access-Control-Max-Age': '600',
+        });
+        res.end();
         state.method = 'OPTIONS';
         return;
       }
@@ -684,46 +676,30 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       }
     }
 
-    // Body: parsed here (with the size limit) so the request can be logged by method and tool.
-    const bodyError = await new Promise<unknown>((resolve) => jsonParser(req, res, resolve));
-    if (bodyError) {
-      const e = bodyError as { status?: number; type?: string; message?: string };
-      if (e.status === 413) {
+    // Body: read here (with the size limit) so the request can be logged by method and tool.
+    let raw: Buffer;
+    let body: unknown;
+    try {
+      ({ raw, body } = await readJsonBody(req, config.maxBodyBytes));
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      if (err.status === 413) {
+        // Stop reading and drop the connection once answered: the rest of the body is not wanted.
         sendJsonRpcError(
           state,
           413,
           -32000,
           `Request body larger than ${config.maxBodyBytes} bytes`,
           'validation_error',
-          { Connection: 'close' },
+          {
+            Connection: 'close',
+          },
         );
-      } else if (e.status === 400 && e.type === 'entity.parse.failed') {
-        sendJsonRpcError(state, 400, -32700, 'Parse error: invalid JSON', 'protocol_error');
-      } else if (e.status === 415) {
-        sendJsonRpcError(state, 415, -32000, 'Unsupported request encoding or charset', 'protocol_error');
       } else {
-        sendJsonRpcError(
-          state,
-          e.status && e.status < 500 ? e.status : 400,
-          -32000,
-          `Bad request: ${e.type ?? 'unreadable body'}`,
-          'protocol_error',
-        );
+        sendJsonRpcError(state, err.status, err.status === 400 ? -32700 : -32000, err.message, 'protocol_error');
       }
       return;
     }
-    const raw = (req as Request & { rawBody?: Buffer }).rawBody;
-    if (raw === undefined) {
-      sendJsonRpcError(
-        state,
-        415,
-        -32000,
-        'Unsupported Media Type: Content-Type must be application/json',
-        'protocol_error',
-      );
-      return;
-    }
-    const body: unknown = (req as Request & { body?: unknown }).body;
     const described = describeRequest(body, protocolHeader);
     state.method = described.method;
     state.protocolVersion = described.protocolVersion;
@@ -767,10 +743,6 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     }
   }
 
-  app.all(config.mcpPath, (req, res, next) => {
-    handleMcp(req, res).catch(next);
-  });
-
   app.use((_req: Request, res: Response) => {
     res.status(404).set('Cache-Control', 'no-store').json({ error: 'not found' });
   });
@@ -784,7 +756,22 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   });
 
   // ---- HTTP server -------------------------------------------------------------------------
-  const httpServer = http.createServer(app);
+  // The MCP endpoint is served without Express (its routing and body parsing cost a tenth of a
+  // request); health, metadata and 404s go through the Express app.
+  const mcpPaths = new Set([config.mcpPath, `${config.mcpPath}/`]);
+  const httpServer = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if (!mcpPaths.has(q === -1 ? url : url.slice(0, q))) {
+      app(req, res);
+      return;
+    }
+    handleMcp(req, res).catch((err) => {
+      logger.error('internal_error', 'unhandled error', { error: errorMessage(err), error_type: 'internal_error' });
+      if (res.headersSent) res.end();
+      else res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"internal error"}');
+    });
+  });
   httpServer.keepAliveTimeout = options.httpKeepAliveTimeoutMs ?? 125_000;
   // Must exceed keepAliveTimeout, or Node may time out a connection while a request arrives on it.
   httpServer.headersTimeout = httpServer.keepAliveTimeout + 1_000;
@@ -930,6 +917,12 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     shutdown,
     close: () => shutdown('close'),
   };
+}
+
+/** A request header's value (the first, if repeated). */
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function round(ms: number): number {
