@@ -52,7 +52,11 @@ export async function writeWebResponse(
     res.end(bytes);
     return;
   }
-  const sse = type.startsWith('text/event-stream') ? new SseMessages(observe, observeResults) : undefined;
+  const isSse = type.startsWith('text/event-stream');
+  // Results to observe: parse events as they stream. Errors only (list answers, short): keep the
+  // chunks and parse them at the end, and only if an error is in them at all.
+  const sse = isSse && observeResults ? new SseMessages(observe, true) : undefined;
+  const kept: Uint8Array[] | undefined = isSse && !observeResults ? [] : undefined;
   // Headers go out with the first chunk (one write, not two): the SDK sends that chunk at once.
   const reader = response.body.getReader();
   const cancel = (): void => void reader.cancel().catch(() => undefined);
@@ -62,6 +66,7 @@ export async function writeWebResponse(
       const { value, done } = await reader.read();
       if (done || signal.aborted) break;
       sse?.push(value);
+      kept?.push(value);
       if (!res.write(value)) await drained(res, signal);
     }
   } catch {
@@ -70,6 +75,10 @@ export async function writeWebResponse(
     signal.removeEventListener('abort', cancel);
   }
   if (!res.destroyed) res.end();
+  if (kept && kept.length > 0) {
+    const all = Buffer.concat(kept);
+    if (all.includes('"error"')) new SseMessages(observe, false).push(all);
+  }
 }
 
 function drained(res: http.ServerResponse, signal: AbortSignal): Promise<void> {

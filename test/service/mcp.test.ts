@@ -209,6 +209,23 @@ describe('reference MCP server over Streamable HTTP, both protocol eras (no depe
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(LEGACY);
   });
 
+  test('a 2025 request for an unknown method is a JSON-RPC error on the SSE stream, logged as a failed request', async () => {
+    const res = await postMcp(
+      t.address.mcpUrl,
+      { jsonrpc: '2.0', id: 9, method: 'no/such/method' },
+      { 'mcp-protocol-version': LEGACY },
+    );
+    expect(res.status).toBe(200);
+    const [msg] = rpcMessages(res.headers.get('content-type'), await res.text());
+    expect(msg).toMatchObject({ id: 9, error: { code: -32601 } });
+    expect(
+      await t.waitForLine((l) => l.event === 'request_failed' && l.request_id === res.headers.get('x-request-id')),
+    ).toMatchObject({ method: 'no/such/method', error_type: 'protocol_error', protocol_version: LEGACY });
+    expect(
+      await t.waitForLine((l) => l.event === 'metrics' && l.method === 'other' && l.protocol_version === LEGACY),
+    ).toMatchObject({ error_type: 'protocol_error', mcp_errors_total: 1 });
+  });
+
   test('the served revisions are the 2026-07-28 one and the SDK 2025 ones the contract lists', () => {
     expect([...LEGACY_PROTOCOL_VERSIONS]).toEqual(SUPPORTED_PROTOCOL_VERSIONS);
   });
