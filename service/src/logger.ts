@@ -26,9 +26,14 @@ export const stdoutSink: LogSink = (() => {
     pending = [];
     process.stdout.write(text);
   };
-  process.once('exit', flush);
+  let exitHooked = false;
   return (line: string): void => {
     pending.push(line);
+    if (!exitHooked) {
+      // On first use, not at import: a module that never logs to stdout adds no listener.
+      exitHooked = true;
+      process.once('exit', flush);
+    }
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
