@@ -1,5 +1,5 @@
 /**
- * Starts the real OAuth 2.0 server of oauth-server.mjs (oauth2-mock-server) on 127.0.0.1 in a child process
+ * Starts the real OAuth 2.0 server of oauth-server-process.mjs (oauth2-mock-server) on 127.0.0.1 in a child process
  * and tells the tests its endpoints and the token requests it answered.
  */
 import { spawn } from 'child_process';
@@ -28,7 +28,7 @@ export async function startOAuthServer(options: {
   clients: Record<string, string>;
   expiresInSeconds?: number;
 }): Promise<OAuthTestServer> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'oauth-server.mjs')], {
+  const child = spawn(process.execPath, [path.join(__dirname, 'oauth-server-process.mjs')], {
     env: {
       ...process.env,
       OAUTH_CLIENTS: JSON.stringify(options.clients),
