@@ -2,6 +2,7 @@
  * Flags of `mcp-ops check-server`, parsed and validated. Pure: no network.
  */
 import { parseArgs } from 'util';
+import { parse as parseShellWords } from 'shell-quote';
 import { isLoopbackHost } from '../../lambda/mcp-probe/config';
 import { UsageError } from '../command';
 
@@ -177,7 +178,7 @@ export function parseCheckServerArgs(
   }
   if (!v.command && (v['startup-timeout-ms'] !== undefined || v['grace-ms'] !== undefined || streamTool))
     throw new UsageError('--startup-timeout-ms, --grace-ms and --stream-tool only apply with --command');
-  if (v.command !== undefined && !v.command.trim()) throw new UsageError('--command must not be empty');
+  if (v.command !== undefined) commandWords(v.command);
 
   return {
     url: url.toString(),
@@ -193,4 +194,24 @@ export function parseCheckServerArgs(
     graceMs: integer('grace-ms', v['grace-ms'], 30_000, 100, 600_000),
     ...(streamTool ? { streamTool } : {}),
   };
+}
+
+/** Splits `--command` into leading `NAME=value` assignments and argv; refuses shell operators. */
+export function commandWords(command: string): { assignments: Record<string, string>; argv: string[] } {
+  const words = parseShellWords(command, (name) => `$${name}`);
+  const assignments: Record<string, string> = {};
+  const argv: string[] = [];
+  for (const w of words) {
+    if (typeof w !== 'string') {
+      const op = 'op' in w ? w.op : 'comment' in w ? '#' : 'pattern';
+      throw new UsageError(
+        `--command is run without a shell, so ${JSON.stringify(op)} is not supported; use --command "sh -c '… && exec <server>'"`,
+      );
+    }
+    const m = argv.length === 0 ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w) : null;
+    if (m) assignments[m[1]] = m[2];
+    else argv.push(w);
+  }
+  if (!argv.length) throw new UsageError(`--command names no program to run, got ${JSON.stringify(command)}`);
+  return { assignments, argv };
 }

@@ -283,11 +283,9 @@ export class ServerChecker {
     const legacy = a.status === 401 ? a : await this.post(LEGACY_INITIALIZE, {}, false);
     if (a.status !== 401 && legacy.status !== 401) {
       this.facts.authOn = false;
-      if (this.options.expectAuth)
-        return fail(
-          `an MCP request without a token was answered ${a.status}: auth is off, but --expect-auth was given`,
-        );
-      return skip(`auth is off: an MCP request without a token was answered ${a.status}`);
+      const seen = `server/discover and initialize without a token were answered ${a.status} and ${legacy.status}`;
+      if (this.options.expectAuth) return fail(`auth is off (${seen}), but --expect-auth was given`);
+      return skip(`auth is off: ${seen}`);
     }
     this.facts.authOn = true;
     const challenge = (a.status === 401 ? a : legacy).headers.get('www-authenticate');
@@ -468,10 +466,15 @@ export class ServerChecker {
 
   async bodyLimit(): Promise<Omit<CheckResult, 'id'>> {
     const limit = this.options.maxBodyBytes;
-    const skeleton = JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/list', params: { pad: '' } });
+    const modern = this.facts.served.has(MODERN_REVISION);
+    // A request the server would otherwise answer (a padded tools/list), one byte over the limit.
+    const skeleton = JSON.stringify(
+      modern
+        ? modernRequest(10, 'tools/list', { pad: '' })
+        : { jsonrpc: '2.0', id: 10, method: 'tools/list', params: { pad: '' } },
+    );
     const padding = Math.max(0, limit + 1 - Buffer.byteLength(skeleton));
     const body = skeleton.replace('"pad":""', `"pad":"${'x'.repeat(padding)}"`);
-    const modern = this.facts.served.has(MODERN_REVISION);
     const a = await this.request('POST', this.options.url, {
       body,
       headers: modern ? modernHeaders('tools/list') : {},

@@ -11,10 +11,8 @@
  * container's exec-form ENTRYPOINT. Shell operators are refused: `sh -c '… && exec server'` gives them.
  */
 import { spawn, type ChildProcess } from 'child_process';
-import { parse as parseShellWords } from 'shell-quote';
-import { UsageError } from '../command';
 import { MODERN_REVISION } from '../../lambda/mcp-probe/mcp-connection';
-import type { CheckServerOptions } from './args';
+import { commandWords, type CheckServerOptions } from './args';
 import { modernHeaders, modernRequest, type CheckResult, type ServerChecker } from './checks';
 
 const OUTPUT_TAIL_LINES = 10;
@@ -79,26 +77,6 @@ export class ServerProcess {
   }
 }
 
-/** Splits `--command` into leading `NAME=value` assignments and argv; refuses shell operators. */
-export function commandWords(command: string): { assignments: Record<string, string>; argv: string[] } {
-  const words = parseShellWords(command, (name) => `$${name}`);
-  const assignments: Record<string, string> = {};
-  const argv: string[] = [];
-  for (const w of words) {
-    if (typeof w !== 'string') {
-      const op = 'op' in w ? w.op : 'comment' in w ? '#' : 'pattern';
-      throw new UsageError(
-        `--command is run without a shell, so ${JSON.stringify(op)} is not supported; use --command "sh -c '… && exec <server>'"`,
-      );
-    }
-    const m = argv.length === 0 ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w) : null;
-    if (m) assignments[m[1]] = m[2];
-    else argv.push(w);
-  }
-  if (!argv.length) throw new UsageError(`--command names no program to run, got ${JSON.stringify(command)}`);
-  return { assignments, argv };
-}
-
 /** Waits until `/health/live` answers 200, the process dies, or the startup timeout passes. */
 export async function waitForStart(
   proc: ServerProcess,
@@ -147,6 +125,7 @@ interface StreamOutcome {
 function openStream(checker: ServerChecker, options: CheckServerOptions): StreamOutcome | string {
   let body: unknown;
   let headers: Record<string, string> = {};
+  const isToolCall = !checker.facts.served.has(MODERN_REVISION);
   if (checker.facts.served.has(MODERN_REVISION)) {
     body = modernRequest(90, 'subscriptions/listen', { notifications: { toolsListChanged: true } });
     headers = modernHeaders('subscriptions/listen');
@@ -183,13 +162,26 @@ function openStream(checker: ServerChecker, options: CheckServerOptions): Stream
       }
       resolveOpened();
       const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
       let bytes = 0;
+      let text = '';
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         bytes += value.byteLength;
+        if (text.length < 65_536) text += decoder.decode(value, { stream: true });
       }
-      return { clean: true, detail: `the stream ended cleanly after ${bytes} bytes` };
+      if (isToolCall && !/"id"\s*:\s*90\b/.test(text))
+        return {
+          clean: false,
+          detail: `the tool call's stream ended after ${bytes} bytes without its response (the request was lost)`,
+        };
+      return {
+        clean: true,
+        detail: isToolCall
+          ? `the open tool call completed with its response (${bytes} bytes)`
+          : `the subscriptions/listen stream ended cleanly after ${bytes} bytes`,
+      };
     } catch (err) {
       const e = err as { message?: string; cause?: { code?: string; message?: string } };
       rejectOpened(err as Error);

@@ -85,7 +85,7 @@ export async function startFixture(options: FixtureOptions = {}, port = 0): Prom
         }
       }
       if (!ok) {
-        const challenge =
+        const challenge: Record<string, string> =
           options.auth.challenge === false
             ? {}
             : {
@@ -101,6 +101,7 @@ export async function startFixture(options: FixtureOptions = {}, port = 0): Prom
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const text = Buffer.concat(chunks).toString('utf8');
+      if (maxBody && Buffer.byteLength(text) > maxBody) return json(413, { error: 'payload too large' });
       let body: unknown;
       try {
         body = JSON.parse(text);
