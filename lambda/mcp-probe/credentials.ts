@@ -3,9 +3,11 @@
  * per cold start (a failed read is retried on the next invocation, not cached), and the access token is
  * reused across warm invocations until shortly before it expires (oauth.ts, TOKEN_EXPIRY_MARGIN_MS).
  *
- * GetSecretValue needs `secretsmanager:GetSecretValue` on the secret, and `kms:Decrypt` on its key when the
- * secret is encrypted with a customer managed key:
- * https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
+ * GetSecretValue needs `secretsmanager:GetSecretValue` on the secret, and `kms:Decrypt` on its key only when the
+ * secret is encrypted with a customer managed key (not with the AWS managed `aws/secretsmanager` key); Secrets
+ * Manager calls Decrypt with kms:ViaService secretsmanager.<region>.amazonaws.com and the encryption context
+ * SecretARN, which a key policy or IAM condition can pin:
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
  * https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

@@ -13,7 +13,8 @@
  *     endpoint, `secret_error`, `connection`, `timeout`, …); not written for a success.
  * CloudWatch keeps each dimension combination as its own metric, so publishing the service-only series
  * beside the per-revision one is what keeps the existing alarm working:
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Dimension
+ * ("CloudWatch treats each unique combination of dimensions as a separate metric"):
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html
  * A failing service is not an error of this function: it records 0 and returns the result.
  * Invalid configuration is: it throws (nothing is recorded, and the probe alarm, which treats
  * missing data as breaching, fires).
