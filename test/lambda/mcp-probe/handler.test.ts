@@ -1,5 +1,6 @@
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { metricDataFor, probeConfigFromEnv, runProbe, type ProbeResult } from '../../../lambda/mcp-probe';
+import { createServer, loadConfig } from '../../../service/src';
 import { cwMock, FIXED_TIME, invoke, metric, probeHandler } from './harness';
 import {
   closedPortUrl,
@@ -84,6 +85,29 @@ describe('revisions: the probe negotiates the newest revision the server offers 
     expect(result).toMatchObject({ success: true, protocolVersion: '2026-07-28' });
     expect(server.seen).not.toContain('initialize');
     expect(server.eras).not.toContain('legacy');
+  });
+
+  test('the reference server (service/, through its factory): success with a tool call, at the newest revision it serves', async () => {
+    const server = createServer(loadConfig({ SERVICE_NAME: 'probe-ref', LOG_LEVEL: 'ERROR' }), {
+      log: () => undefined,
+      metricsIntervalMs: 0,
+    });
+    const { mcpUrl } = await server.listen(0, '127.0.0.1');
+    try {
+      const { result, input } = await invoke({
+        MCP_ENDPOINT_URL: mcpUrl,
+        PROBE_TOOL_NAME: 'echo',
+        PROBE_TOOL_ARGUMENTS: '{"text":"probe"}',
+      });
+      expect(result).toMatchObject({ success: true, stage: 'done' });
+      // 2025-11-25 while the reference server is on the 1.x SDK; 2026-07-28 once it serves both revisions.
+      expect(['2026-07-28', '2025-11-25']).toContain(result.protocolVersion);
+      expect(
+        metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: result.protocolVersion! })?.Value,
+      ).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 
   test('a server older than 2025-11-25: the revision it answers (2025-03-26) is used and reported', async () => {
