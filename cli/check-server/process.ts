@@ -4,7 +4,7 @@
  * cleanly (its response completes, no reset) and the process must exit 0 within the grace period (ECS sends
  * SIGKILL when the container's stopTimeout runs out:
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_timeout).
- * The stream is a `subscriptions/listen` request on a 2026-07-28 server, else a call of `--stream-tool`.
+ * The stream is a call of `--stream-tool` when given, else a `subscriptions/listen` request on a 2026-07-28 server.
  *
  * The command is split into words like a shell would (quotes, leading `NAME=value` assignments) but run
  * without one, so SIGTERM reaches the server itself and its exit status is the server's, as with a
@@ -125,12 +125,13 @@ interface StreamOutcome {
 function openStream(checker: ServerChecker, options: CheckServerOptions): StreamOutcome | string {
   let body: unknown;
   let headers: Record<string, string> = {};
-  const isToolCall = !checker.facts.served.has(MODERN_REVISION);
-  if (checker.facts.served.has(MODERN_REVISION)) {
+  // An explicit --stream-tool wins; otherwise a 2026-07-28 server's subscriptions/listen stream.
+  const isToolCall = options.streamTool !== undefined;
+  if (options.streamTool) {
+    body = { jsonrpc: '2.0', id: 90, method: 'tools/call', params: options.streamTool };
+  } else if (checker.facts.served.has(MODERN_REVISION)) {
     body = modernRequest(90, 'subscriptions/listen', { notifications: { toolsListChanged: true } });
     headers = modernHeaders('subscriptions/listen');
-  } else if (options.streamTool) {
-    body = { jsonrpc: '2.0', id: 90, method: 'tools/call', params: options.streamTool };
   } else {
     return 'the server serves no 2026-07-28 (no subscriptions/listen stream) and no --stream-tool was given';
   }

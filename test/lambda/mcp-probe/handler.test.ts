@@ -100,8 +100,8 @@ describe('revisions: the probe negotiates the newest revision the server offers 
         PROBE_TOOL_ARGUMENTS: '{"text":"probe"}',
       });
       expect(result).toMatchObject({ success: true, stage: 'done' });
-      // 2025-11-25 while the reference server is on the 1.x SDK; 2026-07-28 once it serves both revisions.
-      expect(['2026-07-28', '2025-11-25']).toContain(result.protocolVersion);
+      // The reference server serves both revisions: the probe negotiates the newest.
+      expect(result.protocolVersion).toBe('2026-07-28');
       expect(
         metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: result.protocolVersion! })?.Value,
       ).toBe(1);
