@@ -267,7 +267,10 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
   if (!fits) {
     const larger = LARGER_CLASSES.find((cls) => {
       const gib = instanceClassMemoryGiB(cls)!;
-      return (memoryGiB === undefined || gib > memoryGiB) && budgetOf(defaultMaxConnections(Math.floor(gib * 2 ** 30 * (1 - reservedFraction)))) >= demand;
+      return (
+        (memoryGiB === undefined || gib > memoryGiB) &&
+        budgetOf(defaultMaxConnections(Math.floor(gib * 2 ** 30 * (1 - reservedFraction)))) >= demand
+      );
     });
     if (larger) {
       const max = defaultMaxConnections(Math.floor(instanceClassMemoryGiB(larger)! * 2 ** 30 * (1 - reservedFraction)));
@@ -299,9 +302,7 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
     `Budget ${budget}: (${maxConnections} − ${reserved} reserved for superusers) × (1 − ${margin} margin), rounded down.`,
     `Service ${serviceConnections}: (${input.maxTasks} tasks at the maximum + ${extra} started by a rolling deployment) × ${processes} process${processes > 1 ? 'es' : ''} × (pool ${poolSize} + overflow ${maxOverflow}).`,
     `Other clients ${othersTotal}: ${others.map((c) => `${c.name} ${c.connections}`).join(', ')}.`,
-    fits
-      ? `Fits: ${demand} ≤ ${budget} (${budget - demand} to spare).`
-      : `Does not fit: ${demand} > ${budget}.`,
+    fits ? `Fits: ${demand} ≤ ${budget} (${budget - demand} to spare).` : `Does not fit: ${demand} > ${budget}.`,
   ];
   return {
     fits,

@@ -386,7 +386,12 @@ export function costPlan(plan: CapacityPlan, options: CostOptions): PlanCost {
     usd: tasks * taskHour * h,
     text: `${tasks} tasks × ${formatNumber(vcpu)} vCPU × $${f.vcpuHour.usd} + ${formatNumber(gb)} GB × $${f.gbHour.usd}, ${h} h`,
   });
-  add(`Fargate tasks (${architecture}, ${formatNumber(vcpu)} vCPU / ${plan.taskMemoryMiB} MiB)`, CostGroup.FLEET, fleet(plan.minTasks), fleet(plan.maxTasks));
+  add(
+    `Fargate tasks (${architecture}, ${formatNumber(vcpu)} vCPU / ${plan.taskMemoryMiB} MiB)`,
+    CostGroup.FLEET,
+    fleet(plan.minTasks),
+    fleet(plan.maxTasks),
+  );
 
   // Fixed.
   const hours = (n: number, p: Price, label: string) => usd(n * h, p, `${label}-hours`);
@@ -402,8 +407,16 @@ export function costPlan(plan: CapacityPlan, options: CostOptions): PlanCost {
       );
     }
     const copies = db.multiAz ? RDS_MULTI_AZ_FACTOR : 1;
-    add(`RDS PostgreSQL ${db.instanceClass}${db.multiAz ? ' Multi-AZ' : ''}`, CostGroup.FIXED, hours(copies, p, 'instance'));
-    add(`RDS gp3 storage ${db.storageGb} GB`, CostGroup.FIXED, usd(db.storageGb * copies, prices.rdsGp3GbMonth, 'GB-months'));
+    add(
+      `RDS PostgreSQL ${db.instanceClass}${db.multiAz ? ' Multi-AZ' : ''}`,
+      CostGroup.FIXED,
+      hours(copies, p, 'instance'),
+    );
+    add(
+      `RDS gp3 storage ${db.storageGb} GB`,
+      CostGroup.FIXED,
+      usd(db.storageGb * copies, prices.rdsGp3GbMonth, 'GB-months'),
+    );
   }
   if (inv.cache) {
     const p = prices.elastiCacheValkey[inv.cache.nodeType];
@@ -448,14 +461,23 @@ export function costPlan(plan: CapacityPlan, options: CostOptions): PlanCost {
   add('ALB capacity units', CostGroup.TRAFFIC, none('LCU'), usd(lcuPerHourAtPeak * h, prices.albLcuHour, 'LCU-hours'));
   const logGbAtPeak = (peakRps * traffic.logBytesPerRequest * SECONDS_PER_MONTH) / GB;
   add('CloudWatch Logs ingestion', CostGroup.TRAFFIC, none('GB'), usd(logGbAtPeak, prices.logsIngestGb, 'GB'));
-  add('Firehose ingestion', CostGroup.TRAFFIC, none('GB'), usd(inv.firehoseStreams > 0 ? logGbAtPeak : 0, prices.firehoseGb, 'GB'));
+  add(
+    'Firehose ingestion',
+    CostGroup.TRAFFIC,
+    none('GB'),
+    usd(inv.firehoseStreams > 0 ? logGbAtPeak : 0, prices.firehoseGb, 'GB'),
+  );
   const apiGb = (logGb: number) => logGb + traffic.otherAwsApiGbPerMonth;
   const viaEndpoints = inv.interfaceEndpoints > 0;
   const apiPrice = viaEndpoints ? prices.interfaceEndpointGb : prices.natGb;
   const apiItem = viaEndpoints ? 'VPC endpoint data (AWS APIs)' : 'NAT data processed (AWS APIs)';
   add(apiItem, CostGroup.TRAFFIC, usd(apiGb(0), apiPrice, 'GB'), usd(apiGb(logGbAtPeak), apiPrice, 'GB'));
   if (traffic.kmsRequestsPerMonth > 0) {
-    add('KMS requests', CostGroup.TRAFFIC, usd(traffic.kmsRequestsPerMonth / 10000, prices.kmsRequests10k, '× 10,000 requests'));
+    add(
+      'KMS requests',
+      CostGroup.TRAFFIC,
+      usd(traffic.kmsRequestsPerMonth / 10000, prices.kmsRequests10k, '× 10,000 requests'),
+    );
   }
 
   const sum = (pick: (l: CostLine) => number, group?: CostGroup) =>

@@ -283,7 +283,11 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
   if (input.baselineStreamOpensPerSecond !== undefined) {
     const b = input.baselineStreamOpensPerSecond;
     if (!isFiniteNumber(b) || b < 0 || b > streamOpensPerSecond) {
-      fail('baselineStreamOpensPerSecond', `a finite number from 0 to streamOpensPerSecond (${streamOpensPerSecond})`, b);
+      fail(
+        'baselineStreamOpensPerSecond',
+        `a finite number from 0 to streamOpensPerSecond (${streamOpensPerSecond})`,
+        b,
+      );
     }
     baselineStreamOpensPerSecond = b;
   }
@@ -715,7 +719,9 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     );
   }
   if (i.baselineRps === i.peakRps && i.baselineStreamOpensPerSecond === i.streamOpensPerSecond) {
-    explanation.push('Note: baselineRps equals peakRps, so the minimum is sized for peak and the fleet never scales in.');
+    explanation.push(
+      'Note: baselineRps equals peakRps, so the minimum is sized for peak and the fleet never scales in.',
+    );
   }
   if (maxTasks === minTasks) {
     explanation.push(

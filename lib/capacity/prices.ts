@@ -122,13 +122,21 @@ const NAT_US = from(
 const NAT_EU = from(
   'https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/ (Europe: $0.048–$0.052 per hour and per GB; the exact figure for this region is the author’s earlier reading of the AWS page, unverified)',
 );
-const IPV4 = from('https://cloudburn.io/blog/aws-nat-gateway-pricing ("Public IPv4 address costs ($0.005/hour per IP)")');
-const GP3_US = from('https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ (gp3 $0.115/GB-month, us-east-1)');
-const T4G_US = from('https://infratally.com/articles/aws-rds-pricing-explained-2026.html (db.t4g.medium $0.065/hour, us-east-1)');
+const IPV4 = from(
+  'https://cloudburn.io/blog/aws-nat-gateway-pricing ("Public IPv4 address costs ($0.005/hour per IP)")',
+);
+const GP3_US = from(
+  'https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ (gp3 $0.115/GB-month, us-east-1)',
+);
+const T4G_US = from(
+  'https://infratally.com/articles/aws-rds-pricing-explained-2026.html (db.t4g.medium $0.065/hour, us-east-1)',
+);
 const CW_JP = from(
   'https://github.com/nishinoshake/aws-rough/issues/37 (a transcription of the AWS CloudWatch pricing page: custom metrics $0.30 for the first 10,000, dashboards $3)',
 );
-const ENDPOINT_US = from('https://oneuptime.com/blog/post/2026-02-12-optimize-data-transfer-costs-with-vpc-endpoints/view ($0.01 per AZ-hour, $0.01/GB)');
+const ENDPOINT_US = from(
+  'https://oneuptime.com/blog/post/2026-02-12-optimize-data-transfer-costs-with-vpc-endpoints/view ($0.01 per AZ-hour, $0.01/GB)',
+);
 const ENDPOINT_GB = from(
   'https://968880.n0h2l.group/privatelink/pricing (a copy of the AWS PrivateLink page with its figures: first 1 PB $0.01/GB); the stored aws.amazon.com copy has the billing rules (per endpoint per AZ-hour, per GB processed) without the figures',
 );
@@ -136,7 +144,13 @@ const GATEWAY_FREE = from(
   'https://awsready.net/learn/vpc-endpoints-gateway-interface and https://oneuptime.com/blog/post/2026-02-12-optimize-data-transfer-costs-with-vpc-endpoints/view (S3 and DynamoDB gateway endpoints: no hourly or data-processing charge)',
 );
 
-const price = (usd: number, unit: string, page: string, source: string): Price => ({ usd, unit, page, source, read: READ });
+const price = (usd: number, unit: string, page: string, source: string): Price => ({
+  usd,
+  unit,
+  page,
+  source,
+  read: READ,
+});
 
 /** Prices that are the same in the three regions. */
 function common(region: string) {
@@ -193,7 +207,13 @@ export const PRICES: { readonly [region: string]: RegionPrices } = {
     natHour: price(0.045, 'hour', PAGES.vpc, NAT_US),
     natGb: price(0.045, 'GB', PAGES.vpc, NAT_US),
     rdsPostgres: rds(
-      { 'db.t4g.medium': 0.065, 'db.m7g.large': 0.168, 'db.m7g.xlarge': 0.336, 'db.m7g.2xlarge': 0.672, 'db.r7g.large': 0.239 },
+      {
+        'db.t4g.medium': 0.065,
+        'db.m7g.large': 0.168,
+        'db.m7g.xlarge': 0.336,
+        'db.m7g.2xlarge': 0.672,
+        'db.r7g.large': 0.239,
+      },
       (cls) => (cls === 'db.t4g.medium' ? T4G_US : UNVERIFIED),
     ),
     rdsGp3GbMonth: price(0.115, 'GB-month (Single-AZ)', PAGES.rds, GP3_US),
@@ -211,7 +231,13 @@ export const PRICES: { readonly [region: string]: RegionPrices } = {
     natHour: price(0.048, 'hour', PAGES.vpc, NAT_EU),
     natGb: price(0.048, 'GB', PAGES.vpc, NAT_EU),
     rdsPostgres: rds(
-      { 'db.t4g.medium': 0.072, 'db.m7g.large': 0.187, 'db.m7g.xlarge': 0.374, 'db.m7g.2xlarge': 0.748, 'db.r7g.large': 0.265 },
+      {
+        'db.t4g.medium': 0.072,
+        'db.m7g.large': 0.187,
+        'db.m7g.xlarge': 0.374,
+        'db.m7g.2xlarge': 0.748,
+        'db.r7g.large': 0.265,
+      },
       () => UNVERIFIED,
     ),
     rdsGp3GbMonth: price(0.127, 'GB-month (Single-AZ)', PAGES.rds, UNVERIFIED),
@@ -229,7 +255,13 @@ export const PRICES: { readonly [region: string]: RegionPrices } = {
     natHour: price(0.052, 'hour', PAGES.vpc, NAT_EU),
     natGb: price(0.052, 'GB', PAGES.vpc, NAT_EU),
     rdsPostgres: rds(
-      { 'db.t4g.medium': 0.076, 'db.m7g.large': 0.198, 'db.m7g.xlarge': 0.396, 'db.m7g.2xlarge': 0.792, 'db.r7g.large': 0.282 },
+      {
+        'db.t4g.medium': 0.076,
+        'db.m7g.large': 0.198,
+        'db.m7g.xlarge': 0.396,
+        'db.m7g.2xlarge': 0.792,
+        'db.r7g.large': 0.282,
+      },
       () => UNVERIFIED,
     ),
     rdsGp3GbMonth: price(0.137, 'GB-month (Single-AZ)', PAGES.rds, UNVERIFIED),
@@ -261,8 +293,7 @@ export function priceRows(prices: RegionPrices): Array<[string, Price]> {
   for (const [key, value] of Object.entries(prices)) {
     if (key === 'region') continue;
     if ('usd' in (value as Price)) rows.push([key, value as Price]);
-    else
-      for (const [sub, p] of Object.entries(value as Record<string, Price>)) rows.push([`${key}.${sub}`, p]);
+    else for (const [sub, p] of Object.entries(value as Record<string, Price>)) rows.push([`${key}.${sub}`, p]);
   }
   return rows;
 }
