@@ -33,7 +33,10 @@ const inputArb: fc.Arbitrary<CapacityInput> = fc
     maxTasksFactor: positive(1, 4),
     // The baseline: the default (25 % of peak), or given as fractions of the peak figures (sometimes equal).
     baseline: fc.option(
-      fc.record({ rps: fc.oneof(positive(0.001, 1), fc.constant(1)), streams: fc.oneof(positive(0, 1), fc.constant(1)) }),
+      fc.record({
+        rps: fc.oneof(positive(0.001, 1), fc.constant(1)),
+        streams: fc.oneof(positive(0, 1), fc.constant(1)),
+      }),
       { nil: undefined },
     ),
   })

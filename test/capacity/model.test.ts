@@ -87,7 +87,9 @@ describe('planCapacity: the worked example of the operations guide', () => {
     expect(text).toContain('CPU ⌈15 cores / 4⌉ = 4, memory ⌈150 connections / 793⌉ = 1');
     expect(text).toContain('Baseline (off-peak): 250 req/s (default: 25 % of peak)');
     expect(text).toContain('Minimum 2 tasks, for the baseline: max(2 AZs, 1 for the baseline)');
-    expect(text).toContain('Maximum 7 tasks: target tracking holds each task at 60 %, so peak with headroom needs 7 tasks');
+    expect(text).toContain(
+      'Maximum 7 tasks: target tracking holds each task at 60 %, so peak with headroom needs 7 tasks',
+    );
     // 1000 req/s at 240 req/s per task: target tracking runs 5 tasks at peak, 2 off-peak (the minimum).
     expect(text).toContain('target tracking runs about 2 tasks off-peak and 5 at peak');
   });
