@@ -439,7 +439,7 @@ export function costPlan(plan: CapacityPlan, options: CostOptions): PlanCost {
   add('CloudWatch custom metrics', CostGroup.FIXED, usd(inv.customMetrics, prices.customMetric, 'metrics'));
   add('CloudWatch dashboards', CostGroup.FIXED, usd(inv.dashboards, prices.dashboard, 'dashboards'));
   add('KMS keys', CostGroup.FIXED, usd(inv.kmsKeys, prices.kmsKeyMonth, 'keys'));
-  add('Secrets Manager secrets', CostGroup.FIXED, usd(inv.secrets, prices.secretMonth, 'secrets'));
+  if (inv.secrets > 0) add('Secrets Manager secrets', CostGroup.FIXED, usd(inv.secrets, prices.secretMonth, 'secrets'));
   if (inv.interfaceEndpoints > 0) {
     add(
       'VPC interface endpoints',

@@ -39,8 +39,10 @@ function fieldProblem(field: CronField, value: string): string | undefined {
   for (const part of value.split(',')) {
     const [range, step] = part.split('/');
     if (step !== undefined && !/^\d+$/.test(step)) return `${field.name} "${value}" has a step that is not a number`;
-    if (range === '*' || /^(L|LW|\d{1,2}W|\d?L|\d#[1-5])$/i.test(range)) continue;
-    for (const bound of range.split('-')) {
+    if (range === '*' || /^(L|LW|\d{1,2}W|\d?L)$/i.test(range)) continue;
+    const [day, nth] = range.split('#');
+    if (nth !== undefined && !/^[1-5]$/.test(nth)) return `${field.name} "${value}" has a #n that is not 1–5`;
+    for (const bound of day.split('-')) {
       const named = field.names?.indexOf(bound.toUpperCase()) ?? -1;
       const n = named >= 0 ? named + field.min : /^\d+$/.test(bound) ? Number(bound) : NaN;
       if (!(n >= field.min && n <= field.max)) {
