@@ -81,13 +81,17 @@ export function parseCron(expression: unknown): { cron: string } | { error: stri
   return { cron: fields.join(' ') };
 }
 
+const KNOWN_ZONES = new Set<string>(['UTC']);
+
 /** True when `zone` is an IANA time zone this runtime knows (e.g. `UTC`, `Europe/Dublin`). */
 export function isTimeZone(zone: unknown): boolean {
   if (typeof zone !== 'string' || zone.trim() === '') return false;
+  if (KNOWN_ZONES.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  KNOWN_ZONES.add(zone);
+  return true;
 }
