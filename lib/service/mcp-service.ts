@@ -134,7 +134,8 @@ export interface McpServiceProps {
   /**
    * Peak load and per-request cost; the capacity model turns them into task size, task counts and
    * scaling targets. Mutually exclusive with `sizing`.
-   * @default a modest service: 50 requests/s, 100 ms mean, 1 s p99, 0.01 CPU-s and 10 MiB per connection
+   * @default a modest service: 50 requests/s at peak (12.5 off-peak), 100 ms mean, 1 s p99, 0.01 CPU-s and
+   * 10 MiB per connection, room to double beyond plan (maxTasksFactor 2): 2 to 4 tasks of 1 vCPU
    */
   readonly capacity?: CapacityInput;
 
@@ -264,6 +265,8 @@ export const DEFAULT_CAPACITY_INPUT: CapacityInput = {
   p99LatencyMs: 1000,
   cpuSecondsPerRequest: 0.01,
   memoryPerConnectionMiB: 10,
+  // Two tasks (one per zone) already carry this peak with headroom; the factor leaves autoscaling room above them.
+  maxTasksFactor: 2,
 };
 
 /**

@@ -47,7 +47,10 @@ describe('the capacity model’s public API', () => {
     const module = checker.getSymbolAtLocation(program.getSourceFile(index)!)!;
     const problems: string[] = [];
     const checkType = (where: string, node: ts.TypeNode | undefined): void => {
-      if (!node) return problems.push(`${where}: no type`) && undefined;
+      if (!node) {
+        problems.push(`${where}: no type`);
+        return;
+      }
       const text = node.getText();
       if (ts.isTypeLiteralNode(node) && !node.members.every(ts.isIndexSignatureDeclaration))
         problems.push(`${where}: inline object type ${text}`);
