@@ -1,6 +1,6 @@
 // Public API of mcp-ops-cdk, by concern.
 
-// Capacity model (pure functions)
+// Capacity model: the CapacityModel class (static methods) and its types
 export * from './capacity';
 
 // The MCP service

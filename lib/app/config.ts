@@ -81,6 +81,19 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
   },
   { key: 'headroom', kind: 'number', description: 'capacity model: headroom fraction above peak', default: '0.5' },
   {
+    key: 'baselineRps',
+    kind: 'number',
+    description: 'capacity model: off-peak requests per second the minimum fleet carries',
+    default: '25 % of peakRps',
+  },
+  {
+    key: 'peakSchedule',
+    kind: 'string',
+    description:
+      'capacity model: JSON list of known peaks that raise the minimum, [{"name","startCron","endCron","expectedRps","timeZone"}]',
+    default: 'none',
+  },
+  {
     key: 'survivesAzLoss',
     kind: 'boolean',
     description: 'capacity model: keep peak capacity when one zone is lost (doubles the fleet on 2 zones)',
@@ -270,6 +283,22 @@ function alertRoute(ctx: Record<string, unknown>, severity: 'page' | 'warning'):
   return { emails, httpsEndpoints, slackChannels, teamsChannels };
 }
 
+/** A JSON list given as a list (cdk.json) or as a string (`-c key=[...]`). */
+function jsonList(ctx: Record<string, unknown>, key: string): unknown[] | undefined {
+  const v = ctx[key];
+  if (v === undefined || v === '') return undefined;
+  let parsed: unknown = v;
+  if (typeof v === 'string') {
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      return fail(key, 'a JSON list', v);
+    }
+  }
+  if (!Array.isArray(parsed)) return fail(key, 'a JSON list', v);
+  return parsed;
+}
+
 /**
  * Reads the app's settings from a context object. `keys` are the context keys the caller may see (the
  * app passes every key it finds); a key that looks like ours but is misspelt is reported.
@@ -298,6 +327,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     if (!z.startsWith(region)) fail('availabilityZoneNames', `zones of ${region}`, z);
   const taskCpu = num(ctx, 'taskCpu', true);
   const taskMemoryMiB = num(ctx, 'taskMemoryMiB', true);
+  const baselineRps = num(ctx, 'baselineRps');
+  const peakSchedule = jsonList(ctx, 'peakSchedule') as CapacityInput['schedule'];
   const azCount = num(ctx, 'availabilityZones', true) ?? 2;
   if (azCount > availabilityZoneNames.length)
     fail(
@@ -318,6 +349,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     survivesAzLoss: bool(ctx, 'survivesAzLoss', false),
     ...(taskCpu !== undefined ? { taskCpu } : {}),
     ...(taskMemoryMiB !== undefined ? { taskMemoryMiB } : {}),
+    ...(baselineRps !== undefined ? { baselineRps } : {}),
+    ...(peakSchedule !== undefined ? { schedule: peakSchedule } : {}),
   };
   return {
     account,

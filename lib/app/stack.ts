@@ -51,6 +51,8 @@ export class McpOpsStack extends Stack {
         vpc: this.mcp.vpc,
         database: { deletionProtection: config.deletionProtection },
       });
+      // The service's pools at its maximum task count must fit the database's max_connections (synth error otherwise).
+      this.data.checkConnectionBudget({ maxTasks: this.mcp.sizing.maxTasks });
       // Only the service's tasks (and, below, our Lambdas) reach the database and the cache.
       this.data.allowFrom(this.mcp.service);
       for (const [name, value] of Object.entries(this.data.containerEnvironment))

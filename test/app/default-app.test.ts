@@ -26,9 +26,9 @@ describe('the default app', () => {
   });
 
   test('context settings reach the service: -c peakRps=... resizes it through the capacity model', () => {
-    const app = testApp({ peakRps: '3000', stackName: 'Sized' });
+    const app = testApp({ peakRps: '1200', stackName: 'Sized' });
     const stack = buildDefaultApp(app);
-    const plan = planCapacity(parseAppConfig({ peakRps: '3000' }).capacity);
+    const plan = planCapacity(parseAppConfig({ peakRps: '1200' }).capacity);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: plan.minTasks,
@@ -133,5 +133,15 @@ describe('the default app', () => {
     const app = testApp({ peakRps: '-5' });
     expect(() => buildDefaultApp(app)).toThrow(/peakRps/);
     expect(featureFlags['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
+  });
+});
+
+describe('the default app’s database connection budget', () => {
+  test('a peak whose pools overflow db.m7g.large fails the synth with the numbers and the fixes', () => {
+    expect(() => buildDefaultApp(testApp({ peakRps: '3000', stackName: 'Overflow' }))).toThrow(
+      /^McpDataTier: the service's database connections do not fit db\.m7g\.large: 1440 connections needed, budget 646 .*Fixes: a larger instance class: db\.m7g\.2xlarge/,
+    );
+    // Without the data tier there is no database to overflow.
+    expect(() => buildDefaultApp(testApp({ peakRps: '3000', dataTier: 'false', stackName: 'NoData' }))).not.toThrow();
   });
 });
