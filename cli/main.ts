@@ -3,9 +3,11 @@
  * one line each; see `cli/command.ts` for their contract.
  */
 import { CliCommand, CliIo, UsageError } from './command';
+import { review } from './review';
 
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   // Subcommands register here: name → command (e.g. review, check-server, dr, verify).
+  review,
 };
 
 function usage(): string {
