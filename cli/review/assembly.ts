@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnTemplate, compare } from './template';
+import { CfnResource, CfnTemplate, compare } from './template';
 
 /** One construct-metadata entry of the assembly (`aws:cdk:acknowledged-rules`, `aws:cdk:warning`, …). */
 export interface MetadataEntry {
@@ -134,10 +134,33 @@ function readStack(dir: string, id: string, a: ManifestArtifact, prefix: string)
   return {
     id,
     displayName: `${prefix}${a.displayName ?? id}`,
-    template,
+    template: withConstructPaths(template, metadata),
     ...(env ? { account: env[1], region: env[2] } : {}),
     metadata,
   };
+}
+
+/**
+ * The template with each resource's construct path in `aws:cdk:path` metadata: `cdk synth` writes it, an
+ * app synthesized without the CLI (tests, `app.synth()`) does not, but the metadata file's
+ * `aws:cdk:logicalId` entries map logical ids to paths either way. The template read is a copy.
+ */
+function withConstructPaths(template: CfnTemplate, metadata: readonly MetadataEntry[]): CfnTemplate {
+  const paths = new Map<string, string>();
+  for (const m of metadata)
+    if (m.type === 'aws:cdk:logicalId' && typeof m.data === 'string') paths.set(m.data, m.path.replace(/^\//, ''));
+  const resources = template.Resources ?? {};
+  if (!paths.size || Object.values(resources).every((r) => typeof r.Metadata?.['aws:cdk:path'] === 'string'))
+    return template;
+  const copy: Record<string, CfnResource> = {};
+  for (const [id, r] of Object.entries(resources)) {
+    const p = paths.get(id);
+    copy[id] =
+      typeof r.Metadata?.['aws:cdk:path'] === 'string' || !p
+        ? r
+        : { ...r, Metadata: { ...r.Metadata, 'aws:cdk:path': p } };
+  }
+  return { ...template, Resources: copy };
 }
 
 function readValidationReport(dir: string): OpenFinding[] {

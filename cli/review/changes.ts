@@ -82,11 +82,12 @@ const IMPACT_WORDS: Record<ResourceImpact, string> = {
 
 /** Compares `base` (what is deployed) with `current` (what this change deploys). */
 export function summarizeChanges(base: CfnTemplate, current: CfnTemplate): ChangeSummary {
-  const diff = fullDiff(base, current);
+  const diff = fullDiff(withoutPaths(base), withoutPaths(current));
   const resources: ResourceChangeSummary[] = [];
   diff.resources.forEachDifference((id, change) => {
     if (change.changeImpact === ResourceImpact.NO_CHANGE) return;
-    resources.push(summarizeResource(id, change));
+    const original = current.Resources?.[id] ?? base.Resources?.[id];
+    resources.push(summarizeResource(id, change, original ? displayName({ id, resource: original }) : id));
   });
   resources.sort((a, b) => IMPACT_ORDER.indexOf(a.impact) - IMPACT_ORDER.indexOf(b.impact) || compare(a.id, b.id));
   const outputs: string[] = [];
@@ -171,7 +172,7 @@ export function renderChanges(summary: ChangeSummary, baseLabel: string): string
   return out.join('\n').trimEnd().concat('\n');
 }
 
-function summarizeResource(id: string, change: ResourceDifference): ResourceChangeSummary {
+function summarizeResource(id: string, change: ResourceDifference, name: string): ResourceChangeSummary {
   const resource = (change.newValue ?? change.oldValue) as CfnResource;
   const old = change.oldValue as CfnResource | undefined;
   const type = change.newResourceType ?? change.oldResourceType ?? resource.Type;
@@ -195,13 +196,27 @@ function summarizeResource(id: string, change: ResourceDifference): ResourceChan
   const impact = change.changeImpact;
   return {
     id,
-    name: displayName({ id, resource }),
+    name,
     type,
     impact,
     details,
     ...(stateful ? { stateful } : {}),
     ...(stateful ? { fate: fateOf(impact, old) } : {}),
   };
+}
+
+/** A copy without `aws:cdk:path` metadata: a construct path is a name, not a change CloudFormation makes. */
+function withoutPaths(template: CfnTemplate): CfnTemplate {
+  const resources: Record<string, CfnResource> = {};
+  for (const [id, r] of Object.entries(template.Resources ?? {})) {
+    if (!r.Metadata || !('aws:cdk:path' in r.Metadata)) {
+      resources[id] = r;
+      continue;
+    }
+    const { ['aws:cdk:path']: _path, ...rest } = r.Metadata;
+    resources[id] = Object.keys(rest).length ? { ...r, Metadata: rest } : (({ Metadata: _m, ...bare }) => bare)(r);
+  }
+  return { ...template, Resources: resources };
 }
 
 function statefulKind(resource: CfnResource): string | undefined {
