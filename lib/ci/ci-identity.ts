@@ -1,4 +1,4 @@
-import { Arn, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { checkPattern, checkThat } from '../internal/validate';
@@ -65,6 +65,15 @@ export interface McpCiIdentityProps {
    */
   readonly roleName?: string;
   /**
+   * Stacks (by name) that `mcp-ops verify` checks with the deploy role after each deploy: the role may
+   * then invoke their functions (`<stack>-*`), read their dashboards (`<stack>-*`) and every alarm's state,
+   * read the backup manifests of their buckets (`<stack lowercased>-*`) and start and follow
+   * disaster-recovery drills (`*-disaster-recovery`, executions named `drill-*`). Without it, verify needs
+   * other credentials.
+   * @default - none
+   */
+  readonly verifiedStacks?: string[];
+  /**
    * Longest session the workflow may request (`role-duration-seconds`): a first deploy that creates the
    * database and cache can outlast one hour.
    * @default Duration.hours(2)
@@ -97,6 +106,7 @@ export class McpCiIdentity extends Construct {
     const target = this.targetEnvironment(props);
     this.provider = this.oidcProvider(props);
     this.deployRole = this.role('DeployRole', props, subjects, DEPLOY_BOOTSTRAP_ROLES, target, props.roleName);
+    if (props.verifiedStacks?.length) this.allowVerify(props.verifiedStacks, target);
     if (props.pullRequestRole) {
       this.pullRequestRole = this.role(
         'PullRequestRole',
@@ -126,6 +136,92 @@ export class McpCiIdentity extends Construct {
       );
     }
     return { account, region, qualifier };
+  }
+
+  /** What `mcp-ops verify` calls, on the named stacks' resources (CloudFormation-generated names start with the stack name). */
+  private allowVerify(stacks: readonly string[], target: { account: string; region: string }): void {
+    for (const s of stacks) {
+      checkPattern('McpCiIdentity', 'verifiedStacks', s, /^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'CloudFormation stack names');
+    }
+    const stack = Stack.of(this);
+    const arn = (service: string, resource: string, resourceName: string, region = target.region) =>
+      Arn.format(
+        { service, region, account: target.account, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+        stack,
+      );
+    const policy = new iam.Policy(this, 'VerifyPolicy', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeProbeAndBackup',
+          actions: ['lambda:InvokeFunction'],
+          resources: stacks.map((s) => arn('lambda', 'function', `${s}-*`)),
+        }),
+        new iam.PolicyStatement({ sid: 'ReadAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'ReadDashboards',
+          actions: ['cloudwatch:GetDashboard'],
+          resources: stacks.map((s) =>
+            Arn.format(
+              {
+                service: 'cloudwatch',
+                region: '',
+                account: target.account,
+                resource: 'dashboard',
+                resourceName: `${s}-*`,
+              },
+              stack,
+            ),
+          ),
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadBackupManifests',
+          actions: ['s3:ListBucket', 's3:GetObject'],
+          resources: stacks.flatMap((s) => [
+            `arn:${stack.partition}:s3:::${s.toLowerCase()}-*`,
+            `arn:${stack.partition}:s3:::${s.toLowerCase()}-*/manifests/*`,
+          ]),
+        }),
+        new iam.PolicyStatement({
+          sid: 'RunDrills',
+          actions: ['states:StartExecution'],
+          resources: [arn('states', 'stateMachine', '*-disaster-recovery')],
+        }),
+        new iam.PolicyStatement({
+          sid: 'FollowDrills',
+          actions: ['states:DescribeExecution'],
+          resources: [arn('states', 'execution', '*-disaster-recovery:drill-*')],
+        }),
+      ],
+    });
+    policy.attachToRole(this.deployRole);
+    Validations.of(policy).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'cloudwatch:DescribeAlarms is read-only; verify reads the state of alarms whose names it learns only from the stack outputs',
+      },
+      ...this.verifyPatterns(stacks, target).map((resource) => ({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason:
+          "Generated resource names of the verified stack start with its name; drills are the restore workflow's own executions named drill-*",
+      })),
+    );
+  }
+
+  /** The resource patterns cdk-nag reports for the verify policy (as it renders them). */
+  private verifyPatterns(stacks: readonly string[], target: { account: string; region: string }): string[] {
+    const acct = Token.isUnresolved(target.account) ? '<AWS::AccountId>' : target.account;
+    const region = Token.isUnresolved(target.region) ? '<AWS::Region>' : target.region;
+    return [
+      ...stacks.flatMap((s) => [
+        `arn:<AWS::Partition>:lambda:${region}:${acct}:function:${s}-*`,
+        `arn:<AWS::Partition>:cloudwatch::${acct}:dashboard/${s}-*`,
+        `arn:<AWS::Partition>:s3:::${s.toLowerCase()}-*`,
+        `arn:<AWS::Partition>:s3:::${s.toLowerCase()}-*/manifests/*`,
+      ]),
+      `arn:<AWS::Partition>:states:${region}:${acct}:stateMachine:*-disaster-recovery`,
+      `arn:<AWS::Partition>:states:${region}:${acct}:execution:*-disaster-recovery:drill-*`,
+    ];
   }
 
   private oidcProvider(props: McpCiIdentityProps): iam.IOidcProvider {

@@ -178,3 +178,49 @@ describe('McpCiIdentity', () => {
     });
   });
 });
+
+describe('McpCiIdentity verifiedStacks: what mcp-ops verify calls after a deploy', () => {
+  test('grants the verify calls on the named stack only, and stays cdk-nag clean', () => {
+    const app = testApp();
+    const stack = testStack(app);
+    new McpCiIdentity(stack, 'Ci', { repository: REPO, environments: ['production'], verifiedStacks: ['McpOps'] });
+    const t = Template.fromStack(stack);
+    const statements = (Object.values(t.findResources('AWS::IAM::Policy')) as any[]).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    const bySid = Object.fromEntries(statements.map((s: any) => [s.Sid, s]));
+    expect(Object.keys(bySid).sort()).toEqual([
+      'AssumeCdkBootstrapRoles',
+      'FollowDrills',
+      'InvokeProbeAndBackup',
+      'ReadAlarms',
+      'ReadBackupManifests',
+      'ReadDashboards',
+      'RunDrills',
+    ]);
+    expect(JSON.stringify(bySid.InvokeProbeAndBackup.Resource)).toContain(
+      ':lambda:eu-west-1:111111111111:function:McpOps-*',
+    );
+    expect(JSON.stringify(bySid.ReadBackupManifests.Resource)).toContain(':s3:::mcpops-*/manifests/*');
+    expect(bySid.ReadBackupManifests.Action).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(JSON.stringify(bySid.FollowDrills.Resource)).toContain(':execution:*-disaster-recovery:drill-*');
+    // Nothing that writes beyond starting a drill (which restores beside production, never over it).
+    expect(
+      statements
+        .flatMap((s: any) => [s.Action].flat())
+        .filter(
+          (a: string) =>
+            !/^(sts:AssumeRole|lambda:InvokeFunction|cloudwatch:(DescribeAlarms|GetDashboard)|s3:(GetObject|ListBucket)|states:(StartExecution|DescribeExecution))$/.test(
+              a,
+            ),
+        ),
+    ).toEqual([]);
+    expect(describeFindings(nagFindings(app))).toEqual([]);
+  });
+
+  test('a bad stack name is refused', () => {
+    expect(() => synth({ verifiedStacks: ['my stack'] })).toThrow(
+      /verifiedStacks must be CloudFormation stack names, got "my stack"/,
+    );
+  });
+});
