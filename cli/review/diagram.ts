@@ -140,7 +140,7 @@ export function renderDiagram(template: CfnTemplate, network: NetworkModel): str
       .sort(compare)
       .join(', ');
     const arrow = isNetwork(e) ? '-->' : '-.->';
-    lines.push(`  ${e.from} ${arrow}${label ? `|${escape(label)}|` : ''} ${e.to}`);
+    lines.push(`  ${e.from} ${arrow}${label ? `|"${escape(label)}"|` : ''} ${e.to}`);
   }
   lines.push('```', '');
   lines.push(

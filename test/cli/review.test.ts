@@ -118,14 +118,14 @@ describe('mcp-ops review', () => {
       'AWS::ElastiCache::ReplicationGroup',
       'AWS::StepFunctions::StateMachine',
     ].map(idOf);
-    expect(diagram).toContain(`internet -->|HTTP 80| ${lb}`);
-    expect(diagram).toContain(`${lb} -->|tcp 8080| ${service}`);
-    expect(diagram).toContain(`${service} -->|tcp 5432| ${db}`);
-    expect(diagram).toContain(`${service} -->|tcp 6379| ${cache}`);
-    expect(diagram).toMatch(new RegExp(`${machine} -\\.->\\|task\\| `));
-    expect(diagram).toMatch(/events -\.->\|rate\(1 hour\)\| Backup/);
+    expect(diagram).toContain(`internet -->|"HTTP 80"| ${lb}`);
+    expect(diagram).toContain(`${lb} -->|"tcp 8080"| ${service}`);
+    expect(diagram).toContain(`${service} -->|"tcp 5432"| ${db}`);
+    expect(diagram).toContain(`${service} -->|"tcp 6379"| ${cache}`);
+    expect(diagram).toMatch(new RegExp(`${machine} -\\.->\\|"task"\\| `));
+    expect(diagram).toMatch(/events -\.->\|"rate\(1 hour\)"\| Backup/);
     // Nothing reaches the database from the internet.
-    expect(diagram).not.toContain(`internet -->|tcp 5432|`);
+    expect(diagram).not.toContain(`internet -->|"tcp 5432"|`);
   });
 
   test('exposure: the plain-HTTP public listener, no listener auth, no web ACL, ingress from anywhere', () => {
