@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { CliCommand, CliIo, UsageError } from '../command';
+import { parseFlags } from '../flags';
 import { Assembly, AssemblyError, readAssembly, readBase } from './assembly';
 import { CostModel } from './cost';
 import { renderReport } from './report';
@@ -38,7 +38,7 @@ export function reviewCommand(costModel?: CostModel): CliCommand {
 export const review: CliCommand = reviewCommand();
 
 async function run(args: readonly string[], io: CliIo, costModel: CostModel | undefined): Promise<number> {
-  const flags = parse(args);
+  const flags = parseFlags(args, FLAGS, HELP);
   if (flags.help) {
     io.out(HELP);
     return 0;
@@ -65,7 +65,7 @@ async function run(args: readonly string[], io: CliIo, costModel: CostModel | un
     app = { ...app, stacks: only };
   }
   const report = renderReport(app, {
-    ...(base ? { base, baseLabel: flags.baseLabel ?? (flags.base ? path.basename(flags.base) : 'the base') } : {}),
+    ...(base ? { base, baseLabel: flags['base-label'] ?? (flags.base ? path.basename(flags.base) : 'the base') } : {}),
     ...(costModel ? { costModel } : {}),
   });
   if (report.length > COMMENT_LIMIT) {
@@ -82,44 +82,11 @@ async function run(args: readonly string[], io: CliIo, costModel: CostModel | un
   return 0;
 }
 
-interface Flags {
-  readonly app?: string;
-  readonly base?: string;
-  readonly baseLabel?: string;
-  readonly stack?: string;
-  readonly out?: string;
-  readonly help: boolean;
-}
-
-function parse(args: readonly string[]): Flags {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        app: { type: 'string' },
-        base: { type: 'string' },
-        'base-label': { type: 'string' },
-        stack: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-  }
-  for (const name of ['app', 'base', 'base-label', 'stack', 'out']) {
-    if (values[name] === '') throw new UsageError(`--${name} needs a value`);
-  }
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-  return {
-    ...(str('app') !== undefined ? { app: str('app') } : {}),
-    ...(str('base') !== undefined ? { base: str('base') } : {}),
-    ...(str('base-label') !== undefined ? { baseLabel: str('base-label') } : {}),
-    ...(str('stack') !== undefined ? { stack: str('stack') } : {}),
-    ...(str('out') !== undefined ? { out: str('out') } : {}),
-    help: values.help === true,
-  };
-}
+const FLAGS = {
+  app: { type: 'string' },
+  base: { type: 'string' },
+  'base-label': { type: 'string' },
+  stack: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;

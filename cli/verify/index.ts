@@ -3,12 +3,12 @@
  * operator would on day one (see checks.ts) and exits 1 with a readable report when any check fails.
  * It is the first check that sees a real account: every other test of this project runs without one.
  */
-import { parseArgs } from 'util';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CliCommand, CliIo, UsageError } from '../command';
+import { Flags, parseFlags } from '../flags';
 import { CheckResult, VerifyClients, runChecks } from './checks';
 import { readOutputs, regionOf } from './outputs';
 
@@ -54,18 +54,19 @@ function defaultClients(region: string): VerifyClients {
 }
 
 async function run(args: readonly string[], io: CliIo, deps: VerifyDeps): Promise<number> {
-  const flags = parse(args);
+  const flags = parseFlags(args, FLAGS, HELP);
   if (flags.help) {
     io.out(HELP);
     return 0;
   }
+  const { drillTimeoutMinutes } = checked(flags);
   if (flags.outputs === undefined) throw new UsageError(`--outputs <cdk outputs file> is required\n\n${HELP}`);
   const outputs = readOutputs(flags.outputs, flags.stack);
   const region = flags.region ?? regionOf(outputs, io.env);
   if (!region) throw new UsageError('no region: pass --region, or set AWS_REGION');
   const results = await runChecks(outputs, (deps.clients ?? defaultClients)(region), {
-    drill: flags.drill,
-    drillTimeoutSeconds: flags.drillTimeoutMinutes * 60,
+    drill: flags.drill === true,
+    drillTimeoutSeconds: drillTimeoutMinutes * 60,
     pollSeconds: deps.pollSeconds ?? 30,
     now: deps.now ?? (() => new Date()),
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -85,54 +86,26 @@ export function report(stack: string, region: string, results: readonly CheckRes
   return [`mcp-ops verify: stack ${stack} in ${region}`, '', ...lines, '', verdict, ''].join('\n');
 }
 
-interface Flags {
-  readonly outputs?: string;
-  readonly stack?: string;
-  readonly region?: string;
-  readonly drill: boolean;
-  readonly drillTimeoutMinutes: number;
-  readonly help: boolean;
-}
+const FLAGS = {
+  outputs: { type: 'string' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  drill: { type: 'boolean' },
+  'drill-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-function parse(args: readonly string[]): Flags {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        outputs: { type: 'string' },
-        stack: { type: 'string' },
-        region: { type: 'string' },
-        drill: { type: 'boolean' },
-        'drill-timeout': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
-  }
-  for (const name of ['outputs', 'stack', 'region', 'drill-timeout']) {
-    if (values[name] === '') throw new UsageError(`--${name} needs a value`);
-  }
-  const timeout = values['drill-timeout'] === undefined ? 45 : Number(values['drill-timeout']);
+/** The drill timeout in minutes, and the region flag, checked. */
+function checked(flags: Flags<typeof FLAGS>): { drillTimeoutMinutes: number } {
+  const timeout = flags['drill-timeout'] === undefined ? 45 : Number(flags['drill-timeout']);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 240) {
     throw new UsageError(
-      `--drill-timeout must be a whole number of minutes from 1 to 240, got ${JSON.stringify(values['drill-timeout'])}`,
+      `--drill-timeout must be a whole number of minutes from 1 to 240, got ${JSON.stringify(flags['drill-timeout'])}`,
     );
   }
-  if (values['drill-timeout'] !== undefined && !values.drill) throw new UsageError('--drill-timeout needs --drill');
-  if (typeof values.region === 'string' && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) {
-    throw new UsageError(`--region must be a region name such as eu-west-1, got ${JSON.stringify(values.region)}`);
+  if (flags['drill-timeout'] !== undefined && !flags.drill) throw new UsageError('--drill-timeout needs --drill');
+  if (flags.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(flags.region)) {
+    throw new UsageError(`--region must be a region name such as eu-west-1, got ${JSON.stringify(flags.region)}`);
   }
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-  return {
-    ...(str('outputs') !== undefined ? { outputs: str('outputs') } : {}),
-    ...(str('stack') !== undefined ? { stack: str('stack') } : {}),
-    ...(str('region') !== undefined ? { region: str('region') } : {}),
-    drill: values.drill === true,
-    drillTimeoutMinutes: timeout,
-    help: values.help === true,
-  };
+  return { drillTimeoutMinutes: timeout };
 }
