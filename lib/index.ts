@@ -33,6 +33,9 @@ export * from './dr/recovery-plan';
 export * from './dr/rto-model';
 export * from './dr/ready-check';
 
+// CI: the GitHub OIDC identity that deploys
+export * from './ci';
+
 // The default app's stack and its configuration
 export * from './app/config';
 export * from './app/stack';

@@ -95,12 +95,24 @@ describe('the default app', () => {
     test('outputs what an operator needs after deploying', () => {
       const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
       expect(Object.keys(outputs).sort()).toEqual([
+        'AlarmNames',
         'AlarmTopicArn',
         'BackupBucketName',
+        'BackupFunctionName',
+        'DashboardName',
         'DashboardUrl',
         'McpEndpointUrl',
+        'ProbeFunctionName',
         'RestoreStateMachineArn',
       ]);
+      // `mcp-ops verify` checks every alarm of the stack by the names in AlarmNames.
+      const alarmIds = Object.keys({
+        ...t.findResources('AWS::CloudWatch::Alarm'),
+        ...t.findResources('AWS::CloudWatch::CompositeAlarm'),
+      }).sort();
+      const joined = (outputs.AlarmNames.Value as { 'Fn::Join': [string, { Ref: string }[]] })['Fn::Join'];
+      expect(joined[0]).toBe(',');
+      expect(joined[1].map((r) => r.Ref).sort()).toEqual(alarmIds);
       expect(JSON.stringify(outputs.McpEndpointUrl.Value)).toContain('/mcp');
       expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain('#dashboards:name=');
     });
