@@ -57,7 +57,7 @@ describe('mcp-ops review', () => {
 
   beforeAll(async () => {
     base = synth({});
-    changed = synth({ peakRps: '3000' }, (stack) => {
+    changed = synth({ peakRps: '1200' }, (stack) => {
       (stack.data!.database!.node.defaultChild as rds.CfnDBInstance).addPropertyOverride('DBName', 'renamed');
       stack.backup.backupFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
       Validations.of(stack.backup.backupFunction.role!).acknowledge({
@@ -219,7 +219,7 @@ describe('mcp-ops review', () => {
 
   test('against a base: the peakRps change shows in the diff section and in the capacity table', () => {
     const before = planCapacity(parseAppConfig({}).capacity);
-    const after = planCapacity(parseAppConfig({ peakRps: '3000' }).capacity);
+    const after = planCapacity(parseAppConfig({ peakRps: '1200' }).capacity);
     expect(after.minTasks).not.toBe(before.minTasks);
     const x = section(diffReport, 'Changes against main');
     expect(x).toMatch(/^Against main: \d+ replace, .*\d+ update/m);
@@ -268,7 +268,7 @@ describe('mcp-ops review', () => {
       costModel: model,
     });
     const before = planCapacity(parseAppConfig({}).capacity).minTasks * 10;
-    const after = planCapacity(parseAppConfig({ peakRps: '3000' }).capacity).minTasks * 10;
+    const after = planCapacity(parseAppConfig({ peakRps: '1200' }).capacity).minTasks * 10;
     expect(section(report, 'Capacity and cost')).toContain(
       `Monthly cost at minimum capacity: **$${after.toFixed(2)}**, +$${(after - before).toFixed(2)} against the base.`,
     );
