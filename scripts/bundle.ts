@@ -73,9 +73,14 @@ export function bundleSpecs(): BundleSpec[] {
       id: 'cli',
       entry: path.join(root, 'cli', 'mcp-ops.ts'),
       outfile: path.join(root, CLI_BUNDLE),
-      // package.json engines: node >= 20.19. The entry's `#!/usr/bin/env node` line is kept.
+      // package.json engines: node >= 20.19. The entry's `#!/usr/bin/env node` line is kept. aws-cdk-lib and
+      // constructs are the package's peers, installed beside it: a subcommand that synthesizes uses the app's copy.
       // pg's optional native binding is only loaded when asked for (NODE_PG_FORCE_NATIVE); it is not installed.
-      options: { ...COMMON, target: 'node20.19', external: ['pg-native'] },
+      options: {
+        ...COMMON,
+        target: 'node20.19',
+        external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'pg-native'],
+      },
     },
   ];
 }
@@ -130,6 +135,12 @@ async function buildOne(spec: BundleSpec): Promise<BundleResult> {
   const [output] = result.outputFiles ?? [];
   if (!output || result.outputFiles!.length !== 1) {
     throw new Error(`${spec.id}: esbuild wrote ${result.outputFiles?.length ?? 0} files, expected exactly one`);
+  }
+  const peers = Object.keys(result.metafile!.inputs).filter((f) => /node_modules\/(aws-cdk-lib|constructs)\//.test(f));
+  if (spec.id.startsWith('lambda/') && peers.length > 0) {
+    // A handler that pulls in construct code would ship aws-cdk-lib in its bundle: keep CDK imports out of what
+    // lambda/ imports from lib/ (pure modules only).
+    throw new Error(`${spec.id}: the bundle would include ${peers[0]} (and ${peers.length - 1} more CDK files)`);
   }
   const bytes = Buffer.from(output.contents);
   const written = writeIfChanged(spec.outfile, bytes);
