@@ -56,17 +56,10 @@ describe('synthesis is deterministic', () => {
     expect(first.assetDirs.length).toBeGreaterThanOrEqual(4);
   });
 
-  test("bundled source maps name the project's files, not the assembly's location", () => {
-    const maps = first.assetDirs
-      .map((d) => path.join(outdirs[0], d, 'index.js.map'))
-      .filter((f) => fs.existsSync(f))
-      .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as { sources: string[] });
-    expect(maps.length).toBeGreaterThanOrEqual(4);
-    for (const map of maps) {
-      for (const source of map.sources) {
-        expect(source).not.toMatch(/^(\.\.\/|\/)/);
-      }
-      expect(map.sources.some((s) => s.startsWith('lambda/'))).toBe(true);
+  test('Lambda assets ship no source maps (whose paths could differ between machines)', () => {
+    expect(first.assetDirs.length).toBeGreaterThanOrEqual(4);
+    for (const d of first.assetDirs) {
+      expect(fs.readdirSync(path.join(outdirs[0], d)).filter((f) => f.endsWith('.map'))).toEqual([]);
     }
   });
 });

@@ -157,10 +157,11 @@ describe('mcp-ops review', () => {
     expect(x).toMatch(
       /NoHealthyHosts` \| critical \| HealthyHostCount \(maximum over the period\) below 1 for one one-minute period, i\.e\. at once \|/,
     );
-    // Alarms without the [severity] / Threshold: convention get their threshold from their properties.
+    // Every construct's alarms follow the factory's convention: name, severity, threshold in words, runbook.
     expect(x).toMatch(
-      /BackupStaleAlarm\w+ \(name generated at deploy\)` \| untagged \| Maximum McpOps BackupAgeSeconds above 3600 for one period of 1 hour \| `docs\/backup\.md#runbook`/,
+      /\| `McpOps-mcp-server-BackupStale` \| critical \| BackupAgeSeconds \(maximum\) above 3600 s in one 60-minute period; .*\| \[docs\/runbooks\/backup\.md\]\(https:\/\/\S+\/docs\/runbooks\/backup\.md\) \|/,
     );
+    expect(x).not.toContain('untagged');
   });
 
   test('capacity comes from the template and the cost says it is not available in this build', () => {

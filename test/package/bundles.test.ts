@@ -144,7 +144,7 @@ describe('Lambda bundles', () => {
       });
       expect(outcome.resolved).toMatchObject({
         success: false,
-        stage: 'initialize',
+        stage: 'connect',
         errorType: 'http',
         errorCode: 503,
       });
