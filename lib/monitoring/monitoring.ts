@@ -6,7 +6,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { CapacityPlan } from '../capacity/types';
-import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
+import { checkThat, Problems } from '../internal/validate';
+import { alarmNamePrefix, dashboardName, nameLengthProblem } from '../internal/names';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
 import { McpAlarmTopic, subscribeAlarmRecipients } from './alarm-topic';
 import {
   alarmThresholds,
@@ -32,6 +35,8 @@ import { MCP_OPS_NAMESPACE, McpProbe, type McpProbeTool } from './probe';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 
 const OWNER = 'McpMonitoring';
+/** The longest alarm id, which decides whether every alarm name fits CloudWatch's limit. */
+const LONGEST_ALARM_ID: McpAlarmId = 'TrafficAboveCapacity';
 
 /** The critical alarms a bad deployment can trigger, on ALB/target-group metrics only: the deployment alarms. */
 const DEPLOYMENT_ALARM_IDS: readonly McpAlarmId[] = ['LatencyP99', 'ErrorRate', 'UnhealthyHosts'];
@@ -255,59 +260,112 @@ export class McpMonitoring extends Construct {
     super(scope, id);
     useTestedFeatureFlags(this);
     const stack = Stack.of(this);
+    // ---- validation: every prop checked, the service name first, all problems reported at once.
+    const problems = new Problems(OWNER, this.node.path);
     this.serviceName = props.serviceName;
-    if (!Token.isUnresolved(props.serviceName)) {
-      checkPattern(
-        OWNER,
-        'serviceName',
-        props.serviceName,
-        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-        'letters, digits, . _ -, starting with a letter or digit, 1–128 characters',
-      );
-    }
+    const nameProblem = serviceNameProblem(props.serviceName);
+    problems.add(nameProblem);
+    if (!nameProblem) problems.add(claimServiceName(this, OWNER, props.serviceName));
     this.period = props.period ?? Duration.minutes(1);
-    const periodSeconds = this.period.toSeconds();
+    const periodSeconds = this.period.toSeconds({ integral: false });
+    problems.check(
+      Number.isInteger(periodSeconds / 60) && periodSeconds >= 60 && periodSeconds <= 86400,
+      `period must be a whole number of minutes from 1 to 1440 (CloudWatch alarm periods), got ${this.period.toHumanString()}`,
+    );
     this.evaluationPeriods = props.evaluationPeriods ?? 3;
     this.datapointsToAlarm = props.datapointsToAlarm ?? 2;
     // Critical alarms a bad deployment can trigger, on ALB/target-group metrics only.
     this.deploymentAlarmIds = (props.deploymentAlarms ?? true) ? DEPLOYMENT_ALARM_IDS : [];
-    checkInteger(OWNER, 'evaluationPeriods', this.evaluationPeriods, 1, 60);
-    checkInteger(OWNER, 'datapointsToAlarm', this.datapointsToAlarm, 1, this.evaluationPeriods);
-    checkThat(
-      OWNER,
+    if (problems.integer('evaluationPeriods', this.evaluationPeriods, 1, 60))
+      problems.integer('datapointsToAlarm', this.datapointsToAlarm, 1, this.evaluationPeriods);
+    problems.check(
       periodSeconds * this.evaluationPeriods <= 86400,
       `period × evaluationPeriods must be at most one day, got ${periodSeconds * this.evaluationPeriods} s`,
     );
-    checkNumber(OWNER, 'trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
-    checkInteger(OWNER, 'probeFailureIntervals', props.probeFailureIntervals, 1, 10);
-
-    this.baseline = resolveBaseline(props.baseline);
-    this.thresholds = alarmThresholds(this.baseline, {
-      capacity: props.capacity,
-      periodSeconds,
-      errorRateMinRequests: props.errorRateMinRequests,
-      cpuUtilizationPercent: props.cpuUtilizationPercent,
-      memoryUtilizationPercent: props.memoryUtilizationPercent,
-      maxTaskCount: props.maxTaskCount,
-      minTaskCount: props.minTaskCount,
-    });
+    problems.number('trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
+    problems.integer('probeFailureIntervals', props.probeFailureIntervals, 1, 10);
+    for (const [prop, d] of [
+      ['probeInterval', props.probeInterval],
+      ['probeTimeout', props.probeTimeout],
+    ] as const) {
+      if (d !== undefined)
+        problems.check(
+          Number.isInteger(d.toSeconds({ integral: false })),
+          `${prop} must be a whole number of seconds, got ${d.toHumanString()}`,
+        );
+    }
+    if (props.probeTool && props.endpointUrl === undefined)
+      problems.add(
+        `probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
+      );
+    const baseline = problems.capture(() => resolveBaseline(props.baseline));
+    const thresholds = baseline
+      ? problems.capture(() =>
+          alarmThresholds(baseline, {
+            capacity: props.capacity,
+            periodSeconds,
+            errorRateMinRequests: props.errorRateMinRequests,
+            cpuUtilizationPercent: props.cpuUtilizationPercent,
+            memoryUtilizationPercent: props.memoryUtilizationPercent,
+            maxTaskCount: props.maxTaskCount,
+            minTaskCount: props.minTaskCount,
+          }),
+        )
+      : undefined;
+    const runbookBase = problems.capture(() =>
+      normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
+    );
+    this.alarmNamePrefix = props.alarmNamePrefix ?? alarmNamePrefix(stack.stackName, props.serviceName);
+    if (!Token.isUnresolved(this.alarmNamePrefix)) {
+      if (
+        problems.pattern(
+          'alarmNamePrefix',
+          this.alarmNamePrefix,
+          /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/,
+          'letters, digits, . _ -, 1–201 characters',
+        )
+      )
+        problems.add(nameLengthProblem('alarm', 'the alarm name', alarmName(this.alarmNamePrefix, LONGEST_ALARM_ID)));
+    }
+    if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName))
+      problems.pattern(
+        'dashboardName',
+        props.dashboardName,
+        /^[A-Za-z0-9_-]{1,255}$/,
+        'letters, digits, _ and -, 1–255 characters',
+      );
+    for (const [i, email] of (props.alarmEmails ?? []).entries())
+      problems.check(
+        typeof email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email),
+        `alarmEmails[${i}] must be an e-mail address, got ${JSON.stringify(email)}`,
+      );
+    for (const [i, url] of (props.alarmHttpsEndpoints ?? []).entries())
+      problems.check(
+        typeof url === 'string' && /^https:\/\/[^\s]+$/.test(url),
+        `alarmHttpsEndpoints[${i}] must be an https:// URL, got ${JSON.stringify(url)}`,
+      );
+    problems.throwIfAny();
+    if (props.probeTool === undefined && props.endpointUrl === undefined) {
+      for (const [prop, v] of [
+        ['probeInterval', props.probeInterval],
+        ['probeTimeout', props.probeTimeout],
+        ['probeFailureIntervals', props.probeFailureIntervals],
+      ] as const)
+        if (v !== undefined)
+          Annotations.of(this).addWarningV2(
+            'mcp-ops:settingIgnored',
+            `${OWNER}: ${prop} is ignored: there is no probe without endpointUrl`,
+          );
+    }
+    this.baseline = baseline!;
+    this.thresholds = thresholds!;
+    this.runbookBase = runbookBase!;
     const gateWarning = errorRateGateWarning(this.thresholds, this.baseline, periodSeconds, props.capacity);
     if (gateWarning)
       Annotations.of(this).addWarningV2(
         'mcp-ops:errorRateUnreachable',
         `${OWNER} ${props.serviceName}: ${gateWarning}`,
       );
-    this.runbookBase = normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
-    this.alarmNamePrefix = props.alarmNamePrefix ?? `${stack.stackName}-${props.serviceName}`;
-    if (!Token.isUnresolved(this.alarmNamePrefix)) {
-      checkPattern(
-        OWNER,
-        'alarmNamePrefix',
-        this.alarmNamePrefix,
-        /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/,
-        'letters, digits, . _ -, 1–201 characters',
-      );
-    }
 
     // Notifications.
     this.topic =
@@ -597,17 +655,9 @@ export class McpMonitoring extends Construct {
     }
 
     // ---------------------------------------------------------------- dashboard
-    if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName)) {
-      checkPattern(
-        OWNER,
-        'dashboardName',
-        props.dashboardName,
-        /^[A-Za-z0-9_-]{1,255}$/,
-        'letters, digits, _ and -, 1–255 characters',
-      );
-    }
+    // dashboardName was checked with the other props.
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? sanitiseDashboardName(`${stack.stackName}-${props.serviceName}`),
+      dashboardName: props.dashboardName ?? sanitiseDashboardName(dashboardName(stack.stackName, props.serviceName)),
       defaultInterval: Duration.hours(3),
     });
     const ann = (alarmId: McpAlarmId, label: string, value: number): cloudwatch.HorizontalAnnotation[] =>
