@@ -294,6 +294,7 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   for (const o of allowedOrigins)
     if (originProblem('allowedOrigins', o))
       p.fail('allowedOrigins', 'origins like https://app.example.com (scheme, host, optional port; no path, no *)', o);
+  const meanStreamDurationSeconds = num(p, ctx, 'meanStreamDurationSeconds');
   const capacity: CapacityInput = {
     peakRps: num(p, ctx, 'peakRps') ?? 1000,
     meanLatencyMs: num(p, ctx, 'meanLatencyMs') ?? 100,
@@ -301,7 +302,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     cpuSecondsPerRequest: num(p, ctx, 'cpuSecondsPerRequest') ?? 0.01,
     memoryPerConnectionMiB: num(p, ctx, 'memoryPerConnectionMiB') ?? 10,
     streamOpensPerSecond: num(p, ctx, 'streamOpensPerSecond') ?? 0,
-    meanStreamDurationSeconds: num(p, ctx, 'meanStreamDurationSeconds') ?? 300,
+    // Given only when set: the model's default is the same, and McpService warns when it is set without streams.
+    ...(meanStreamDurationSeconds !== undefined ? { meanStreamDurationSeconds } : {}),
     headroom: num(p, ctx, 'headroom') ?? 0.5,
     availabilityZones: azCount,
     survivesAzLoss: bool(p, ctx, 'survivesAzLoss', false),

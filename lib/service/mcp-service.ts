@@ -753,6 +753,10 @@ export class McpService extends Construct {
     problems.throwIfAny();
 
     this.warnIgnored(props);
+    // The capacity model's own warnings (a p99 burst beyond the minimum fleet, implausible inputs) at synth.
+    for (const line of plan?.explanation ?? [])
+      if (line.startsWith('Warning:'))
+        Annotations.of(this).addWarningV2('mcp-ops:capacityPlan', `${OWNER} ${serviceName}: capacity plan: ${line}`);
     return {
       serviceName,
       mcpPath,
@@ -862,6 +866,10 @@ export class McpService extends Construct {
       [
         props.logging !== false && props.logRetention !== undefined,
         'logRetention is ignored: the log pipeline (logging) sets the retention; use logging.applicationRetention',
+      ],
+      [
+        props.capacity?.meanStreamDurationSeconds !== undefined && !(props.capacity.streamOpensPerSecond ?? 0),
+        'capacity.meanStreamDurationSeconds is ignored: capacity.streamOpensPerSecond is 0 (no long-lived streams to size for)',
       ],
       [
         props.certificateArn === undefined && props.sslPolicy !== undefined,
