@@ -13,6 +13,8 @@ export function originProblem(prop: string, origin: unknown): string | undefined
     return `${prop} must be an origin like https://app.example.com, got ${shown}`;
   if (origin.includes(','))
     return `${prop} must be one origin (the list is passed comma-separated as ALLOWED_ORIGINS), got ${shown}`;
+  if (origin.includes('*'))
+    return `${prop} must be an exact origin like https://app.example.com (the server compares Origin headers exactly; no wildcard), got ${shown}`;
   let parsed: URL | undefined;
   try {
     parsed = new URL(origin.trim());

@@ -19,7 +19,7 @@ export const NON_DEFAULT: Readonly<Record<string, string>> = {
   meanLatencyMs: '250',
   p99LatencyMs: '20000',
   cpuSecondsPerRequest: '0.02',
-  memoryPerConnectionMiB: '100',
+  memoryPerConnectionMiB: '400',
   streamOpensPerSecond: '5',
   meanStreamDurationSeconds: '120',
   headroom: '1',
