@@ -267,11 +267,8 @@ export class McpMonitoring extends Construct {
     problems.add(nameProblem);
     if (!nameProblem) problems.add(claimServiceName(this, OWNER, props.serviceName));
     this.period = props.period ?? Duration.minutes(1);
+    // Whole minutes: checked with the thresholds (alarmThresholds), below.
     const periodSeconds = this.period.toSeconds({ integral: false });
-    problems.check(
-      Number.isInteger(periodSeconds / 60) && periodSeconds >= 60 && periodSeconds <= 86400,
-      `period must be a whole number of minutes from 1 to 1440 (CloudWatch alarm periods), got ${this.period.toHumanString()}`,
-    );
     this.evaluationPeriods = props.evaluationPeriods ?? 3;
     this.datapointsToAlarm = props.datapointsToAlarm ?? 2;
     // Critical alarms a bad deployment can trigger, on ALB/target-group metrics only.
@@ -316,7 +313,8 @@ export class McpMonitoring extends Construct {
       normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
     );
     this.alarmNamePrefix = props.alarmNamePrefix ?? alarmNamePrefix(stack.stackName, props.serviceName);
-    if (!Token.isUnresolved(this.alarmNamePrefix)) {
+    // A prefix derived from a bad service name is not a second problem.
+    if (!Token.isUnresolved(this.alarmNamePrefix) && (props.alarmNamePrefix !== undefined || !nameProblem)) {
       if (
         problems.pattern(
           'alarmNamePrefix',

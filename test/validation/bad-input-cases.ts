@@ -240,9 +240,10 @@ const loggingRows: BadInput[] = (
 
 const monitoringRows: BadInput[] = (
   [
-    [{ period: Duration.seconds(90) }, 'period must be a whole number of minutes from 1 to 1440'],
+    [{ period: Duration.seconds(90) }, 'period must be a whole number of minutes, got 90 s'],
     [{ period: Duration.seconds(30) }, 'period must be a whole number of minutes'],
-    [{ period: Duration.days(2) }, 'period must be a whole number of minutes'],
+    [{ period: Duration.millis(61500) }, 'period must be a whole number of minutes, got 61.5 s'],
+    [{ period: Duration.days(2) }, 'period × evaluationPeriods must be at most one day'],
     [{ evaluationPeriods: 0 }, 'evaluationPeriods must be an integer from 1 to 60, got 0'],
     [{ evaluationPeriods: 2.5 }, 'evaluationPeriods must be an integer'],
     [{ evaluationPeriods: 61 }, 'evaluationPeriods must be an integer from 1 to 60'],
