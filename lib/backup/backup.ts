@@ -64,7 +64,10 @@ export interface McpBackupReplication {
 
 /** Props for {@link McpBackup}. */
 export interface McpBackupProps {
-  /** Service name: metric dimension and prefix of our snapshot names (lowercase letters, digits, single hyphens; ≤ 40). */
+  /**
+   * Service name: metric dimension and prefix of our snapshot names (`mcpops-<serviceName>-db-…`); 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
+   * One McpBackup per service name and account/region: each prunes the snapshots of its prefix.
+   */
   readonly serviceName: string;
   /**
    * The data tier whose database and cache are backed up; its secrets are recorded by ARN.

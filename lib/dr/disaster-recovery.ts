@@ -66,9 +66,10 @@ export interface McpDrCacheOptions {
 /** Props of {@link McpDisasterRecovery}. */
 export interface McpDisasterRecoveryProps {
   /**
-   * Service name: names the state machine (`<serviceName>-disaster-recovery`), prefixes every restored
-   * resource (`<serviceName>-dr-…`) and is the `service` metric dimension. Must match the manifests' `service`.
-   * Lowercase letters, digits and hyphens, starting with a letter, at most 20 characters.
+   * Service name: names the state machine (`<stack name>-<serviceName>-disaster-recovery`, at most 80
+   * characters), prefixes every restored resource (`<serviceName>-dr-…`) and is the `service` metric dimension.
+   * Must match the manifests' `service`, i.e. the serviceName of the McpBackup whose bucket is `backupBucket`
+   * (checked when that McpBackup is in the app). 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
    */
   readonly serviceName: string;
   /** The bucket the backup Lambda writes manifests and components to (see lib/backup/manifest.ts). */

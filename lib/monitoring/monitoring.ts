@@ -68,7 +68,10 @@ export enum TaskCountSource {
 
 /** Props for {@link McpMonitoring}. */
 export interface McpMonitoringProps {
-  /** The service name: the `service` dimension of the service's EMF metrics (docs/operational-contract.md) and part of alarm names. */
+  /**
+   * The service name: the `service` dimension of the service's EMF metrics (docs/operational-contract.md) and part
+   * of alarm names (`<stack name>-<serviceName>-<AlarmId>`); 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
+   */
   readonly serviceName: string;
   /** The service's load balancer (ELB 5xx, rejected connections). */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
