@@ -63,7 +63,8 @@ export interface McpDatabaseOptions {
    */
   readonly port?: number;
   /**
-   * Deletion protection on the instance.
+   * Deletion protection on the instance. `false` (e.g. for a test stack that must be deletable) is
+   * acknowledged to cdk-nag (AwsSolutions-RDS10) with that reason.
    * @default true
    */
   readonly deletionProtection?: boolean;

@@ -125,7 +125,10 @@ export interface McpServiceProps {
 
   /**
    * An existing VPC. It needs public subnets (for the load balancer) and private subnets with egress
-   * (for the tasks) in at least two availability zones.
+   * (for the tasks) in at least two availability zones. McpService never asks the stack for its zones; an
+   * imported VPC (`ec2.Vpc.fromVpcAttributes`) keeps synth offline, while aws-cdk-lib's `new ec2.Vpc` with
+   * named zones makes a zone lookup of its own in a stack with a fixed account and region (answer it once in
+   * `cdk.context.json`).
    * @default a new VPC across `availabilityZones` with one NAT gateway per zone and flow logs
    */
   readonly vpc?: ec2.IVpc;
