@@ -6,6 +6,7 @@ import { CapacityInput } from '../capacity/types';
 import { isServiceName, SERVICE_NAME_RULE } from '../internal/service-name';
 import { originProblem } from '../service/origins';
 import { ASSUMABLE_ZONES, zoneNameProblem } from '../service/zones';
+import type { McpAlertRoute } from '../monitoring/alert-routing';
 
 /** The default app's settings, parsed and checked. */
 export interface AppConfig {
@@ -19,6 +20,10 @@ export interface AppConfig {
   /** Availability zones named for the VPC, so synth needs no lookup. */
   readonly availabilityZoneNames: string[];
   readonly alarmEmails: string[];
+  /** Where pages go beside the alarm topic (emails, HTTPS endpoints, chat channels), if anywhere. */
+  readonly pageRoute?: McpAlertRoute;
+  /** Where warnings go beside the alarm topic, if anywhere. */
+  readonly warningRoute?: McpAlertRoute;
   readonly runbookBaseUrl?: string;
   readonly allowedOrigins: string[];
   /** Create the RDS + ElastiCache data tier. */
@@ -80,6 +85,19 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
   },
   { key: 'headroom', kind: 'number', description: 'capacity model: headroom fraction above peak', default: '0.5' },
   {
+    key: 'baselineRps',
+    kind: 'number',
+    description: 'capacity model: off-peak requests per second the minimum fleet carries',
+    default: '25 % of peakRps',
+  },
+  {
+    key: 'peakSchedule',
+    kind: 'string',
+    description:
+      'capacity model: JSON list of known peaks that raise the minimum, [{"name","startCron","endCron","expectedRps","timeZone"}]',
+    default: 'none',
+  },
+  {
     key: 'survivesAzLoss',
     kind: 'boolean',
     description: 'capacity model: keep peak capacity when one zone is lost (doubles the fleet on 2 zones)',
@@ -125,6 +143,58 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     key: 'alarmEmails',
     kind: 'list',
     description: 'comma-separated emails subscribed to the alert topic',
+    default: 'none',
+  },
+  {
+    key: 'pageEmails',
+    kind: 'list',
+    description: 'comma-separated emails that receive pages (the page composite) only (a topic of their own)',
+    default: 'none',
+  },
+  {
+    key: 'pageHttpsEndpoints',
+    kind: 'list',
+    description:
+      'comma-separated https:// URLs of paging or incident tools that receive pages (the page composite) only',
+    default: 'none',
+  },
+  {
+    key: 'pageSlackChannels',
+    kind: 'list',
+    description:
+      'comma-separated Slack channels, workspaceId/channelId, that receive pages (the page composite) through AWS chat integration',
+    default: 'none',
+  },
+  {
+    key: 'pageTeamsChannels',
+    kind: 'list',
+    description:
+      'comma-separated Microsoft Teams channels, teamId/tenantId/channelId, that receive pages (the page composite)',
+    default: 'none',
+  },
+  {
+    key: 'warningEmails',
+    kind: 'list',
+    description: 'comma-separated emails that receive warnings only (a topic of their own)',
+    default: 'none',
+  },
+  {
+    key: 'warningHttpsEndpoints',
+    kind: 'list',
+    description: 'comma-separated https:// URLs of paging or incident tools that receive warnings only',
+    default: 'none',
+  },
+  {
+    key: 'warningSlackChannels',
+    kind: 'list',
+    description:
+      'comma-separated Slack channels, workspaceId/channelId, that receive warnings through AWS chat integration',
+    default: 'none',
+  },
+  {
+    key: 'warningTeamsChannels',
+    kind: 'list',
+    description: 'comma-separated Microsoft Teams channels, teamId/tenantId/channelId, that receive warnings',
     default: 'none',
   },
   {
@@ -211,6 +281,51 @@ function list(p: ContextProblems, ctx: Record<string, unknown>, key: string): st
   return [];
 }
 
+/** A severity's route from its four context keys (`<severity>Emails`, …), or undefined when none is set. */
+function alertRoute(
+  p: ContextProblems,
+  ctx: Record<string, unknown>,
+  severity: 'page' | 'warning',
+): McpAlertRoute | undefined {
+  const emails = list(p, ctx, `${severity}Emails`);
+  for (const e of emails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) p.fail(`${severity}Emails`, 'email addresses', e);
+  const httpsEndpoints = list(p, ctx, `${severity}HttpsEndpoints`);
+  for (const u of httpsEndpoints)
+    if (!/^https:\/\/[^\s/?#]+\S*$/.test(u)) p.fail(`${severity}HttpsEndpoints`, 'https:// URLs', u);
+  const slackChannels = list(p, ctx, `${severity}SlackChannels`).flatMap((v) => {
+    const m = /^([A-Z0-9]+)\/([A-Z0-9]+)$/.exec(v);
+    if (!m)
+      return p.fail(`${severity}SlackChannels`, 'workspaceId/channelId pairs such as T0123ABCD/C0123ABCD', v) ?? [];
+    return [{ workspaceId: m[1], channelId: m[2] }];
+  });
+  const teamsChannels = list(p, ctx, `${severity}TeamsChannels`).flatMap((v) => {
+    const m = /^([0-9a-fA-F-]{36})\/([0-9a-fA-F-]{36})\/(\S+)$/.exec(v);
+    if (!m)
+      return (
+        p.fail(`${severity}TeamsChannels`, 'teamId/tenantId/channelId triples (two GUIDs and the channel id)', v) ?? []
+      );
+    return [{ teamId: m[1], tenantId: m[2], channelId: m[3] }];
+  });
+  if (emails.length + httpsEndpoints.length + slackChannels.length + teamsChannels.length === 0) return undefined;
+  return { emails, httpsEndpoints, slackChannels, teamsChannels };
+}
+
+/** A JSON list given as a list (cdk.json) or as a string (`-c key=[...]`). */
+function jsonList(p: ContextProblems, ctx: Record<string, unknown>, key: string): unknown[] | undefined {
+  const v = ctx[key];
+  if (v === undefined || v === '') return undefined;
+  let parsed: unknown = v;
+  if (typeof v === 'string') {
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      return p.fail(key, 'a JSON list', v);
+    }
+  }
+  if (!Array.isArray(parsed)) return p.fail(key, 'a JSON list', v);
+  return parsed;
+}
+
 /**
  * Reads the app's settings from a context object. `keys` are the context keys the caller may see (the
  * app passes every key it finds); a key that looks like ours but is misspelt is reported. Every bad value
@@ -244,6 +359,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   const serviceName = str(p, ctx, 'serviceName') ?? 'mcp-server';
   if (!isServiceName(serviceName)) p.fail('serviceName', SERVICE_NAME_RULE, serviceName);
   const alarmEmails = list(p, ctx, 'alarmEmails');
+  const pageRoute = alertRoute(p, ctx, 'page');
+  const warningRoute = alertRoute(p, ctx, 'warning');
   for (const e of alarmEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) p.fail('alarmEmails', 'email addresses', e);
   const named = list(p, ctx, 'availabilityZoneNames');
   for (const z of named) {
@@ -260,6 +377,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
           .map((letter) => `${region}${letter}`);
   const taskCpu = num(p, ctx, 'taskCpu', true);
   const taskMemoryMiB = num(p, ctx, 'taskMemoryMiB', true);
+  const baselineRps = num(p, ctx, 'baselineRps');
+  const peakSchedule = jsonList(p, ctx, 'peakSchedule') as CapacityInput['schedule'];
   const azCount = num(p, ctx, 'availabilityZones', true) ?? 2;
   if (azCount < 2) p.fail('availabilityZones', 'at least 2 (the load balancer needs two zones)', azCount);
   else if (azCount > availabilityZoneNames.length)
@@ -309,6 +428,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     survivesAzLoss: bool(p, ctx, 'survivesAzLoss', false),
     ...(taskCpu !== undefined ? { taskCpu } : {}),
     ...(taskMemoryMiB !== undefined ? { taskMemoryMiB } : {}),
+    ...(baselineRps !== undefined ? { baselineRps } : {}),
+    ...(peakSchedule !== undefined ? { schedule: peakSchedule } : {}),
   };
   const dataTier = bool(p, ctx, 'dataTier', true);
   const deletionProtection = bool(p, ctx, 'deletionProtection', true);
@@ -323,6 +444,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     domainName,
     availabilityZoneNames,
     alarmEmails,
+    ...(pageRoute ? { pageRoute } : {}),
+    ...(warningRoute ? { warningRoute } : {}),
     runbookBaseUrl,
     allowedOrigins,
     dataTier,

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
@@ -40,6 +40,8 @@ export class McpOpsStack extends Stack {
       deletionProtection: config.deletionProtection,
       monitoring: {
         alarmEmails: config.alarmEmails,
+        pageRoute: config.pageRoute,
+        warningRoute: config.warningRoute,
         ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
       },
     });
@@ -49,6 +51,8 @@ export class McpOpsStack extends Stack {
         vpc: this.mcp.vpc,
         database: { deletionProtection: config.deletionProtection },
       });
+      // The service's pools at its maximum task count must fit the database's max_connections (synth error otherwise).
+      this.data.checkConnectionBudget({ maxTasks: this.mcp.sizing.maxTasks });
       // Only the service's tasks (and, below, our Lambdas) reach the database and the cache.
       this.data.allowFrom(this.mcp.service);
       for (const [name, value] of Object.entries(this.data.containerEnvironment))
@@ -62,8 +66,9 @@ export class McpOpsStack extends Stack {
       dataTier: this.data,
       taskDefinition: this.mcp.taskDefinition,
       alarmTopic: this.mcp.alarmTopic,
+      ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
-    this.mcp.monitoring?.addSection('Backups', this.backup.dashboardWidgets());
+    this.mcp.monitoring?.addSegment(this.backup);
 
     const data = this.data;
     this.dr = new McpDisasterRecovery(this, 'DisasterRecovery', {
@@ -96,11 +101,9 @@ export class McpOpsStack extends Stack {
       readinessSecurityGroups: this.mcp.service.connections.securityGroups,
       probeFunction: this.mcp.monitoring?.probeFunction,
       alarmTopic: this.mcp.alarmTopic,
-      ...(config.runbookBaseUrl
-        ? { runbookUrl: `${config.runbookBaseUrl.replace(/\/+$/, '')}/disaster-recovery.md` }
-        : {}),
+      ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
-    this.mcp.monitoring?.addSection('Disaster recovery', this.dr.dashboardWidgets());
+    this.mcp.monitoring?.addSegment(this.dr);
 
     // What an operator needs after `cdk deploy`.
     new CfnOutput(this, 'McpEndpointUrl', {
@@ -125,6 +128,40 @@ export class McpOpsStack extends Stack {
     new CfnOutput(this, 'RestoreStateMachineArn', {
       description: 'Disaster-recovery workflow (see docs/runbooks/disaster-recovery.md)',
       value: this.dr.stateMachine.stateMachineArn,
+    });
+    this.verificationOutputs();
+  }
+
+  /** What `mcp-ops verify` reads (with the outputs above) to check the deployed stack on day one. */
+  private verificationOutputs(): void {
+    const probe = this.mcp.monitoring?.probeFunction;
+    if (probe)
+      new CfnOutput(this, 'ProbeFunctionName', { description: 'Synthetic MCP probe', value: probe.functionName });
+    new CfnOutput(this, 'BackupFunctionName', {
+      description: 'Backup Lambda (invoke with {} to back up the current slot)',
+      value: this.backup.backupFunction.functionName,
+    });
+    if (this.mcp.monitoring) {
+      new CfnOutput(this, 'DashboardName', {
+        description: 'CloudWatch dashboard',
+        value: this.mcp.monitoring.dashboard.dashboardName,
+      });
+    }
+    // By resource type, not instanceof: works with another copy of aws-cdk-lib.
+    const alarms = this.node
+      .findAll()
+      .filter(CfnResource.isCfnResource)
+      .filter(
+        (c) =>
+          c.cfnResourceType === 'AWS::CloudWatch::Alarm' || c.cfnResourceType === 'AWS::CloudWatch::CompositeAlarm',
+      )
+      .sort((a, b) => (a.node.path < b.node.path ? -1 : 1));
+    new CfnOutput(this, 'AlarmNames', {
+      description: 'Every alarm of the stack, comma-separated',
+      value: Fn.join(
+        ',',
+        alarms.map((a) => a.ref),
+      ),
     });
   }
 }

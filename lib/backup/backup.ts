@@ -1,6 +1,5 @@
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -10,7 +9,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { McpDataTier } from '../data/data-tier';
@@ -29,6 +27,12 @@ import { kmsBucketProps } from '../internal/buckets';
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 import { Problems } from '../internal/validate';
+import { alarmFactoryFor } from '../internal/alarm-factory';
+import { MCP_OPS_NAMESPACE } from '../internal/metrics';
+import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
+
+/** The runbook every backup alarm links (docs/runbooks/backup.md). */
+export const BACKUP_RUNBOOK = 'backup';
 
 const OWNER = 'McpBackup';
 
@@ -63,7 +67,7 @@ export interface McpBackupReplication {
 }
 
 /** Props for {@link McpBackup}. */
-export interface McpBackupProps {
+export interface McpBackupProps extends McpAlarmOptions {
   /**
    * Service name: metric dimension and prefix of our snapshot names (`mcpops-<serviceName>-db-…`); 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
    * One McpBackup per service name and account/region: each prunes the snapshots of its prefix.
@@ -151,11 +155,6 @@ export interface McpBackupProps {
    */
   readonly replication?: McpBackupReplication;
   /**
-   * Where alarms notify (the monitoring alert topic).
-   * @default no notification actions
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
    * Hours between manual RDS snapshots (point-in-time recovery is the primary path).
    * @default 24
    */
@@ -195,11 +194,6 @@ export interface McpBackupProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Runbook link in alarm descriptions.
-   * @default 'docs/backup.md#runbook'
-   */
-  readonly runbookUrl?: string;
 }
 
 /**
@@ -208,7 +202,7 @@ export interface McpBackupProps {
  * configuration, the database restore point (PITR, plus manual snapshots on a quota-aware cadence)
  * and the cache, then commits a manifest; metrics, alarms and dashboard widgets.
  */
-export class McpBackup extends Construct {
+export class McpBackup extends Construct implements IMcpMonitoringSegment {
   /** The backup bucket. */
   public readonly bucket: s3.Bucket;
   /** The bucket's key. */
@@ -217,14 +211,13 @@ export class McpBackup extends Construct {
   public readonly backupFunction: McpOpsFunction;
   /** The schedule rule. */
   public readonly rule: events.Rule;
-  /** No successful backup newer than the RPO. */
-  public readonly staleAlarm: cloudwatch.Alarm;
-  /** A run failed (BackupSuccess for component `run` was 0). */
-  public readonly failedRunAlarm: cloudwatch.Alarm;
-  /** The Lambda errored (crash, timeout, bad event). */
-  public readonly errorsAlarm: cloudwatch.Alarm;
-  /** All alarms. */
-  public readonly alarms: cloudwatch.Alarm[];
+  /**
+   * The alarms: `BackupStale` (no successful backup newer than the RPO, critical), `BackupRunFailed` (a run
+   * failed) and `BackupErrors` (the Lambda errored), warnings.
+   */
+  public readonly alarms: McpAlarm[];
+  /** Title of the backup's dashboard row (see `McpMonitoring.addSegment`). */
+  public readonly segmentTitle = 'Backups';
   /** Slot length in minutes. */
   public readonly intervalMinutes: number;
   /** The service name (metric dimension, snapshot-name prefix; the disaster-recovery workflow must use the same). */
@@ -244,7 +237,6 @@ export class McpBackup extends Construct {
     const { cacheExportEveryHours, cacheExportQuotaReserve, lockMode, lockDays } = s;
     const intervalMinutes = s.intervalMinutes;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const runbook = props.runbookUrl ?? 'docs/backup.md#runbook';
 
     // ------------------------------------------------------------------ bucket
     this.key =
@@ -666,40 +658,7 @@ export class McpBackup extends Construct {
       ],
     });
 
-    // ------------------------------------------------------------------ alarms
-    const period = Duration.minutes(intervalMinutes);
-    this.staleAlarm = new cloudwatch.Alarm(this, 'StaleAlarm', {
-      alarmDescription: `No successful backup of ${props.serviceName} newer than the RPO (${this.rpo.toHumanString()}). Runbook: ${runbook}`,
-      metric: this.metricBackupAge({ period, statistic: 'Maximum' }),
-      threshold: this.rpo.toSeconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    this.failedRunAlarm = new cloudwatch.Alarm(this, 'FailedRunAlarm', {
-      alarmDescription: `A backup run of ${props.serviceName} failed (no manifest was committed, or the manual DB snapshot, the cache export or pruning failed around the commit). Runbook: ${runbook}`,
-      metric: this.metricSuccess('run', { period, statistic: 'Minimum' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: `The backup Lambda of ${props.serviceName} errored (crash, timeout or rejected event). Runbook: ${runbook}`,
-      metric: this.backupFunction.metricErrors({ period, statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.alarms = [this.staleAlarm, this.failedRunAlarm, this.errorsAlarm];
-    if (props.alarmTopic) {
-      const action = new cwActions.SnsAction(props.alarmTopic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    this.alarms = this.createAlarms(props);
   }
 
   /**
@@ -797,10 +756,6 @@ export class McpBackup extends Construct {
       'nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets',
     );
     if (props.replication) this.checkReplication(problems, props.replication, stack);
-    problems.check(
-      props.runbookUrl === undefined || (typeof props.runbookUrl === 'string' && /^\S{1,1000}$/.test(props.runbookUrl)),
-      `runbookUrl must be a URL or path without spaces (1–1000 characters), got ${JSON.stringify(props.runbookUrl)}`,
-    );
     problems.throwIfAny();
 
     const ignored: Array<[boolean, string]> = [
@@ -905,6 +860,68 @@ export class McpBackup extends Construct {
     return objects;
   }
 
+  /** The backup's alarms: RPO breached (critical), a failed run and Lambda errors (warnings). */
+  private createAlarms(props: McpBackupProps): McpAlarm[] {
+    const factory = alarmFactoryFor(this, OWNER, props.serviceName, props);
+    const period = Duration.minutes(this.intervalMinutes);
+    const periodWords = `one ${this.intervalMinutes}-minute period`;
+    factory.metricAlarm(
+      'BackupStale',
+      {
+        severity: AlarmSeverity.CRITICAL,
+        runbook: BACKUP_RUNBOOK,
+        summary: `no successful backup newer than the RPO (${this.rpo.toHumanString()})`,
+        threshold: `BackupAgeSeconds (maximum) above ${this.rpo.toSeconds()} s in ${periodWords}; no data counts as breaching (the backup is not reporting)`,
+        note: 'Critical: a failure now loses more than the RPO allows.',
+        constructId: 'StaleAlarm',
+      },
+      {
+        metric: this.metricBackupAge({ period, statistic: 'Maximum' }),
+        threshold: this.rpo.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+    factory.metricAlarm(
+      'BackupRunFailed',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: BACKUP_RUNBOOK,
+        summary:
+          'a backup run failed (no manifest was committed, or the manual DB snapshot, the cache export or pruning failed around the commit)',
+        threshold: `BackupSuccess of component run (minimum) below 1 in ${periodWords}`,
+        note: 'Warning: the next run retries; BackupStale pages when the RPO is at risk.',
+        constructId: 'FailedRunAlarm',
+      },
+      {
+        metric: this.metricSuccess('run', { period, statistic: 'Minimum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    factory.metricAlarm(
+      'BackupErrors',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: BACKUP_RUNBOOK,
+        summary: 'the backup Lambda errored (crash, timeout or rejected event)',
+        threshold: `Lambda Errors (sum) at or above 1 in ${periodWords}`,
+        constructId: 'ErrorsAlarm',
+      },
+      {
+        metric: this.backupFunction.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    return factory.alarms;
+  }
+
   /** `BackupSuccess` (0/1) of a component (`configuration`, `database`, `cache`, `database-snapshot`, `cache-export`, `run`, `prune`). */
   public metricSuccess(component: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('BackupSuccess', { component }, props);
@@ -957,13 +974,18 @@ export class McpBackup extends Construct {
         ],
         width: 8,
       }),
-      new cloudwatch.AlarmStatusWidget({ title: 'Backup alarms', alarms: this.alarms, width: 24, height: 3 }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Backup alarms',
+        alarms: this.alarms.map((a) => a.alarm),
+        width: 24,
+        height: 3,
+      }),
     ];
   }
 
   private metric(name: string, dimensions: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: 'McpOps',
+      namespace: MCP_OPS_NAMESPACE,
       metricName: name,
       dimensionsMap: { service: this.serviceName, ...dimensions },
       ...props,

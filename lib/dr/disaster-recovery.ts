@@ -1,6 +1,5 @@
 import { Annotations, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -25,10 +24,15 @@ import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 import { Problems } from '../internal/validate';
 import { estimateRecoveryTime, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } from './rto-model';
+import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
+import { MCP_OPS_NAMESPACE } from '../internal/metrics';
+import { McpAlarmTopic } from '../monitoring/alarm-topic';
+import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 
 const OWNER = 'McpDisasterRecovery';
 /** Runbook linked from alarm descriptions and notifications. */
-export const DR_RUNBOOK = 'docs/runbooks/disaster-recovery.md';
+/** The runbook the workflow's alarms and notifications link (docs/runbooks/disaster-recovery.md). */
+export const DR_RUNBOOK = 'disaster-recovery';
 
 /** The cache the workflow restores beside production (a Valkey/Redis replication group). */
 export interface McpDrCacheOptions {
@@ -64,7 +68,7 @@ export interface McpDrCacheOptions {
 }
 
 /** Props of {@link McpDisasterRecovery}. */
-export interface McpDisasterRecoveryProps {
+export interface McpDisasterRecoveryProps extends McpAlarmOptions {
   /**
    * Service name: names the state machine (`<stack name>-<serviceName>-disaster-recovery`, at most 80
    * characters), prefixes every restored resource (`<serviceName>-dr-…`) and is the `service` metric dimension.
@@ -156,19 +160,6 @@ export interface McpDisasterRecoveryProps {
    */
   readonly probeFunction?: lambda.IFunction;
   /**
-   * Topic for approval requests, notifications and alarms. The state machine gets `sns:Publish` and, when
-   * the topic's `masterKey` is known, `kms:Decrypt`/`kms:GenerateDataKey*` on it. For an SSE-KMS topic
-   * imported by ARN, grant the state machine's role the key yourself, or every notification fails.
-   * @default a new KMS-encrypted topic
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Where the runbook is published: linked from the alarm descriptions and every notification. Give the
-   * URL of your copy of docs/runbooks/disaster-recovery.md so the on-call can open it from the alert.
-   * @default DR_RUNBOOK, the repository-relative path 'docs/runbooks/disaster-recovery.md'
-   */
-  readonly runbookUrl?: string;
-  /**
    * Recovery point objective: a recovery whose expected data loss is larger fails unless accepted.
    * @default Duration.hours(1)
    */
@@ -231,21 +222,20 @@ function backupServiceOf(bucket: s3.IBucket): string | undefined {
  * the recovery point, restores database, configuration and cache beside production, verifies them,
  * and in `recover` mode cuts over after approval; a weekly drill; RTO/failure/overdue alarms.
  */
-export class McpDisasterRecovery extends Construct {
+export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegment {
   /** The workflow; start it with a deterministic name (see the runbook). */
   public readonly stateMachine: sfn.StateMachine;
   /** The Lambda that runs every logic step. */
   public readonly restoreFunction: McpOpsFunction;
-  /** Topic of approvals, notifications and alarms. */
-  public readonly topic: sns.ITopic;
-  /** An execution failed, timed out or was aborted. */
-  public readonly failureAlarm: cloudwatch.Alarm;
-  /** An execution took longer than the RTO. */
-  public readonly rtoAlarm: cloudwatch.Alarm;
-  /** No execution succeeded within `drillOverdueAfter` (only with scheduled drills). */
-  public readonly drillOverdueAlarm?: cloudwatch.Alarm;
-  /** Every alarm above. */
-  public readonly alarms: cloudwatch.Alarm[];
+  /** Topic of approvals, notifications and (until a monitoring construct includes them) alarms. */
+  public readonly alarmTopic: sns.ITopic;
+  /**
+   * The alarms: `DrExecutionFailed` (an execution failed, timed out or was aborted), `DrRtoExceeded` (an
+   * execution took longer than the RTO) and, with scheduled drills, `DrDrillOverdue`; all warnings.
+   */
+  public readonly alarms: McpAlarm[];
+  /** Title of the workflow's dashboard row (see `McpMonitoring.addSegment`). */
+  public readonly segmentTitle = 'Disaster recovery';
   /** Prefix of every restored resource, `<serviceName>-dr`. */
   public readonly restoredPrefix: string;
 
@@ -283,7 +273,6 @@ export class McpDisasterRecovery extends Construct {
     const approvalTimeout = props.approvalTimeout ?? Duration.minutes(15);
     const executionTimeout = props.executionTimeout ?? Duration.hours(4);
     const overdue = props.drillOverdueAfter ?? Duration.days(8);
-    const runbook = props.runbookUrl ?? DR_RUNBOOK;
     // Step Functions waits, timeouts and the alarm thresholds take whole seconds.
     for (const [prop, d] of Object.entries({
       rpo,
@@ -300,10 +289,8 @@ export class McpDisasterRecovery extends Construct {
       );
     }
     problems.throwIfAny();
-    check(
-      typeof runbook === 'string' && /^\S{1,1000}$/.test(runbook),
-      `runbookUrl must be a URL or path without spaces (1-1000 characters), got ${JSON.stringify(props.runbookUrl)}`,
-    );
+    const factory = alarmFactoryFor(this, 'McpDisasterRecovery', props.serviceName, props);
+    const runbook = factory.runbookUrl(DR_RUNBOOK);
     check(
       rpo.toSeconds() >= 60 && rpo.toSeconds() <= 7 * 86400,
       `rpo must be from 1 minute to 7 days, got ${rpo.toHumanString()}`,
@@ -424,20 +411,9 @@ export class McpDisasterRecovery extends Construct {
     });
 
     // ------------------------------------------------------------------ topic
-    if (props.alarmTopic) {
-      this.topic = props.alarmTopic;
-    } else {
-      const key = new kms.Key(this, 'TopicKey', {
-        enableKeyRotation: true,
-        description: `${props.serviceName} disaster-recovery notifications`,
-      });
-      key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-      this.topic = new sns.Topic(this, 'Topic', {
-        masterKey: key,
-        enforceSSL: true,
-        displayName: `${props.serviceName} disaster recovery`,
-      });
-    }
+    this.alarmTopic =
+      props.alarmTopic ??
+      new McpAlarmTopic(this, 'AlarmTopic', { displayName: `${props.serviceName} disaster recovery` }).topic;
 
     // ------------------------------------------------------------------ restore Lambda
     // Restored beside production: in its subnets (e.g. isolated ones) unless told otherwise.
@@ -455,7 +431,7 @@ export class McpDisasterRecovery extends Construct {
       SERVICE_NAME: props.serviceName,
       BACKUP_BUCKET: props.backupBucket.bucketName,
       RPO_SECONDS: String(rpo.toSeconds()),
-      METRICS_NAMESPACE: 'McpOps',
+      METRICS_NAMESPACE: MCP_OPS_NAMESPACE,
       DB_MAX_POLLS: String(maxPolls),
       CACHE_MAX_POLLS: String(maxPolls),
       DEPLOY_MAX_POLLS: String(Math.ceil(Duration.minutes(30).toSeconds() / poll.toSeconds())),
@@ -525,7 +501,7 @@ export class McpDisasterRecovery extends Construct {
     const errorPath = '$.error';
     const notify = (sid: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish => {
       const task = new tasks.SnsPublish(this, sid, {
-        topic: this.topic,
+        topic: this.alarmTopic,
         subject,
         message: sfn.TaskInput.fromObject({
           service: props.serviceName,
@@ -855,7 +831,7 @@ export class McpDisasterRecovery extends Construct {
         .next(new sfn.Succeed(this, 'Restored'));
     }
     const approval = new tasks.SnsPublish(this, 'Request cut-over approval', {
-      topic: this.topic,
+      topic: this.alarmTopic,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       subject: `DR ${props.serviceName}: approve cut-over`,
       message: sfn.TaskInput.fromObject({
@@ -910,7 +886,7 @@ export class McpDisasterRecovery extends Construct {
     if (this.readinessGrants) this.grantReadiness(this.readinessGrants.taskDefinition, this.readinessGrants.cluster);
     // Notifications and the approval request are published by the state machine's role: on an SSE-KMS
     // topic it needs the key too (SnsPublish grants sns:Publish only). grantPublish adds both.
-    this.topic.grantPublish(this.stateMachine);
+    this.alarmTopic.grantPublish(this.stateMachine);
 
     // ------------------------------------------------------------------ schedule
     // Every 5 minutes: how long the oldest running execution has been running (for the RTO alarm).
@@ -948,59 +924,7 @@ export class McpDisasterRecovery extends Construct {
       });
     }
 
-    // ------------------------------------------------------------------ alarms
-    const alarmAction = new cwActions.SnsAction(this.topic);
-    this.failureAlarm = new cloudwatch.MathExpression({
-      expression: 'failed + timedOut + aborted',
-      usingMetrics: {
-        failed: this.stateMachine.metricFailed({ statistic: 'Sum' }),
-        timedOut: this.stateMachine.metricTimedOut({ statistic: 'Sum' }),
-        aborted: this.stateMachine.metricAborted({ statistic: 'Sum' }),
-      },
-      period: Duration.minutes(5),
-      label: 'failed, timed-out or aborted executions',
-    }).createAlarm(this, 'FailureAlarm', {
-      alarmDescription: `${props.serviceName}: a disaster-recovery execution failed, timed out or was aborted. Production was not modified. See ${runbook}`,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    // Finished executions (ExecutionTime, published when one ends) and running ones (RunningExecutionSeconds,
-    // every 5 minutes), in seconds: the alarm fires while a recovery overruns, not only at its end.
-    this.rtoAlarm = new cloudwatch.MathExpression({
-      expression: 'MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])',
-      usingMetrics: {
-        finishedMs: this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: Duration.minutes(5) }),
-        running: this.metric('RunningExecutionSeconds', undefined, {
-          statistic: 'Maximum',
-          period: Duration.minutes(5),
-        }),
-      },
-      period: Duration.minutes(5),
-      label: 'longest execution (finished or running), seconds',
-    }).createAlarm(this, 'RtoAlarm', {
-      alarmDescription: `${props.serviceName}: a disaster-recovery execution took, or has been running, longer than the RTO (${rto.toHumanString()}). See ${runbook}`,
-      threshold: rto.toSeconds(),
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.alarms = [this.failureAlarm, this.rtoAlarm];
-    if (props.scheduledDrills !== false) {
-      this.drillOverdueAlarm = this.metric('DrillAgeSeconds', undefined, {
-        statistic: 'Minimum',
-        period: Duration.hours(1),
-      }).createAlarm(this, 'DrillOverdueAlarm', {
-        alarmDescription: `${props.serviceName}: no disaster-recovery execution succeeded in the last ${overdue.toHumanString()} (backup and recovery not tested). See ${runbook}`,
-        threshold: overdue.toSeconds(),
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      });
-      this.alarms.push(this.drillOverdueAlarm);
-    }
-    for (const alarm of this.alarms) alarm.addAlarmAction(alarmAction);
+    this.alarms = this.createAlarms(props, factory, rto, overdue);
 
     this.acknowledgeFindings(fn, props);
   }
@@ -1036,6 +960,97 @@ export class McpDisasterRecovery extends Construct {
       if (applies) Annotations.of(this).addWarningV2('mcp-ops:settingIgnored', `${OWNER}: ${message}`);
   }
 
+  /**
+   * The workflow's alarms, all warnings (whoever runs a recovery is already engaged; a failed or overdue drill
+   * is work for the day, not a page): `DrExecutionFailed`, `DrRtoExceeded`, `DrDrillOverdue` (with drills).
+   */
+  private createAlarms(
+    props: McpDisasterRecoveryProps,
+    factory: AlarmFactory,
+    rto: Duration,
+    overdue: Duration,
+  ): McpAlarm[] {
+    const fiveMinutes = Duration.minutes(5);
+    factory.addAlarm(
+      'DrExecutionFailed',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: DR_RUNBOOK,
+        summary: 'a disaster-recovery execution failed, timed out or was aborted (production was not modified)',
+        threshold:
+          'ExecutionsFailed + ExecutionsTimedOut + ExecutionsAborted (sums) at or above 1 in one 5-minute period',
+        constructId: 'FailureAlarm',
+      },
+      (constructId, alarmName, alarmDescription) =>
+        new cloudwatch.MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: {
+            failed: this.stateMachine.metricFailed({ statistic: 'Sum' }),
+            timedOut: this.stateMachine.metricTimedOut({ statistic: 'Sum' }),
+            aborted: this.stateMachine.metricAborted({ statistic: 'Sum' }),
+          },
+          period: fiveMinutes,
+          label: 'failed, timed-out or aborted executions',
+        }).createAlarm(this, constructId, {
+          alarmName,
+          alarmDescription,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+    // Finished executions (ExecutionTime, published when one ends) and running ones (RunningExecutionSeconds,
+    // every 5 minutes), in seconds: the alarm fires while a recovery overruns, not only at its end.
+    factory.addAlarm(
+      'DrRtoExceeded',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: DR_RUNBOOK,
+        summary: `a disaster-recovery execution took, or has been running, longer than the RTO (${rto.toHumanString()})`,
+        threshold: `the longest execution (ExecutionTime of finished ones, RunningExecutionSeconds of running ones) above ${rto.toSeconds()} s in one 5-minute period`,
+        constructId: 'RtoAlarm',
+      },
+      (constructId, alarmName, alarmDescription) =>
+        new cloudwatch.MathExpression({
+          expression: 'MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])',
+          usingMetrics: {
+            finishedMs: this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: fiveMinutes }),
+            running: this.metric('RunningExecutionSeconds', undefined, { statistic: 'Maximum', period: fiveMinutes }),
+          },
+          period: fiveMinutes,
+          label: 'longest execution (finished or running), seconds',
+        }).createAlarm(this, constructId, {
+          alarmName,
+          alarmDescription,
+          threshold: rto.toSeconds(),
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+    if (props.scheduledDrills !== false) {
+      factory.metricAlarm(
+        'DrDrillOverdue',
+        {
+          severity: AlarmSeverity.WARNING,
+          runbook: DR_RUNBOOK,
+          summary: `no disaster-recovery execution succeeded in the last ${overdue.toHumanString()} (backup and recovery not tested)`,
+          threshold: `DrillAgeSeconds (minimum) above ${overdue.toSeconds()} s in 3 consecutive one-hour periods; no data counts as breaching`,
+          constructId: 'DrillOverdueAlarm',
+        },
+        {
+          metric: this.metric('DrillAgeSeconds', undefined, { statistic: 'Minimum', period: Duration.hours(1) }),
+          threshold: overdue.toSeconds(),
+          evaluationPeriods: 3,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        },
+      );
+    }
+    return factory.alarms;
+  }
+
   /** A metric of the workflow in the `McpOps` namespace. */
   public metric(
     name: 'RecoveryTimeSeconds' | 'DataLossSeconds' | 'DrillAgeSeconds' | 'RunningExecutionSeconds',
@@ -1043,7 +1058,7 @@ export class McpDisasterRecovery extends Construct {
     props: cloudwatch.MetricOptions = {},
   ): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: 'McpOps',
+      namespace: MCP_OPS_NAMESPACE,
       metricName: name,
       dimensionsMap: mode ? { service: this.serviceName, mode } : { service: this.serviceName },
       statistic: 'Maximum',
@@ -1091,7 +1106,12 @@ export class McpDisasterRecovery extends Construct {
         ],
         width: 8,
       }),
-      new cloudwatch.AlarmStatusWidget({ title: 'DR alarms', alarms: this.alarms, width: 24, height: 2 }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'DR alarms',
+        alarms: this.alarms.map((a) => a.alarm),
+        width: 24,
+        height: 2,
+      }),
     ];
   }
 
@@ -1212,7 +1232,7 @@ export class McpDisasterRecovery extends Construct {
         sid: 'PutRecoveryMetrics',
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': 'McpOps' } },
+        conditions: { StringEquals: { 'cloudwatch:namespace': MCP_OPS_NAMESPACE } },
       }),
     );
     fn.addToRolePolicy(
@@ -1519,7 +1539,7 @@ export class McpDisasterRecovery extends Construct {
         "aws-cdk-lib LambdaInvoke grants the function's versions and aliases as well as the function",
       ),
     ];
-    if (this.topic.masterKey) {
+    if (this.alarmTopic.masterKey) {
       smAcks.push({
         id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         reason:

@@ -23,7 +23,6 @@ export interface LoggingConfigInput {
   readonly retryDurationSeconds?: number;
   readonly streamPrefix?: string;
   readonly logBufferSizeMiB?: number;
-  readonly runbookUrl?: string;
 }
 
 /** The validated configuration with defaults filled in. */
@@ -148,7 +147,6 @@ export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
   checkPattern(OWNER, 'streamPrefix', streamPrefix, /^[A-Za-z0-9_.-]{1,128}$/, '1–128 characters of [A-Za-z0-9_.-]');
   const logBufferSizeMiB = input.logBufferSizeMiB ?? LOGGING_DEFAULTS.logBufferSizeMiB;
   checkNumber(OWNER, 'logBufferSize (MiB)', logBufferSizeMiB, 1, 1024);
-  checkPattern(OWNER, 'runbookUrl', input.runbookUrl, /^https:\/\/[^\s]+$/, 'an https:// URL');
   return {
     serviceName: input.serviceName,
     auditObjectLockDays,

@@ -11,7 +11,6 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
@@ -21,7 +20,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
@@ -36,16 +34,11 @@ import {
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { LOG_INDEXER_TIMEOUT_MARGIN_SECONDS, resolveLoggingConfig } from './config';
 import { OpenSearchIndexRotation } from './opensearch-bulk';
-import { alarmDescription, alarmName, DEFAULT_RUNBOOK_BASE_URL } from '../monitoring/naming';
+import { alarmFactoryFor, MetricAlarmSpec } from '../internal/alarm-factory';
+import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { kmsBucketProps } from '../internal/buckets';
-import {
-  alarmNamePrefix,
-  firehoseStreamName,
-  logGroupName,
-  nameLengthProblem,
-  queryDefinitionName,
-} from '../internal/names';
+import { firehoseStreamName, logGroupName, nameLengthProblem, queryDefinitionName } from '../internal/names';
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 import { Problems } from '../internal/validate';
@@ -53,8 +46,8 @@ import { Problems } from '../internal/validate';
 /** Id of the S3 request-metrics filter on `errors/` of both buckets (dimension `FilterId`). */
 const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
 
-/** Where the log-delivery runbook is linked from alarm descriptions when `runbookUrl` is not given. */
-export const DEFAULT_LOG_DELIVERY_RUNBOOK_URL = `${DEFAULT_RUNBOOK_BASE_URL.replace(/\/runbooks$/, '')}/logging.md#runbook-log-delivery`;
+/** The runbook every alarm of the pipeline links (docs/runbooks/log-delivery.md). */
+export const LOG_DELIVERY_RUNBOOK = 'log-delivery';
 
 export type { OpenSearchIndexRotation } from './opensearch-bulk';
 
@@ -94,7 +87,7 @@ export interface McpLoggingOpenSearchProps {
 }
 
 /** Props for {@link McpLogging}. */
-export interface McpLoggingProps {
+export interface McpLoggingProps extends McpAlarmOptions {
   /**
    * Service name (`SERVICE_NAME` of the contract): names the log groups (`/mcp/<stack name>/<serviceName>/application`,
    * `…/audit`, `…/log-delivery`), the Firehose streams (`<stack name>-<serviceName>-logs`, `…-audit`, at most 64
@@ -158,17 +151,6 @@ export interface McpLoggingProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Topic that alarms (delivery failures, audit subscription errors, indexer failures) notify,
-   * on ALARM and OK.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Runbook linked from every alarm description of the pipeline.
-   * @default DEFAULT_LOG_DELIVERY_RUNBOOK_URL (docs/logging.md#runbook-log-delivery of this package on GitHub)
-   */
-  readonly runbookUrl?: string;
-  /**
    * Log stream prefix of the container's awslogs driver (`<prefix>/<container>/<task id>`).
    * @default 'mcp'
    */
@@ -221,7 +203,7 @@ interface StreamParts {
  * ```
  * See docs/logging.md for why the audit trail is routed this way.
  */
-export class McpLogging extends Construct {
+export class McpLogging extends Construct implements IMcpMonitoringSegment {
   /** Every line the service writes: application lines and audit entries. */
   public readonly applicationLogGroup: logs.LogGroup;
   /** Audit entries only, indexed from the WORM bucket; kept for `auditRetention`. */
@@ -252,8 +234,10 @@ export class McpLogging extends Construct {
   public readonly metricFilters: Readonly<Record<MetricFilterSpec['id'], logs.MetricFilter>>;
   /** Saved Logs Insights queries by id (`SlowestTools`, `TopErrorTypes`, `RequestTrail`, `ErrorRatePerMinute`). */
   public readonly queries: Readonly<Record<SavedQuery['id'], logs.QueryDefinition>>;
-  /** Alarms of the pipeline. */
-  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Alarms of the pipeline (a segment's alarms: see `McpMonitoring.addSegment`). */
+  public readonly alarms: McpAlarm[];
+  /** Title of the pipeline's dashboard row. */
+  public readonly segmentTitle = 'Logs and audit trail';
   /** Metrics for the dashboard's business row. */
   public readonly metrics: McpLoggingMetrics;
   /** The service name the pipeline was created for. */
@@ -741,26 +725,13 @@ export class McpLogging extends Construct {
       );
     }
 
-    // ---- Alarms: `<stack name>-<service name>-<id>`, like McpMonitoring's, with the runbook linked.
-    const prefix = alarmNamePrefix(stack.stackName, cfg.serviceName);
-    const runbook = props.runbookUrl ?? DEFAULT_LOG_DELIVERY_RUNBOOK_URL;
+    // ---- Alarms: `<prefix>-<service name>-<id>` from the one alarm factory, linking the log-delivery runbook.
+    const factory = alarmFactoryFor(this, 'McpLogging', cfg.serviceName, props);
     const alarm = (
       aid: string,
-      text: { summary: string; threshold: string; severity: 'critical' | 'warning'; note?: string },
-      a: Omit<cloudwatch.AlarmProps, 'alarmName' | 'alarmDescription'>,
-    ): cloudwatch.Alarm => {
-      const al = new cloudwatch.Alarm(this, `${aid}Alarm`, {
-        ...a,
-        alarmName: alarmName(prefix, aid),
-        alarmDescription: alarmDescription({ service: cfg.serviceName, ...text, runbookUrl: runbook }),
-      });
-      if (props.alarmTopic) {
-        al.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
-        al.addOkAction(new cwActions.SnsAction(props.alarmTopic));
-      }
-      this.alarms.push(al);
-      return al;
-    };
+      text: { summary: string; threshold: string; severity: AlarmSeverity; note?: string },
+      a: MetricAlarmSpec,
+    ): McpAlarm => factory.metricAlarm(aid, { ...text, runbook: LOG_DELIVERY_RUNBOOK, constructId: `${aid}Alarm` }, a);
     const fhMetric = (stream: firehose.CfnDeliveryStream, metricName: string, statistic: string): cloudwatch.Metric =>
       new cloudwatch.Metric({
         namespace: 'AWS/Firehose',
@@ -771,8 +742,8 @@ export class McpLogging extends Construct {
       });
     const once = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
     for (const [label, what, s, severity] of [
-      ['Log', 'application log', app.stream, 'warning'],
-      ['Audit', 'audit', audit.stream, 'critical'],
+      ['Log', 'application log', app.stream, AlarmSeverity.WARNING],
+      ['Audit', 'audit', audit.stream, AlarmSeverity.CRITICAL],
     ] as const) {
       alarm(
         `${label}DeliveryFailed`,
@@ -807,8 +778,8 @@ export class McpLogging extends Construct {
     // Anything Firehose writes under errors/ (records the processors or S3 could not take) is a
     // failed delivery: S3 request metrics filtered on the prefix count those writes.
     for (const [label, what, bucket, severity] of [
-      ['Log', 'application log', this.logBucket, 'warning'],
-      ['Audit', 'audit', this.auditBucket, 'critical'],
+      ['Log', 'application log', this.logBucket, AlarmSeverity.WARNING],
+      ['Audit', 'audit', this.auditBucket, AlarmSeverity.CRITICAL],
     ] as const) {
       alarm(
         `${label}ErrorOutput`,
@@ -835,7 +806,7 @@ export class McpLogging extends Construct {
       'AuditSubscriptionErrors',
       {
         summary: 'CloudWatch Logs could not hand audit entries to the audit Firehose',
-        severity: 'critical',
+        severity: AlarmSeverity.CRITICAL,
         threshold: 'AWS/Logs DeliveryErrors of the audit subscription above 0 in a 5-minute period',
       },
       {
@@ -859,7 +830,7 @@ export class McpLogging extends Construct {
       'AuditIndexFailed',
       {
         summary: `audit objects could not be indexed into ${auditLogGroupName}`,
-        severity: 'warning',
+        severity: AlarmSeverity.WARNING,
         threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
         note: 'The write-once bucket still holds the entries; redrive the queue.',
       },
@@ -879,7 +850,7 @@ export class McpLogging extends Construct {
         'LogIndexerErrors',
         {
           summary: 'the log indexer failed to index application log objects into OpenSearch',
-          severity: 'warning',
+          severity: AlarmSeverity.WARNING,
           threshold: 'Lambda Errors of the log indexer above 0 in a 5-minute period',
           note: 'Lambda retries twice, then the event goes to the on-failure queue (LogIndexFailed); S3 keeps every line.',
         },
@@ -894,7 +865,7 @@ export class McpLogging extends Construct {
         'LogIndexFailed',
         {
           summary: 'application log objects could not be indexed into OpenSearch',
-          severity: 'warning',
+          severity: AlarmSeverity.WARNING,
           threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
           note: 'The log bucket still holds the lines; fix the cause and redrive the queue (re-indexing overwrites, never duplicates).',
         },
@@ -909,6 +880,8 @@ export class McpLogging extends Construct {
         },
       );
     }
+
+    this.alarms = factory.alarms;
 
     // ---- Metrics for the dashboard
     const service = cfg.serviceName;
@@ -957,12 +930,12 @@ export class McpLogging extends Construct {
   }
 
   /**
-   * Dashboard widgets of the pipeline, for a `McpMonitoring.addSection(...)` row next to the business
-   * row: errors by `error_type`, tools executed by tool and request duration (p50/p99), all from the
-   * metric filters on the application log, and the state of the pipeline's alarms.
-   * @param period graph period (default one minute)
+   * Dashboard widgets of the pipeline (its segment row, see `McpMonitoring.addSegment`): errors by
+   * `error_type`, tools executed by tool and request duration (p50/p99), all from the metric filters on the
+   * application log (one-minute periods), and the state of the pipeline's alarms.
    */
-  public dashboardWidgets(period: Duration = Duration.minutes(1)): cloudwatch.IWidget[] {
+  public dashboardWidgets(): cloudwatch.IWidget[] {
+    const period = Duration.minutes(1);
     return [
       new cloudwatch.GraphWidget({
         title: 'Errors by error_type (log metric filter)',
@@ -990,7 +963,7 @@ export class McpLogging extends Construct {
       }),
       new cloudwatch.AlarmStatusWidget({
         title: 'Log pipeline and audit trail alarms',
-        alarms: this.alarms,
+        alarms: this.alarms.map((a) => a.alarm),
         width: 24,
         height: 3,
       }),
@@ -1110,7 +1083,6 @@ export class McpLogging extends Construct {
         retryDurationSeconds: props.openSearch?.retryDuration?.toSeconds({ integral: false }),
         streamPrefix: props.streamPrefix,
         logBufferSizeMiB: props.logBufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
-        runbookUrl: props.runbookUrl,
       }),
     );
     if (!nameProblem) {
@@ -1125,14 +1097,6 @@ export class McpLogging extends Construct {
         );
       problems.add(
         nameLengthProblem('logGroup', 'the log group name', logGroupName(stackName, props.serviceName, 'log-delivery')),
-      );
-      // The longest alarm id of the pipeline.
-      problems.add(
-        nameLengthProblem(
-          'alarm',
-          'the alarm name',
-          `${alarmNamePrefix(stackName, props.serviceName)}-AuditSubscriptionErrors`,
-        ),
       );
     }
     problems.throwIfAny();

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -6,11 +6,23 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { CapacityPlan } from '../capacity/types';
+import {
+  AlarmFactory,
+  alarmFactoryFor,
+  AlarmRouter,
+  AlarmText,
+  claimAlarm,
+  MetricAlarmSpec,
+} from '../internal/alarm-factory';
+import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { checkThat, Problems } from '../internal/validate';
-import { alarmNamePrefix, dashboardName, nameLengthProblem } from '../internal/names';
+import { dashboardName } from '../internal/names';
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 import { McpAlarmTopic, subscribeAlarmRecipients } from './alarm-topic';
+import { checkAlertRoute, McpAlertRoute, McpAlertRouteTopic } from './alert-routing';
+import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions, McpCustomSegmentProps } from './alarms';
 import {
   alarmThresholds,
   describeEvaluation,
@@ -21,42 +33,16 @@ import {
   type PerformanceBaseline,
   type PerformanceBaselineProps,
 } from './baseline';
-import {
-  alarmDescription,
-  alarmName,
-  DEFAULT_RUNBOOK_BASE_URL,
-  normaliseRunbookBaseUrl,
-  RUNBOOKS,
-  runbookUrl,
-  sanitiseDashboardName,
-  type RunbookName,
-} from './naming';
-import { MCP_OPS_NAMESPACE, McpProbe, type McpProbeTool } from './probe';
-import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { DEFAULT_RUNBOOK_BASE_URL, normaliseRunbookBaseUrl, RUNBOOKS, sanitiseDashboardName } from './naming';
+import { McpProbe, type McpProbeTool } from './probe';
 
 const OWNER = 'McpMonitoring';
-/** The longest alarm id, which decides whether every alarm name fits CloudWatch's limit. */
-const LONGEST_ALARM_ID: McpAlarmId = 'TrafficAboveCapacity';
 
 /** The critical alarms a bad deployment can trigger, on ALB/target-group metrics only: the deployment alarms. */
-const DEPLOYMENT_ALARM_IDS: readonly McpAlarmId[] = ['LatencyP99', 'ErrorRate', 'UnhealthyHosts'];
+const DEPLOYMENT_ALARM_IDS: readonly string[] = ['LatencyP99', 'ErrorRate', 'UnhealthyHosts'];
 
-/** Identifiers of the alarms {@link McpMonitoring} can create (keys of `alarms`, suffixes of alarm names). */
-export type McpAlarmId =
-  | 'LatencyP50'
-  | 'LatencyP95'
-  | 'LatencyP99'
-  | 'ErrorRate'
-  | 'UnhealthyHosts'
-  | 'NoHealthyHosts'
-  | 'TrafficAnomaly'
-  | 'TrafficAboveCapacity'
-  | 'CpuUtilization'
-  | 'MemoryUtilization'
-  | 'TasksAtMaximum'
-  | 'RejectedConnections'
-  | 'ConnectionsPerTask'
-  | 'ProbeFailing';
+/** Evaluation of the aggressive deployment clones (`aggressiveDeploymentAlarms`). */
+const DEPLOYMENT_CLONE = { evaluationPeriods: 1, datapointsToAlarm: 1 };
 
 /** Where the running-task count comes from. */
 export enum TaskCountSource {
@@ -67,11 +53,8 @@ export enum TaskCountSource {
 }
 
 /** Props for {@link McpMonitoring}. */
-export interface McpMonitoringProps {
-  /**
-   * The service name: the `service` dimension of the service's EMF metrics (docs/operational-contract.md) and part
-   * of alarm names (`<stack name>-<serviceName>-<AlarmId>`); 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
-   */
+export interface McpMonitoringProps extends McpAlarmOptions {
+  /** The service name: the `service` dimension of the service's EMF metrics (docs/operational-contract.md) and part of alarm names. */
   readonly serviceName: string;
   /** The service's load balancer (ELB 5xx, rejected connections). */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -127,11 +110,6 @@ export interface McpMonitoringProps {
    */
   readonly probeFailureIntervals?: number;
   /**
-   * Topic for notifications.
-   * @default a new KMS-encrypted, TLS-only topic ({@link McpAlarmTopic})
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
    * E-mail addresses subscribed to the alarm topic.
    * @default none
    */
@@ -142,10 +120,17 @@ export interface McpMonitoringProps {
    */
   readonly alarmHttpsEndpoints?: string[];
   /**
-   * Base URL of the runbooks; `<base>/<runbook>.md` is linked from every alarm description.
-   * @default DEFAULT_RUNBOOK_BASE_URL, a placeholder for this package's docs/runbooks on GitHub
+   * Where pages go (the page composite, on ALARM and OK), beside the alarm topic: e-mail, HTTPS endpoints of
+   * paging tools, chat channels. They get a topic of their own, so they receive pages and nothing else.
+   * @default none: pages reach the alarm topic's subscribers only
    */
-  readonly runbookBaseUrl?: string;
+  readonly pageRoute?: McpAlertRoute;
+  /**
+   * Where warnings go (every warning alarm of the service and its segments, on ALARM and OK), beside the alarm
+   * topic. They get a topic of their own, so they receive warnings and nothing else.
+   * @default none: warnings reach the alarm topic's subscribers only
+   */
+  readonly warningRoute?: McpAlertRoute;
   /**
    * Attach the deployment-safe critical alarms (error rate, p99 latency, unhealthy hosts) to the ECS
    * service as deployment alarms with ROLLBACK_ON_ALARM, so a bad deployment rolls back.
@@ -153,11 +138,12 @@ export interface McpMonitoringProps {
    */
   readonly deploymentAlarms?: boolean;
   /**
-   * Prefix of every alarm name: `<prefix>-<AlarmId>`. Fixed strings, so the service can list them
-   * as deployment alarms without a circular dependency.
-   * @default `<stack name>-<serviceName>`
+   * Roll back deployments on aggressive clones of the deployment alarms (`<id>Deployment`: same metric and
+   * threshold, alarming on 1 of 1 periods, notifying nobody) instead of on the alarms themselves, so a bad
+   * release is rolled back a minute or two sooner than it pages.
+   * @default false (the deployment alarms themselves)
    */
-  readonly alarmNamePrefix?: string;
+  readonly aggressiveDeploymentAlarms?: boolean;
   /**
    * Dashboard name.
    * @default `<stack name>-<serviceName>` with characters outside [A-Za-z0-9_-] replaced by '-'
@@ -206,39 +192,45 @@ export interface McpMonitoringProps {
   readonly trafficAnomalyStdDevs?: number;
 }
 
-/** One alarm of the construct, with what the docs and tests need to know about it. */
-export interface McpAlarmInfo {
-  readonly id: McpAlarmId;
-  readonly alarm: cloudwatch.Alarm;
-  readonly severity: 'critical' | 'warning';
-  readonly runbook: RunbookName;
-  /** Whether it is attached to the ECS service as a deployment alarm. */
-  readonly deploymentAlarm: boolean;
+/** The metrics the golden-signal alarms and the dashboard share. */
+interface SignalMetrics {
+  readonly latency: (stat: 'p50' | 'p95' | 'p99') => cloudwatch.IMetric;
+  readonly target5xx: cloudwatch.IMetric;
+  readonly elb5xx: cloudwatch.IMetric;
+  readonly requests: cloudwatch.IMetric;
+  readonly errorRate: cloudwatch.IMetric;
+  readonly runningTasks: cloudwatch.Metric;
+  readonly desiredTasks?: cloudwatch.IMetric;
+  readonly activeConnections: cloudwatch.IMetric;
 }
 
 /**
  * Golden-signal monitoring of an MCP service behind an ALB on ECS: alarms on latency, errors,
  * traffic and saturation derived from a {@link PerformanceBaseline}, a synthetic MCP probe,
- * one "page" composite alarm over the critical alarms, deployment alarms for automatic rollback,
- * an SNS topic, and a dashboard with a row per signal. See docs/monitoring.md.
+ * one "page" composite alarm over the critical alarms of the service and of every segment added to it
+ * (log pipeline, backups, disaster recovery, data tier, your own), deployment alarms for automatic
+ * rollback, an SNS topic, and a dashboard with a row per signal and per segment. See docs/monitoring.md.
  */
 export class McpMonitoring extends Construct {
-  /** The topic every notification goes to. */
-  public readonly topic: sns.ITopic;
+  /** The topic the page composite and every warning notify (everything: subscribe the team's list here). */
+  public readonly alarmTopic: sns.ITopic;
+  /** The page route's own topic (pages only), when `pageRoute` is given. */
+  public readonly pageTopic?: sns.ITopic;
+  /** The warning route's own topic (warnings only), when `warningRoute` is given. */
+  public readonly warningTopic?: sns.ITopic;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** Every alarm, by id. */
-  public readonly alarms: Partial<Record<McpAlarmId, cloudwatch.Alarm>>;
-  /** Every alarm with its severity, runbook and deployment role, in creation order. */
-  public readonly alarmInfo: McpAlarmInfo[] = [];
-  /** The critical alarms the page watches. */
-  public readonly criticalAlarms: cloudwatch.IAlarm[];
+  /** The golden-signal alarms this construct created, in creation order (segments' alarms are in `pagedAlarms`). */
+  public readonly alarms: McpAlarm[];
+  /** The aggressive deployment clones (`aggressiveDeploymentAlarms`), which roll back and notify nobody. */
+  public readonly deploymentAlarmClones: McpAlarm[];
   /**
-   * Names of the deployment-safe critical alarms (p99 latency, error rate, unhealthy hosts): literal strings.
-   * Attached to the service unless `deploymentAlarms` is false; then a caller can attach them itself.
+   * Names of the alarms that roll back deployments: p99 latency, error rate and unhealthy hosts (or their
+   * aggressive clones). Literal strings. Attached to the service unless `deploymentAlarms` is false; then a
+   * caller can attach them itself.
    */
   public readonly deploymentAlarmNames: string[];
-  /** The composite alarm that pages: ALARM when any critical alarm is in ALARM. */
+  /** The composite alarm that pages: ALARM when any critical alarm of the service or of its segments is. */
   public readonly pageAlarm: cloudwatch.CompositeAlarm;
   /** The resolved baseline. */
   public readonly baseline: PerformanceBaseline;
@@ -248,39 +240,150 @@ export class McpMonitoring extends Construct {
   public readonly probe?: McpProbe;
   /** The probe function, when endpointUrl was given. */
   public readonly probeFunction?: McpProbe['function'];
-  /** Alarm names start with this. */
+  /** Alarm names are `<alarmNamePrefix>-<serviceName>-<id>`. */
   public readonly alarmNamePrefix: string;
+  /** The service name (the `service` dimension of the metrics). */
+  public readonly serviceName: string;
 
-  private readonly serviceName: string;
   private readonly runbookBase: string;
   private readonly period: Duration;
   private readonly evaluationPeriods: number;
   private readonly datapointsToAlarm: number;
-  private readonly alarmAction: cwActions.SnsAction;
-  private readonly deploymentAlarmIds: readonly McpAlarmId[];
+  private readonly factory: AlarmFactory;
+  private readonly router: AlarmRouter;
+  /** Critical alarms the page composite watches: this construct's and its segments'. */
+  private readonly paged: McpAlarm[] = [];
+  /** Every alarm on the dashboard's status widget. */
+  private readonly statusAlarms: cloudwatch.IAlarm[] = [];
+  private readonly segmentTitles = new Set<string>();
+  /** Deployment alarms roll back on aggressive clones instead of on the alarms themselves. */
+  private readonly aggressiveDeploymentAlarms: boolean;
 
   constructor(scope: Construct, id: string, props: McpMonitoringProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    const stack = Stack.of(this);
-    // ---- validation: every prop checked, the service name first, all problems reported at once.
-    const problems = new Problems(OWNER, this.node.path);
     this.serviceName = props.serviceName;
+    this.validate(props);
+    this.period = props.period ?? Duration.minutes(1);
+    this.evaluationPeriods = props.evaluationPeriods ?? 3;
+    this.datapointsToAlarm = props.datapointsToAlarm ?? 2;
+    this.aggressiveDeploymentAlarms = props.aggressiveDeploymentAlarms ?? false;
+    this.baseline = resolveBaseline(props.baseline);
+    this.thresholds = this.deriveThresholds(props);
+    this.runbookBase = normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
+    this.alarmNamePrefix = props.alarmNamePrefix ?? Stack.of(this).stackName;
+    this.alarmTopic = this.createTopic(props);
+    this.pageTopic = this.createRouteTopic('PageRoute', 'page', props.pageRoute);
+    this.warningTopic = this.createRouteTopic('WarningRoute', 'warnings', props.warningRoute);
+    this.router = {
+      topicsFor: (severity) => [
+        this.alarmTopic,
+        ...[severity === AlarmSeverity.WARNING ? this.warningTopic : this.pageTopic].filter(
+          (t): t is sns.ITopic => t !== undefined,
+        ),
+      ],
+    };
+    this.factory = alarmFactoryFor(this, OWNER, props.serviceName, props, this.router);
+
+    const metrics = this.createMetrics(props);
+    this.createLatencyAlarms(metrics, props);
+    this.createErrorAlarms(metrics, props);
+    this.createTrafficAlarms(metrics, props);
+    this.createSaturationAlarms(metrics, props);
+    this.probe = this.createProbe(props);
+    this.probeFunction = this.probe?.function;
+    this.alarms = this.factory.alarms;
+    this.deploymentAlarmClones = this.factory.deploymentClones;
+
+    this.pageAlarm = this.createPageAlarm();
+    this.deploymentAlarmNames = this.attachDeploymentAlarms(props);
+    this.dashboard = this.createDashboard(props);
+    this.claim(this.alarms);
+    this.addGoldenSignalRows(metrics, props);
+  }
+
+  /** One of this construct's alarms by id (e.g. `LatencyP99`), or undefined when it was not created. */
+  public alarm(alarmId: string): McpAlarm | undefined {
+    return this.alarms.find((a) => a.id === alarmId);
+  }
+
+  /** The critical alarms the page composite watches so far: this construct's and its segments'. */
+  public get pagedAlarms(): McpAlarm[] {
+    return [...this.paged];
+  }
+
+  /**
+   * Adds a segment (the log pipeline, backups, disaster recovery, the data tier, or your own): its row goes
+   * on the dashboard, its critical alarms page through the page composite (and stop notifying on their own),
+   * its warnings notify this construct's topic.
+   */
+  public addSegment(segment: IMcpMonitoringSegment): void {
+    this.addRow('addSegment', segment.segmentTitle, segment.dashboardWidgets());
+    this.claim(segment.alarms);
+  }
+
+  /**
+   * Adds alarms and a dashboard row on metrics of your own, built, named and routed like the golden-signal
+   * alarms. Returns the alarms created.
+   */
+  public addCustomSegment(props: McpCustomSegmentProps): McpAlarm[] {
+    const created = (props.alarms ?? []).map((a) =>
+      this.factory.metricAlarm(
+        a.id,
+        {
+          severity: a.severity,
+          summary: a.summary,
+          threshold:
+            a.thresholdDescription ??
+            `${a.comparisonOperator} ${a.threshold} in ${describeEvaluation(
+              a.datapointsToAlarm ?? this.datapointsToAlarm,
+              a.evaluationPeriods ?? this.evaluationPeriods,
+              this.period.toSeconds(),
+            )}`,
+          runbook: a.runbookUrl ?? `${this.runbookBase}/`,
+          deploymentAlarm: a.deploymentAlarm,
+        },
+        {
+          metric: a.metric,
+          threshold: a.threshold,
+          comparisonOperator: a.comparisonOperator,
+          evaluationPeriods: a.evaluationPeriods ?? this.evaluationPeriods,
+          datapointsToAlarm: a.datapointsToAlarm ?? this.datapointsToAlarm,
+          treatMissingData: a.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      ),
+    );
+    const widgets =
+      props.widgets ??
+      created.map(
+        (a) => new cloudwatch.AlarmWidget({ alarm: a.alarm, title: `${a.id} (${a.severity})`, width: 8, height: 6 }),
+      );
+    this.addRow('addCustomSegment', props.title, widgets);
+    this.claim(created);
+    return created;
+  }
+
+  /** Adds a titled row of widgets to the dashboard (no alarms). */
+  public addSection(title: string, widgets: cloudwatch.IWidget[]): void {
+    this.addRow('addSection', title, widgets);
+  }
+
+  // ------------------------------------------------------------------------------------------ builders
+
+  /** Checks every prop, the service name first, and reports all problems at once. */
+  private validate(props: McpMonitoringProps): void {
+    const problems = new Problems(OWNER, this.node.path);
     const nameProblem = serviceNameProblem(props.serviceName);
     problems.add(nameProblem);
     if (!nameProblem) problems.add(claimServiceName(this, OWNER, props.serviceName));
-    this.period = props.period ?? Duration.minutes(1);
-    // Whole minutes: checked with the thresholds (alarmThresholds), below.
-    const periodSeconds = this.period.toSeconds({ integral: false });
-    this.evaluationPeriods = props.evaluationPeriods ?? 3;
-    this.datapointsToAlarm = props.datapointsToAlarm ?? 2;
-    // Critical alarms a bad deployment can trigger, on ALB/target-group metrics only.
-    this.deploymentAlarmIds = (props.deploymentAlarms ?? true) ? DEPLOYMENT_ALARM_IDS : [];
-    if (problems.integer('evaluationPeriods', this.evaluationPeriods, 1, 60))
-      problems.integer('datapointsToAlarm', this.datapointsToAlarm, 1, this.evaluationPeriods);
+    const period = props.period ?? Duration.minutes(1);
+    const periodSeconds = period.toSeconds({ integral: false });
+    const evaluationPeriods = props.evaluationPeriods ?? 3;
+    if (problems.integer('evaluationPeriods', evaluationPeriods, 1, 60))
+      problems.integer('datapointsToAlarm', props.datapointsToAlarm ?? 2, 1, evaluationPeriods);
     problems.check(
-      periodSeconds * this.evaluationPeriods <= 86400,
-      `period × evaluationPeriods must be at most one day, got ${periodSeconds * this.evaluationPeriods} s`,
+      periodSeconds * evaluationPeriods <= 86400,
+      `period × evaluationPeriods must be at most one day, got ${periodSeconds * evaluationPeriods} s`,
     );
     problems.number('trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
     problems.integer('probeFailureIntervals', props.probeFailureIntervals, 1, 10);
@@ -298,36 +401,21 @@ export class McpMonitoring extends Construct {
       problems.add(
         `probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
       );
+    // The pure checks the constructor runs next, collected here so that every problem is reported together.
     const baseline = problems.capture(() => resolveBaseline(props.baseline));
-    const thresholds = baseline
-      ? problems.capture(() =>
-          alarmThresholds(baseline, {
-            capacity: props.capacity,
-            periodSeconds,
-            errorRateMinRequests: props.errorRateMinRequests,
-            cpuUtilizationPercent: props.cpuUtilizationPercent,
-            memoryUtilizationPercent: props.memoryUtilizationPercent,
-            maxTaskCount: props.maxTaskCount,
-            minTaskCount: props.minTaskCount,
-          }),
-        )
-      : undefined;
-    const runbookBase = problems.capture(() =>
-      normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
-    );
-    this.alarmNamePrefix = props.alarmNamePrefix ?? alarmNamePrefix(stack.stackName, props.serviceName);
-    // A prefix derived from a bad service name is not a second problem.
-    if (!Token.isUnresolved(this.alarmNamePrefix) && (props.alarmNamePrefix !== undefined || !nameProblem)) {
-      if (
-        problems.pattern(
-          'alarmNamePrefix',
-          this.alarmNamePrefix,
-          /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/,
-          'letters, digits, . _ -, 1–201 characters',
-        )
-      )
-        problems.add(nameLengthProblem('alarm', 'the alarm name', alarmName(this.alarmNamePrefix, LONGEST_ALARM_ID)));
-    }
+    if (baseline)
+      problems.capture(() =>
+        alarmThresholds(baseline, {
+          capacity: props.capacity,
+          periodSeconds,
+          errorRateMinRequests: props.errorRateMinRequests,
+          cpuUtilizationPercent: props.cpuUtilizationPercent,
+          memoryUtilizationPercent: props.memoryUtilizationPercent,
+          maxTaskCount: props.maxTaskCount,
+          minTaskCount: props.minTaskCount,
+        }),
+      );
+    problems.capture(() => normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL));
     if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName))
       problems.pattern(
         'dashboardName',
@@ -358,60 +446,52 @@ export class McpMonitoring extends Construct {
             `${OWNER}: ${prop} is ignored: there is no probe without endpointUrl`,
           );
     }
-    this.baseline = baseline!;
-    this.thresholds = thresholds!;
-    this.runbookBase = runbookBase!;
-    const gateWarning = errorRateGateWarning(this.thresholds, this.baseline, periodSeconds, props.capacity);
-    if (gateWarning)
+  }
+
+  private deriveThresholds(props: McpMonitoringProps): AlarmThresholds {
+    const periodSeconds = (props.period ?? Duration.minutes(1)).toSeconds();
+    const thresholds = alarmThresholds(this.baseline, {
+      capacity: props.capacity,
+      periodSeconds,
+      errorRateMinRequests: props.errorRateMinRequests,
+      cpuUtilizationPercent: props.cpuUtilizationPercent,
+      memoryUtilizationPercent: props.memoryUtilizationPercent,
+      maxTaskCount: props.maxTaskCount,
+      minTaskCount: props.minTaskCount,
+    });
+    const gateWarning = errorRateGateWarning(thresholds, this.baseline, periodSeconds, props.capacity);
+    if (gateWarning) {
       Annotations.of(this).addWarningV2(
         'mcp-ops:errorRateUnreachable',
         `${OWNER} ${props.serviceName}: ${gateWarning}`,
       );
+    }
+    return thresholds;
+  }
 
-    // Notifications.
-    this.topic =
+  private createTopic(props: McpMonitoringProps): sns.ITopic {
+    const topic =
       props.alarmTopic ??
       new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${props.serviceName}` }).topic;
-    subscribeAlarmRecipients(this.topic, props.alarmEmails, props.alarmHttpsEndpoints);
-    this.alarmAction = new cwActions.SnsAction(this.topic);
+    subscribeAlarmRecipients(topic, props.alarmEmails, props.alarmHttpsEndpoints);
+    return topic;
+  }
 
-    const t = this.thresholds;
-    const b = this.baseline;
-    const f = b.degradationFactor;
-    const evalWords = describeEvaluation(this.datapointsToAlarm, this.evaluationPeriods, periodSeconds);
-    const tg = props.targetGroup;
-    const lb = props.loadBalancer;
-    const service = props.service;
+  /** A severity's own topic and subscribers, when its route is given. */
+  private createRouteTopic(id: string, severityName: string, route: McpAlertRoute | undefined): sns.ITopic | undefined {
+    if (!route) return undefined;
+    checkAlertRoute(OWNER, id === 'PageRoute' ? 'pageRoute' : 'warningRoute', route);
+    return new McpAlertRouteTopic(this, id, {
+      route,
+      severityName,
+      serviceName: this.serviceName,
+      namePrefix: `${this.alarmNamePrefix}-${this.serviceName}`,
+    }).topic;
+  }
+
+  private createMetrics(props: McpMonitoringProps): SignalMetrics {
+    const { targetGroup: tg, loadBalancer: lb, service } = props;
     const period = this.period;
-    const alarms: Partial<Record<McpAlarmId, cloudwatch.Alarm>> = {};
-    this.alarms = alarms;
-
-    // ---------------------------------------------------------------- latency
-    const latency = (stat: 'p50' | 'p95' | 'p99') =>
-      tg.metrics.targetResponseTime({ statistic: stat, period, label: `${stat} response time (s)` });
-    const latencyAlarm = (
-      alarmId: McpAlarmId,
-      stat: 'p50' | 'p95' | 'p99',
-      baselineMs: number,
-      thresholdSeconds: number,
-      severity: 'critical' | 'warning',
-    ) =>
-      this.metricAlarm(alarmId, severity, RUNBOOKS.highLatency, {
-        metric: latency(stat),
-        threshold: thresholdSeconds,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        // No requests means no response times: nothing is slow. An outage shows in the host-health and probe alarms.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        // Percentiles over few samples are noise; evaluate them anyway so a slow trickle is seen.
-        evaluateLowSampleCountPercentile: 'evaluate',
-        summary: `${stat} target response time is above baseline`,
-        thresholdText: `ALB TargetResponseTime ${stat} above ${formatMs(thresholdSeconds * 1000)} (baseline ${formatMs(baselineMs)} × ${f}) in ${evalWords}`,
-      });
-    latencyAlarm('LatencyP50', 'p50', b.p50LatencyMs, t.latencyP50Seconds, 'warning');
-    latencyAlarm('LatencyP95', 'p95', b.p95LatencyMs, t.latencyP95Seconds, 'warning');
-    latencyAlarm('LatencyP99', 'p99', b.p99LatencyMs, t.latencyP99Seconds, 'critical');
-
-    // ---------------------------------------------------------------- errors
     const target5xx = tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
       statistic: 'Sum',
       period,
@@ -438,187 +518,313 @@ export class McpMonitoring extends Construct {
     });
     const errorRate = new cloudwatch.MathExpression({
       // Periods with fewer than the minimum requests count as 0 %; the inner IF only guards the division.
-      expression: `IF(requests >= ${t.errorRateMinRequests}, 100 * errors / IF(requests > 0, requests, 1), 0)`,
+      expression: `IF(requests >= ${this.thresholds.errorRateMinRequests}, 100 * errors / IF(requests > 0, requests, 1), 0)`,
       usingMetrics: { errors, requests },
       period,
       label: '5xx error rate (%)',
     });
-    this.metricAlarm('ErrorRate', 'critical', RUNBOOKS.highErrorRate, {
-      metric: errorRate,
-      threshold: t.errorRatePercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      // The expression FILLs its inputs, so it has a value whenever CloudWatch has any data; a gap
-      // means no data at all, which the probe and host-health alarms judge, not this one.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      summary: '5xx error rate is above baseline',
-      thresholdText: `(target 5xx + load balancer 5xx) / requests × 100 above ${t.errorRatePercent} % (baseline ${b.errorRatePercent} % × ${f}) in ${evalWords}, counting only periods with at least ${t.errorRateMinRequests} requests`,
-    });
-    this.metricAlarm('UnhealthyHosts', 'critical', RUNBOOKS.highErrorRate, {
-      // Minimum over the period: a task was unhealthy for the whole minute, not just while starting.
-      metric: tg.metrics.unhealthyHostCount({ statistic: 'Minimum', period, label: 'Unhealthy tasks' }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: Math.max(3, this.evaluationPeriods),
-      datapointsToAlarm: Math.max(3, this.evaluationPeriods),
-      // The ALB publishes host counts every minute while the target group is in use; a gap is not evidence of sickness.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      summary: 'tasks are failing the target-group readiness check',
-      thresholdText: `UnHealthyHostCount (minimum over each period) above 0 for ${describeEvaluation(Math.max(3, this.evaluationPeriods), Math.max(3, this.evaluationPeriods), periodSeconds)}`,
-    });
-    this.metricAlarm('NoHealthyHosts', 'critical', RUNBOOKS.highErrorRate, {
-      metric: tg.metrics.healthyHostCount({ statistic: 'Maximum', period, label: 'Healthy tasks' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      // No host-count data for a target group in use means nothing healthy can be shown: treat as an outage.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      summary: 'no task is healthy: the load balancer has nothing to send requests to',
-      thresholdText: `HealthyHostCount (maximum over the period) below 1 for one ${periodSeconds / 60 === 1 ? 'one-minute' : `${periodSeconds / 60}-minute`} period, i.e. at once`,
-      note: 'Not a deployment alarm: it fires briefly while a brand-new service starts, and it must not fail the first deployment.',
-    });
-
-    // ---------------------------------------------------------------- traffic
-    const trafficAnomaly = new cloudwatch.AnomalyDetectionAlarm(this, 'TrafficAnomaly', {
-      alarmName: alarmName(this.alarmNamePrefix, 'TrafficAnomaly'),
-      metric: requests,
-      stdDevs: props.trafficAnomalyStdDevs ?? 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
-      evaluationPeriods: this.evaluationPeriods,
-      datapointsToAlarm: this.datapointsToAlarm,
-      // `requests` FILLs absent request counts with 0, so a drop to zero is data below the band;
-      // a real gap means CloudWatch has nothing at all, which the probe covers.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: alarmDescription({
-        service: this.serviceName,
-        severity: 'warning',
-        runbookUrl: runbookUrl(this.runbookBase, RUNBOOKS.trafficAnomaly),
-        summary: 'request count is outside its expected band (a drop or a surge)',
-        threshold: `ALB RequestCount per ${periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`} outside the anomaly-detection band of ${props.trafficAnomalyStdDevs ?? 3} standard deviations in ${evalWords}`,
-        note: 'The model needs about two weeks of history before the band is reliable.',
-      }),
-    });
-    this.register('TrafficAnomaly', trafficAnomaly, 'warning', RUNBOOKS.trafficAnomaly);
-    this.metricAlarm('TrafficAboveCapacity', 'warning', RUNBOOKS.trafficAnomaly, {
-      metric: requests,
-      threshold: t.trafficCeilingPerPeriod,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // no data = no traffic = not above capacity
-      summary: 'traffic is above the capacity plan: the plan is wrong or demand changed',
-      thresholdText:
-        t.trafficCeilingSource === 'capacity'
-          ? `requests above ${t.trafficCeilingPerPeriod} per period (capacity plan peak ${t.trafficCeilingRps} rps × ${periodSeconds} s) in ${evalWords}`
-          : `requests above ${t.trafficCeilingPerPeriod} per period (baseline ${b.requestsPerSecond} rps × ${f} × ${periodSeconds} s; no capacity plan given) in ${evalWords}`,
-    });
-
-    // ---------------------------------------------------------------- saturation
-    // Service metrics are published only while tasks run; no tasks is an outage the host-health alarms report.
-    this.metricAlarm('CpuUtilization', 'warning', RUNBOOKS.saturation, {
-      metric: service.metricCpuUtilization({ statistic: 'Average', period, label: 'CPU (%)' }),
-      threshold: t.cpuUtilizationPercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      summary: 'service CPU utilisation is high',
-      thresholdText: `average CPUUtilization above ${t.cpuUtilizationPercent} %${props.cpuUtilizationPercent === undefined && props.capacity ? ` (scaling target ${props.capacity.targetCpuUtilizationPercent} % × ${f}, at most 95)` : ''} in ${evalWords}`,
-    });
-    this.metricAlarm('MemoryUtilization', 'warning', RUNBOOKS.saturation, {
-      metric: service.metricMemoryUtilization({ statistic: 'Average', period, label: 'Memory (%)' }),
-      threshold: t.memoryUtilizationPercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // as CPU: no tasks, no datapoints; host health reports that
-      summary: 'service memory utilisation is high',
-      thresholdText: `average MemoryUtilization above ${t.memoryUtilizationPercent} % in ${evalWords}`,
-    });
     const taskSource = props.taskCountSource ?? TaskCountSource.CONTAINER_INSIGHTS;
     const serviceDims = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
+    const containerInsights = (metricName: string, label: string) =>
+      new cloudwatch.Metric({
+        namespace: 'ECS/ContainerInsights',
+        metricName,
+        dimensionsMap: serviceDims,
+        statistic: 'Maximum',
+        period,
+        label,
+      });
     const runningTasks =
       taskSource === TaskCountSource.CONTAINER_INSIGHTS
-        ? new cloudwatch.Metric({
-            namespace: 'ECS/ContainerInsights',
-            metricName: 'RunningTaskCount',
-            dimensionsMap: serviceDims,
-            statistic: 'Maximum',
-            period,
-            label: 'Running tasks',
-          })
+        ? containerInsights('RunningTaskCount', 'Running tasks')
         : tg.metrics.healthyHostCount({ statistic: 'Maximum', period, label: 'Healthy tasks' });
     // During a rolling deployment ECS runs up to maximumPercent of the desired count, so running tasks can
     // touch the maximum while autoscaling is nowhere near it. With Container Insights the alarm watches the
     // running count capped at the desired count (which autoscaling sets and deployments do not change).
     const desiredTasks =
       taskSource === TaskCountSource.CONTAINER_INSIGHTS
-        ? new cloudwatch.Metric({
-            namespace: 'ECS/ContainerInsights',
-            metricName: 'DesiredTaskCount',
-            dimensionsMap: serviceDims,
-            statistic: 'Maximum',
-            period,
-            label: 'Desired tasks',
-          })
+        ? containerInsights('DesiredTaskCount', 'Desired tasks')
         : undefined;
-    const tasksAtMaximumMetric: cloudwatch.IMetric = desiredTasks
-      ? new cloudwatch.MathExpression({
-          expression: 'IF(running < desired, running, desired)',
-          usingMetrics: { running: runningTasks, desired: desiredTasks },
-          period,
-          label: 'Running tasks (at most the desired count)',
-        })
-      : runningTasks;
-    if (t.tasksAtMaximumAlarm && t.maxTasks !== undefined) {
-      this.metricAlarm('TasksAtMaximum', 'warning', RUNBOOKS.saturation, {
-        metric: tasksAtMaximumMetric,
-        threshold: t.maxTasks,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        // No task counts (Container Insights off, or no tasks at all) is not evidence of running at the maximum.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        summary: 'the service runs at its autoscaling maximum: it cannot add capacity',
-        thresholdText:
-          taskSource === TaskCountSource.CONTAINER_INSIGHTS
-            ? `RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords}`
-            : `HealthyHostCount at or above the autoscaling maximum of ${t.maxTasks} tasks in ${evalWords} (a deployment's extra tasks count too)`,
-      });
-    }
-    this.metricAlarm('RejectedConnections', 'warning', RUNBOOKS.saturation, {
-      metric: lb.metrics.rejectedConnectionCount({ statistic: 'Sum', period, label: 'Rejected connections' }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // published only when non-zero
-      summary: 'the load balancer is rejecting connections (it reached its connection limit)',
-      thresholdText: `RejectedConnectionCount above 0 in ${evalWords}`,
-    });
-    const activeConnections = new cloudwatch.Metric({
-      namespace: MCP_OPS_NAMESPACE,
-      metricName: 'mcp_active_connections',
-      dimensionsMap: { service: this.serviceName },
-      statistic: 'Average',
-      period,
-      label: 'Active connections per task',
-    });
-    if (t.connectionsPerTask !== undefined && props.capacity) {
-      this.metricAlarm('ConnectionsPerTask', 'warning', RUNBOOKS.saturation, {
-        metric: activeConnections,
-        threshold: t.connectionsPerTask,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // the service emits it while it has tasks
-        summary: 'tasks carry more concurrent connections than the capacity plan allows',
-        thresholdText: `average mcp_active_connections per task above ${t.connectionsPerTask} (plan ${props.capacity.derived.concurrencyPerTask} per task × ${f}) in ${evalWords}`,
-      });
-    }
+    return {
+      latency: (stat) => tg.metrics.targetResponseTime({ statistic: stat, period, label: `${stat} response time (s)` }),
+      target5xx,
+      elb5xx,
+      requests,
+      errorRate,
+      runningTasks,
+      desiredTasks,
+      activeConnections: this.serviceMetric('mcp_active_connections', 'Average', 'Active connections per task'),
+    };
+  }
 
-    // ---------------------------------------------------------------- probe
-    if (props.endpointUrl !== undefined) {
-      this.probe = new McpProbe(this, 'Probe', {
-        serviceName: this.serviceName,
-        endpointUrl: props.endpointUrl,
-        tool: props.probeTool,
-        interval: props.probeInterval,
-        timeout: props.probeTimeout,
-      });
-      this.probeFunction = this.probe.function;
-      const intervals = props.probeFailureIntervals ?? 2;
-      const minutes = this.probe.interval.toMinutes();
-      this.metricAlarm('ProbeFailing', 'critical', RUNBOOKS.probeFailing, {
-        metric: this.probe.metricSuccess(),
+  private createLatencyAlarms(m: SignalMetrics, _props: McpMonitoringProps): void {
+    const t = this.thresholds;
+    const b = this.baseline;
+    const latencyAlarm = (
+      alarmId: string,
+      stat: 'p50' | 'p95' | 'p99',
+      baselineMs: number,
+      thresholdSeconds: number,
+      severity: AlarmSeverity,
+    ) =>
+      this.goldenSignalAlarm(
+        alarmId,
+        {
+          severity,
+          runbook: RUNBOOKS.highLatency,
+          summary: `${stat} target response time is above baseline`,
+          threshold: `ALB TargetResponseTime ${stat} above ${formatMs(thresholdSeconds * 1000)} (baseline ${formatMs(baselineMs)} × ${b.degradationFactor}) in ${this.evaluationWords()}`,
+        },
+        {
+          metric: m.latency(stat),
+          threshold: thresholdSeconds,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          // No requests means no response times: nothing is slow. An outage shows in the host-health and probe alarms.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          // Percentiles over few samples are noise; evaluate them anyway so a slow trickle is seen.
+          evaluateLowSampleCountPercentile: 'evaluate',
+        },
+      );
+    latencyAlarm('LatencyP50', 'p50', b.p50LatencyMs, t.latencyP50Seconds, AlarmSeverity.WARNING);
+    latencyAlarm('LatencyP95', 'p95', b.p95LatencyMs, t.latencyP95Seconds, AlarmSeverity.WARNING);
+    latencyAlarm('LatencyP99', 'p99', b.p99LatencyMs, t.latencyP99Seconds, AlarmSeverity.CRITICAL);
+  }
+
+  private createErrorAlarms(m: SignalMetrics, props: McpMonitoringProps): void {
+    const t = this.thresholds;
+    const b = this.baseline;
+    const tg = props.targetGroup;
+    const periodSeconds = this.period.toSeconds();
+    this.goldenSignalAlarm(
+      'ErrorRate',
+      {
+        severity: AlarmSeverity.CRITICAL,
+        runbook: RUNBOOKS.highErrorRate,
+        summary: '5xx error rate is above baseline',
+        threshold: `(target 5xx + load balancer 5xx) / requests × 100 above ${t.errorRatePercent} % (baseline ${b.errorRatePercent} % × ${b.degradationFactor}) in ${this.evaluationWords()}, counting only periods with at least ${t.errorRateMinRequests} requests`,
+      },
+      {
+        metric: m.errorRate,
+        threshold: t.errorRatePercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // The expression FILLs its inputs, so it has a value whenever CloudWatch has any data; a gap
+        // means no data at all, which the probe and host-health alarms judge, not this one.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    const unhealthyPeriods = Math.max(3, this.evaluationPeriods);
+    this.goldenSignalAlarm(
+      'UnhealthyHosts',
+      {
+        severity: AlarmSeverity.CRITICAL,
+        runbook: RUNBOOKS.highErrorRate,
+        summary: 'tasks are failing the target-group readiness check',
+        threshold: `UnHealthyHostCount (minimum over each period) above 0 for ${describeEvaluation(unhealthyPeriods, unhealthyPeriods, periodSeconds)}`,
+      },
+      {
+        // Minimum over the period: a task was unhealthy for the whole minute, not just while starting.
+        metric: tg.metrics.unhealthyHostCount({ statistic: 'Minimum', period: this.period, label: 'Unhealthy tasks' }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: unhealthyPeriods,
+        datapointsToAlarm: unhealthyPeriods,
+        // The ALB publishes host counts every minute while the target group is in use; a gap is not evidence of sickness.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    this.goldenSignalAlarm(
+      'NoHealthyHosts',
+      {
+        severity: AlarmSeverity.CRITICAL,
+        runbook: RUNBOOKS.highErrorRate,
+        summary: 'no task is healthy: the load balancer has nothing to send requests to',
+        threshold: `HealthyHostCount (maximum over the period) below 1 for one ${periodSeconds / 60 === 1 ? 'one-minute' : `${periodSeconds / 60}-minute`} period, i.e. at once`,
+        note: 'Not a deployment alarm: it fires briefly while a brand-new service starts, and it must not fail the first deployment.',
+      },
+      {
+        metric: tg.metrics.healthyHostCount({ statistic: 'Maximum', period: this.period, label: 'Healthy tasks' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // No host-count data for a target group in use means nothing healthy can be shown: treat as an outage.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+  }
+
+  private createTrafficAlarms(m: SignalMetrics, props: McpMonitoringProps): void {
+    const t = this.thresholds;
+    const b = this.baseline;
+    const periodSeconds = this.period.toSeconds();
+    const stdDevs = props.trafficAnomalyStdDevs ?? 3;
+    this.factory.addAlarm(
+      'TrafficAnomaly',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: RUNBOOKS.trafficAnomaly,
+        summary: 'request count is outside its expected band (a drop or a surge)',
+        threshold: `ALB RequestCount per ${periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`} outside the anomaly-detection band of ${stdDevs} standard deviations in ${this.evaluationWords()}`,
+        note: 'The model needs about two weeks of history before the band is reliable.',
+      },
+      (constructId, alarmName, alarmDescription) =>
+        new cloudwatch.AnomalyDetectionAlarm(this, constructId, {
+          alarmName,
+          alarmDescription,
+          metric: m.requests,
+          stdDevs,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
+          evaluationPeriods: this.evaluationPeriods,
+          datapointsToAlarm: this.datapointsToAlarm,
+          // `requests` FILLs absent request counts with 0, so a drop to zero is data below the band;
+          // a real gap means CloudWatch has nothing at all, which the probe covers.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+    this.goldenSignalAlarm(
+      'TrafficAboveCapacity',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: RUNBOOKS.trafficAnomaly,
+        summary: 'traffic is above the capacity plan: the plan is wrong or demand changed',
+        threshold:
+          t.trafficCeilingSource === 'capacity'
+            ? `requests above ${t.trafficCeilingPerPeriod} per period (capacity plan peak ${t.trafficCeilingRps} rps × ${periodSeconds} s) in ${this.evaluationWords()}`
+            : `requests above ${t.trafficCeilingPerPeriod} per period (baseline ${b.requestsPerSecond} rps × ${b.degradationFactor} × ${periodSeconds} s; no capacity plan given) in ${this.evaluationWords()}`,
+      },
+      {
+        metric: m.requests,
+        threshold: t.trafficCeilingPerPeriod,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // no data = no traffic = not above capacity
+      },
+    );
+  }
+
+  private createSaturationAlarms(m: SignalMetrics, props: McpMonitoringProps): void {
+    const t = this.thresholds;
+    const f = this.baseline.degradationFactor;
+    const { service, loadBalancer: lb } = props;
+    const words = this.evaluationWords();
+    // Service metrics are published only while tasks run; no tasks is an outage the host-health alarms report.
+    this.goldenSignalAlarm(
+      'CpuUtilization',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: RUNBOOKS.saturation,
+        summary: 'service CPU utilisation is high',
+        threshold: `average CPUUtilization above ${t.cpuUtilizationPercent} %${props.cpuUtilizationPercent === undefined && props.capacity ? ` (scaling target ${props.capacity.targetCpuUtilizationPercent} % × ${f}, at most 95)` : ''} in ${words}`,
+      },
+      {
+        metric: service.metricCpuUtilization({ statistic: 'Average', period: this.period, label: 'CPU (%)' }),
+        threshold: t.cpuUtilizationPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    this.goldenSignalAlarm(
+      'MemoryUtilization',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: RUNBOOKS.saturation,
+        summary: 'service memory utilisation is high',
+        threshold: `average MemoryUtilization above ${t.memoryUtilizationPercent} % in ${words}`,
+      },
+      {
+        metric: service.metricMemoryUtilization({ statistic: 'Average', period: this.period, label: 'Memory (%)' }),
+        threshold: t.memoryUtilizationPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // as CPU: no tasks, no datapoints; host health reports that
+      },
+    );
+    if (t.tasksAtMaximumAlarm && t.maxTasks !== undefined) {
+      const capped: cloudwatch.IMetric = m.desiredTasks
+        ? new cloudwatch.MathExpression({
+            expression: 'IF(running < desired, running, desired)',
+            usingMetrics: { running: m.runningTasks, desired: m.desiredTasks },
+            period: this.period,
+            label: 'Running tasks (at most the desired count)',
+          })
+        : m.runningTasks;
+      this.goldenSignalAlarm(
+        'TasksAtMaximum',
+        {
+          severity: AlarmSeverity.WARNING,
+          runbook: RUNBOOKS.saturation,
+          summary: 'the service runs at its autoscaling maximum: it cannot add capacity',
+          threshold: m.desiredTasks
+            ? `RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of ${t.maxTasks} tasks in ${words}`
+            : `HealthyHostCount at or above the autoscaling maximum of ${t.maxTasks} tasks in ${words} (a deployment's extra tasks count too)`,
+        },
+        {
+          metric: capped,
+          threshold: t.maxTasks,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          // No task counts (Container Insights off, or no tasks at all) is not evidence of running at the maximum.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+      );
+    }
+    this.goldenSignalAlarm(
+      'RejectedConnections',
+      {
+        severity: AlarmSeverity.WARNING,
+        runbook: RUNBOOKS.saturation,
+        summary: 'the load balancer is rejecting connections (it reached its connection limit)',
+        threshold: `RejectedConnectionCount above 0 in ${words}`,
+      },
+      {
+        metric: lb.metrics.rejectedConnectionCount({
+          statistic: 'Sum',
+          period: this.period,
+          label: 'Rejected connections',
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // published only when non-zero
+      },
+    );
+    if (t.connectionsPerTask !== undefined && props.capacity) {
+      this.goldenSignalAlarm(
+        'ConnectionsPerTask',
+        {
+          severity: AlarmSeverity.WARNING,
+          runbook: RUNBOOKS.saturation,
+          summary: 'tasks carry more concurrent connections than the capacity plan allows',
+          threshold: `average mcp_active_connections per task above ${t.connectionsPerTask} (plan ${props.capacity.derived.concurrencyPerTask} per task × ${f}) in ${words}`,
+        },
+        {
+          metric: m.activeConnections,
+          threshold: t.connectionsPerTask,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // the service emits it while it has tasks
+        },
+      );
+    }
+  }
+
+  private createProbe(props: McpMonitoringProps): McpProbe | undefined {
+    if (props.endpointUrl === undefined) return undefined;
+    const probe = new McpProbe(this, 'Probe', {
+      serviceName: this.serviceName,
+      endpointUrl: props.endpointUrl,
+      tool: props.probeTool,
+      interval: props.probeInterval,
+      timeout: props.probeTimeout,
+    });
+    const intervals = props.probeFailureIntervals ?? 2;
+    const minutes = probe.interval.toMinutes();
+    this.goldenSignalAlarm(
+      'ProbeFailing',
+      {
+        severity: AlarmSeverity.CRITICAL,
+        runbook: RUNBOOKS.probeFailing,
+        summary: `the synthetic MCP probe of ${props.endpointUrl} is failing (initialize/tools/list${props.probeTool ? `/${props.probeTool.name}` : ''} from outside)`,
+        threshold: `no successful probe (ProbeSuccess maximum below 1) for ${intervals} consecutive ${minutes === 1 ? 'one-minute' : `${minutes}-minute`} probe intervals; a probe that does not report counts as failed`,
+        note: 'Not a deployment alarm: the endpoint (DNS, certificate) may not exist yet when the first deployment runs.',
+      },
+      {
+        metric: probe.metricSuccess(),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: intervals,
@@ -626,67 +832,86 @@ export class McpMonitoring extends Construct {
         // A probe that does not report (function failing, throttled, misconfigured) proves nothing
         // about availability: treat silence as failure.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        summary: `the synthetic MCP probe of ${props.endpointUrl} is failing (initialize/tools/list${props.probeTool ? `/${props.probeTool.name}` : ''} from outside)`,
-        thresholdText: `no successful probe (ProbeSuccess maximum below 1) for ${intervals} consecutive ${minutes === 1 ? 'one-minute' : `${minutes}-minute`} probe intervals; a probe that does not report counts as failed`,
-        note: 'Not a deployment alarm: the endpoint (DNS, certificate) may not exist yet when the first deployment runs.',
-      });
-    } else if (props.probeTool) {
-      throw new Error(
-        `${OWNER}: probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
-      );
-    }
+      },
+    );
+    return probe;
+  }
 
-    // ---------------------------------------------------------------- page + deployment alarms
-    const critical = this.alarmInfo.filter((a) => a.severity === 'critical');
-    this.criticalAlarms = critical.map((a) => a.alarm);
-    this.pageAlarm = new cloudwatch.CompositeAlarm(this, 'Page', {
-      compositeAlarmName: alarmName(this.alarmNamePrefix, 'Page'),
-      alarmRule: cloudwatch.AlarmRule.anyOf(...this.criticalAlarms),
-      alarmDescription:
-        `[page] ${this.serviceName}: one or more critical alarms are in ALARM (${critical.map((a) => a.id).join(', ')}). ` +
-        `Open the alarm that fired and follow its runbook; index: ${this.runbookBase}/`,
+  /** The page composite: its rule is rendered at synth time, over every critical alarm claimed by then. */
+  private createPageAlarm(): cloudwatch.CompositeAlarm {
+    const page = new cloudwatch.CompositeAlarm(this, 'Page', {
+      compositeAlarmName: `${this.alarmNamePrefix}-${this.serviceName}-Page`,
+      alarmRule: cloudwatch.AlarmRule.fromString(
+        Lazy.string({
+          produce: () => cloudwatch.AlarmRule.anyOf(...this.paged.map((a) => a.alarm)).renderAlarmRule(),
+        }),
+      ),
+      alarmDescription: Lazy.string({
+        produce: () =>
+          `[page] ${this.serviceName}: one or more critical alarms are in ALARM (${this.paged.map((a) => a.id).join(', ')}). ` +
+          `Open the alarm that fired and follow its runbook; index: ${this.runbookBase}/`,
+      }),
     });
-    this.pageAlarm.addAlarmAction(this.alarmAction);
-    this.pageAlarm.addOkAction(this.alarmAction);
-
-    this.deploymentAlarmNames = DEPLOYMENT_ALARM_IDS.map((alarmId) => alarmName(this.alarmNamePrefix, alarmId));
-    if (this.deploymentAlarmIds.length > 0) {
-      // Literal names (prefix + id), never alarm.alarmName tokens: the service must not depend on the alarms.
-      service.enableDeploymentAlarms(this.deploymentAlarmNames, { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+    for (const topic of this.router.topicsFor(AlarmSeverity.CRITICAL)) {
+      const action = new cwActions.SnsAction(topic);
+      page.addAlarmAction(action);
+      page.addOkAction(action);
     }
+    return page;
+  }
 
-    // ---------------------------------------------------------------- dashboard
-    // dashboardName was checked with the other props.
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+  private attachDeploymentAlarms(props: McpMonitoringProps): string[] {
+    const ids = props.aggressiveDeploymentAlarms
+      ? DEPLOYMENT_ALARM_IDS.map((alarmId) => `${alarmId}Deployment`)
+      : DEPLOYMENT_ALARM_IDS;
+    const names = ids.map((alarmId) => this.factory.nameOf(alarmId));
+    if (props.deploymentAlarms ?? true) {
+      // Literal names (prefix + id), never alarm.alarmName tokens: the service must not depend on the alarms.
+      props.service.enableDeploymentAlarms(names, { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+    }
+    return names;
+  }
+
+  private createDashboard(props: McpMonitoringProps): cloudwatch.Dashboard {
+    const stack = Stack.of(this);
+    const b = this.baseline;
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? sanitiseDashboardName(dashboardName(stack.stackName, props.serviceName)),
       defaultInterval: Duration.hours(3),
     });
-    const ann = (alarmId: McpAlarmId, label: string, value: number): cloudwatch.HorizontalAnnotation[] =>
-      alarms[alarmId] ? [{ label, value, color: cloudwatch.Color.RED }] : [];
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown:
           `# ${this.serviceName}\nGolden signals of the MCP service. Alarms link their runbooks: [runbooks](${this.runbookBase}/). ` +
-          `Baseline: p50 ${b.p50LatencyMs} ms, p95 ${b.p95LatencyMs} ms, p99 ${b.p99LatencyMs} ms, ${b.errorRatePercent} % errors, ${b.requestsPerSecond} rps; alarms at × ${f}.`,
+          `Baseline: p50 ${b.p50LatencyMs} ms, p95 ${b.p95LatencyMs} ms, p99 ${b.p99LatencyMs} ms, ${b.errorRatePercent} % errors, ${b.requestsPerSecond} rps; alarms at × ${b.degradationFactor}.`,
         width: 24,
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: [this.pageAlarm, ...this.alarmInfo.map((a) => a.alarm)],
-        width: 24,
-        height: 3,
-      }),
+    // The status widget renders its alarm list at synth time: segments added later appear on it too.
+    this.statusAlarms.push(this.pageAlarm);
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.statusAlarms, width: 24, height: 3 }),
     );
+    return dashboard;
+  }
 
-    this.addSection('Latency', [
+  private addGoldenSignalRows(m: SignalMetrics, props: McpMonitoringProps): void {
+    const t = this.thresholds;
+    const b = this.baseline;
+    const f = b.degradationFactor;
+    const periodSeconds = this.period.toSeconds();
+    const { service, loadBalancer: lb, targetGroup: tg } = props;
+    const ann = (alarmId: string, label: string, value: number): cloudwatch.HorizontalAnnotation[] =>
+      this.alarm(alarmId) ? [{ label, value, color: cloudwatch.Color.RED }] : [];
+    const perPeriod = periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`;
+
+    this.addRow('constructor', 'Latency', [
       new cloudwatch.GraphWidget({
         title: 'Target response time p50 / p95 / p99 (s)',
         width: 16,
         height: 6,
-        left: [latency('p50'), latency('p95'), latency('p99')],
+        left: [m.latency('p50'), m.latency('p95'), m.latency('p99')],
         leftYAxis: { min: 0, label: 'seconds', showUnits: false },
         leftAnnotations: [
           { label: `p50 baseline ${b.p50LatencyMs} ms`, value: b.p50LatencyMs / 1000, color: cloudwatch.Color.GREEN },
@@ -701,31 +926,22 @@ export class McpMonitoring extends Construct {
         title: 'Request duration reported by the service (s)',
         width: 8,
         height: 6,
-        left: [
-          new cloudwatch.Metric({
-            namespace: MCP_OPS_NAMESPACE,
-            metricName: 'mcp_request_duration_seconds',
-            dimensionsMap: { service: this.serviceName },
-            statistic: 'p99',
-            period,
-            label: 'p99',
-          }),
-        ],
+        left: [this.serviceMetric('mcp_request_duration_seconds', 'p99', 'p99')],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ]);
 
-    this.addSection('Traffic', [
+    this.addRow('constructor', 'Traffic', [
       new cloudwatch.GraphWidget({
-        title: `Requests per ${periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`} (with expected band)`,
+        title: `Requests per ${perPeriod} (with expected band)`,
         width: 16,
         height: 6,
         left: [
-          requests,
+          m.requests,
           new cloudwatch.MathExpression({
             expression: `ANOMALY_DETECTION_BAND(requests, ${props.trafficAnomalyStdDevs ?? 3})`,
-            usingMetrics: { requests },
-            period,
+            usingMetrics: { requests: m.requests },
+            period: this.period,
             label: 'Expected band',
           }),
         ],
@@ -740,16 +956,7 @@ export class McpMonitoring extends Construct {
         title: 'MCP requests reported by the service',
         width: 8,
         height: 6,
-        left: [
-          new cloudwatch.Metric({
-            namespace: MCP_OPS_NAMESPACE,
-            metricName: 'mcp_requests_total',
-            dimensionsMap: { service: this.serviceName },
-            statistic: 'Sum',
-            period,
-            label: 'MCP requests',
-          }),
-        ],
+        left: [this.serviceMetric('mcp_requests_total', 'Sum', 'MCP requests')],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ]);
@@ -759,7 +966,7 @@ export class McpMonitoring extends Construct {
         title: '5xx error rate (%)',
         width: 8,
         height: 6,
-        left: [errorRate],
+        left: [m.errorRate],
         leftYAxis: { min: 0, showUnits: false },
         leftAnnotations: [
           { label: `baseline ${b.errorRatePercent} %`, value: b.errorRatePercent, color: cloudwatch.Color.GREEN },
@@ -771,7 +978,7 @@ export class McpMonitoring extends Construct {
         width: 8,
         height: 6,
         stacked: true,
-        left: [target5xx, elb5xx],
+        left: [m.target5xx, m.elb5xx],
         leftYAxis: { min: 0, showUnits: false },
       }),
       new cloudwatch.GraphWidget({
@@ -779,8 +986,8 @@ export class McpMonitoring extends Construct {
         width: 8,
         height: 6,
         left: [
-          tg.metrics.healthyHostCount({ statistic: 'Minimum', period, label: 'Healthy (min)' }),
-          tg.metrics.unhealthyHostCount({ statistic: 'Maximum', period, label: 'Unhealthy (max)' }),
+          tg.metrics.healthyHostCount({ statistic: 'Minimum', period: this.period, label: 'Healthy (min)' }),
+          tg.metrics.unhealthyHostCount({ statistic: 'Maximum', period: this.period, label: 'Unhealthy (max)' }),
         ],
         leftYAxis: { min: 0, showUnits: false },
         leftAnnotations: [
@@ -792,13 +999,7 @@ export class McpMonitoring extends Construct {
         title: 'Errors reported by the service, by error_type',
         width: 12,
         height: 6,
-        left: [
-          new cloudwatch.MathExpression({
-            expression: `SEARCH('{${MCP_OPS_NAMESPACE},error_type,service} MetricName="mcp_errors_total" service="${this.serviceName}"', 'Sum', ${periodSeconds})`,
-            label: '',
-            period,
-          }),
-        ],
+        left: [this.serviceSearch('mcp_errors_total', 'error_type')],
         leftYAxis: { min: 0, showUnits: false },
       }),
     ];
@@ -816,17 +1017,17 @@ export class McpMonitoring extends Construct {
         }),
       );
     }
-    this.addSection('Errors and availability', errorWidgets);
+    this.addRow('constructor', 'Errors and availability', errorWidgets);
 
-    this.addSection('Saturation', [
+    this.addRow('constructor', 'Saturation', [
       new cloudwatch.GraphWidget({
         title: 'CPU and memory (%)',
         width: 8,
         height: 6,
         left: [
-          service.metricCpuUtilization({ statistic: 'Average', period, label: 'CPU avg' }),
-          service.metricCpuUtilization({ statistic: 'Maximum', period, label: 'CPU max task' }),
-          service.metricMemoryUtilization({ statistic: 'Average', period, label: 'Memory avg' }),
+          service.metricCpuUtilization({ statistic: 'Average', period: this.period, label: 'CPU avg' }),
+          service.metricCpuUtilization({ statistic: 'Maximum', period: this.period, label: 'CPU max task' }),
+          service.metricMemoryUtilization({ statistic: 'Average', period: this.period, label: 'Memory avg' }),
         ],
         leftYAxis: { min: 0, max: 100, showUnits: false },
         leftAnnotations: [
@@ -838,7 +1039,7 @@ export class McpMonitoring extends Construct {
         title: 'Running tasks',
         width: 8,
         height: 6,
-        left: desiredTasks ? [runningTasks, desiredTasks] : [runningTasks],
+        left: m.desiredTasks ? [m.runningTasks, m.desiredTasks] : [m.runningTasks],
         leftYAxis: { min: 0, showUnits: false },
         leftAnnotations: ann('TasksAtMaximum', `autoscaling maximum ${t.maxTasks}`, t.maxTasks ?? 0),
       }),
@@ -846,8 +1047,14 @@ export class McpMonitoring extends Construct {
         title: 'Connections',
         width: 8,
         height: 6,
-        left: [activeConnections],
-        right: [lb.metrics.rejectedConnectionCount({ statistic: 'Sum', period, label: 'Rejected connections (ALB)' })],
+        left: [m.activeConnections],
+        right: [
+          lb.metrics.rejectedConnectionCount({
+            statistic: 'Sum',
+            period: this.period,
+            label: 'Rejected connections (ALB)',
+          }),
+        ],
         leftYAxis: { min: 0, showUnits: false },
         rightYAxis: { min: 0, showUnits: false },
         leftAnnotations:
@@ -858,18 +1065,12 @@ export class McpMonitoring extends Construct {
       }),
     ]);
 
-    this.addSection('Business', [
+    this.addRow('constructor', 'Business', [
       new cloudwatch.GraphWidget({
         title: 'Tools executed, by tool',
         width: 12,
         height: 6,
-        left: [
-          new cloudwatch.MathExpression({
-            expression: `SEARCH('{${MCP_OPS_NAMESPACE},service,tool} MetricName="tools_executed_total" service="${this.serviceName}"', 'Sum', ${periodSeconds})`,
-            label: '',
-            period,
-          }),
-        ],
+        left: [this.serviceSearch('tools_executed_total', 'tool')],
         leftYAxis: { min: 0, showUnits: false },
       }),
       new cloudwatch.GraphWidget({
@@ -881,8 +1082,8 @@ export class McpMonitoring extends Construct {
         left: [
           new cloudwatch.MathExpression({
             expression: 'perTask * tasks',
-            usingMetrics: { perTask: activeConnections, tasks: runningTasks.with({ statistic: 'Average' }) },
-            period,
+            usingMetrics: { perTask: m.activeConnections, tasks: m.runningTasks.with({ statistic: 'Average' }) },
+            period: this.period,
             label: 'Open connections (mean per task × tasks)',
           }),
         ],
@@ -891,68 +1092,67 @@ export class McpMonitoring extends Construct {
     ]);
   }
 
-  /**
-   * Adds a titled row to the dashboard. Backup and DR constructs add their rows (backup age, DR
-   * runs) through this.
-   */
-  public addSection(title: string, widgets: cloudwatch.IWidget[]): void {
-    checkThat(OWNER, title.trim().length > 0, `addSection: title must not be empty, got ${JSON.stringify(title)}`);
+  // ------------------------------------------------------------------------------------------ helpers
+
+  /** A golden-signal metric alarm with this construct's evaluation defaults. */
+  private goldenSignalAlarm(
+    id: string,
+    text: AlarmText,
+    spec: Omit<MetricAlarmSpec, 'evaluationPeriods'> & { evaluationPeriods?: number },
+  ): McpAlarm {
+    const full: MetricAlarmSpec = {
+      evaluationPeriods: this.evaluationPeriods,
+      datapointsToAlarm: this.datapointsToAlarm,
+      ...spec,
+    };
+    if (!DEPLOYMENT_ALARM_IDS.includes(id)) return this.factory.metricAlarm(id, text, full);
+    return this.aggressiveDeploymentAlarms
+      ? this.factory.metricAlarmWithDeploymentClone(id, text, full, DEPLOYMENT_CLONE)
+      : this.factory.metricAlarm(id, { ...text, deploymentAlarm: true }, full);
+  }
+
+  private evaluationWords(): string {
+    return describeEvaluation(this.datapointsToAlarm, this.evaluationPeriods, this.period.toSeconds());
+  }
+
+  /** A metric the service publishes (docs/operational-contract.md), by `service`. */
+  private serviceMetric(metricName: string, statistic: string, label: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: MCP_OPS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.serviceName },
+      statistic,
+      period: this.period,
+      label,
+    });
+  }
+
+  /** Every series of a service metric split by one more dimension (a SEARCH expression). */
+  private serviceSearch(metricName: string, dimension: string): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('{${MCP_OPS_NAMESPACE},${[dimension, 'service'].sort().join(',')}} MetricName="${metricName}" service="${this.serviceName}"', 'Sum', ${this.period.toSeconds()})`,
+      label: '',
+      period: this.period,
+    });
+  }
+
+  private addRow(method: string, title: string, widgets: cloudwatch.IWidget[]): void {
+    checkThat(OWNER, title.trim().length > 0, `${method}: title must not be empty, got ${JSON.stringify(title)}`);
+    checkThat(
+      OWNER,
+      !this.segmentTitles.has(title),
+      `${method}: the dashboard already has a row titled ${JSON.stringify(title)}; each row (and segment) is added once`,
+    );
+    this.segmentTitles.add(title);
     this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## ${title}`, width: 24, height: 1 }));
     if (widgets.length > 0) this.dashboard.addWidgets(...widgets);
   }
 
-  private register(
-    alarmId: McpAlarmId,
-    alarm: cloudwatch.Alarm,
-    severity: 'critical' | 'warning',
-    runbook: RunbookName,
-  ): void {
-    this.alarms[alarmId] = alarm;
-    this.alarmInfo.push({
-      id: alarmId,
-      alarm,
-      severity,
-      runbook,
-      deploymentAlarm: this.deploymentAlarmIds.includes(alarmId),
-    });
-    // Critical alarms notify only through the page composite (one incident, one page); warnings notify directly.
-    if (severity === 'warning') {
-      alarm.addAlarmAction(this.alarmAction);
-      alarm.addOkAction(this.alarmAction);
+  /** Takes alarms into this construct's routing: criticals into the page, all onto the status widget. */
+  private claim(alarms: McpAlarm[]): void {
+    for (const alarm of alarms) {
+      if (claimAlarm(alarm, this.router) && !this.paged.includes(alarm)) this.paged.push(alarm);
+      if (!this.statusAlarms.includes(alarm.alarm)) this.statusAlarms.push(alarm.alarm);
     }
-  }
-
-  private metricAlarm(
-    alarmId: McpAlarmId,
-    severity: 'critical' | 'warning',
-    runbook: RunbookName,
-    spec: Omit<cloudwatch.AlarmProps, 'evaluationPeriods' | 'alarmDescription' | 'alarmName'> & {
-      summary: string;
-      thresholdText: string;
-      note?: string;
-      evaluationPeriods?: number;
-    },
-  ): cloudwatch.Alarm {
-    const { summary, thresholdText, note, ...alarmProps } = spec;
-    const alarm = new cloudwatch.Alarm(this, alarmId, {
-      evaluationPeriods: this.evaluationPeriods,
-      datapointsToAlarm: this.datapointsToAlarm,
-      ...alarmProps,
-      alarmName: alarmName(this.alarmNamePrefix, alarmId),
-      alarmDescription: alarmDescription({
-        service: this.serviceName,
-        severity,
-        summary,
-        threshold: thresholdText,
-        runbookUrl: runbookUrl(this.runbookBase, runbook),
-        note:
-          note ??
-          (severity === 'critical'
-            ? 'Critical: pages through the composite page alarm.'
-            : 'Warning: notifies, does not page.'),
-      }),
-    });
-    this.register(alarmId, alarm, severity, runbook);
-    return alarm;
   }
 }

@@ -22,9 +22,9 @@ export type RunbookName = (typeof RUNBOOKS)[keyof typeof RUNBOOKS];
 export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/example-org/mcp-ops-cdk/blob/main/docs/runbooks';
 
 /** Checks a runbook base URL (https, no query or fragment) and removes trailing slashes. */
-export function normaliseRunbookBaseUrl(url: string): string {
+export function normaliseRunbookBaseUrl(url: string, owner = 'McpMonitoring'): string {
   checkThat(
-    'McpMonitoring',
+    owner,
     /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url),
     `runbookBaseUrl must be an https:// URL without query or fragment (the runbook file name is appended), got ${JSON.stringify(url)}`,
   );

@@ -348,8 +348,8 @@ describe('McpDisasterRecovery: prop validation', () => {
     [{ drillOverdueAfter: Duration.hours(2) }, /drillOverdueAfter must be from 1 to 30 days/],
     [{ databaseInstanceClass: 't4g.medium' }, /databaseInstanceClass must look like db.t4g.medium, got "t4g.medium"/],
     [
-      { runbookUrl: 'see the wiki' },
-      /runbookUrl must be a URL or path without spaces \(1-1000 characters\), got "see the wiki"/,
+      { runbookBaseUrl: 'see the wiki' },
+      /McpDisasterRecovery: runbookBaseUrl must be an https:\/\/ URL without query or fragment .*, got "see the wiki"/,
     ],
   ])('%j is refused at synth time', (props, message) => {
     expect(make(props)).toThrow(message);
@@ -418,9 +418,9 @@ describe('McpDisasterRecovery: prop validation', () => {
     ).not.toThrow();
   });
 
-  test('runbookUrl is linked from the alarms and the notifications', () => {
+  test('runbookBaseUrl: <base>/disaster-recovery.md is linked from the alarms and the notifications', () => {
     const url = 'https://runbooks.example.com/mcp/disaster-recovery.md';
-    const t = Template.fromStack(drFixture({ runbookUrl: url }).stack);
+    const t = Template.fromStack(drFixture({ runbookBaseUrl: 'https://runbooks.example.com/mcp/' }).stack);
     for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a: any) =>
       /disaster-recovery/.test(a.Properties.AlarmDescription),
     )) {

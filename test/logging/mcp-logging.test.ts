@@ -469,7 +469,7 @@ describe('alarms', () => {
         expect(a.OKActions).toEqual([{ Ref: id(topic) }]);
         expect(a.TreatMissingData).toBe('notBreaching');
         expect(a.AlarmDescription).toMatch(
-          /^\[(critical|warning)\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/,
+          /^\[(critical|warning)\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/runbooks\/log-delivery\.md$/,
         );
       }
     }
@@ -789,7 +789,6 @@ describe('OpenSearch indexing (openSearch prop)', () => {
       RETRY_DURATION_SECONDS: '300',
       SERVICE_NAME: 'mcp-server-log-indexer',
       POWERTOOLS_SERVICE_NAME: 'mcp-server-log-indexer',
-      NODE_OPTIONS: '--enable-source-maps',
     });
     osTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: indexerId },
@@ -881,7 +880,7 @@ describe('OpenSearch indexing (openSearch prop)', () => {
       expect(a.AlarmActions).toEqual([{ Ref: osId(osTopic) }]);
       expect(a.OKActions).toEqual([{ Ref: osId(osTopic) }]);
       expect(a.AlarmDescription).toMatch(
-        /^\[warning\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/logging\.md#runbook-log-delivery$/,
+        /^\[warning\] mcp-server: .*Runbook: https:\/\/\S+\/docs\/runbooks\/log-delivery\.md$/,
       );
     }
     expect(alarms.map((a) => a.MetricName)).not.toContain('DeliveryToAmazonOpenSearchService.Success');

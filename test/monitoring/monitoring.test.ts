@@ -115,8 +115,8 @@ function summarise(p: Json): Json {
     evaluationPeriods: p.EvaluationPeriods,
     datapointsToAlarm: p.DatapointsToAlarm,
     missingData: p.TreatMissingData,
-    actions: p.AlarmActions ? 'topic' : 'none',
-    okActions: p.OKActions ? 'topic' : 'none',
+    actions: p.AlarmActions?.length ? 'topic' : 'none',
+    okActions: p.OKActions?.length ? 'topic' : 'none',
     runbook: /Runbook: \S+\/([a-z-]+)\.md$/.exec(p.AlarmDescription)?.[1],
   };
 }
@@ -216,7 +216,7 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
         'ECS/ContainerInsights DesiredTaskCount Maximum 60',
         'ECS/ContainerInsights RunningTaskCount Maximum 60',
       ],
-      threshold: 4,
+      threshold: TEST_PLAN.maxTasks,
       comparison: 'GreaterThanOrEqualToThreshold',
       runbook: 'saturation',
     },
@@ -244,7 +244,7 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
   };
 
   test('every alarm, property by property: metric, statistic, period, threshold, evaluation, missing data, actions, runbook', () => {
-    expect(TEST_PLAN.maxTasks).toBe(4);
+    expect(TEST_PLAN.maxTasks).toBe(3); // ⌈3 cores / (2 vCPU × 0.6)⌉: target tracking at peak with headroom
     expect(TEST_PLAN.derived.concurrencyPerTask * 1.5).toBe(15);
     const actual = Object.fromEntries(
       Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => [
@@ -318,7 +318,7 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
   );
 
   test('warnings notify the topic directly; critical alarms have no actions of their own (the page does)', () => {
-    const warnings = full.monitoring.alarmInfo.filter((a) => a.severity === 'warning').map((a) => a.id);
+    const warnings = full.monitoring.alarms.filter((a) => a.severity === 'warning').map((a) => a.id);
     expect(warnings.sort()).toEqual([
       'ConnectionsPerTask',
       'CpuUtilization',
@@ -452,7 +452,7 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
     }
     expect(tasks).toMatchObject({ Threshold: TEST_PLAN.maxTasks, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(tasks.AlarmDescription).toContain(
-      "RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of 4 tasks",
+      `RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of ${TEST_PLAN.maxTasks} tasks`,
     );
     const rejected = alarm(template, 'RejectedConnections');
     expect(metricStat(rejected)).toMatchObject({
@@ -541,7 +541,7 @@ describe('McpMonitoring page, deployment alarms, topic, probe', () => {
     expect(rule.filter((p: unknown) => typeof p === 'string').join('|')).toBe(
       '(ALARM("|") OR ALARM("|") OR ALARM("|") OR ALARM("|") OR ALARM("|"))',
     );
-    expect(full.monitoring.criticalAlarms).toHaveLength(5);
+    expect(full.monitoring.pagedAlarms).toHaveLength(5);
     expect(full.monitoring.pageAlarm).toBeDefined();
   });
 
@@ -809,9 +809,14 @@ describe('McpMonitoring minimal configuration', () => {
       `${PREFIX}-ErrorRate`,
       `${PREFIX}-UnhealthyHosts`,
     ]);
-    expect(minimal.monitoring.alarmInfo.filter((a) => a.deploymentAlarm)).toEqual([]);
+    // They are still the alarms meant to roll back deployments (McpService attaches them itself).
+    expect(minimal.monitoring.alarms.filter((a) => a.deploymentAlarm).map((a) => a.id)).toEqual([
+      'LatencyP99',
+      'ErrorRate',
+      'UnhealthyHosts',
+    ]);
     expect(minimal.monitoring.probeFunction).toBeUndefined();
-    expect(minimal.monitoring.criticalAlarms).toHaveLength(4);
+    expect(minimal.monitoring.pagedAlarms).toHaveLength(4);
   });
 });
 
@@ -819,7 +824,7 @@ describe('McpMonitoring on a low-traffic service (capacity minimum = maximum)', 
   test('no tasks-at-maximum alarm: a service whose minimum equals its maximum always runs at the maximum', () => {
     expect(LOW_PLAN.minTasks).toBe(LOW_PLAN.maxTasks);
     lowTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmName: `${PREFIX}-TasksAtMaximum` }, 0);
-    expect(low.monitoring.alarms.TasksAtMaximum).toBeUndefined();
+    expect(low.monitoring.alarm('TasksAtMaximum')).toBeUndefined();
     // Without a plan, minTaskCount = maxTaskCount says the same.
     const fixed = build({ maxTaskCount: 3, minTaskCount: 3 });
     Template.fromStack(fixed.stack).resourcePropertiesCountIs(

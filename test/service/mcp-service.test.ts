@@ -324,10 +324,14 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
     expect(group).toEqual({ Ref: stack.getLogicalId(mcp.logging!.applicationLogGroup.node.defaultChild as any) });
     template.resourceCountIs('AWS::SNS::Topic', 1);
     const topicRef = { Ref: stack.getLogicalId(mcp.alarmTopic!.node.defaultChild as any) };
+    // The pipeline is a segment of the service's monitoring: warnings notify the topic, criticals page.
     for (const alarm of mcp.logging!.alarms) {
-      const props = (template.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)] as any).Properties;
-      expect(props.AlarmActions).toEqual([topicRef]);
+      const props = (template.toJSON().Resources[stack.getLogicalId(alarm.alarm.node.defaultChild as any)] as any)
+        .Properties;
+      expect(props.AlarmActions).toEqual(alarm.severity === 'critical' ? undefined : [topicRef]);
     }
+    const paged = mcp.monitoring!.pagedAlarms.map((a) => a.id);
+    expect(paged).toEqual(expect.arrayContaining(['AuditDeliveryFailed', 'AuditSubscriptionErrors']));
   });
 
   test('with a certificate but no domainName the probe is left out, with a warning', () => {
