@@ -151,10 +151,25 @@ describe('Lambda bundles', () => {
       const metric = requests.find((r) => r.url !== '/mcp');
       expect(requests.some((r) => r.url === '/mcp')).toBe(true);
       expect(metric).toMatchObject({ signed: true, target: expect.stringMatching(/\.PutMetricData$/) });
-      expect(JSON.parse(metric!.body)).toMatchObject({
-        Namespace: 'McpOps',
-        MetricData: [{ MetricName: 'ProbeSuccess', Value: 0, Dimensions: [{ Name: 'service', Value: 'tools' }] }],
-      });
+      const sent = JSON.parse(metric!.body) as { Namespace: string; MetricData: unknown[] };
+      expect(sent.Namespace).toBe('McpOps');
+      expect(sent.MetricData).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            MetricName: 'ProbeSuccess',
+            Value: 0,
+            Dimensions: [{ Name: 'service', Value: 'tools' }],
+          }),
+          expect.objectContaining({
+            MetricName: 'ProbeFailure',
+            Value: 1,
+            Dimensions: [
+              { Name: 'service', Value: 'tools' },
+              { Name: 'reason', Value: 'http' },
+            ],
+          }),
+        ]),
+      );
     } finally {
       server.close();
     }

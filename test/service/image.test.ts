@@ -126,7 +126,7 @@ describe('service/ as a Docker build context', () => {
 
   test('the server runs on the 2.x MCP SDK only (the 1.x SDK is a test-only client of the root project)', () => {
     expect(Object.keys(pkg.dependencies)).not.toContain('@modelcontextprotocol/sdk');
-    expect(rootPkg.dependencies['@modelcontextprotocol/sdk']).toBeUndefined();
+    expect(rootPkg.dependencies?.['@modelcontextprotocol/sdk']).toBeUndefined();
     expect(rootPkg.devDependencies['@modelcontextprotocol/sdk']).toMatch(/^\^1\./);
     expect(lock.packages['node_modules/@modelcontextprotocol/server'].version).toMatch(/^2\./);
   });
