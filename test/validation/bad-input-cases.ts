@@ -232,9 +232,15 @@ const loggingRows: BadInput[] = (
     [{ streamPrefix: 'a/b' }, 'streamPrefix must be 1–128 characters'],
     [{ logBufferSize: Size.mebibytes(0) }, 'logBufferSize (MiB) must be a number from 1 to 1024, got 0'],
     [{ logBufferSize: Size.gibibytes(2) }, 'logBufferSize (MiB) must be a number from 1 to 1024, got 2048'],
-    [{ runbookUrl: 'http://runbooks.example.com' }, 'runbookUrl must be an https:// URL'],
-    [{ runbookUrl: 'docs/logging.md' }, 'runbookUrl must be an https:// URL'],
-    [{ runbookUrl: 'https://has space.example.com' }, 'runbookUrl must be an https:// URL'],
+    [
+      { runbookBaseUrl: 'http://runbooks.example.com' },
+      'runbookBaseUrl must be an https:// URL without query or fragment',
+    ],
+    [{ runbookBaseUrl: 'docs/runbooks' }, 'runbookBaseUrl must be an https:// URL without query or fragment'],
+    [
+      { runbookBaseUrl: 'https://has space.example.com' },
+      'runbookBaseUrl must be an https:// URL without query or fragment',
+    ],
   ] as const
 ).map(([input, fragment]) => ['McpLogging', input as Record<string, unknown>, fragment] as const);
 
@@ -259,7 +265,7 @@ const monitoringRows: BadInput[] = (
     [{ probeTool: { name: 'echo' } }, 'probeTool needs endpointUrl'],
     [{ alarmNamePrefix: '-bad' }, 'alarmNamePrefix must be letters, digits'],
     [{ alarmNamePrefix: 'has space' }, 'alarmNamePrefix must be letters, digits'],
-    [{ alarmNamePrefix: 'x'.repeat(202) }, 'alarmNamePrefix must be letters, digits'],
+    [{ alarmNamePrefix: 'x'.repeat(129) }, 'alarmNamePrefix must be letters, digits'],
     [{ dashboardName: 'has space' }, 'dashboardName must be letters, digits, _ and -'],
     [{ dashboardName: 'a/b' }, 'dashboardName must be letters, digits, _ and -'],
     [{ dashboardName: '' }, 'dashboardName must be letters, digits, _ and -'],
@@ -365,7 +371,10 @@ const backupRows: BadInput[] = (
       },
       'replication.destinationKmsKeyArn must be a KMS key ARN',
     ],
-    [{ runbookUrl: 'has space' }, 'runbookUrl must be a URL or path without spaces'],
+    [
+      { runbookBaseUrl: 'https://runbooks.example.com/?page=1' },
+      'runbookBaseUrl must be an https:// URL without query or fragment',
+    ],
     [{ ssmParameterPrefix: undefined }, 'nothing to back up'],
   ] as const
 ).map(([input, fragment]) => ['McpBackup', input as Record<string, unknown>, fragment] as const);
@@ -463,8 +472,8 @@ const drRows: BadInput[] = (
     [{ executionTimeout: seconds(20000.5) }, 'executionTimeout must be a whole number of seconds'],
     [{ drillOverdueAfter: Duration.hours(12) }, 'drillOverdueAfter must be from 1 to 30 days'],
     [{ drillOverdueAfter: Duration.days(31) }, 'drillOverdueAfter must be from 1 to 30 days'],
-    [{ runbookUrl: 'has space' }, 'runbookUrl must be a URL or path without spaces'],
-    [{ runbookUrl: '' }, 'runbookUrl must be a URL or path without spaces'],
+    [{ runbookBaseUrl: 'has space' }, 'runbookBaseUrl must be an https:// URL without query or fragment'],
+    [{ runbookBaseUrl: '' }, 'runbookBaseUrl must be an https:// URL without query or fragment'],
     [{ databaseInstanceClass: 'm7g.large' }, 'databaseInstanceClass must look like db.t4g.medium'],
     [{ databaseInstanceClass: 'db.M7G.large' }, 'databaseInstanceClass must look like db.t4g.medium'],
     [{ readinessCommand: [] }, 'readinessCommand must not be empty'],
