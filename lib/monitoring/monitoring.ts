@@ -16,7 +16,10 @@ import {
 } from '../internal/alarm-factory';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
-import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
+import { checkThat, Problems } from '../internal/validate';
+import { dashboardName } from '../internal/names';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
 import { McpAlarmTopic, subscribeAlarmRecipients } from './alarm-topic';
 import { checkAlertRoute, McpAlertRoute, McpAlertRouteTopic } from './alert-routing';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions, McpCustomSegmentProps } from './alarms';
@@ -367,40 +370,81 @@ export class McpMonitoring extends Construct {
 
   // ------------------------------------------------------------------------------------------ builders
 
+  /** Checks every prop, the service name first, and reports all problems at once. */
   private validate(props: McpMonitoringProps): void {
-    if (!Token.isUnresolved(props.serviceName)) {
-      checkPattern(
-        OWNER,
-        'serviceName',
-        props.serviceName,
-        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-        'letters, digits, . _ -, starting with a letter or digit, 1–128 characters',
-      );
-    }
-    const periodSeconds = (props.period ?? Duration.minutes(1)).toSeconds();
+    const problems = new Problems(OWNER, this.node.path);
+    const nameProblem = serviceNameProblem(props.serviceName);
+    problems.add(nameProblem);
+    if (!nameProblem) problems.add(claimServiceName(this, OWNER, props.serviceName));
+    const period = props.period ?? Duration.minutes(1);
+    const periodSeconds = period.toSeconds({ integral: false });
     const evaluationPeriods = props.evaluationPeriods ?? 3;
-    checkInteger(OWNER, 'evaluationPeriods', evaluationPeriods, 1, 60);
-    checkInteger(OWNER, 'datapointsToAlarm', props.datapointsToAlarm ?? 2, 1, evaluationPeriods);
-    checkThat(
-      OWNER,
+    if (problems.integer('evaluationPeriods', evaluationPeriods, 1, 60))
+      problems.integer('datapointsToAlarm', props.datapointsToAlarm ?? 2, 1, evaluationPeriods);
+    problems.check(
       periodSeconds * evaluationPeriods <= 86400,
       `period × evaluationPeriods must be at most one day, got ${periodSeconds * evaluationPeriods} s`,
     );
-    checkNumber(OWNER, 'trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
-    checkInteger(OWNER, 'probeFailureIntervals', props.probeFailureIntervals, 1, 10);
-    if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName)) {
-      checkPattern(
-        OWNER,
+    problems.number('trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
+    problems.integer('probeFailureIntervals', props.probeFailureIntervals, 1, 10);
+    for (const [prop, d] of [
+      ['probeInterval', props.probeInterval],
+      ['probeTimeout', props.probeTimeout],
+    ] as const) {
+      if (d !== undefined)
+        problems.check(
+          Number.isInteger(d.toSeconds({ integral: false })),
+          `${prop} must be a whole number of seconds, got ${d.toHumanString()}`,
+        );
+    }
+    if (props.probeTool && props.endpointUrl === undefined)
+      problems.add(
+        `probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
+      );
+    // The pure checks the constructor runs next, collected here so that every problem is reported together.
+    const baseline = problems.capture(() => resolveBaseline(props.baseline));
+    if (baseline)
+      problems.capture(() =>
+        alarmThresholds(baseline, {
+          capacity: props.capacity,
+          periodSeconds,
+          errorRateMinRequests: props.errorRateMinRequests,
+          cpuUtilizationPercent: props.cpuUtilizationPercent,
+          memoryUtilizationPercent: props.memoryUtilizationPercent,
+          maxTaskCount: props.maxTaskCount,
+          minTaskCount: props.minTaskCount,
+        }),
+      );
+    problems.capture(() => normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL));
+    if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName))
+      problems.pattern(
         'dashboardName',
         props.dashboardName,
         /^[A-Za-z0-9_-]{1,255}$/,
         'letters, digits, _ and -, 1–255 characters',
       );
-    }
-    if (props.probeTool && props.endpointUrl === undefined) {
-      throw new Error(
-        `${OWNER}: probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
+    for (const [i, email] of (props.alarmEmails ?? []).entries())
+      problems.check(
+        typeof email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email),
+        `alarmEmails[${i}] must be an e-mail address, got ${JSON.stringify(email)}`,
       );
+    for (const [i, url] of (props.alarmHttpsEndpoints ?? []).entries())
+      problems.check(
+        typeof url === 'string' && /^https:\/\/[^\s]+$/.test(url),
+        `alarmHttpsEndpoints[${i}] must be an https:// URL, got ${JSON.stringify(url)}`,
+      );
+    problems.throwIfAny();
+    if (props.probeTool === undefined && props.endpointUrl === undefined) {
+      for (const [prop, v] of [
+        ['probeInterval', props.probeInterval],
+        ['probeTimeout', props.probeTimeout],
+        ['probeFailureIntervals', props.probeFailureIntervals],
+      ] as const)
+        if (v !== undefined)
+          Annotations.of(this).addWarningV2(
+            'mcp-ops:settingIgnored',
+            `${OWNER}: ${prop} is ignored: there is no probe without endpointUrl`,
+          );
     }
   }
 
@@ -832,7 +876,7 @@ export class McpMonitoring extends Construct {
     const stack = Stack.of(this);
     const b = this.baseline;
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? sanitiseDashboardName(`${stack.stackName}-${props.serviceName}`),
+      dashboardName: props.dashboardName ?? sanitiseDashboardName(dashboardName(stack.stackName, props.serviceName)),
       defaultInterval: Duration.hours(3),
     });
     dashboard.addWidgets(

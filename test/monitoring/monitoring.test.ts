@@ -864,7 +864,7 @@ describe('McpMonitoring validation', () => {
       { baseline: { errorRatePercent: 101 } },
       'McpMonitoring: baseline.errorRatePercent must be a percentage > 0 and ≤ 100, got 101',
     ],
-    [{ serviceName: 'bad name' }, 'McpMonitoring: serviceName must be letters, digits'],
+    [{ serviceName: 'bad name' }, 'McpMonitoring: serviceName must be 1–20 characters of lowercase letters'],
     [{ datapointsToAlarm: 4 }, 'McpMonitoring: datapointsToAlarm must be an integer from 1 to 3, got 4'],
     [{ period: Duration.seconds(30) }, 'McpMonitoring: period must be a whole number of minutes, got 30 s'],
     [{ runbookBaseUrl: 'ftp://x' }, 'McpMonitoring: runbookBaseUrl must be an https:// URL'],
