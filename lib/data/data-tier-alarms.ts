@@ -72,15 +72,22 @@ function databaseMetric(
   });
 }
 
-/** One member cluster's metric. */
-function memberMetric(cache: CacheAlarmTarget, suffix: string, name: string, statistic: string, periodSeconds: number) {
+/** One member cluster's metric (labelled `node 001` on graphs; unlabelled for an alarm on it alone). */
+function memberMetric(
+  cache: CacheAlarmTarget,
+  suffix: string,
+  name: string,
+  statistic: string,
+  periodSeconds: number,
+  labelled = true,
+): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: ELASTICACHE,
     metricName: name,
     dimensionsMap: { CacheClusterId: Fn.join('', [cache.replicationGroupId, suffix]) },
     statistic,
     period: Duration.seconds(periodSeconds),
-    label: `node ${suffix.slice(1)}`,
+    ...(labelled ? { label: `node ${suffix.slice(1)}` } : {}),
   });
 }
 
@@ -93,9 +100,10 @@ function cacheMetric(
   label: string,
 ): cloudwatch.IMetric {
   const members = cacheMemberSuffixes(cache.nodes);
-  if (members.length === 1) return memberMetric(cache, members[0], name, statistic, w.periodSeconds).with({ label });
+  // One member: its metric as it is (a label would render the alarm as a metric-math query for no reason).
+  if (members.length === 1) return memberMetric(cache, members[0], name, statistic, w.periodSeconds, false);
   const usingMetrics = Object.fromEntries(
-    members.map((suffix, i) => [`n${i + 1}`, memberMetric(cache, suffix, name, statistic, w.periodSeconds)]),
+    members.map((suffix, i) => [`n${i + 1}`, memberMetric(cache, suffix, name, statistic, w.periodSeconds, false)]),
   );
   return new cloudwatch.MathExpression({
     expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
@@ -346,6 +354,9 @@ function annotation(alarms: McpAlarm[], id: string, label: string, value: number
   return hasAlarm(alarms, id) ? [{ label, value, color: cloudwatch.Color.RED }] : [];
 }
 
+/** Bytes in GiB to two decimals, for annotations. */
+const inGiBRounded = (bytes: number) => Math.round((bytes / 2 ** 30) * 100) / 100;
+
 /** GiB of a bytes metric, for graphs. */
 function inGiB(
   id: string,
@@ -443,7 +454,7 @@ export function databaseWidgets(db: DatabaseAlarmTarget, alarms: McpAlarm[]): cl
         alarms,
         'DatabaseFreeStorage',
         `storage alarm < ${gib(t.freeStorageBytes)}`,
-        t.freeStorageBytes / 2 ** 30,
+        inGiBRounded(t.freeStorageBytes),
       ),
       rightAnnotations:
         t.freeableMemoryBytes !== undefined
@@ -451,7 +462,7 @@ export function databaseWidgets(db: DatabaseAlarmTarget, alarms: McpAlarm[]): cl
               alarms,
               'DatabaseFreeableMemory',
               `memory alarm < ${gib(t.freeableMemoryBytes)}`,
-              t.freeableMemoryBytes / 2 ** 30,
+              inGiBRounded(t.freeableMemoryBytes),
             )
           : [],
     }),
