@@ -87,6 +87,14 @@ export interface ConnectionBudgetInput extends ConnectionBudgetOptions {
   readonly instanceClass: string;
 }
 
+/** A process's connection pool: connections kept open, and further ones it may open under load. */
+export interface DatabasePoolSettings {
+  /** Connections kept open (`pool_size`, `DATABASE_POOL_SIZE`). */
+  readonly poolSize: number;
+  /** Further connections under load (`max_overflow`, `DATABASE_POOL_MAX_OVERFLOW`). */
+  readonly maxOverflow: number;
+}
+
 /** The answer: the numbers on both sides and, when they do not fit, the fixes. */
 export interface ConnectionBudget {
   /** True when the demand fits the budget. */
@@ -121,7 +129,7 @@ export interface ConnectionBudget {
    * The largest pool that fits, split like the guide's (two thirds pool, one third overflow), when it does not fit
    * and a pool of at least one connection per process does.
    */
-  readonly smallerPool?: { readonly poolSize: number; readonly maxOverflow: number };
+  readonly smallerPool?: DatabasePoolSettings;
   /** The arithmetic, in sentences. */
   readonly explanation: string[];
 }
@@ -333,7 +341,7 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
 
   const fixes: string[] = [];
   let largerInstanceClass: string | undefined;
-  let smallerPool: { poolSize: number; maxOverflow: number } | undefined;
+  let smallerPool: DatabasePoolSettings | undefined;
   if (!fits) {
     const larger = LARGER_CLASSES.find((cls) => {
       const gib = instanceClassMemoryGiB(cls)!;

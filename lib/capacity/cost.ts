@@ -8,6 +8,7 @@
  *   while load stays within plan).
  * Fargate bills per second for the task's configured vCPU and memory (GB = MiB / 1024).
  */
+import { instanceClassMemoryGiB } from './connections';
 import { formatNumber } from './model';
 import { Price, RDS_MULTI_AZ_FACTOR, RegionPrices, pricesFor } from './prices';
 import { CapacityPlan } from './types';
@@ -238,10 +239,35 @@ export interface DefaultAppInventoryOptions {
   readonly dataTier?: boolean;
   /**
    * Interface endpoints for ECR, CloudWatch Logs, Secrets Manager and SSM plus the S3 gateway endpoint
-   * (the proposed McpService prop `vpcEndpoints`).
+   * (McpService's `vpcEndpoints`, context key `vpcEndpoints`).
    * @default false
    */
   readonly vpcEndpoints?: boolean;
+  /**
+   * RDS instance class of the database (context key `databaseInstanceClass`).
+   * @default 'db.m7g.large'
+   */
+  readonly databaseInstanceClass?: string;
+  /**
+   * ElastiCache node type of the cache (context key `cacheNodeType`).
+   * @default 'cache.m7g.large'
+   */
+  readonly cacheNodeType?: string;
+}
+
+/** Alarm metrics of the default app without its data tier (counted from the synthesized template). */
+const SERVICE_ALARM_METRICS = 33;
+
+/**
+ * Alarm metrics of McpDataTier's saturation alarms (lib/data/data-tier-alarms.ts): on the database, CPU, free
+ * storage, read and write latency, and (when the class's memory is known, so max_connections is) connections,
+ * connections near the limit and freeable memory, one metric each; on the cache, engine CPU, memory, evictions,
+ * connections and (with replicas) replication lag, each reading every member cluster.
+ */
+function dataTierAlarmMetrics(databaseInstanceClass: string, cacheNodes: number): number {
+  const database = 4 + (instanceClassMemoryGiB(databaseInstanceClass) !== undefined ? 3 : 0);
+  const cache = (4 + (cacheNodes > 1 ? 1 : 0)) * cacheNodes;
+  return database + cache;
 }
 
 /**
@@ -257,6 +283,8 @@ export function defaultAppInventory(options: DefaultAppInventoryOptions = {}): S
   const azs = options.availabilityZones ?? 2;
   const dataTier = options.dataTier ?? true;
   const endpoints = options.vpcEndpoints ?? false;
+  const instanceClass = options.databaseInstanceClass ?? 'db.m7g.large';
+  const cacheNodes = 2;
   return {
     availabilityZones: azs,
     loadBalancers: 1,
@@ -264,12 +292,12 @@ export function defaultAppInventory(options: DefaultAppInventoryOptions = {}): S
     publicIpv4Addresses: 2 * azs,
     ...(dataTier
       ? {
-          database: { instanceClass: 'db.m7g.large', multiAz: true, storageGb: 50 },
-          cache: { nodeType: 'cache.m7g.large', nodes: 2 },
+          database: { instanceClass, multiAz: true, storageGb: 50 },
+          cache: { nodeType: options.cacheNodeType ?? 'cache.m7g.large', nodes: cacheNodes },
         }
       : {}),
     // Counted from the synthesized default app (see test/capacity/inventory.test.ts).
-    standardAlarmMetrics: 33,
+    standardAlarmMetrics: SERVICE_ALARM_METRICS + (dataTier ? dataTierAlarmMetrics(instanceClass, cacheNodes) : 0),
     highResolutionAlarmMetrics: 0,
     anomalyDetectionAlarms: 1,
     compositeAlarms: 1,

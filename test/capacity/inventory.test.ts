@@ -64,6 +64,12 @@ describe('the cost model’s inventory of the default app', () => {
     ['the default app', {}, { availabilityZones: 2 }],
     ['without the data tier', { dataTier: 'false' }, { availabilityZones: 2, dataTier: false }],
     ['on three zones', { availabilityZones: '3' }, { availabilityZones: 3 }],
+    ['with VPC endpoints', { vpcEndpoints: 'true' }, { availabilityZones: 2, vpcEndpoints: true }],
+    [
+      'with a larger database class',
+      { databaseInstanceClass: 'db.m7g.xlarge' },
+      { availabilityZones: 2, databaseInstanceClass: 'db.m7g.xlarge' },
+    ],
   ])('%s: what the cost model prices is what the template deploys', (_name, context, options) => {
     const stack = buildDefaultApp(testApp(context));
     const { customMetrics: _metrics, ...expected } = defaultAppInventory(options);
