@@ -13,7 +13,7 @@ import { Stack } from 'aws-cdk-lib';
 import { McpDataTier, McpDataTierProps } from '../../lib/data/data-tier';
 import { McpAlarm } from '../../lib/monitoring/alarms';
 import { McpMonitoring } from '../../lib/monitoring/monitoring';
-import { periodsUntilAlarm } from '../support/alarm-timing';
+import { evaluationAndRouting, periodsUntilAlarm } from '../support/alarm-timing';
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { buildFixture } from '../monitoring/fixture';
 
@@ -81,13 +81,7 @@ function summarise(p: Json): Json {
     members: single ? 1 : p.Metrics.filter((m: Json) => m.MetricStat).length,
     ...(single ? {} : { expression: p.Metrics.find((m: Json) => m.Expression).Expression }),
     threshold: p.Threshold,
-    comparison: p.ComparisonOperator,
-    evaluationPeriods: p.EvaluationPeriods,
-    datapointsToAlarm: p.DatapointsToAlarm,
-    missingData: p.TreatMissingData,
-    actions: p.AlarmActions?.length ? 'topic' : 'none',
-    okActions: p.OKActions?.length ? 'topic' : 'none',
-    runbook: /Runbook: \S+\/([a-z-]+)\.md$/.exec(p.AlarmDescription)?.[1],
+    ...evaluationAndRouting(p),
   };
 }
 

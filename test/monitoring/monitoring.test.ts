@@ -7,7 +7,7 @@ import { McpAlarmTopic, McpMonitoring, TaskCountSource, type McpMonitoringProps 
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { planCapacity } from '../../lib/capacity/model';
 import { buildFixture, TEST_PLAN } from './fixture';
-import { periodsUntilAlarm } from '../support/alarm-timing';
+import { evaluationAndRouting, periodsUntilAlarm } from '../support/alarm-timing';
 
 const RUNBOOKS = 'https://runbooks.example.com/mcp';
 const PREFIX = 'TestStack-orders-mcp';
@@ -112,13 +112,7 @@ function summarise(p: Json): Json {
     metric: returned[0].Expression ?? inputs[0],
     inputs,
     ...(band ? { band } : { threshold: p.Threshold }),
-    comparison: p.ComparisonOperator,
-    evaluationPeriods: p.EvaluationPeriods,
-    datapointsToAlarm: p.DatapointsToAlarm,
-    missingData: p.TreatMissingData,
-    actions: p.AlarmActions?.length ? 'topic' : 'none',
-    okActions: p.OKActions?.length ? 'topic' : 'none',
-    runbook: /Runbook: \S+\/([a-z-]+)\.md$/.exec(p.AlarmDescription)?.[1],
+    ...evaluationAndRouting(p),
   };
 }
 

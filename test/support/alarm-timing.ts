@@ -14,3 +14,16 @@ export function periodsUntilAlarm(
   }
   return undefined;
 }
+
+/** What every alarm summary shows besides its metric and threshold: evaluation, missing data, routing, runbook. */
+export function evaluationAndRouting(p: Record<string, any>): Record<string, unknown> {
+  return {
+    comparison: p.ComparisonOperator,
+    evaluationPeriods: p.EvaluationPeriods,
+    datapointsToAlarm: p.DatapointsToAlarm,
+    missingData: p.TreatMissingData,
+    actions: p.AlarmActions?.length ? 'topic' : 'none',
+    okActions: p.OKActions?.length ? 'topic' : 'none',
+    runbook: /Runbook: \S+\/([a-z-]+)\.md$/.exec(p.AlarmDescription)?.[1],
+  };
+}
