@@ -7,6 +7,7 @@ export * from './capacity';
 export * from './service/mcp-service';
 export * from './service/deployment';
 export * from './service/streaming';
+export * from './service/vpc-endpoints';
 
 // Golden-signal monitoring, alert topic, synthetic probe
 export * from './monitoring';

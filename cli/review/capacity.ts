@@ -3,7 +3,7 @@
  * database and cache sizes, NAT gateways, load balancers and functions; and, through a {@link CostModel},
  * its monthly cost, with the change against the base.
  */
-import { CapacityFacts, CostModel, DataCapacity, MonthlyCost, ServiceCapacity } from './cost';
+import { BillableCounts, CapacityFacts, CostModel, DataCapacity, MonthlyCost, ServiceCapacity } from './cost';
 import { code, table } from './markdown';
 import { CfnTemplate, displayName, isObject, ofType, prop, refTarget, referencedIds, render } from './template';
 
@@ -18,6 +18,51 @@ export function capacityFacts(template: CfnTemplate, region: string | undefined)
     natGateways: ofType(template, 'AWS::EC2::NatGateway').length,
     loadBalancers: ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').length,
     lambdaFunctions: ofType(template, 'AWS::Lambda::Function').length,
+    billable: billableCounts(template),
+  };
+}
+
+/** Counts, in a template, what bills by the hour or the month besides tasks, data tier, NAT and load balancers. */
+export function billableCounts(template: CfnTemplate): BillableCounts {
+  const of = (type: string) => ofType(template, type).map((e) => e.resource.Properties ?? {});
+  const albs = of('AWS::ElasticLoadBalancingV2::LoadBalancer');
+  let standard = 0;
+  let highResolution = 0;
+  let anomaly = 0;
+  for (const alarm of of('AWS::CloudWatch::Alarm')) {
+    if (alarm.ThresholdMetricId !== undefined) {
+      anomaly++;
+      continue;
+    }
+    const periods = Array.isArray(alarm.Metrics)
+      ? alarm.Metrics.filter((m) => isObject(m) && isObject(m.MetricStat)).map((m) =>
+          Number((m as { MetricStat: { Period?: unknown } }).MetricStat.Period),
+        )
+      : [Number(alarm.Period)];
+    for (const period of periods) {
+      if (period < 60) highResolution++;
+      else standard++;
+    }
+  }
+  const subnetsOf = (lb: Record<string, unknown>) =>
+    Array.isArray(lb.Subnets) ? lb.Subnets.length : Array.isArray(lb.SubnetMappings) ? lb.SubnetMappings.length : 0;
+  const endpoints = of('AWS::EC2::VPCEndpoint');
+  const zones = new Set(of('AWS::EC2::Subnet').map((s) => JSON.stringify(s.AvailabilityZone ?? null)));
+  return {
+    availabilityZones: zones.size || 1,
+    publicIpv4Addresses:
+      of('AWS::EC2::EIP').length +
+      albs.filter((a) => a.Scheme === 'internet-facing').reduce((n, a) => n + subnetsOf(a), 0),
+    standardAlarmMetrics: standard,
+    highResolutionAlarmMetrics: highResolution,
+    anomalyDetectionAlarms: anomaly,
+    compositeAlarms: of('AWS::CloudWatch::CompositeAlarm').length,
+    dashboards: of('AWS::CloudWatch::Dashboard').length,
+    kmsKeys: of('AWS::KMS::Key').length,
+    secrets: of('AWS::SecretsManager::Secret').length,
+    firehoseStreams: of('AWS::KinesisFirehose::DeliveryStream').length,
+    interfaceEndpoints: endpoints.filter((e) => e.VpcEndpointType === 'Interface').length,
+    gatewayEndpoints: endpoints.filter((e) => e.VpcEndpointType === 'Gateway').length,
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The seam between the review report and a cost model. The report reads the capacity a template deploys
  * ({@link CapacityFacts}) and asks a {@link CostModel} for its monthly cost; without one it renders
- * "cost: not available in this build". The price table and model live in lib/capacity (another change);
- * wiring it is one line in cli/review/index.ts (`costModel: …`).
+ * "cost: not available in this build". `mcp-ops review` prices with the capacity model's price table
+ * (cli/review/price.ts, over lib/capacity/prices.ts).
  */
 
 /** One ECS service's capacity, from its task definition and scalable target. */
@@ -34,6 +34,29 @@ export interface DataCapacity {
   readonly storageGiB?: number;
 }
 
+/** The other resources a template deploys that bill by the hour or the month, counted. */
+export interface BillableCounts {
+  /** Availability zones of the template's subnets (interface endpoints bill once per zone). */
+  readonly availabilityZones: number;
+  /** The NAT gateways' Elastic IPs plus one address per subnet of an internet-facing load balancer. */
+  readonly publicIpv4Addresses: number;
+  /** Standard-resolution alarm metrics (a metric-math alarm counts each metric it reads). */
+  readonly standardAlarmMetrics: number;
+  /** High-resolution (period under 60 s) alarm metrics. */
+  readonly highResolutionAlarmMetrics: number;
+  /** Anomaly-detection alarms. */
+  readonly anomalyDetectionAlarms: number;
+  readonly compositeAlarms: number;
+  readonly dashboards: number;
+  /** Customer-managed KMS keys. */
+  readonly kmsKeys: number;
+  readonly secrets: number;
+  /** Data Firehose delivery streams. */
+  readonly firehoseStreams: number;
+  readonly interfaceEndpoints: number;
+  readonly gatewayEndpoints: number;
+}
+
 /** What the template deploys that costs money by the hour. */
 export interface CapacityFacts {
   readonly region?: string;
@@ -42,6 +65,8 @@ export interface CapacityFacts {
   readonly natGateways: number;
   readonly loadBalancers: number;
   readonly lambdaFunctions: number;
+  /** Everything else that bills by the hour or the month. */
+  readonly billable: BillableCounts;
 }
 
 /** One line of a cost estimate. */

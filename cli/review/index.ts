@@ -8,6 +8,7 @@ import { CliCommand, CliIo, UsageError } from '../command';
 import { parseFlags } from '../flags';
 import { Assembly, AssemblyError, readAssembly, readBase } from './assembly';
 import { CostModel } from './cost';
+import { PRICE_TABLE_COST_MODEL } from './price';
 import { renderReport } from './report';
 
 /** GitHub rejects issue and pull-request comments longer than this. */
@@ -27,7 +28,7 @@ cost, cdk-nag acknowledgements and the pre-production checklist. The same input 
   --out <file>         write the report to a file instead of standard output
 `;
 
-/** The command, with the cost model the report prices capacity with (none in this build). */
+/** The command, with the cost model the report prices capacity with (without one: "not available"). */
 export function reviewCommand(costModel?: CostModel): CliCommand {
   return {
     summary: 'Markdown review of a cdk.out for a pull request (diagram, exposure, IAM, diff, alarms, cost, checklist)',
@@ -35,7 +36,8 @@ export function reviewCommand(costModel?: CostModel): CliCommand {
   };
 }
 
-export const review: CliCommand = reviewCommand();
+/** `mcp-ops review`, pricing with the capacity model's price table. */
+export const review: CliCommand = reviewCommand(PRICE_TABLE_COST_MODEL);
 
 async function run(args: readonly string[], io: CliIo, costModel: CostModel | undefined): Promise<number> {
   const flags = parseFlags(args, FLAGS, HELP);

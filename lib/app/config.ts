@@ -28,6 +28,16 @@ export interface AppConfig {
   readonly allowedOrigins: string[];
   /** Create the RDS + ElastiCache data tier. */
   readonly dataTier: boolean;
+  /** RDS instance class of the database, e.g. `db.m7g.xlarge` (undefined: McpDataTier's default). */
+  readonly databaseInstanceClass?: string;
+  /** ElastiCache node type of the cache (undefined: McpDataTier's default). */
+  readonly cacheNodeType?: string;
+  /** Connections each service process keeps in its pool (undefined: McpDataTier's default, 20). */
+  readonly databasePoolSize?: number;
+  /** Further connections each process may open (undefined: McpDataTier's default, 10). */
+  readonly databasePoolMaxOverflow?: number;
+  /** VPC interface endpoints (ECR, Logs, Secrets Manager, SSM) and the S3 gateway endpoint in the new VPC. */
+  readonly vpcEndpoints: boolean;
   readonly deletionProtection: boolean;
 }
 
@@ -216,6 +226,38 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     default: 'true',
   },
   {
+    key: 'databaseInstanceClass',
+    kind: 'string',
+    description: 'RDS instance class of the database (a fix the connection-budget error names)',
+    default: 'db.m7g.large',
+  },
+  {
+    key: 'cacheNodeType',
+    kind: 'string',
+    description: 'ElastiCache node type of the cache',
+    default: 'cache.m7g.large',
+  },
+  {
+    key: 'databasePoolSize',
+    kind: 'integer',
+    description:
+      'connections each service process keeps in its pool (DATABASE_POOL_SIZE; the connection budget counts it)',
+    default: '20',
+  },
+  {
+    key: 'databasePoolMaxOverflow',
+    kind: 'integer',
+    description: 'further connections each process may open under load (DATABASE_POOL_MAX_OVERFLOW)',
+    default: '10',
+  },
+  {
+    key: 'vpcEndpoints',
+    kind: 'boolean',
+    description:
+      'VPC endpoints for AWS APIs instead of NAT: S3 gateway, ECR api/dkr, CloudWatch Logs, Secrets Manager, SSM (priced in npm run capacity)',
+    default: 'false',
+  },
+  {
     key: 'deletionProtection',
     kind: 'boolean',
     description: 'deletion protection on the load balancer and database',
@@ -379,6 +421,19 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   const taskMemoryMiB = num(p, ctx, 'taskMemoryMiB', true);
   const baselineRps = num(p, ctx, 'baselineRps');
   const peakSchedule = jsonList(p, ctx, 'peakSchedule') as CapacityInput['schedule'];
+  const databaseInstanceClass = str(p, ctx, 'databaseInstanceClass');
+  if (databaseInstanceClass !== undefined && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(databaseInstanceClass))
+    p.fail('databaseInstanceClass', 'an RDS instance class such as db.m7g.xlarge', databaseInstanceClass);
+  const cacheNodeType = str(p, ctx, 'cacheNodeType');
+  if (cacheNodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(cacheNodeType))
+    p.fail('cacheNodeType', 'an ElastiCache node type such as cache.m7g.large', cacheNodeType);
+  const databasePoolSize = num(p, ctx, 'databasePoolSize', true);
+  if (databasePoolSize !== undefined && !(databasePoolSize >= 1 && databasePoolSize <= 1000))
+    p.fail('databasePoolSize', 'a whole number from 1 to 1000', databasePoolSize);
+  const databasePoolMaxOverflow = num(p, ctx, 'databasePoolMaxOverflow', true);
+  if (databasePoolMaxOverflow !== undefined && !(databasePoolMaxOverflow >= 0 && databasePoolMaxOverflow <= 1000))
+    p.fail('databasePoolMaxOverflow', 'a whole number from 0 to 1000', databasePoolMaxOverflow);
+  const vpcEndpoints = bool(p, ctx, 'vpcEndpoints', false);
   const azCount = num(p, ctx, 'availabilityZones', true) ?? 2;
   if (azCount < 2) p.fail('availabilityZones', 'at least 2 (the load balancer needs two zones)', azCount);
   else if (azCount > availabilityZoneNames.length)
@@ -449,6 +504,11 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     runbookBaseUrl,
     allowedOrigins,
     dataTier,
+    ...(databaseInstanceClass !== undefined ? { databaseInstanceClass } : {}),
+    ...(cacheNodeType !== undefined ? { cacheNodeType } : {}),
+    ...(databasePoolSize !== undefined ? { databasePoolSize } : {}),
+    ...(databasePoolMaxOverflow !== undefined ? { databasePoolMaxOverflow } : {}),
+    vpcEndpoints,
     deletionProtection,
   };
 }

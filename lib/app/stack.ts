@@ -1,4 +1,5 @@
 import { CfnOutput, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
@@ -38,6 +39,7 @@ export class McpOpsStack extends Stack {
       domainName: config.domainName,
       allowedOrigins: config.allowedOrigins,
       deletionProtection: config.deletionProtection,
+      vpcEndpoints: config.vpcEndpoints,
       monitoring: {
         alarmEmails: config.alarmEmails,
         pageRoute: config.pageRoute,
@@ -49,8 +51,21 @@ export class McpOpsStack extends Stack {
     if (config.dataTier) {
       this.data = new McpDataTier(this, 'Data', {
         vpc: this.mcp.vpc,
-        database: { deletionProtection: config.deletionProtection },
+        serviceName: config.serviceName,
+        database: {
+          deletionProtection: config.deletionProtection,
+          ...(config.databaseInstanceClass
+            ? { instanceType: new ec2.InstanceType(config.databaseInstanceClass.replace(/^db\./, '')) }
+            : {}),
+          ...(config.databasePoolSize !== undefined ? { poolSize: config.databasePoolSize } : {}),
+          ...(config.databasePoolMaxOverflow !== undefined ? { poolMaxOverflow: config.databasePoolMaxOverflow } : {}),
+        },
+        cache: config.cacheNodeType ? { nodeType: config.cacheNodeType } : true,
+        alarmTopic: this.mcp.alarmTopic,
+        ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
       });
+      // Its saturation alarms: criticals page through the service's page composite, warnings notify.
+      this.mcp.monitoring?.addSegment(this.data);
       // The service's pools at its maximum task count must fit the database's max_connections (synth error otherwise).
       this.data.checkConnectionBudget({ maxTasks: this.mcp.sizing.maxTasks });
       // Only the service's tasks (and, below, our Lambdas) reach the database and the cache.

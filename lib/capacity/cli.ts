@@ -397,7 +397,9 @@ export function runCapacityCli(argv: readonly string[], io: CliOutput): number {
       throw new UsageError(`capacity: --architecture must be ARM64 or X86_64, got ${JSON.stringify(rawArchitecture)}`);
     }
     const vpcEndpoints =
-      typeof values['vpc-endpoints'] === 'string' ? parseBoolean('vpc-endpoints', values['vpc-endpoints']) : false;
+      typeof values['vpc-endpoints'] === 'string'
+        ? parseBoolean('vpc-endpoints', values['vpc-endpoints'])
+        : (app?.vpcEndpoints ?? false);
     const dataTier =
       typeof values['data-tier'] === 'string'
         ? parseBoolean('data-tier', values['data-tier'])
@@ -433,8 +435,12 @@ export function runCapacityCli(argv: readonly string[], io: CliOutput): number {
           availabilityZones: given.availabilityZones ?? CAPACITY_DEFAULTS.availabilityZones,
           dataTier,
           vpcEndpoints,
+          ...(app?.databaseInstanceClass ? { databaseInstanceClass: app.databaseInstanceClass } : {}),
+          ...(app?.cacheNodeType ? { cacheNodeType: app.cacheNodeType } : {}),
         }),
         traffic,
+        ...(app?.databasePoolSize !== undefined ? { databasePoolSize: app.databasePoolSize } : {}),
+        ...(app?.databasePoolMaxOverflow !== undefined ? { databasePoolMaxOverflow: app.databasePoolMaxOverflow } : {}),
       });
     } catch (err) {
       throw new UsageError(withFlagNames((err as Error).message));

@@ -87,6 +87,14 @@ export interface ConnectionBudgetInput extends ConnectionBudgetOptions {
   readonly instanceClass: string;
 }
 
+/** A process's connection pool: connections kept open, and further ones it may open under load. */
+export interface DatabasePoolSettings {
+  /** Connections kept open (`pool_size`, `DATABASE_POOL_SIZE`). */
+  readonly poolSize: number;
+  /** Further connections under load (`max_overflow`, `DATABASE_POOL_MAX_OVERFLOW`). */
+  readonly maxOverflow: number;
+}
+
 /** The answer: the numbers on both sides and, when they do not fit, the fixes. */
 export interface ConnectionBudget {
   /** True when the demand fits the budget. */
@@ -115,6 +123,13 @@ export interface ConnectionBudget {
   readonly demand: number;
   /** Fixes when it does not fit (empty when it fits). */
   readonly fixes: string[];
+  /** The smallest db.m7g/db.r7g class whose budget fits the demand, when it does not fit and one does. */
+  readonly largerInstanceClass?: string;
+  /**
+   * The largest pool that fits, split like the guide's (two thirds pool, one third overflow), when it does not fit
+   * and a pool of at least one connection per process does.
+   */
+  readonly smallerPool?: DatabasePoolSettings;
   /** The arithmetic, in sentences. */
   readonly explanation: string[];
 }
@@ -190,6 +205,91 @@ export function defaultDatabaseClients(connectionsPerProcess: number): DatabaseC
   ];
 }
 
+/** The database side of the budget: what the instance admits, before any client is counted. */
+export interface ConnectionLimitsInput {
+  /** RDS instance class, e.g. `db.m7g.large`. */
+  readonly instanceClass: string;
+  /** As {@link ConnectionBudgetOptions.maxConnections}. @default RDS's default formula */
+  readonly maxConnections?: number;
+  /** As {@link ConnectionBudgetOptions.memoryReservedFraction}. @default 0.1 */
+  readonly memoryReservedFraction?: number;
+  /** As {@link ConnectionBudgetOptions.reservedConnections}. @default 3 */
+  readonly reservedConnections?: number;
+  /** As {@link ConnectionBudgetOptions.margin}. @default 0.2 */
+  readonly margin?: number;
+}
+
+/** What an instance admits: max_connections, the superuser reserve and the budget left for clients. */
+export interface ConnectionLimits {
+  /** The instance class. */
+  readonly instanceClass: string;
+  /** The class's memory, GiB, when the table knows it. */
+  readonly memoryGiB?: number;
+  /** DBInstanceClassMemory assumed, bytes (undefined when maxConnections was given). */
+  readonly dbInstanceClassMemoryBytes?: number;
+  /** max_connections: given, or RDS's default formula. */
+  readonly maxConnections: number;
+  /** Connections reserved for superusers. */
+  readonly reservedConnections: number;
+  /** Connections clients may use: max_connections − reserved. */
+  readonly usableConnections: number;
+  /** The budget: ⌊usable × (1 − margin)⌋. */
+  readonly budget: number;
+  /** The margin kept free. */
+  readonly margin: number;
+  /** The memory fraction assumed reserved for the OS. */
+  readonly memoryReservedFraction: number;
+}
+
+/**
+ * The database side of the connection budget (max_connections, the superuser reserve, the budget), shared by
+ * {@link connectionBudget} and the data tier's connection alarms. Throws on invalid input, and for a class whose
+ * memory is unknown when maxConnections is not given.
+ */
+export function connectionLimits(input: ConnectionLimitsInput): ConnectionLimits {
+  const reserved = input.reservedConnections ?? 3;
+  const margin = input.margin ?? 0.2;
+  const reservedFraction = input.memoryReservedFraction ?? 0.1;
+  check(isInt(reserved, 0), `reservedConnections must be an integer ≥ 0, got ${JSON.stringify(reserved)}`);
+  check(
+    typeof margin === 'number' && margin >= 0 && margin < 1,
+    `margin must be a number from 0 to below 1, got ${JSON.stringify(margin)}`,
+  );
+  check(
+    typeof reservedFraction === 'number' && reservedFraction >= 0 && reservedFraction < 1,
+    `memoryReservedFraction must be a number from 0 to below 1, got ${JSON.stringify(reservedFraction)}`,
+  );
+  const memoryGiB = instanceClassMemoryGiB(input.instanceClass);
+  let dbMemory: number | undefined;
+  let maxConnections: number;
+  if (input.maxConnections !== undefined) {
+    check(
+      isInt(input.maxConnections, 1),
+      `maxConnections must be an integer ≥ 1, got ${JSON.stringify(input.maxConnections)}`,
+    );
+    maxConnections = input.maxConnections;
+  } else {
+    check(
+      memoryGiB !== undefined,
+      `instanceClass ${JSON.stringify(input.instanceClass)} is not a class whose memory is known (db.t3/t4g.micro…2xlarge, db.m5/m6g/m6i/m7g/m7i/m8g or db.r5/r6g/r6i/r7g/r7i/r8g .large…24xlarge); give maxConnections`,
+    );
+    dbMemory = Math.floor(memoryGiB! * 2 ** 30 * (1 - reservedFraction));
+    maxConnections = defaultMaxConnections(dbMemory);
+  }
+  const usable = Math.max(0, maxConnections - reserved);
+  return {
+    instanceClass: input.instanceClass,
+    ...(memoryGiB !== undefined ? { memoryGiB } : {}),
+    ...(dbMemory !== undefined ? { dbInstanceClassMemoryBytes: dbMemory } : {}),
+    maxConnections,
+    reservedConnections: reserved,
+    usableConnections: usable,
+    budget: Math.floor(usable * (1 - margin)),
+    margin,
+    memoryReservedFraction: reservedFraction,
+  };
+}
+
 /** The classes the fixes consider, smallest first (per family order m, r). */
 const LARGER_CLASSES = ['m7g', 'r7g'].flatMap((family) =>
   Object.keys(SIZE_FACTOR).map((size) => `db.${family}.${size}`),
@@ -212,41 +312,17 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
   const poolSize = input.poolSize ?? 20;
   const maxOverflow = input.maxOverflow ?? 10;
   const processes = input.processesPerTask ?? 1;
-  const reserved = input.reservedConnections ?? 3;
-  const margin = input.margin ?? 0.2;
-  const reservedFraction = input.memoryReservedFraction ?? 0.1;
   check(isInt(input.maxTasks, 1), `maxTasks must be an integer ≥ 1, got ${JSON.stringify(input.maxTasks)}`);
   check(isInt(poolSize, 1), `poolSize must be an integer ≥ 1, got ${JSON.stringify(poolSize)}`);
   check(isInt(maxOverflow, 0), `maxOverflow must be an integer ≥ 0, got ${JSON.stringify(maxOverflow)}`);
   check(isInt(processes, 1), `processesPerTask must be an integer ≥ 1, got ${JSON.stringify(processes)}`);
-  check(isInt(reserved, 0), `reservedConnections must be an integer ≥ 0, got ${JSON.stringify(reserved)}`);
-  check(
-    typeof margin === 'number' && margin >= 0 && margin < 1,
-    `margin must be a number from 0 to below 1, got ${JSON.stringify(margin)}`,
-  );
-  check(
-    typeof reservedFraction === 'number' && reservedFraction >= 0 && reservedFraction < 1,
-    `memoryReservedFraction must be a number from 0 to below 1, got ${JSON.stringify(reservedFraction)}`,
-  );
+  const limits = connectionLimits(input);
+  const { memoryGiB, maxConnections, margin } = limits;
+  const reserved = limits.reservedConnections;
+  const reservedFraction = limits.memoryReservedFraction;
+  const dbMemory = limits.dbInstanceClassMemoryBytes;
   const extra = input.deploymentExtraTasks ?? rollingDeployment(input.maxTasks).batchSize;
   check(isInt(extra, 0), `deploymentExtraTasks must be an integer ≥ 0, got ${JSON.stringify(extra)}`);
-  const memoryGiB = instanceClassMemoryGiB(input.instanceClass);
-  let dbMemory: number | undefined;
-  let maxConnections: number;
-  if (input.maxConnections !== undefined) {
-    check(
-      isInt(input.maxConnections, 1),
-      `maxConnections must be an integer ≥ 1, got ${JSON.stringify(input.maxConnections)}`,
-    );
-    maxConnections = input.maxConnections;
-  } else {
-    check(
-      memoryGiB !== undefined,
-      `instanceClass ${JSON.stringify(input.instanceClass)} is not a class whose memory is known (db.t3/t4g.micro…2xlarge, db.m5/m6g/m6i/m7g/m7i/m8g or db.r5/r6g/r6i/r7g/r7i/r8g .large…24xlarge); give maxConnections`,
-    );
-    dbMemory = Math.floor(memoryGiB! * 2 ** 30 * (1 - reservedFraction));
-    maxConnections = defaultMaxConnections(dbMemory);
-  }
   const perProcess = poolSize + maxOverflow;
   const others = input.otherClients ?? defaultDatabaseClients(perProcess);
   for (const c of others) {
@@ -260,10 +336,12 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
   const serviceConnections = tasks * processes * perProcess;
   const demand = serviceConnections + othersTotal;
   const budgetOf = (max: number) => Math.max(0, Math.floor((max - reserved) * (1 - margin)));
-  const budget = budgetOf(maxConnections);
+  const budget = limits.budget;
   const fits = demand <= budget;
 
   const fixes: string[] = [];
+  let largerInstanceClass: string | undefined;
+  let smallerPool: DatabasePoolSettings | undefined;
   if (!fits) {
     const larger = LARGER_CLASSES.find((cls) => {
       const gib = instanceClassMemoryGiB(cls)!;
@@ -275,6 +353,7 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
     if (larger) {
       const max = defaultMaxConnections(Math.floor(instanceClassMemoryGiB(larger)! * 2 ** 30 * (1 - reservedFraction)));
       fixes.push(`a larger instance class: ${larger} (max_connections ${max}, budget ${budgetOf(max)} ≥ ${demand})`);
+      largerInstanceClass = larger;
     } else {
       fixes.push(`no db.m7g/db.r7g class fits ${demand} connections under the default formula (its cap is 5000)`);
     }
@@ -283,14 +362,17 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
       ? Math.floor((budget - othersTotal) / (tasks * processes))
       : Math.floor(budget / (tasks * processes + 1));
     if (perProcessFit >= 1) {
+      // The guide's split (20 + 10): two thirds kept open, one third overflow; at least one kept open.
+      const size = Math.max(1, Math.ceil((perProcessFit * 2) / 3));
+      smallerPool = { poolSize: size, maxOverflow: perProcessFit - size };
       fixes.push(
-        `a smaller pool: at most ${perProcessFit} connections per process (pool_size + max_overflow, now ${poolSize} + ${maxOverflow})`,
+        `a smaller pool: at most ${perProcessFit} connections per process (pool_size + max_overflow, now ${poolSize} + ${maxOverflow}), e.g. ${size} + ${perProcessFit - size}`,
       );
     } else {
       fixes.push(`a smaller pool cannot fit: ${tasks} tasks need more than one connection each beyond the budget`);
     }
     fixes.push(
-      'RDS Proxy between the tasks and the database: the pools connect to the proxy, which multiplexes them onto a bounded share of max_connections (MaxConnectionsPercent)',
+      'RDS Proxy between the tasks and the database: the pools connect to the proxy, which multiplexes them onto a bounded share of max_connections (MaxConnectionsPercent); McpDataTier does not create one (see docs/capacity.md)',
     );
     fixes.push(`fewer tasks at the maximum: larger tasks or a lower maxTasksFactor (now ${input.maxTasks} tasks)`);
   }
@@ -318,6 +400,8 @@ export function connectionBudget(input: ConnectionBudgetInput): ConnectionBudget
     otherClients: others.map((c) => ({ ...c })),
     demand,
     fixes,
+    ...(largerInstanceClass ? { largerInstanceClass } : {}),
+    ...(smallerPool ? { smallerPool } : {}),
     explanation,
   };
 }
@@ -326,11 +410,26 @@ function formatGiB(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(2)} GiB (${bytes} bytes)`;
 }
 
-/** The budget as an error message for a plan that does not fit (synth-time errors name the numbers and the fixes). */
-export function connectionBudgetError(b: ConnectionBudget): string {
+/** Where the settings the fixes change are set, named in the error (props of a construct, context keys of an app). */
+export interface ConnectionBudgetSettings {
+  /** Sets the instance class to a given class, e.g. `-c databaseInstanceClass=db.m7g.xlarge`. */
+  readonly instanceClass: (instanceClass: string) => string;
+  /** Sets the pool to a given size and overflow, e.g. `-c databasePoolSize=4 -c databasePoolMaxOverflow=2`. */
+  readonly pool: (poolSize: number, maxOverflow: number) => string;
+}
+
+/**
+ * The budget as an error message for a plan that does not fit (synth-time errors name the numbers and the fixes).
+ * With `settings`, the message ends with the settings that apply the first two fixes.
+ */
+export function connectionBudgetError(b: ConnectionBudget, settings?: ConnectionBudgetSettings): string {
+  const apply: string[] = [];
+  if (settings && b.largerInstanceClass) apply.push(settings.instanceClass(b.largerInstanceClass));
+  if (settings && b.smallerPool) apply.push(settings.pool(b.smallerPool.poolSize, b.smallerPool.maxOverflow));
   return (
     `the service's database connections do not fit ${b.instanceClass}: ${b.demand} connections needed, budget ${b.budget} ` +
     `(max_connections ${b.maxConnections} − ${b.reservedConnections} reserved, less the margin). ${b.explanation.slice(0, 4).join(' ')} ` +
-    `Fixes: ${b.fixes.join('; ')}.`
+    `Fixes: ${b.fixes.join('; ')}.` +
+    (apply.length ? ` To apply one: ${apply.join('; or ')}.` : '')
   );
 }

@@ -8,6 +8,7 @@
  *   while load stays within plan).
  * Fargate bills per second for the task's configured vCPU and memory (GB = MiB / 1024).
  */
+import { instanceClassMemoryGiB } from './connections';
 import { formatNumber } from './model';
 import { Price, RDS_MULTI_AZ_FACTOR, RegionPrices, pricesFor } from './prices';
 import { CapacityPlan } from './types';
@@ -238,10 +239,35 @@ export interface DefaultAppInventoryOptions {
   readonly dataTier?: boolean;
   /**
    * Interface endpoints for ECR, CloudWatch Logs, Secrets Manager and SSM plus the S3 gateway endpoint
-   * (the proposed McpService prop `vpcEndpoints`).
+   * (McpService's `vpcEndpoints`, context key `vpcEndpoints`).
    * @default false
    */
   readonly vpcEndpoints?: boolean;
+  /**
+   * RDS instance class of the database (context key `databaseInstanceClass`).
+   * @default 'db.m7g.large'
+   */
+  readonly databaseInstanceClass?: string;
+  /**
+   * ElastiCache node type of the cache (context key `cacheNodeType`).
+   * @default 'cache.m7g.large'
+   */
+  readonly cacheNodeType?: string;
+}
+
+/** Alarm metrics of the default app without its data tier (counted from the synthesized template). */
+const SERVICE_ALARM_METRICS = 33;
+
+/**
+ * Alarm metrics of McpDataTier's saturation alarms (lib/data/data-tier-alarms.ts): on the database, CPU, free
+ * storage, read and write latency, and (when the class's memory is known, so max_connections is) connections,
+ * connections near the limit and freeable memory, one metric each; on the cache, engine CPU, memory, evictions,
+ * connections and (with replicas) replication lag, each reading every member cluster.
+ */
+function dataTierAlarmMetrics(databaseInstanceClass: string, cacheNodes: number): number {
+  const database = 4 + (instanceClassMemoryGiB(databaseInstanceClass) !== undefined ? 3 : 0);
+  const cache = (4 + (cacheNodes > 1 ? 1 : 0)) * cacheNodes;
+  return database + cache;
 }
 
 /**
@@ -257,6 +283,8 @@ export function defaultAppInventory(options: DefaultAppInventoryOptions = {}): S
   const azs = options.availabilityZones ?? 2;
   const dataTier = options.dataTier ?? true;
   const endpoints = options.vpcEndpoints ?? false;
+  const instanceClass = options.databaseInstanceClass ?? 'db.m7g.large';
+  const cacheNodes = 2;
   return {
     availabilityZones: azs,
     loadBalancers: 1,
@@ -264,12 +292,12 @@ export function defaultAppInventory(options: DefaultAppInventoryOptions = {}): S
     publicIpv4Addresses: 2 * azs,
     ...(dataTier
       ? {
-          database: { instanceClass: 'db.m7g.large', multiAz: true, storageGb: 50 },
-          cache: { nodeType: 'cache.m7g.large', nodes: 2 },
+          database: { instanceClass, multiAz: true, storageGb: 50 },
+          cache: { nodeType: options.cacheNodeType ?? 'cache.m7g.large', nodes: cacheNodes },
         }
       : {}),
     // Counted from the synthesized default app (see test/capacity/inventory.test.ts).
-    standardAlarmMetrics: 33,
+    standardAlarmMetrics: SERVICE_ALARM_METRICS + (dataTier ? dataTierAlarmMetrics(instanceClass, cacheNodes) : 0),
     highResolutionAlarmMetrics: 0,
     anomalyDetectionAlarms: 1,
     compositeAlarms: 1,
@@ -358,6 +386,77 @@ export function taskHourUsd(region: string, architecture: FargateArchitecture, c
 }
 
 /**
+ * The fixed lines of a stack's monthly bill (the same at idle and at peak): load balancers, NAT gateways, public
+ * IPv4 addresses, the database and its storage, the cache, CloudWatch alarms, custom metrics and dashboards, KMS
+ * keys, secrets and interface endpoints. Throws for a region without prices, or an instance class or node type the
+ * table does not price. `costPlan` and the review report (cli/review) both price a stack with it.
+ */
+export function fixedCostLines(inv: StackInventory, region: string): CostLine[] {
+  const prices = pricesFor(region);
+  checkInventory(inv);
+  const h = HOURS_PER_MONTH;
+  const lines: CostLine[] = [];
+  const add = (item: string, group: CostGroup, cost: { usd: number; text: string }): void => {
+    lines.push({ item, group, idleQuantity: cost.text, peakQuantity: cost.text, idleUsd: cost.usd, peakUsd: cost.usd });
+  };
+  const hours = (n: number, p: Price, label: string) => usd(n * h, p, `${label}-hours`);
+  add('Application Load Balancer', CostGroup.FIXED, hours(inv.loadBalancers, prices.albHour, 'ALB'));
+  add('NAT gateways', CostGroup.FIXED, hours(inv.natGateways, prices.natHour, 'NAT'));
+  add('Public IPv4 addresses', CostGroup.FIXED, hours(inv.publicIpv4Addresses, prices.publicIpv4Hour, 'address'));
+  if (inv.database) {
+    const db = inv.database;
+    const p = prices.rdsPostgres[db.instanceClass];
+    if (!p) {
+      throw new Error(
+        `capacity: no price for RDS instance class ${JSON.stringify(db.instanceClass)} in ${region}; priced: ${Object.keys(prices.rdsPostgres).join(', ')}`,
+      );
+    }
+    const copies = db.multiAz ? RDS_MULTI_AZ_FACTOR : 1;
+    add(
+      `RDS PostgreSQL ${db.instanceClass}${db.multiAz ? ' Multi-AZ' : ''}`,
+      CostGroup.FIXED,
+      hours(copies, p, 'instance'),
+    );
+    add(
+      `RDS gp3 storage ${db.storageGb} GB`,
+      CostGroup.FIXED,
+      usd(db.storageGb * copies, prices.rdsGp3GbMonth, 'GB-months'),
+    );
+  }
+  if (inv.cache) {
+    const p = prices.elastiCacheValkey[inv.cache.nodeType];
+    if (!p) {
+      throw new Error(
+        `capacity: no price for ElastiCache node type ${JSON.stringify(inv.cache.nodeType)} in ${region}; priced: ${Object.keys(prices.elastiCacheValkey).join(', ')}`,
+      );
+    }
+    add(`ElastiCache Valkey ${inv.cache.nodeType}`, CostGroup.FIXED, hours(inv.cache.nodes, p, 'node'));
+  }
+  const alarms =
+    inv.standardAlarmMetrics * prices.alarmStandard.usd +
+    inv.highResolutionAlarmMetrics * prices.alarmHighResolution.usd +
+    inv.anomalyDetectionAlarms * prices.alarmAnomalyDetection.usd +
+    inv.compositeAlarms * prices.alarmComposite.usd;
+  add('CloudWatch alarms', CostGroup.FIXED, {
+    usd: alarms,
+    text: `${inv.standardAlarmMetrics} standard × $${prices.alarmStandard.usd}, ${inv.highResolutionAlarmMetrics} high-resolution × $${prices.alarmHighResolution.usd}, ${inv.anomalyDetectionAlarms} anomaly × $${prices.alarmAnomalyDetection.usd}, ${inv.compositeAlarms} composite × $${prices.alarmComposite.usd}`,
+  });
+  add('CloudWatch custom metrics', CostGroup.FIXED, usd(inv.customMetrics, prices.customMetric, 'metrics'));
+  add('CloudWatch dashboards', CostGroup.FIXED, usd(inv.dashboards, prices.dashboard, 'dashboards'));
+  add('KMS keys', CostGroup.FIXED, usd(inv.kmsKeys, prices.kmsKeyMonth, 'keys'));
+  if (inv.secrets > 0) add('Secrets Manager secrets', CostGroup.FIXED, usd(inv.secrets, prices.secretMonth, 'secrets'));
+  if (inv.interfaceEndpoints > 0) {
+    add(
+      'VPC interface endpoints',
+      CostGroup.FIXED,
+      hours(inv.interfaceEndpoints * inv.availabilityZones, prices.interfaceEndpointHour, 'endpoint AZ'),
+    );
+  }
+
+  return lines;
+}
+
+/**
  * Prices a plan and the stack around it per month at idle and at peak (see the module comment), with
  * the VPC-endpoint option's break-even. Throws for a region without prices, an instance class or node
  * type the table does not price, or bad inventory/traffic figures.
@@ -394,59 +493,7 @@ export function costPlan(plan: CapacityPlan, options: CostOptions): PlanCost {
   );
 
   // Fixed.
-  const hours = (n: number, p: Price, label: string) => usd(n * h, p, `${label}-hours`);
-  add('Application Load Balancer', CostGroup.FIXED, hours(inv.loadBalancers, prices.albHour, 'ALB'));
-  add('NAT gateways', CostGroup.FIXED, hours(inv.natGateways, prices.natHour, 'NAT'));
-  add('Public IPv4 addresses', CostGroup.FIXED, hours(inv.publicIpv4Addresses, prices.publicIpv4Hour, 'address'));
-  if (inv.database) {
-    const db = inv.database;
-    const p = prices.rdsPostgres[db.instanceClass];
-    if (!p) {
-      throw new Error(
-        `capacity: no price for RDS instance class ${JSON.stringify(db.instanceClass)} in ${options.region}; priced: ${Object.keys(prices.rdsPostgres).join(', ')}`,
-      );
-    }
-    const copies = db.multiAz ? RDS_MULTI_AZ_FACTOR : 1;
-    add(
-      `RDS PostgreSQL ${db.instanceClass}${db.multiAz ? ' Multi-AZ' : ''}`,
-      CostGroup.FIXED,
-      hours(copies, p, 'instance'),
-    );
-    add(
-      `RDS gp3 storage ${db.storageGb} GB`,
-      CostGroup.FIXED,
-      usd(db.storageGb * copies, prices.rdsGp3GbMonth, 'GB-months'),
-    );
-  }
-  if (inv.cache) {
-    const p = prices.elastiCacheValkey[inv.cache.nodeType];
-    if (!p) {
-      throw new Error(
-        `capacity: no price for ElastiCache node type ${JSON.stringify(inv.cache.nodeType)} in ${options.region}; priced: ${Object.keys(prices.elastiCacheValkey).join(', ')}`,
-      );
-    }
-    add(`ElastiCache Valkey ${inv.cache.nodeType}`, CostGroup.FIXED, hours(inv.cache.nodes, p, 'node'));
-  }
-  const alarms =
-    inv.standardAlarmMetrics * prices.alarmStandard.usd +
-    inv.highResolutionAlarmMetrics * prices.alarmHighResolution.usd +
-    inv.anomalyDetectionAlarms * prices.alarmAnomalyDetection.usd +
-    inv.compositeAlarms * prices.alarmComposite.usd;
-  add('CloudWatch alarms', CostGroup.FIXED, {
-    usd: alarms,
-    text: `${inv.standardAlarmMetrics} standard × $${prices.alarmStandard.usd}, ${inv.highResolutionAlarmMetrics} high-resolution × $${prices.alarmHighResolution.usd}, ${inv.anomalyDetectionAlarms} anomaly × $${prices.alarmAnomalyDetection.usd}, ${inv.compositeAlarms} composite × $${prices.alarmComposite.usd}`,
-  });
-  add('CloudWatch custom metrics', CostGroup.FIXED, usd(inv.customMetrics, prices.customMetric, 'metrics'));
-  add('CloudWatch dashboards', CostGroup.FIXED, usd(inv.dashboards, prices.dashboard, 'dashboards'));
-  add('KMS keys', CostGroup.FIXED, usd(inv.kmsKeys, prices.kmsKeyMonth, 'keys'));
-  if (inv.secrets > 0) add('Secrets Manager secrets', CostGroup.FIXED, usd(inv.secrets, prices.secretMonth, 'secrets'));
-  if (inv.interfaceEndpoints > 0) {
-    add(
-      'VPC interface endpoints',
-      CostGroup.FIXED,
-      hours(inv.interfaceEndpoints * inv.availabilityZones, prices.interfaceEndpointHour, 'endpoint AZ'),
-    );
-  }
+  lines.push(...fixedCostLines(inv, options.region));
 
   // Traffic. An LCU is the largest of: 1 GB processed per hour, 25 new connections per second, 3000 active
   // connections, 1000 rule evaluations per second (the listener has only its default action, and the first

@@ -26,4 +26,10 @@ export type {
   TrafficAssumptions,
   VpcEndpointComparison,
 } from './cost';
-export type { ConnectionBudget, ConnectionBudgetInput, ConnectionBudgetOptions, DatabaseClient } from './connections';
+export type {
+  ConnectionBudget,
+  ConnectionBudgetInput,
+  ConnectionBudgetOptions,
+  DatabaseClient,
+  DatabasePoolSettings,
+} from './connections';

@@ -58,6 +58,17 @@ export interface CapacityReportOptions {
   readonly architecture?: FargateArchitecture;
   readonly inventory?: StackInventory;
   readonly traffic?: TrafficAssumptions;
+  /**
+   * Connections each service process keeps in its database pool, for the connection budget (McpDataTier's
+   * `database.poolSize`).
+   * @default 20 (the guide's pool)
+   */
+  readonly databasePoolSize?: number;
+  /**
+   * Further connections each process may open (McpDataTier's `database.poolMaxOverflow`).
+   * @default 10 (the guide's overflow)
+   */
+  readonly databasePoolMaxOverflow?: number;
 }
 
 /** Builds the report (throws on bad input, like the model and the cost model). */
@@ -94,7 +105,12 @@ export function capacityReport(options: CapacityReportOptions): CapacityReport {
     });
   }
   const budget = inventory.database
-    ? connectionBudget({ instanceClass: inventory.database.instanceClass, maxTasks: plan.maxTasks })
+    ? connectionBudget({
+        instanceClass: inventory.database.instanceClass,
+        maxTasks: plan.maxTasks,
+        ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
+        ...(options.databasePoolMaxOverflow !== undefined ? { maxOverflow: options.databasePoolMaxOverflow } : {}),
+      })
     : undefined;
   return { plan, cost, otherArchitecture, alternatives, ...(budget ? { connectionBudget: budget } : {}) };
 }

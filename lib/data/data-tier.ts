@@ -1,4 +1,5 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -9,15 +10,40 @@ import { Construct } from 'constructs';
 import {
   ConnectionBudget,
   ConnectionBudgetOptions,
+  ConnectionBudgetSettings,
   connectionBudget,
   connectionBudgetError,
 } from '../capacity/connections';
+import { alarmFactoryFor } from '../internal/alarm-factory';
+import { serviceNameProblem } from '../internal/service-name';
 import { checkThat, Problems } from '../internal/validate';
 import { reservedPostgresNameProblem } from './reserved';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
+import {
+  CacheAlarmTarget,
+  DatabaseAlarmTarget,
+  cacheWidgets,
+  createCacheAlarms,
+  createDatabaseAlarms,
+  databaseWidgets,
+} from './data-tier-alarms';
+import { cacheThresholds, databaseThresholds } from './saturation';
 import { parseDailyWindow, windowMinutes } from './windows';
 
 const OWNER = 'McpDataTier';
+/** The pool of the operations guide (`pool_size=20, max_overflow=10`), the reference server's defaults. */
+const DEFAULT_POOL_SIZE = 20;
+const DEFAULT_POOL_MAX_OVERFLOW = 10;
+/** The reference server's ceiling on size + overflow (service/src/config.ts MAX_POOL_CONNECTIONS). */
+const MAX_POOL_CONNECTIONS = 1000;
+/** Where the connection budget's fixes are applied: this construct's props and the default app's context keys. */
+const BUDGET_SETTINGS: ConnectionBudgetSettings = {
+  instanceClass: (cls) =>
+    `database.instanceType ${cls.replace(/^db\./, '')} (default app: -c databaseInstanceClass=${cls})`,
+  pool: (size, overflow) =>
+    `database.poolSize ${size} and database.poolMaxOverflow ${overflow} (default app: -c databasePoolSize=${size} -c databasePoolMaxOverflow=${overflow})`,
+};
 /** Weekly maintenance window of the cache (after the default daily snapshot window). */
 const CACHE_MAINTENANCE_WINDOW = 'sun:05:00-sun:06:00';
 
@@ -79,6 +105,32 @@ export interface McpDatabaseOptions {
    * @default '02:00-02:30'
    */
   readonly preferredBackupWindow?: string;
+  /**
+   * Connections each service process keeps open in its pool (`DATABASE_POOL_SIZE`, the guide's `pool_size`).
+   * Passed to the service's container in `containerEnvironment` and counted by {@link McpDataTier.checkConnectionBudget}.
+   * 1 to 1000.
+   * @default 20
+   */
+  readonly poolSize?: number;
+  /**
+   * Further connections each process may open under load (`DATABASE_POOL_MAX_OVERFLOW`, the guide's
+   * `max_overflow`). 0 to 1000; poolSize + poolMaxOverflow at most 1000.
+   * @default 10
+   */
+  readonly poolMaxOverflow?: number;
+  /**
+   * PostgreSQL `max_connections`, set in the instance's parameter group. The connection budget and the connection
+   * alarms use it instead of RDS's default formula. 10 to 262143.
+   * @default RDS's default, LEAST({DBInstanceClassMemory/9531392}, 5000)
+   */
+  readonly maxConnections?: number;
+  /**
+   * CloudWatch Database Insights mode. Performance Insights is always on (the guide's "slow queries" step):
+   * STANDARD keeps 7 days of it (the free retention); ADVANCED keeps 15 months, adds execution plans and lock
+   * analysis, and is billed per vCPU (CloudWatch pricing).
+   * @default rds.DatabaseInsightsMode.STANDARD
+   */
+  readonly databaseInsights?: rds.DatabaseInsightsMode;
 }
 
 /** Options of the ElastiCache (Valkey or Redis OSS) cache. */
@@ -127,7 +179,12 @@ export interface McpCacheOptions {
 }
 
 /** Props for {@link McpDataTier}. */
-export interface McpDataTierProps {
+export interface McpDataTierProps extends McpAlarmOptions {
+  /**
+   * The service the data tier serves: the middle part of its alarm names (`<prefix>-<serviceName>-Database…`).
+   * @default 'mcp-server' (McpService's default)
+   */
+  readonly serviceName?: string;
   /** The VPC the database and cache live in (the service's VPC). */
   readonly vpc: ec2.IVpc;
   /**
@@ -164,7 +221,17 @@ export interface McpDataTierProps {
  * Valkey/Redis replication group (encrypted at rest and in transit, AUTH token, automatic daily
  * backups). Nothing can reach either until {@link allowFrom} opens it to the service's tasks or our Lambdas.
  */
-export class McpDataTier extends Construct {
+export class McpDataTier extends Construct implements IMcpMonitoringSegment {
+  /** Title of the data tier's dashboard rows. */
+  public readonly segmentTitle = 'Data tier';
+  /** The saturation alarms of the database and the cache (see docs/monitoring.md, "Data tier"). */
+  public readonly alarms: McpAlarm[];
+  /** Connections each process keeps in its pool (`DATABASE_POOL_SIZE`), when a database is created. */
+  public readonly poolSize?: number;
+  /** Further connections each process may open (`DATABASE_POOL_MAX_OVERFLOW`), when a database is created. */
+  public readonly poolMaxOverflow?: number;
+  /** max_connections when `database.maxConnections` sets it. */
+  public readonly maxConnections?: number;
   /** The database, when created. */
   public readonly database?: rds.DatabaseInstance;
   /** The database credentials (`username`, `password`, `host`, `port`, `dbname`), when a database is created. */
@@ -190,6 +257,9 @@ export class McpDataTier extends Construct {
   /** The database's instance class, e.g. `db.m7g.large`, when a database is created. */
   public readonly databaseInstanceClass?: string;
 
+  private readonly databaseTarget?: DatabaseAlarmTarget;
+  private readonly cacheTarget?: CacheAlarmTarget;
+
   constructor(scope: Construct, id: string, props: McpDataTierProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
@@ -202,6 +272,7 @@ export class McpDataTier extends Construct {
     const cacheOpts: McpCacheOptions | undefined =
       props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
     const problems = new Problems(OWNER, this.node.path);
+    problems.add(serviceNameProblem(props.serviceName ?? 'mcp-server'));
     validate(problems, dbOpts, cacheOpts);
     problems.throwIfAny();
     const stack = Stack.of(this);
@@ -233,7 +304,11 @@ export class McpDataTier extends Construct {
       const parameterGroup = new rds.ParameterGroup(this, 'DatabaseParameters', {
         engine,
         description: 'MCP data tier: TLS required, slow statements logged',
-        parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '1000' },
+        parameters: {
+          'rds.force_ssl': '1',
+          log_min_duration_statement: '1000',
+          ...(dbOpts.maxConnections !== undefined ? { max_connections: String(dbOpts.maxConnections) } : {}),
+        },
       });
       this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
         vpc: props.vpc,
@@ -266,6 +341,7 @@ export class McpDataTier extends Construct {
         cloudwatchLogsExports: ['postgresql', 'upgrade'],
         enablePerformanceInsights: true,
         performanceInsightEncryptionKey: this.key,
+        ...databaseInsights(dbOpts.databaseInsights),
         autoMinorVersionUpgrade: true,
         publiclyAccessible: false,
         removalPolicy,
@@ -301,6 +377,21 @@ export class McpDataTier extends Construct {
       env.DATABASE_HOST = db.dbInstanceEndpointAddress;
       env.DATABASE_PORT = db.dbInstanceEndpointPort;
       env.DATABASE_NAME = databaseName;
+      this.poolSize = dbOpts.poolSize ?? DEFAULT_POOL_SIZE;
+      this.poolMaxOverflow = dbOpts.poolMaxOverflow ?? DEFAULT_POOL_MAX_OVERFLOW;
+      this.maxConnections = dbOpts.maxConnections;
+      env.DATABASE_POOL_SIZE = String(this.poolSize);
+      env.DATABASE_POOL_MAX_OVERFLOW = String(this.poolMaxOverflow);
+      this.databaseTarget = {
+        instance: db,
+        instanceClass: this.databaseInstanceClass,
+        allocatedStorageGiB: allocatedStorage,
+        thresholds: databaseThresholds({
+          instanceClass: this.databaseInstanceClass,
+          allocatedStorageGiB: allocatedStorage,
+          maxConnections: dbOpts.maxConnections,
+        }),
+      };
       secrets.DATABASE_USERNAME = ecs.Secret.fromSecretsManager(db.secret!, 'username');
       secrets.DATABASE_PASSWORD = ecs.Secret.fromSecretsManager(db.secret!, 'password');
     }
@@ -353,6 +444,12 @@ export class McpDataTier extends Construct {
       });
       cache.applyRemovalPolicy(removalPolicy);
       this.cache = cache;
+      this.cacheTarget = {
+        replicationGroupId: cache.ref,
+        nodeType: cache.cacheNodeType!,
+        nodes: replicas + 1,
+        thresholds: cacheThresholds({ replicas }),
+      };
       if (this.cachePort === 6379) {
         Validations.of(cache).acknowledge({
           id: 'AwsSolutions-AEC5',
@@ -373,6 +470,38 @@ export class McpDataTier extends Construct {
     }
     this.containerEnvironment = env;
     this.containerSecrets = secrets;
+    this.alarms = this.createAlarms(props);
+  }
+
+  /** The saturation alarms, from the one alarm factory (lib/data/data-tier-alarms.ts). */
+  private createAlarms(props: McpDataTierProps): McpAlarm[] {
+    const serviceName = props.serviceName ?? 'mcp-server';
+    const factory = alarmFactoryFor(this, OWNER, serviceName, props);
+    for (const note of this.databaseTarget?.thresholds.notes ?? []) {
+      Annotations.of(this).addWarningV2('mcp-ops:dataTierAlarms', `${OWNER}: ${note}`);
+    }
+    return [
+      ...(this.databaseTarget ? createDatabaseAlarms(factory, this.databaseTarget) : []),
+      ...(this.cacheTarget ? createCacheAlarms(factory, this.cacheTarget) : []),
+    ];
+  }
+
+  /** The data tier's dashboard rows: the database's, the cache's, then the alarms' states. */
+  public dashboardWidgets(): cloudwatch.IWidget[] {
+    return [
+      ...(this.databaseTarget ? databaseWidgets(this.databaseTarget, this.alarms) : []),
+      ...(this.cacheTarget ? cacheWidgets(this.cacheTarget, this.alarms) : []),
+      ...(this.alarms.length
+        ? [
+            new cloudwatch.AlarmStatusWidget({
+              title: 'Data tier alarms',
+              alarms: this.alarms.map((a) => a.alarm),
+              width: 24,
+              height: 3,
+            }),
+          ]
+        : []),
+    ];
   }
 
   /** Opens the database (its port) and the cache (its port) to a peer: the service's tasks or one of our Lambdas. */
@@ -389,15 +518,29 @@ export class McpDataTier extends Construct {
 
   /**
    * Checks that the service's connection pools at its maximum task count, plus our other database clients,
-   * fit the database's `max_connections` with margin (lib/capacity/connections.ts; the defaults are the
-   * operations guide's pool of 20 + 10 overflow per process). Throws a synth-time error naming the numbers
-   * and the fixes (larger class, smaller pool, RDS Proxy) when they do not. Returns the budget, or undefined
-   * without a database.
+   * fit the database's `max_connections` with margin (lib/capacity/connections.ts). The pool is this data
+   * tier's (`database.poolSize` + `database.poolMaxOverflow`, the numbers its container environment passes),
+   * and so is max_connections (`database.maxConnections` or RDS's formula). Throws a synth-time error naming the
+   * numbers, the fixes (larger class, smaller pool, RDS Proxy, fewer tasks) and the settings that apply them when
+   * they do not fit. Returns the budget, or undefined without a database.
    */
-  public checkConnectionBudget(options: ConnectionBudgetOptions): ConnectionBudget | undefined {
+  public checkConnectionBudget(options: McpConnectionBudgetOptions): ConnectionBudget | undefined {
     if (!this.databaseInstanceClass) return undefined;
-    const budget = connectionBudget({ ...options, instanceClass: this.databaseInstanceClass });
-    checkThat(OWNER, budget.fits, connectionBudgetError(budget));
+    for (const key of ['poolSize', 'maxOverflow', 'maxConnections'] as const) {
+      checkThat(
+        OWNER,
+        (options as ConnectionBudgetOptions)[key] === undefined,
+        `checkConnectionBudget: ${key} is the data tier's own setting (database.${key === 'maxOverflow' ? 'poolMaxOverflow' : key}), so the budget and the container use the same number; got ${JSON.stringify((options as ConnectionBudgetOptions)[key])}`,
+      );
+    }
+    const budget = connectionBudget({
+      ...options,
+      poolSize: this.poolSize,
+      maxOverflow: this.poolMaxOverflow,
+      maxConnections: this.maxConnections,
+      instanceClass: this.databaseInstanceClass,
+    });
+    checkThat(OWNER, budget.fits, connectionBudgetError(budget, BUDGET_SETTINGS));
     return budget;
   }
 
@@ -413,6 +556,22 @@ export class McpDataTier extends Construct {
   }
 }
 
+/** What {@link McpDataTier.checkConnectionBudget} takes: the clients' side (the pool and max_connections are the data tier's). */
+export type McpConnectionBudgetOptions = Omit<ConnectionBudgetOptions, 'poolSize' | 'maxOverflow' | 'maxConnections'>;
+
+/** Performance Insights retention for a Database Insights mode: Advanced needs 15 months (465 days). */
+function databaseInsights(mode: rds.DatabaseInsightsMode | undefined) {
+  // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Considerations.html
+  const m = mode ?? rds.DatabaseInsightsMode.STANDARD;
+  return {
+    databaseInsightsMode: m,
+    performanceInsightRetention:
+      m === rds.DatabaseInsightsMode.ADVANCED
+        ? rds.PerformanceInsightRetention.MONTHS_15
+        : rds.PerformanceInsightRetention.DEFAULT,
+  };
+}
+
 /** Every PostgresEngineVersion aws-cdk-lib names (its static members), by full version. */
 function knownPostgresVersions(): Set<string> {
   const known = new Set<string>();
@@ -426,6 +585,19 @@ function knownPostgresVersions(): Set<string> {
 /** Checks the database and cache options, recording every problem. */
 function validate(problems: Problems, db: McpDatabaseOptions | undefined, cache: McpCacheOptions | undefined): void {
   if (db) {
+    problems.integer('database.poolSize', db.poolSize, 1, MAX_POOL_CONNECTIONS);
+    problems.integer('database.poolMaxOverflow', db.poolMaxOverflow, 0, MAX_POOL_CONNECTIONS);
+    const pool = (db.poolSize ?? DEFAULT_POOL_SIZE) + (db.poolMaxOverflow ?? DEFAULT_POOL_MAX_OVERFLOW);
+    problems.check(
+      pool <= MAX_POOL_CONNECTIONS,
+      `database.poolSize + database.poolMaxOverflow must be at most ${MAX_POOL_CONNECTIONS} connections (the reference server's limit), got ${pool}`,
+    );
+    problems.integer('database.maxConnections', db.maxConnections, 10, 262143);
+    if (db.databaseInsights !== undefined)
+      problems.check(
+        Object.values(rds.DatabaseInsightsMode).includes(db.databaseInsights),
+        `database.databaseInsights must be rds.DatabaseInsightsMode.STANDARD or ADVANCED, got ${JSON.stringify(db.databaseInsights)}`,
+      );
     const days = db.backupRetention?.toDays({ integral: false });
     problems.integer('database.backupRetention (days)', days, 1, 35);
     problems.integer('database.allocatedStorage', db.allocatedStorage, 20, 65536);

@@ -35,6 +35,7 @@ import {
 } from './baseline';
 import { DEFAULT_RUNBOOK_BASE_URL, normaliseRunbookBaseUrl, RUNBOOKS, sanitiseDashboardName } from './naming';
 import { McpProbe, type McpProbeTool } from './probe';
+import { MEMORY_TREND_TITLE, memoryTrendWidgets } from './memory-trend';
 
 const OWNER = 'McpMonitoring';
 
@@ -1064,6 +1065,8 @@ export class McpMonitoring extends Construct {
         rightAnnotations: ann('RejectedConnections', 'rejected alarm > 0', 0),
       }),
     ]);
+
+    this.addRow('constructor', MEMORY_TREND_TITLE, memoryTrendWidgets(service));
 
     this.addRow('constructor', 'Business', [
       new cloudwatch.GraphWidget({

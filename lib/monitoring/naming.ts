@@ -10,6 +10,10 @@ export const RUNBOOKS = {
   saturation: 'saturation',
   trafficAnomaly: 'traffic-anomaly',
   probeFailing: 'probe-failing',
+  databaseSaturation: 'database-saturation',
+  connectionErrors: 'connection-errors',
+  cacheSaturation: 'cache-saturation',
+  memoryLeaks: 'memory-leaks',
 } as const;
 
 /** One of the runbook file names (without `.md`). */

@@ -44,6 +44,7 @@ import {
   streamingTimingProblems,
 } from './streaming';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { McpVpcEndpoints } from './vpc-endpoints';
 
 const OWNER = 'McpService';
 
@@ -153,6 +154,15 @@ export interface McpServiceProps {
    * three zones; more than three must be named.
    */
   readonly availabilityZones?: string[];
+
+  /**
+   * VPC endpoints for the tasks' AWS API traffic instead of the NAT gateways: the S3 gateway endpoint and interface
+   * endpoints for ECR (api, dkr), CloudWatch Logs, Secrets Manager and SSM in the tasks' subnets, admitting only
+   * the tasks ({@link McpVpcEndpoints}). Ignored, with a synth warning, when `vpc` is given (the VPC's owner
+   * decides its endpoints). `npm run capacity -- --vpc-endpoints true` shows their cost and break-even.
+   * @default false
+   */
+  readonly vpcEndpoints?: boolean;
 
   /**
    * ARN of an ACM certificate for the HTTPS listener. With it: HTTPS on 443 with `sslPolicy` and an
@@ -355,6 +365,8 @@ export class McpService extends Construct {
   public readonly endpointUrl: string;
   /** The MCP endpoint path. */
   public readonly mcpPath: string;
+  /** The VPC endpoints, when `vpcEndpoints` created them (admit your VPC Lambdas with `allowFrom`). */
+  public readonly vpcEndpoints?: McpVpcEndpoints;
 
   private readonly deploymentAlarmNames: string[] = [];
 
@@ -523,6 +535,7 @@ export class McpService extends Construct {
       enableExecuteCommand: false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
+    this.vpcEndpoints = this.createVpcEndpoints(props);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: this.vpc,
@@ -663,6 +676,21 @@ export class McpService extends Construct {
       reason:
         'Only non-secret configuration (port, path, service name, timeouts, origins) is passed as environment variables; credentials are injected as ECS secrets.',
     });
+  }
+
+  /** The VPC endpoints of a new VPC (`vpcEndpoints`), admitting the tasks; a warning when the VPC was given. */
+  private createVpcEndpoints(props: McpServiceProps): McpVpcEndpoints | undefined {
+    if (!props.vpcEndpoints) return undefined;
+    if (props.vpc) {
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:vpcEndpointsIgnored',
+        `${this.serviceName}: vpcEndpoints is ignored because vpc is given; the VPC's owner decides its endpoints (McpVpcEndpoints creates the same set in any VPC).`,
+      );
+      return undefined;
+    }
+    const endpoints = new McpVpcEndpoints(this, 'VpcEndpoints', { vpc: this.vpc });
+    endpoints.allowFrom(this.service);
+    return endpoints;
   }
 
   /**

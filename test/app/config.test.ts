@@ -39,6 +39,31 @@ describe('parseAppConfig', () => {
     expect(c.alarmEmails).toEqual(['a@example.com', 'b@example.com']);
   });
 
+  test("data-tier and endpoint keys: unset means the constructs' defaults; set, they are converted", () => {
+    const d = parseAppConfig({});
+    expect([d.databaseInstanceClass, d.cacheNodeType, d.databasePoolSize, d.databasePoolMaxOverflow]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(d.vpcEndpoints).toBe(false);
+    const c = parseAppConfig({
+      databaseInstanceClass: 'db.m7g.xlarge',
+      cacheNodeType: 'cache.r7g.large',
+      databasePoolSize: '8',
+      databasePoolMaxOverflow: '0',
+      vpcEndpoints: 'true',
+    });
+    expect(c).toMatchObject({
+      databaseInstanceClass: 'db.m7g.xlarge',
+      cacheNodeType: 'cache.r7g.large',
+      databasePoolSize: 8,
+      databasePoolMaxOverflow: 0,
+      vpcEndpoints: true,
+    });
+  });
+
   test("feature flags and CDK's own context keys are ignored", () => {
     expect(() =>
       parseAppConfig({ '@aws-cdk/core:validateAgainstDefaultRules': true, 'aws:cdk:enable-path-metadata': true }),
@@ -53,6 +78,11 @@ describe('parseAppConfig', () => {
     [{ region: 'Europe' }, /context region: expected an AWS region/],
     [{ alarmEmails: 'not-an-email' }, /context alarmEmails: expected email addresses/],
     [{ peakRPS: '10' }, /context peakRPS: unknown setting. Known settings: account, region/],
+    [{ databaseInstanceClass: 'm7g.large' }, /context databaseInstanceClass: expected an RDS instance class such as/],
+    [{ cacheNodeType: 'db.m7g.large' }, /context cacheNodeType: expected an ElastiCache node type such as/],
+    [{ databasePoolSize: '0' }, /context databasePoolSize: expected a whole number from 1 to 1000, got 0/],
+    [{ databasePoolMaxOverflow: '1.5' }, /context databasePoolMaxOverflow: expected a whole number/],
+    [{ vpcEndpoints: 'on' }, /context vpcEndpoints: expected true or false, got "on"/],
   ])('rejects %j', (ctx, message) => {
     expect(() => parseAppConfig(ctx as Record<string, unknown>)).toThrow(message);
   });

@@ -148,6 +148,55 @@ describe('the default app', () => {
   });
 });
 
+describe('the default app’s data-tier and endpoint settings', () => {
+  test('databaseInstanceClass, cacheNodeType and the pool reach the database, the cache, the container and the alarms', () => {
+    const stack = buildDefaultApp(
+      testApp({
+        databaseInstanceClass: 'db.m7g.xlarge',
+        cacheNodeType: 'cache.r7g.large',
+        databasePoolSize: '8',
+        databasePoolMaxOverflow: '4',
+        stackName: 'DataSettings',
+      }),
+    );
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.m7g.xlarge' });
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.r7g.large' });
+    const td = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0] as any;
+    const env = Object.fromEntries(
+      td.Properties.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]),
+    );
+    expect([env.DATABASE_POOL_SIZE, env.DATABASE_POOL_MAX_OVERFLOW]).toEqual(['8', '4']);
+    // db.m7g.xlarge (16 GiB): max_connections ⌊16 GiB × 0.9 / 9531392⌋ = 1622, budget ⌊(1622 − 3) × 0.8⌋ = 1295.
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'DataSettings-mcp-server-DatabaseConnections',
+      Threshold: 1295,
+    });
+  });
+
+  test('a smaller pool is the fix the budget error names: with it, a peak that overflowed fits', () => {
+    let message = '';
+    try {
+      buildDefaultApp(testApp({ peakRps: '3000', stackName: 'Overflow' }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const fix = /-c databasePoolSize=(\d+) -c databasePoolMaxOverflow=(\d+)/.exec(message);
+    expect(fix).not.toBeNull();
+    expect(() =>
+      buildDefaultApp(
+        testApp({ peakRps: '3000', databasePoolSize: fix![1], databasePoolMaxOverflow: fix![2], stackName: 'Fixed' }),
+      ),
+    ).not.toThrow();
+  });
+
+  test('vpcEndpoints=true adds the endpoints the cost model prices', () => {
+    const t = Template.fromStack(buildDefaultApp(testApp({ vpcEndpoints: 'true', stackName: 'Endpoints' })));
+    const types = Object.values(t.findResources('AWS::EC2::VPCEndpoint')).map((r: any) => r.Properties.VpcEndpointType);
+    expect(types.sort()).toEqual(['Gateway', 'Interface', 'Interface', 'Interface', 'Interface', 'Interface']);
+  });
+});
+
 describe('the default app’s database connection budget', () => {
   test('a peak whose pools overflow db.m7g.large fails the synth with the numbers and the fixes', () => {
     expect(() => buildDefaultApp(testApp({ peakRps: '3000', stackName: 'Overflow' }))).toThrow(

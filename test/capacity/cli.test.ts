@@ -301,6 +301,25 @@ describe('capacity CLI, in-process', () => {
     expect(more.plan.input.meanLatencyMs).toBe(config.capacity.meanLatencyMs);
   });
 
+  test('the report budgets the data tier’s pool and class, and counts its alarms, as the default app deploys them', () => {
+    const input = parseAppConfig(JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context).capacity;
+    const guide = capacityReport({ input, region: 'eu-west-1' });
+    const small = capacityReport({ input, region: 'eu-west-1', databasePoolSize: 5, databasePoolMaxOverflow: 2 });
+    expect(guide.connectionBudget!.connectionsPerProcess).toBe(30);
+    expect(small.connectionBudget!.connectionsPerProcess).toBe(7);
+    expect(small.connectionBudget!.demand).toBeLessThan(guide.connectionBudget!.demand);
+    const larger = capacityReport({
+      input,
+      region: 'eu-west-1',
+      inventory: defaultAppInventory({ databaseInstanceClass: 'db.m7g.xlarge' }),
+    });
+    expect(larger.connectionBudget!.instanceClass).toBe('db.m7g.xlarge');
+    expect(larger.connectionBudget!.maxConnections).toBeGreaterThan(guide.connectionBudget!.maxConnections);
+    // 7 database alarm metrics and 5 cache alarms × 2 member clusters on top of the service's 33.
+    expect(defaultAppInventory().standardAlarmMetrics).toBe(33 + 7 + 10);
+    expect(defaultAppInventory({ dataTier: false }).standardAlarmMetrics).toBe(33);
+  });
+
   test('--prices prints every price of the region with its page, source and date', () => {
     for (const region of PRICED_REGIONS) {
       const r = run(['--prices', '--region', region]);

@@ -83,7 +83,8 @@ describe('costPlan', () => {
     );
     expect(line(cost, 'RDS gp3 storage 50 GB').idleUsd).toBeCloseTo(100 * p.rdsGp3GbMonth.usd, 9);
     expect(line(cost, 'ElastiCache').idleUsd).toBeCloseTo(2 * 730 * p.elastiCacheValkey['cache.m7g.large'].usd, 9);
-    expect(line(cost, 'CloudWatch alarms').idleUsd).toBeCloseTo(33 * 0.1 + 0.3 + 0.5, 9);
+    // 33 alarm metrics of the service, 17 of the data tier (7 database, 5 cache alarms × 2 members); anomaly; composite.
+    expect(line(cost, 'CloudWatch alarms').idleUsd).toBeCloseTo(50 * 0.1 + 0.3 + 0.5, 9);
     expect(line(cost, 'KMS keys').idleUsd).toBe(4);
     for (const l of cost.lines.filter((x) => x.group === CostGroup.FIXED)) expect(l.peakUsd).toBe(l.idleUsd);
     expect(cost.fixedUsd).toBeCloseTo(

@@ -8,6 +8,8 @@ import { main } from '../../cli/main';
 import { readAssembly } from '../../cli/review/assembly';
 import { CostModel } from '../../cli/review/cost';
 import { REPORT_MARKER, renderReport } from '../../cli/review/report';
+import { COST_NOT_AVAILABLE } from '../../cli/review/capacity';
+import { CostGroup, costPlan, defaultAppInventory } from '../../lib/capacity/cost';
 import { buildDefaultApp } from '../../lib/app/build';
 import { parseAppConfig } from '../../lib/app/config';
 import { planCapacity } from '../../lib/capacity/model';
@@ -166,14 +168,29 @@ describe('mcp-ops review', () => {
     expect(x).not.toContain('untagged');
   });
 
-  test('capacity comes from the template and the cost says it is not available in this build', () => {
+  test('capacity comes from the template and is priced with the capacity model’s price table', () => {
     const plan = planCapacity(parseAppConfig({}).capacity);
     const x = section(baseReport, 'Capacity and cost');
     expect(x).toContain(
       `| \`Mcp/Service/Service\` tasks (min–max, desired) | ${plan.minTasks}–${plan.maxTasks}, desired ${plan.minTasks} |`,
     );
     expect(x).toContain(`${plan.taskCpu / 1024} vCPU, ${plan.taskMemoryMiB / 1024} GiB (FARGATE, ARM64)`);
-    expect(x).toContain('cost: not available in this build.');
+    expect(x).not.toContain(COST_NOT_AVAILABLE);
+    // The same figures `npm run capacity -- --default-app` prints: its fleet and its fixed lines (custom metrics
+    // aside: a template does not say which metrics the code publishes).
+    const cost = costPlan(plan, { region: 'eu-west-1', inventory: defaultAppInventory() });
+    const fixed = cost.lines.filter((l) => l.group === CostGroup.FIXED && l.item !== 'CloudWatch custom metrics');
+    const usd = (n: number) => `$${n.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+    for (const l of fixed) expect(x).toContain(`| ${l.item} | ${usd(l.idleUsd)} |`);
+    const fixedUsd = fixed.reduce((n, l) => n + l.idleUsd, 0);
+    expect(x).toContain(
+      `Monthly cost at minimum capacity: **${usd(fixedUsd + cost.fleetAtMinimumUsd)}** (at the autoscaling maximum: ${usd(fixedUsd + cost.fleetAtMaximumUsd)}).`,
+    );
+    expect(x).toMatch(/Not included: traffic/);
+  });
+
+  test('without a cost model the report says the cost is not available', () => {
+    expect(section(renderReport(readAssembly(base), {}), 'Capacity and cost')).toContain(`${COST_NOT_AVAILABLE}.`);
   });
 
   test('cdk-nag: the packs that ran (recorded by the default app) and every acknowledgement with its reason', () => {

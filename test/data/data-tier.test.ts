@@ -131,8 +131,15 @@ describe('McpDataTier (defaults)', () => {
       'CACHE_TLS',
       'DATABASE_HOST',
       'DATABASE_NAME',
+      'DATABASE_POOL_MAX_OVERFLOW',
+      'DATABASE_POOL_SIZE',
       'DATABASE_PORT',
     ]);
+    // The guide's pool, which the budget counts (test/data/connection-budget.test.ts).
+    expect([
+      data.containerEnvironment.DATABASE_POOL_SIZE,
+      data.containerEnvironment.DATABASE_POOL_MAX_OVERFLOW,
+    ]).toEqual(['20', '10']);
     expect(data.containerEnvironment.CACHE_TLS).toBe('true');
     expect(data.containerEnvironment.DATABASE_NAME).toBe('mcp');
     expect(Object.keys(data.containerSecrets).sort()).toEqual([

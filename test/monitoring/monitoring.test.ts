@@ -7,6 +7,7 @@ import { McpAlarmTopic, McpMonitoring, TaskCountSource, type McpMonitoringProps 
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { planCapacity } from '../../lib/capacity/model';
 import { buildFixture, TEST_PLAN } from './fixture';
+import { evaluationAndRouting, periodsUntilAlarm } from '../support/alarm-timing';
 
 const RUNBOOKS = 'https://runbooks.example.com/mcp';
 const PREFIX = 'TestStack-orders-mcp';
@@ -111,26 +112,8 @@ function summarise(p: Json): Json {
     metric: returned[0].Expression ?? inputs[0],
     inputs,
     ...(band ? { band } : { threshold: p.Threshold }),
-    comparison: p.ComparisonOperator,
-    evaluationPeriods: p.EvaluationPeriods,
-    datapointsToAlarm: p.DatapointsToAlarm,
-    missingData: p.TreatMissingData,
-    actions: p.AlarmActions?.length ? 'topic' : 'none',
-    okActions: p.OKActions?.length ? 'topic' : 'none',
-    runbook: /Runbook: \S+\/([a-z-]+)\.md$/.exec(p.AlarmDescription)?.[1],
+    ...evaluationAndRouting(p),
   };
-}
-
-/**
- * CloudWatch's M-out-of-N rule on a series of periods (true = breaching): the number of periods after
- * which the alarm first fires, or undefined.
- */
-function periodsUntilAlarm(series: boolean[], datapoints: number, evaluationPeriods: number): number | undefined {
-  for (let i = 0; i < series.length; i++) {
-    const window = series.slice(Math.max(0, i - evaluationPeriods + 1), i + 1);
-    if (window.filter(Boolean).length >= datapoints) return i + 1;
-  }
-  return undefined;
 }
 
 describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
@@ -704,6 +687,7 @@ describe('McpMonitoring dashboard', () => {
       '## Traffic',
       '## Errors and availability',
       '## Saturation',
+      '## Memory across deployments',
       '## Business',
       '## Backups',
     ]);
@@ -761,6 +745,23 @@ describe('McpMonitoring dashboard', () => {
     expect(input('mcp_active_connections').stat ?? 'Average').toBe('Average');
     expect(input('RunningTaskCount')).toMatchObject({ id: 'tasks', visible: false });
     expect(input('RunningTaskCount').stat ?? 'Average').toBe('Average');
+  });
+
+  test('memory across deployments: two weeks of hourly floor and peak, and memory per task-definition revision', () => {
+    const trend = graph('Task memory, hourly, 2 weeks (%): a floor that climbs between deployments is a leak');
+    expect(trend.start).toBe('-P14D');
+    const stats = trend.metrics.map((m: unknown[]) => m[m.length - 1] as Json);
+    expect(stats.map((s: Json) => [s.stat, s.period])).toEqual([
+      ['Minimum', 3600],
+      ['Maximum', 3600],
+    ]);
+    expect(JSON.stringify(trend.metrics)).toContain('MemoryUtilization');
+    const logs = widgets.find((w) => w.type === 'log');
+    expect(logs?.properties.title).toBe('Task memory per task-definition revision (MiB, Container Insights)');
+    const query: string = logs!.properties.query;
+    expect(query).toMatch(/^SOURCE '\/aws\/ecs\/containerinsights\/.+\/performance'/);
+    expect(query).toContain('filter Type = "Task" and TaskDefinitionFamily = ');
+    expect(query).toContain('by TaskDefinitionRevision');
   });
 
   test('an alarm status widget lists the page and every alarm', () => {
