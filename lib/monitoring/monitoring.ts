@@ -1,6 +1,7 @@
 import { Annotations, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -30,6 +31,7 @@ import {
   type PerformanceBaselineProps,
 } from './baseline';
 import { DEFAULT_RUNBOOK_BASE_URL, normaliseRunbookBaseUrl, RUNBOOKS, sanitiseDashboardName } from './naming';
+import type { McpProbeCredentials } from '../security/auth';
 import { McpProbe, type McpProbeTool } from './probe';
 
 const OWNER = 'McpMonitoring';
@@ -105,6 +107,16 @@ export interface McpMonitoringProps extends McpAlarmOptions {
    * @default 2
    */
   readonly probeFailureIntervals?: number;
+  /**
+   * Client credentials of the probe, for an endpoint that requires a bearer token.
+   * @default no token
+   */
+  readonly probeAuth?: McpProbeCredentials;
+  /**
+   * Run the probe inside this VPC (the endpoint's load balancer is internal).
+   * @default outside any VPC
+   */
+  readonly probeVpc?: ec2.IVpc;
   /**
    * E-mail addresses subscribed to the alarm topic.
    * @default none
@@ -729,6 +741,8 @@ export class McpMonitoring extends Construct {
       tool: props.probeTool,
       interval: props.probeInterval,
       timeout: props.probeTimeout,
+      auth: props.probeAuth,
+      vpc: props.probeVpc,
     });
     const intervals = props.probeFailureIntervals ?? 2;
     const minutes = probe.interval.toMinutes();
