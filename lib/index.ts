@@ -8,6 +8,9 @@ export * from './service/mcp-service';
 export * from './service/deployment';
 export * from './service/streaming';
 
+// Exposure, authorization (Cognito or your issuer), web ACL
+export * from './security';
+
 // Golden-signal monitoring, alert topic, synthetic probe
 export * from './monitoring';
 

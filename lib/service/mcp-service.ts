@@ -732,13 +732,12 @@ export class McpService extends Construct {
     this.announceSecurityPosture();
     // The load balancer may only talk to the tasks, on the container port.
     albSecurityGroup.connections.allowTo(this.service, ec2.Port.tcp(containerPort), 'to the MCP tasks');
-    if (this.exposure.internetFacing) {
-      Validations.of(albSecurityGroup).acknowledge({
-        id: 'AwsSolutions-EC23',
-        reason:
-          'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.',
-      });
-    }
+    Validations.of(albSecurityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: this.exposure.internetFacing
+        ? 'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.'
+        : "The internal load balancer accepts its listener port from the VPC's own CIDR (an intrinsic the rule cannot read) and from the probe's security group, not from 0.0.0.0/0.",
+    });
 
     if (props.domainName !== undefined && !Token.isUnresolved(props.domainName)) {
       checkPattern(
