@@ -255,7 +255,7 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     key: 'authDomainPrefix',
     kind: 'string',
     description: 'Cognito domain prefix (<prefix>.auth.<region>.amazoncognito.com)',
-    default: '<serviceName>-<account>',
+    default: '<stackName>-<serviceName>-<account>, lowercased',
   },
   { key: 'waf', kind: 'boolean', description: 'associate the WAFv2 web ACL with the load balancer', default: 'true' },
   {

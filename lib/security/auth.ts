@@ -150,7 +150,7 @@ export interface McpCognitoAuthProps {
   /**
    * Prefix of the Cognito domain `<prefix>.auth.<region>.amazoncognito.com` (hosted sign-in and token endpoint).
    * Lowercase letters, digits and hyphens, 1–63 characters, without `aws`, `amazon` or `cognito`; unique in the region.
-   * @default `<serviceName>-<account>`
+   * @default `<stack name>-<serviceName>-<account>` (lowercased)
    */
   readonly domainPrefix?: string;
   /**

@@ -97,14 +97,21 @@ export class McpCognitoAuthorization extends Construct {
       );
     }
     checkThat(OWNER, read !== admin, `readScopeName and adminScopeName must differ, both are ${JSON.stringify(read)}`);
-    const domainPrefix = props.domainPrefix ?? `${props.serviceName}-${Stack.of(this).account}`;
+    // Domain prefixes are unique per region across all accounts: stack, service and account make it ours.
+    const stack = Stack.of(this);
+    const stackPart = stack.stackName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+    const domainPrefix =
+      props.domainPrefix ?? `${`${stackPart}-${props.serviceName}`.slice(0, 49).replace(/-+$/, '')}-${stack.account}`;
     if (!Token.isUnresolved(domainPrefix)) {
       checkPattern(
         OWNER,
         'domainPrefix',
         domainPrefix,
         /^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
-        'lowercase letters, digits and hyphens, 1–63 characters, not starting or ending with a hyphen, without aws, amazon or cognito',
+        'lowercase letters, digits and hyphens, 1–63 characters, not starting or ending with a hyphen, without aws, amazon or cognito (set domainPrefix when the default, <stack>-<service>-<account>, breaks these rules)',
       );
     }
     for (const url of [...(props.callbackUrls ?? []), ...(props.logoutUrls ?? [])]) {

@@ -127,6 +127,11 @@ export interface McpWebAclProps extends McpAlarmOptions {
    * @default max(60, ⌈peakRps × 60 × 0.01⌉)
    */
   readonly blockedRequestsThreshold?: number;
+  /**
+   * Create the alarms (blocked-request spike, rate-limit activations).
+   * @default true
+   */
+  readonly alarms?: boolean;
 }
 
 /**
@@ -185,7 +190,7 @@ export class McpWebAcl extends Construct implements IMcpMonitoringSegment {
     });
     this.logGroup = this.createLogGroup(props);
     this.loggingConfiguration = this.createLogging(props);
-    this.alarms = this.createAlarms(props);
+    this.alarms = props.alarms === false ? [] : this.createAlarms(props);
   }
 
   /** A WAF metric of this web ACL (`Rule` = `ALL` for the whole web ACL, else a rule's name). */

@@ -83,7 +83,14 @@ export type McpServiceMonitoringOptions = Omit<
  */
 export type McpServiceWebAclOptions = Omit<
   McpWebAclProps,
-  'serviceName' | 'loadBalancer' | 'peakRps' | 'alarmTopic' | 'alarmNamePrefix' | 'alarmTags' | 'runbookBaseUrl'
+  | 'serviceName'
+  | 'loadBalancer'
+  | 'peakRps'
+  | 'alarmTopic'
+  | 'alarmNamePrefix'
+  | 'alarmTags'
+  | 'runbookBaseUrl'
+  | 'alarms'
 >;
 
 /** Log-pipeline settings of an {@link McpService}: everything {@link McpLoggingProps} takes but the service name. */
@@ -915,6 +922,8 @@ export class McpService extends Construct {
       alarmNamePrefix: monitoring?.alarmNamePrefix,
       alarmTags: monitoring?.alarmTags,
       runbookBaseUrl: monitoring?.runbookBaseUrl,
+      // monitoring: false leaves every alarm to the caller.
+      alarms: props.monitoring !== false,
     });
     this.monitoring?.addSegment(webAcl);
     return webAcl;

@@ -96,6 +96,9 @@ describe('the default app', () => {
       const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
       expect(Object.keys(outputs).sort()).toEqual([
         'AlarmTopicArn',
+        'AuthIssuer',
+        'AuthMachineClientSecretArn',
+        'AuthPeopleClientId',
         'BackupBucketName',
         'DashboardUrl',
         'McpEndpointUrl',

@@ -268,7 +268,7 @@ describe('with a domain in a hosted zone and Cognito: HTTPS with token verificat
         { ScopeName: 'mcp.admin', ScopeDescription: Match.anyValue() },
       ],
     });
-    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'mcp-server-111111111111' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'teststack-mcp-server-111111111111' });
   });
 
   test("the clients' flows and scopes: people use the code flow without a secret, machines client credentials with one", () => {
