@@ -352,7 +352,8 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
     expect(s.mcp.logging).toBeUndefined();
     s.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     s.template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
-    s.template.resourceCountIs('AWS::Logs::LogGroup', 2); // flow logs + container logs
+    // Flow logs, container logs, and the web ACL's own log group (security logs stay on without the pipeline).
+    s.template.resourceCountIs('AWS::Logs::LogGroup', 3);
   });
 });
 
