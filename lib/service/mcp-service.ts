@@ -745,6 +745,13 @@ export class McpService extends Construct {
         ? 'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.'
         : "The internal load balancer accepts its listener port from the VPC's own CIDR (an intrinsic the rule cannot read) and from the probe's security group, not from 0.0.0.0/0.",
     });
+    if (!this.exposure.internetFacing) {
+      const reason = `The internal load balancer admits only its listener port (${this.exposure.port}) from the VPC's own CIDR, an intrinsic the rule cannot evaluate; never SSH or other ports.`;
+      Validations.of(albSecurityGroup).acknowledge(
+        { id: 'NIST.800.53.R5-EC2RestrictedCommonPorts', reason },
+        { id: 'NIST.800.53.R5-EC2RestrictedSSH', reason },
+      );
+    }
 
     if (props.domainName !== undefined && !Token.isUnresolved(props.domainName)) {
       checkPattern(

@@ -38,7 +38,7 @@ const OWNED_NIST_RULES = [
 ];
 
 /** Construct paths of what this issue adds: the security constructs must be clean under NIST too. */
-const SECURITY_PATHS = /\/Mcp\/(Auth|WebAcl|Domain|AuthMonitoring|Lb\/Https|Lb\/Http|Lb\/Redirect)/;
+const SECURITY_PATHS = /\/Mcp\/(Auth|WebAcl|Domain|AuthMonitoring|Lb\/Https|Lb\/Http|Lb\/Redirect|LbSecurityGroup)/;
 
 describe.each(variants)('cdk-nag: %s', (_name, props) => {
   test('AwsSolutionsChecks: no unacknowledged findings', () => {
