@@ -7,8 +7,10 @@ module.exports = {
     // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles here.
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
-  // Synthesizing stacks and bundling Lambdas takes seconds, not milliseconds.
+  // The Lambdas are pre-built bundles (dist/lambda, scripts/bundle.ts): build those missing or stale, once per run.
+  globalSetup: '<rootDir>/test/package/global-setup.ts',
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  // Synthesizing stacks takes seconds, not milliseconds.
   testTimeout: 120000,
   // A passing suite prints only the runner's summary: console output of the code under test (handler logs,
   // CDK's annotation report) is dropped. Run `npx jest --silent=false` to see it while debugging.

@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_FILE, lambdaBundleDir } from '../lib/internal/paths';
+import { buildBundles } from '../scripts/bundle';
 
 /** Median of a non-empty list of numbers. */
 export function median(values: number[]): number {
@@ -50,32 +50,17 @@ export interface BundleFigures {
 }
 
 /**
- * Bundles `lambda/<handler>/index.ts` with the settings McpOpsFunction uses (minified CJS for node24,
- * AWS SDK bundled, separate source map) and measures its size and cold import time.
+ * Size and cold import time of a Lambda handler's pre-built bundle, `dist/lambda/<handler>/index.js`: the file
+ * McpOpsFunction deploys (scripts/bundle.ts builds it; rebuilt here first when stale).
  */
 export async function bundleFigures(handler: string, coldImportRuns = 7): Promise<BundleFigures> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${handler}-bench-`));
-  const outfile = path.join(dir, 'index.js');
-  try {
-    await build({
-      entryPoints: [path.join(__dirname, '..', 'lambda', handler, 'index.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      logLevel: 'silent',
-    });
-    return {
-      bytes: fs.statSync(outfile).size,
-      gzippedBytes: zlib.gzipSync(fs.readFileSync(outfile)).length,
-      coldImportMs: coldImportMs(outfile, coldImportRuns),
-      coldImportRuns,
-    };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await buildBundles({ ifStale: true });
+  const file = path.join(lambdaBundleDir(handler), LAMBDA_BUNDLE_FILE);
+  const code = fs.readFileSync(file);
+  return {
+    bytes: code.length,
+    gzippedBytes: zlib.gzipSync(code).length,
+    coldImportMs: coldImportMs(file, coldImportRuns),
+    coldImportRuns,
+  };
 }

@@ -1,16 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundlingRoot, lambdaEntry } from './paths';
+import { lambdaBundleDir } from './paths';
 
-/** Props for {@link McpOpsFunction}. */
-export interface McpOpsFunctionProps extends Omit<
-  nodejs.NodejsFunctionProps,
-  'entry' | 'runtime' | 'architecture' | 'bundling' | 'projectRoot' | 'depsLockFilePath'
-> {
-  /** Folder name under `lambda/`, e.g. `mcp-probe`. */
+/** Props for {@link McpOpsFunction}: every `lambda.Function` option except the code, handler and runtime. */
+export interface McpOpsFunctionProps extends lambda.FunctionOptions {
+  /** Folder name under `lambda/` (and bundle under `dist/lambda/`), e.g. `mcp-probe`. */
   readonly handlerName: string;
   /**
    * Retention of the function's own log group.
@@ -20,12 +16,12 @@ export interface McpOpsFunctionProps extends Omit<
 }
 
 /**
- * A Lambda function of this package: Node.js 24 (the current LTS) on ARM64, bundled by the local esbuild
- * (never Docker), minified with source maps, AWS SDK v3 taken from the runtime only where the
- * runtime's copy is recent enough (we bundle ours so behaviour matches the tests), X-Ray tracing,
- * a log group with retention, and JSON logs.
+ * A Lambda function of this package: Node.js 24 (the current LTS) on ARM64, X-Ray tracing, a log group with
+ * retention, and JSON logs. The code is the handler's pre-built bundle (`dist/lambda/<handlerName>/index.js`,
+ * built by `npm run bundle` from this repository's lock file, AWS SDK included), deployed as it is: the code that
+ * runs in Lambda is the code the tests ran, and a consuming app needs no esbuild and bundles nothing at synth.
  */
-export class McpOpsFunction extends nodejs.NodejsFunction {
+export class McpOpsFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: McpOpsFunctionProps) {
     const { handlerName, logRetention, ...rest } = props;
     const logGroup =
@@ -39,25 +35,11 @@ export class McpOpsFunction extends nodejs.NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       ...rest,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...rest.environment },
       logGroup,
-      entry: lambdaEntry(handlerName),
-      ...bundlingRoot(),
+      code: lambda.Code.fromAsset(lambdaBundleDir(handlerName)),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        format: nodejs.OutputFormat.CJS,
-        // Bundle the SDK clients we use, so the deployed code runs the versions the tests ran.
-        bundleAwsSDK: true,
-        externalModules: [],
-        // esbuild's per-asset size report is noise in `cdk synth` output; warnings and errors still show.
-        logLevel: nodejs.LogLevel.WARNING,
-      },
     });
   }
 }

@@ -1,6 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** Where `npm run bundle` (scripts/bundle.ts) writes the Lambda bundles, relative to the package root. */
+export const LAMBDA_BUNDLES_DIR = 'dist/lambda';
+/** The one file of each Lambda bundle; its `handler` export is the function's handler (`index.handler`). */
+export const LAMBDA_BUNDLE_FILE = 'index.js';
+/** The bundled `mcp-ops` CLI, package.json's `bin`, relative to the package root. */
+export const CLI_BUNDLE = 'dist/cli/mcp-ops.js';
+
 /**
  * The root of the mcp-ops-cdk package, found by walking up from this file to the
  * nearest package.json named `mcp-ops-cdk`. Works both from the TypeScript sources
@@ -21,33 +28,24 @@ export function packageRoot(): string {
   }
 }
 
-/** Absolute path of a Lambda handler's entry file, `lambda/<name>/index.ts`. */
-export function lambdaEntry(name: string): string {
-  const entry = path.join(packageRoot(), 'lambda', name, 'index.ts');
-  if (!fs.existsSync(entry)) throw new Error(`mcp-ops-cdk: Lambda entry ${entry} does not exist`);
-  return entry;
-}
-
-const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
-
 /**
- * The project root and dependency lock file that Lambda bundling runs from: this package's own when
- * it is checked out, else (installed in another project's node_modules, where npm ships no lock file)
- * the nearest project above it that has one.
+ * The asset directory of a pre-built Lambda bundle, `dist/lambda/<name>/` (holding only `index.js`). The package
+ * ships these; in a checkout of this repository `npm ci` builds them (the `prepare` script) and `npm run bundle`
+ * rebuilds them.
  */
-export function bundlingRoot(): { projectRoot: string; depsLockFilePath: string } {
-  let dir = packageRoot();
-  for (;;) {
-    for (const name of LOCK_FILES) {
-      const file = path.join(dir, name);
-      if (fs.existsSync(file)) return { projectRoot: dir, depsLockFilePath: file };
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new Error(
-        `mcp-ops-cdk: no dependency lock file (${LOCK_FILES.join(', ')}) in ${packageRoot()} or any folder above it; Lambda bundling needs one`,
-      );
-    }
-    dir = parent;
+export function lambdaBundleDir(name: string): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+    throw new Error(`mcp-ops-cdk: Lambda handler name must be lower-case letters, digits and hyphens, got "${name}"`);
   }
+  const dir = path.join(packageRoot(), LAMBDA_BUNDLES_DIR, name);
+  const file = path.join(dir, LAMBDA_BUNDLE_FILE);
+  if (!fs.existsSync(file)) {
+    const source = path.join(packageRoot(), 'lambda', name, 'index.ts');
+    throw new Error(
+      fs.existsSync(source)
+        ? `mcp-ops-cdk: the ${name} Lambda bundle ${file} has not been built; run \`npm run bundle\` (\`npm ci\` runs it as the prepare script unless scripts are ignored)`
+        : `mcp-ops-cdk: no Lambda bundle named ${name} (${file} does not exist)`,
+    );
+  }
+  return dir;
 }

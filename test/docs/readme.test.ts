@@ -14,6 +14,13 @@ describe('README.md stays true', () => {
     expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
   });
 
+  test('the quick start synthesizes right after `npm ci`: its prepare script builds the Lambda bundles', () => {
+    // npm ci runs the root package's prepare script after installing (docs: npm scripts, "Life Cycle Operation Order").
+    expect(pkg.scripts.prepare).toMatch(/^tsx scripts\/bundle\.ts\b/);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).app).toMatch(/bin\/mcp-ops\.ts$/);
+    expect(pkg.scripts.build).toMatch(/npm run --silent bundle && npm run --silent compile/);
+  });
+
   test('every context key the app reads is documented', () => {
     for (const { key } of CONTEXT_KEYS) expect(readme).toContain(`| \`${key}\` |`);
   });
@@ -38,6 +45,7 @@ describe('README.md stays true', () => {
   });
 
   test('the scripts the README names exist', () => {
-    for (const script of ['build', 'synth', 'test', 'bench', 'capacity']) expect(pkg.scripts[script]).toBeDefined();
+    for (const script of ['build', 'synth', 'test', 'bench', 'capacity', 'bundle', 'compile'])
+      expect(pkg.scripts[script]).toBeDefined();
   });
 });

@@ -762,7 +762,6 @@ describe('OpenSearch indexing (openSearch prop)', () => {
       RETRY_DURATION_SECONDS: '300',
       SERVICE_NAME: 'mcp-server-log-indexer',
       POWERTOOLS_SERVICE_NAME: 'mcp-server-log-indexer',
-      NODE_OPTIONS: '--enable-source-maps',
     });
     osTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: indexerId },
