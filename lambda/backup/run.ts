@@ -23,6 +23,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { readS3Bytes, s3ReadError } from '../../lib/internal/s3-read';
 import {
   CreateDBSnapshotCommand,
   DBSnapshot,
@@ -751,14 +752,16 @@ class Bucket {
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
-      throw err;
+      throw s3ReadError('backup', this.name, key, err);
     }
   }
 
+  /** The object's bytes, or undefined when it does not exist; any other failure names the bucket and key. */
   async getBytes(key: string): Promise<Buffer | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key }));
-      return Buffer.from(await out.Body!.transformToByteArray());
+      return await readS3Bytes('backup', this.name, key, () =>
+        this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key })),
+      );
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -767,7 +770,12 @@ class Bucket {
 
   async getJson(key: string): Promise<unknown> {
     const bytes = await this.getBytes(key);
-    return bytes === undefined ? undefined : JSON.parse(bytes.toString('utf8'));
+    if (bytes === undefined) return undefined;
+    try {
+      return JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      throw new Error(`backup: s3://${this.name}/${key} is not JSON: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -821,8 +829,11 @@ class Bucket {
 
 function isNotFound(err: unknown): boolean {
   const name = errorName(err);
-  const status = (err as S3ServiceException).$metadata?.httpStatusCode;
-  return name === 'NotFound' || name === 'NoSuchKey' || status === 404;
+  const status = (err as S3ServiceException)?.$metadata?.httpStatusCode;
+  if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) return true;
+  // A read error wraps the SDK's (see s3ReadError).
+  const cause = (err as { cause?: unknown })?.cause;
+  return cause !== undefined && cause !== err && isNotFound(cause);
 }
 
 function errorName(err: unknown): string | undefined {

@@ -17,6 +17,7 @@
  */
 import { createHash, createHmac, Hash, Hmac } from 'crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readS3Bytes } from '../../lib/internal/s3-read';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -260,9 +261,15 @@ export async function indexLogObjects(event: unknown, deps: LogIndexerDeps): Pro
   for (const record of valid.Records) {
     const bucket = record.s3.bucket.name;
     const key = decodeS3Key(record.s3.object.key);
-    const obj = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    if (!obj.Body) throw new IndexError(bucket, key, 'object has no body');
-    const bytes = gunzipIfGzipped(Buffer.from(await obj.Body.transformToByteArray()));
+    const raw = await readS3Bytes('log indexer', bucket, key, () =>
+      deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+    );
+    let bytes: Buffer;
+    try {
+      bytes = gunzipIfGzipped(raw);
+    } catch (err) {
+      throw new IndexError(bucket, key, `not valid gzip: ${(err as Error).message}`);
+    }
     const fallbackTime = eventTimeMs(record, deps.now());
     const docs = linesToDocuments(bytes.toString('utf8'), {
       bucket,

@@ -18,6 +18,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { auditLinesToBatches, auditStreamName } from '../../lib/logging/records';
 import { decodeS3Key, eventTimeMs, gunzipIfGzipped, parseS3ObjectEvent } from '../../lib/logging/s3-event';
+import { readS3Bytes } from '../../lib/internal/s3-read';
 
 const logger = new Logger({
   serviceName: process.env.SERVICE_NAME ?? 'mcp-audit-indexer',
@@ -51,9 +52,15 @@ export async function indexAuditObjects(event: unknown, deps: IndexerDeps): Prom
   for (const record of valid.Records) {
     const bucket = record.s3.bucket.name;
     const key = decodeS3Key(record.s3.object.key);
-    const obj = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    if (!obj.Body) throw new Error(`audit indexer: s3://${bucket}/${key} has no body`);
-    const bytes = gunzipIfGzipped(Buffer.from(await obj.Body.transformToByteArray()));
+    const raw = await readS3Bytes('audit indexer', bucket, key, () =>
+      deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+    );
+    let bytes: Buffer;
+    try {
+      bytes = gunzipIfGzipped(raw);
+    } catch (err) {
+      throw new Error(`audit indexer: s3://${bucket}/${key} is not valid gzip: ${(err as Error).message}`);
+    }
     const fallback = eventTimeMs(record, deps.now());
     const { batches, skipped: rejected } = auditLinesToBatches(bytes.toString('utf8'), fallback, deps.now());
     for (const s of rejected)

@@ -53,6 +53,7 @@ import {
   selectRecoveryPoint,
 } from '../../lib/dr/recovery-plan';
 import { StepError, aws, call, isAwsError } from './aws';
+import { readS3Bytes } from '../../lib/internal/s3-read';
 
 const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-server' });
 
@@ -101,10 +102,107 @@ export interface ResourceStatus {
 
 type Event = Record<string, unknown> & { action?: string };
 
-export async function handler(event: Event): Promise<unknown> {
-  const action = event?.action;
+/**
+ * Reads an object of the backup bucket: throttling stays {@link Throttled} (the state machine retries it);
+ * any other failure names the bucket and the key (s3ReadError keeps the SDK's error name).
+ */
+async function readObject(bucket: string, key: string): Promise<Buffer> {
+  try {
+    return await readS3Bytes('restore', bucket, key, () =>
+      call(() => aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))),
+    );
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof Error && cause.name === 'Throttled') throw cause;
+    throw err;
+  }
+}
+
+/** What each action needs from its event, checked before the step runs (never a TypeError halfway). */
+const REQUIRED: Record<string, ReadonlyArray<'plan' | 'restored' | 'cutover' | 'outcome'>> = {
+  'start-database-restore': ['plan'],
+  'check-database': ['plan'],
+  'restore-configuration': ['plan'],
+  'start-cache-restore': ['plan'],
+  'check-cache': ['plan'],
+  verify: ['plan'],
+  cutover: ['plan', 'restored'],
+  'check-deployment': ['cutover'],
+  report: ['plan', 'outcome'],
+};
+
+/** Throws InvalidRecoveryInput naming the action and the field when the event lacks what the step reads. */
+export function checkStepEvent(action: string, event: Event): void {
+  const what = (v: unknown) => JSON.stringify(v)?.slice(0, 200) ?? String(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const field of REQUIRED[action] ?? []) {
+    const v = event[field];
+    if (field === 'plan') {
+      const p = v as Record<string, unknown>;
+      const ok =
+        isObject(p) &&
+        typeof p.restoreId === 'string' &&
+        typeof p.executionName === 'string' &&
+        typeof p.startedAt === 'string' &&
+        isObject(p.request) &&
+        typeof p.request.mode === 'string' &&
+        isObject(p.recoveryPoint) &&
+        isObject(p.database) &&
+        isObject(p.configuration) &&
+        isObject(p.cache);
+      if (!ok)
+        throw new InvalidRecoveryInput(
+          `${action}: plan must be the output of the resolve step (restoreId, executionName, startedAt, request.mode, recoveryPoint, database, configuration, cache), got ${what(v)}`,
+        );
+    } else if (field === 'restored') {
+      if (v !== undefined && !isObject(v))
+        throw new InvalidRecoveryInput(
+          `${action}: restored must be an object (the restore branches' results), got ${what(v)}`,
+        );
+    } else if (field === 'cutover') {
+      const c = v as Record<string, unknown>;
+      if (
+        !isObject(c) ||
+        typeof c.cluster !== 'string' ||
+        typeof c.service !== 'string' ||
+        typeof c.taskDefinition !== 'string'
+      )
+        throw new InvalidRecoveryInput(
+          `${action}: cutover must be the output of the cutover step (cluster, service, taskDefinition), got ${what(v)}`,
+        );
+    } else if (typeof v !== 'string' || v === '') {
+      throw new InvalidRecoveryInput(`${action}: ${field} must be a non-empty string, got ${what(v)}`);
+    }
+  }
+  for (const field of ['database', 'cache'] as const)
+    if (event[field] !== undefined && event[field] !== null && !isObject(event[field]))
+      throw new InvalidRecoveryInput(
+        `${action}: ${field} must be the previous status check's result (an object), got ${what(event[field])}`,
+      );
+}
+
+export async function handler(input: unknown): Promise<unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new InvalidRecoveryInput(
+      `the event must be a JSON object with an action, got ${JSON.stringify(input)?.slice(0, 200) ?? String(input)}`,
+    );
+  const event = input as Event;
+  const action = event.action;
   logger.appendKeys({ log_type: 'app' });
   logger.info(`restore step ${String(action)}`, { event: 'restore_step', action });
+  if (typeof action === 'string') checkStepEvent(action, event);
+  try {
+    return await dispatch(action, event);
+  } catch (err) {
+    // A field the checks above do not cover: still a clear error naming the step, never a bare TypeError.
+    if (err instanceof TypeError)
+      throw new InvalidRecoveryInput(`${String(action)}: the event is malformed or incomplete (${err.message})`);
+    throw err;
+  }
+}
+
+async function dispatch(action: unknown, event: Event): Promise<unknown> {
   switch (action) {
     case 'resolve':
       return resolve(event);
@@ -143,8 +241,7 @@ export async function handler(event: Event): Promise<unknown> {
 
 async function readManifest(bucket: string, key: string): Promise<BackupManifest | null> {
   try {
-    const res = await call(() => aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
-    const manifest = parseManifest(JSON.parse(await res.Body!.transformToString()));
+    const manifest = parseManifest(JSON.parse((await readObject(bucket, key)).toString('utf8')));
     if (manifest.service !== env('SERVICE_NAME')) return null;
     return manifest;
   } catch (err) {
@@ -380,8 +477,7 @@ async function restoreConfiguration(
   if (!c || !c.s3Key || !plan.recoveryPoint.backupId)
     throw new StepError('RestoreFailed', 'the recovery point has no configuration component');
   const bucket = env('BACKUP_BUCKET');
-  const res = await call(() => aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: c.s3Key! })));
-  const stored = Buffer.from(await res.Body!.transformToByteArray());
+  const stored = await readObject(bucket, c.s3Key);
   const sha = createHash('sha256').update(stored).digest('hex');
   if (sha !== c.sha256 || (c.sizeBytes !== undefined && stored.length !== c.sizeBytes)) {
     throw new StepError(
@@ -542,12 +638,10 @@ async function verify(
   const failures: string[] = [];
   const checks: string[] = [];
   const bucket = env('BACKUP_BUCKET');
-  const sha = async (key: string): Promise<string> => {
-    const res = await call(() => aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
-    return createHash('sha256')
-      .update(Buffer.from(await res.Body!.transformToByteArray()))
+  const sha = async (key: string): Promise<string> =>
+    createHash('sha256')
+      .update(await readObject(bucket, key))
       .digest('hex');
-  };
   const c = plan.recoveryPoint.configuration;
   if (plan.configuration.enabled && c?.s3Key) {
     const got = await sha(c.s3Key);

@@ -11,10 +11,8 @@ import { McpOpsStack } from './stack';
  */
 export function buildDefaultApp(app: App): McpOpsStack {
   const config = parseAppConfig(app.node.getAllContext());
-  // The zones are configuration, not a lookup: seed CDK's availability-zone context for the target
-  // account and region so that synth never needs credentials (a VPC asks the stack for its zones).
-  const azKey = `availability-zones:account=${config.account}:region=${config.region}`;
-  if (app.node.tryGetContext(azKey) === undefined) app.node.setContext(azKey, config.availabilityZoneNames);
+  // No context seeding: the zones are configuration, and the constructs build their VPC without asking
+  // the stack for its zones, so synth needs no credentials and no lookup.
   const stack = new McpOpsStack(app, config.stackName, {
     config,
     env: { account: config.account, region: config.region },

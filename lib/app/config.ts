@@ -3,6 +3,9 @@
  * command line, where every value arrives as a string). Pure: no CDK imports.
  */
 import { CapacityInput } from '../capacity/types';
+import { isServiceName, SERVICE_NAME_RULE } from '../internal/service-name';
+import { originProblem } from '../service/origins';
+import { ASSUMABLE_ZONES, zoneNameProblem } from '../service/zones';
 import type { McpAlertRoute } from '../monitoring/alert-routing';
 
 /** The default app's settings, parsed and checked. */
@@ -82,7 +85,8 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
   {
     key: 'serviceName',
     kind: 'string',
-    description: 'service name (metric dimension, resource names)',
+    description:
+      'service name (metric dimension, resource names): 1–20 of a-z, 0-9 and single hyphens, starting with a letter',
     default: 'mcp-server',
   },
   { key: 'peakRps', kind: 'number', description: 'capacity model: peak requests per second', default: '1000' },
@@ -362,36 +366,50 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
 
 const KNOWN = new Set(CONTEXT_KEYS.map((k) => k.key));
 
-function fail(key: string, expected: string, value: unknown): never {
-  throw new Error(
-    `context ${key}: expected ${expected}, got ${JSON.stringify(value)} (set it in cdk.json "context" or with -c ${key}=...)`,
-  );
+/** Collects the problems of the context, one per key, and throws them together. */
+class ContextProblems {
+  readonly messages: string[] = [];
+  fail(key: string, expected: string, value: unknown): undefined {
+    this.messages.push(
+      `context ${key}: expected ${expected}, got ${JSON.stringify(value)} (set it in cdk.json "context" or with -c ${key}=...)`,
+    );
+    return undefined;
+  }
+  throwIfAny(): void {
+    if (this.messages.length === 1) throw new Error(this.messages[0]);
+    if (this.messages.length > 1)
+      throw new Error(
+        `${this.messages.length} invalid context settings:\n${this.messages.map((m) => `  - ${m}`).join('\n')}`,
+      );
+  }
 }
 
-function num(ctx: Record<string, unknown>, key: string, integer = false): number | undefined {
+function num(p: ContextProblems, ctx: Record<string, unknown>, key: string, integer = false): number | undefined {
   const v = ctx[key];
   if (v === undefined || v === '') return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) fail(key, integer ? 'a whole number' : 'a number', v);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    return p.fail(key, integer ? 'a whole number' : 'a number', v);
   return n;
 }
 
-function bool(ctx: Record<string, unknown>, key: string, fallback: boolean): boolean {
+function bool(p: ContextProblems, ctx: Record<string, unknown>, key: string, fallback: boolean): boolean {
   const v = ctx[key];
   if (v === undefined || v === '') return fallback;
   if (v === true || v === 'true') return true;
   if (v === false || v === 'false') return false;
-  return fail(key, 'true or false', v);
+  p.fail(key, 'true or false', v);
+  return fallback;
 }
 
-function str(ctx: Record<string, unknown>, key: string): string | undefined {
+function str(p: ContextProblems, ctx: Record<string, unknown>, key: string): string | undefined {
   const v = ctx[key];
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string') fail(key, 'a string', v);
+  if (typeof v !== 'string') return p.fail(key, 'a string', v);
   return v;
 }
 
-function list(ctx: Record<string, unknown>, key: string): string[] {
+function list(p: ContextProblems, ctx: Record<string, unknown>, key: string): string[] {
   const v = ctx[key];
   if (v === undefined || v === '') return [];
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
@@ -400,32 +418,41 @@ function list(ctx: Record<string, unknown>, key: string): string[] {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  return fail(key, 'a comma-separated list', v);
+  p.fail(key, 'a comma-separated list', v);
+  return [];
 }
 
 /** A severity's route from its four context keys (`<severity>Emails`, …), or undefined when none is set. */
-function alertRoute(ctx: Record<string, unknown>, severity: 'page' | 'warning'): McpAlertRoute | undefined {
-  const emails = list(ctx, `${severity}Emails`);
-  for (const e of emails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail(`${severity}Emails`, 'email addresses', e);
-  const httpsEndpoints = list(ctx, `${severity}HttpsEndpoints`);
+function alertRoute(
+  p: ContextProblems,
+  ctx: Record<string, unknown>,
+  severity: 'page' | 'warning',
+): McpAlertRoute | undefined {
+  const emails = list(p, ctx, `${severity}Emails`);
+  for (const e of emails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) p.fail(`${severity}Emails`, 'email addresses', e);
+  const httpsEndpoints = list(p, ctx, `${severity}HttpsEndpoints`);
   for (const u of httpsEndpoints)
-    if (!/^https:\/\/[^\s/?#]+\S*$/.test(u)) fail(`${severity}HttpsEndpoints`, 'https:// URLs', u);
-  const slackChannels = list(ctx, `${severity}SlackChannels`).map((v) => {
+    if (!/^https:\/\/[^\s/?#]+\S*$/.test(u)) p.fail(`${severity}HttpsEndpoints`, 'https:// URLs', u);
+  const slackChannels = list(p, ctx, `${severity}SlackChannels`).flatMap((v) => {
     const m = /^([A-Z0-9]+)\/([A-Z0-9]+)$/.exec(v);
-    if (!m) fail(`${severity}SlackChannels`, 'workspaceId/channelId pairs such as T0123ABCD/C0123ABCD', v);
-    return { workspaceId: m[1], channelId: m[2] };
+    if (!m)
+      return p.fail(`${severity}SlackChannels`, 'workspaceId/channelId pairs such as T0123ABCD/C0123ABCD', v) ?? [];
+    return [{ workspaceId: m[1], channelId: m[2] }];
   });
-  const teamsChannels = list(ctx, `${severity}TeamsChannels`).map((v) => {
+  const teamsChannels = list(p, ctx, `${severity}TeamsChannels`).flatMap((v) => {
     const m = /^([0-9a-fA-F-]{36})\/([0-9a-fA-F-]{36})\/(\S+)$/.exec(v);
-    if (!m) fail(`${severity}TeamsChannels`, 'teamId/tenantId/channelId triples (two GUIDs and the channel id)', v);
-    return { teamId: m[1], tenantId: m[2], channelId: m[3] };
+    if (!m)
+      return (
+        p.fail(`${severity}TeamsChannels`, 'teamId/tenantId/channelId triples (two GUIDs and the channel id)', v) ?? []
+      );
+    return [{ teamId: m[1], tenantId: m[2], channelId: m[3] }];
   });
   if (emails.length + httpsEndpoints.length + slackChannels.length + teamsChannels.length === 0) return undefined;
   return { emails, httpsEndpoints, slackChannels, teamsChannels };
 }
 
 /** A JSON list given as a list (cdk.json) or as a string (`-c key=[...]`). */
-function jsonList(ctx: Record<string, unknown>, key: string): unknown[] | undefined {
+function jsonList(p: ContextProblems, ctx: Record<string, unknown>, key: string): unknown[] | undefined {
   const v = ctx[key];
   if (v === undefined || v === '') return undefined;
   let parsed: unknown = v;
@@ -433,83 +460,139 @@ function jsonList(ctx: Record<string, unknown>, key: string): unknown[] | undefi
     try {
       parsed = JSON.parse(v);
     } catch {
-      return fail(key, 'a JSON list', v);
+      return p.fail(key, 'a JSON list', v);
     }
   }
-  if (!Array.isArray(parsed)) return fail(key, 'a JSON list', v);
+  if (!Array.isArray(parsed)) return p.fail(key, 'a JSON list', v);
   return parsed;
 }
 
 /**
  * Reads the app's settings from a context object. `keys` are the context keys the caller may see (the
- * app passes every key it finds); a key that looks like ours but is misspelt is reported.
+ * app passes every key it finds); a key that looks like ours but is misspelt is reported. Every bad value
+ * is reported, together, in one error.
  */
 export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
+  const p = new ContextProblems();
   for (const key of Object.keys(ctx)) {
     if (key.includes(':') || key.startsWith('aws:') || key.startsWith('@')) continue; // feature flags, CDK's own keys
     if (!KNOWN.has(key)) {
       throw new Error(`context ${key}: unknown setting. Known settings: ${[...KNOWN].join(', ')}`);
     }
   }
-  const account = str(ctx, 'account') ?? '111111111111';
-  if (!/^\d{12}$/.test(account)) fail('account', 'a 12-digit AWS account id', account);
-  const region = str(ctx, 'region') ?? 'eu-west-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail('region', 'an AWS region such as eu-west-1', region);
-  const stackName = str(ctx, 'stackName') ?? 'McpOps';
+  let account = str(p, ctx, 'account') ?? '111111111111';
+  if (!/^\d{12}$/.test(account)) {
+    p.fail('account', 'a 12-digit AWS account id', account);
+    account = '111111111111';
+  }
+  let region = str(p, ctx, 'region') ?? 'eu-west-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    p.fail('region', 'an AWS region such as eu-west-1', region);
+    region = 'eu-west-1';
+  }
+  const stackName = str(p, ctx, 'stackName') ?? 'McpOps';
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName))
-    fail('stackName', 'a CloudFormation stack name (letters, digits, hyphens)', stackName);
-  const alarmEmails = list(ctx, 'alarmEmails');
-  const pageRoute = alertRoute(ctx, 'page');
-  const warningRoute = alertRoute(ctx, 'warning');
-  for (const e of alarmEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail('alarmEmails', 'email addresses', e);
-  const availabilityZoneNames = list(ctx, 'availabilityZoneNames');
-  if (availabilityZoneNames.length === 0) availabilityZoneNames.push(`${region}a`, `${region}b`, `${region}c`);
-  for (const z of availabilityZoneNames)
-    if (!z.startsWith(region)) fail('availabilityZoneNames', `zones of ${region}`, z);
-  const taskCpu = num(ctx, 'taskCpu', true);
-  const taskMemoryMiB = num(ctx, 'taskMemoryMiB', true);
-  const baselineRps = num(ctx, 'baselineRps');
-  const peakSchedule = jsonList(ctx, 'peakSchedule') as CapacityInput['schedule'];
-  const azCount = num(ctx, 'availabilityZones', true) ?? 2;
-  if (azCount > availabilityZoneNames.length)
-    fail(
+    p.fail(
+      'stackName',
+      'a CloudFormation stack name (a letter, then letters, digits, hyphens; at most 128)',
+      stackName,
+    );
+  const serviceName = str(p, ctx, 'serviceName') ?? 'mcp-server';
+  if (!isServiceName(serviceName)) p.fail('serviceName', SERVICE_NAME_RULE, serviceName);
+  const alarmEmails = list(p, ctx, 'alarmEmails');
+  const pageRoute = alertRoute(p, ctx, 'page');
+  const warningRoute = alertRoute(p, ctx, 'warning');
+  for (const e of alarmEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) p.fail('alarmEmails', 'email addresses', e);
+  const named = list(p, ctx, 'availabilityZoneNames');
+  for (const z of named) {
+    const problem = zoneNameProblem('availabilityZoneNames', z, region);
+    if (problem) p.fail('availabilityZoneNames', `zones of ${region} such as ${region}a`, z);
+  }
+  if (new Set(named).size !== named.length) p.fail('availabilityZoneNames', 'distinct zones', named.join(','));
+  const availabilityZoneNames =
+    named.length > 0
+      ? named
+      : 'abc'
+          .split('')
+          .slice(0, ASSUMABLE_ZONES)
+          .map((letter) => `${region}${letter}`);
+  const taskCpu = num(p, ctx, 'taskCpu', true);
+  const taskMemoryMiB = num(p, ctx, 'taskMemoryMiB', true);
+  const baselineRps = num(p, ctx, 'baselineRps');
+  const peakSchedule = jsonList(p, ctx, 'peakSchedule') as CapacityInput['schedule'];
+  const azCount = num(p, ctx, 'availabilityZones', true) ?? 2;
+  if (azCount < 2) p.fail('availabilityZones', 'at least 2 (the load balancer needs two zones)', azCount);
+  else if (azCount > availabilityZoneNames.length)
+    p.fail(
       'availabilityZones',
-      `at most the ${availabilityZoneNames.length} zones named in availabilityZoneNames`,
+      named.length > 0
+        ? `at most the ${availabilityZoneNames.length} zones named in availabilityZoneNames`
+        : `at most ${ASSUMABLE_ZONES} without availabilityZoneNames (every Region has at least three zones; name more with -c availabilityZoneNames=…)`,
       azCount,
     );
+  const certificateArn = str(p, ctx, 'certificateArn');
+  if (certificateArn !== undefined) {
+    // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition
+    const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/.exec(certificateArn);
+    if (!m)
+      p.fail(
+        'certificateArn',
+        'an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)',
+        certificateArn,
+      );
+    else if (m[1] !== region)
+      p.fail('certificateArn', `a certificate in region ${region} (the load balancer's region)`, certificateArn);
+    else if (m[2] !== account) p.fail('certificateArn', `a certificate of account ${account}`, certificateArn);
+  }
+  const domainName = str(p, ctx, 'domainName');
+  if (domainName !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName))
+    p.fail('domainName', 'a lowercase DNS name such as mcp.example.com', domainName);
+  const runbookBaseUrl = str(p, ctx, 'runbookBaseUrl');
+  if (runbookBaseUrl !== undefined && !/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(runbookBaseUrl))
+    p.fail('runbookBaseUrl', 'an https:// URL without query or fragment', runbookBaseUrl);
+  const allowedOrigins = list(p, ctx, 'allowedOrigins');
+  for (const o of allowedOrigins)
+    if (originProblem('allowedOrigins', o))
+      p.fail('allowedOrigins', 'origins like https://app.example.com (scheme, host, optional port; no path, no *)', o);
+  const meanStreamDurationSeconds = num(p, ctx, 'meanStreamDurationSeconds');
   const capacity: CapacityInput = {
-    peakRps: num(ctx, 'peakRps') ?? 1000,
-    meanLatencyMs: num(ctx, 'meanLatencyMs') ?? 100,
-    p99LatencyMs: num(ctx, 'p99LatencyMs') ?? 1000,
-    cpuSecondsPerRequest: num(ctx, 'cpuSecondsPerRequest') ?? 0.01,
-    memoryPerConnectionMiB: num(ctx, 'memoryPerConnectionMiB') ?? 10,
-    streamOpensPerSecond: num(ctx, 'streamOpensPerSecond') ?? 0,
-    meanStreamDurationSeconds: num(ctx, 'meanStreamDurationSeconds') ?? 300,
-    headroom: num(ctx, 'headroom') ?? 0.5,
+    peakRps: num(p, ctx, 'peakRps') ?? 1000,
+    meanLatencyMs: num(p, ctx, 'meanLatencyMs') ?? 100,
+    p99LatencyMs: num(p, ctx, 'p99LatencyMs') ?? 1000,
+    cpuSecondsPerRequest: num(p, ctx, 'cpuSecondsPerRequest') ?? 0.01,
+    memoryPerConnectionMiB: num(p, ctx, 'memoryPerConnectionMiB') ?? 10,
+    streamOpensPerSecond: num(p, ctx, 'streamOpensPerSecond') ?? 0,
+    // Given only when set: the model's default is the same, and McpService warns when it is set without streams.
+    ...(meanStreamDurationSeconds !== undefined ? { meanStreamDurationSeconds } : {}),
+    headroom: num(p, ctx, 'headroom') ?? 0.5,
     availabilityZones: azCount,
-    survivesAzLoss: bool(ctx, 'survivesAzLoss', false),
+    survivesAzLoss: bool(p, ctx, 'survivesAzLoss', false),
     ...(taskCpu !== undefined ? { taskCpu } : {}),
     ...(taskMemoryMiB !== undefined ? { taskMemoryMiB } : {}),
     ...(baselineRps !== undefined ? { baselineRps } : {}),
     ...(peakSchedule !== undefined ? { schedule: peakSchedule } : {}),
   };
+  const dataTier = bool(p, ctx, 'dataTier', true);
+  const deletionProtection = bool(p, ctx, 'deletionProtection', true);
+  const security = parseSecurityConfig(p, ctx);
+  p.throwIfAny();
   return {
     account,
     region,
     stackName,
-    serviceName: str(ctx, 'serviceName') ?? 'mcp-server',
+    serviceName,
     capacity,
-    certificateArn: str(ctx, 'certificateArn'),
-    domainName: str(ctx, 'domainName'),
+    certificateArn,
+    domainName,
     availabilityZoneNames,
     alarmEmails,
     ...(pageRoute ? { pageRoute } : {}),
     ...(warningRoute ? { warningRoute } : {}),
-    runbookBaseUrl: str(ctx, 'runbookBaseUrl'),
-    allowedOrigins: list(ctx, 'allowedOrigins'),
-    dataTier: bool(ctx, 'dataTier', true),
-    deletionProtection: bool(ctx, 'deletionProtection', true),
-    security: parseSecurityConfig(ctx),
+    runbookBaseUrl,
+    allowedOrigins,
+    dataTier,
+    deletionProtection,
+    security,
   };
 }
 
@@ -524,69 +607,69 @@ const ISSUER_KEYS = [
   'authProbeClientSecretArn',
 ] as const;
 
-function httpsUrl(ctx: Record<string, unknown>, key: string): string | undefined {
-  const v = str(ctx, key);
-  if (v !== undefined && !/^https:\/\/[^\s/?#@]+(\/[^\s]*)?$/.test(v)) fail(key, 'an https:// URL', v);
+function httpsUrl(p: ContextProblems, ctx: Record<string, unknown>, key: string): string | undefined {
+  const v = str(p, ctx, key);
+  if (v !== undefined && !/^https:\/\/[^\s/?#@]+(\/[^\s]*)?$/.test(v)) p.fail(key, 'an https:// URL', v);
   return v;
 }
 
 /** The security settings: exposure, authorization (Cognito by default), web ACL. */
-export function parseSecurityConfig(ctx: Record<string, unknown>): SecurityConfig {
-  const anonymous = bool(ctx, 'allowAnonymousMcp', false);
+function parseSecurityConfig(p: ContextProblems, ctx: Record<string, unknown>): SecurityConfig {
+  const anonymous = bool(p, ctx, 'allowAnonymousMcp', false);
   const issuerKeysSet = ISSUER_KEYS.filter((k) => ctx[k] !== undefined && ctx[k] !== '');
   if (anonymous && issuerKeysSet.length > 0)
-    fail(
+    p.fail(
       'allowAnonymousMcp',
       `false when issuer settings are given (${issuerKeysSet.join(', ')})`,
       ctx.allowAnonymousMcp,
     );
-  const issuerUrl = httpsUrl(ctx, 'authIssuerUrl');
-  const jwksUrl = httpsUrl(ctx, 'authJwksUrl');
+  const issuerUrl = httpsUrl(p, ctx, 'authIssuerUrl');
+  const jwksUrl = httpsUrl(p, ctx, 'authJwksUrl');
   if (issuerKeysSet.length > 0 && (issuerUrl === undefined || jwksUrl === undefined))
-    fail(
+    p.fail(
       issuerUrl === undefined ? 'authIssuerUrl' : 'authJwksUrl',
       'set with the other issuer settings (authIssuerUrl and authJwksUrl are both required)',
       undefined,
     );
-  const secretArn = str(ctx, 'authProbeClientSecretArn');
+  const secretArn = str(p, ctx, 'authProbeClientSecretArn');
   if (secretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn))
-    fail(
+    p.fail(
       'authProbeClientSecretArn',
       'a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<suffix>)',
       secretArn,
     );
   const internetFacing =
-    ctx.internetFacing === undefined || ctx.internetFacing === '' ? undefined : bool(ctx, 'internetFacing', false);
+    ctx.internetFacing === undefined || ctx.internetFacing === '' ? undefined : bool(p, ctx, 'internetFacing', false);
   const rate = (key: string) => {
-    const n = num(ctx, key, true);
-    if (n !== undefined && (n < 10 || n > 2_000_000_000)) fail(key, 'a whole number from 10 to 2000000000', n);
+    const n = num(p, ctx, key, true);
+    if (n !== undefined && (n < 10 || n > 2_000_000_000)) p.fail(key, 'a whole number from 10 to 2000000000', n);
     return n;
   };
   return {
-    hostedZoneId: str(ctx, 'hostedZoneId'),
-    hostedZoneName: str(ctx, 'hostedZoneName'),
+    hostedZoneId: str(p, ctx, 'hostedZoneId'),
+    hostedZoneName: str(p, ctx, 'hostedZoneName'),
     internetFacing,
-    allowPlaintextInternetListener: bool(ctx, 'allowPlaintextInternetListener', false),
+    allowPlaintextInternetListener: bool(p, ctx, 'allowPlaintextInternetListener', false),
     auth: anonymous ? 'anonymous' : issuerUrl ? 'issuer' : 'cognito',
     issuer:
       issuerUrl && jwksUrl
         ? {
             issuerUrl,
             jwksUrl,
-            audience: str(ctx, 'authAudience'),
-            requiredScopes: list(ctx, 'authRequiredScopes'),
-            adminScope: str(ctx, 'authAdminScope'),
-            tokenUrl: httpsUrl(ctx, 'authTokenUrl'),
-            probeClientId: str(ctx, 'authProbeClientId'),
+            audience: str(p, ctx, 'authAudience'),
+            requiredScopes: list(p, ctx, 'authRequiredScopes'),
+            adminScope: str(p, ctx, 'authAdminScope'),
+            tokenUrl: httpsUrl(p, ctx, 'authTokenUrl'),
+            probeClientId: str(p, ctx, 'authProbeClientId'),
             probeClientSecretArn: secretArn,
           }
         : undefined,
-    cognito: { callbackUrls: list(ctx, 'authCallbackUrls'), domainPrefix: str(ctx, 'authDomainPrefix') },
-    waf: bool(ctx, 'waf', true),
+    cognito: { callbackUrls: list(p, ctx, 'authCallbackUrls'), domainPrefix: str(p, ctx, 'authDomainPrefix') },
+    waf: bool(p, ctx, 'waf', true),
     wafRateLimitPerIp: rate('wafRateLimitPerIp'),
     wafToolsCallRateLimit: rate('wafToolsCallRateLimit'),
-    wafRateLimitHeader: str(ctx, 'wafRateLimitHeader')?.toLowerCase(),
-    wafAllowedCidrs: list(ctx, 'wafAllowedCidrs'),
-    wafAllowedCountries: list(ctx, 'wafAllowedCountries').map((c) => c.toUpperCase()),
+    wafRateLimitHeader: str(p, ctx, 'wafRateLimitHeader')?.toLowerCase(),
+    wafAllowedCidrs: list(p, ctx, 'wafAllowedCidrs'),
+    wafAllowedCountries: list(p, ctx, 'wafAllowedCountries').map((c) => c.toUpperCase()),
   };
 }

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -18,13 +18,15 @@ import {
   BACKUP_TAG_KEY,
   CACHE_EXPORT_RECORD_PREFIX,
   cacheExportPrefix,
-  isValidServiceName,
   rdsSnapshotPrefix,
   RDS_MANUAL_SNAPSHOT_QUOTA,
 } from './selection';
 import { checkBackupSettings, rateExpressionMinutes } from './settings';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { kmsBucketProps } from '../internal/buckets';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
+import { Problems } from '../internal/validate';
 import { alarmFactoryFor } from '../internal/alarm-factory';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
@@ -66,7 +68,10 @@ export interface McpBackupReplication {
 
 /** Props for {@link McpBackup}. */
 export interface McpBackupProps extends McpAlarmOptions {
-  /** Service name: metric dimension and prefix of our snapshot names (lowercase letters, digits, single hyphens; ≤ 40). */
+  /**
+   * Service name: metric dimension and prefix of our snapshot names (`mcpops-<serviceName>-db-…`); 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
+   * One McpBackup per service name and account/region: each prunes the snapshots of its prefix.
+   */
   readonly serviceName: string;
   /**
    * The data tier whose database and cache are backed up; its secrets are recorded by ARN.
@@ -215,93 +220,22 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
   public readonly segmentTitle = 'Backups';
   /** Slot length in minutes. */
   public readonly intervalMinutes: number;
-  private readonly serviceName: string;
+  /** The service name (metric dimension, snapshot-name prefix; the disaster-recovery workflow must use the same). */
+  public readonly serviceName: string;
   private readonly rpo: Duration;
 
   constructor(scope: Construct, id: string, props: McpBackupProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
     const stack = Stack.of(this);
-    if (!isValidServiceName(props.serviceName)) {
-      throw new Error(
-        `${OWNER}: serviceName must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(props.serviceName)}`,
-      );
-    }
-    if (props.dataTier && (props.database || props.cacheReplicationGroupId)) {
-      throw new Error(`${OWNER}: pass either dataTier or database/cacheReplicationGroupId, not both`);
-    }
-    if (
-      props.ssmParameterPrefix !== undefined &&
-      !/^\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/.test(props.ssmParameterPrefix)
-    ) {
-      throw new Error(
-        `${OWNER}: ssmParameterPrefix must be a parameter path like "/mcp/prod" (starts with "/", no trailing "/"), got ${JSON.stringify(props.ssmParameterPrefix)}`,
-      );
-    }
+    const s = this.validate(props);
     this.serviceName = props.serviceName;
-    const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
-    const intervalMinutes =
-      props.slotInterval?.toMinutes({ integral: false }) ?? rateExpressionMinutes(schedule.expressionString);
-    if (intervalMinutes === undefined) {
-      throw new Error(
-        `${OWNER}: slotInterval is required with a non-rate schedule, got schedule ${schedule.expressionString}`,
-      );
-    }
-    this.intervalMinutes = intervalMinutes;
-    this.rpo = props.rpo ?? Duration.hours(1);
-    const retention = props.retention ?? Duration.days(30);
-    const retentionDays = retention.toDays({ integral: false });
-    const database = props.database ?? props.dataTier?.database;
-    const cacheId = props.cacheReplicationGroupId ?? props.dataTier?.cache?.ref;
-    const cacheMode: CacheBackupMode = props.cacheBackup ?? 'rebuildable';
-    if (cacheMode !== 'export' && cacheMode !== 'rebuildable') {
-      throw new Error(`${OWNER}: cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`);
-    }
-    const snapshotEveryHours = props.snapshotEveryHours ?? 24;
-    const snapshotRetentionHours = (props.snapshotRetention ?? retention).toHours({ integral: false });
-    const keepNewestSnapshots = props.keepNewestSnapshots ?? 3;
-    const snapshotQuotaReserve = props.snapshotQuotaReserve ?? 10;
-    const cacheExportEveryHours = props.cacheExportEveryHours ?? 24;
-    const cacheExportQuotaReserve = props.cacheExportQuotaReserve ?? 2;
-    const lockMode = props.objectLock?.mode ?? 'GOVERNANCE';
-    if (lockMode !== 'GOVERNANCE' && lockMode !== 'COMPLIANCE') {
-      throw new Error(
-        `${OWNER}: objectLock.mode must be "GOVERNANCE" or "COMPLIANCE", got ${JSON.stringify(lockMode)}`,
-      );
-    }
-    const lockDays = props.objectLock?.days ?? retentionDays;
-    checkBackupSettings({
-      intervalMinutes,
-      rpoMinutes: this.rpo.toMinutes({ integral: false }),
-      retentionDays,
-      objectLockDays: lockDays,
-      hasDatabase: database !== undefined,
-      snapshotEveryHours,
-      snapshotRetentionHours,
-      keepNewestSnapshots,
-      snapshotQuotaReserve,
-      manualSnapshotQuota: props.manualSnapshotQuota ?? RDS_MANUAL_SNAPSHOT_QUOTA,
-      hasCacheExport: cacheId !== undefined && cacheMode === 'export',
-      cacheExportEveryHours,
-      cacheExportQuotaReserve,
-    });
-    if (
-      !database &&
-      cacheId === undefined &&
-      !props.ssmParameterPrefix &&
-      !props.taskDefinition &&
-      (props.secrets ?? []).length === 0 &&
-      !props.dataTier
-    ) {
-      throw new Error(
-        `${OWNER}: nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets`,
-      );
-    }
-    const secrets =
-      props.secrets ??
-      [props.dataTier?.databaseSecret, props.dataTier?.cacheAuthSecret].filter(
-        (s): s is secretsmanager.ISecret => s !== undefined,
-      );
+    this.intervalMinutes = s.intervalMinutes;
+    this.rpo = s.rpo;
+    const { retention, database, cacheId, cacheMode, secrets } = s;
+    const { snapshotEveryHours, snapshotRetentionHours, keepNewestSnapshots, snapshotQuotaReserve } = s;
+    const { cacheExportEveryHours, cacheExportQuotaReserve, lockMode, lockDays } = s;
+    const intervalMinutes = s.intervalMinutes;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     // ------------------------------------------------------------------ bucket
@@ -715,7 +649,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Backup of ${props.serviceName} (RPO ${this.rpo.toHumanString()})`,
-      schedule,
+      schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
       targets: [
         new targets.LambdaFunction(this.backupFunction, {
           retryAttempts: 2,
@@ -725,6 +659,181 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
     });
 
     this.alarms = this.createAlarms(props);
+  }
+
+  /**
+   * Checks every prop (the service name first), collects the problems and throws them once; warns about
+   * settings that another setting makes ineffective. Returns the numbers the constructor builds from.
+   */
+  private validate(props: McpBackupProps) {
+    const stack = Stack.of(this);
+    const problems = new Problems(OWNER, this.node.path);
+    const nameProblem = serviceNameProblem(props.serviceName);
+    problems.add(nameProblem);
+    if (!nameProblem) problems.add(claimServiceName(this, OWNER, props.serviceName));
+    problems.check(
+      !(props.dataTier && (props.database || props.cacheReplicationGroupId)),
+      'pass either dataTier or database/cacheReplicationGroupId, not both',
+    );
+    if (props.ssmParameterPrefix !== undefined)
+      problems.check(
+        typeof props.ssmParameterPrefix === 'string' &&
+          /^\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/.test(props.ssmParameterPrefix) &&
+          !props.ssmParameterPrefix.includes('//'),
+        `ssmParameterPrefix must be a parameter path like "/mcp/prod" (starts with "/", no trailing "/"), got ${JSON.stringify(props.ssmParameterPrefix)}`,
+      );
+    if (props.cacheReplicationGroupId !== undefined && !Token.isUnresolved(props.cacheReplicationGroupId))
+      problems.pattern(
+        'cacheReplicationGroupId',
+        props.cacheReplicationGroupId,
+        /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,39}$/,
+        'an ElastiCache replication group id (1–40 lowercase letters, digits and single hyphens, starting with a letter)',
+      );
+    const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
+    const minutes = (prop: string, d: Duration): number => {
+      const m = d.toMinutes({ integral: false });
+      problems.check(Number.isInteger(m), `${prop} must be a whole number of minutes, got ${d.toHumanString()}`);
+      return m;
+    };
+    const intervalMinutes =
+      props.slotInterval !== undefined
+        ? minutes('slotInterval', props.slotInterval)
+        : rateExpressionMinutes(schedule.expressionString);
+    problems.check(
+      intervalMinutes !== undefined,
+      `slotInterval is required with a non-rate schedule, got schedule ${schedule.expressionString}`,
+    );
+    const rpo = props.rpo ?? Duration.hours(1);
+    const retention = props.retention ?? Duration.days(30);
+    const retentionDays = retention.toDays({ integral: false });
+    const database = props.database ?? props.dataTier?.database;
+    const cacheId = props.cacheReplicationGroupId ?? props.dataTier?.cache?.ref;
+    const cacheMode: CacheBackupMode = props.cacheBackup ?? 'rebuildable';
+    problems.check(
+      cacheMode === 'export' || cacheMode === 'rebuildable',
+      `cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`,
+    );
+    const snapshotEveryHours = props.snapshotEveryHours ?? 24;
+    const snapshotRetentionHours = (props.snapshotRetention ?? retention).toHours({ integral: false });
+    const keepNewestSnapshots = props.keepNewestSnapshots ?? 3;
+    const snapshotQuotaReserve = props.snapshotQuotaReserve ?? 10;
+    const cacheExportEveryHours = props.cacheExportEveryHours ?? 24;
+    const cacheExportQuotaReserve = props.cacheExportQuotaReserve ?? 2;
+    const lockMode = props.objectLock?.mode ?? 'GOVERNANCE';
+    problems.check(
+      lockMode === 'GOVERNANCE' || lockMode === 'COMPLIANCE',
+      `objectLock.mode must be "GOVERNANCE" or "COMPLIANCE", got ${JSON.stringify(lockMode)}`,
+    );
+    const lockDays = props.objectLock?.days ?? retentionDays;
+    problems.integer('manualSnapshotQuota', props.manualSnapshotQuota, 1, 100000);
+    if (intervalMinutes !== undefined)
+      problems.capture(() =>
+        checkBackupSettings({
+          intervalMinutes,
+          rpoMinutes: rpo.toMinutes({ integral: false }),
+          retentionDays,
+          objectLockDays: lockDays,
+          hasDatabase: database !== undefined,
+          snapshotEveryHours,
+          snapshotRetentionHours,
+          keepNewestSnapshots,
+          snapshotQuotaReserve,
+          manualSnapshotQuota: props.manualSnapshotQuota ?? RDS_MANUAL_SNAPSHOT_QUOTA,
+          hasCacheExport: cacheId !== undefined && cacheMode === 'export',
+          cacheExportEveryHours,
+          cacheExportQuotaReserve,
+        }),
+      );
+    problems.check(
+      !!(
+        database ||
+        cacheId !== undefined ||
+        props.ssmParameterPrefix ||
+        props.taskDefinition ||
+        (props.secrets ?? []).length > 0 ||
+        props.dataTier
+      ),
+      'nothing to back up: pass dataTier, database, cacheReplicationGroupId, ssmParameterPrefix, taskDefinition or secrets',
+    );
+    if (props.replication) this.checkReplication(problems, props.replication, stack);
+    problems.throwIfAny();
+
+    const ignored: Array<[boolean, string]> = [
+      [
+        !database &&
+          [
+            props.snapshotEveryHours,
+            props.snapshotRetention,
+            props.keepNewestSnapshots,
+            props.snapshotQuotaReserve,
+          ].some((v) => v !== undefined),
+        'the manual-snapshot settings (snapshotEveryHours, snapshotRetention, keepNewestSnapshots, snapshotQuotaReserve) are ignored: there is no database',
+      ],
+      [
+        !(cacheId !== undefined && cacheMode === 'export') &&
+          (props.cacheExportEveryHours !== undefined || props.cacheExportQuotaReserve !== undefined),
+        "cacheExportEveryHours and cacheExportQuotaReserve are ignored: they apply only with a cache and cacheBackup 'export'",
+      ],
+      [
+        props.cacheBackup !== undefined && cacheId === undefined,
+        'cacheBackup is ignored: there is no cache (dataTier without one, or no cacheReplicationGroupId)',
+      ],
+      [
+        props.slotInterval !== undefined && rateExpressionMinutes(schedule.expressionString) !== undefined,
+        'slotInterval is used instead of the rate of schedule; it is only needed with a cron schedule',
+      ],
+    ];
+    for (const [applies, message] of ignored)
+      if (applies) Annotations.of(this).addWarningV2('mcp-ops:settingIgnored', `${OWNER}: ${message}`);
+
+    const secrets =
+      props.secrets ??
+      [props.dataTier?.databaseSecret, props.dataTier?.cacheAuthSecret].filter(
+        (x): x is secretsmanager.ISecret => x !== undefined,
+      );
+    return {
+      intervalMinutes: intervalMinutes!,
+      rpo,
+      retention,
+      database,
+      cacheId,
+      cacheMode,
+      secrets,
+      snapshotEveryHours,
+      snapshotRetentionHours,
+      keepNewestSnapshots,
+      snapshotQuotaReserve,
+      cacheExportEveryHours,
+      cacheExportQuotaReserve,
+      lockMode,
+      lockDays,
+    };
+  }
+
+  /** replication: the destination bucket and key ARNs, and a key in another Region than the stack's. */
+  private checkReplication(problems: Problems, r: McpBackupReplication, stack: Stack): void {
+    if (!Token.isUnresolved(r.destinationBucketArn))
+      problems.pattern(
+        'replication.destinationBucketArn',
+        r.destinationBucketArn,
+        // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition
+        /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'an S3 bucket ARN (arn:<partition>:s3:::<bucket name>)',
+      );
+    if (Token.isUnresolved(r.destinationKmsKeyArn)) return;
+    const keyOk = problems.pattern(
+      'replication.destinationKmsKeyArn',
+      r.destinationKmsKeyArn,
+      // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+      'a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>; not an alias)',
+    );
+    const keyRegion = r.destinationKmsKeyArn.split(':')[3];
+    if (keyOk && !Token.isUnresolved(stack.region) && keyRegion === stack.region)
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:replicationSameRegion',
+        `${OWNER}: replication.destinationKmsKeyArn is in the stack's own region ${stack.region}; replicas for disaster recovery belong in another Region`,
+      );
   }
 
   /**

@@ -2,6 +2,7 @@
  * The backup Lambda's configuration, read from its environment. Pure (no CDK, no AWS SDK), so the
  * construct and the handler agree on the variable names and the tests can check the parsing.
  */
+import { SERVICE_NAME_RULE } from '../internal/service-name';
 import { isValidServiceName } from './selection';
 
 /** How the cache is covered. */
@@ -81,7 +82,7 @@ export function parseBackupEnv(env: Record<string, string | undefined>): BackupH
   const service = env[BACKUP_ENV.service];
   if (!service || !isValidServiceName(service)) {
     throw new Error(
-      `backup configuration: ${BACKUP_ENV.service} must be 1–40 lowercase letters, digits and single hyphens, got ${JSON.stringify(service ?? null)}`,
+      `backup configuration: ${BACKUP_ENV.service} must be ${SERVICE_NAME_RULE}, got ${JSON.stringify(service ?? null)}`,
     );
   }
   const intervalMinutes = int(env, BACKUP_ENV.intervalMinutes, 60, 1, 1440);

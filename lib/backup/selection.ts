@@ -4,6 +4,7 @@
  * and which of our own snapshots may be pruned. No CDK, no AWS SDK: unit-tested directly and
  * shared by the construct (synth-time validation) and the handler.
  */
+import { isServiceName } from '../internal/service-name';
 import { backupIdForSlot, MANIFEST_PREFIX, slotOfBackupId, slotStart } from './manifest';
 
 /** RDS: manual DB snapshots per account and region (default service quota). */
@@ -17,11 +18,9 @@ export const CACHE_EXPORT_RECORD_PREFIX = 'cache-exports/';
 
 const HOUR_MS = 3_600_000;
 
-/** Service names usable in snapshot identifiers: lowercase letters, digits, single hyphens; 1–40 chars. */
+/** Whether `name` follows the package's one service-name rule (lib/internal/service-name.ts). */
 export function isValidServiceName(name: string): boolean {
-  return (
-    typeof name === 'string' && name.length >= 1 && name.length <= 40 && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)
-  );
+  return isServiceName(name);
 }
 
 /** Identifier of the manual RDS snapshot of a slot: `mcpops-<service>-db-<backupId lowercased>`. */

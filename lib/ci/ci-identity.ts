@@ -40,7 +40,8 @@ export interface McpCiIdentityProps {
   readonly pullRequestRole?: boolean;
   /**
    * ARN of the account's existing GitHub OIDC provider. IAM keeps one provider per URL, so a second
-   * identity in the same account must reuse the first one's provider.
+   * identity in the same account must reuse the first one's provider ("You cannot register the same provider
+   * multiple times in a single AWS account": https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
    * @default - a new provider for https://token.actions.githubusercontent.com
    */
   readonly existingProviderArn?: string;
@@ -157,6 +158,9 @@ export class McpCiIdentity extends Construct {
           resources: stacks.map((s) => arn('lambda', 'function', `${s}-*`)),
         }),
         new iam.PolicyStatement({ sid: 'ReadAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
+        // Dashboards are global, not regional (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cw-dashboard.html),
+        // so their ARN has no region: arn:<partition>:cloudwatch::<account>:dashboard/<name>
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies).
         new iam.PolicyStatement({
           sid: 'ReadDashboards',
           actions: ['cloudwatch:GetDashboard'],

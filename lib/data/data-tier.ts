@@ -12,7 +12,8 @@ import {
   connectionBudget,
   connectionBudgetError,
 } from '../capacity/connections';
-import { checkInteger, checkPattern, checkThat } from '../internal/validate';
+import { checkThat, Problems } from '../internal/validate';
+import { reservedPostgresNameProblem } from './reserved';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { parseDailyWindow, windowMinutes } from './windows';
 
@@ -68,7 +69,8 @@ export interface McpDatabaseOptions {
    */
   readonly port?: number;
   /**
-   * Deletion protection on the instance.
+   * Deletion protection on the instance. `false` (e.g. for a test stack that must be deletable) is
+   * acknowledged to cdk-nag (AwsSolutions-RDS10) with that reason.
    * @default true
    */
   readonly deletionProtection?: boolean;
@@ -199,7 +201,9 @@ export class McpDataTier extends Construct {
           : props.database;
     const cacheOpts: McpCacheOptions | undefined =
       props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
-    validate(dbOpts, cacheOpts);
+    const problems = new Problems(OWNER, this.node.path);
+    validate(problems, dbOpts, cacheOpts);
+    problems.throwIfAny();
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const vpcSubnets =
@@ -279,6 +283,13 @@ export class McpDataTier extends Construct {
           id: 'AwsSolutions-RDS11',
           reason:
             "The contract (docs/operational-contract.md) uses PostgreSQL's port; the instance is in isolated subnets and its security group admits only the service's tasks and our Lambdas.",
+        });
+      }
+      if (dbOpts.deletionProtection === false) {
+        Validations.of(db).acknowledge({
+          id: 'AwsSolutions-RDS10',
+          reason:
+            'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable; removal still keeps a final snapshot (removalPolicy SNAPSHOT by default).',
         });
       }
       if (!(dbOpts.multiAz ?? true)) {
@@ -402,77 +413,105 @@ export class McpDataTier extends Construct {
   }
 }
 
-function validate(db: McpDatabaseOptions | undefined, cache: McpCacheOptions | undefined): void {
+/** Every PostgresEngineVersion aws-cdk-lib names (its static members), by full version. */
+function knownPostgresVersions(): Set<string> {
+  const known = new Set<string>();
+  for (const key of Object.getOwnPropertyNames(rds.PostgresEngineVersion)) {
+    const v = (rds.PostgresEngineVersion as unknown as Record<string, unknown>)[key];
+    if (v instanceof rds.PostgresEngineVersion) known.add(v.postgresFullVersion);
+  }
+  return known;
+}
+
+/** Checks the database and cache options, recording every problem. */
+function validate(problems: Problems, db: McpDatabaseOptions | undefined, cache: McpCacheOptions | undefined): void {
   if (db) {
     const days = db.backupRetention?.toDays({ integral: false });
-    checkInteger(OWNER, 'database.backupRetention (days)', days, 1, 35);
-    checkInteger(OWNER, 'database.allocatedStorage', db.allocatedStorage, 20, 65536);
-    checkInteger(OWNER, 'database.maxAllocatedStorage', db.maxAllocatedStorage, db.allocatedStorage ?? 50, 65536);
-    checkInteger(OWNER, 'database.port', db.port, 1150, 65535);
-    checkPattern(
-      OWNER,
-      'database.databaseName',
-      db.databaseName,
-      /^[a-z][a-z0-9_]{0,62}$/,
-      'a lowercase PostgreSQL identifier (letters, digits, _; starts with a letter)',
-    );
-    checkPattern(
-      OWNER,
-      'database.username',
-      db.username,
-      /^[a-z][a-z0-9_]{0,15}$/,
-      'a lowercase identifier of at most 16 characters',
-    );
-    checkPattern(
-      OWNER,
-      'database.preferredBackupWindow',
-      db.preferredBackupWindow,
-      /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
-      'hh24:mi-hh24:mi (UTC)',
-    );
-    if (db.preferredBackupWindow !== undefined) {
+    problems.integer('database.backupRetention (days)', days, 1, 35);
+    problems.integer('database.allocatedStorage', db.allocatedStorage, 20, 65536);
+    problems.integer('database.maxAllocatedStorage', db.maxAllocatedStorage, db.allocatedStorage ?? 50, 65536);
+    problems.integer('database.port', db.port, 1150, 65535);
+    if (
+      problems.pattern(
+        'database.databaseName',
+        db.databaseName,
+        /^[a-z][a-z0-9_]{0,62}$/,
+        'a lowercase PostgreSQL identifier (letters, digits, _; starts with a letter; at most 63)',
+      ) &&
+      db.databaseName !== undefined
+    )
+      problems.add(reservedPostgresNameProblem('database.databaseName', db.databaseName));
+    if (
+      problems.pattern(
+        'database.username',
+        db.username,
+        /^[a-z][a-z0-9_]{0,15}$/,
+        'a lowercase identifier of at most 16 characters (letters, digits, _; starts with a letter)',
+      ) &&
+      db.username !== undefined
+    )
+      problems.add(reservedPostgresNameProblem('database.username', db.username));
+    if (db.engineVersion !== undefined) {
+      const known = knownPostgresVersions();
+      const full = db.engineVersion.postgresFullVersion;
+      problems.check(
+        known.has(full),
+        `database.engineVersion must be a PostgreSQL version aws-cdk-lib knows (rds.PostgresEngineVersion.VER_…), got ${JSON.stringify(full)}; upgrade aws-cdk-lib for a newer version`,
+      );
+    }
+    if (
+      problems.pattern(
+        'database.preferredBackupWindow',
+        db.preferredBackupWindow,
+        /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+        'hh24:mi-hh24:mi (UTC)',
+      ) &&
+      db.preferredBackupWindow !== undefined
+    ) {
       const w = parseDailyWindow(db.preferredBackupWindow)!;
-      checkThat(
-        OWNER,
+      problems.check(
         windowMinutes(w) >= 30,
         `database.preferredBackupWindow must last at least 30 minutes (RDS), got ${JSON.stringify(db.preferredBackupWindow)} (${windowMinutes(w)} min)`,
       );
     }
   }
   if (cache) {
-    checkInteger(OWNER, 'cache.replicas', cache.replicas, 0, 5);
-    checkInteger(OWNER, 'cache.snapshotRetentionDays', cache.snapshotRetentionDays, 1, 35);
-    checkInteger(OWNER, 'cache.port', cache.port, 1024, 65535);
-    checkPattern(
-      OWNER,
+    problems.integer('cache.replicas', cache.replicas, 0, 5);
+    problems.integer('cache.snapshotRetentionDays', cache.snapshotRetentionDays, 1, 35);
+    problems.integer('cache.port', cache.port, 1024, 65535);
+    problems.pattern(
       'cache.nodeType',
       cache.nodeType,
       /^cache\.[a-z0-9]+\.[a-z0-9]+$/,
       'an ElastiCache node type such as cache.m7g.large',
     );
-    checkPattern(
-      OWNER,
-      'cache.snapshotWindow',
-      cache.snapshotWindow,
-      /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
-      'hh24:mi-hh24:mi (UTC)',
-    );
-    if (cache.snapshotWindow !== undefined) {
+    if (
+      problems.pattern(
+        'cache.snapshotWindow',
+        cache.snapshotWindow,
+        /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+        'hh24:mi-hh24:mi (UTC)',
+      ) &&
+      cache.snapshotWindow !== undefined
+    ) {
       const w = parseDailyWindow(cache.snapshotWindow)!;
-      checkThat(
-        OWNER,
+      problems.check(
         windowMinutes(w) >= 60,
         `cache.snapshotWindow must last at least 60 minutes (ElastiCache), got ${JSON.stringify(cache.snapshotWindow)} (${windowMinutes(w)} min)`,
       );
     }
     if (cache.engine !== undefined)
-      checkThat(
-        OWNER,
+      problems.check(
         cache.engine === 'valkey' || cache.engine === 'redis',
         `cache.engine must be "valkey" or "redis", got ${JSON.stringify(cache.engine)}`,
       );
-    checkThat(
-      OWNER,
+    problems.pattern(
+      'cache.engineVersion',
+      cache.engineVersion,
+      /^\d+\.\d+$/,
+      'an engine version such as 8.0 (valkey) or 7.1 (redis)',
+    );
+    problems.check(
       !((cache.multiAz ?? true) && (cache.replicas ?? 1) < 1),
       `cache.multiAz needs cache.replicas ≥ 1, got replicas ${cache.replicas}`,
     );

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -19,6 +19,11 @@ import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
+import { nameLengthProblem, stateMachineName as drStateMachineName } from '../internal/names';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
+import { Problems } from '../internal/validate';
+import { estimateRecoveryTime, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } from './rto-model';
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
@@ -65,9 +70,10 @@ export interface McpDrCacheOptions {
 /** Props of {@link McpDisasterRecovery}. */
 export interface McpDisasterRecoveryProps extends McpAlarmOptions {
   /**
-   * Service name: names the state machine (`<serviceName>-disaster-recovery`), prefixes every restored
-   * resource (`<serviceName>-dr-…`) and is the `service` metric dimension. Must match the manifests' `service`.
-   * Lowercase letters, digits and hyphens, starting with a letter, at most 20 characters.
+   * Service name: names the state machine (`<stack name>-<serviceName>-disaster-recovery`, at most 80
+   * characters), prefixes every restored resource (`<serviceName>-dr-…`) and is the `service` metric dimension.
+   * Must match the manifests' `service`, i.e. the serviceName of the McpBackup whose bucket is `backupBucket`
+   * (checked when that McpBackup is in the app). 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
    */
   readonly serviceName: string;
   /** The bucket the backup Lambda writes manifests and components to (see lib/backup/manifest.ts). */
@@ -200,8 +206,15 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
   readonly executionTimeout?: Duration;
 }
 
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`${OWNER}: ${message}`);
+/**
+ * The serviceName of the McpBackup that created `bucket`, when it did (the bucket is its child `Bucket`),
+ * else undefined (an imported or foreign bucket: nothing to compare with).
+ */
+function backupServiceOf(bucket: s3.IBucket): string | undefined {
+  const owner = bucket.node.scope as { serviceName?: unknown; backupFunction?: unknown } | undefined;
+  return owner && owner.backupFunction !== undefined && typeof owner.serviceName === 'string'
+    ? owner.serviceName
+    : undefined;
 }
 
 /**
@@ -233,13 +246,26 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
   constructor(scope: Construct, id: string, props: McpDisasterRecoveryProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    check(
-      typeof props.serviceName === 'string' &&
-        /^[a-z][a-z0-9-]{0,19}$/.test(props.serviceName) &&
-        !props.serviceName.includes('--') &&
-        !props.serviceName.endsWith('-'),
-      `serviceName must be 1-20 lowercase letters, digits and single hyphens starting with a letter, got ${JSON.stringify(props.serviceName)}`,
-    );
+    // Every prop is checked (the service name first) and all problems are reported at once.
+    const problems = new Problems(OWNER, this.node.path);
+    const check = (condition: boolean, message: string): boolean => problems.check(condition, message);
+    const nameProblem = serviceNameProblem(props.serviceName);
+    problems.add(nameProblem);
+    if (!nameProblem) {
+      problems.add(claimServiceName(this, OWNER, props.serviceName));
+      problems.add(
+        nameLengthProblem(
+          'stateMachine',
+          'the state machine name',
+          drStateMachineName(Stack.of(this).stackName, props.serviceName),
+        ),
+      );
+      const backupService = backupServiceOf(props.backupBucket);
+      check(
+        backupService === undefined || backupService === props.serviceName,
+        `serviceName ${JSON.stringify(props.serviceName)} must be the serviceName of the McpBackup whose bucket is backupBucket (${JSON.stringify(backupService)}): the workflow only restores manifests of its own service`,
+      );
+    }
     const rpo = props.rpo ?? Duration.hours(1);
     const rto = props.rto ?? Duration.minutes(30);
     const poll = props.pollInterval ?? Duration.seconds(30);
@@ -247,6 +273,22 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     const approvalTimeout = props.approvalTimeout ?? Duration.minutes(15);
     const executionTimeout = props.executionTimeout ?? Duration.hours(4);
     const overdue = props.drillOverdueAfter ?? Duration.days(8);
+    // Step Functions waits, timeouts and the alarm thresholds take whole seconds.
+    for (const [prop, d] of Object.entries({
+      rpo,
+      rto,
+      pollInterval: poll,
+      restoreTimeout,
+      approvalTimeout,
+      executionTimeout,
+      drillOverdueAfter: overdue,
+    })) {
+      check(
+        Number.isInteger(d.toSeconds({ integral: false })),
+        `${prop} must be a whole number of seconds, got ${d.toHumanString()}`,
+      );
+    }
+    problems.throwIfAny();
     const factory = alarmFactoryFor(this, 'McpDisasterRecovery', props.serviceName, props);
     const runbook = factory.runbookUrl(DR_RUNBOOK);
     check(
@@ -319,14 +361,48 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       'cluster is required with taskDefinition (the readiness task runs in it), got none',
     );
     const readinessCommand = props.readinessCommand ?? [...DEFAULT_READINESS_COMMAND];
-    check(readinessCommand.length > 0, 'readinessCommand must not be empty, got []');
+    check(
+      Array.isArray(readinessCommand) && readinessCommand.length > 0,
+      `readinessCommand must not be empty, got ${JSON.stringify(readinessCommand)}`,
+    );
+    check(
+      !props.database || vpc !== undefined,
+      'vpc is required with a database whose VPC is unknown (the restore subnet group needs one)',
+    );
+    // The RTO the library's own model says this workflow can meet (lib/dr/rto-model.ts), with typical AWS
+    // durations and this workflow's polling: a drill is the fastest recovery, so an RTO below its estimate
+    // can never be met and its alarm would fire on every drill.
+    if (nameProblem === undefined && rto.toSeconds({ integral: false }) >= 1) {
+      const estimate = estimateRecoveryTime(
+        'drill',
+        {
+          ...TYPICAL_AWS_DURATIONS,
+          databaseRestore: props.database ? TYPICAL_AWS_DURATIONS.databaseRestore : 0,
+          cacheRestore: props.cache ? TYPICAL_AWS_DURATIONS.cacheRestore : 0,
+          readinessTask: taskDefinition ? TYPICAL_AWS_DURATIONS.readinessTask : 0,
+        },
+        {
+          databasePollInterval: poll.toSeconds({ integral: false }),
+          cachePollInterval: poll.toSeconds({ integral: false }),
+          deploymentPollInterval: poll.toSeconds({ integral: false }),
+          ...TYPICAL_STEP_TIMINGS,
+        },
+        rto.toSeconds({ integral: false }),
+      );
+      check(
+        estimate.withinRto,
+        `rto ${rto.toHumanString()} cannot be met: the RTO model (lib/dr/rto-model.ts) estimates ${Math.ceil(estimate.totalSeconds / 60)} minutes for a drill with typical AWS durations (database restore ${TYPICAL_AWS_DURATIONS.databaseRestore / 60} min${props.cache ? `, cache ${TYPICAL_AWS_DURATIONS.cacheRestore / 60} min` : ''}${taskDefinition ? `, readiness task ${TYPICAL_AWS_DURATIONS.readinessTask} s` : ''}) and pollInterval ${poll.toHumanString()}; allow at least ${Math.ceil(estimate.totalSeconds / 60)} minutes`,
+      );
+    }
+    problems.throwIfAny();
+    this.warnIgnored(props);
 
     this.serviceName = props.serviceName;
     this.rto = rto;
     this.rpo = rpo;
     this.restoredPrefix = restoredPrefix(props.serviceName);
     const stack = Stack.of(this);
-    const stateMachineName = `${props.serviceName}-disaster-recovery`;
+    const stateMachineName = drStateMachineName(stack.stackName, props.serviceName);
     const stateMachineArn = stack.formatArn({
       service: 'states',
       resource: 'stateMachine',
@@ -851,6 +927,37 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     this.alarms = this.createAlarms(props, factory, rto, overdue);
 
     this.acknowledgeFindings(fn, props);
+  }
+
+  /** Warns about settings that another setting makes ineffective (they would otherwise be dropped silently). */
+  private warnIgnored(props: McpDisasterRecoveryProps): void {
+    const drills = props.scheduledDrills ?? true;
+    const taskDefinition = props.taskDefinition ?? props.service?.taskDefinition;
+    const ignored: Array<[boolean, string]> = [
+      [!drills && props.drillSchedule !== undefined, 'drillSchedule is ignored: scheduledDrills is false'],
+      [!drills && props.drillOverdueAfter !== undefined, 'drillOverdueAfter is ignored: scheduledDrills is false'],
+      [
+        !props.database &&
+          [
+            props.databaseInstanceClass,
+            props.databaseSubnetGroup,
+            props.databaseSecurityGroups,
+            props.databaseEncryptionKey,
+          ].some((v) => v !== undefined),
+        'databaseInstanceClass, databaseSubnetGroup, databaseSecurityGroups and databaseEncryptionKey are ignored: there is no database',
+      ],
+      [
+        !taskDefinition &&
+          [props.containerName, props.readinessCommand, props.readinessSecurityGroups].some((v) => v !== undefined),
+        'containerName, readinessCommand and readinessSecurityGroups are ignored: there is no taskDefinition (or service) to run the readiness task',
+      ],
+      [
+        !props.service && props.probeFunction !== undefined,
+        'probeFunction is ignored: the probe runs after a cut-over, and there is no service to cut over',
+      ],
+    ];
+    for (const [applies, message] of ignored)
+      if (applies) Annotations.of(this).addWarningV2('mcp-ops:settingIgnored', `${OWNER}: ${message}`);
   }
 
   /**

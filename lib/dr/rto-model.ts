@@ -141,3 +141,12 @@ export const TYPICAL_AWS_DURATIONS: AwsDurations = {
   probe: 5,
   cleanup: 6 * 60,
 };
+
+/**
+ * Typical workflow step costs, seconds: one Lambda step (a warm invocation, with the odd cold start
+ * averaged in) and one Standard state transition.
+ */
+export const TYPICAL_STEP_TIMINGS: Pick<WorkflowTimings, 'lambdaStep' | 'stateTransition'> = {
+  lambdaStep: 1.5,
+  stateTransition: 0.1,
+};

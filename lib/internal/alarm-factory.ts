@@ -15,7 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmSeverity, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { alarmDescription, DEFAULT_RUNBOOK_BASE_URL, normaliseRunbookBaseUrl } from '../monitoring/naming';
-import { checkPattern } from './validate';
+import { checkPattern, Problems } from './validate';
 
 /** Where an alarm's notifications go, per severity. Looked up at synth time. */
 export interface AlarmRouter {
@@ -131,9 +131,10 @@ export function alarmFactoryFor(
   options: McpAlarmOptions,
   router: AlarmRouter = singleTopicRouter(options.alarmTopic),
 ): AlarmFactory {
+  // Every problem of the alarm options at once, naming the construct (as the constructs' own prop checks do).
+  const problems = new Problems(owner, scope.node.path);
   if (options.alarmNamePrefix !== undefined && !Token.isUnresolved(options.alarmNamePrefix)) {
-    checkPattern(
-      owner,
+    problems.pattern(
       'alarmNamePrefix',
       options.alarmNamePrefix,
       /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
@@ -141,26 +142,28 @@ export function alarmFactoryFor(
     );
   }
   for (const [key, value] of Object.entries(options.alarmTags ?? {})) {
-    checkPattern(
-      owner,
+    problems.pattern(
       'alarmTags key',
       key,
       /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
       '1–128 letters, digits, spaces or _ . : / = + - @, not starting with aws:',
     );
-    checkPattern(
-      owner,
+    problems.pattern(
       `alarmTags[${key}]`,
       value,
       /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
       'at most 256 letters, digits, spaces or _ . : / = + - @',
     );
   }
+  const runbookBaseUrl = problems.capture(() =>
+    normaliseRunbookBaseUrl(options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL, owner),
+  );
+  problems.throwIfAny();
   return new AlarmFactory(scope, {
     owner,
     serviceName,
     alarmNamePrefix: options.alarmNamePrefix,
-    runbookBaseUrl: normaliseRunbookBaseUrl(options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL, owner),
+    runbookBaseUrl: runbookBaseUrl!,
     router,
     tags: options.alarmTags,
   });

@@ -2,6 +2,7 @@
  * Validation and defaults of the log pipeline's props, as a pure function (no CDK imports), so
  * every rule is unit-tested directly. Errors name the prop, the value given and what is allowed.
  */
+import { serviceNameProblem } from '../internal/service-name';
 import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
 import { INDEX_ROTATIONS } from './opensearch-bulk';
 
@@ -80,15 +81,9 @@ function integerIn(prop: string, value: number, min: number, max: number): numbe
 
 /** Validates McpLogging's inputs and fills in defaults; throws an error naming the prop otherwise. */
 export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
-  // `mcp-<serviceName>-audit` must fit Firehose's 64-character stream-name limit.
-  checkPattern(
-    OWNER,
-    'serviceName',
-    input.serviceName,
-    /^[A-Za-z0-9_-]{1,54}$/,
-    '1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64)',
-  );
-  if (input.serviceName === undefined) throw new Error(`${OWNER}: serviceName is required`);
+  // The one service-name rule of the package (lib/internal/service-name.ts).
+  const nameProblem = serviceNameProblem(input.serviceName);
+  if (nameProblem) throw new Error(`${OWNER}: ${nameProblem}`);
   const auditObjectLockDays = integerIn(
     'auditObjectLockDays (days)',
     input.auditObjectLockDays ?? LOGGING_DEFAULTS.auditObjectLockDays,

@@ -1,4 +1,5 @@
 import {
+  Annotations,
   Arn,
   ArnFormat,
   Duration,
@@ -37,6 +38,10 @@ import { alarmFactoryFor, MetricAlarmSpec } from '../internal/alarm-factory';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { kmsBucketProps } from '../internal/buckets';
+import { firehoseStreamName, logGroupName, nameLengthProblem, queryDefinitionName } from '../internal/names';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
+import { Problems } from '../internal/validate';
 
 /** Id of the S3 request-metrics filter on `errors/` of both buckets (dimension `FilterId`). */
 const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
@@ -84,10 +89,10 @@ export interface McpLoggingOpenSearchProps {
 /** Props for {@link McpLogging}. */
 export interface McpLoggingProps extends McpAlarmOptions {
   /**
-   * Service name (`SERVICE_NAME` of the contract): names the log groups (`/mcp/<serviceName>/application`,
-   * `/mcp/<serviceName>/audit`), the Firehose streams and the saved queries, and is the `service`
-   * dimension of the metrics. 1–54 characters of `[A-Za-z0-9_-]` (Firehose stream names, `mcp-<serviceName>-audit`,
-   * are limited to 64).
+   * Service name (`SERVICE_NAME` of the contract): names the log groups (`/mcp/<stack name>/<serviceName>/application`,
+   * `…/audit`, `…/log-delivery`), the Firehose streams (`<stack name>-<serviceName>-logs`, `…-audit`, at most 64
+   * characters) and the saved queries, and is the `service` dimension of the metrics. The package's one service-name
+   * rule: 1–20 lowercase letters, digits and single hyphens, starting with a letter (see McpService).
    */
   readonly serviceName: string;
   /**
@@ -245,29 +250,18 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
   constructor(scope: Construct, id: string, props: McpLoggingProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    const cfg = resolveLoggingConfig({
-      serviceName: props.serviceName,
-      auditObjectLockDays: props.auditObjectLockDays,
-      auditRetentionDays: props.auditRetention,
-      logBucketExpirationDays: props.logBucketExpirationDays,
-      auditExpirationDays: props.auditExpirationDays,
-      bufferIntervalSeconds: props.bufferInterval?.toSeconds({ integral: false }),
-      bufferSizeMiB: props.bufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
-      indexPrefix: props.openSearch?.indexPrefix,
-      indexRotation: props.openSearch?.indexRotation,
-      retryDurationSeconds: props.openSearch?.retryDuration?.toSeconds({ integral: false }),
-      streamPrefix: props.streamPrefix,
-      logBufferSizeMiB: props.logBufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
-    });
+    const cfg = this.validate(props);
     const stack = Stack.of(this);
     this.serviceName = cfg.serviceName;
     this.streamPrefix = cfg.streamPrefix;
     this.logDriverMode = props.logDriverMode ?? ecs.AwsLogDriverMode.NON_BLOCKING;
     this.logBufferSize = Size.mebibytes(cfg.logBufferSizeMiB);
 
-    const appLogGroupName = `/mcp/${cfg.serviceName}/application`;
-    const auditLogGroupName = `/mcp/${cfg.serviceName}/audit`;
-    const deliveryLogGroupName = `/mcp/${cfg.serviceName}/log-delivery`;
+    // Fixed names (the key policy below names the log groups before they exist), scoped by stack and
+    // service so that no two stacks or services collide; see lib/internal/names.ts.
+    const appLogGroupName = logGroupName(stack.stackName, cfg.serviceName, 'application');
+    const auditLogGroupName = logGroupName(stack.stackName, cfg.serviceName, 'audit');
+    const deliveryLogGroupName = logGroupName(stack.stackName, cfg.serviceName, 'log-delivery');
     const logGroupArn = (name: string): string =>
       stack.formatArn({
         service: 'logs',
@@ -275,6 +269,11 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         resourceName: name,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
+    // Fixed-name log groups (and their log streams) are kept on stack deletion and on updates that remove
+    // them, but deleted when the create that made them rolls back (DeletionPolicy RetainExceptOnCreate),
+    // so a failed first deployment leaves nothing behind that makes its retry fail with "already exists".
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+    const fixedNameRemoval = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     // ---- Key
     if (props.encryptionKey) {
@@ -307,19 +306,19 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       logGroupName: appLogGroupName,
       retention: props.applicationRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: fixedNameRemoval,
     });
     this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
       logGroupName: auditLogGroupName,
       retention: props.auditRetention ?? logs.RetentionDays.THIRTEEN_MONTHS,
       encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: fixedNameRemoval,
     });
     const deliveryLogGroup = new logs.LogGroup(this, 'DeliveryErrorLogGroup', {
       logGroupName: deliveryLogGroupName,
       retention: logs.RetentionDays.ONE_MONTH,
       encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: fixedNameRemoval,
     });
 
     // ---- Buckets
@@ -408,7 +407,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       ],
     };
     const app = this.createStream('ApplicationDelivery', {
-      name: `mcp-${cfg.serviceName}-logs`,
+      name: firehoseStreamName(stack.stackName, cfg.serviceName, 'logs'),
       bucket: this.logBucket,
       prefix: 'logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
       errorPrefix:
@@ -421,7 +420,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     this.applicationDeliveryStream = app.stream;
     this.applicationDeliveryRole = app.role;
     const audit = this.createStream('AuditDelivery', {
-      name: `mcp-${cfg.serviceName}-audit`,
+      name: firehoseStreamName(stack.stackName, cfg.serviceName, 'audit'),
       bucket: this.auditBucket,
       prefix: 'audit/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
       errorPrefix:
@@ -448,6 +447,20 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         new iam.PolicyStatement({
           actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
           resources: [app.stream.attrArn, audit.stream.attrArn],
+        }),
+        // The streams are encrypted with the pipeline key (CUSTOMER_MANAGED_CMK), and since 2026-04-20 AWS
+        // requires whoever calls PutRecord/PutRecordBatch on such a stream to hold kms:GenerateDataKey and
+        // kms:Decrypt on its key (AWS notice to account holders, quoted in issue 10; streams created before
+        // that date must comply by 2027-02-28). The notice is not in the AWS documentation we could search;
+        // Kinesis Data Streams documents the same producer rule for its SSE keys:
+        // https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+        // Creating a subscription filter sends a test record, so without this both filters fail on create.
+        // Only through Firehose in this region.
+        new iam.PolicyStatement({
+          sid: 'FirehoseProducerKey',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [this.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `firehose.${stack.region}.amazonaws.com` } },
         }),
       ],
     });
@@ -506,7 +519,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         throw new Error(`McpLogging: saved query ${q.id} renders differently from the tested query text`);
       }
       queries[q.id] = new logs.QueryDefinition(this, `${q.id}Query`, {
-        queryDefinitionName: `mcp/${cfg.serviceName}/${q.title}`,
+        queryDefinitionName: queryDefinitionName(stack.stackName, cfg.serviceName, q.title),
         queryString,
         logGroups: [this.applicationLogGroup],
       });
@@ -1049,6 +1062,57 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     );
   }
 
+  /** Checks every prop (the service name first) and throws once with all problems; returns the resolved config. */
+  private validate(props: McpLoggingProps): ReturnType<typeof resolveLoggingConfig> {
+    const problems = new Problems('McpLogging', this.node.path);
+    const nameProblem = serviceNameProblem(props.serviceName);
+    problems.add(nameProblem);
+    if (!nameProblem) problems.add(claimServiceName(this, 'McpLogging', props.serviceName));
+    const cfg = problems.capture(() =>
+      resolveLoggingConfig({
+        // A bad name is reported above; the other props are still checked.
+        serviceName: nameProblem ? 'placeholder' : props.serviceName,
+        auditObjectLockDays: props.auditObjectLockDays,
+        auditRetentionDays: props.auditRetention,
+        logBucketExpirationDays: props.logBucketExpirationDays,
+        auditExpirationDays: props.auditExpirationDays,
+        bufferIntervalSeconds: props.bufferInterval?.toSeconds({ integral: false }),
+        bufferSizeMiB: props.bufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+        indexPrefix: props.openSearch?.indexPrefix,
+        indexRotation: props.openSearch?.indexRotation,
+        retryDurationSeconds: props.openSearch?.retryDuration?.toSeconds({ integral: false }),
+        streamPrefix: props.streamPrefix,
+        logBufferSizeMiB: props.logBufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+      }),
+    );
+    if (!nameProblem) {
+      const stackName = Stack.of(this).stackName;
+      for (const kind of ['logs', 'audit'] as const)
+        problems.add(
+          nameLengthProblem(
+            'firehoseStream',
+            'the Firehose stream name',
+            firehoseStreamName(stackName, props.serviceName, kind),
+          ),
+        );
+      problems.add(
+        nameLengthProblem('logGroup', 'the log group name', logGroupName(stackName, props.serviceName, 'log-delivery')),
+      );
+    }
+    problems.throwIfAny();
+    if (
+      props.logBufferSize !== undefined &&
+      props.logDriverMode !== undefined &&
+      props.logDriverMode !== ecs.AwsLogDriverMode.NON_BLOCKING
+    ) {
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:logBufferSizeIgnored',
+        `McpLogging: logBufferSize is ignored because logDriverMode is ${props.logDriverMode} (the awslogs buffer exists in non-blocking mode only)`,
+      );
+    }
+    return cfg!;
+  }
+
   private logicalIdOf(c: Construct): string {
     return Stack.of(this).getLogicalId(c.node.defaultChild as s3.CfnBucket);
   }
@@ -1076,7 +1140,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     const logStream = new logs.LogStream(this, `${id}ErrorLogStream`, {
       logGroup: o.deliveryLogGroup,
       logStreamName: o.logStreamName,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const statements = [
       new iam.PolicyStatement({

@@ -17,9 +17,13 @@ export interface S3ObjectCreatedEvent {
   }>;
 }
 
-/** S3 event keys are URL-encoded with `+` for spaces. */
+/** S3 event keys are URL-encoded with `+` for spaces. A malformed encoding is an error naming the key. */
 export function decodeS3Key(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    throw new Error(`S3 event: object key ${JSON.stringify(key)} is not URL-encoded as S3 encodes event keys`);
+  }
 }
 
 /**
@@ -27,21 +31,47 @@ export function decodeS3Key(key: string): string {
  * an error starting with `owner` (e.g. `audit indexer: …`) and nothing is read.
  */
 export function parseS3ObjectEvent(event: unknown, owner: string, prefix: string): S3ObjectCreatedEvent {
-  const e = event as Partial<S3ObjectCreatedEvent> | null;
+  const e = (typeof event === 'object' && event !== null ? event : null) as Partial<S3ObjectCreatedEvent> | null;
   if (!e || !Array.isArray(e.Records) || e.Records.length === 0) {
-    throw new Error(
-      `${owner}: expected an S3 event notification with Records, got ` + JSON.stringify(event)?.slice(0, 200),
-    );
+    throw new Error(`${owner}: expected an S3 event notification with Records, got ${describe(event)}`);
   }
-  for (const r of e.Records) {
-    if (r?.eventSource !== 'aws:s3' || !r.s3?.bucket?.name || typeof r.s3?.object?.key !== 'string') {
-      throw new Error(`${owner}: every record must be an aws:s3 record with bucket and object key`);
+  for (const [i, r] of e.Records.entries()) {
+    const rec = (typeof r === 'object' && r !== null ? r : {}) as Partial<S3ObjectCreatedEvent['Records'][number]>;
+    const bucket = rec.s3?.bucket?.name;
+    const key = rec.s3?.object?.key;
+    if (
+      rec.eventSource !== 'aws:s3' ||
+      typeof bucket !== 'string' ||
+      bucket === '' ||
+      typeof key !== 'string' ||
+      key === ''
+    ) {
+      throw new Error(
+        `${owner}: Records[${i}] must be an aws:s3 record with a bucket name and an object key, got ${describe(r)}`,
+      );
     }
-    if (!decodeS3Key(r.s3.object.key).startsWith(prefix)) {
-      throw new Error(`${owner}: object ${r.s3.object.key} is outside ${prefix}; refusing to index it`);
+    let decoded: string;
+    try {
+      decoded = decodeS3Key(key);
+    } catch (err) {
+      throw new Error(`${owner}: Records[${i}]: ${(err as Error).message}`);
+    }
+    if (!decoded.startsWith(prefix)) {
+      throw new Error(`${owner}: object ${key} is outside ${prefix}; refusing to index it`);
     }
   }
   return e as S3ObjectCreatedEvent;
+}
+
+/** At most 200 characters of a value, for messages. */
+function describe(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  return (text ?? String(value)).slice(0, 200);
 }
 
 /** The object's bytes, gunzipped when they start with the gzip magic number (Firehose GZIP output). */

@@ -17,7 +17,10 @@ import {
 } from '../internal/alarm-factory';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
-import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
+import { checkThat, Problems } from '../internal/validate';
+import { dashboardName } from '../internal/names';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
 import { McpAlarmTopic, subscribeAlarmRecipients } from './alarm-topic';
 import { checkAlertRoute, McpAlertRoute, McpAlertRouteTopic } from './alert-routing';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions, McpCustomSegmentProps } from './alarms';
@@ -379,40 +382,81 @@ export class McpMonitoring extends Construct {
 
   // ------------------------------------------------------------------------------------------ builders
 
+  /** Checks every prop, the service name first, and reports all problems at once. */
   private validate(props: McpMonitoringProps): void {
-    if (!Token.isUnresolved(props.serviceName)) {
-      checkPattern(
-        OWNER,
-        'serviceName',
-        props.serviceName,
-        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-        'letters, digits, . _ -, starting with a letter or digit, 1–128 characters',
-      );
-    }
-    const periodSeconds = (props.period ?? Duration.minutes(1)).toSeconds();
+    const problems = new Problems(OWNER, this.node.path);
+    const nameProblem = serviceNameProblem(props.serviceName);
+    problems.add(nameProblem);
+    if (!nameProblem) problems.add(claimServiceName(this, OWNER, props.serviceName));
+    const period = props.period ?? Duration.minutes(1);
+    const periodSeconds = period.toSeconds({ integral: false });
     const evaluationPeriods = props.evaluationPeriods ?? 3;
-    checkInteger(OWNER, 'evaluationPeriods', evaluationPeriods, 1, 60);
-    checkInteger(OWNER, 'datapointsToAlarm', props.datapointsToAlarm ?? 2, 1, evaluationPeriods);
-    checkThat(
-      OWNER,
+    if (problems.integer('evaluationPeriods', evaluationPeriods, 1, 60))
+      problems.integer('datapointsToAlarm', props.datapointsToAlarm ?? 2, 1, evaluationPeriods);
+    problems.check(
       periodSeconds * evaluationPeriods <= 86400,
       `period × evaluationPeriods must be at most one day, got ${periodSeconds * evaluationPeriods} s`,
     );
-    checkNumber(OWNER, 'trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
-    checkInteger(OWNER, 'probeFailureIntervals', props.probeFailureIntervals, 1, 10);
-    if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName)) {
-      checkPattern(
-        OWNER,
+    problems.number('trafficAnomalyStdDevs', props.trafficAnomalyStdDevs, 0.5, 10);
+    problems.integer('probeFailureIntervals', props.probeFailureIntervals, 1, 10);
+    for (const [prop, d] of [
+      ['probeInterval', props.probeInterval],
+      ['probeTimeout', props.probeTimeout],
+    ] as const) {
+      if (d !== undefined)
+        problems.check(
+          Number.isInteger(d.toSeconds({ integral: false })),
+          `${prop} must be a whole number of seconds, got ${d.toHumanString()}`,
+        );
+    }
+    if (props.probeTool && props.endpointUrl === undefined)
+      problems.add(
+        `probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
+      );
+    // The pure checks the constructor runs next, collected here so that every problem is reported together.
+    const baseline = problems.capture(() => resolveBaseline(props.baseline));
+    if (baseline)
+      problems.capture(() =>
+        alarmThresholds(baseline, {
+          capacity: props.capacity,
+          periodSeconds,
+          errorRateMinRequests: props.errorRateMinRequests,
+          cpuUtilizationPercent: props.cpuUtilizationPercent,
+          memoryUtilizationPercent: props.memoryUtilizationPercent,
+          maxTaskCount: props.maxTaskCount,
+          minTaskCount: props.minTaskCount,
+        }),
+      );
+    problems.capture(() => normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL));
+    if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName))
+      problems.pattern(
         'dashboardName',
         props.dashboardName,
         /^[A-Za-z0-9_-]{1,255}$/,
         'letters, digits, _ and -, 1–255 characters',
       );
-    }
-    if (props.probeTool && props.endpointUrl === undefined) {
-      throw new Error(
-        `${OWNER}: probeTool needs endpointUrl (the probe only runs when the public endpoint is given), got probeTool ${JSON.stringify(props.probeTool.name)} without endpointUrl`,
+    for (const [i, email] of (props.alarmEmails ?? []).entries())
+      problems.check(
+        typeof email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email),
+        `alarmEmails[${i}] must be an e-mail address, got ${JSON.stringify(email)}`,
       );
+    for (const [i, url] of (props.alarmHttpsEndpoints ?? []).entries())
+      problems.check(
+        typeof url === 'string' && /^https:\/\/[^\s]+$/.test(url),
+        `alarmHttpsEndpoints[${i}] must be an https:// URL, got ${JSON.stringify(url)}`,
+      );
+    problems.throwIfAny();
+    if (props.probeTool === undefined && props.endpointUrl === undefined) {
+      for (const [prop, v] of [
+        ['probeInterval', props.probeInterval],
+        ['probeTimeout', props.probeTimeout],
+        ['probeFailureIntervals', props.probeFailureIntervals],
+      ] as const)
+        if (v !== undefined)
+          Annotations.of(this).addWarningV2(
+            'mcp-ops:settingIgnored',
+            `${OWNER}: ${prop} is ignored: there is no probe without endpointUrl`,
+          );
     }
   }
 
@@ -846,7 +890,7 @@ export class McpMonitoring extends Construct {
     const stack = Stack.of(this);
     const b = this.baseline;
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? sanitiseDashboardName(`${stack.stackName}-${props.serviceName}`),
+      dashboardName: props.dashboardName ?? sanitiseDashboardName(dashboardName(stack.stackName, props.serviceName)),
       defaultInterval: Duration.hours(3),
     });
     dashboard.addWidgets(
@@ -1059,6 +1103,30 @@ export class McpMonitoring extends Construct {
         ],
         leftYAxis: { min: 0, showUnits: false },
       }),
+      new cloudwatch.GraphWidget({
+        title: 'Active users (distinct principals in the last window, busiest task)',
+        width: 12,
+        height: 6,
+        // user_sessions_active counts the distinct principals one task saw (docs/operational-contract.md); a
+        // principal's requests spread over the tasks, so the busiest task's count is a floor of the fleet's.
+        left: [
+          this.serviceMetric('user_sessions_active', 'Maximum', 'Busiest task (floor of the fleet)'),
+          this.serviceMetric('user_sessions_active', 'Average', 'Mean per task'),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'API quota remaining (requests per minute, lowest client; per client)',
+        width: 12,
+        height: 6,
+        // api_quota_remaining is emitted per service+client_id and per service (whose Minimum is the lowest
+        // client): a line near 0 is a client at its rate limit (429s follow).
+        left: [
+          this.serviceMetric('api_quota_remaining', 'Minimum', 'Lowest of any client'),
+          this.serviceSearch('api_quota_remaining', 'client_id', 'Minimum'),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
     ]);
   }
 
@@ -1098,9 +1166,9 @@ export class McpMonitoring extends Construct {
   }
 
   /** Every series of a service metric split by one more dimension (a SEARCH expression). */
-  private serviceSearch(metricName: string, dimension: string): cloudwatch.MathExpression {
+  private serviceSearch(metricName: string, dimension: string, statistic = 'Sum'): cloudwatch.MathExpression {
     return new cloudwatch.MathExpression({
-      expression: `SEARCH('{${MCP_OPS_NAMESPACE},${[dimension, 'service'].sort().join(',')}} MetricName="${metricName}" service="${this.serviceName}"', 'Sum', ${this.period.toSeconds()})`,
+      expression: `SEARCH('{${MCP_OPS_NAMESPACE},${[dimension, 'service'].sort().join(',')}} MetricName="${metricName}" service="${this.serviceName}"', '${statistic}', ${this.period.toSeconds()})`,
       label: '',
       period: this.period,
     });

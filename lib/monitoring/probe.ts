@@ -9,6 +9,8 @@ import { McpOpsFunction } from '../internal/nodejs-function';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import type { McpProbeCredentials } from '../security/auth';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
 
 const OWNER = 'McpProbe';
 
@@ -78,11 +80,15 @@ export class McpProbe extends Construct {
     super(scope, id);
     useTestedFeatureFlags(this);
     this.serviceName = props.serviceName;
+    const nameProblem = serviceNameProblem(props.serviceName);
+    checkThat(OWNER, nameProblem === undefined, `${nameProblem} (at ${this.node.path})`);
+    const claimProblem = claimServiceName(this, OWNER, props.serviceName);
+    checkThat(OWNER, claimProblem === undefined, `${claimProblem} (at ${this.node.path})`);
     this.interval = props.interval ?? Duration.minutes(1);
     const timeout = props.timeout ?? Duration.seconds(10);
-    const intervalMinutes = this.interval.toSeconds() / 60;
+    const intervalMinutes = this.interval.toSeconds({ integral: false }) / 60;
     checkInteger(OWNER, 'probeInterval (minutes)', intervalMinutes, 1, 60);
-    checkInteger(OWNER, 'probeTimeout (seconds)', timeout.toSeconds(), 1, 25);
+    checkInteger(OWNER, 'probeTimeout (seconds)', timeout.toSeconds({ integral: false }), 1, 25);
     if (!Token.isUnresolved(props.endpointUrl)) {
       checkPattern(
         OWNER,

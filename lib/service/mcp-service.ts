@@ -1,10 +1,21 @@
 import * as path from 'path';
-import { Annotations, Duration, Lazy, RemovalPolicy, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnResource,
+  Duration,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  TimeZone,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -16,7 +27,12 @@ import { McpAlarmTopic } from '../monitoring/alarm-topic';
 import { McpMonitoring, McpMonitoringProps } from '../monitoring/monitoring';
 import { CapacityInput, CapacityPlan } from '../capacity/types';
 import { packageRoot } from '../internal/paths';
-import { checkInteger, checkPattern, checkThat } from '../internal/validate';
+import { checkThat, Problems, show } from '../internal/validate';
+import { serviceNameProblem } from '../internal/service-name';
+import { claimServiceName } from '../internal/service-claims';
+import { deployTimeZones, withStackAvailabilityZones } from '../internal/zones';
+import { originProblem } from './origins';
+import { resolveZones, ZoneChoice } from './zones';
 import { rollingDeployment } from './deployment';
 import {
   DEFAULT_DEREGISTRATION_DELAY_SECONDS,
@@ -36,6 +52,26 @@ import { decideExposure, ExposureDecision } from '../security/policy';
 import { McpWebAcl, McpWebAclProps } from '../security/web-acl';
 
 const OWNER = 'McpService';
+
+/** What McpService's validation resolved (internal). */
+interface CheckedProps {
+  readonly serviceName: string;
+  readonly mcpPath: string;
+  readonly containerPort: number;
+  readonly containerUser: string;
+  readonly timings: {
+    readonly idleTimeoutSeconds: number;
+    readonly deregistrationDelaySeconds: number;
+    readonly stopTimeoutSeconds: number;
+    readonly shutdownGraceSeconds: number;
+    readonly keepAliveIntervalSeconds: number;
+  };
+  readonly healthCheckGraceSeconds: number;
+  readonly sizing: Required<McpServiceSizing>;
+  readonly plan?: CapacityPlan;
+  /** The zones of the new VPC (none with a given vpc). */
+  readonly zones?: ZoneChoice;
+}
 
 /** Task sizes and counts given directly, instead of through the capacity model. */
 export interface McpServiceSizing {
@@ -101,7 +137,10 @@ export type McpServiceLoggingOptions = Omit<McpLoggingProps, 'serviceName'>;
 export interface McpServiceProps {
   /**
    * Name of the service: the `SERVICE_NAME` of the container, the `service` dimension of its metrics,
-   * and part of resource names. Lowercase letters, digits and hyphens, 1–32 characters.
+   * and part of resource names. The package's one service-name rule, checked by every construct: 1–20
+   * lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen (the
+   * disaster-recovery workflow names restored caches `<serviceName>-dr-<hash>`, and ElastiCache allows 40).
+   * Unique per account and region: a second construct of the same kind with the same name is a synth error.
    * @default 'mcp-server'
    */
   readonly serviceName?: string;
@@ -121,16 +160,21 @@ export interface McpServiceProps {
 
   /**
    * An existing VPC. It needs public subnets (for the load balancer) and private subnets with egress
-   * (for the tasks) in at least two availability zones.
+   * (for the tasks) in at least two availability zones. McpService never asks the stack for its zones; an
+   * imported VPC (`ec2.Vpc.fromVpcAttributes`) keeps synth offline, while aws-cdk-lib's `new ec2.Vpc` with
+   * named zones makes a zone lookup of its own in a stack with a fixed account and region (answer it once in
+   * `cdk.context.json`).
    * @default a new VPC across `availabilityZones` with one NAT gateway per zone and flow logs
    */
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Availability zones of the new VPC (ignored when `vpc` is given). Naming them keeps synth free of
-   * context lookups when the stack has a concrete region.
-   * @default the first `capacity.availabilityZones` (2) zones named `<region>a`, `<region>b`, … when the
-   * region is known at synth time, else `Fn::GetAZs`
+   * Availability zones of the new VPC (ignored, with a warning, when `vpc` is given). Synthesis never asks
+   * AWS for the stack's zones, named or not; naming them chooses which ones. Their number is the capacity
+   * plan's `availabilityZones` when that is not set.
+   * @default the first `capacity.availabilityZones` (2) of `<region>a`, `<region>b`, `<region>c` when the
+   * region is known at synth time, else of `Fn::GetAZs` (resolved at deploy time). Every Region has at least
+   * three zones; more than three must be named.
    */
   readonly availabilityZones?: string[];
 
@@ -406,141 +450,17 @@ export class McpService extends Construct {
   constructor(scope: Construct, id: string, props: McpServiceProps = {}) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    const stack = Stack.of(this);
-
-    // ---- validate props ---------------------------------------------------------------------------
-    this.serviceName = props.serviceName ?? 'mcp-server';
-    checkPattern(
-      OWNER,
-      'serviceName',
-      this.serviceName,
-      /^[a-z][a-z0-9-]{0,31}$/,
-      'lowercase letters, digits and hyphens, starting with a letter, 1–32 characters',
-    );
-    this.mcpPath = props.mcpPath ?? '/mcp';
-    checkPattern(OWNER, 'mcpPath', this.mcpPath, /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /mcp');
-    checkThat(
-      OWNER,
-      !this.mcpPath.startsWith('/health/'),
-      `mcpPath must not be under /health/ (reserved for health checks), got "${this.mcpPath}"`,
-    );
-    const containerPort = props.containerPort ?? 8080;
-    checkInteger(OWNER, 'containerPort', containerPort, 1024, 65535);
-    const containerUser = props.containerUser ?? '1000';
-    checkThat(OWNER, !/^(0|root)(:|$)/.test(containerUser), `containerUser must not be root, got "${containerUser}"`);
-    checkThat(
-      OWNER,
-      !(props.capacity && props.sizing),
-      'give either capacity (to size with the capacity model) or sizing (explicit sizes), not both',
-    );
-    if (props.certificateArn !== undefined && !Token.isUnresolved(props.certificateArn)) {
-      checkPattern(
-        OWNER,
-        'certificateArn',
-        props.certificateArn,
-        // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition (aws, aws-cn, …)
-        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
-        'an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)',
-      );
-    }
-    checkInteger(OWNER, 'accessLogRetentionDays', props.accessLogRetentionDays, 1, 3650);
+    const checked = this.validate(props);
+    this.serviceName = checked.serviceName;
+    this.mcpPath = checked.mcpPath;
+    this.sizing = checked.sizing;
+    this.plan = checked.plan;
+    const { containerPort, containerUser, timings, healthCheckGraceSeconds } = checked;
     this.exposure = this.decideExposure(props);
-    for (const name of Object.keys(props.environment ?? {})) {
-      checkPattern(OWNER, 'environment key', name, /^[A-Za-z_][A-Za-z0-9_]*$/, 'a valid environment variable name');
-      checkThat(
-        OWNER,
-        !(name in (props.secrets ?? {})),
-        `${name} is set both in environment and in secrets; keep it in one place`,
-      );
-    }
-
-    const seconds = (d: Duration | undefined, fallback: number) => (d === undefined ? fallback : d.toSeconds());
-    const timings = {
-      idleTimeoutSeconds: seconds(props.idleTimeout, DEFAULT_IDLE_TIMEOUT_SECONDS),
-      deregistrationDelaySeconds: seconds(props.deregistrationDelay, DEFAULT_DEREGISTRATION_DELAY_SECONDS),
-      stopTimeoutSeconds: seconds(props.stopTimeout, DEFAULT_STOP_TIMEOUT_SECONDS),
-      shutdownGraceSeconds: DEFAULT_SHUTDOWN_GRACE_SECONDS,
-      keepAliveIntervalSeconds: KEEPALIVE_INTERVAL_SECONDS,
-    };
-    const timingProblems = streamingTimingProblems(timings);
-    checkThat(OWNER, timingProblems.length === 0, timingProblems.join('; '));
-    const healthCheckGraceSeconds = seconds(props.healthCheckGracePeriod, DEFAULT_HEALTH_CHECK_GRACE_SECONDS);
-    checkInteger(OWNER, 'healthCheckGracePeriod (seconds)', healthCheckGraceSeconds, 0, 2147483647);
-
-    // ---- size -------------------------------------------------------------------------------------
-    if (props.sizing) {
-      const s = props.sizing;
-      checkInteger(OWNER, 'sizing.minTasks', s.minTasks, 1, 1000);
-      checkInteger(OWNER, 'sizing.maxTasks', s.maxTasks, 1, 1000);
-      checkThat(
-        OWNER,
-        s.maxTasks >= s.minTasks,
-        `sizing.maxTasks (${s.maxTasks}) must be ≥ sizing.minTasks (${s.minTasks})`,
-      );
-      checkInteger(OWNER, 'sizing.requestsPerTaskPerMinute', s.requestsPerTaskPerMinute, 1, 1_000_000_000);
-      checkInteger(OWNER, 'sizing.targetCpuUtilizationPercent', s.targetCpuUtilizationPercent, 10, 90);
-      checkThat(
-        OWNER,
-        isValidFargateCpu(s.taskCpu),
-        `sizing.taskCpu must be one of ${FARGATE_CPU_VALUES.join(', ')} (Fargate CPU units), got ${s.taskCpu}`,
-      );
-      checkThat(
-        OWNER,
-        isValidFargateSize(s.taskCpu, s.taskMemoryMiB),
-        `sizing.taskMemoryMiB ${s.taskMemoryMiB} is not a Fargate size for taskCpu ${s.taskCpu}; allowed: ${describeFargateMemory(s.taskCpu)}`,
-      );
-      this.sizing = { requestsPerTaskPerMinute: 0, targetCpuUtilizationPercent: 60, ...s };
-    } else {
-      this.plan = CapacityModel.plan(props.capacity ?? DEFAULT_CAPACITY_INPUT);
-      this.sizing = {
-        taskCpu: this.plan.taskCpu,
-        taskMemoryMiB: this.plan.taskMemoryMiB,
-        minTasks: this.plan.minTasks,
-        maxTasks: this.plan.maxTasks,
-        requestsPerTaskPerMinute: this.plan.requestsPerTaskPerMinute,
-        targetCpuUtilizationPercent: this.plan.targetCpuUtilizationPercent,
-      };
-    }
-    const azCount = this.plan?.input.availabilityZones ?? 2;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     // ---- network ----------------------------------------------------------------------------------
-    if (props.vpc) {
-      this.vpc = props.vpc;
-    } else {
-      const availabilityZones =
-        props.availabilityZones ??
-        (Token.isUnresolved(stack.region)
-          ? undefined
-          : 'abcdef'
-              .slice(0, azCount)
-              .split('')
-              .map((z) => `${stack.region}${z}`));
-      checkThat(
-        OWNER,
-        !availabilityZones || availabilityZones.length >= 2,
-        `availabilityZones must name at least 2 zones for high availability, got ${JSON.stringify(availabilityZones)}`,
-      );
-      const vpc = new ec2.Vpc(this, 'Vpc', {
-        ...(availabilityZones ? { availabilityZones } : { maxAzs: Math.max(2, azCount) }),
-        // One NAT gateway per zone: losing a zone must not cut the other zones' egress.
-        natGateways: availabilityZones?.length ?? Math.max(2, azCount),
-        subnetConfiguration: [
-          { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-          { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
-          { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-        ],
-      });
-      const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy,
-      });
-      vpc.addFlowLog('FlowLog', {
-        destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
-        trafficType: ec2.FlowLogTrafficType.ALL,
-      });
-      this.vpc = vpc;
-    }
+    this.vpc = props.vpc ?? this.newVpc(checked.zones!, props.flowLogRetention, removalPolicy);
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
@@ -678,7 +598,7 @@ export class McpService extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       http2Enabled: true,
     });
-    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+    this.logAccessLogs(this.accessLogBucket, 'alb');
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
@@ -757,15 +677,6 @@ export class McpService extends Construct {
       );
     }
 
-    if (props.domainName !== undefined && !Token.isUnresolved(props.domainName)) {
-      checkPattern(
-        OWNER,
-        'domainName',
-        props.domainName,
-        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-        'a lowercase DNS name such as mcp.example.com',
-      );
-    }
     let probeReachable = !this.exposure.tls || props.domainName !== undefined;
     if (this.auth && !this.auth.probe && props.monitoring !== false) {
       probeReachable = false;
@@ -974,6 +885,331 @@ export class McpService extends Construct {
     });
     this.monitoring?.addSegment(authMonitoring);
     return authMonitoring;
+  }
+
+  /**
+   * Checks every prop (the service name first), collects the problems and throws them once; warns about
+   * settings another setting makes ineffective. Returns the resolved values the constructor builds from.
+   */
+  private validate(props: McpServiceProps): CheckedProps {
+    const stack = Stack.of(this);
+    const problems = new Problems(OWNER, this.node.path);
+    const serviceName = props.serviceName ?? 'mcp-server';
+    const nameProblem = serviceNameProblem(serviceName);
+    problems.add(nameProblem);
+    if (!nameProblem) problems.add(claimServiceName(this, OWNER, serviceName));
+
+    const mcpPath = props.mcpPath ?? '/mcp';
+    if (problems.pattern('mcpPath', mcpPath, /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /mcp'))
+      problems.check(
+        !mcpPath.startsWith('/health/'),
+        `mcpPath must not be under /health/ (reserved for health checks), got "${mcpPath}"`,
+      );
+    const containerPort = props.containerPort ?? 8080;
+    problems.integer('containerPort', containerPort, 1024, 65535);
+    const containerUser = props.containerUser ?? '1000';
+    problems.check(
+      typeof containerUser === 'string' && containerUser.length > 0 && !/^(0|root)(:|$)/.test(containerUser),
+      `containerUser must be a non-root user (name or uid), got ${show(containerUser)}`,
+    );
+    problems.check(
+      !(props.capacity && props.sizing),
+      'give either capacity (to size with the capacity model) or sizing (explicit sizes), not both',
+    );
+    this.checkCertificate(problems, props.certificateArn, stack);
+    if (props.domainName !== undefined && !Token.isUnresolved(props.domainName))
+      problems.pattern(
+        'domainName',
+        props.domainName,
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'a lowercase DNS name such as mcp.example.com',
+      );
+    problems.integer('accessLogRetentionDays', props.accessLogRetentionDays, 1, 3650);
+    this.checkEnvironment(problems, props);
+    for (const [i, origin] of (props.allowedOrigins ?? []).entries())
+      problems.add(originProblem(`allowedOrigins[${i}]`, origin));
+
+    // Durations: whole seconds, as the load balancer, the target group and ECS take them.
+    const seconds = (prop: string, d: Duration | undefined, fallback: number): number => {
+      if (d === undefined) return fallback;
+      const s = d.toSeconds({ integral: false });
+      problems.check(
+        Number.isInteger(s),
+        `${prop} must be a whole number of seconds (AWS takes seconds), got ${d.toHumanString()}`,
+      );
+      return Math.round(s);
+    };
+    const timings = {
+      idleTimeoutSeconds: seconds('idleTimeout', props.idleTimeout, DEFAULT_IDLE_TIMEOUT_SECONDS),
+      deregistrationDelaySeconds: seconds(
+        'deregistrationDelay',
+        props.deregistrationDelay,
+        DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+      ),
+      stopTimeoutSeconds: seconds('stopTimeout', props.stopTimeout, DEFAULT_STOP_TIMEOUT_SECONDS),
+      shutdownGraceSeconds: DEFAULT_SHUTDOWN_GRACE_SECONDS,
+      keepAliveIntervalSeconds: KEEPALIVE_INTERVAL_SECONDS,
+    };
+    for (const p of streamingTimingProblems(timings)) problems.add(p);
+    const healthCheckGraceSeconds = seconds(
+      'healthCheckGracePeriod',
+      props.healthCheckGracePeriod,
+      DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
+    );
+    problems.integer('healthCheckGracePeriod (seconds)', healthCheckGraceSeconds, 0, 2147483647);
+
+    // Zones: the capacity plan spreads the tasks over the zones the service really has.
+    const vpcZones =
+      props.vpc && !props.vpc.availabilityZones.some((z) => Token.isUnresolved(z))
+        ? props.vpc.availabilityZones
+        : undefined;
+    const zoneCount = props.vpc ? vpcZones?.length : props.availabilityZones?.length;
+    const plannedZones = props.capacity?.availabilityZones;
+    if (plannedZones !== undefined && zoneCount !== undefined) {
+      problems.check(
+        props.vpc ? plannedZones <= zoneCount : plannedZones === zoneCount,
+        props.vpc
+          ? `capacity.availabilityZones (${plannedZones}) must not exceed the ${zoneCount} zones of the vpc given (${vpcZones!.join(', ')})`
+          : `capacity.availabilityZones (${plannedZones}) must equal the number of zones named in availabilityZones (${zoneCount})`,
+      );
+    }
+    if (vpcZones !== undefined)
+      problems.check(
+        vpcZones.length >= 2,
+        `vpc must span at least 2 availability zones (the load balancer needs two), got ${JSON.stringify(vpcZones)}`,
+      );
+
+    let sizing: Required<McpServiceSizing> | undefined;
+    let plan: CapacityPlan | undefined;
+    if (props.sizing) {
+      sizing = this.checkSizing(problems, props.sizing);
+    } else {
+      const input = props.capacity ?? DEFAULT_CAPACITY_INPUT;
+      plan = problems.capture(() =>
+        CapacityModel.plan(
+          input.availabilityZones === undefined && zoneCount !== undefined && zoneCount >= 2
+            ? { ...input, availabilityZones: Math.min(zoneCount, 6) }
+            : input,
+        ),
+      );
+      if (plan)
+        sizing = {
+          taskCpu: plan.taskCpu,
+          taskMemoryMiB: plan.taskMemoryMiB,
+          minTasks: plan.minTasks,
+          maxTasks: plan.maxTasks,
+          requestsPerTaskPerMinute: plan.requestsPerTaskPerMinute,
+          targetCpuUtilizationPercent: plan.targetCpuUtilizationPercent,
+        };
+    }
+    let zones: ZoneChoice | undefined;
+    if (!props.vpc) {
+      const resolved = resolveZones({
+        region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+        named: props.availabilityZones,
+        count: plan?.input.availabilityZones ?? 2,
+      });
+      for (const p of resolved.problems) problems.add(p);
+      zones = resolved.choice;
+    }
+    problems.throwIfAny();
+
+    this.warnIgnored(props);
+    // The capacity model's own warnings (a p99 burst beyond the minimum fleet, implausible inputs) at synth.
+    for (const line of plan?.explanation ?? [])
+      if (line.startsWith('Warning:'))
+        Annotations.of(this).addWarningV2('mcp-ops:capacityPlan', `${OWNER} ${serviceName}: capacity plan: ${line}`);
+    return {
+      serviceName,
+      mcpPath,
+      containerPort,
+      containerUser,
+      timings,
+      healthCheckGraceSeconds,
+      sizing: sizing!,
+      plan,
+      zones,
+    };
+  }
+
+  /** certificateArn: the shape of an ACM certificate ARN, in the stack's region and account when both are known. */
+  private checkCertificate(problems: Problems, arn: string | undefined, stack: Stack): void {
+    if (arn === undefined || Token.isUnresolved(arn)) return;
+    const ok = problems.pattern(
+      'certificateArn',
+      arn,
+      // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition (aws, aws-cn, …)
+      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+      'an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)',
+    );
+    if (!ok) return;
+    // A load balancer can use only ACM certificates of its own account and region.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html
+    const [, , , region, account] = arn.split(':');
+    if (!Token.isUnresolved(stack.region))
+      problems.check(
+        region === stack.region,
+        `certificateArn must be a certificate in the stack's region ${stack.region} (the load balancer can only use certificates of its own region), got one in ${region}: ${arn}`,
+      );
+    if (!Token.isUnresolved(stack.account))
+      problems.check(
+        account === stack.account,
+        `certificateArn must be a certificate of the stack's account ${stack.account}, got one of account ${account}: ${arn}`,
+      );
+  }
+
+  /**
+   * environment and secrets: valid names, each in one place, none overriding what the construct sets itself
+   * (PORT must stay the port the target group health-checks).
+   */
+  private checkEnvironment(problems: Problems, props: McpServiceProps): void {
+    const owned: Record<string, string> = {
+      PORT: 'containerPort (the target group sends traffic and health checks to that port)',
+      MCP_PATH: 'mcpPath',
+      SERVICE_NAME: 'serviceName',
+      ALLOWED_ORIGINS: 'allowedOrigins',
+      KEEPALIVE_INTERVAL_MS: 'nothing: it is derived from the load balancer idle timeout',
+      SHUTDOWN_GRACE_MS: 'nothing: it is derived from stopTimeout and the deregistration delay',
+    };
+    const secrets = props.secrets ?? {};
+    for (const [where, names] of [
+      ['environment', Object.keys(props.environment ?? {})],
+      ['secrets', Object.keys(secrets)],
+    ] as const) {
+      for (const name of names) {
+        problems.pattern(
+          `${where} key`,
+          name,
+          /^[A-Za-z_][A-Za-z0-9_]*$/,
+          'a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)',
+        );
+        if (owned[name])
+          problems.add(`${where}.${name} would override a variable McpService sets itself; set ${owned[name]} instead`);
+      }
+    }
+    for (const name of Object.keys(props.environment ?? {})) {
+      problems.check(!(name in secrets), `${name} is set both in environment and in secrets; keep it in one place`);
+      const value = props.environment![name];
+      problems.check(
+        typeof value === 'string',
+        `environment.${name} must be a string (ECS passes strings), got ${show(value)}`,
+      );
+    }
+  }
+
+  /** sizing: Fargate sizes and task counts. */
+  private checkSizing(problems: Problems, s: McpServiceSizing): Required<McpServiceSizing> {
+    problems.integer('sizing.minTasks', s.minTasks, 1, 1000);
+    problems.integer('sizing.maxTasks', s.maxTasks, 1, 1000);
+    problems.check(
+      !(s.maxTasks < s.minTasks),
+      `sizing.maxTasks (${s.maxTasks}) must be ≥ sizing.minTasks (${s.minTasks})`,
+    );
+    problems.integer('sizing.requestsPerTaskPerMinute', s.requestsPerTaskPerMinute, 1, 1_000_000_000);
+    problems.integer('sizing.targetCpuUtilizationPercent', s.targetCpuUtilizationPercent, 10, 90);
+    if (
+      problems.check(
+        isValidFargateCpu(s.taskCpu),
+        `sizing.taskCpu must be one of ${FARGATE_CPU_VALUES.join(', ')} (Fargate CPU units), got ${show(s.taskCpu)}`,
+      )
+    )
+      problems.check(
+        isValidFargateSize(s.taskCpu, s.taskMemoryMiB),
+        `sizing.taskMemoryMiB ${show(s.taskMemoryMiB)} is not a Fargate size for taskCpu ${s.taskCpu}; allowed: ${describeFargateMemory(s.taskCpu)}`,
+      );
+    return { requestsPerTaskPerMinute: 0, targetCpuUtilizationPercent: 60, ...s };
+  }
+
+  /** Warns about settings that another setting makes ineffective (they would otherwise be dropped silently). */
+  private warnIgnored(props: McpServiceProps): void {
+    const ignored: Array<[boolean, string]> = [
+      [props.vpc !== undefined && props.availabilityZones !== undefined, 'availabilityZones is ignored: vpc is given'],
+      [props.vpc !== undefined && props.flowLogRetention !== undefined, 'flowLogRetention is ignored: vpc is given'],
+      [
+        props.logging !== false && props.logRetention !== undefined,
+        'logRetention is ignored: the log pipeline (logging) sets the retention; use logging.applicationRetention',
+      ],
+      [
+        props.capacity?.meanStreamDurationSeconds !== undefined && !(props.capacity.streamOpensPerSecond ?? 0),
+        'capacity.meanStreamDurationSeconds is ignored: capacity.streamOpensPerSecond is 0 (no long-lived streams to size for)',
+      ],
+      [
+        props.certificateArn === undefined && props.sslPolicy !== undefined,
+        'sslPolicy is ignored: there is no HTTPS listener without certificateArn',
+      ],
+    ];
+    for (const [applies, message] of ignored)
+      if (applies) Annotations.of(this).addWarningV2('mcp-ops:settingIgnored', `${OWNER}: ${message}`);
+  }
+
+  /**
+   * The VPC of the service, across the zones decided at synth: public subnets (load balancer), private ones
+   * with egress (tasks), isolated ones (data tier), one NAT gateway per zone, and flow logs. Built offline:
+   * the stack is never asked for its zones (see withStackAvailabilityZones).
+   */
+  private newVpc(
+    choice: ZoneChoice,
+    flowLogRetention: logs.RetentionDays | undefined,
+    removalPolicy: RemovalPolicy,
+  ): ec2.Vpc {
+    const stack = Stack.of(this);
+    const zones = choice.kind === 'deploy-time' ? deployTimeZones(choice.count) : [...choice.zones];
+    const vpc = withStackAvailabilityZones(
+      stack,
+      zones,
+      () =>
+        new ec2.Vpc(this, 'Vpc', {
+          availabilityZones: zones,
+          // One NAT gateway per zone: losing a zone must not cut the other zones' egress.
+          natGateways: zones.length,
+          subnetConfiguration: [
+            { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+            { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+            { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+          ],
+        }),
+    );
+    if (choice.kind !== 'deploy-time') {
+      Validations.of(vpc).acknowledge({
+        id: 'CloudFormation-Validate::W3010',
+        reason:
+          'The zone names are configuration (named by availabilityZones, or the a/b/c every Region has), chosen at synth so that synthesis needs no AWS lookup.',
+      });
+    }
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+    return vpc;
+  }
+
+  /**
+   * Turns on the load balancer's access logs into `bucket` under `prefix`. The bucket policy grants the ELB
+   * log-delivery service principal, which AWS supports in every Region (and recommends over the per-Region
+   * ELB account of older Regions), so it needs no region at synth and works in environment-agnostic stacks,
+   * where aws-cdk-lib's logAccessLogs fails ("Region is required to enable ELBv2 access logging").
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+   */
+  private logAccessLogs(bucket: s3.Bucket, prefix: string): void {
+    const stack = Stack.of(this);
+    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    this.loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
+    this.loadBalancer.setAttribute('access_logs.s3.prefix', prefix);
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ElbAccessLogDelivery',
+        principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${prefix}/AWSLogs/${stack.account}/*`)],
+      }),
+    );
+    // The load balancer checks that it may write when access logging is switched on.
+    const policy = bucket.policy?.node.defaultChild as CfnResource | undefined;
+    if (policy) (this.loadBalancer.node.defaultChild as CfnResource).addResourceDependency(policy);
   }
 
   /**

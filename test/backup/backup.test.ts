@@ -485,7 +485,7 @@ describe('McpBackup validation', () => {
   test.each<[Partial<McpBackupProps>, string]>([
     [
       { serviceName: 'My Service' },
-      'McpBackup: serviceName must be 1–40 lowercase letters, digits and single hyphens, got "My Service"',
+      'McpBackup: serviceName must be 1–20 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen, got "My Service"',
     ],
     [
       { objectLock: { days: 45 } },

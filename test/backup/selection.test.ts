@@ -70,7 +70,7 @@ describe('names', () => {
 
   test('service names', () => {
     expect(isValidServiceName('mcp-server')).toBe(true);
-    for (const bad of ['', 'MCP', 'a--b', '-a', 'a-', 'a_b', 'x'.repeat(41)])
+    for (const bad of ['', 'MCP', 'a--b', '-a', 'a-', 'a_b', 'x'.repeat(21), 'x'.repeat(41)])
       expect(isValidServiceName(bad)).toBe(false);
   });
 });

@@ -20,7 +20,7 @@ const topicRef = fixture.stack.resolve(fixture.topic.topicArn) as { Ref: string 
 describe('McpDisasterRecovery: state machine', () => {
   test('a Standard, traced, fully logged state machine with a fixed name', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineName: 'mcp-disaster-recovery',
+      StateMachineName: 'DrStack-mcp-disaster-recovery',
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
@@ -248,7 +248,7 @@ describe('McpDisasterRecovery: schedule, metrics, alarms', () => {
           CACHE_MAX_POLLS: '180',
           READINESS_CONTAINER: 'mcp',
           SERVICE_CONTAINER: 'mcp',
-          STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:mcp-disaster-recovery',
+          STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111111111111:stateMachine:DrStack-mcp-disaster-recovery',
         }),
       },
     });
@@ -335,7 +335,7 @@ describe('McpDisasterRecovery: prop validation', () => {
     } as never);
   };
   test.each([
-    [{ serviceName: 'MCP' }, /serviceName must be 1-20 lowercase letters.*got "MCP"/],
+    [{ serviceName: 'MCP' }, /serviceName must be 1–20 characters of lowercase letters.*got "MCP"/],
     [{ serviceName: 'a-very-long-service-name' }, /serviceName must be/],
     [{ rpo: Duration.seconds(10) }, /rpo must be from 1 minute to 7 days, got 10 seconds/],
     [{ rto: Duration.days(2) }, /rto must be from 5 minutes to 1 day, got 2 days/],

@@ -29,11 +29,11 @@ describe('resolveLoggingConfig', () => {
   test.each([
     [
       { serviceName: 'has space' },
-      'McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "has space"',
+      'McpLogging: serviceName must be 1–20 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen, got "has space"',
     ],
     [
-      { serviceName: 'a'.repeat(55) },
-      `McpLogging: serviceName must be 1–54 characters of [A-Za-z0-9_-] (the Firehose stream mcp-<serviceName>-audit may have at most 64), got "${'a'.repeat(55)}"`,
+      { serviceName: 'a'.repeat(21) },
+      `McpLogging: serviceName must be 1–20 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen, got "${'a'.repeat(21)}" (21 characters; the disaster-recovery workflow names restored caches <serviceName>-dr-<hash>, and ElastiCache allows 40)`,
     ],
     [{ serviceName: '' }, 'serviceName must be'],
     [
@@ -96,8 +96,8 @@ describe('resolveLoggingConfig', () => {
       expect(resolveLoggingConfig({ serviceName: 's', indexRotation: r }).indexRotation).toBe(r);
   });
 
-  test('the longest service name whose stream names CloudFormation accepts (54) is accepted', () => {
-    expect(resolveLoggingConfig({ serviceName: 'a'.repeat(54) }).serviceName).toHaveLength(54);
+  test("the longest service name of the package's one rule (20) is accepted", () => {
+    expect(resolveLoggingConfig({ serviceName: 'a'.repeat(20) }).serviceName).toHaveLength(20);
   });
 
   test('audit retention of a year or more, including never-expire (9999), is accepted', () => {

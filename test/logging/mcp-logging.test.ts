@@ -45,14 +45,14 @@ const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 describe('log groups', () => {
   test('application: fixed name, 30 days, KMS', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/mcp/mcp-server/application',
+      LogGroupName: '/mcp/TestStack/mcp-server/application',
       RetentionInDays: 30,
       KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
   });
   test('audit: fixed name, 400 days (13 months), KMS', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/mcp/mcp-server/audit',
+      LogGroupName: '/mcp/TestStack/mcp-server/audit',
       RetentionInDays: 400,
       KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
@@ -67,9 +67,9 @@ describe('log groups', () => {
             Condition: {
               ArnEquals: {
                 'kms:EncryptionContext:aws:logs:arn': [
-                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/application',
-                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit',
-                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/log-delivery',
+                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/TestStack/mcp-server/application',
+                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/TestStack/mcp-server/audit',
+                  'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/TestStack/mcp-server/log-delivery',
                 ],
               },
             },
@@ -232,8 +232,8 @@ describe('Firehose streams', () => {
   );
 
   test.each([
-    ['mcp-mcp-server-logs', logBucketId, 'logs/'],
-    ['mcp-mcp-server-audit', auditBucketId, 'audit/'],
+    ['TestStack-mcp-server-logs', logBucketId, 'logs/'],
+    ['TestStack-mcp-server-audit', auditBucketId, 'audit/'],
   ])(
     '%s: S3, GZIP, date partitions, error prefix, 10 s buffer, CloudWatch Logs processors, SSE-KMS',
     (name, bucketId, prefix) => {
@@ -288,7 +288,8 @@ describe('Firehose streams', () => {
       // Its error log goes to exactly one stream of the delivery log group.
       const stream = name === 'ApplicationDelivery' ? 'application' : 'audit';
       const deliveryGroupId = Object.entries(resources).find(
-        ([, r]) => r.Type === 'AWS::Logs::LogGroup' && r.Properties.LogGroupName === '/mcp/mcp-server/log-delivery',
+        ([, r]) =>
+          r.Type === 'AWS::Logs::LogGroup' && r.Properties.LogGroupName === '/mcp/TestStack/mcp-server/log-delivery',
       )![0];
       expect(st).toContainEqual({
         Effect: 'Allow',
@@ -319,7 +320,7 @@ describe('subscriptions', () => {
     });
     for (const f of filters) expect(f.LogGroupName).toEqual({ Ref: appGroupId });
   });
-  test('the subscription role is assumed by CloudWatch Logs of this account and may only put records into the two streams', () => {
+  test('the subscription role is assumed by CloudWatch Logs of this account and may only put records into the two streams, with their key through Firehose', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -340,7 +341,22 @@ describe('subscriptions', () => {
           { 'Fn::GetAtt': [id(logging.auditDeliveryStream), 'Arn'] },
         ],
       },
+      // Producers of a stream encrypted with a customer-managed key need the key (AWS notice of 2026-04-20):
+      // without it, creating the subscription filters (which send a test record) fails.
+      {
+        Sid: 'FirehoseProducerKey',
+        Effect: 'Allow',
+        Action: expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']),
+        Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'firehose.eu-west-1.amazonaws.com' } },
+      },
     ]);
+    expect(policy.PolicyDocument.Statement[1].Action).toHaveLength(2);
+    // Both subscription filters wait for the grant.
+    for (const [, f] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Logs::SubscriptionFilter'))
+      expect((f as any).DependsOn).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^LoggingSubscriptionPolicy/)]),
+      );
   });
 });
 
@@ -363,9 +379,11 @@ describe('metric filters and saved queries', () => {
   });
   test('saved queries are the tested query text, on the application log group', () => {
     const defs = ofType('AWS::Logs::QueryDefinition').map(([, p]) => p);
-    expect(defs.map((d) => d.Name).sort()).toEqual(SAVED_QUERIES.map((q) => `mcp/mcp-server/${q.title}`).sort());
+    expect(defs.map((d) => d.Name).sort()).toEqual(
+      SAVED_QUERIES.map((q) => `mcp/TestStack/mcp-server/${q.title}`).sort(),
+    );
     for (const q of SAVED_QUERIES) {
-      const d = defs.find((x) => x.Name === `mcp/mcp-server/${q.title}`)!;
+      const d = defs.find((x) => x.Name === `mcp/TestStack/mcp-server/${q.title}`)!;
       expect(d.QueryString).toBe(renderInsightsQuery(q.parts));
       expect(d.LogGroupNames).toEqual([{ Ref: appGroupId }]);
     }
@@ -396,7 +414,7 @@ describe('audit indexer', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      Environment: { Variables: Match.objectLike({ AUDIT_LOG_GROUP_NAME: '/mcp/mcp-server/audit' }) },
+      Environment: { Variables: Match.objectLike({ AUDIT_LOG_GROUP_NAME: '/mcp/TestStack/mcp-server/audit' }) },
     });
   });
   test('reads only audit/ objects and writes only audit log streams', () => {
@@ -411,7 +429,7 @@ describe('audit indexer', () => {
     expect(st).toContainEqual({
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/mcp-server/audit:log-stream:*',
+      Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/TestStack/mcp-server/audit:log-stream:*',
     });
     expect(JSON.stringify(st)).not.toMatch(/s3:Delete|s3:PutObject|logs:Delete/);
     expect(st).toContainEqual({
@@ -434,7 +452,7 @@ describe('audit indexer', () => {
 describe('alarms', () => {
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, p]) => p);
   test('failed S3 deliveries and stale data of both streams alarm, notifying the topic on ALARM and OK', () => {
-    for (const name of ['mcp-mcp-server-logs', 'mcp-mcp-server-audit']) {
+    for (const name of ['TestStack-mcp-server-logs', 'TestStack-mcp-server-audit']) {
       const streamId = Object.entries(resources).find(
         ([, r]) => r.Type === 'AWS::KinesisFirehose::DeliveryStream' && r.Properties.DeliveryStreamName === name,
       )![0];
@@ -495,7 +513,7 @@ describe('alarms', () => {
         MetricName: 'DeliveryErrors',
         Dimensions: expect.arrayContaining([
           { Name: 'FilterName', Value: 'mcp-audit-to-firehose' },
-          { Name: 'LogGroupName', Value: '/mcp/mcp-server/application' },
+          { Name: 'LogGroupName', Value: '/mcp/TestStack/mcp-server/application' },
         ]),
       }),
     );
@@ -575,8 +593,11 @@ describe('props', () => {
     const td = new ecs.FargateTaskDefinition(s, 'T');
     td.addContainer('c', { image: ecs.ContainerImage.fromRegistry('x'), logging: l.logDriver() });
     const t = Template.fromStack(s);
-    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/svc/application', RetentionInDays: 14 });
-    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/svc/audit', RetentionInDays: 3653 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/mcp/TestStack/svc/application',
+      RetentionInDays: 14,
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/mcp/TestStack/svc/audit', RetentionInDays: 3653 });
     t.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
@@ -588,7 +609,7 @@ describe('props', () => {
       },
     });
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'mcp-svc-audit',
+      DeliveryStreamName: 'TestStack-svc-audit',
       ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 64 } }),
     });
     const opts = t.findResources('AWS::ECS::TaskDefinition');
@@ -597,11 +618,17 @@ describe('props', () => {
     expect(options['max-buffer-size']).toBeUndefined();
   });
 
-  test('a 54-character service name passes the CloudFormation schema (stream names at the 64-character limit)', () => {
-    const t = build({ serviceName: 'a'.repeat(54) });
+  test('stream names hold the stack and service names; one that would pass 64 characters is a synth error naming the limit', () => {
+    const t = build({ serviceName: 'a'.repeat(20) });
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: `mcp-${'a'.repeat(54)}-audit`,
+      DeliveryStreamName: `TestStack-${'a'.repeat(20)}-audit`,
     });
+    const s = new Stack(testApp(NO_BUNDLING), 'A'.repeat(40), {
+      env: { account: '111111111111', region: 'eu-west-1' },
+    });
+    expect(() => new McpLogging(s, 'Logging', { serviceName: 'a'.repeat(20) })).toThrow(
+      /the Firehose stream name "A{40}-a{20}-(logs|audit)" \(from the stack name and serviceName\) is \d+ characters, more than the 64 AWS allows/,
+    );
   });
 
   test.each([
@@ -614,7 +641,7 @@ describe('props', () => {
       'McpLogging: bufferInterval (seconds) must be an integer from 0 to 900, got 1.5',
     ],
     [{ bufferSize: Size.gibibytes(1) }, 'McpLogging: bufferSize (MiB) must be an integer from 1 to 128, got 1024'],
-    [{ serviceName: 'bad name' }, 'McpLogging: serviceName must be 1–54 characters'],
+    [{ serviceName: 'bad name' }, 'McpLogging: serviceName must be 1–20 characters of lowercase letters'],
     [{ auditRetention: logs.RetentionDays.SIX_MONTHS }, 'McpLogging: auditRetention must be at least one year'],
   ])('rejects %j at synth time', (props, message) => {
     expect(() => build(props as any)).toThrow(message);
@@ -653,7 +680,7 @@ describe('props', () => {
       },
     }));
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'mcp-svc-logs',
+      DeliveryStreamName: 'TestStack-svc-logs',
       ExtendedS3DestinationConfiguration: Match.objectLike({
         BufferingHints: { IntervalInSeconds: 0, SizeInMBs: 128 },
       }),
@@ -701,7 +728,7 @@ describe('OpenSearch indexing (openSearch prop)', () => {
         'ExtendedS3DestinationConfiguration',
       ]);
     }
-    const app = streams.find((st) => st.DeliveryStreamName === 'mcp-mcp-server-logs')!;
+    const app = streams.find((st) => st.DeliveryStreamName === 'TestStack-mcp-server-logs')!;
     expect(app.ExtendedS3DestinationConfiguration.BucketARN).toEqual({ 'Fn::GetAtt': [osLogBucketId, 'Arn'] });
     expect(app.ExtendedS3DestinationConfiguration.ProcessingConfiguration.Processors.map((p: any) => p.Type)).toEqual([
       'Decompression',
@@ -867,5 +894,38 @@ describe('OpenSearch indexing (openSearch prop)', () => {
       [],
     );
     expect(JSON.stringify(resources)).not.toMatch(/es:ESHttp/);
+  });
+});
+
+describe('fixed names and a failed first deployment', () => {
+  test('the fixed-name log groups and streams are deleted when their create rolls back, and kept otherwise', () => {
+    const fixed = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Logs::LogGroup' || r.Type === 'AWS::Logs::LogStream',
+    ) as Array<{ Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+    expect(fixed.map((r) => r.Properties.LogGroupName ?? r.Properties.LogStreamName).sort()).toEqual(
+      expect.arrayContaining([
+        '/mcp/TestStack/mcp-server/application',
+        '/mcp/TestStack/mcp-server/audit',
+        '/mcp/TestStack/mcp-server/log-delivery',
+      ]),
+    );
+    for (const r of fixed.filter((x) => typeof x.Properties.LogGroupName === 'string' || x.Properties.LogStreamName)) {
+      expect(r.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(r.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  test('two stacks (of two apps) with the same service name in one account and region get different names', () => {
+    const names = ['Blue', 'Green'].map((stackName) => {
+      const s = new Stack(testApp(NO_BUNDLING), stackName, { env: { account: '111111111111', region: 'eu-west-1' } });
+      new McpLogging(s, 'Logging', { serviceName: 'svc' });
+      const t = Template.fromStack(s).toJSON().Resources as Resources;
+      return Object.values(t)
+        .map((r) => r.Properties?.LogGroupName ?? r.Properties?.DeliveryStreamName ?? r.Properties?.Name)
+        .filter((n): n is string => typeof n === 'string');
+    });
+    expect(names[0].length).toBeGreaterThanOrEqual(5);
+    expect(names[0].filter((n) => names[1].includes(n))).toEqual([]);
+    expect(names[0]).toEqual(expect.arrayContaining(['/mcp/Blue/svc/application', 'Blue-svc-logs', 'Blue-svc-audit']));
   });
 });

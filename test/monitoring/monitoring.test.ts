@@ -763,6 +763,18 @@ describe('McpMonitoring dashboard', () => {
     expect(input('RunningTaskCount').stat ?? 'Average').toBe('Average');
   });
 
+  test('business row: active users (user_sessions_active) and the lowest API quota (api_quota_remaining), per the contract', () => {
+    const users = JSON.stringify(graph('Active users (distinct principals in the last window, busiest task)').metrics);
+    expect(users).toMatch(/"McpOps","user_sessions_active","service","orders-mcp",\{[^}]*"stat":"Maximum"/);
+    const quota = graph('API quota remaining (requests per minute, lowest client; per client)').metrics;
+    expect(JSON.stringify(quota)).toMatch(
+      /"McpOps","api_quota_remaining","service","orders-mcp",\{[^}]*"stat":"Minimum"/,
+    );
+    expect(JSON.stringify(quota)).toContain(
+      'SEARCH(\'{McpOps,client_id,service} MetricName=\\"api_quota_remaining\\" service=\\"orders-mcp\\"\', \'Minimum\', 60)',
+    );
+  });
+
   test('an alarm status widget lists the page and every alarm', () => {
     const status = widgets.find((w) => w.type === 'alarm');
     expect(status?.properties.alarms).toHaveLength(15);
@@ -864,7 +876,7 @@ describe('McpMonitoring validation', () => {
       { baseline: { errorRatePercent: 101 } },
       'McpMonitoring: baseline.errorRatePercent must be a percentage > 0 and ≤ 100, got 101',
     ],
-    [{ serviceName: 'bad name' }, 'McpMonitoring: serviceName must be letters, digits'],
+    [{ serviceName: 'bad name' }, 'McpMonitoring: serviceName must be 1–20 characters of lowercase letters'],
     [{ datapointsToAlarm: 4 }, 'McpMonitoring: datapointsToAlarm must be an integer from 1 to 3, got 4'],
     [{ period: Duration.seconds(30) }, 'McpMonitoring: period must be a whole number of minutes, got 30 s'],
     [{ runbookBaseUrl: 'ftp://x' }, 'McpMonitoring: runbookBaseUrl must be an https:// URL'],

@@ -36,31 +36,42 @@ export interface Finding {
  */
 export function nagFindings(app: App): Finding[] {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return validationReport(app).findings;
+}
+
+/**
+ * Synthesizes an app whose validation plugins are already added (the default app adds cdk-nag itself) and
+ * returns the report: the unacknowledged findings (see {@link nagFindings}) and, apart, the construct
+ * annotations at warning level (e.g. `mcp-ops:settingIgnored`), which are not findings.
+ */
+export function validationReport(app: App): { findings: Finding[]; warnings: Finding[] } {
   try {
     app.synth();
   } catch (err) {
     if (!/ValidationFailed|Validation failed|validation-report/.test(String(err))) throw err;
   }
   const reportFile = path.join(app.outdir, 'validation-report.json');
-  if (!fs.existsSync(reportFile)) return [];
-  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
   const findings: Finding[] = [];
+  const warnings: Finding[] = [];
+  if (!fs.existsSync(reportFile)) return { findings, warnings };
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
   for (const plugin of report.pluginReports ?? []) {
     for (const v of plugin.violations ?? []) {
       for (const c of v.violatingConstructs ?? []) {
-        // Construct annotations (e.g. McpService's "no certificate" warning) are asserted where they are made.
-        if (String(v.ruleName).startsWith('Annotation::') && v.severity !== 'error') continue;
-        findings.push({
+        const finding = {
           plugin: plugin.pluginName,
           rule: v.ruleName,
           severity: v.severity,
           path: c.constructPath,
           description: v.description,
-        });
+        };
+        // Construct annotations (e.g. McpService's "no certificate" warning) are asserted where they are made.
+        if (String(v.ruleName).startsWith('Annotation::') && v.severity !== 'error') warnings.push(finding);
+        else findings.push(finding);
       }
     }
   }
-  return findings;
+  return { findings, warnings };
 }
 
 /** Readable one-line form of findings, for test failure messages. */

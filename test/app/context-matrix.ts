@@ -1,0 +1,133 @@
+/**
+ * The context-key matrix of the default app: every documented key (lib/app/config.ts CONTEXT_KEYS) at a
+ * non-default value, alone, and the combinations whose keys interact. Shared by
+ * test/app/context-matrix.test.ts and `npx tsx test/app/print-context-matrix.ts` (which prints the table).
+ */
+
+/** The default account and region of cdk.json, which the certificate and zone names below belong to. */
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+const CERT = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+
+/** One non-default value per documented key (as `-c key=value` passes it: a string). */
+export const NON_DEFAULT: Readonly<Record<string, string>> = {
+  account: '222222222222',
+  region: 'us-east-1',
+  stackName: 'McpOpsMatrix',
+  serviceName: 'orders-mcp',
+  // 1200 at peak keeps the default database's connection budget (McpDataTier.checkConnectionBudget): the
+  // data tier's default class holds the pools of about 20 tasks.
+  peakRps: '1200',
+  baselineRps: '400',
+  peakSchedule: JSON.stringify([
+    {
+      name: 'MondayMorning',
+      startCron: '0 8 ? * MON *',
+      endCron: '0 11 ? * MON *',
+      expectedRps: 900,
+      timeZone: 'Europe/Dublin',
+    },
+  ]),
+  meanLatencyMs: '250',
+  p99LatencyMs: '20000',
+  cpuSecondsPerRequest: '0.012',
+  memoryPerConnectionMiB: '400',
+  streamOpensPerSecond: '5',
+  meanStreamDurationSeconds: '120',
+  headroom: '0.7',
+  survivesAzLoss: 'true',
+  availabilityZones: '3',
+  taskCpu: '4096',
+  taskMemoryMiB: '8192',
+  certificateArn: CERT,
+  domainName: 'mcp.example.com',
+  availabilityZoneNames: `${REGION}b,${REGION}c,${REGION}a`,
+  alarmEmails: 'oncall@example.com,platform@example.com',
+  pageEmails: 'pager@example.com',
+  pageHttpsEndpoints: 'https://events.pagerduty.com/integration/0123456789abcdef/enqueue',
+  pageSlackChannels: 'T0123ABCD/C0123PAGE',
+  pageTeamsChannels: '19a3c5e7-0000-4000-8000-00000000a001/2b4d6f81-0000-4000-8000-00000000b002/19:page@thread.tacv2',
+  warningEmails: 'team@example.com',
+  warningHttpsEndpoints: 'https://hooks.example.com/warnings',
+  warningSlackChannels: 'T0123ABCD/C0123WARN',
+  warningTeamsChannels:
+    '19a3c5e7-0000-4000-8000-00000000a001/2b4d6f81-0000-4000-8000-00000000b002/19:warn@thread.tacv2',
+  runbookBaseUrl: 'https://runbooks.example.com/mcp',
+  allowedOrigins: 'https://app.example.com,http://localhost:3000',
+  dataTier: 'false',
+  deletionProtection: 'false',
+};
+
+/**
+ * Keys that only mean something together with another key, so "alone" is the pair: the model takes
+ * taskCpu and taskMemoryMiB together (one alone is a clear error, tested with the bad inputs).
+ */
+const PAIRED: Readonly<Record<string, readonly string[]>> = {
+  taskCpu: ['taskCpu', 'taskMemoryMiB'],
+  taskMemoryMiB: ['taskCpu', 'taskMemoryMiB'],
+};
+
+/**
+ * Keys whose value alone does not change the template but must say so: a certificate without a domain leaves
+ * the probe out; a p99 latency whose burst the minimum fleet cannot hold is the capacity model's warning
+ * (p99 sizes nothing, it checks the burst); a stream duration without streams is ignored.
+ */
+const WARNS: Readonly<Record<string, readonly string[]>> = {
+  certificateArn: ['mcp-ops:noDomainName'],
+  p99LatencyMs: ['mcp-ops:capacityPlan'],
+  meanStreamDurationSeconds: ['mcp-ops:settingIgnored'],
+};
+
+/** A row of the matrix. */
+export interface MatrixRow {
+  readonly name: string;
+  readonly context: Readonly<Record<string, string>>;
+  /** Annotation ids the row must show (a documented setting that another makes ineffective warns). */
+  readonly warns?: readonly string[];
+}
+
+const pick = (...keys: string[]): Record<string, string> => Object.fromEntries(keys.map((k) => [k, NON_DEFAULT[k]]));
+
+/** Every key alone (pairs as pairs), in CONTEXT_KEYS order, de-duplicated. */
+export function singleRows(keys: readonly string[]): MatrixRow[] {
+  const rows: MatrixRow[] = [];
+  const seen = new Set<string>();
+  for (const key of keys) {
+    const group = PAIRED[key] ?? [key];
+    const name = group.join(' + ');
+    if (seen.has(name)) continue;
+    seen.add(name);
+    rows.push({
+      name,
+      context: pick(...group),
+      ...(WARNS[key] ? { warns: WARNS[key] } : {}),
+    });
+  }
+  return rows;
+}
+
+/** The combinations whose keys interact. */
+export const COMBINATION_ROWS: readonly MatrixRow[] = [
+  { name: 'certificate + domain (HTTPS with the probe)', context: pick('certificateArn', 'domainName') },
+  { name: 'data tier off + deletion protection off', context: pick('dataTier', 'deletionProtection') },
+  { name: '3 zones, named', context: pick('availabilityZones', 'availabilityZoneNames') },
+  { name: '3 zones + AZ loss', context: pick('availabilityZones', 'survivesAzLoss') },
+  { name: 'long-lived streams (opens + duration)', context: pick('streamOpensPerSecond', 'meanStreamDurationSeconds') },
+  {
+    name: 'us-east-1 with its own zone names, 3 zones',
+    context: { region: 'us-east-1', availabilityZoneNames: 'us-east-1a,us-east-1c,us-east-1d', availabilityZones: '3' },
+  },
+  {
+    name: 'another account and region with its certificate and domain',
+    context: {
+      account: '222222222222',
+      region: 'us-east-1',
+      certificateArn: 'arn:aws:acm:us-east-1:222222222222:certificate/11111111-2222-3333-4444-555555555555',
+      domainName: 'mcp.example.com',
+    },
+  },
+  {
+    name: 'every key at once',
+    context: { ...NON_DEFAULT, account: ACCOUNT, region: REGION },
+  },
+];
