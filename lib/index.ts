@@ -9,6 +9,9 @@ export * from './service/deployment';
 export * from './service/streaming';
 export * from './service/vpc-endpoints';
 
+// Exposure, authorization (Cognito or your issuer), web ACL
+export * from './security';
+
 // Golden-signal monitoring, alert topic, synthetic probe
 export * from './monitoring';
 

@@ -39,6 +39,39 @@ export interface AppConfig {
   /** VPC interface endpoints (ECR, Logs, Secrets Manager, SSM) and the S3 gateway endpoint in the new VPC. */
   readonly vpcEndpoints: boolean;
   readonly deletionProtection: boolean;
+  /** Exposure, authorization and edge protection (docs/security.md). */
+  readonly security: SecurityConfig;
+}
+
+/** The default app's exposure, authorization and web ACL settings. */
+export interface SecurityConfig {
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  /** undefined: internet-facing exactly when there is TLS. */
+  readonly internetFacing?: boolean;
+  readonly allowPlaintextInternetListener: boolean;
+  /** Which authorization: a Cognito user pool (default), your own issuer, or none (explicit opt-out). */
+  readonly auth: 'cognito' | 'issuer' | 'anonymous';
+  /** The issuer settings, when `auth` is `issuer`. */
+  readonly issuer?: {
+    readonly issuerUrl: string;
+    readonly jwksUrl: string;
+    readonly audience?: string;
+    readonly requiredScopes: string[];
+    readonly adminScope?: string;
+    readonly tokenUrl?: string;
+    readonly probeClientId?: string;
+    readonly probeClientSecretArn?: string;
+  };
+  /** The Cognito settings, when `auth` is `cognito`. */
+  readonly cognito: { readonly callbackUrls: string[]; readonly domainPrefix?: string };
+  /** Associate the web ACL. */
+  readonly waf: boolean;
+  readonly wafRateLimitPerIp?: number;
+  readonly wafToolsCallRateLimit?: number;
+  readonly wafRateLimitHeader?: string;
+  readonly wafAllowedCidrs: string[];
+  readonly wafAllowedCountries: string[];
 }
 
 /** One context key: its name, what it means, and its default. Drives parsing and the README table. */
@@ -134,13 +167,13 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
   {
     key: 'certificateArn',
     kind: 'string',
-    description: 'ACM certificate ARN for HTTPS',
-    default: 'none: HTTP with a synth warning',
+    description: 'ACM certificate ARN for HTTPS (internet-facing)',
+    default: 'none: an internal load balancer on HTTP (VPC only), unless domainName comes with a hosted zone',
   },
   {
     key: 'domainName',
     kind: 'string',
-    description: 'public DNS name the certificate covers (used by the synthetic probe)',
+    description: 'public DNS name of the endpoint (the certificate covers it; the probe and token audience use it)',
     default: 'none',
   },
   {
@@ -262,6 +295,114 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     kind: 'boolean',
     description: 'deletion protection on the load balancer and database',
     default: 'true',
+  },
+  // ---- security (docs/security.md) ----
+  {
+    key: 'hostedZoneId',
+    kind: 'string',
+    description:
+      'Route 53 hosted zone id of domainName: with hostedZoneName, a DNS-validated certificate and alias records',
+    default: 'none',
+  },
+  {
+    key: 'hostedZoneName',
+    kind: 'string',
+    description: 'name of that hosted zone (domainName must be inside it)',
+    default: 'none',
+  },
+  {
+    key: 'internetFacing',
+    kind: 'boolean',
+    description: 'load balancer on the internet; without TLS only with allowPlaintextInternetListener',
+    default: 'true with a certificate, false (internal, VPC only) without',
+  },
+  {
+    key: 'allowPlaintextInternetListener',
+    kind: 'boolean',
+    description: 'acknowledge an internet-facing plain-HTTP listener (tokens and traffic unencrypted)',
+    default: 'false (a synth error)',
+  },
+  {
+    key: 'allowAnonymousMcp',
+    kind: 'boolean',
+    description: 'opt out of authorization: anyone who reaches the endpoint can call its tools (prints a warning)',
+    default: 'false (auth required)',
+  },
+  {
+    key: 'authIssuerUrl',
+    kind: 'string',
+    description: 'your own OAuth issuer (the iss claim) instead of the Cognito user pool; needs authJwksUrl',
+    default: 'none: a Cognito user pool is created',
+  },
+  { key: 'authJwksUrl', kind: 'string', description: "the issuer's JWKS URL (https)", default: 'none' },
+  {
+    key: 'authAudience',
+    kind: 'string',
+    description: 'expected aud of access tokens (RFC 8707 resource)',
+    default: 'the endpoint URL',
+  },
+  {
+    key: 'authRequiredScopes',
+    kind: 'list',
+    description: 'comma-separated scopes every request needs (issuer form)',
+    default: 'none',
+  },
+  { key: 'authAdminScope', kind: 'string', description: 'scope of the admin tools (issuer form)', default: 'none' },
+  {
+    key: 'authTokenUrl',
+    kind: 'string',
+    description: "the issuer's token endpoint, for the probe's client-credentials grant",
+    default: 'none: no probe with an issuer',
+  },
+  { key: 'authProbeClientId', kind: 'string', description: 'client id of the probe (issuer form)', default: 'none' },
+  {
+    key: 'authProbeClientSecretArn',
+    kind: 'string',
+    description: 'Secrets Manager ARN of the probe client secret (SecretString = the secret)',
+    default: 'none',
+  },
+  {
+    key: 'authCallbackUrls',
+    kind: 'list',
+    description: "comma-separated redirect URIs of the Cognito people's app client",
+    default: 'http://localhost:6274/oauth/callback (MCP Inspector)',
+  },
+  {
+    key: 'authDomainPrefix',
+    kind: 'string',
+    description: 'Cognito domain prefix (<prefix>.auth.<region>.amazoncognito.com)',
+    default: '<stackName>-<serviceName>-<account>, lowercased',
+  },
+  { key: 'waf', kind: 'boolean', description: 'associate the WAFv2 web ACL with the load balancer', default: 'true' },
+  {
+    key: 'wafRateLimitPerIp',
+    kind: 'integer',
+    description: 'requests per client IP per 5 minutes',
+    default: 'max(1000, ⌈peakRps × 300 × 0.1⌉)',
+  },
+  {
+    key: 'wafToolsCallRateLimit',
+    kind: 'integer',
+    description: 'tools/call requests per client IP per 5 minutes',
+    default: 'max(300, ⌈wafRateLimitPerIp × 0.25⌉)',
+  },
+  {
+    key: 'wafRateLimitHeader',
+    kind: 'string',
+    description: 'a second rate key: a header (e.g. authorization) limited per value',
+    default: 'none',
+  },
+  {
+    key: 'wafAllowedCidrs',
+    kind: 'list',
+    description: 'comma-separated CIDRs allowed to reach the load balancer (others blocked)',
+    default: 'none (no IP allow-list)',
+  },
+  {
+    key: 'wafAllowedCountries',
+    kind: 'list',
+    description: 'comma-separated ISO country codes allowed (others blocked)',
+    default: 'none',
   },
 ];
 
@@ -488,6 +629,7 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   };
   const dataTier = bool(p, ctx, 'dataTier', true);
   const deletionProtection = bool(p, ctx, 'deletionProtection', true);
+  const security = parseSecurityConfig(p, ctx);
   p.throwIfAny();
   return {
     account,
@@ -510,5 +652,84 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     ...(databasePoolMaxOverflow !== undefined ? { databasePoolMaxOverflow } : {}),
     vpcEndpoints,
     deletionProtection,
+    security,
+  };
+}
+
+const ISSUER_KEYS = [
+  'authIssuerUrl',
+  'authJwksUrl',
+  'authAudience',
+  'authRequiredScopes',
+  'authAdminScope',
+  'authTokenUrl',
+  'authProbeClientId',
+  'authProbeClientSecretArn',
+] as const;
+
+function httpsUrl(p: ContextProblems, ctx: Record<string, unknown>, key: string): string | undefined {
+  const v = str(p, ctx, key);
+  if (v !== undefined && !/^https:\/\/[^\s/?#@]+(\/[^\s]*)?$/.test(v)) p.fail(key, 'an https:// URL', v);
+  return v;
+}
+
+/** The security settings: exposure, authorization (Cognito by default), web ACL. */
+function parseSecurityConfig(p: ContextProblems, ctx: Record<string, unknown>): SecurityConfig {
+  const anonymous = bool(p, ctx, 'allowAnonymousMcp', false);
+  const issuerKeysSet = ISSUER_KEYS.filter((k) => ctx[k] !== undefined && ctx[k] !== '');
+  if (anonymous && issuerKeysSet.length > 0)
+    p.fail(
+      'allowAnonymousMcp',
+      `false when issuer settings are given (${issuerKeysSet.join(', ')})`,
+      ctx.allowAnonymousMcp,
+    );
+  const issuerUrl = httpsUrl(p, ctx, 'authIssuerUrl');
+  const jwksUrl = httpsUrl(p, ctx, 'authJwksUrl');
+  if (issuerKeysSet.length > 0 && (issuerUrl === undefined || jwksUrl === undefined))
+    p.fail(
+      issuerUrl === undefined ? 'authIssuerUrl' : 'authJwksUrl',
+      'set with the other issuer settings (authIssuerUrl and authJwksUrl are both required)',
+      undefined,
+    );
+  const secretArn = str(p, ctx, 'authProbeClientSecretArn');
+  if (secretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn))
+    p.fail(
+      'authProbeClientSecretArn',
+      'a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<suffix>)',
+      secretArn,
+    );
+  const internetFacing =
+    ctx.internetFacing === undefined || ctx.internetFacing === '' ? undefined : bool(p, ctx, 'internetFacing', false);
+  const rate = (key: string) => {
+    const n = num(p, ctx, key, true);
+    if (n !== undefined && (n < 10 || n > 2_000_000_000)) p.fail(key, 'a whole number from 10 to 2000000000', n);
+    return n;
+  };
+  return {
+    hostedZoneId: str(p, ctx, 'hostedZoneId'),
+    hostedZoneName: str(p, ctx, 'hostedZoneName'),
+    internetFacing,
+    allowPlaintextInternetListener: bool(p, ctx, 'allowPlaintextInternetListener', false),
+    auth: anonymous ? 'anonymous' : issuerUrl ? 'issuer' : 'cognito',
+    issuer:
+      issuerUrl && jwksUrl
+        ? {
+            issuerUrl,
+            jwksUrl,
+            audience: str(p, ctx, 'authAudience'),
+            requiredScopes: list(p, ctx, 'authRequiredScopes'),
+            adminScope: str(p, ctx, 'authAdminScope'),
+            tokenUrl: httpsUrl(p, ctx, 'authTokenUrl'),
+            probeClientId: str(p, ctx, 'authProbeClientId'),
+            probeClientSecretArn: secretArn,
+          }
+        : undefined,
+    cognito: { callbackUrls: list(p, ctx, 'authCallbackUrls'), domainPrefix: str(p, ctx, 'authDomainPrefix') },
+    waf: bool(p, ctx, 'waf', true),
+    wafRateLimitPerIp: rate('wafRateLimitPerIp'),
+    wafToolsCallRateLimit: rate('wafToolsCallRateLimit'),
+    wafRateLimitHeader: str(p, ctx, 'wafRateLimitHeader')?.toLowerCase(),
+    wafAllowedCidrs: list(p, ctx, 'wafAllowedCidrs'),
+    wafAllowedCountries: list(p, ctx, 'wafAllowedCountries').map((c) => c.toUpperCase()),
   };
 }

@@ -1,9 +1,11 @@
-import { CfnOutput, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
 import { McpDisasterRecovery } from '../dr/disaster-recovery';
+import { McpAuth } from '../security/auth';
 import { McpService } from '../service/mcp-service';
 import { AppConfig } from './config';
 
@@ -37,6 +39,20 @@ export class McpOpsStack extends Stack {
       availabilityZones: config.availabilityZoneNames.slice(0, config.capacity.availabilityZones ?? 2),
       certificateArn: config.certificateArn,
       domainName: config.domainName,
+      hostedZoneId: config.security.hostedZoneId,
+      hostedZoneName: config.security.hostedZoneName,
+      internetFacing: config.security.internetFacing,
+      allowPlaintextInternetListener: config.security.allowPlaintextInternetListener,
+      auth: this.authFrom(config),
+      webAcl: config.security.waf
+        ? {
+            rateLimitPerIp: config.security.wafRateLimitPerIp,
+            toolsCallRateLimitPerIp: config.security.wafToolsCallRateLimit,
+            rateLimitHeader: config.security.wafRateLimitHeader,
+            allowedCidrs: config.security.wafAllowedCidrs,
+            allowedCountries: config.security.wafAllowedCountries,
+          }
+        : false,
       allowedOrigins: config.allowedOrigins,
       deletionProtection: config.deletionProtection,
       vpcEndpoints: config.vpcEndpoints,
@@ -122,9 +138,24 @@ export class McpOpsStack extends Stack {
 
     // What an operator needs after `cdk deploy`.
     new CfnOutput(this, 'McpEndpointUrl', {
-      description: 'Public MCP endpoint (Streamable HTTP)',
+      description: `MCP endpoint (Streamable HTTP), ${this.mcp.exposure.internetFacing ? 'internet-facing' : 'internal: reachable from the VPC only'}`,
       value: this.mcp.endpointUrl,
     });
+    const cognito = this.mcp.auth?.cognito;
+    if (cognito) {
+      new CfnOutput(this, 'AuthIssuer', {
+        description: 'OAuth issuer of the access tokens (Cognito user pool)',
+        value: cognito.issuerUrl,
+      });
+      new CfnOutput(this, 'AuthPeopleClientId', {
+        description: "Cognito app client for people (authorization code with PKCE): the MCP client's client id",
+        value: cognito.peopleClient.userPoolClientId,
+      });
+      new CfnOutput(this, 'AuthMachineClientSecretArn', {
+        description: 'Secret of the machine-to-machine client (client credentials)',
+        value: cognito.machineClientSecret.secretArn,
+      });
+    }
     if (this.mcp.monitoring) {
       new CfnOutput(this, 'DashboardUrl', {
         description: 'CloudWatch dashboard of the golden signals, backups and recovery',
@@ -177,6 +208,37 @@ export class McpOpsStack extends Stack {
         ',',
         alarms.map((a) => a.ref),
       ),
+    });
+  }
+
+  /** Authorization from the configuration: Cognito by default, an issuer when configured, none only on request. */
+  private authFrom(config: AppConfig): McpAuth | undefined {
+    const sec = config.security;
+    if (sec.auth === 'anonymous') {
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:allowAnonymousMcp',
+        `allowAnonymousMcp=true: the MCP endpoint of ${config.serviceName} requires no token; anyone who reaches it can call its tools, including the admin tools. Remove allowAnonymousMcp to require authorization.`,
+      );
+      return undefined;
+    }
+    if (sec.auth === 'issuer' && sec.issuer) {
+      const i = sec.issuer;
+      return McpAuth.issuer({
+        issuerUrl: i.issuerUrl,
+        jwksUrl: i.jwksUrl,
+        audience: i.audience,
+        requiredScopes: i.requiredScopes,
+        adminScope: i.adminScope,
+        tokenUrl: i.tokenUrl,
+        probeClientId: i.probeClientId,
+        probeClientSecret: i.probeClientSecretArn
+          ? secretsmanager.Secret.fromSecretCompleteArn(this, 'ProbeClientSecret', i.probeClientSecretArn)
+          : undefined,
+      });
+    }
+    return McpAuth.cognito({
+      callbackUrls: sec.cognito.callbackUrls.length > 0 ? sec.cognito.callbackUrls : undefined,
+      domainPrefix: sec.cognito.domainPrefix,
     });
   }
 }

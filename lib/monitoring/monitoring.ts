@@ -1,6 +1,7 @@
 import { Annotations, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -34,6 +35,7 @@ import {
   type PerformanceBaselineProps,
 } from './baseline';
 import { DEFAULT_RUNBOOK_BASE_URL, normaliseRunbookBaseUrl, RUNBOOKS, sanitiseDashboardName } from './naming';
+import type { McpProbeCredentials } from '../security/auth';
 import { McpProbe, type McpProbeTool } from './probe';
 import { MEMORY_TREND_TITLE, memoryTrendWidgets } from './memory-trend';
 
@@ -110,6 +112,16 @@ export interface McpMonitoringProps extends McpAlarmOptions {
    * @default 2
    */
   readonly probeFailureIntervals?: number;
+  /**
+   * Client credentials of the probe, for an endpoint that requires a bearer token.
+   * @default no token
+   */
+  readonly probeAuth?: McpProbeCredentials;
+  /**
+   * Run the probe inside this VPC (the endpoint's load balancer is internal).
+   * @default outside any VPC
+   */
+  readonly probeVpc?: ec2.IVpc;
   /**
    * E-mail addresses subscribed to the alarm topic.
    * @default none
@@ -812,6 +824,8 @@ export class McpMonitoring extends Construct {
       tool: props.probeTool,
       interval: props.probeInterval,
       timeout: props.probeTimeout,
+      auth: props.probeAuth,
+      vpc: props.probeVpc,
     });
     const intervals = props.probeFailureIntervals ?? 2;
     const minutes = probe.interval.toMinutes();
@@ -1092,6 +1106,30 @@ export class McpMonitoring extends Construct {
         ],
         leftYAxis: { min: 0, showUnits: false },
       }),
+      new cloudwatch.GraphWidget({
+        title: 'Active users (distinct principals in the last window, busiest task)',
+        width: 12,
+        height: 6,
+        // user_sessions_active counts the distinct principals one task saw (docs/operational-contract.md); a
+        // principal's requests spread over the tasks, so the busiest task's count is a floor of the fleet's.
+        left: [
+          this.serviceMetric('user_sessions_active', 'Maximum', 'Busiest task (floor of the fleet)'),
+          this.serviceMetric('user_sessions_active', 'Average', 'Mean per task'),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'API quota remaining (requests per minute, lowest client; per client)',
+        width: 12,
+        height: 6,
+        // api_quota_remaining is emitted per service+client_id and per service (whose Minimum is the lowest
+        // client): a line near 0 is a client at its rate limit (429s follow).
+        left: [
+          this.serviceMetric('api_quota_remaining', 'Minimum', 'Lowest of any client'),
+          this.serviceSearch('api_quota_remaining', 'client_id', 'Minimum'),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
     ]);
   }
 
@@ -1131,9 +1169,9 @@ export class McpMonitoring extends Construct {
   }
 
   /** Every series of a service metric split by one more dimension (a SEARCH expression). */
-  private serviceSearch(metricName: string, dimension: string): cloudwatch.MathExpression {
+  private serviceSearch(metricName: string, dimension: string, statistic = 'Sum'): cloudwatch.MathExpression {
     return new cloudwatch.MathExpression({
-      expression: `SEARCH('{${MCP_OPS_NAMESPACE},${[dimension, 'service'].sort().join(',')}} MetricName="${metricName}" service="${this.serviceName}"', 'Sum', ${this.period.toSeconds()})`,
+      expression: `SEARCH('{${MCP_OPS_NAMESPACE},${[dimension, 'service'].sort().join(',')}} MetricName="${metricName}" service="${this.serviceName}"', '${statistic}', ${this.period.toSeconds()})`,
       label: '',
       period: this.period,
     });

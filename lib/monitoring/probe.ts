@@ -1,5 +1,6 @@
 import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +8,7 @@ import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
+import type { McpProbeCredentials } from '../security/auth';
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 
@@ -47,6 +49,17 @@ export interface McpProbeProps {
    * @default Duration.seconds(10)
    */
   readonly timeout?: Duration;
+  /**
+   * Client-credentials grant for an endpoint that requires a bearer token: the probe gets a token from `tokenUrl` with
+   * the client secret read from Secrets Manager.
+   * @default no token (an endpoint without auth)
+   */
+  readonly auth?: McpProbeCredentials;
+  /**
+   * Run the probe inside this VPC (an internal load balancer), in private subnets with egress.
+   * @default outside any VPC
+   */
+  readonly vpc?: ec2.IVpc;
 }
 
 /**
@@ -114,8 +127,27 @@ export class McpProbe extends Construct {
         ...(props.tool
           ? { PROBE_TOOL_NAME: props.tool.name, PROBE_TOOL_ARGUMENTS: JSON.stringify(props.tool.arguments ?? {}) }
           : {}),
+        ...(props.auth ? probeAuthEnvironment(props.auth) : {}),
       },
+      ...(props.vpc
+        ? {
+            vpc: props.vpc,
+            vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+            // Its own group: HTTPS out (token endpoint, CloudWatch); the caller admits it on the listener port.
+            securityGroups: [
+              new ec2.SecurityGroup(this, 'SecurityGroup', {
+                vpc: props.vpc,
+                description: `MCP probe of ${props.serviceName}`,
+                allowAllOutbound: false,
+              }),
+            ],
+          }
+        : {}),
     });
+    if (props.vpc) {
+      this.function.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'token endpoint and AWS APIs (HTTPS)');
+    }
+    if (props.auth) this.grantSecretRead(props.auth);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],
@@ -135,6 +167,13 @@ export class McpProbe extends Construct {
           'cloudwatch:PutMetricData has no resource-level permissions (restricted by the cloudwatch:namespace condition); X-Ray PutTraceSegments/PutTelemetryRecords have none either',
       },
     );
+    if (props.vpc) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'Inside the VPC (internal load balancer) Lambda needs to create and delete its network interfaces; this AWS managed policy grants exactly those EC2 actions',
+      });
+    }
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Runs the MCP probe of ${props.serviceName} every ${intervalMinutes} minute(s)`,
@@ -144,6 +183,17 @@ export class McpProbe extends Construct {
     this.rule.addTarget(
       new targets.LambdaFunction(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
     );
+  }
+
+  /** GetSecretValue on the client secret only, and Decrypt on its key when it has a customer managed one. */
+  private grantSecretRead(auth: McpProbeCredentials): void {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [auth.clientSecret.secretArn] }),
+    );
+    const key = auth.clientSecret.encryptionKey;
+    if (key) {
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [key.keyArn] }));
+    }
   }
 
   /** `ProbeSuccess` (1 = every step passed). Maximum over a period = 1 when any probe in it succeeded. */
@@ -171,4 +221,15 @@ export class McpProbe extends Construct {
       ...props,
     });
   }
+}
+
+/** The probe's token settings as its environment (lambda/mcp-probe reads them). */
+export function probeAuthEnvironment(auth: McpProbeCredentials): Record<string, string> {
+  return {
+    PROBE_TOKEN_URL: auth.tokenUrl,
+    PROBE_CLIENT_ID: auth.clientId,
+    PROBE_CLIENT_SECRET_ARN: auth.clientSecret.secretArn,
+    PROBE_SCOPES: auth.scopes.join(' '),
+    ...(auth.resource ? { PROBE_RESOURCE: auth.resource } : {}),
+  };
 }

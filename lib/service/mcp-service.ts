@@ -27,7 +27,7 @@ import { McpAlarmTopic } from '../monitoring/alarm-topic';
 import { McpMonitoring, McpMonitoringProps } from '../monitoring/monitoring';
 import { CapacityInput, CapacityPlan } from '../capacity/types';
 import { packageRoot } from '../internal/paths';
-import { Problems, show } from '../internal/validate';
+import { checkThat, Problems, show } from '../internal/validate';
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 import { deployTimeZones, withStackAvailabilityZones } from '../internal/zones';
@@ -45,6 +45,12 @@ import {
 } from './streaming';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { McpVpcEndpoints } from './vpc-endpoints';
+import { McpAuth, McpAuthConfig } from '../security/auth';
+import { McpAuthMonitoring } from '../security/auth-monitoring';
+import { McpDomain } from '../security/domain';
+import { createMcpListeners } from '../security/listeners';
+import { decideExposure, ExposureDecision } from '../security/policy';
+import { McpWebAcl, McpWebAclProps } from '../security/web-acl';
 
 const OWNER = 'McpService';
 
@@ -105,6 +111,24 @@ export type McpServiceMonitoringOptions = Omit<
   | 'minTaskCount'
   | 'maxTaskCount'
   | 'endpointUrl'
+  | 'probeAuth'
+  | 'probeVpc'
+>;
+
+/**
+ * Web ACL settings of an {@link McpService}: everything {@link McpWebAclProps} takes except what the service supplies
+ * (its name, load balancer, capacity peak and alarm settings).
+ */
+export type McpServiceWebAclOptions = Omit<
+  McpWebAclProps,
+  | 'serviceName'
+  | 'loadBalancer'
+  | 'peakRps'
+  | 'alarmTopic'
+  | 'alarmNamePrefix'
+  | 'alarmTags'
+  | 'runbookBaseUrl'
+  | 'alarms'
 >;
 
 /** Log-pipeline settings of an {@link McpService}: everything {@link McpLoggingProps} takes but the service name. */
@@ -165,19 +189,70 @@ export interface McpServiceProps {
   readonly vpcEndpoints?: boolean;
 
   /**
-   * ARN of an ACM certificate for the HTTPS listener. With it: HTTPS on 443 with `sslPolicy` and an
-   * HTTP→HTTPS redirect on 80. Without it: HTTP on 80 only, and a synth warning.
-   * @default no certificate (HTTP only, with a warning)
+   * ARN of an ACM certificate for the HTTPS listener. With it (or with `domainName` and a hosted zone): HTTPS on
+   * 443 with `sslPolicy`, internet-facing. Without TLS the load balancer is internal (reachable from the VPC only).
+   * @default no certificate, unless `domainName`, `hostedZoneId` and `hostedZoneName` create one
    */
   readonly certificateArn?: string;
 
   /**
-   * The public DNS name clients use (covered by `certificateArn`), e.g. `mcp.example.com`. It forms
-   * `endpointUrl`, which the synthetic probe calls. Point the name at the load balancer in your DNS.
+   * The DNS name clients use, e.g. `mcp.example.com`. It forms `endpointUrl`, which the synthetic probe calls and
+   * the authorization binds tokens to. With `hostedZoneId` and `hostedZoneName` the construct creates a
+   * DNS-validated certificate (unless `certificateArn` is given) and the alias records; without a zone, point the
+   * name at the load balancer in your DNS.
    * @default the load balancer's own DNS name (without a certificate); with a certificate and no
    * domainName the probe is left out, since the certificate cannot cover the load balancer's name
    */
   readonly domainName?: string;
+
+  /**
+   * Id of the Route 53 public hosted zone of `domainName` (no lookup), e.g. `Z0123456789ABCDEFGHIJ`.
+   * @default none: no certificate or DNS records are created
+   */
+  readonly hostedZoneId?: string;
+
+  /**
+   * Name of the hosted zone of `hostedZoneId`, e.g. `example.com`; `domainName` must be inside it.
+   * @default none
+   */
+  readonly hostedZoneName?: string;
+
+  /**
+   * Put the load balancer on the internet (public subnets). Without TLS an internet-facing load balancer is a synth
+   * error unless `allowPlaintextInternetListener` acknowledges it.
+   * @default true with TLS (a certificate), false without (internal: the VPC only)
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Acknowledge an internet-facing listener on plain HTTP: MCP traffic and bearer tokens cross the internet
+   * unencrypted, and the load balancer cannot verify tokens (its JWT verification needs HTTPS).
+   * @default false
+   */
+  readonly allowPlaintextInternetListener?: boolean;
+
+  /**
+   * With TLS, also listen on port 80 and redirect to HTTPS. Off by default: an API client that mistakenly calls
+   * http:// would send its bearer token in plaintext before being redirected; without a listener it fails at once.
+   * @default false
+   */
+  readonly httpRedirect?: boolean;
+
+  /**
+   * Who may call the MCP endpoint: `McpAuth.cognito()` (a user pool created for the service) or
+   * `McpAuth.issuer({...})` (your own OAuth 2.1 issuer). With TLS the load balancer verifies access tokens
+   * (issuer, expiry, audience, scopes) before they reach a task, and the server verifies them again; without TLS
+   * the server's check is the only layer. The protected-resource metadata stays open.
+   * @default no authorization (anonymous; a synth warning when the load balancer is internet-facing)
+   */
+  readonly auth?: McpAuth;
+
+  /**
+   * The WAFv2 web ACL of the load balancer ({@link McpWebAcl}): managed rule groups, body-size and rate rules from
+   * the capacity plan, logs and alarms. `false` leaves it out.
+   * @default a web ACL with its defaults
+   */
+  readonly webAcl?: McpServiceWebAclOptions | false;
 
   /**
    * TLS policy of the HTTPS listener.
@@ -341,10 +416,24 @@ export class McpService extends Construct {
   public readonly container: ecs.ContainerDefinition;
   /** The Fargate service. */
   public readonly service: ecs.FargateService;
-  /** The internet-facing load balancer. */
+  /** The load balancer (internet-facing with TLS, else internal). */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The listener that forwards to the tasks (HTTPS with a certificate, else HTTP). */
   public readonly listener: elbv2.ApplicationListener;
+  /** The port-80 redirect to HTTPS, when `httpRedirect`. */
+  public readonly redirectListener?: elbv2.ApplicationListener;
+  /** Where the load balancer listens and who can reach it. */
+  public readonly exposure: ExposureDecision;
+  /** The certificate and DNS records, when `domainName` comes with a hosted zone. */
+  public readonly domain?: McpDomain;
+  /** The authorization in force (issuer, audience, scopes, what the load balancer checks), unless anonymous. */
+  public readonly auth?: McpAuthConfig;
+  /** True when the load balancer verifies access tokens (HTTPS with auth). */
+  public readonly loadBalancerVerifiesTokens: boolean;
+  /** The web ACL, unless `webAcl: false`. */
+  public readonly webAcl?: McpWebAcl;
+  /** Authentication-failure alarm and dashboard row, when auth is on and monitoring is. */
+  public readonly authMonitoring?: McpAuthMonitoring;
   /** The target group of the tasks. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** Bucket of the load balancer's access logs. */
@@ -379,6 +468,7 @@ export class McpService extends Construct {
     this.sizing = checked.sizing;
     this.plan = checked.plan;
     const { containerPort, containerUser, timings, healthCheckGraceSeconds } = checked;
+    this.exposure = this.decideExposure(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     // ---- network ----------------------------------------------------------------------------------
@@ -504,13 +594,15 @@ export class McpService extends Construct {
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LbSecurityGroup', {
       vpc: this.vpc,
-      description: `${this.serviceName} load balancer: public listener only`,
+      description: `${this.serviceName} load balancer: ${this.exposure.internetFacing ? 'public' : 'VPC'} listener only`,
       allowAllOutbound: false,
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Lb', {
       vpc: this.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: this.exposure.internetFacing,
+      vpcSubnets: {
+        subnetType: this.exposure.internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+      },
       securityGroup: albSecurityGroup,
       // SSE streams are quiet between events; the server's 15 s keep-alives keep them inside this.
       idleTimeout: Duration.seconds(timings.idleTimeoutSeconds),
@@ -560,46 +652,52 @@ export class McpService extends Construct {
       loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
     });
 
-    if (props.certificateArn) {
-      this.listener = this.loadBalancer.addListener('Https', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
-        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_PQ,
-        defaultTargetGroups: [this.targetGroup],
-        open: true,
-      });
-      this.loadBalancer.addRedirect({
-        sourcePort: 80,
-        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
-        targetPort: 443,
-        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
-      });
-    } else {
-      Annotations.of(this).addWarningV2(
-        'mcp-ops:noCertificate',
-        // eslint-disable-next-line @cdklabs/no-literal-partition -- an example in a message, not an ARN
-        `${this.serviceName}: no certificateArn given, so the load balancer listens on plain HTTP (port 80). MCP traffic, including bearer tokens, is unencrypted. Pass certificateArn (e.g. cdk deploy -c certificateArn=arn:aws:acm:...) for HTTPS.`,
-      );
-      this.listener = this.loadBalancer.addListener('Http', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultTargetGroups: [this.targetGroup],
-        open: true,
-      });
-    }
+    this.domain = this.createDomain(props);
+    const scheme = this.exposure.tls ? 'https' : 'http';
+    const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;
+    this.endpointUrl = `${scheme}://${host}${this.mcpPath}`;
+    this.auth = props.auth?.bind(this, { serviceName: this.serviceName, resourceUrl: this.endpointUrl, removalPolicy });
+    const listeners = createMcpListeners({
+      loadBalancer: this.loadBalancer,
+      targetGroup: this.targetGroup,
+      exposure: this.exposure,
+      certificate: this.certificateFor(props),
+      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_PQ,
+      auth: this.auth,
+      forwardPreflight: (props.allowedOrigins ?? []).length > 0,
+      httpRedirect: props.httpRedirect ?? false,
+      vpc: this.vpc,
+    });
+    this.listener = listeners.listener;
+    this.redirectListener = listeners.redirectListener;
+    this.loadBalancerVerifiesTokens = listeners.verifiesTokens;
+    this.domain?.addAliasRecords(this.loadBalancer);
+    this.configureServerAuth(`${scheme}://${host}`, props);
+    this.announceSecurityPosture();
     // The load balancer may only talk to the tasks, on the container port.
     albSecurityGroup.connections.allowTo(this.service, ec2.Port.tcp(containerPort), 'to the MCP tasks');
     Validations.of(albSecurityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
-      reason:
-        'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.',
+      reason: this.exposure.internetFacing
+        ? 'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.'
+        : "The internal load balancer accepts its listener port from the VPC's own CIDR (an intrinsic the rule cannot read) and from the probe's security group, not from 0.0.0.0/0.",
     });
+    if (!this.exposure.internetFacing) {
+      const reason = `The internal load balancer admits only its listener port (${this.exposure.port}) from the VPC's own CIDR, an intrinsic the rule cannot evaluate; never SSH or other ports.`;
+      Validations.of(albSecurityGroup).acknowledge(
+        { id: 'NIST.800.53.R5-EC2RestrictedCommonPorts', reason },
+        { id: 'NIST.800.53.R5-EC2RestrictedSSH', reason },
+      );
+    }
 
-    const scheme = props.certificateArn ? 'https' : 'http';
-    this.endpointUrl = `${scheme}://${props.domainName ?? this.loadBalancer.loadBalancerDnsName}${this.mcpPath}`;
-    const probeReachable = !props.certificateArn || props.domainName !== undefined;
-    if (!probeReachable && props.monitoring !== false) {
+    let probeReachable = !this.exposure.tls || props.domainName !== undefined;
+    if (this.auth && !this.auth.probe && props.monitoring !== false) {
+      probeReachable = false;
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:noProbeCredentials',
+        `${this.serviceName}: the endpoint requires a bearer token but the auth settings give the probe no client credentials (tokenUrl, probeClientId, probeClientSecret), so the synthetic probe is left out.`,
+      );
+    } else if (!probeReachable && props.monitoring !== false) {
       Annotations.of(this).addWarningV2(
         'mcp-ops:noDomainName',
         `${this.serviceName}: certificateArn is set but domainName is not, so the synthetic probe is left out (the certificate cannot cover the load balancer's own DNS name). Set domainName to the name the certificate covers.`,
@@ -659,11 +757,17 @@ export class McpService extends Construct {
         minTaskCount: this.sizing.minTasks,
         maxTaskCount: this.sizing.maxTasks,
         endpointUrl: probeReachable ? this.endpointUrl : undefined,
+        probeAuth: this.auth?.probe,
+        // An internal load balancer is reachable from the VPC only: the probe runs there.
+        probeVpc: this.exposure.internetFacing ? undefined : this.vpc,
       });
+      this.admitProbe();
       if (props.monitoring?.deploymentAlarms ?? true) this.addDeploymentAlarms(...this.monitoring.deploymentAlarmNames);
       // The log pipeline's metric filters and delivery alarms get their own dashboard row.
       if (this.logging) this.monitoring.addSegment(this.logging);
     }
+    this.webAcl = this.createWebAcl(props);
+    this.authMonitoring = this.createAuthMonitoring(props);
 
     // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
@@ -691,6 +795,124 @@ export class McpService extends Construct {
     const endpoints = new McpVpcEndpoints(this, 'VpcEndpoints', { vpc: this.vpc });
     endpoints.allowFrom(this.service);
     return endpoints;
+  }
+
+  /** Internet-facing only with TLS; without TLS internal, unless a plaintext internet listener is acknowledged. */
+  private decideExposure(props: McpServiceProps): ExposureDecision {
+    const zoneParts = [props.hostedZoneId, props.hostedZoneName].filter((x) => x !== undefined).length;
+    checkThat(OWNER, zoneParts !== 1, 'give hostedZoneId and hostedZoneName together (the zone is not looked up)');
+    checkThat(
+      OWNER,
+      zoneParts === 0 || props.domainName !== undefined,
+      'hostedZoneId and hostedZoneName need domainName (the name the certificate and the alias record are for)',
+    );
+    try {
+      return decideExposure({
+        tls: props.certificateArn !== undefined || zoneParts === 2,
+        internetFacing: props.internetFacing,
+        allowPlaintextInternetListener: props.allowPlaintextInternetListener ?? false,
+      });
+    } catch (err) {
+      throw new Error(`${OWNER}: ${(err as Error).message}`);
+    }
+  }
+
+  /** A DNS-validated certificate and alias records when domainName comes with its hosted zone. */
+  private createDomain(props: McpServiceProps): McpDomain | undefined {
+    if (props.hostedZoneId === undefined || props.hostedZoneName === undefined || props.domainName === undefined)
+      return undefined;
+    return new McpDomain(this, 'Domain', {
+      domainName: props.domainName,
+      hostedZoneId: props.hostedZoneId,
+      hostedZoneName: props.hostedZoneName,
+    });
+  }
+
+  /** The HTTPS listener's certificate: the given ARN, else the one created for domainName. */
+  private certificateFor(props: McpServiceProps): elbv2.IListenerCertificate | undefined {
+    if (props.certificateArn) return elbv2.ListenerCertificate.fromArn(props.certificateArn);
+    return this.domain ? elbv2.ListenerCertificate.fromCertificateManager(this.domain.certificate) : undefined;
+  }
+
+  /** The server verifies tokens too (and serves the RFC 9728 metadata of `RESOURCE_URL`). */
+  private configureServerAuth(baseUrl: string, props: McpServiceProps): void {
+    if (!this.auth) return;
+    const own = { ...props.environment, ...props.secrets };
+    const env: Record<string, string> = { ...this.auth.serverEnvironment, RESOURCE_URL: baseUrl };
+    for (const [name, value] of Object.entries(env)) {
+      // A value the caller set explicitly wins.
+      if (!(name in own)) this.container.addEnvironment(name, value);
+    }
+  }
+
+  /** One line per weaker-than-default posture, so the synth output says what an endpoint exposes. */
+  private announceSecurityPosture(): void {
+    const exposure = this.exposure;
+    if (exposure.warn)
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:plaintextInternetListener',
+        `${this.serviceName}: ${exposure.summary}`,
+      );
+    else Annotations.of(this).addInfo(`${this.serviceName}: ${exposure.summary}`);
+    if (this.auth && !this.loadBalancerVerifiesTokens) {
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:serverOnlyTokenCheck',
+        `${this.serviceName}: without TLS the load balancer cannot verify access tokens (its JWT verification needs HTTPS); the server's check is the only layer, and tokens cross the ${exposure.internetFacing ? 'internet' : 'VPC'} unencrypted.`,
+      );
+    }
+    if (!this.auth && exposure.internetFacing) {
+      Annotations.of(this).addWarningV2(
+        'mcp-ops:anonymousEndpoint',
+        `${this.serviceName}: the internet-facing MCP endpoint has no authorization (auth is not set): anyone on the internet can call its tools. Pass auth: McpAuth.cognito() or McpAuth.issuer({...}).`,
+      );
+    }
+  }
+
+  /** Inside the VPC, the probe reaches the internal load balancer on the listener port. */
+  private admitProbe(): void {
+    const probe = this.monitoring?.probeFunction;
+    if (!probe || this.exposure.internetFacing) return;
+    this.loadBalancer.connections.allowFrom(probe, ec2.Port.tcp(this.exposure.port), 'the synthetic MCP probe');
+  }
+
+  /** The web ACL on the load balancer, its logs in the log pipeline's key, its alarms on the service's topic. */
+  private createWebAcl(props: McpServiceProps): McpWebAcl | undefined {
+    if (props.webAcl === false) return undefined;
+    const monitoring = props.monitoring === false ? undefined : props.monitoring;
+    const webAcl = new McpWebAcl(this, 'WebAcl', {
+      logEncryptionKey: this.logging?.encryptionKey,
+      removalPolicy: props.removalPolicy,
+      ...props.webAcl,
+      serviceName: this.serviceName,
+      loadBalancer: this.loadBalancer,
+      peakRps: this.plan?.input.peakRps,
+      alarmTopic: this.alarmTopic,
+      alarmNamePrefix: monitoring?.alarmNamePrefix,
+      alarmTags: monitoring?.alarmTags,
+      runbookBaseUrl: monitoring?.runbookBaseUrl,
+      // monitoring: false leaves every alarm to the caller.
+      alarms: props.monitoring !== false,
+    });
+    this.monitoring?.addSegment(webAcl);
+    return webAcl;
+  }
+
+  /** The authentication-failure alarm and dashboard row, when the endpoint requires a token. */
+  private createAuthMonitoring(props: McpServiceProps): McpAuthMonitoring | undefined {
+    if (!this.auth || props.monitoring === false) return undefined;
+    const monitoring = props.monitoring;
+    const authMonitoring = new McpAuthMonitoring(this, 'AuthMonitoring', {
+      serviceName: this.serviceName,
+      loadBalancer: this.loadBalancer,
+      webAcl: this.webAcl,
+      peakRps: this.plan?.input.peakRps,
+      alarmTopic: this.alarmTopic,
+      alarmNamePrefix: monitoring?.alarmNamePrefix,
+      alarmTags: monitoring?.alarmTags,
+      runbookBaseUrl: monitoring?.runbookBaseUrl,
+    });
+    this.monitoring?.addSegment(authMonitoring);
+    return authMonitoring;
   }
 
   /**

@@ -105,9 +105,12 @@ export class TokenVerifier {
     const token = match[1];
     let claims: JWTPayload;
     try {
+      // With AUTH_CLIENT_IDS, `aud` is checked below: a token may lack it (Cognito access tokens have none),
+      // but then its client_id must be one of ours.
+      const audienceOptional = this.config.clientIds.length > 0;
       ({ payload: claims } = await jwtVerify(token, this.jwks, {
         issuer: this.config.issuer,
-        audience: this.config.audience,
+        ...(audienceOptional ? {} : { audience: this.config.audience }),
         algorithms: ACCEPTED_ALGORITHMS,
         clockTolerance: this.options.clockToleranceSeconds ?? 5,
         requiredClaims: ['exp'],
@@ -117,6 +120,16 @@ export class TokenVerifier {
     }
     const clientIdClaim =
       typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined;
+    if (this.config.clientIds.length > 0) {
+      const aud = claims.aud === undefined ? [] : Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      if (aud.length > 0 && !aud.includes(this.config.audience))
+        throw new TokenError('invalid', 'token claim aud invalid: unexpected "aud" claim value');
+      if (aud.length === 0 && (clientIdClaim === undefined || !this.config.clientIds.includes(clientIdClaim)))
+        throw new TokenError(
+          'invalid',
+          'token claim aud invalid: no "aud" claim, and client_id is not one of AUTH_CLIENT_IDS',
+        );
+    }
     const principal = claims.sub ?? clientIdClaim ?? 'unknown';
     // RFC 8693/9068 `scope` is a space-separated string; some issuers (Entra ID, Okta) send `scp`, as a string or an array.
     const scopeClaim = claims.scope ?? claims.scp;

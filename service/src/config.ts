@@ -44,6 +44,12 @@ export interface AuthConfig {
   readonly audience: string;
   /** URL of the issuer's JSON Web Key Set. */
   readonly jwksUrl: string;
+  /**
+   * OAuth clients whose tokens may come without an `aud` claim (`AUTH_CLIENT_IDS`): issuers such as Amazon
+   * Cognito put no `aud` in access tokens, only `client_id`. A token that carries `aud` must still match
+   * {@link audience}; one without `aud` is accepted only from these clients. Empty = `aud` always required.
+   */
+  readonly clientIds: readonly string[];
   /** Scopes every MCP request needs (`AUTH_REQUIRED_SCOPES`); empty = any valid token. */
   readonly requiredScopes: readonly string[];
   /** Scope the administrative tools (`database_tables`, `cache_counter`) need (`AUTH_ADMIN_SCOPE`). */
@@ -281,12 +287,18 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     }
     const audience =
       get('AUTH_AUDIENCE') ?? (canonicalResourceUrl === undefined ? '' : `${canonicalResourceUrl}${mcpPath}`);
-    auth = { issuer: get('AUTH_ISSUER')!, audience, jwksUrl: jwksUrl ?? '', requiredScopes, adminScope };
+    const clientIds = scopeList(get('AUTH_CLIENT_IDS'));
+    const badClients = clientIds.filter((id) => !/^[\x21-\x7e]{1,256}$/.test(id));
+    if (badClients.length > 0)
+      problems.push(
+        `AUTH_CLIENT_IDS must be OAuth client ids separated by spaces or commas (printable ASCII, at most 256 characters each), got ${JSON.stringify(get('AUTH_CLIENT_IDS'))}`,
+      );
+    auth = { issuer: get('AUTH_ISSUER')!, audience, jwksUrl: jwksUrl ?? '', requiredScopes, adminScope, clientIds };
   } else if (authSet.length > 0) {
     problems.push(`bearer-token auth needs both ${authVars.join(' and ')}; only ${authSet.join(', ')} set`);
   }
   if (!auth) {
-    for (const name of ['AUTH_AUDIENCE', 'AUTH_REQUIRED_SCOPES', 'AUTH_ADMIN_SCOPE']) {
+    for (const name of ['AUTH_AUDIENCE', 'AUTH_REQUIRED_SCOPES', 'AUTH_ADMIN_SCOPE', 'AUTH_CLIENT_IDS']) {
       if (get(name) !== undefined)
         problems.push(
           `${name} is set but bearer-token auth is off; set AUTH_ISSUER and AUTH_JWKS_URL or remove ${name}`,

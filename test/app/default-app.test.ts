@@ -97,6 +97,9 @@ describe('the default app', () => {
       expect(Object.keys(outputs).sort()).toEqual([
         'AlarmNames',
         'AlarmTopicArn',
+        'AuthIssuer',
+        'AuthMachineClientSecretArn',
+        'AuthPeopleClientId',
         'BackupBucketName',
         'BackupFunctionName',
         'DashboardName',

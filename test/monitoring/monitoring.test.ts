@@ -764,6 +764,18 @@ describe('McpMonitoring dashboard', () => {
     expect(query).toContain('by TaskDefinitionRevision');
   });
 
+  test('business row: active users (user_sessions_active) and the lowest API quota (api_quota_remaining), per the contract', () => {
+    const users = JSON.stringify(graph('Active users (distinct principals in the last window, busiest task)').metrics);
+    expect(users).toMatch(/"McpOps","user_sessions_active","service","orders-mcp",\{[^}]*"stat":"Maximum"/);
+    const quota = graph('API quota remaining (requests per minute, lowest client; per client)').metrics;
+    expect(JSON.stringify(quota)).toMatch(
+      /"McpOps","api_quota_remaining","service","orders-mcp",\{[^}]*"stat":"Minimum"/,
+    );
+    expect(JSON.stringify(quota)).toContain(
+      'SEARCH(\'{McpOps,client_id,service} MetricName=\\"api_quota_remaining\\" service=\\"orders-mcp\\"\', \'Minimum\', 60)',
+    );
+  });
+
   test('an alarm status widget lists the page and every alarm', () => {
     const status = widgets.find((w) => w.type === 'alarm');
     expect(status?.properties.alarms).toHaveLength(15);

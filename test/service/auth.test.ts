@@ -229,6 +229,38 @@ describe('AUTH_REQUIRED_SCOPES', () => {
   });
 });
 
+describe('AUTH_CLIENT_IDS (issuers whose access tokens carry no aud, such as Amazon Cognito)', () => {
+  test('a token without aud is accepted only from a listed client; a token with aud must still match', async () => {
+    const oauth = await startOAuthServer();
+    const t = await startTestServer({
+      AUTH_ISSUER: oauth.issuer,
+      AUTH_JWKS_URL: oauth.jwksUrl,
+      RESOURCE_URL,
+      AUTH_CLIENT_IDS: 'people-client, probe-client',
+    });
+    try {
+      const list = modernRequest('tools/list');
+      const status = async (token: string) => {
+        const res = await postMcp(t.address.mcpUrl, list.body, { ...list.headers, authorization: `Bearer ${token}` });
+        await res.text();
+        return { status: res.status, challenge: res.headers.get('www-authenticate') };
+      };
+      expect((await status(await oauth.token({ clientId: 'probe-client' }))).status).toBe(200);
+      expect((await status(await oauth.token({ clientId: 'people-client', audience: RESOURCE }))).status).toBe(200);
+      const stranger = await status(await oauth.token({ clientId: 'someone-else' }));
+      expect(stranger.status).toBe(401);
+      expect(stranger.challenge).toContain('error="invalid_token"');
+      const otherAudience = await status(
+        await oauth.token({ clientId: 'probe-client', audience: 'https://other.example.com/mcp' }),
+      );
+      expect(otherAudience.status).toBe(401);
+    } finally {
+      await t.stop();
+      await oauth.stop();
+    }
+  });
+});
+
 describe('bearer-token auth with the JWKS endpoint down', () => {
   test('is a 503 dependency error, not a 401 (the client did nothing wrong)', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -82,6 +82,7 @@ describe('loadConfig', () => {
         jwksUrl: 'https://login.example.com/jwks',
         requiredScopes: ['mcp:tools', 'mcp:read'],
         adminScope: 'https://mcp.example.com/admin',
+        clientIds: [],
       },
       rateLimitPerMinute: 120,
       resourceUrl: 'https://mcp.example.com',
@@ -213,6 +214,7 @@ describe('loadConfig', () => {
       jwksUrl: 'https://login.example.com/jwks',
       requiredScopes: [],
       adminScope: 'mcp:admin',
+      clientIds: [],
     });
     expect(resourceIdentifier(config)).toBe(config.auth!.audience);
   });

@@ -116,7 +116,8 @@ describe('McpService with defaults (reference image, capacity model, no certific
   });
 
   test('load balancer: idle timeout above the keep-alive interval, invalid headers dropped, deletion protection, access logs', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    // Without a certificate the load balancer is internal (docs/security.md).
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
     expect(lbAttributes(template)).toEqual(
       expect.objectContaining({
         'idle_timeout.timeout_seconds': '120',
@@ -163,11 +164,11 @@ describe('McpService with defaults (reference image, capacity model, no certific
     expect(attrs['stickiness.enabled']).not.toBe('true');
   });
 
-  test('without a certificate: HTTP only, and a synth warning that says so', () => {
+  test('without a certificate: an internal load balancer on HTTP, and one synth line that says so', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no certificateArn given'));
-    expect(warnings).toHaveLength(1);
+    const infos = Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('internal load balancer'));
+    expect(infos).toHaveLength(1);
     expect(mcp.endpointUrl).toMatch(/^http:\/\/.*\/mcp$/);
   });
 
@@ -221,10 +222,10 @@ describe('McpService with defaults (reference image, capacity model, no certific
       expect(rule.SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/LbSecurityGroup/);
       expect([rule.FromPort, rule.ToPort]).toEqual([8080, 8080]);
     }
-    // Every rule open to the internet is on the load balancer's listener ports.
+    // The internal load balancer admits the VPC's CIDR on its listener port, and nothing from 0.0.0.0/0.
     const lbSg = resources(template, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('LbSecurityGroup'))![1];
     for (const rule of lbSg.Properties.SecurityGroupIngress) {
-      expect(rule.CidrIp).toBe('0.0.0.0/0');
+      expect(rule.CidrIp).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Vpc/), 'CidrBlock'] });
       expect(rule.FromPort).toBe(80);
     }
   });
@@ -351,20 +352,25 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
     expect(s.mcp.logging).toBeUndefined();
     s.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     s.template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
-    s.template.resourceCountIs('AWS::Logs::LogGroup', 2); // flow logs + container logs
+    // Flow logs, container logs, and the web ACL's own log group (security logs stay on without the pipeline).
+    s.template.resourceCountIs('AWS::Logs::LogGroup', 3);
   });
 });
 
 describe('McpService options', () => {
-  test('with a certificate: HTTPS with a modern TLS policy and an HTTP→HTTPS redirect', () => {
+  test('with a certificate: internet-facing HTTPS with a modern TLS policy, and no port 80 unless httpRedirect', () => {
     const { template, mcp } = synth({ certificateArn: CERT, image: publicImage });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'HTTPS',
       SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
       Certificates: [{ CertificateArn: CERT }],
     });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    expect(mcp.endpointUrl).toMatch(/^https:\/\//);
+    const redirected = synth({ certificateArn: CERT, image: publicImage, httpRedirect: true }).template;
+    redirected.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
       Protocol: 'HTTP',
       DefaultActions: [
@@ -374,7 +380,6 @@ describe('McpService options', () => {
         },
       ],
     });
-    expect(mcp.endpointUrl).toMatch(/^https:\/\//);
   });
 
   test('an existing VPC, explicit sizes, x86-64, custom path, environment and secrets', () => {
