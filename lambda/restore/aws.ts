@@ -10,6 +10,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 interface Clients {
   s3: S3Client;
@@ -19,6 +20,7 @@ interface Clients {
   cloudwatch: CloudWatchClient;
   sfn: SFNClient;
   secrets: SecretsManagerClient;
+  ssm: SSMClient;
 }
 
 let clients: Clients | undefined;
@@ -43,6 +45,7 @@ export function aws(): Clients {
       cloudwatch: new CloudWatchClient({}),
       sfn: new SFNClient({}),
       secrets: new SecretsManagerClient({}),
+      ssm: new SSMClient({}),
     };
   }
   return clients;

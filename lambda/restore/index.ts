@@ -8,14 +8,8 @@
 import { createHash } from 'crypto';
 import { gunzipSync } from 'zlib';
 import { PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  KeyValuePair,
-  Tag as EcsTag,
-} from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { GetParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import {
   CreateReplicationGroupCommand,
   DeleteReplicationGroupCommand,
@@ -53,6 +47,7 @@ import {
   selectRecoveryPoint,
 } from '../../lib/dr/recovery-plan';
 import { StepError, aws, call, isAwsError } from './aws';
+import { ENDPOINT_VARIABLES, EndpointVariable, RESTORED_PREFIX, endpointValues } from '../../lib/data/endpoint-names';
 
 const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-server' });
 
@@ -583,92 +578,108 @@ async function verify(
 interface Cutover {
   readonly cluster: string;
   readonly service: string;
-  readonly previousTaskDefinition: string;
-  readonly taskDefinition: string;
+  /** The deployment the forced new deployment started (PRIMARY after UpdateService). */
+  readonly deploymentId?: string;
+  /** Endpoint values before the cut-over, by parameter name: what a roll-back writes back. */
+  readonly previousEndpoints: Record<string, string>;
+  /** Endpoint values written, by parameter name. */
+  readonly endpoints: Record<string, string>;
   readonly attempt: number;
   readonly state?: string;
   readonly timedOut?: boolean;
 }
 
-/** Environment the service gets after cut-over (names from docs/operational-contract.md). */
+/** The restored endpoints by container variable (names from docs/operational-contract.md). */
+function restoredEndpoints(restored: Restored): Partial<Record<EndpointVariable, string>> {
+  const cache = restored.cache && 'address' in restored.cache ? restored.cache : undefined;
+  return endpointValues({
+    database: restored.database?.address
+      ? { host: restored.database.address, port: restored.database.port }
+      : undefined,
+    cache: cache?.address ? { host: cache.address, port: cache.port } : undefined,
+  });
+}
+
+/**
+ * Environment the readiness task gets for the restored resources: `RESTORED_<VARIABLE>` (the task definition's
+ * own DATABASE_HOST… are ECS secrets, which a RunTask override cannot replace; the readiness command copies
+ * these over them) and RESTORED_CONFIG_URI.
+ */
 export function cutoverEnvironment(restored: Restored): Record<string, string> {
   const out: Record<string, string> = {};
-  const db = restored.database;
-  if (db?.address) {
-    out.DATABASE_HOST = db.address;
-    out.DATABASE_PORT = String(db.port ?? 5432);
-  }
-  const cache = restored.cache;
-  if (cache && 'address' in cache && cache.address) {
-    out.CACHE_HOST = cache.address;
-    out.CACHE_PORT = String(cache.port ?? 6379);
-  }
+  for (const [name, value] of Object.entries(restoredEndpoints(restored))) out[`${RESTORED_PREFIX}${name}`] = value!;
   const conf = restored.configuration;
   if (conf && 'uri' in conf) out.RESTORED_CONFIG_URI = conf.uri;
   return out;
 }
 
+/** The endpoint parameter names by variable, from the construct (ENDPOINT_PARAMETERS, JSON). */
+function endpointParameterNames(): Partial<Record<EndpointVariable, string>> {
+  const raw = env('ENDPOINT_PARAMETERS');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new StepError('Misconfigured', `ENDPOINT_PARAMETERS is not JSON: ${raw}`);
+  }
+  const out: Partial<Record<EndpointVariable, string>> = {};
+  for (const v of ENDPOINT_VARIABLES) {
+    const name = (parsed as Record<string, unknown>)?.[v];
+    if (typeof name === 'string' && name) out[v] = name;
+  }
+  return out;
+}
+
+/**
+ * The cut-over, without drift: overwrites the endpoint parameters the service reads (SSM String parameters the
+ * stack created, delivered as ECS secrets) with the restored endpoints, then forces a new deployment, whose
+ * tasks read the new values at start. No task definition is registered. The previous values are returned for
+ * a roll-back. UpdateService is the last call: a failure before it leaves the running tasks untouched.
+ */
 async function cutover(plan: Plan, restored: Restored): Promise<Cutover> {
   if (plan.request.mode !== 'recover') throw new StepError('Refused', 'cut-over runs only in recover mode');
   const cluster = env('ECS_CLUSTER');
   const service = env('ECS_SERVICE');
-  const containerName = env('SERVICE_CONTAINER');
+  const names = endpointParameterNames();
+  const values = restoredEndpoints(restored);
+  const writes = (Object.entries(values) as Array<[EndpointVariable, string]>)
+    .filter(([v]) => names[v] !== undefined)
+    .map(([v, value]) => ({ name: names[v]!, value }));
+  if (writes.length === 0)
+    throw new StepError('CutoverFailed', 'nothing to cut over: no restored endpoint has an endpoint parameter');
   const described = await call(() => aws().ecs.send(new DescribeServicesCommand({ cluster, services: [service] })));
-  const current = described.services?.[0];
-  if (!current?.taskDefinition) throw new StepError('CutoverFailed', `service ${service} not found in ${cluster}`);
-  const td = await call(() =>
-    aws().ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: current.taskDefinition, include: ['TAGS'] })),
+  if (!described.services?.[0]) throw new StepError('CutoverFailed', `service ${service} not found in ${cluster}`);
+  const current = await call(() => aws().ssm.send(new GetParametersCommand({ Names: writes.map((w) => w.name) })));
+  const previousEndpoints = Object.fromEntries((current.Parameters ?? []).map((p) => [p.Name!, p.Value ?? '']));
+  for (const w of writes) {
+    await call(() =>
+      aws().ssm.send(new PutParameterCommand({ Name: w.name, Value: w.value, Type: 'String', Overwrite: true })),
+    );
+  }
+  const updated = await call(() =>
+    aws().ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })),
   );
-  const def = td.taskDefinition!;
-  const overrides = cutoverEnvironment(restored);
-  const containers = (def.containerDefinitions ?? []).map((c) => {
-    if (c.name !== containerName) return c;
-    const environment: KeyValuePair[] = (c.environment ?? []).filter((e) => !(e.name! in overrides));
-    for (const [name, value] of Object.entries(overrides)) environment.push({ name, value });
-    return { ...c, environment };
-  });
-  if (!containers.some((c) => c.name === containerName))
-    throw new StepError('CutoverFailed', `container ${containerName} not in ${current.taskDefinition}`);
-  const registered = await call(() =>
-    aws().ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: def.family!,
-        taskRoleArn: def.taskRoleArn,
-        executionRoleArn: def.executionRoleArn,
-        networkMode: def.networkMode,
-        containerDefinitions: containers,
-        volumes: def.volumes,
-        placementConstraints: def.placementConstraints,
-        requiresCompatibilities: def.requiresCompatibilities,
-        cpu: def.cpu,
-        memory: def.memory,
-        runtimePlatform: def.runtimePlatform,
-        ephemeralStorage: def.ephemeralStorage,
-        tags: [
-          ...((td.tags ?? []) as EcsTag[]).filter((tg) => !tg.key?.startsWith('mcp-ops:')),
-          { key: 'mcp-ops:restore-id', value: plan.restoreId },
-        ],
-      }),
-    ),
-  );
-  const arn = registered.taskDefinition!.taskDefinitionArn!;
-  await call(() =>
-    aws().ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: arn, forceNewDeployment: true })),
-  );
-  logger.info('cut over', {
-    event: 'cutover_done',
-    previousTaskDefinition: current.taskDefinition,
-    taskDefinition: arn,
-    environment: Object.keys(overrides),
-  });
-  return { cluster, service, previousTaskDefinition: current.taskDefinition, taskDefinition: arn, attempt: 0 };
+  const deploymentId = updated.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  const endpoints = Object.fromEntries(writes.map((w) => [w.name, w.value]));
+  logger.info('cut over', { event: 'cutover_done', previousEndpoints, endpoints, deploymentId });
+  return {
+    cluster,
+    service,
+    ...(deploymentId ? { deploymentId } : {}),
+    previousEndpoints,
+    endpoints,
+    attempt: 0,
+  };
 }
 
 async function checkDeployment(c: Cutover): Promise<Cutover> {
   const described = await call(() =>
     aws().ecs.send(new DescribeServicesCommand({ cluster: c.cluster, services: [c.service] })),
   );
-  const deployment = described.services?.[0]?.deployments?.find((d) => d.taskDefinition === c.taskDefinition);
+  const deployments = described.services?.[0]?.deployments ?? [];
+  const deployment = c.deploymentId
+    ? deployments.find((d) => d.id === c.deploymentId)
+    : deployments.find((d) => d.status === 'PRIMARY');
   const rollout = deployment?.rolloutState ?? 'UNKNOWN';
   const state = rollout === 'COMPLETED' ? 'available' : rollout === 'FAILED' ? 'failed' : 'pending';
   const attempt = c.attempt + 1;

@@ -3,6 +3,7 @@
  * command line, where every value arrives as a string). Pure: no CDK imports.
  */
 import { CapacityInput } from '../capacity/types';
+import { RECOVERY_CONTEXT_KEYS, RecoveryConfig, parseRecoveryConfig } from './recovery-config';
 
 /** The default app's settings, parsed and checked. */
 export interface AppConfig {
@@ -21,6 +22,8 @@ export interface AppConfig {
   /** Create the RDS + ElastiCache data tier. */
   readonly dataTier: boolean;
   readonly deletionProtection: boolean;
+  /** Disaster recovery: recovery Region, DNS record, post-recovery state (lib/app/recovery-config.ts). */
+  readonly recovery: RecoveryConfig;
 }
 
 /** One context key: its name, what it means, and its default. Drives parsing and the README table. */
@@ -147,6 +150,7 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     description: 'deletion protection on the load balancer and database',
     default: 'true',
   },
+  ...RECOVERY_CONTEXT_KEYS,
 ];
 
 const KNOWN = new Set(CONTEXT_KEYS.map((k) => k.key));
@@ -253,5 +257,6 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     allowedOrigins: list(ctx, 'allowedOrigins'),
     dataTier: bool(ctx, 'dataTier', true),
     deletionProtection: bool(ctx, 'deletionProtection', true),
+    recovery: parseRecoveryConfig(ctx, stackName, region),
   };
 }

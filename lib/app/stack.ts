@@ -1,8 +1,12 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
 import { McpDisasterRecovery } from '../dr/disaster-recovery';
+import { McpRecoveryRegionReference } from '../dr/recovery-region';
 import { McpService } from '../service/mcp-service';
 import { AppConfig } from './config';
 
@@ -25,6 +29,10 @@ export class McpOpsStack extends Stack {
   public readonly backup: McpBackup;
   /** The restore workflow, its weekly drill and RTO alarms. */
   public readonly dr: McpDisasterRecovery;
+  /** The recovery Region's replica bucket and key, read at deploy time, when `recoveryRegion` is set. */
+  public readonly recoveryRegion?: McpRecoveryRegionReference;
+  /** The DB instance the service uses: the data tier's, or the restored one after a recovery in place. */
+  public readonly liveDatabase?: rds.IDatabaseInstance;
 
   constructor(scope: Construct, id: string, props: McpOpsStackProps) {
     super(scope, id, props);
@@ -44,10 +52,26 @@ export class McpOpsStack extends Stack {
       },
     });
 
+    const recovery = config.recovery;
+    const recovered = recovery.recoveredIn === 'production' ? recovery.recovered : {};
+    if (recovery.recoveryRegion) {
+      this.recoveryRegion = new McpRecoveryRegionReference(this, 'RecoveryRegion', {
+        recoveryRegion: recovery.recoveryRegion,
+        serviceName: config.serviceName,
+      });
+    }
     if (config.dataTier) {
       this.data = new McpDataTier(this, 'Data', {
         vpc: this.mcp.vpc,
-        database: { deletionProtection: config.deletionProtection },
+        database: {
+          deletionProtection: config.deletionProtection,
+          ...(this.recoveryRegion
+            ? { backupReplication: { region: recovery.recoveryRegion!, kmsKeyArn: this.recoveryRegion.dataKeyArn } }
+            : {}),
+        },
+        // The service reads its endpoints from parameters the cut-over rewrites; after a recovery they name
+        // the restored resources (context recoveredDatabase…), so the next deploy keeps them.
+        endpointParameters: { serviceName: config.serviceName, recovered },
       });
       // Only the service's tasks (and, below, our Lambdas) reach the database and the cache.
       this.data.allowFrom(this.mcp.service);
@@ -57,23 +81,49 @@ export class McpOpsStack extends Stack {
         this.mcp.container.addSecret(name, secret);
     }
 
+    const data = this.data;
+    this.liveDatabase = data?.database ? this.liveDatabaseOf(data, recovered.database) : undefined;
+    const liveCacheId = recovered.cache?.replicationGroupId ?? data?.cache?.ref;
     this.backup = new McpBackup(this, 'Backup', {
       serviceName: config.serviceName,
-      dataTier: this.data,
+      // After a recovery in place the backups follow the restored resources the service uses.
+      ...(recovered.database || recovered.cache
+        ? {
+            database: this.liveDatabase,
+            cacheReplicationGroupId: liveCacheId,
+            secrets: [data?.databaseSecret, data?.cacheAuthSecret].filter((x) => x !== undefined),
+          }
+        : { dataTier: this.data }),
+      ...(this.recoveryRegion
+        ? {
+            replication: {
+              destinationBucketArn: this.recoveryRegion.replicaBucketArn,
+              destinationKmsKeyArn: this.recoveryRegion.dataKeyArn,
+            },
+          }
+        : {}),
       taskDefinition: this.mcp.taskDefinition,
       alarmTopic: this.mcp.alarmTopic,
       ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
     this.mcp.monitoring?.addSegment(this.backup);
 
-    const data = this.data;
+    const managedDb = data?.database?.node.defaultChild as rds.CfnDBInstance | undefined;
     this.dr = new McpDisasterRecovery(this, 'DisasterRecovery', {
       serviceName: config.serviceName,
       backupBucket: this.backup.bucket,
       vpc: this.mcp.vpc,
-      ...(data?.database
+      ...(data?.database && this.liveDatabase
         ? {
-            database: data.database,
+            // Production is the instance the service uses (the restored one after a recovery in place): it is
+            // what the workflow restores from and what its explicit deny protects.
+            database: this.liveDatabase,
+            databaseSubnetGroup: rds.SubnetGroup.fromSubnetGroupName(
+              this,
+              'DatabaseSubnetGroupRef',
+              managedDb!.dbSubnetGroupName!,
+            ),
+            databaseParameterGroupName: managedDb!.dbParameterGroupName,
             databaseEncryptionKey: data.key,
             databaseSecurityGroups: [data.databaseSecurityGroup!],
           }
@@ -81,7 +131,7 @@ export class McpOpsStack extends Stack {
       ...(data?.cache
         ? {
             cache: {
-              replicationGroupId: data.cache.ref,
+              replicationGroupId: liveCacheId!,
               nodeType: data.cache.cacheNodeType!, // always set by McpDataTier
               subnetGroupName: data.cache.cacheSubnetGroupName!,
               securityGroups: [data.cacheSecurityGroup!],
@@ -92,6 +142,7 @@ export class McpOpsStack extends Stack {
         : {}),
       cluster: this.mcp.cluster,
       service: this.mcp.service,
+      endpointParameters: data?.endpointParameters,
       taskDefinition: this.mcp.taskDefinition,
       // The readiness task runs as the service does, so the restored database and cache admit it.
       readinessSecurityGroups: this.mcp.service.connections.securityGroups,
@@ -100,6 +151,8 @@ export class McpOpsStack extends Stack {
       ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
     this.mcp.monitoring?.addSegment(this.dr);
+
+    if (recovery.hostedZoneId && config.domainName) this.primaryRecord(recovery.hostedZoneId, config.domainName);
 
     // What an operator needs after `cdk deploy`.
     new CfnOutput(this, 'McpEndpointUrl', {
@@ -124,6 +177,44 @@ export class McpOpsStack extends Stack {
     new CfnOutput(this, 'RestoreStateMachineArn', {
       description: 'Disaster-recovery workflow (see docs/runbooks/disaster-recovery.md)',
       value: this.dr.stateMachine.stateMachineArn,
+    });
+  }
+
+  /**
+   * The DB instance the service uses. After a recovery in place (context recoveredDatabase…) it is the restored
+   * instance, referred to by identifier and endpoint (no lookup): the stack's own instance stays as it is
+   * (retained, never deleted by this), until the runbook's "make the recovered instance the managed one".
+   */
+  private liveDatabaseOf(
+    data: McpDataTier,
+    recovered: { instanceIdentifier: string; host: string; port: number } | undefined,
+  ): rds.IDatabaseInstance {
+    if (!recovered) return data.database!;
+    return rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'RecoveredDatabase', {
+      instanceIdentifier: recovered.instanceIdentifier,
+      instanceEndpointAddress: recovered.host,
+      port: recovered.port,
+      securityGroups: [data.databaseSecurityGroup!],
+    });
+  }
+
+  /**
+   * The PRIMARY record of a Route 53 failover pair: the domain name as an alias of this load balancer, healthy
+   * while it has a healthy target (evaluate target health). A region-loss recovery adds the SECONDARY record
+   * (the recovery stack's load balancer) after its approval gate.
+   */
+  private primaryRecord(hostedZoneId: string, domainName: string): void {
+    const zoneName = domainName.split('.').slice(1).join('.');
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId, zoneName });
+    new route53.ARecord(this, 'PrimaryRecord', {
+      zone,
+      recordName: `${domainName}.`,
+      target: route53.RecordTarget.fromAlias(
+        new route53Targets.LoadBalancerTarget(this.mcp.loadBalancer, { evaluateTargetHealth: true }),
+      ),
+      failover: route53.Failover.PRIMARY,
+      setIdentifier: `${this.stackName}-primary`,
+      comment: 'mcp-ops: PRIMARY of the failover pair; a region-loss recovery adds the SECONDARY after approval',
     });
   }
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { parseDailyWindow, windowMinutes } from './windows';
+import { McpEndpointParameters } from './endpoint-parameters';
+import { RecoveredEndpoints, isDbInstanceIdentifier, isReplicationGroupId } from './endpoint-names';
 
 const OWNER = 'McpDataTier';
 /** Weekly maintenance window of the cache (after the default daily snapshot window). */
@@ -71,6 +73,35 @@ export interface McpDatabaseOptions {
    * @default '02:00-02:30'
    */
   readonly preferredBackupWindow?: string;
+  /**
+   * Replicate the automated backups (snapshots and transaction logs) to another Region, so that a
+   * point-in-time restore works there after the loss of this Region (CloudFormation
+   * `AutomaticBackupReplicationRegion`, `AutomaticBackupReplicationKmsKeyId`,
+   * `AutomaticBackupReplicationRetentionPeriod`).
+   * @default no cross-Region replication
+   */
+  readonly backupReplication?: McpDatabaseBackupReplication;
+}
+
+/**
+ * Cross-Region replication of a DB instance's automated backups
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-automaticbackupreplicationregion).
+ */
+export interface McpDatabaseBackupReplication {
+  /** The destination Region, e.g. `eu-central-1`; not the instance's own. */
+  readonly region: string;
+  /**
+   * ARN of the KMS key **in the destination Region** that encrypts the replicas. CloudFormation takes the key
+   * ARN (not an alias): "the Amazon Resource Name (ARN) for the KMS encryption key in the destination AWS
+   * Region" (AutomaticBackupReplicationKmsKeyId). The default app reads it from the SSM parameter the
+   * recovery stack writes (see `McpRecoveryRegionReference`).
+   */
+  readonly kmsKeyArn: string;
+  /**
+   * Retention of the replicated backups, 1 to 35 days.
+   * @default the instance's backupRetention (CloudFormation's default)
+   */
+  readonly retention?: Duration;
 }
 
 /** Options of the ElastiCache (Valkey or Redis OSS) cache. */
@@ -148,6 +179,30 @@ export interface McpDataTierProps {
    * @default RemovalPolicy.SNAPSHOT (a final snapshot is kept)
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Publish the database and cache endpoints as SSM parameters ({@link McpEndpointParameters}) and give them
+   * to the container as ECS secrets instead of plain environment variables, so the disaster-recovery
+   * cut-over can move the service by rewriting them. With `recovered`, the parameters name the restored
+   * resources instead of this tier's own (the stack's post-recovery state: the next deploy keeps them).
+   * @default endpoints as plain environment variables
+   */
+  readonly endpointParameters?: McpDataTierEndpointOptions;
+}
+
+/** Endpoint parameters of a {@link McpDataTier}. */
+export interface McpDataTierEndpointOptions {
+  /** The service (part of the parameter path). */
+  readonly serviceName: string;
+  /**
+   * Path of the parameters.
+   * @default `/mcp-ops/<stack name>/<serviceName>/endpoints`
+   */
+  readonly parameterPath?: string;
+  /**
+   * Restored resources the service uses instead of this tier's own, after a recovery.
+   * @default none: the parameters name this tier's database and cache
+   */
+  readonly recovered?: RecoveredEndpoints;
 }
 
 /**
@@ -179,6 +234,8 @@ export class McpDataTier extends Construct {
   public readonly databasePort: number;
   /** Cache port. */
   public readonly cachePort: number;
+  /** The endpoint parameters, with `endpointParameters`. */
+  public readonly endpointParameters?: McpEndpointParameters;
 
   constructor(scope: Construct, id: string, props: McpDataTierProps) {
     super(scope, id);
@@ -191,7 +248,7 @@ export class McpDataTier extends Construct {
           : props.database;
     const cacheOpts: McpCacheOptions | undefined =
       props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
-    validate(dbOpts, cacheOpts);
+    validate(dbOpts, cacheOpts, props.endpointParameters);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const vpcSubnets =
@@ -258,6 +315,7 @@ export class McpDataTier extends Construct {
       });
       this.database = db;
       this.databaseSecret = db.secret!;
+      if (dbOpts.backupReplication) this.replicateBackups(db, dbOpts.backupReplication);
       // The generated secret is a child of the instance (db.secret is its attachment): acknowledge on the instance.
       Validations.of(db).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -350,8 +408,43 @@ export class McpDataTier extends Construct {
       env.CACHE_TLS = 'true';
       secrets.CACHE_AUTH_TOKEN = ecs.Secret.fromSecretsManager(this.cacheAuthSecret);
     }
+    if (props.endpointParameters) {
+      this.endpointParameters = this.publishEndpoints(props.endpointParameters, env, secrets);
+    }
     this.containerEnvironment = env;
     this.containerSecrets = secrets;
+  }
+
+  /** Cross-Region replication of the automated backups (CloudFormation properties of the DB instance). */
+  private replicateBackups(db: rds.DatabaseInstance, r: McpDatabaseBackupReplication): void {
+    const cfn = db.node.defaultChild as rds.CfnDBInstance;
+    cfn.automaticBackupReplicationRegion = r.region;
+    cfn.automaticBackupReplicationKmsKeyId = r.kmsKeyArn;
+    if (r.retention) cfn.automaticBackupReplicationRetentionPeriod = r.retention.toDays();
+  }
+
+  /**
+   * Moves DATABASE_HOST/PORT and CACHE_HOST/PORT from the environment into SSM parameters delivered as ECS
+   * secrets, valued from the recovered resources when given, else from this tier's own.
+   */
+  private publishEndpoints(
+    options: McpDataTierEndpointOptions,
+    env: Record<string, string>,
+    secrets: Record<string, ecs.Secret>,
+  ): McpEndpointParameters {
+    const recovered = options.recovered ?? {};
+    const database =
+      recovered.database ?? (env.DATABASE_HOST ? { host: env.DATABASE_HOST, port: env.DATABASE_PORT } : undefined);
+    const cache = recovered.cache ?? (env.CACHE_HOST ? { host: env.CACHE_HOST, port: env.CACHE_PORT } : undefined);
+    const parameters = new McpEndpointParameters(this, 'Endpoints', {
+      serviceName: options.serviceName,
+      parameterPath: options.parameterPath,
+      database,
+      cache,
+    });
+    for (const name of ['DATABASE_HOST', 'DATABASE_PORT', 'CACHE_HOST', 'CACHE_PORT']) delete env[name];
+    Object.assign(secrets, parameters.containerSecrets());
+    return parameters;
   }
 
   /** Opens the database (its port) and the cache (its port) to a peer: the service's tasks or one of our Lambdas. */
@@ -378,7 +471,48 @@ export class McpDataTier extends Construct {
   }
 }
 
-function validate(db: McpDatabaseOptions | undefined, cache: McpCacheOptions | undefined): void {
+function validate(
+  db: McpDatabaseOptions | undefined,
+  cache: McpCacheOptions | undefined,
+  endpoints: McpDataTierEndpointOptions | undefined,
+): void {
+  const recovered = endpoints?.recovered;
+  if (recovered?.database) {
+    checkThat(OWNER, db !== undefined, 'endpointParameters.recovered.database needs a database in this tier');
+    checkThat(
+      OWNER,
+      isDbInstanceIdentifier(recovered.database.instanceIdentifier),
+      `endpointParameters.recovered.database.instanceIdentifier must be a DB instance identifier, got ${JSON.stringify(recovered.database.instanceIdentifier)}`,
+    );
+  }
+  if (recovered?.cache) {
+    checkThat(OWNER, cache !== undefined, 'endpointParameters.recovered.cache needs a cache in this tier');
+    checkThat(
+      OWNER,
+      isReplicationGroupId(recovered.cache.replicationGroupId),
+      `endpointParameters.recovered.cache.replicationGroupId must be a replication group id, got ${JSON.stringify(recovered.cache.replicationGroupId)}`,
+    );
+  }
+  if (db?.backupReplication) {
+    const r = db.backupReplication;
+    checkPattern(
+      OWNER,
+      'database.backupReplication.region',
+      r.region,
+      /^[a-z]{2}(-[a-z]+)+-\d$/,
+      'a Region such as eu-central-1',
+    );
+    checkInteger(OWNER, 'database.backupReplication.retention (days)', r.retention?.toDays({ integral: false }), 1, 35);
+    if (!Token.isUnresolved(r.kmsKeyArn))
+      checkPattern(
+        OWNER,
+        'database.backupReplication.kmsKeyArn',
+        r.kmsKeyArn,
+        // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition
+        new RegExp(`^arn:aws[a-z-]*:kms:${r.region}:\\d{12}:key/[A-Za-z0-9-]+$`),
+        `the ARN of a KMS key in ${r.region} (CloudFormation takes a key ARN, not an alias)`,
+      );
+  }
   if (db) {
     const days = db.backupRetention?.toDays({ integral: false });
     checkInteger(OWNER, 'database.backupRetention (days)', days, 1, 35);

@@ -22,6 +22,7 @@ import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
+import { McpEndpointParameters } from '../data/endpoint-parameters';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 
 const OWNER = 'McpDisasterRecovery';
@@ -78,7 +79,12 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    * CloudFormation resource) unless `databaseSubnetGroup` is given.
    * @default no database restore
    */
-  readonly database?: rds.DatabaseInstance;
+  readonly database?: rds.IDatabaseInstance;
+  /**
+   * DB parameter group of the restored instance.
+   * @default production's (read from the instance's CloudFormation resource), else the engine default
+   */
+  readonly databaseParameterGroupName?: string;
   /**
    * KMS key of the production database's storage, when it is a customer managed key (restores need grants on it).
    * @default the AWS managed key (no grant needed)
@@ -121,11 +127,18 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    */
   readonly cluster?: ecs.ICluster;
   /**
-   * The production service: cut-over target in `recover` mode (new task-definition revision with the restored
-   * endpoints, forced deployment).
+   * The production service: cut-over target in `recover` mode (its endpoint parameters rewritten with the
+   * restored endpoints, then a forced new deployment). Needs `endpointParameters`.
    * @default no cut-over: `recover` mode stops after verification and approval has nothing to switch
    */
   readonly service?: ecs.FargateService;
+  /**
+   * The endpoint parameters the service's container reads its database and cache endpoints from (ECS secrets;
+   * see `McpDataTier` `endpointParameters`). The cut-over overwrites them; it never registers a task
+   * definition, so the next `cdk deploy` does not revert it.
+   * @default none; required with `service`
+   */
+  readonly endpointParameters?: McpEndpointParameters;
   /**
    * Task definition of the one-off readiness task.
    * @default the service's task definition
@@ -283,7 +296,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       dbChild && (dbChild as { cfnResourceType?: string }).cfnResourceType === rds.CfnDBInstance.CFN_RESOURCE_TYPE_NAME
         ? dbChild
         : undefined;
-    const vpc = props.vpc ?? props.database?.vpc;
+    const vpc = props.vpc ?? (props.database as { vpc?: ec2.IVpc } | undefined)?.vpc;
     if (props.cache) {
       check(
         Token.isUnresolved(props.cache.replicationGroupId) ||
@@ -317,6 +330,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     check(
       !taskDefinition || !!cluster,
       'cluster is required with taskDefinition (the readiness task runs in it), got none',
+    );
+    check(
+      !props.service || props.endpointParameters !== undefined,
+      'endpointParameters is required with service: the cut-over rewrites the endpoint parameters the container reads (it never registers task definitions); give McpDataTier endpointParameters and pass dataTier.endpointParameters',
     );
     const readinessCommand = props.readinessCommand ?? [...DEFAULT_READINESS_COMMAND];
     check(readinessCommand.length > 0, 'readinessCommand must not be empty, got []');
@@ -364,7 +381,8 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     if (props.database) {
       environment.PRODUCTION_DB_INSTANCE_ID = props.database.instanceIdentifier;
       environment.DB_SUBNET_GROUP = subnetGroupName!;
-      if (productionDb?.dbParameterGroupName) environment.DB_PARAMETER_GROUP = productionDb.dbParameterGroupName;
+      const parameterGroup = props.databaseParameterGroupName ?? productionDb?.dbParameterGroupName;
+      if (parameterGroup) environment.DB_PARAMETER_GROUP = parameterGroup;
       environment.DB_SECURITY_GROUP_IDS = dbSecurityGroups.map((sg) => sg.securityGroupId).join(',');
       if (props.databaseInstanceClass) environment.DB_INSTANCE_CLASS = props.databaseInstanceClass;
     }
@@ -379,6 +397,8 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       if (props.cache.kmsKey) environment.CACHE_KMS_KEY_ID = props.cache.kmsKey.keyArn;
     }
     if (container) environment.READINESS_CONTAINER = container.containerName;
+    if (props.endpointParameters)
+      environment.ENDPOINT_PARAMETERS = JSON.stringify(props.endpointParameters.parameterNames());
     if (props.service) {
       environment.ECS_CLUSTER = props.service.cluster.clusterArn;
       environment.ECS_SERVICE = props.service.serviceName;
@@ -658,7 +678,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           outcome: 'cutover-failed',
           'error.$': '$.error',
           'restored.$': '$.restored',
-          note: 'the service still runs its previous task definition; the restored resources are kept',
+          note: 'the service still reads its previous endpoints (see error: a parameter may already have been rewritten; cutover.previousEndpoints restores them); the restored resources are kept',
         },
       ).next(failed);
       // After UpdateService: the service points at the restored resources; roll back by hand if needed.
@@ -670,7 +690,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           'error.$': '$.error',
           'cutover.$': '$.cutover',
           rollback:
-            'aws ecs update-service --cluster <cluster> --service <service> --task-definition <previousTaskDefinition> --force-new-deployment',
+            'aws ssm put-parameter --overwrite --name <parameter> --value <previous value> for each of cutover.previousEndpoints, then aws ecs update-service --cluster <cluster> --service <service> --force-new-deployment',
         },
       ).next(failed);
       let afterDeploy: sfn.IChainable = step('Report recovery', 'report', { plan, outcome: 'recovered' }, '$.report')
@@ -722,7 +742,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         'cutover',
         { plan, 'restored.$': '$.restored' },
         '$.cutover',
-        'new task-definition revision with the restored endpoints; forced deployment',
+        'endpoint parameters rewritten with the restored endpoints; forced new deployment (no task-definition revision)',
       )
         .addCatch(cutoverStepFailure, { resultPath: errorPath })
         .next(deployWait)
@@ -1243,38 +1263,22 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       props.cache.authTokenSecret?.grantRead(fn);
       props.cache.kmsKey?.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
     }
-    if (props.service) {
-      const td = props.service.taskDefinition;
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'CutOverService',
-          actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-          resources: [props.service.serviceArn],
-        }),
-      );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'NewTaskDefinitionRevision',
-          actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
-          resources: ['*'],
-        }),
-      );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'TagTaskDefinitionRevision',
-          actions: ['ecs:TagResource'],
-          resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${td.family}:*` })],
-        }),
-      );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'PassServiceRoles',
-          actions: ['iam:PassRole'],
-          resources: [td.taskRole.roleArn, ...(td.executionRole ? [td.executionRole.roleArn] : [])],
-          conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-        }),
-      );
-    }
+    if (props.service) this.grantCutover(fn, props.service, props.endpointParameters!);
+  }
+
+  /**
+   * The cut-over: read and overwrite the endpoint parameters, then force a new deployment of the one service.
+   * No ecs:RegisterTaskDefinition, no iam:PassRole: the service keeps the task definition CloudFormation made.
+   */
+  private grantCutover(fn: McpOpsFunction, service: ecs.FargateService, endpoints: McpEndpointParameters): void {
+    endpoints.grantUpdate(fn).assertSuccess();
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'CutOverService',
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+        resources: [service.serviceArn],
+      }),
+    );
   }
 
   /** How cdk-nag prints a string with tokens: `<LogicalId>`, `<LogicalId.Attr>`, `<AWS::Region>`. */
@@ -1315,7 +1319,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier), ecs:RegisterTaskDefinition/DescribeTaskDefinition and X-Ray have no usable resource-level permissions',
+          'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier) and X-Ray have no usable resource-level permissions',
       },
       {
         id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
@@ -1404,18 +1408,6 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         ack(
           ecArn('snapshot', '*'),
           'CreateReplicationGroup authorises snapshot resources when seeding from the exported backup',
-        ),
-      );
-    }
-    if (props.service) {
-      fnAcks.push(
-        ack(
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'task-definition',
-            resourceName: `${props.service.taskDefinition.family}:*`,
-          }),
-          "Cut-over registers a new revision of the service's task-definition family; the revision number is assigned by ECS",
         ),
       );
     }
