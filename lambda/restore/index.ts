@@ -45,19 +45,27 @@ import {
   restoreId,
   restoredPrefix,
   selectRecoveryPoint,
+  sourceDatabaseOf,
 } from '../../lib/dr/recovery-plan';
+import {
+  activationSettings,
+  moveTraffic,
+  replicatedPitrWindow,
+  resetCredentialsIfDue,
+  scaleToMinimum,
+} from './regional';
 import { StepError, aws, call, isAwsError } from './aws';
 import { ENDPOINT_VARIABLES, EndpointVariable, RESTORED_PREFIX, endpointValues } from '../../lib/data/endpoint-names';
 
 const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-server' });
 
 /** Settings from the environment (set by the construct). Read per invocation. */
-function env(name: string, fallback?: string): string {
+export function env(name: string, fallback?: string): string {
   const v = process.env[name] ?? fallback;
   if (v === undefined || v === '') throw new StepError('Misconfigured', `environment variable ${name} is not set`);
   return v;
 }
-const optEnv = (name: string): string | undefined => (process.env[name] ? process.env[name] : undefined);
+export const optEnv = (name: string): string | undefined => (process.env[name] ? process.env[name] : undefined);
 const list = (name: string): string[] =>
   (optEnv(name) ?? '')
     .split(',')
@@ -92,6 +100,8 @@ export interface ResourceStatus {
   readonly attempt: number;
   /** True when `attempt` reached the maximum; the state machine then fails the restore. */
   readonly timedOut: boolean;
+  /** Region-loss: the master password was set to the recovery Region's secret (once, when first available). */
+  readonly credentialsReset?: boolean;
 }
 
 type Event = Record<string, unknown> & { action?: string };
@@ -117,6 +127,8 @@ export async function handler(event: Event): Promise<unknown> {
       return verify(event);
     case 'cutover':
       return cutover(event.plan as Plan, event.restored as Restored);
+    case 'move-traffic':
+      return moveTraffic(event.plan as Plan, event.cutover as Record<string, unknown>);
     case 'check-deployment':
       return checkDeployment(event.cutover as Cutover);
     case 'cleanup':
@@ -227,6 +239,11 @@ async function pitrWindow(): Promise<{ window?: PitrWindow; retainedArn?: string
   return b.Status === 'retained' ? { window, retainedArn: b.DBInstanceAutomatedBackupsArn } : { window };
 }
 
+/** Whether the workflow restores a database: production's is known, or (region loss) its replicated backups are. */
+export function databaseEnabled(): boolean {
+  return !!optEnv('PRODUCTION_DB_INSTANCE_ID') || !!optEnv('DB_SOURCE_REGION');
+}
+
 async function resolve(event: Event): Promise<Plan> {
   const execution = (event.execution ?? {}) as { name?: string; startTime?: string };
   if (!execution.name || !execution.startTime)
@@ -235,8 +252,13 @@ async function resolve(event: Event): Promise<Plan> {
   const request = parseRecoveryRequest(event.request, now);
   checkExecutionName(execution.name, request.mode);
   const target = new Date(request.targetTime);
-  const [manifests, pitr] = await Promise.all([loadManifests(env('BACKUP_BUCKET'), target), pitrWindow()]);
+  const regionLoss = optEnv('DB_SOURCE_REGION');
+  const manifests = await loadManifests(env('BACKUP_BUCKET'), target);
+  // Region loss: production's automated backups as replicated into this Region, found by the instance the
+  // replicated manifests name; production's own Region is never called.
+  const pitr = regionLoss ? await replicatedPitrWindow(sourceDatabaseOf(manifests)) : await pitrWindow();
   const point = selectRecoveryPoint({
+    allowSnapshots: !regionLoss,
     targetTime: request.targetTime,
     manifests,
     pitr: pitr.window,
@@ -251,7 +273,7 @@ async function resolve(event: Event): Promise<Plan> {
     restoreId: restoreId(env('SERVICE_NAME'), execution.name),
     recoveryPoint: point,
     database: {
-      enabled: !!optEnv('PRODUCTION_DB_INSTANCE_ID'),
+      enabled: databaseEnabled(),
       ...(point.method === 'pitr' && pitr.retainedArn ? { sourceAutomatedBackupsArn: pitr.retainedArn } : {}),
     },
     cache: {
@@ -303,7 +325,7 @@ async function describeOwnInstance(plan: Plan): Promise<DBInstance> {
 }
 
 async function startDatabaseRestore(plan: Plan): Promise<ResourceStatus> {
-  const production = env('PRODUCTION_DB_INSTANCE_ID');
+  const production = optEnv('PRODUCTION_DB_INSTANCE_ID');
   if (plan.restoreId === production || !plan.restoreId.startsWith(`${restoredPrefix(env('SERVICE_NAME'))}-`)) {
     throw new StepError('Refused', `refusing to restore into ${plan.restoreId}: not a restored-resource identifier`);
   }
@@ -363,7 +385,8 @@ async function startDatabaseRestore(plan: Plan): Promise<ResourceStatus> {
 }
 
 async function checkDatabase(plan: Plan, previous: ResourceStatus): Promise<ResourceStatus> {
-  return dbStatus(await describeOwnInstance(plan), (previous?.attempt ?? 0) + 1);
+  const status = dbStatus(await describeOwnInstance(plan), (previous?.attempt ?? 0) + 1);
+  return resetCredentialsIfDue(plan, status, previous);
 }
 
 // ---------------------------------------------------------------------------------- configuration
@@ -656,8 +679,18 @@ async function cutover(plan: Plan, restored: Restored): Promise<Cutover> {
       aws().ssm.send(new PutParameterCommand({ Name: w.name, Value: w.value, Type: 'String', Overwrite: true })),
     );
   }
+  // Region loss: the pilot-light service comes up to its planned minimum with the new endpoints.
+  const activation = activationSettings();
+  if (activation) await scaleToMinimum(cluster, service, activation.minTasks);
   const updated = await call(() =>
-    aws().ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })),
+    aws().ecs.send(
+      new UpdateServiceCommand({
+        cluster,
+        service,
+        forceNewDeployment: true,
+        ...(activation ? { desiredCount: activation.minTasks } : {}),
+      }),
+    ),
   );
   const deploymentId = updated.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
   const endpoints = Object.fromEntries(writes.map((w) => [w.name, w.value]));
@@ -711,7 +744,7 @@ async function cleanup(
   // A resource still being created (a failure while the Parallel's other branch was restoring) cannot be
   // deleted yet: both are attempted, then `CleanupPending` makes the state machine retry the step later.
   const pending: string[] = [];
-  if (optEnv('PRODUCTION_DB_INSTANCE_ID')) {
+  if (databaseEnabled()) {
     try {
       await call(() =>
         aws().rds.send(

@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseAppConfig } from './config';
 import { McpOpsStack } from './stack';
+import { McpOpsRecoveryStack } from './recovery-stack';
 
 /**
  * Builds the default app into `app`: reads the configuration from the app's context, creates the stack
@@ -14,11 +15,25 @@ export function buildDefaultApp(app: App): McpOpsStack {
   // account and region so that synth never needs credentials (a VPC asks the stack for its zones).
   const azKey = `availability-zones:account=${config.account}:region=${config.region}`;
   if (app.node.tryGetContext(azKey) === undefined) app.node.setContext(azKey, config.availabilityZoneNames);
+  if (config.recovery.recoveryRegion) {
+    const rKey = `availability-zones:account=${config.account}:region=${config.recovery.recoveryRegion}`;
+    if (app.node.tryGetContext(rKey) === undefined)
+      app.node.setContext(rKey, config.recovery.recoveryAvailabilityZoneNames);
+  }
   const stack = new McpOpsStack(app, config.stackName, {
     config,
     env: { account: config.account, region: config.region },
     description: `mcp-ops: MCP service ${config.serviceName} with monitoring, logs, backups and disaster recovery`,
   });
+  const recoveryRegion = config.recovery.recoveryRegion;
+  if (recoveryRegion) {
+    // The pilot light in the recovery Region (deploy it first: the production stack reads its parameters).
+    new McpOpsRecoveryStack(app, config.recovery.recoveryStackName, {
+      config,
+      env: { account: config.account, region: recoveryRegion },
+      description: `mcp-ops: pilot light of ${config.serviceName} in ${recoveryRegion} (region-loss recovery of ${config.stackName})`,
+    });
+  }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }

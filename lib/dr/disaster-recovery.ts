@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -32,8 +33,11 @@ export const DR_RUNBOOK = 'disaster-recovery';
 
 /** The cache the workflow restores beside production (a Valkey/Redis replication group). */
 export interface McpDrCacheOptions {
-  /** Production's replication group id: protected by an explicit IAM deny, never restored into. */
-  readonly replicationGroupId: string;
+  /**
+   * Production's replication group id: protected by an explicit IAM deny, never restored into.
+   * @default none to protect (a pilot-light stack in the recovery Region before any recovery)
+   */
+  readonly replicationGroupId?: string;
   /** Node type of the restored cache, e.g. `cache.t4g.small`. */
   readonly nodeType: string;
   /** Cache subnet group of the restored cache (usually production's). */
@@ -61,6 +65,38 @@ export interface McpDrCacheOptions {
    * @default the ElastiCache default key
    */
   readonly kmsKey?: kms.IKey;
+}
+
+/**
+ * Region-loss recovery: the workflow runs in the recovery Region's pilot-light stack and never calls the
+ * production Region. It restores from production's automated backups as replicated into this Region (found by
+ * the instance the replicated manifests name), sets the restored instance's master password to this Region's
+ * secret, brings the standby service up to its planned minimum, probes it, and after the approval moves traffic.
+ */
+export interface McpDrRegionLossOptions {
+  /** The production Region (its automated backups replicate here; it is never called). */
+  readonly productionRegion: string;
+  /**
+   * The production account.
+   * @default this stack's account
+   */
+  readonly productionAccount?: string;
+  /** KMS key of this Region that encrypts the replicated automated backups (restores need grants on it). */
+  readonly dataKey: kms.IKey;
+  /**
+   * Secret in this Region with the master `password` the restored instance gets (production's secret is in the
+   * lost Region). Its `username` must be production's master user name.
+   */
+  readonly masterSecret: secretsmanager.ISecret;
+  /** The standby service's planned minimum task count, reached before the probe. */
+  readonly minimumTaskCount: number;
+  /** This Region's load balancer, where traffic moves after the approval. */
+  readonly loadBalancer: elbv2.ILoadBalancerV2;
+  /**
+   * Route 53 failover pair: the hosted zone and record name. The workflow UPSERTs the SECONDARY alias record.
+   * @default no hosted zone: the workflow notifies the operator with the DNS step
+   */
+  readonly trafficRecord?: { readonly hostedZoneId: string; readonly recordName: string };
 }
 
 /** Props of {@link McpDisasterRecovery}. */
@@ -139,6 +175,11 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    * @default none; required with `service`
    */
   readonly endpointParameters?: McpEndpointParameters;
+  /**
+   * Region-loss recovery (the pilot-light stack in the recovery Region); `database` is then not given.
+   * @default recovery in production's Region
+   */
+  readonly regionLoss?: McpDrRegionLossOptions;
   /**
    * Task definition of the one-off readiness task.
    * @default the service's task definition
@@ -299,7 +340,8 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     const vpc = props.vpc ?? (props.database as { vpc?: ec2.IVpc } | undefined)?.vpc;
     if (props.cache) {
       check(
-        Token.isUnresolved(props.cache.replicationGroupId) ||
+        props.cache.replicationGroupId === undefined ||
+          Token.isUnresolved(props.cache.replicationGroupId) ||
           /^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId),
         `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`,
       );
@@ -359,7 +401,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     // ------------------------------------------------------------------ restore Lambda
     // Restored beside production: in its subnets (e.g. isolated ones) unless told otherwise.
     let subnetGroupName = props.databaseSubnetGroup?.subnetGroupName ?? productionDb?.dbSubnetGroupName;
-    if (props.database && !subnetGroupName) {
+    if ((props.database || props.regionLoss) && !subnetGroupName) {
       subnetGroupName = new rds.SubnetGroup(this, 'RestoreSubnetGroup', {
         vpc: vpc!,
         vpcSubnets: props.vpcSubnets,
@@ -367,8 +409,15 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       }).subnetGroupName;
     }
     const dbSecurityGroups = props.databaseSecurityGroups ?? props.database?.connections.securityGroups ?? [];
+    const regionalDb: Record<string, string> = {};
+    if (props.regionLoss) {
+      regionalDb.DB_SECURITY_GROUP_IDS = dbSecurityGroups.map((sg) => sg.securityGroupId).join(',');
+      if (props.databaseParameterGroupName) regionalDb.DB_PARAMETER_GROUP = props.databaseParameterGroupName;
+      if (props.databaseInstanceClass) regionalDb.DB_INSTANCE_CLASS = props.databaseInstanceClass;
+    }
     const maxPolls = Math.ceil(restoreTimeout.toSeconds() / poll.toSeconds());
     const environment: Record<string, string> = {
+      ...regionalDb,
       SERVICE_NAME: props.serviceName,
       BACKUP_BUCKET: props.backupBucket.bucketName,
       RPO_SECONDS: String(rpo.toSeconds()),
@@ -387,7 +436,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       if (props.databaseInstanceClass) environment.DB_INSTANCE_CLASS = props.databaseInstanceClass;
     }
     if (props.cache) {
-      environment.CACHE_PRODUCTION_ID = props.cache.replicationGroupId;
+      if (props.cache.replicationGroupId) environment.CACHE_PRODUCTION_ID = props.cache.replicationGroupId;
       environment.CACHE_NODE_TYPE = props.cache.nodeType;
       environment.CACHE_SUBNET_GROUP = props.cache.subnetGroupName;
       environment.CACHE_SECURITY_GROUP_IDS = props.cache.securityGroups.map((sg) => sg.securityGroupId).join(',');
@@ -397,6 +446,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       if (props.cache.kmsKey) environment.CACHE_KMS_KEY_ID = props.cache.kmsKey.keyArn;
     }
     if (container) environment.READINESS_CONTAINER = container.containerName;
+    if (props.regionLoss) Object.assign(environment, this.regionLossEnvironment(props.regionLoss, subnetGroupName));
     if (props.endpointParameters)
       environment.ENDPOINT_PARAMETERS = JSON.stringify(props.endpointParameters.parameterNames());
     if (props.service) {
@@ -700,9 +750,22 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
             outcome: 'recovered',
             'report.$': '$.report',
             'cutover.$': '$.cutover',
+            ...(props.regionLoss ? { 'traffic.$': '$.traffic' } : {}),
           }),
         )
         .next(new sfn.Succeed(this, 'Recovered'));
+      // Region loss: the service is up in this Region and probed; traffic moves only after the approval.
+      if (props.regionLoss)
+        afterDeploy = this.trafficChain(
+          afterDeploy,
+          step,
+          notify,
+          rejected,
+          cutoverFailure,
+          approvalTimeout,
+          runbook,
+          props,
+        );
       if (props.probeFunction) {
         const probe = new tasks.LambdaInvoke(this, 'Probe public endpoint', {
           lambdaFunction: props.probeFunction,
@@ -774,38 +837,44 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         )
         .next(new sfn.Succeed(this, 'Restored'));
     }
-    const approval = new tasks.SnsPublish(this, 'Request cut-over approval', {
-      topic: this.alarmTopic,
-      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      subject: `DR ${props.serviceName}: approve cut-over`,
-      message: sfn.TaskInput.fromObject({
-        kind: 'approval-request',
-        service: props.serviceName,
-        execution: sfn.JsonPath.executionName,
-        runbook,
-        taskToken: sfn.JsonPath.taskToken,
-        'recoveryPoint.$': '$.plan.recoveryPoint',
-        'restored.$': '$.restored',
-        'verification.$': '$.verification',
-        approve: 'aws stepfunctions send-task-success --task-token <taskToken> --task-output \'{"approved":true}\'',
-        reject: 'aws stepfunctions send-task-failure --task-token <taskToken> --error ApprovalRejected --cause "<why>"',
-      }),
-      taskTimeout: sfn.Timeout.duration(approvalTimeout),
-      resultPath: '$.approval',
-    })
-      .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: errorPath })
-      .addCatch(onFailure, { resultPath: errorPath });
-    const recoverEnd = approval.next(
-      new sfn.Choice(this, 'Approved?')
-        .when(
-          sfn.Condition.and(
-            sfn.Condition.isPresent('$.approval.approved'),
-            sfn.Condition.booleanEquals('$.approval.approved', true),
-          ),
-          afterApproval,
-        )
-        .otherwise(rejected),
-    );
+    // Region loss: the traffic approval comes after the activation and the probe (trafficChain), not here.
+    const regionalCutover = props.regionLoss !== undefined && props.service !== undefined;
+    const approval = (): sfn.TaskStateBase =>
+      new tasks.SnsPublish(this, 'Request cut-over approval', {
+        topic: this.alarmTopic,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        subject: `DR ${props.serviceName}: approve cut-over`,
+        message: sfn.TaskInput.fromObject({
+          kind: 'approval-request',
+          service: props.serviceName,
+          execution: sfn.JsonPath.executionName,
+          runbook,
+          taskToken: sfn.JsonPath.taskToken,
+          'recoveryPoint.$': '$.plan.recoveryPoint',
+          'restored.$': '$.restored',
+          'verification.$': '$.verification',
+          approve: 'aws stepfunctions send-task-success --task-token <taskToken> --task-output \'{"approved":true}\'',
+          reject:
+            'aws stepfunctions send-task-failure --task-token <taskToken> --error ApprovalRejected --cause "<why>"',
+        }),
+        taskTimeout: sfn.Timeout.duration(approvalTimeout),
+        resultPath: '$.approval',
+      })
+        .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: errorPath })
+        .addCatch(onFailure, { resultPath: errorPath });
+    const recoverEnd = regionalCutover
+      ? afterApproval
+      : approval().next(
+          new sfn.Choice(this, 'Approved?')
+            .when(
+              sfn.Condition.and(
+                sfn.Condition.isPresent('$.approval.approved'),
+                sfn.Condition.booleanEquals('$.approval.approved', true),
+              ),
+              afterApproval,
+            )
+            .otherwise(rejected),
+        );
 
     const definition = sfn.Chain.start(resolve)
       .next(restore)
@@ -1241,29 +1310,195 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           ],
         }),
       );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyProductionCacheChanges',
-          effect: iam.Effect.DENY,
-          actions: [
-            'elasticache:DeleteReplicationGroup',
-            'elasticache:ModifyReplicationGroup',
-            'elasticache:DeleteCacheCluster',
-            'elasticache:ModifyCacheCluster',
-            'elasticache:RebootCacheCluster',
-            'elasticache:AddTagsToResource',
-            'elasticache:RemoveTagsFromResource',
-          ],
-          resources: [
-            ecArn('replicationgroup', props.cache.replicationGroupId),
-            ecArn('cluster', `${props.cache.replicationGroupId}-*`),
-          ],
-        }),
-      );
+      const protectedCache = props.cache.replicationGroupId;
+      if (protectedCache)
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'DenyProductionCacheChanges',
+            effect: iam.Effect.DENY,
+            actions: [
+              'elasticache:DeleteReplicationGroup',
+              'elasticache:ModifyReplicationGroup',
+              'elasticache:DeleteCacheCluster',
+              'elasticache:ModifyCacheCluster',
+              'elasticache:RebootCacheCluster',
+              'elasticache:AddTagsToResource',
+              'elasticache:RemoveTagsFromResource',
+            ],
+            resources: [ecArn('replicationgroup', protectedCache), ecArn('cluster', `${protectedCache}-*`)],
+          }),
+        );
       props.cache.authTokenSecret?.grantRead(fn);
       props.cache.kmsKey?.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
     }
     if (props.service) this.grantCutover(fn, props.service, props.endpointParameters!);
+    if (props.regionLoss) this.grantRegionLoss(fn, props.regionLoss, props.service);
+  }
+
+  /** The restore Lambda's settings of a region-loss recovery. */
+  private regionLossEnvironment(
+    r: McpDrRegionLossOptions,
+    subnetGroupName: string | undefined,
+  ): Record<string, string> {
+    const stack = Stack.of(this);
+    const lb = r.loadBalancer as elbv2.ILoadBalancerV2 & { loadBalancerCanonicalHostedZoneId?: string };
+    return {
+      DB_SOURCE_REGION: r.productionRegion,
+      DB_SOURCE_ACCOUNT: r.productionAccount ?? stack.account,
+      AWS_PARTITION: stack.partition,
+      DB_MASTER_SECRET_ARN: r.masterSecret.secretArn,
+      ACTIVATE_MIN_TASKS: String(r.minimumTaskCount),
+      TRAFFIC_TARGET_DNS: r.loadBalancer.loadBalancerDnsName,
+      TRAFFIC_TARGET_ZONE_ID: lb.loadBalancerCanonicalHostedZoneId ?? '',
+      TRAFFIC_SET_IDENTIFIER: `${stack.stackName}-secondary`,
+      ...(subnetGroupName ? { DB_SUBNET_GROUP: subnetGroupName } : {}),
+      ...(r.trafficRecord
+        ? { TRAFFIC_HOSTED_ZONE_ID: r.trafficRecord.hostedZoneId, TRAFFIC_RECORD_NAME: r.trafficRecord.recordName }
+        : {}),
+    };
+  }
+
+  /**
+   * Region loss, in this Region only: restore from the replicated automated backups, set the restored instance's
+   * password (ModifyDBInstance on `<service>-dr-*` only), raise the standby service's autoscaling minimum, and
+   * UPSERT the one failover record.
+   */
+  private grantRegionLoss(
+    fn: McpOpsFunction,
+    r: McpDrRegionLossOptions,
+    service: ecs.FargateService | undefined,
+  ): void {
+    const stack = Stack.of(this);
+    const rdsArn = (type: string, name: string): string =>
+      stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeReplicatedBackups',
+        actions: ['rds:DescribeDBInstanceAutomatedBackups', 'rds:DescribeDBInstances'],
+        resources: ['*'],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RestoreFromReplicatedBackups',
+        actions: ['rds:RestoreDBInstanceToPointInTime'],
+        resources: [rdsArn('auto-backup', '*'), rdsArn('subgrp', '*'), rdsArn('og', '*'), rdsArn('pg', '*')],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RestoreIntoNewInstanceHere',
+        actions: [
+          'rds:RestoreDBInstanceToPointInTime',
+          'rds:AddTagsToResource',
+          'rds:DeleteDBInstance',
+          'rds:ModifyDBInstance',
+        ],
+        resources: [rdsArn('db', `${this.restoredPrefix}-*`)],
+      }),
+    );
+    r.dataKey.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
+    r.masterSecret.grantRead(fn);
+    if (service) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'RaiseServiceMinimum',
+          actions: ['application-autoscaling:RegisterScalableTarget'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs' } },
+        }),
+      );
+    }
+    if (r.trafficRecord) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'UpsertSecondaryRecord',
+          actions: ['route53:ChangeResourceRecordSets'],
+          resources: [`arn:${stack.partition}:route53:::hostedzone/${r.trafficRecord.hostedZoneId}`],
+          conditions: {
+            'ForAllValues:StringEquals': {
+              'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+                r.trafficRecord.recordName.replace(/\.$/, '').toLowerCase(),
+              ],
+              'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+              'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+            },
+          },
+        }),
+      );
+    }
+  }
+
+  /**
+   * Region loss, after the standby service is up and probed: the approval, then the traffic move (the SECONDARY
+   * failover record, or the operator's DNS step as a notification), then `next` (report, notify).
+   */
+  private trafficChain(
+    next: sfn.IChainable,
+    step: (
+      sid: string,
+      action: string,
+      payload: Record<string, unknown>,
+      resultPath: string | undefined,
+      comment?: string,
+    ) => tasks.LambdaInvoke,
+    notify: (sid: string, subject: string, message: Record<string, unknown>) => tasks.SnsPublish,
+    rejected: sfn.IChainable,
+    failure: sfn.IChainable,
+    approvalTimeout: Duration,
+    runbook: string,
+    props: McpDisasterRecoveryProps,
+  ): sfn.IChainable {
+    const region = Stack.of(this).region;
+    const approval = new tasks.SnsPublish(this, 'Request traffic approval', {
+      topic: this.alarmTopic,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      subject: `DR ${props.serviceName}: approve moving traffic to ${region}`,
+      message: sfn.TaskInput.fromObject({
+        kind: 'approval-request',
+        service: props.serviceName,
+        execution: sfn.JsonPath.executionName,
+        runbook,
+        taskToken: sfn.JsonPath.taskToken,
+        'recoveryPoint.$': '$.plan.recoveryPoint',
+        'restored.$': '$.restored',
+        'verification.$': '$.verification',
+        'cutover.$': '$.cutover',
+        approve: 'mcp-ops dr approve --token <taskToken>',
+        reject: 'mcp-ops dr reject --token <taskToken> --cause "<why>"',
+      }),
+      taskTimeout: sfn.Timeout.duration(approvalTimeout),
+      resultPath: '$.approval',
+    })
+      .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: '$.error' })
+      .addCatch(failure, { resultPath: '$.error' });
+    const move = step(
+      'Move traffic',
+      'move-traffic',
+      { 'plan.$': '$.plan', 'cutover.$': '$.cutover' },
+      '$.traffic',
+      'UPSERT the SECONDARY failover record, or return the operator DNS step',
+    ).addCatch(failure, { resultPath: '$.error' });
+    const dnsStep = notify('Notify DNS step', `DR ${props.serviceName}: move traffic to ${region} (DNS step)`, {
+      outcome: 'dns-step',
+      'traffic.$': '$.traffic',
+      note: 'no hosted zone was given: take the DNS step now; the recovery Region serves the restored data',
+    });
+    return approval.next(
+      new sfn.Choice(this, 'Traffic approved?')
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent('$.approval.approved'),
+            sfn.Condition.booleanEquals('$.approval.approved', true),
+          ),
+          move.next(
+            new sfn.Choice(this, 'Traffic moved?')
+              .when(sfn.Condition.booleanEquals('$.traffic.moved', true), next)
+              .otherwise(dnsStep.next(next)),
+          ),
+        )
+        .otherwise(rejected),
+    );
   }
 
   /**
@@ -1362,7 +1597,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         'Writes restored configuration under restores/<restoreId>/, one new location per execution',
       ),
     );
-    if (props.database) {
+    if (props.database || props.regionLoss) {
       fnAcks.push(
         ack(
           rdsArn('db', `${this.restoredPrefix}-*`),

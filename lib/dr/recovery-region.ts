@@ -167,6 +167,17 @@ export class McpRecoveryRegionReference extends Construct {
     const productionStackName = props.productionStackName ?? stack.stackName;
     this.replicaBucketArn = this.read('ReplicaBucketArn', props, productionStackName, 'replicaBucketArn');
     this.dataKeyArn = this.read('DataKeyArn', props, productionStackName, 'dataKeyArn');
+    // The custom-resource provider aws-cdk-lib shares per stack (a singleton Lambda at the stack's root).
+    const provider = stack.node.tryFindChild(
+      cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'),
+    );
+    if (provider) {
+      Validations.of(provider).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "aws-cdk-lib's AwsCustomResource provider: the basic execution role writes only its own log group; its inline policy allows ssm:GetParameter on the two recovery parameters only",
+      });
+    }
   }
 
   private read(
