@@ -2,10 +2,16 @@
  * `mcp-ops <command> [options]`: the operator's command line of mcp-ops-cdk. Subcommands register here,
  * one line each; see `cli/command.ts` for their contract.
  */
+import { checkServerCommand } from './check-server';
 import { CliCommand, CliIo, UsageError } from './command';
+import { review } from './review';
+import { verify } from './verify';
 
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   // Subcommands register here: name → command (e.g. review, check-server, dr, verify).
+  'check-server': checkServerCommand,
+  review,
+  verify,
 };
 
 function usage(): string {

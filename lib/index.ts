@@ -1,6 +1,6 @@
 // Public API of mcp-ops-cdk, by concern.
 
-// Capacity model (pure functions)
+// Capacity model: the CapacityModel class (static methods) and its types
 export * from './capacity';
 
 // The MCP service
@@ -32,6 +32,9 @@ export * from './dr/disaster-recovery';
 export * from './dr/recovery-plan';
 export * from './dr/rto-model';
 export * from './dr/ready-check';
+
+// CI: the GitHub OIDC identity that deploys
+export * from './ci';
 
 // The default app's stack and its configuration
 export * from './app/config';

@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { VALIDATION_PLUGINS_METADATA } from '../internal/validation-metadata';
 import { parseAppConfig } from './config';
 import { McpOpsStack } from './stack';
 import { McpOpsRecoveryStack } from './recovery-stack';
@@ -34,6 +35,12 @@ export function buildDefaultApp(app: App): McpOpsStack {
       description: `mcp-ops: pilot light of ${config.serviceName} in ${recoveryRegion} (region-loss recovery of ${config.stackName})`,
     });
   }
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const plugins = [new AwsSolutionsChecks(app)];
+  Validations.of(app).addPlugins(...plugins);
+  // Recorded for `mcp-ops review` (cdk.out names acknowledgements, not the packs that ran).
+  stack.node.addMetadata(
+    VALIDATION_PLUGINS_METADATA,
+    plugins.map((p) => p.name),
+  );
   return stack;
 }

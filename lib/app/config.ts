@@ -4,6 +4,7 @@
  */
 import { CapacityInput } from '../capacity/types';
 import { RECOVERY_CONTEXT_KEYS, RecoveryConfig, parseRecoveryConfig } from './recovery-config';
+import type { McpAlertRoute } from '../monitoring/alert-routing';
 
 /** The default app's settings, parsed and checked. */
 export interface AppConfig {
@@ -17,6 +18,10 @@ export interface AppConfig {
   /** Availability zones named for the VPC, so synth needs no lookup. */
   readonly availabilityZoneNames: string[];
   readonly alarmEmails: string[];
+  /** Where pages go beside the alarm topic (emails, HTTPS endpoints, chat channels), if anywhere. */
+  readonly pageRoute?: McpAlertRoute;
+  /** Where warnings go beside the alarm topic, if anywhere. */
+  readonly warningRoute?: McpAlertRoute;
   readonly runbookBaseUrl?: string;
   readonly allowedOrigins: string[];
   /** Create the RDS + ElastiCache data tier. */
@@ -79,6 +84,19 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
   },
   { key: 'headroom', kind: 'number', description: 'capacity model: headroom fraction above peak', default: '0.5' },
   {
+    key: 'baselineRps',
+    kind: 'number',
+    description: 'capacity model: off-peak requests per second the minimum fleet carries',
+    default: '25 % of peakRps',
+  },
+  {
+    key: 'peakSchedule',
+    kind: 'string',
+    description:
+      'capacity model: JSON list of known peaks that raise the minimum, [{"name","startCron","endCron","expectedRps","timeZone"}]',
+    default: 'none',
+  },
+  {
     key: 'survivesAzLoss',
     kind: 'boolean',
     description: 'capacity model: keep peak capacity when one zone is lost (doubles the fleet on 2 zones)',
@@ -124,6 +142,58 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     key: 'alarmEmails',
     kind: 'list',
     description: 'comma-separated emails subscribed to the alert topic',
+    default: 'none',
+  },
+  {
+    key: 'pageEmails',
+    kind: 'list',
+    description: 'comma-separated emails that receive pages (the page composite) only (a topic of their own)',
+    default: 'none',
+  },
+  {
+    key: 'pageHttpsEndpoints',
+    kind: 'list',
+    description:
+      'comma-separated https:// URLs of paging or incident tools that receive pages (the page composite) only',
+    default: 'none',
+  },
+  {
+    key: 'pageSlackChannels',
+    kind: 'list',
+    description:
+      'comma-separated Slack channels, workspaceId/channelId, that receive pages (the page composite) through AWS chat integration',
+    default: 'none',
+  },
+  {
+    key: 'pageTeamsChannels',
+    kind: 'list',
+    description:
+      'comma-separated Microsoft Teams channels, teamId/tenantId/channelId, that receive pages (the page composite)',
+    default: 'none',
+  },
+  {
+    key: 'warningEmails',
+    kind: 'list',
+    description: 'comma-separated emails that receive warnings only (a topic of their own)',
+    default: 'none',
+  },
+  {
+    key: 'warningHttpsEndpoints',
+    kind: 'list',
+    description: 'comma-separated https:// URLs of paging or incident tools that receive warnings only',
+    default: 'none',
+  },
+  {
+    key: 'warningSlackChannels',
+    kind: 'list',
+    description:
+      'comma-separated Slack channels, workspaceId/channelId, that receive warnings through AWS chat integration',
+    default: 'none',
+  },
+  {
+    key: 'warningTeamsChannels',
+    kind: 'list',
+    description: 'comma-separated Microsoft Teams channels, teamId/tenantId/channelId, that receive warnings',
     default: 'none',
   },
   {
@@ -196,6 +266,43 @@ function list(ctx: Record<string, unknown>, key: string): string[] {
   return fail(key, 'a comma-separated list', v);
 }
 
+/** A severity's route from its four context keys (`<severity>Emails`, …), or undefined when none is set. */
+function alertRoute(ctx: Record<string, unknown>, severity: 'page' | 'warning'): McpAlertRoute | undefined {
+  const emails = list(ctx, `${severity}Emails`);
+  for (const e of emails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail(`${severity}Emails`, 'email addresses', e);
+  const httpsEndpoints = list(ctx, `${severity}HttpsEndpoints`);
+  for (const u of httpsEndpoints)
+    if (!/^https:\/\/[^\s/?#]+\S*$/.test(u)) fail(`${severity}HttpsEndpoints`, 'https:// URLs', u);
+  const slackChannels = list(ctx, `${severity}SlackChannels`).map((v) => {
+    const m = /^([A-Z0-9]+)\/([A-Z0-9]+)$/.exec(v);
+    if (!m) fail(`${severity}SlackChannels`, 'workspaceId/channelId pairs such as T0123ABCD/C0123ABCD', v);
+    return { workspaceId: m[1], channelId: m[2] };
+  });
+  const teamsChannels = list(ctx, `${severity}TeamsChannels`).map((v) => {
+    const m = /^([0-9a-fA-F-]{36})\/([0-9a-fA-F-]{36})\/(\S+)$/.exec(v);
+    if (!m) fail(`${severity}TeamsChannels`, 'teamId/tenantId/channelId triples (two GUIDs and the channel id)', v);
+    return { teamId: m[1], tenantId: m[2], channelId: m[3] };
+  });
+  if (emails.length + httpsEndpoints.length + slackChannels.length + teamsChannels.length === 0) return undefined;
+  return { emails, httpsEndpoints, slackChannels, teamsChannels };
+}
+
+/** A JSON list given as a list (cdk.json) or as a string (`-c key=[...]`). */
+function jsonList(ctx: Record<string, unknown>, key: string): unknown[] | undefined {
+  const v = ctx[key];
+  if (v === undefined || v === '') return undefined;
+  let parsed: unknown = v;
+  if (typeof v === 'string') {
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      return fail(key, 'a JSON list', v);
+    }
+  }
+  if (!Array.isArray(parsed)) return fail(key, 'a JSON list', v);
+  return parsed;
+}
+
 /**
  * Reads the app's settings from a context object. `keys` are the context keys the caller may see (the
  * app passes every key it finds); a key that looks like ours but is misspelt is reported.
@@ -215,6 +322,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName))
     fail('stackName', 'a CloudFormation stack name (letters, digits, hyphens)', stackName);
   const alarmEmails = list(ctx, 'alarmEmails');
+  const pageRoute = alertRoute(ctx, 'page');
+  const warningRoute = alertRoute(ctx, 'warning');
   for (const e of alarmEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) fail('alarmEmails', 'email addresses', e);
   const availabilityZoneNames = list(ctx, 'availabilityZoneNames');
   if (availabilityZoneNames.length === 0) availabilityZoneNames.push(`${region}a`, `${region}b`, `${region}c`);
@@ -222,6 +331,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     if (!z.startsWith(region)) fail('availabilityZoneNames', `zones of ${region}`, z);
   const taskCpu = num(ctx, 'taskCpu', true);
   const taskMemoryMiB = num(ctx, 'taskMemoryMiB', true);
+  const baselineRps = num(ctx, 'baselineRps');
+  const peakSchedule = jsonList(ctx, 'peakSchedule') as CapacityInput['schedule'];
   const azCount = num(ctx, 'availabilityZones', true) ?? 2;
   if (azCount > availabilityZoneNames.length)
     fail(
@@ -242,6 +353,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     survivesAzLoss: bool(ctx, 'survivesAzLoss', false),
     ...(taskCpu !== undefined ? { taskCpu } : {}),
     ...(taskMemoryMiB !== undefined ? { taskMemoryMiB } : {}),
+    ...(baselineRps !== undefined ? { baselineRps } : {}),
+    ...(peakSchedule !== undefined ? { schedule: peakSchedule } : {}),
   };
   return {
     account,
@@ -253,6 +366,8 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     domainName: str(ctx, 'domainName'),
     availabilityZoneNames,
     alarmEmails,
+    ...(pageRoute ? { pageRoute } : {}),
+    ...(warningRoute ? { warningRoute } : {}),
     runbookBaseUrl: str(ctx, 'runbookBaseUrl'),
     allowedOrigins: list(ctx, 'allowedOrigins'),
     dataTier: bool(ctx, 'dataTier', true),

@@ -1,7 +1,7 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
+import { CfnOutput, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
@@ -48,6 +48,8 @@ export class McpOpsStack extends Stack {
       deletionProtection: config.deletionProtection,
       monitoring: {
         alarmEmails: config.alarmEmails,
+        pageRoute: config.pageRoute,
+        warningRoute: config.warningRoute,
         ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
       },
     });
@@ -73,6 +75,8 @@ export class McpOpsStack extends Stack {
         // the restored resources (context recoveredDatabase…), so the next deploy keeps them.
         endpointParameters: { serviceName: config.serviceName, recovered },
       });
+      // The service's pools at its maximum task count must fit the database's max_connections (synth error otherwise).
+      this.data.checkConnectionBudget({ maxTasks: this.mcp.sizing.maxTasks });
       // Only the service's tasks (and, below, our Lambdas) reach the database and the cache.
       this.data.allowFrom(this.mcp.service);
       for (const [name, value] of Object.entries(this.data.containerEnvironment))
@@ -177,6 +181,40 @@ export class McpOpsStack extends Stack {
     new CfnOutput(this, 'RestoreStateMachineArn', {
       description: 'Disaster-recovery workflow (see docs/runbooks/disaster-recovery.md)',
       value: this.dr.stateMachine.stateMachineArn,
+    });
+    this.verificationOutputs();
+  }
+
+  /** What `mcp-ops verify` reads (with the outputs above) to check the deployed stack on day one. */
+  private verificationOutputs(): void {
+    const probe = this.mcp.monitoring?.probeFunction;
+    if (probe)
+      new CfnOutput(this, 'ProbeFunctionName', { description: 'Synthetic MCP probe', value: probe.functionName });
+    new CfnOutput(this, 'BackupFunctionName', {
+      description: 'Backup Lambda (invoke with {} to back up the current slot)',
+      value: this.backup.backupFunction.functionName,
+    });
+    if (this.mcp.monitoring) {
+      new CfnOutput(this, 'DashboardName', {
+        description: 'CloudWatch dashboard',
+        value: this.mcp.monitoring.dashboard.dashboardName,
+      });
+    }
+    // By resource type, not instanceof: works with another copy of aws-cdk-lib.
+    const alarms = this.node
+      .findAll()
+      .filter(CfnResource.isCfnResource)
+      .filter(
+        (c) =>
+          c.cfnResourceType === 'AWS::CloudWatch::Alarm' || c.cfnResourceType === 'AWS::CloudWatch::CompositeAlarm',
+      )
+      .sort((a, b) => (a.node.path < b.node.path ? -1 : 1));
+    new CfnOutput(this, 'AlarmNames', {
+      description: 'Every alarm of the stack, comma-separated',
+      value: Fn.join(
+        ',',
+        alarms.map((a) => a.ref),
+      ),
     });
   }
 

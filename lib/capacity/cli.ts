@@ -1,13 +1,21 @@
 /**
  * `npm run capacity -- --peak-rps 1000 --mean-latency-ms 100 --cpu-seconds-per-request 0.01 --memory-per-connection-mib 10`
+ * `npm run capacity -- --default-app` (the default app's inputs from cdk.json)
  *
- * Prints the capacity plan as readable tables (or JSON with `--json`). Exit codes: 0 plan printed,
- * 2 bad command line (unknown or repeated flag, missing required flag, bad value; the message
- * names the flag), 1 unexpected failure. Flags are parsed with node's util.parseArgs.
+ * Prints the capacity plan and what it costs per month as readable tables (or JSON with `--json`, the
+ * README block with `--markdown`, the price table with `--prices`). Exit codes: 0 printed, 2 bad command
+ * line (unknown or repeated flag, missing required flag, bad value; the message names the flag),
+ * 1 unexpected failure. Flags are parsed with node's util.parseArgs.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
-import { formatPlanTable } from './format';
-import { CAPACITY_DEFAULTS, planCapacity } from './model';
+import { parseAppConfig } from '../app/config';
+import { FargateArchitecture, TRAFFIC_DEFAULTS, TrafficAssumptions, defaultAppInventory } from './cost';
+import { formatCostMarkdown, formatCostReport, formatPlanTable, formatPrices } from './format';
+import { CAPACITY_DEFAULTS } from './model';
+import { PRICED_REGIONS } from './prices';
+import { capacityReport } from './report';
 import { CapacityInput } from './types';
 
 type Field = keyof CapacityInput;
@@ -16,7 +24,7 @@ type Field = keyof CapacityInput;
 export interface CapacityFlag {
   readonly flag: string;
   readonly field: Field;
-  readonly kind: 'number' | 'percent-or-fraction' | 'boolean';
+  readonly kind: 'number' | 'percent-or-fraction' | 'boolean' | 'json';
   readonly required: boolean;
   readonly help: string;
 }
@@ -126,27 +134,103 @@ export const CAPACITY_FLAGS: readonly CapacityFlag[] = [
     field: 'maxTasksFactor',
     kind: 'number',
     required: false,
-    help: `maxTasks / tasks needed at peak, ≥ 1 (default ${CAPACITY_DEFAULTS.maxTasksFactor})`,
+    help: `room beyond plan on the maximum, ≥ 1 (default ${CAPACITY_DEFAULTS.maxTasksFactor})`,
+  },
+  {
+    flag: 'baseline-rps',
+    field: 'baselineRps',
+    kind: 'number',
+    required: false,
+    help: `off-peak requests/s the minimum carries, ≤ peak (default ${CAPACITY_DEFAULTS.baselineFraction * 100} % of peak)`,
+  },
+  {
+    flag: 'baseline-stream-opens-per-second',
+    field: 'baselineStreamOpensPerSecond',
+    kind: 'number',
+    required: false,
+    help: 'off-peak streams opened per second (default: streams × baseline / peak)',
+  },
+  {
+    flag: 'schedule',
+    field: 'schedule',
+    kind: 'json',
+    required: false,
+    help: 'known peaks as JSON: [{"name":"Weekdays","startCron":"45 7 ? * MON-FRI *","endCron":"0 18 ? * MON-FRI *","expectedRps":800}]',
   },
 ];
 
+/** A flag of the cost report (not a capacity input). */
+interface ReportFlag {
+  readonly flag: string;
+  readonly help: string;
+}
+
+/** The cost flags, in the order `--help` lists them. */
+export const REPORT_FLAGS: readonly ReportFlag[] = [
+  { flag: 'region', help: `region to price: ${PRICED_REGIONS.join(', ')} (default eu-west-1, or the default app's)` },
+  { flag: 'architecture', help: 'ARM64 or X86_64 (default ARM64); the other is priced beside it' },
+  {
+    flag: 'vpc-endpoints',
+    help: 'true or false: price interface endpoints for the AWS APIs instead of NAT (default false)',
+  },
+  {
+    flag: 'data-tier',
+    help: "true or false: the stack has the RDS + ElastiCache data tier (default true, or the default app's)",
+  },
+  {
+    flag: 'bytes-per-request',
+    help: `ALB bytes per request and response (default ${TRAFFIC_DEFAULTS.bytesPerRequest})`,
+  },
+  {
+    flag: 'new-connections-per-request',
+    help: `new connections per request (default ${TRAFFIC_DEFAULTS.newConnectionsPerRequest})`,
+  },
+  { flag: 'log-bytes-per-request', help: `log bytes per request (default ${TRAFFIC_DEFAULTS.logBytesPerRequest})` },
+  {
+    flag: 'other-aws-api-gb-per-month',
+    help: `other AWS API GB/month through NAT (default ${TRAFFIC_DEFAULTS.otherAwsApiGbPerMonth})`,
+  },
+  { flag: 'kms-requests-per-month', help: `KMS requests per month (default ${TRAFFIC_DEFAULTS.kmsRequestsPerMonth})` },
+];
+
+const TRAFFIC_FLAG_FIELDS: ReadonlyArray<readonly [string, keyof TrafficAssumptions]> = [
+  ['bytes-per-request', 'bytesPerRequest'],
+  ['new-connections-per-request', 'newConnectionsPerRequest'],
+  ['log-bytes-per-request', 'logBytesPerRequest'],
+  ['other-aws-api-gb-per-month', 'otherAwsApiGbPerMonth'],
+  ['kms-requests-per-month', 'kmsRequestsPerMonth'],
+];
+
+/** The command that prints the README's cost block. */
+export const README_COMMAND = 'npm run capacity -- --default-app --markdown';
+
 /** Usage text printed by `--help`. */
 export function capacityUsage(): string {
-  const width = Math.max(...CAPACITY_FLAGS.map((f) => f.flag.length)) + 2;
+  const width = Math.max(...[...CAPACITY_FLAGS, ...REPORT_FLAGS].map((f) => f.flag.length)) + 2;
   const lines = [
     'Usage: npm run capacity -- --peak-rps N --mean-latency-ms N --cpu-seconds-per-request N --memory-per-connection-mib N [options]',
+    '       npm run capacity -- --default-app [options]',
     '',
-    'Sizes an MCP service on Fargate: task size, min/max tasks and scaling targets (docs/capacity.md).',
+    'Sizes an MCP service on Fargate (task size, min/max tasks, scheduled minimums, scaling targets) and prices',
+    'the plan and the stack around it per month, idle and at peak (docs/capacity.md).',
     '',
-    'Required:',
+    'Required (unless --default-app):',
     ...CAPACITY_FLAGS.filter((f) => f.required).map((f) => `  --${f.flag.padEnd(width)}${f.help}`),
     '',
     'Optional:',
     ...CAPACITY_FLAGS.filter((f) => !f.required).map((f) => `  --${f.flag.padEnd(width)}${f.help}`),
-    `  --${'json'.padEnd(width)}print the plan as JSON instead of tables`,
+    '',
+    'Cost:',
+    ...REPORT_FLAGS.map((f) => `  --${f.flag.padEnd(width)}${f.help}`),
+    '',
+    'Output:',
+    `  --${'default-app'.padEnd(width)}take every input from the default app's configuration (cdk.json); flags override`,
+    `  --${'json'.padEnd(width)}print the plan, costs, alternatives and connection budget as JSON`,
+    `  --${'markdown'.padEnd(width)}print the README's cost block (${README_COMMAND})`,
+    `  --${'prices'.padEnd(width)}print the price table of --region with every source and date`,
     `  --${'help'.padEnd(width)}print this help (also -h)`,
     '',
-    'Exit codes: 0 plan printed, 2 bad command line or input, 1 unexpected failure.',
+    'Exit codes: 0 printed, 2 bad command line or input, 1 unexpected failure.',
     '',
   ];
   return lines.join('\n');
@@ -163,12 +247,22 @@ function parseNumber(flag: string, raw: string): number {
   throw new UsageError(`capacity: --${flag} must be a number (e.g. 1000 or 0.01), got ${JSON.stringify(raw)}`);
 }
 
-function parseValue(spec: CapacityFlag, raw: string): number | boolean {
+function parseBoolean(flag: string, raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new UsageError(`capacity: --${flag} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function parseValue(spec: CapacityFlag, raw: string): unknown {
   switch (spec.kind) {
+    case 'json':
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new UsageError(`capacity: --${spec.flag} must be JSON (a list of windows), got ${JSON.stringify(raw)}`);
+      }
     case 'boolean':
-      if (raw === 'true') return true;
-      if (raw === 'false') return false;
-      throw new UsageError(`capacity: --${spec.flag} must be true or false, got ${JSON.stringify(raw)}`);
+      return parseBoolean(spec.flag, raw);
     case 'percent-or-fraction':
       return raw.endsWith('%') ? parseNumber(spec.flag, raw.slice(0, -1)) / 100 : parseNumber(spec.flag, raw);
     default:
@@ -182,7 +276,7 @@ function parseValue(spec: CapacityFlag, raw: string): number | boolean {
  * is joined into `--flag=-<something>`.
  */
 function joinNegativeValues(argv: readonly string[]): string[] {
-  const valueFlags = new Set(CAPACITY_FLAGS.map((f) => `--${f.flag}`));
+  const valueFlags = new Set([...CAPACITY_FLAGS, ...REPORT_FLAGS].map((f) => `--${f.flag}`));
   const out: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const next = argv[k + 1];
@@ -216,16 +310,26 @@ function distance(a: string, b: string): number {
 
 /** The known flag closest to a mistyped one, when it is close (at most 3 edits). */
 function closestFlag(name: string): string | undefined {
-  const known = [...CAPACITY_FLAGS.map((f) => f.flag), 'json', 'help'];
+  const known = [...CAPACITY_FLAGS, ...REPORT_FLAGS].map((f) => f.flag).concat(OUTPUT_FLAGS);
   const best = known.map((flag) => ({ flag, d: distance(name, flag) })).sort((p, q) => p.d - q.d)[0];
   return best.d <= 3 ? best.flag : undefined;
 }
+
+const OUTPUT_FLAGS = ['default-app', 'json', 'markdown', 'prices', 'help'];
 
 /** Replaces CapacityInput field names in a model error by the CLI's flag names. */
 function withFlagNames(message: string): string {
   let text = message;
   for (const f of CAPACITY_FLAGS) text = text.replace(new RegExp(`\\b${f.field}\\b`, 'g'), `--${f.flag}`);
+  for (const [flag, field] of TRAFFIC_FLAG_FIELDS)
+    text = text.replace(new RegExp(`\\btraffic\\.${field}\\b`, 'g'), `--${flag}`);
   return text;
+}
+
+/** The default app's configuration: cdk.json's context, parsed as the app parses it. */
+function defaultAppConfig() {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+  return parseAppConfig(cdkJson.context ?? {});
 }
 
 /** Where the CLI writes. */
@@ -240,11 +344,10 @@ export interface CliOutput {
  */
 export function runCapacityCli(argv: readonly string[], io: CliOutput): number {
   try {
-    const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    };
-    for (const f of CAPACITY_FLAGS) options[f.flag] = { type: 'string' };
+    const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+    for (const flag of OUTPUT_FLAGS) options[flag] = { type: 'boolean' };
+    options.help.short = 'h';
+    for (const f of [...CAPACITY_FLAGS, ...REPORT_FLAGS]) options[f.flag] = { type: 'string' };
     let parsed;
     try {
       parsed = parseArgs({
@@ -271,22 +374,74 @@ export function runCapacityCli(argv: readonly string[], io: CliOutput): number {
       io.out(capacityUsage());
       return 0;
     }
-    const input: Record<string, number | boolean> = {};
+    const outputs = ['json', 'markdown', 'prices'].filter((o) => values[o]);
+    if (outputs.length > 1)
+      throw new UsageError(
+        `capacity: give at most one of --json, --markdown and --prices, got ${outputs.map((o) => `--${o}`).join(' ')}`,
+      );
+
+    const app = values['default-app'] ? defaultAppConfig() : undefined;
+    const region = (values.region as string | undefined) ?? app?.region ?? 'eu-west-1';
+    if (!PRICED_REGIONS.includes(region)) {
+      throw new UsageError(
+        `capacity: --region must be one of ${PRICED_REGIONS.join(', ')} (the regions the price table covers), got ${JSON.stringify(region)}`,
+      );
+    }
+    if (values.prices) {
+      io.out(formatPrices(region));
+      return 0;
+    }
+    const rawArchitecture = values.architecture as string | undefined;
+    const architecture = rawArchitecture ?? FargateArchitecture.ARM64;
+    if (!Object.values(FargateArchitecture).includes(architecture as FargateArchitecture)) {
+      throw new UsageError(`capacity: --architecture must be ARM64 or X86_64, got ${JSON.stringify(rawArchitecture)}`);
+    }
+    const vpcEndpoints =
+      typeof values['vpc-endpoints'] === 'string' ? parseBoolean('vpc-endpoints', values['vpc-endpoints']) : false;
+    const dataTier =
+      typeof values['data-tier'] === 'string'
+        ? parseBoolean('data-tier', values['data-tier'])
+        : (app?.dataTier ?? true);
+    const traffic: Record<string, number> = {};
+    for (const [flag, field] of TRAFFIC_FLAG_FIELDS) {
+      const raw = values[flag];
+      if (typeof raw === 'string') traffic[field] = parseNumber(flag, raw);
+    }
+
+    const input: Record<string, unknown> = { ...(app?.capacity ?? {}) };
     for (const f of CAPACITY_FLAGS) {
       const raw = values[f.flag];
       if (typeof raw === 'string') input[f.field] = parseValue(f, raw);
     }
-    const missing = CAPACITY_FLAGS.filter((f) => f.required && values[f.flag] === undefined).map((f) => `--${f.flag}`);
-    if (missing.length > 0)
-      throw new UsageError(`capacity: missing required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    if (!app) {
+      const missing = CAPACITY_FLAGS.filter((f) => f.required && values[f.flag] === undefined).map(
+        (f) => `--${f.flag}`,
+      );
+      if (missing.length > 0)
+        throw new UsageError(
+          `capacity: missing required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (or --default-app)`,
+        );
+    }
     const given = input as unknown as CapacityInput;
-    let plan;
+    let report;
     try {
-      plan = planCapacity(given);
+      report = capacityReport({
+        input: given,
+        region,
+        architecture: architecture as FargateArchitecture,
+        inventory: defaultAppInventory({
+          availabilityZones: given.availabilityZones ?? CAPACITY_DEFAULTS.availabilityZones,
+          dataTier,
+          vpcEndpoints,
+        }),
+        traffic,
+      });
     } catch (err) {
       throw new UsageError(withFlagNames((err as Error).message));
     }
-    io.out(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTable(plan, given));
+    if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+    else if (values.markdown) io.out(formatCostMarkdown(report, README_COMMAND));
+    else io.out(`${formatPlanTable(report.plan, given)}\n${formatCostReport(report)}`);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -13,10 +13,12 @@
  *   `tasksForMemory = ⌈totalConcurrency × (1 + headroom) / maxConnectionsPerTask⌉`;
  *   `tasksForPeak = max(both)`. The headroom is the only utilisation buffer in sizing (no second
  *   CPU-target factor), so 15 required cores on 4 vCPU tasks give 4 tasks.
- * - `minTasks = max(AZs, tasksForPeak)`, or with `survivesAzLoss`
- *   `AZs × ⌈tasksForPeak / (AZs − 1)⌉` (tasks spread evenly, so the AZs left after losing one
- *   still run tasksForPeak tasks); `maxTasks = ⌈minTasks × maxTasksFactor⌉` (the minimum already carries peak with
- *   headroom, so autoscaling always has room above it unless the factor is 1).
+ * - AZ rule: `n` tasks become `max(AZs, n)`, or with `survivesAzLoss` `AZs × ⌈n / (AZs − 1)⌉` (tasks
+ *   spread evenly, so the AZs left after losing one still run `n` tasks).
+ * - `peakTasks` = AZ rule of tasksForPeak; `minTasks` = AZ rule of the tasks the *baseline* (off-peak
+ *   load, default 25 % of peak) needs with headroom, on the same task size; `maxTasks` = ⌈max(peakTasks,
+ *   tasks target tracking runs for peak with headroom) × maxTasksFactor⌉. Scheduled windows raise the
+ *   minimum to the AZ rule of their expected load's needs.
  * - Scaling: one task reaches the CPU target at `taskVcpu × target% / cpuSecondsPerRequest`
  *   requests/s (or earlier, when it fills the same percentage of the connections it holds first).
  * - Task size, when not given: see {@link PREFERRED_TASK_CPU}; memory is the smallest Fargate
@@ -30,10 +32,17 @@ import {
   isValidFargateCpu,
   isValidFargateSize,
 } from './fargate';
-import { CapacityDerived, CapacityInput, CapacityPlan } from './types';
-
-/** The input with every default filled in (what {@link CapacityPlan.input} holds). */
-export type ResolvedCapacityInput = CapacityPlan['input'];
+import { isTimeZone, parseCron } from './schedule';
+import {
+  CapacityDerived,
+  CapacityInput,
+  CapacityPlan,
+  CapacityResource,
+  CapacityScheduleWindow,
+  ResolvedCapacityInput,
+  ResolvedScheduleWindow,
+  ScheduledMinimum,
+} from './types';
 
 /** Defaults of the optional {@link CapacityInput} fields (p99LatencyMs defaults to 10 × meanLatencyMs). */
 export const CAPACITY_DEFAULTS = {
@@ -45,8 +54,22 @@ export const CAPACITY_DEFAULTS = {
   availabilityZones: 2,
   survivesAzLoss: false,
   targetCpuUtilizationPercent: 60,
-  maxTasksFactor: 2,
+  maxTasksFactor: 1,
+  baselineFraction: 0.25,
 } as const;
+
+/**
+ * Off-peak load as a fraction of peak when `baselineRps` is not given: 25 %. Why a quarter: a service
+ * used in working hours carries far less at night and at weekends, so a quarter errs towards more tasks
+ * (a real trough below it leaves the floor slightly large, never short); and the floor then carries
+ * 25 % × (1 + headroom) = 37.5 % of peak before it saturates, which covers traffic that rises while target
+ * tracking adds tasks (one-minute datapoints, a 60 s scale-out cooldown, a minute or two for a task to
+ * start and pass its health checks). Measure your trough and set baselineRps (docs/capacity.md).
+ */
+export const DEFAULT_BASELINE_FRACTION = CAPACITY_DEFAULTS.baselineFraction;
+
+/** Most windows a schedule may have (two scheduled actions each; Application Auto Scaling allows 200 per target). */
+export const MAX_SCHEDULE_WINDOWS = 20;
 
 /** Upper bound of `headroom` (10 = eleven times peak). */
 export const MAX_HEADROOM = 10;
@@ -129,7 +152,10 @@ function optionalNumber(
  * Checks: required numbers finite and > 0; p99LatencyMs ≥ meanLatencyMs; headroom 0–10;
  * availabilityZones an integer 1–6; survivesAzLoss a boolean and only with ≥ 2 AZs; taskCpu and
  * taskMemoryMiB both given or both omitted and a valid Fargate combination; one connection plus
- * the base memory fits in a task; targetCpuUtilizationPercent 1–100; maxTasksFactor ≥ 1.
+ * the base memory fits in a task; targetCpuUtilizationPercent 1–100; maxTasksFactor ≥ 1;
+ * 0 < baselineRps ≤ peakRps; 0 ≤ baselineStreamOpensPerSecond ≤ streamOpensPerSecond; each schedule
+ * window with a unique name, two valid cron expressions, a known time zone and baselineRps ≤
+ * expectedRps ≤ peakRps.
  * Fields that are not part of CapacityInput are ignored (so a props object that extends it can
  * be passed as is).
  */
@@ -246,6 +272,27 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
     Infinity,
   );
 
+  let baselineRps = peakRps * CAPACITY_DEFAULTS.baselineFraction;
+  if (input.baselineRps !== undefined) {
+    if (!isFiniteNumber(input.baselineRps) || input.baselineRps <= 0 || input.baselineRps > peakRps) {
+      fail('baselineRps', `a finite number > 0 and ≤ peakRps (${peakRps})`, input.baselineRps);
+    }
+    baselineRps = input.baselineRps;
+  }
+  let baselineStreamOpensPerSecond = (streamOpensPerSecond * baselineRps) / peakRps;
+  if (input.baselineStreamOpensPerSecond !== undefined) {
+    const b = input.baselineStreamOpensPerSecond;
+    if (!isFiniteNumber(b) || b < 0 || b > streamOpensPerSecond) {
+      fail(
+        'baselineStreamOpensPerSecond',
+        `a finite number from 0 to streamOpensPerSecond (${streamOpensPerSecond})`,
+        b,
+      );
+    }
+    baselineStreamOpensPerSecond = b;
+  }
+  const schedule = validateSchedule(input.schedule, peakRps, baselineRps, streamOpensPerSecond);
+
   return {
     peakRps,
     meanLatencyMs,
@@ -261,32 +308,97 @@ export function validateCapacityInput(input: CapacityInput): ResolvedCapacityInp
     ...(taskCpu !== undefined ? { taskCpu, taskMemoryMiB } : {}),
     targetCpuUtilizationPercent,
     maxTasksFactor,
+    baselineRps,
+    baselineStreamOpensPerSecond,
+    schedule,
   };
 }
 
-/** Load figures that do not depend on the task size. */
-type Load = Pick<
-  CapacityDerived,
-  | 'peakCores'
-  | 'requiredCores'
-  | 'requestConcurrency'
-  | 'requestConcurrencyP99'
-  | 'streamConcurrency'
-  | 'totalConcurrency'
-  | 'requiredMemoryMiB'
-  | 'requiredConnections'
->;
+/** Validates the schedule's windows (see {@link CapacityScheduleWindow}) and fills their defaults. */
+function validateSchedule(
+  schedule: unknown,
+  peakRps: number,
+  baselineRps: number,
+  streamOpensPerSecond: number,
+): ResolvedScheduleWindow[] {
+  if (schedule === undefined) return [];
+  if (!Array.isArray(schedule) || schedule.length > MAX_SCHEDULE_WINDOWS) {
+    fail('schedule', `a list of at most ${MAX_SCHEDULE_WINDOWS} windows`, schedule);
+  }
+  const names = new Set<string>();
+  return schedule.map((w: CapacityScheduleWindow, k): ResolvedScheduleWindow => {
+    const at = `schedule[${k}]`;
+    if (typeof w !== 'object' || w === null || Array.isArray(w)) {
+      fail(at, 'a window {name, startCron, endCron, expectedRps}', w);
+    }
+    if (typeof w.name !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,31}$/.test(w.name)) {
+      fail(`${at}.name`, 'a letter, then letters and digits, 1–32 characters', w.name);
+    }
+    if (names.has(w.name)) fail(`${at}.name`, 'unique among the windows', w.name);
+    names.add(w.name);
+    const crons = (['startCron', 'endCron'] as const).map((field) => {
+      const parsed = parseCron(w[field]);
+      if ('error' in parsed) throw new Error(`capacity: ${at}.${field} (${w.name}) ${parsed.error}`);
+      return parsed.cron;
+    });
+    if (crons[0] === crons[1]) fail(`${at}.endCron`, `different from startCron (${crons[0]})`, w.endCron);
+    if (!isFiniteNumber(w.expectedRps) || w.expectedRps < baselineRps || w.expectedRps > peakRps) {
+      fail(
+        `${at}.expectedRps`,
+        `a finite number from baselineRps (${baselineRps}) to peakRps (${peakRps}); a window raises the minimum above the baseline's`,
+        w.expectedRps,
+      );
+    }
+    let streams = (streamOpensPerSecond * w.expectedRps) / peakRps;
+    if (w.expectedStreamOpensPerSecond !== undefined) {
+      const x = w.expectedStreamOpensPerSecond;
+      if (!isFiniteNumber(x) || x < 0 || x > streamOpensPerSecond) {
+        fail(
+          `${at}.expectedStreamOpensPerSecond`,
+          `a finite number from 0 to streamOpensPerSecond (${streamOpensPerSecond})`,
+          x,
+        );
+      }
+      streams = x;
+    }
+    const timeZone = w.timeZone ?? 'UTC';
+    if (!isTimeZone(timeZone)) fail(`${at}.timeZone`, 'an IANA time zone such as UTC or Europe/Dublin', w.timeZone);
+    return {
+      name: w.name,
+      startCron: crons[0],
+      endCron: crons[1],
+      expectedRps: w.expectedRps,
+      expectedStreamOpensPerSecond: streams,
+      timeZone,
+    };
+  });
+}
 
-function loadOf(i: ResolvedCapacityInput): Load {
-  const peakCores = i.peakRps * i.cpuSecondsPerRequest;
-  const requestConcurrency = (i.peakRps * i.meanLatencyMs) / 1000;
-  const streamConcurrency = i.streamOpensPerSecond * i.meanStreamDurationSeconds;
+/** Load figures at one request rate (peak, baseline or a window's), independent of the task size. */
+interface Load {
+  readonly rps: number;
+  readonly cores: number;
+  readonly requiredCores: number;
+  readonly requestConcurrency: number;
+  readonly requestConcurrencyP99: number;
+  readonly streamConcurrency: number;
+  readonly totalConcurrency: number;
+  readonly requiredMemoryMiB: number;
+  readonly requiredConnections: number;
+}
+
+/** The load of `rps` requests/s and `streamOpens` streams/s with the input's costs and headroom. */
+function loadAt(i: ResolvedCapacityInput, rps: number, streamOpens: number): Load {
+  const cores = rps * i.cpuSecondsPerRequest;
+  const requestConcurrency = (rps * i.meanLatencyMs) / 1000;
+  const streamConcurrency = streamOpens * i.meanStreamDurationSeconds;
   const totalConcurrency = requestConcurrency + streamConcurrency;
   return {
-    peakCores,
-    requiredCores: peakCores * (1 + i.headroom),
+    rps,
+    cores,
+    requiredCores: cores * (1 + i.headroom),
     requestConcurrency,
-    requestConcurrencyP99: (i.peakRps * i.p99LatencyMs) / 1000,
+    requestConcurrencyP99: (rps * i.p99LatencyMs) / 1000,
     streamConcurrency,
     totalConcurrency,
     requiredMemoryMiB: totalConcurrency * i.memoryPerConnectionMiB * (1 + i.headroom),
@@ -301,7 +413,8 @@ interface Counts {
   readonly tasksForCpu: number;
   readonly tasksForMemory: number;
   readonly tasksForPeak: number;
-  readonly minTasks: number;
+  readonly peakTasks: number;
+  readonly trackingTasksForPeakWithHeadroom: number;
   readonly maxTasks: number;
 }
 
@@ -319,21 +432,62 @@ function tasksForMemoryOf(load: Load, i: ResolvedCapacityInput, memoryMiB: numbe
   return Math.max(1, ceilTolerant(load.requiredConnections / connectionsPerTaskOf(i, memoryMiB)));
 }
 
-/** minTasks for a number of tasks needed at peak, under the AZ rules. */
-export function minTasksFor(tasksForPeak: number, availabilityZones: number, survivesAzLoss: boolean): number {
+/** Tasks a load needs with headroom on one task size: CPU, memory, and the larger of the two. */
+function tasksFor(
+  load: Load,
+  i: ResolvedCapacityInput,
+  cpu: number,
+  memoryMiB: number,
+): { cpu: number; memory: number; tasks: number; limitedBy: CapacityResource } {
+  const forCpu = tasksForCpuOf(load, cpu);
+  const forMemory = tasksForMemoryOf(load, i, memoryMiB);
+  return {
+    cpu: forCpu,
+    memory: forMemory,
+    tasks: Math.max(forCpu, forMemory),
+    limitedBy: forMemory > forCpu ? CapacityResource.MEMORY : CapacityResource.CPU,
+  };
+}
+
+/**
+ * The AZ rule: the task count for `tasksNeeded` tasks in `availabilityZones` zones, at least one per
+ * zone, and with `survivesAzLoss` enough that the zones left after losing one still run `tasksNeeded`.
+ */
+export function minTasksFor(tasksNeeded: number, availabilityZones: number, survivesAzLoss: boolean): number {
   if (survivesAzLoss && availabilityZones >= 2) {
-    return availabilityZones * ceilTolerant(tasksForPeak / (availabilityZones - 1));
+    return availabilityZones * ceilTolerant(tasksNeeded / (availabilityZones - 1));
   }
-  return Math.max(availabilityZones, tasksForPeak);
+  return Math.max(availabilityZones, tasksNeeded);
+}
+
+/**
+ * Tasks target tracking runs for peak with headroom on one task size: each task held at the CPU target
+ * (or the same share of the connections it holds), i.e. ⌈max(requiredCores / (vCPU × target),
+ * requiredConnections / (connections per task × target))⌉. Uses the exact per-second rate, not the
+ * per-minute ALB target rounded down, so that it grows with load.
+ */
+function trackingTasksFor(load: Load, i: ResolvedCapacityInput, cpu: number, memoryMiB: number): number {
+  const target = i.targetCpuUtilizationPercent / 100;
+  const forCpu = load.requiredCores / ((cpu / 1024) * target);
+  const forMemory = load.requiredConnections / (connectionsPerTaskOf(i, memoryMiB) * target);
+  return Math.max(1, ceilTolerant(Math.max(forCpu, forMemory)));
 }
 
 function countsFor(load: Load, i: ResolvedCapacityInput, cpu: number, memoryMiB: number): Counts {
-  const tasksForCpu = tasksForCpuOf(load, cpu);
-  const tasksForMemory = tasksForMemoryOf(load, i, memoryMiB);
-  const tasksForPeak = Math.max(tasksForCpu, tasksForMemory);
-  const minTasks = minTasksFor(tasksForPeak, i.availabilityZones, i.survivesAzLoss);
-  const maxTasks = ceilTolerant(minTasks * i.maxTasksFactor);
-  return { cpu, memoryMiB, tasksForCpu, tasksForMemory, tasksForPeak, minTasks, maxTasks };
+  const need = tasksFor(load, i, cpu, memoryMiB);
+  const peakTasks = minTasksFor(need.tasks, i.availabilityZones, i.survivesAzLoss);
+  const tracking = trackingTasksFor(load, i, cpu, memoryMiB);
+  const maxTasks = ceilTolerant(Math.max(peakTasks, tracking) * i.maxTasksFactor);
+  return {
+    cpu,
+    memoryMiB,
+    tasksForCpu: need.cpu,
+    tasksForMemory: need.memory,
+    tasksForPeak: need.tasks,
+    peakTasks,
+    trackingTasksForPeakWithHeadroom: tracking,
+    maxTasks,
+  };
 }
 
 /**
@@ -344,8 +498,8 @@ function countsFor(load: Load, i: ResolvedCapacityInput, cpu: number, memoryMiB:
  * does not fit in the largest memory.
  *
  * With this rule tasksForPeak = max(tasksForCpu, tasksForMemory at the largest memory), which
- * grows with every load input, so for a fixed CPU size minTasks and maxTasks never shrink as
- * load grows. Memory per task may shrink when more tasks (for CPU) share the connections.
+ * grows with every load input, so for a fixed CPU size the task counts never shrink as load grows.
+ * Memory per task may shrink when more tasks (for CPU) share the connections.
  */
 function memoryFor(load: Load, i: ResolvedCapacityInput, cpu: number): number | undefined {
   const options = fargateMemoryOptions(cpu).filter((m) => connectionsPerTaskOf(i, m) >= 1);
@@ -353,6 +507,15 @@ function memoryFor(load: Load, i: ResolvedCapacityInput, cpu: number): number | 
   const tasksForCpu = tasksForCpuOf(load, cpu);
   const fewest = tasksForMemoryOf(load, i, options[options.length - 1]);
   return options.find((m) => tasksForMemoryOf(load, i, m) <= Math.max(tasksForCpu, fewest))!;
+}
+
+/**
+ * The memory the model would give a task of `cpu` units for this input's peak (see the rule above), or
+ * undefined when one connection does not fit. Used to price task-size alternatives side by side.
+ */
+export function modelMemoryFor(input: CapacityInput, cpu: number): number | undefined {
+  const i = validateCapacityInput({ ...input, taskCpu: undefined, taskMemoryMiB: undefined });
+  return isValidFargateCpu(cpu) ? memoryFor(loadAt(i, i.peakRps, i.streamOpensPerSecond), i, cpu) : undefined;
 }
 
 interface Choice {
@@ -411,12 +574,14 @@ export function formatNumber(x: number): string {
 
 /**
  * Sizes the service: validates the input ({@link validateCapacityInput}), derives cores, memory
- * and concurrency, chooses the task size when it is not given, and returns task counts, scaling
- * targets and an explanation. Deterministic; throws on bad input or a plan ECS cannot run.
+ * and concurrency at peak and off-peak, chooses the task size when it is not given, and returns task
+ * counts (minimum for the baseline, maximum for peak), scheduled minimums, scaling targets and an
+ * explanation. Deterministic; throws on bad input or a plan ECS cannot run.
  */
 export function planCapacity(input: CapacityInput): CapacityPlan {
   const i = validateCapacityInput(input);
-  const load = loadOf(i);
+  const load = loadAt(i, i.peakRps, i.streamOpensPerSecond);
+  const base = loadAt(i, i.baselineRps, i.baselineStreamOpensPerSecond);
   const f = formatNumber;
 
   let counts: Counts;
@@ -435,13 +600,15 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     sizeReason = choice.reason;
   }
 
-  const { cpu, memoryMiB, tasksForCpu, tasksForMemory, tasksForPeak, minTasks, maxTasks } = counts;
+  const { cpu, memoryMiB, tasksForCpu, tasksForMemory, tasksForPeak, peakTasks, maxTasks } = counts;
+  const azs = i.availabilityZones;
+  const baseNeed = tasksFor(base, i, cpu, memoryMiB);
+  const minTasks = minTasksFor(baseNeed.tasks, azs, i.survivesAzLoss);
   const taskVcpu = cpu / 1024;
   const connectionMemoryPerTaskMiB = memoryMiB - i.baseMemoryPerTaskMiB;
   const maxConnectionsPerTask = connectionsPerTaskOf(i, memoryMiB);
-  const azs = i.availabilityZones;
-  const tasksPerAz = Math.ceil(minTasks / azs);
-  const tasksAfterAzLoss = azs >= 2 ? minTasks - tasksPerAz : 0;
+  const tasksPerAz = Math.ceil(peakTasks / azs);
+  const tasksAfterAzLoss = azs >= 2 ? peakTasks - tasksPerAz : 0;
   const target = i.targetCpuUtilizationPercent / 100;
 
   const requestsPerTaskPerSecondForCpu = (taskVcpu * target) / i.cpuSecondsPerRequest;
@@ -449,28 +616,49 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   // assumed to grow in proportion to requests); the task fills the same percentage of the
   // connections its memory holds at this rate.
   const requestsPerTaskPerSecondForMemory = maxConnectionsPerTask * target * (i.peakRps / load.totalConcurrency);
-  const scalingLimitedBy: 'cpu' | 'memory' =
-    requestsPerTaskPerSecondForMemory < requestsPerTaskPerSecondForCpu ? 'memory' : 'cpu';
+  const scalingLimitedBy =
+    requestsPerTaskPerSecondForMemory < requestsPerTaskPerSecondForCpu ? CapacityResource.MEMORY : CapacityResource.CPU;
   const requestsPerTaskPerSecond = Math.min(requestsPerTaskPerSecondForCpu, requestsPerTaskPerSecondForMemory);
   const requestsPerTaskPerMinute = Math.max(1, floorTolerant(requestsPerTaskPerSecond * 60));
+  const trackingTasksAtPeak = Math.min(maxTasks, ceilTolerant(i.peakRps / requestsPerTaskPerSecond));
+  const trackingTasksAtBaseline = Math.min(
+    maxTasks,
+    Math.max(minTasks, ceilTolerant(i.baselineRps / requestsPerTaskPerSecond)),
+  );
 
-  const fleetConnectionMemoryMiB = minTasks * connectionMemoryPerTaskMiB;
-  const fleetConnections = minTasks * maxConnectionsPerTask;
+  const fleetConnectionMemoryMiB = peakTasks * connectionMemoryPerTaskMiB;
+  const fleetConnections = peakTasks * maxConnectionsPerTask;
   const burstConnections = load.requestConcurrencyP99 + load.streamConcurrency;
   const burstMemoryMiB = burstConnections * i.memoryPerConnectionMiB;
-  const peakCpuUtilizationPercent = (load.peakCores / (minTasks * taskVcpu)) * 100;
+  const peakCpuUtilizationPercent = (load.cores / (peakTasks * taskVcpu)) * 100;
+
+  const scheduledMinimums: ScheduledMinimum[] = i.schedule.map((window) => {
+    const need = tasksFor(loadAt(i, window.expectedRps, window.expectedStreamOpensPerSecond), i, cpu, memoryMiB);
+    return {
+      window,
+      minTasks: Math.min(maxTasks, Math.max(minTasks, minTasksFor(need.tasks, azs, i.survivesAzLoss))),
+      limitedBy: need.limitedBy,
+    };
+  });
 
   const derived: CapacityDerived = {
-    ...load,
+    peakCores: load.cores,
+    requiredCores: load.requiredCores,
+    requestConcurrency: load.requestConcurrency,
+    requestConcurrencyP99: load.requestConcurrencyP99,
+    streamConcurrency: load.streamConcurrency,
+    totalConcurrency: load.totalConcurrency,
+    requiredMemoryMiB: load.requiredMemoryMiB,
+    requiredConnections: load.requiredConnections,
     tasksForCpu,
     tasksForMemory,
     tasksForPeak,
-    concurrencyPerTask: load.totalConcurrency / minTasks,
+    concurrencyPerTask: load.totalConcurrency / peakTasks,
     taskVcpu,
     connectionMemoryPerTaskMiB,
     maxConnectionsPerTask,
     taskSizeChosen,
-    peakLimitedBy: tasksForMemory > tasksForCpu ? 'memory' : 'cpu',
+    peakLimitedBy: tasksForMemory > tasksForCpu ? CapacityResource.MEMORY : CapacityResource.CPU,
     tasksPerAz,
     tasksAfterAzLoss,
     peakCpuUtilizationPercent,
@@ -481,11 +669,31 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     requestsPerTaskPerSecondForCpu,
     requestsPerTaskPerSecondForMemory,
     scalingLimitedBy,
+    baselineCores: base.cores,
+    baselineRequiredCores: base.requiredCores,
+    baselineConcurrency: base.totalConcurrency,
+    baselineRequiredConnections: base.requiredConnections,
+    baselineTasksForCpu: baseNeed.cpu,
+    baselineTasksForMemory: baseNeed.memory,
+    tasksForBaseline: baseNeed.tasks,
+    baselineLimitedBy: baseNeed.limitedBy,
+    trackingTasksAtPeak,
+    trackingTasksForPeakWithHeadroom: counts.trackingTasksForPeakWithHeadroom,
+    trackingTasksAtBaseline,
   };
 
   const h = f(i.headroom * 100);
+  const azText = `${azs} AZ${azs > 1 ? 's' : ''}`;
+  const azRule = (n: number, tasks: number, what: string): string =>
+    i.survivesAzLoss
+      ? `${Math.ceil(n / azs)} per AZ × ${azs} AZs, so after losing one AZ ${azs > 2 ? `the other ${azs - 1} still run` : 'the other still runs'} ${n - Math.ceil(n / azs)} ≥ ${tasks} tasks ${what}`
+      : `max(${azText}, ${tasks} ${what}); losing an AZ is not planned for`;
+  const baselineSource =
+    input.baselineRps === undefined
+      ? `default: ${f(CAPACITY_DEFAULTS.baselineFraction * 100)} % of peak`
+      : `${f((i.baselineRps / i.peakRps) * 100)} % of peak`;
   const explanation: string[] = [
-    `CPU: ${f(i.peakRps)} req/s × ${f(i.cpuSecondsPerRequest)} CPU-s = ${f(load.peakCores)} cores at peak; with ${h} % headroom ${f(load.requiredCores)} cores.`,
+    `CPU: ${f(i.peakRps)} req/s × ${f(i.cpuSecondsPerRequest)} CPU-s = ${f(load.cores)} cores at peak; with ${h} % headroom ${f(load.requiredCores)} cores.`,
     `Concurrency (Little's law, in flight = arrival rate × time in system): requests ${f(i.peakRps)}/s × ${f(i.meanLatencyMs / 1000)} s = ${f(load.requestConcurrency)}` +
       ` (p99 burst bound ${f(load.requestConcurrencyP99)}); streams ${f(i.streamOpensPerSecond)}/s × ${f(i.meanStreamDurationSeconds)} s = ${f(load.streamConcurrency)}; total ${f(load.totalConcurrency)}.`,
     `Memory: ${f(load.totalConcurrency)} connections × ${f(i.memoryPerConnectionMiB)} MiB × ${f(1 + i.headroom)} = ${f(load.requiredMemoryMiB)} MiB for connections,` +
@@ -496,38 +704,38 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       : `Task size ${f(taskVcpu)} vCPU / ${memoryMiB} MiB, given; ${f(connectionMemoryPerTaskMiB)} MiB per task for connections = ${maxConnectionsPerTask} connections.`,
     `Tasks for peak: CPU ⌈${f(load.requiredCores)} cores / ${f(taskVcpu)}⌉ = ${tasksForCpu}, memory ⌈${f(load.requiredConnections)} connections / ${maxConnectionsPerTask}⌉ = ${tasksForMemory};` +
       ` ${tasksForPeak} (${derived.peakLimitedBy} decides).`,
-    i.survivesAzLoss
-      ? `Minimum ${minTasks} tasks: ${tasksPerAz} per AZ × ${azs} AZs, so after losing one AZ ${azs > 2 ? `the other ${azs - 1} still run` : 'the other still runs'} ${tasksAfterAzLoss} ≥ ${tasksForPeak} tasks.`
-      : `Minimum ${minTasks} tasks: max(${azs} AZ${azs > 1 ? 's' : ''}, ${tasksForPeak} for peak); losing an AZ is not planned for.`,
-    `Maximum ${maxTasks} tasks: ⌈${minTasks} × ${f(i.maxTasksFactor)}⌉, room for a surge beyond plan.`,
+    `Baseline (off-peak): ${f(i.baselineRps)} req/s (${baselineSource}) × ${f(i.cpuSecondsPerRequest)} CPU-s = ${f(base.cores)} cores, ${f(base.requiredCores)} with headroom;` +
+      ` ${f(base.totalConcurrency)} connections, ${f(base.requiredConnections)} with headroom; tasks: CPU ${baseNeed.cpu}, memory ${baseNeed.memory}; ${baseNeed.tasks} (${baseNeed.limitedBy} decides).`,
+    `Minimum ${minTasks} tasks, for the baseline: ${azRule(minTasks, baseNeed.tasks, 'for the baseline')}.`,
+    `Peak fleet ${peakTasks} tasks carry peak with headroom at full CPU: ${azRule(peakTasks, tasksForPeak, 'for peak')}.`,
+    `Maximum ${maxTasks} tasks: target tracking holds each task at ${f(i.targetCpuUtilizationPercent)} %, so peak with headroom needs ${counts.trackingTasksForPeakWithHeadroom} tasks` +
+      ` (⌈${f(load.requiredCores)} cores / (${f(taskVcpu)} × ${f(target)})⌉${scalingLimitedBy === CapacityResource.MEMORY ? `, or ⌈${f(load.requiredConnections)} connections / (${maxConnectionsPerTask} × ${f(target)})⌉` : ''}); ⌈max(${peakTasks}, ${counts.trackingTasksForPeakWithHeadroom}) × ${f(i.maxTasksFactor)}⌉.`,
     `Scaling: one task reaches ${f(i.targetCpuUtilizationPercent)} % at ${f(requestsPerTaskPerSecond)} req/s (${requestsPerTaskPerMinute} per minute for ALB RequestCountPerTarget), limited by ${scalingLimitedBy};` +
-      ` at peak on ${minTasks} tasks CPU runs at ${f(peakCpuUtilizationPercent)} %.`,
+      ` target tracking runs about ${trackingTasksAtBaseline} tasks off-peak and ${trackingTasksAtPeak} at peak (CPU ${f(peakCpuUtilizationPercent)} % at peak on the ${peakTasks} of the peak fleet).`,
   ];
+  for (const s of scheduledMinimums) {
+    explanation.push(
+      `Schedule ${s.window.name}: from "${s.window.startCron}" to "${s.window.endCron}" (${s.window.timeZone}) the minimum is ${s.minTasks} tasks for ${f(s.window.expectedRps)} req/s expected (${s.limitedBy} decides).`,
+    );
+  }
+  if (i.baselineRps === i.peakRps && i.baselineStreamOpensPerSecond === i.streamOpensPerSecond) {
+    explanation.push(
+      'Note: baselineRps equals peakRps, so the minimum is sized for peak and the fleet never scales in.',
+    );
+  }
   if (maxTasks === minTasks) {
-    const fleetRatio = Math.min(
-      (minTasks * taskVcpu) / load.requiredCores,
-      fleetConnections / load.requiredConnections,
-    );
     explanation.push(
-      `Note: maxTasks equals minTasks (maxTasksFactor ${f(i.maxTasksFactor)}): the minimum fleet carries ${f(fleetRatio)} × peak with headroom` +
-        ' and autoscaling has no room above it (raise maxTasksFactor to allow more).',
+      `Note: maxTasks equals minTasks (${minTasks}): autoscaling has no room to move (raise maxTasksFactor or lower baselineRps).`,
     );
   }
-  const peakRpsPerTask = i.peakRps / minTasks;
-  if (peakRpsPerTask > requestsPerTaskPerSecond * (1 + EPSILON)) {
-    explanation.push(
-      `Note: at peak each of the ${minTasks} minimum tasks carries ${f(peakRpsPerTask)} req/s, above the ${f(requestsPerTaskPerSecond)} req/s target,` +
-        ` so target tracking will run about ${Math.min(maxTasks, ceilTolerant(i.peakRps / requestsPerTaskPerSecond))} tasks at peak (raise targetCpuUtilizationPercent towards ${f(100 / (1 + i.headroom))} % to match the headroom).`,
-    );
-  }
-  if (scalingLimitedBy === 'memory') {
+  if (scalingLimitedBy === CapacityResource.MEMORY) {
     explanation.push(
       'Note: memory binds before CPU; scale on memory utilisation as well, CPU target tracking alone will not see it.',
     );
   }
   if (!derived.burstFits) {
     explanation.push(
-      `Warning: a p99 burst (${f(burstConnections)} connections, ${f(burstMemoryMiB)} MiB) exceeds what the minimum fleet holds (${fleetConnections} connections, ${f(fleetConnectionMemoryMiB)} MiB).`,
+      `Warning: a p99 burst (${f(burstConnections)} connections, ${f(burstMemoryMiB)} MiB) exceeds what the peak fleet holds (${fleetConnections} connections, ${f(fleetConnectionMemoryMiB)} MiB).`,
     );
   }
   if (i.cpuSecondsPerRequest > i.meanLatencyMs / 1000) {
@@ -541,7 +749,9 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     taskCpu: cpu,
     taskMemoryMiB: memoryMiB,
     minTasks,
+    peakTasks,
     maxTasks,
+    scheduledMinimums,
     requestsPerTaskPerMinute,
     requestsPerTaskPerSecond,
     targetCpuUtilizationPercent: i.targetCpuUtilizationPercent,

@@ -63,11 +63,129 @@ export interface CapacityInput {
    */
   readonly targetCpuUtilizationPercent?: number;
   /**
-   * Ratio of maximum tasks to minimum tasks: how far autoscaling may grow the fleet for a surge beyond
-   * plan (the minimum already carries peak with headroom). ≥ 1; 1 turns scaling out off.
-   * @default 2
+   * Room for a surge beyond plan: the maximum task count is the count that carries peak with headroom
+   * (see {@link CapacityPlan.maxTasks}) times this factor, rounded up. ≥ 1.
+   * @default 1 (the maximum carries peak with headroom, and no more)
    */
   readonly maxTasksFactor?: number;
+  /**
+   * Off-peak request rate (requests/s) the minimum fleet carries with headroom: a quiet night or weekend.
+   * From more than 0 to peakRps; equal to peakRps sizes the minimum for peak (the fleet never scales in).
+   * @default peakRps × 0.25 ({@link CapacityModel.DEFAULT_BASELINE_FRACTION}, see docs/capacity.md)
+   */
+  readonly baselineRps?: number;
+  /**
+   * Long-lived streams opened per second off-peak. From 0 to streamOpensPerSecond.
+   * @default streamOpensPerSecond × baselineRps / peakRps (streams follow requests)
+   */
+  readonly baselineStreamOpensPerSecond?: number;
+  /**
+   * Known peaks: windows during which the minimum is raised to carry the load expected in them, so the
+   * fleet is already there when the load arrives (ECS scheduled scaling actions). At most 20 windows.
+   * @default no schedule: the minimum carries the baseline at all times
+   */
+  readonly schedule?: CapacityScheduleWindow[];
+}
+
+/** A known peak: from `startCron` to `endCron` the minimum carries `expectedRps` with headroom. */
+export interface CapacityScheduleWindow {
+  /** Name of the window, used in the scheduled actions' ids: a letter, then letters and digits, 1–32 characters. */
+  readonly name: string;
+  /**
+   * When the raised minimum starts: an Application Auto Scaling cron expression body with 6 fields
+   * (minutes hours day-of-month month day-of-week year; one of day-of-month and day-of-week is `?`), e.g.
+   * `45 7 ? * MON-FRI *` for 07:45 on weekdays. Start it ahead of the peak by the time new tasks need to
+   * pass their health checks (a few minutes). `cron(...)` around it is accepted.
+   */
+  readonly startCron: string;
+  /** When the minimum returns to the baseline's: a cron expression like `startCron`, e.g. `0 18 ? * MON-FRI *`. */
+  readonly endCron: string;
+  /** Requests per second expected in the window: from baselineRps to peakRps. */
+  readonly expectedRps: number;
+  /**
+   * Long-lived streams opened per second expected in the window, from 0 to streamOpensPerSecond.
+   * @default streamOpensPerSecond × expectedRps / peakRps
+   */
+  readonly expectedStreamOpensPerSecond?: number;
+  /**
+   * IANA time zone of both cron expressions, e.g. `Europe/Dublin`.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+}
+
+/** A window of the schedule with every default filled in. */
+export interface ResolvedScheduleWindow {
+  /** Name of the window. */
+  readonly name: string;
+  /** Start, as a 6-field cron expression body (without `cron(`). */
+  readonly startCron: string;
+  /** End, as a 6-field cron expression body. */
+  readonly endCron: string;
+  /** Requests per second expected in the window. */
+  readonly expectedRps: number;
+  /** Streams opened per second expected in the window. */
+  readonly expectedStreamOpensPerSecond: number;
+  /** IANA time zone of the crons. */
+  readonly timeZone: string;
+}
+
+/** The minimum in force during one window of the schedule. */
+export interface ScheduledMinimum {
+  /** The window, with defaults filled in. */
+  readonly window: ResolvedScheduleWindow;
+  /** Minimum tasks during the window: the window's load with headroom, under the AZ rules; between minTasks and maxTasks. */
+  readonly minTasks: number;
+  /** The resource that decides it. */
+  readonly limitedBy: CapacityResource;
+}
+
+/** The resource that decides a task count or a scaling target. */
+export enum CapacityResource {
+  /** CPU decides. */
+  CPU = 'cpu',
+  /** Memory (whole connections per task) decides. */
+  MEMORY = 'memory',
+}
+
+/** A {@link CapacityInput} with every default filled in (what {@link CapacityPlan.input} holds). */
+export interface ResolvedCapacityInput {
+  /** Peak requests/s. */
+  readonly peakRps: number;
+  /** Mean latency, ms. */
+  readonly meanLatencyMs: number;
+  /** p99 latency, ms. */
+  readonly p99LatencyMs: number;
+  /** CPU-seconds per request. */
+  readonly cpuSecondsPerRequest: number;
+  /** MiB per open connection. */
+  readonly memoryPerConnectionMiB: number;
+  /** Streams opened per second at peak. */
+  readonly streamOpensPerSecond: number;
+  /** Mean stream lifetime, s. */
+  readonly meanStreamDurationSeconds: number;
+  /** Base memory of a task, MiB. */
+  readonly baseMemoryPerTaskMiB: number;
+  /** Headroom fraction. */
+  readonly headroom: number;
+  /** Availability zones. */
+  readonly availabilityZones: number;
+  /** Whether peak is carried with one AZ lost. */
+  readonly survivesAzLoss: boolean;
+  /** Task CPU units, when given. */
+  readonly taskCpu?: number;
+  /** Task memory MiB, when given. */
+  readonly taskMemoryMiB?: number;
+  /** CPU target, percent. */
+  readonly targetCpuUtilizationPercent: number;
+  /** Surge factor on the maximum. */
+  readonly maxTasksFactor: number;
+  /** Off-peak requests/s. */
+  readonly baselineRps: number;
+  /** Off-peak streams opened per second. */
+  readonly baselineStreamOpensPerSecond: number;
+  /** Known peaks (empty without a schedule). */
+  readonly schedule: ResolvedScheduleWindow[];
 }
 
 /** Figures the model derived, for reports and for alarms. */
@@ -95,7 +213,7 @@ export interface CapacityDerived {
   readonly tasksForMemory: number;
   /** Tasks needed to carry peak with headroom (max of CPU and memory), before the AZ rules. */
   readonly tasksForPeak: number;
-  /** Concurrent connections one task carries at peak when minTasks run. */
+  /** Concurrent connections one task carries at peak when peakTasks run (the alarm on connections per task uses it). */
   readonly concurrencyPerTask: number;
   /** Task vCPU: taskCpu / 1024. */
   readonly taskVcpu: number;
@@ -107,17 +225,17 @@ export interface CapacityDerived {
   readonly maxConnectionsPerTask: number;
   /** True when the model chose the task size (taskCpu/taskMemoryMiB were not given). */
   readonly taskSizeChosen: boolean;
-  /** The resource that decides tasksForPeak: `memory` when tasksForMemory > tasksForCpu, else `cpu`. */
-  readonly peakLimitedBy: 'cpu' | 'memory';
-  /** Most tasks in one AZ when minTasks run spread evenly: ⌈minTasks / availabilityZones⌉. */
+  /** The resource that decides tasksForPeak: memory when tasksForMemory > tasksForCpu, else CPU. */
+  readonly peakLimitedBy: CapacityResource;
+  /** Most tasks in one AZ when peakTasks run spread evenly: ⌈peakTasks / availabilityZones⌉. */
   readonly tasksPerAz: number;
-  /** Tasks left after losing the AZ with the most tasks: minTasks − tasksPerAz (0 with one AZ). */
+  /** Tasks left after losing the AZ with the most tasks: peakTasks − tasksPerAz (0 with one AZ). */
   readonly tasksAfterAzLoss: number;
-  /** CPU utilisation at peak when minTasks run, percent: peakCores / (minTasks × taskVcpu) × 100. */
+  /** CPU utilisation at peak when peakTasks run, percent: peakCores / (peakTasks × taskVcpu) × 100. */
   readonly peakCpuUtilizationPercent: number;
-  /** Connection memory of the minimum fleet, MiB: minTasks × connectionMemoryPerTaskMiB. */
+  /** Connection memory of the peak fleet, MiB: peakTasks × connectionMemoryPerTaskMiB. */
   readonly fleetConnectionMemoryMiB: number;
-  /** Connections the minimum fleet holds: minTasks × maxConnectionsPerTask. */
+  /** Connections the peak fleet holds: peakTasks × maxConnectionsPerTask. */
   readonly fleetConnections: number;
   /** Memory of a p99 burst without headroom, MiB: (requestConcurrencyP99 + streamConcurrency) × memoryPerConnectionMiB. */
   readonly burstMemoryMiB: number;
@@ -131,24 +249,56 @@ export interface CapacityDerived {
    */
   readonly requestsPerTaskPerSecondForMemory: number;
   /** Which of the two rates is lower and so sets requestsPerTaskPerSecond. */
-  readonly scalingLimitedBy: 'cpu' | 'memory';
+  readonly scalingLimitedBy: CapacityResource;
+  /** Cores needed off-peak before headroom: baselineRps × cpuSecondsPerRequest. */
+  readonly baselineCores: number;
+  /** Off-peak cores with headroom. */
+  readonly baselineRequiredCores: number;
+  /** Connections open off-peak (Little's law, requests and streams). */
+  readonly baselineConcurrency: number;
+  /** Off-peak connections with headroom. */
+  readonly baselineRequiredConnections: number;
+  /** Tasks the baseline needs with headroom for CPU alone. */
+  readonly baselineTasksForCpu: number;
+  /** Tasks the baseline needs with headroom for memory alone. */
+  readonly baselineTasksForMemory: number;
+  /** Tasks the baseline needs with headroom, before the AZ rules: max of the two. */
+  readonly tasksForBaseline: number;
+  /** The resource that decides tasksForBaseline. */
+  readonly baselineLimitedBy: CapacityResource;
+  /** Tasks target tracking runs at peak: ⌈peakRps / requestsPerTaskPerSecond⌉. */
+  readonly trackingTasksAtPeak: number;
+  /** Tasks target tracking runs for peak with headroom: ⌈peakRps × (1 + headroom) / requestsPerTaskPerSecond⌉. */
+  readonly trackingTasksForPeakWithHeadroom: number;
+  /** Tasks target tracking runs off-peak: ⌈baselineRps / requestsPerTaskPerSecond⌉, at least minTasks. */
+  readonly trackingTasksAtBaseline: number;
 }
 
 /** The model's answer. */
 export interface CapacityPlan {
   /** The input with every default filled in. */
-  readonly input: Required<Omit<CapacityInput, 'taskCpu' | 'taskMemoryMiB'>> & {
-    taskCpu?: number;
-    taskMemoryMiB?: number;
-  };
+  readonly input: ResolvedCapacityInput;
   /** Task CPU in Fargate CPU units (1024 = 1 vCPU). */
   readonly taskCpu: number;
   /** Task memory in MiB; (taskCpu, taskMemoryMiB) is a valid Fargate combination. */
   readonly taskMemoryMiB: number;
-  /** Minimum tasks: ≥ availabilityZones, and enough for peak with one AZ lost when survivesAzLoss. */
+  /**
+   * Minimum tasks: carry the baseline with headroom; at least one per AZ, and with survivesAzLoss enough
+   * that the AZs left after losing one still carry the baseline with headroom.
+   */
   readonly minTasks: number;
-  /** Maximum tasks for autoscaling: ≥ minTasks. */
+  /**
+   * Tasks that carry peak with headroom (at full CPU), under the same AZ rules: what the minimum was
+   * before the baseline existed. minTasks ≤ peakTasks ≤ maxTasks.
+   */
+  readonly peakTasks: number;
+  /**
+   * Maximum tasks for autoscaling: the tasks target tracking runs for peak with headroom (each task held
+   * at the scaling target), at least peakTasks, times maxTasksFactor. ≥ minTasks.
+   */
   readonly maxTasks: number;
+  /** Raised minimums of the schedule's windows, in the order given (empty without a schedule). */
+  readonly scheduledMinimums: ScheduledMinimum[];
   /**
    * ALB RequestCountPerTarget target for request-count scaling (requests per task per minute):
    * ⌊requestsPerTaskPerSecond × 60⌋, at least 1.

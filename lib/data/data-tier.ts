@@ -6,6 +6,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  ConnectionBudget,
+  ConnectionBudgetOptions,
+  connectionBudget,
+  connectionBudgetError,
+} from '../capacity/connections';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { parseDailyWindow, windowMinutes } from './windows';
@@ -236,6 +242,8 @@ export class McpDataTier extends Construct {
   public readonly cachePort: number;
   /** The endpoint parameters, with `endpointParameters`. */
   public readonly endpointParameters?: McpEndpointParameters;
+  /** The database's instance class, e.g. `db.m7g.large`, when a database is created. */
+  public readonly databaseInstanceClass?: string;
 
   constructor(scope: Construct, id: string, props: McpDataTierProps) {
     super(scope, id);
@@ -285,10 +293,12 @@ export class McpDataTier extends Construct {
         description: 'MCP database: only the service tasks and our Lambdas',
         allowAllOutbound: false,
       });
+      const instanceType = dbOpts.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
+      this.databaseInstanceClass = `db.${instanceType.toString().replace(/^db\./, '')}`;
       const db = new rds.DatabaseInstance(this, 'Database', {
         securityGroups: [this.databaseSecurityGroup],
         engine,
-        instanceType: dbOpts.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+        instanceType,
         vpc: props.vpc,
         vpcSubnets,
         multiAz: dbOpts.multiAz ?? true,
@@ -457,6 +467,20 @@ export class McpDataTier extends Construct {
       );
     if (this.cacheSecurityGroup)
       this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Cache from ${description}`);
+  }
+
+  /**
+   * Checks that the service's connection pools at its maximum task count, plus our other database clients,
+   * fit the database's `max_connections` with margin (lib/capacity/connections.ts; the defaults are the
+   * operations guide's pool of 20 + 10 overflow per process). Throws a synth-time error naming the numbers
+   * and the fixes (larger class, smaller pool, RDS Proxy) when they do not. Returns the budget, or undefined
+   * without a database.
+   */
+  public checkConnectionBudget(options: ConnectionBudgetOptions): ConnectionBudget | undefined {
+    if (!this.databaseInstanceClass) return undefined;
+    const budget = connectionBudget({ ...options, instanceClass: this.databaseInstanceClass });
+    checkThat(OWNER, budget.fits, connectionBudgetError(budget));
+    return budget;
   }
 
   /** ARN of the cache replication group, when a cache is created. */

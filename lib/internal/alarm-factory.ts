@@ -19,13 +19,13 @@ import { checkPattern } from './validate';
 
 /** Where an alarm's notifications go, per severity. Looked up at synth time. */
 export interface AlarmRouter {
-  /** The topic an alarm of this severity notifies directly, or undefined for none. */
-  topicFor(severity: AlarmSeverity): sns.ITopic | undefined;
+  /** The topics an alarm of this severity notifies directly (none: an empty list). */
+  topicsFor(severity: AlarmSeverity): sns.ITopic[];
 }
 
 /** The router of a construct that was only given one topic (or none): every severity goes there. */
 export function singleTopicRouter(topic: sns.ITopic | undefined): AlarmRouter {
-  return { topicFor: () => topic };
+  return { topicsFor: () => (topic ? [topic] : []) };
 }
 
 interface AlarmRecord {
@@ -310,34 +310,32 @@ export class AlarmFactory {
    * user added with `addAlarmAction`/`addOkAction`. An alarm with no action renders none (no empty list).
    */
   private route(alarm: cloudwatch.Alarm, record: AlarmRecord): void {
-    const target = (): string | undefined => {
-      if (record.paged) return undefined; // the page composite notifies
+    const targets = (): string[] => {
+      if (record.paged) return []; // the page composite notifies
       const router = record.claimedBy ?? record.ownRouter;
-      return router.topicFor(record.mcpAlarm.severity)?.topicArn;
+      return router.topicsFor(record.mcpAlarm.severity).map((t) => t.topicArn);
     };
     const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
-    const withRouted = (userActions: unknown): string[] => Token.asList(new RoutedActions(userActions, target));
+    const withRouted = (userActions: unknown): string[] => Token.asList(new RoutedActions(userActions, targets));
     cfn.alarmActions = withRouted(cfn.alarmActions);
     cfn.okActions = withRouted(cfn.okActions);
   }
 }
 
 /**
- * An action list resolved at synth time: the actions a user added to the alarm, then the routed topic (if
- * any). Resolves to undefined rather than an empty list, so an alarm without actions renders none.
+ * An action list resolved at synth time: the actions a user added to the alarm, then the routed topics. Resolves to undefined rather than an empty list, so an alarm without actions renders none.
  */
 class RoutedActions implements IResolvable {
   public readonly creationStack: string[] = [];
 
   constructor(
     private readonly userActions: unknown,
-    private readonly routed: () => string | undefined,
+    private readonly routed: () => string[],
   ) {}
 
   public resolve(context: IResolveContext): string[] | undefined {
     const own = (context.resolve(this.userActions) as string[] | undefined) ?? [];
-    const routed = this.routed();
-    const all = routed === undefined ? own : [...own, routed];
+    const all = [...own, ...this.routed()];
     return all.length > 0 ? all : undefined;
   }
 

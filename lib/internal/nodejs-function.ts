@@ -5,6 +5,27 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { bundlingRoot, lambdaEntry } from './paths';
 
+/**
+ * Rewrites the bundle's source map so that its `sources` are relative to the project root instead of to
+ * the bundling output folder. esbuild writes them relative to the output file, which lives in the cloud
+ * assembly (`cdk.out/bundling-temp-*`, or a temporary folder in tests and `cdk synth -o`), and the asset
+ * hash is taken over the output: without this, the same commit synthesized into two folders at different
+ * depths gets different asset hashes (and a pull-request diff shows every Lambda as changed). Runs with
+ * `bash -c` (or `cmd /c`) in the project root after esbuild; the script has no quotes or `$` to escape.
+ */
+const NORMALIZE_SOURCE_MAP =
+  "const fs=require('fs'),p=require('path');const[o,i]=process.argv.slice(1);const f=p.join(o,'index.js.map');" +
+  "if(fs.existsSync(f)){const m=JSON.parse(fs.readFileSync(f,'utf8'));" +
+  "m.sources=m.sources.map((s)=>p.relative(i,p.resolve(o,s)).split(p.sep).join('/'));fs.writeFileSync(f,JSON.stringify(m))}";
+
+const PROJECT_RELATIVE_SOURCE_MAPS: nodejs.ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    `node -e "${NORMALIZE_SOURCE_MAP}" "${outputDir}" "${inputDir}"`,
+  ],
+};
+
 /** Props for {@link McpOpsFunction}. */
 export interface McpOpsFunctionProps extends Omit<
   nodejs.NodejsFunctionProps,
@@ -57,6 +78,7 @@ export class McpOpsFunction extends nodejs.NodejsFunction {
         externalModules: [],
         // esbuild's per-asset size report is noise in `cdk synth` output; warnings and errors still show.
         logLevel: nodejs.LogLevel.WARNING,
+        commandHooks: PROJECT_RELATIVE_SOURCE_MAPS,
       },
     });
   }

@@ -18,6 +18,7 @@ import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { checkInteger, checkNumber, checkPattern, checkThat } from '../internal/validate';
 import { McpAlarmTopic, subscribeAlarmRecipients } from './alarm-topic';
+import { checkAlertRoute, McpAlertRoute, McpAlertRouteTopic } from './alert-routing';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions, McpCustomSegmentProps } from './alarms';
 import {
   alarmThresholds,
@@ -116,6 +117,18 @@ export interface McpMonitoringProps extends McpAlarmOptions {
    */
   readonly alarmHttpsEndpoints?: string[];
   /**
+   * Where pages go (the page composite, on ALARM and OK), beside the alarm topic: e-mail, HTTPS endpoints of
+   * paging tools, chat channels. They get a topic of their own, so they receive pages and nothing else.
+   * @default none: pages reach the alarm topic's subscribers only
+   */
+  readonly pageRoute?: McpAlertRoute;
+  /**
+   * Where warnings go (every warning alarm of the service and its segments, on ALARM and OK), beside the alarm
+   * topic. They get a topic of their own, so they receive warnings and nothing else.
+   * @default none: warnings reach the alarm topic's subscribers only
+   */
+  readonly warningRoute?: McpAlertRoute;
+  /**
    * Attach the deployment-safe critical alarms (error rate, p99 latency, unhealthy hosts) to the ECS
    * service as deployment alarms with ROLLBACK_ON_ALARM, so a bad deployment rolls back.
    * @default true
@@ -196,8 +209,12 @@ interface SignalMetrics {
  * rollback, an SNS topic, and a dashboard with a row per signal and per segment. See docs/monitoring.md.
  */
 export class McpMonitoring extends Construct {
-  /** The topic the page composite and every warning notify. */
+  /** The topic the page composite and every warning notify (everything: subscribe the team's list here). */
   public readonly alarmTopic: sns.ITopic;
+  /** The page route's own topic (pages only), when `pageRoute` is given. */
+  public readonly pageTopic?: sns.ITopic;
+  /** The warning route's own topic (warnings only), when `warningRoute` is given. */
+  public readonly warningTopic?: sns.ITopic;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** The golden-signal alarms this construct created, in creation order (segments' alarms are in `pagedAlarms`). */
@@ -253,7 +270,16 @@ export class McpMonitoring extends Construct {
     this.runbookBase = normaliseRunbookBaseUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
     this.alarmNamePrefix = props.alarmNamePrefix ?? Stack.of(this).stackName;
     this.alarmTopic = this.createTopic(props);
-    this.router = { topicFor: () => this.alarmTopic };
+    this.pageTopic = this.createRouteTopic('PageRoute', 'page', props.pageRoute);
+    this.warningTopic = this.createRouteTopic('WarningRoute', 'warnings', props.warningRoute);
+    this.router = {
+      topicsFor: (severity) => [
+        this.alarmTopic,
+        ...[severity === AlarmSeverity.WARNING ? this.warningTopic : this.pageTopic].filter(
+          (t): t is sns.ITopic => t !== undefined,
+        ),
+      ],
+    };
     this.factory = alarmFactoryFor(this, OWNER, props.serviceName, props, this.router);
 
     const metrics = this.createMetrics(props);
@@ -405,6 +431,18 @@ export class McpMonitoring extends Construct {
       new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${props.serviceName}` }).topic;
     subscribeAlarmRecipients(topic, props.alarmEmails, props.alarmHttpsEndpoints);
     return topic;
+  }
+
+  /** A severity's own topic and subscribers, when its route is given. */
+  private createRouteTopic(id: string, severityName: string, route: McpAlertRoute | undefined): sns.ITopic | undefined {
+    if (!route) return undefined;
+    checkAlertRoute(OWNER, id === 'PageRoute' ? 'pageRoute' : 'warningRoute', route);
+    return new McpAlertRouteTopic(this, id, {
+      route,
+      severityName,
+      serviceName: this.serviceName,
+      namePrefix: `${this.alarmNamePrefix}-${this.serviceName}`,
+    }).topic;
   }
 
   private createMetrics(props: McpMonitoringProps): SignalMetrics {
@@ -770,9 +808,11 @@ export class McpMonitoring extends Construct {
           `Open the alarm that fired and follow its runbook; index: ${this.runbookBase}/`,
       }),
     });
-    const action = new cwActions.SnsAction(this.alarmTopic);
-    page.addAlarmAction(action);
-    page.addOkAction(action);
+    for (const topic of this.router.topicsFor(AlarmSeverity.CRITICAL)) {
+      const action = new cwActions.SnsAction(topic);
+      page.addAlarmAction(action);
+      page.addOkAction(action);
+    }
     return page;
   }
 

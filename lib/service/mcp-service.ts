@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { Annotations, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, RemovalPolicy, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { describeFargateMemory, FARGATE_CPU_VALUES, isValidFargateCpu, isValidFargateSize } from '../capacity/fargate';
-import { planCapacity } from '../capacity/model';
+import { CapacityModel } from '../capacity/capacity-model';
 import { McpLogging, McpLoggingProps } from '../logging/mcp-logging';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
 import { McpMonitoring, McpMonitoringProps } from '../monitoring/monitoring';
@@ -133,7 +134,8 @@ export interface McpServiceProps {
   /**
    * Peak load and per-request cost; the capacity model turns them into task size, task counts and
    * scaling targets. Mutually exclusive with `sizing`.
-   * @default a modest service: 50 requests/s, 100 ms mean, 1 s p99, 0.01 CPU-s and 10 MiB per connection
+   * @default a modest service: 50 requests/s at peak (12.5 off-peak), 100 ms mean, 1 s p99, 0.01 CPU-s and
+   * 10 MiB per connection, room to double beyond plan (maxTasksFactor 2): 2 to 4 tasks of 1 vCPU
    */
   readonly capacity?: CapacityInput;
 
@@ -263,6 +265,8 @@ export const DEFAULT_CAPACITY_INPUT: CapacityInput = {
   p99LatencyMs: 1000,
   cpuSecondsPerRequest: 0.01,
   memoryPerConnectionMiB: 10,
+  // Two tasks (one per zone) already carry this peak with headroom; the factor leaves autoscaling room above them.
+  maxTasksFactor: 2,
 };
 
 /**
@@ -397,7 +401,7 @@ export class McpService extends Construct {
       );
       this.sizing = { requestsPerTaskPerMinute: 0, targetCpuUtilizationPercent: 60, ...s };
     } else {
-      this.plan = planCapacity(props.capacity ?? DEFAULT_CAPACITY_INPUT);
+      this.plan = CapacityModel.plan(props.capacity ?? DEFAULT_CAPACITY_INPUT);
       this.sizing = {
         taskCpu: this.plan.taskCpu,
         taskMemoryMiB: this.plan.taskMemoryMiB,
@@ -695,6 +699,24 @@ export class McpService extends Construct {
         targetGroup: this.targetGroup,
         scaleOutCooldown: Duration.seconds(60),
         scaleInCooldown: Duration.seconds(300),
+      });
+    }
+    // Known peaks (capacity.schedule): raise the minimum at each window's start and restore the baseline's at
+    // its end. Both actions set both bounds, so a window never leaves the maximum below the minimum.
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html
+    for (const s of this.plan?.scheduledMinimums ?? []) {
+      const zone = s.window.timeZone === 'UTC' ? {} : { timeZone: TimeZone.of(s.window.timeZone) };
+      scaling.scaleOnSchedule(`${s.window.name}Start`, {
+        schedule: appscaling.Schedule.expression(`cron(${s.window.startCron})`),
+        ...zone,
+        minCapacity: s.minTasks,
+        maxCapacity: this.sizing.maxTasks,
+      });
+      scaling.scaleOnSchedule(`${s.window.name}End`, {
+        schedule: appscaling.Schedule.expression(`cron(${s.window.endCron})`),
+        ...zone,
+        minCapacity: this.sizing.minTasks,
+        maxCapacity: this.sizing.maxTasks,
       });
     }
 

@@ -1,9 +1,11 @@
 /**
- * Optional bearer-token verification: JWTs signed by the issuer's keys (JWKS fetched over HTTPS
- * and cached), with issuer, audience, expiry and not-before checked, plus the RFC 9728
- * protected-resource metadata and the RFC 6750 `WWW-Authenticate` challenge that point an MCP
- * client at the authorization server.
+ * The server as an OAuth 2.1 resource server (MCP authorization spec): bearer JWTs signed by the
+ * issuer's keys (JWKS fetched over HTTPS and cached), with issuer, audience (RFC 8707: the canonical
+ * URI of this endpoint), expiry and not-before checked; the RFC 9728 protected-resource metadata and
+ * the RFC 6750 `WWW-Authenticate` challenges (401 `invalid_token`, 403 `insufficient_scope`) that
+ * point an MCP client at the authorization server and name the scope it lacks.
  */
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, JWTPayload } from 'jose';
 import { AuthConfig } from './config';
 
@@ -26,12 +28,34 @@ export interface VerifiedToken {
   readonly token: string;
   /** `sub`, else `client_id`, else `azp`. */
   readonly principal: string;
-  /** `client_id` or `azp` claim, else the principal. */
+  /** The OAuth client: the `client_id` claim (RFC 9068), else `azp`, else the principal. */
   readonly clientId: string;
   readonly scopes: string[];
   /** Expiry in seconds since the epoch. */
   readonly expiresAt?: number;
   readonly claims: JWTPayload;
+}
+
+/**
+ * The SDK's view of a verified token (`ctx.http.authInfo` in handlers; the per-tool scope
+ * challenges read `scopes` and `resourceMetadataUrl` from it).
+ */
+export function authInfo(token: VerifiedToken, resource: string, resourceMetadataUrl: string): AuthInfo {
+  return {
+    token: token.token,
+    clientId: token.clientId,
+    scopes: token.scopes,
+    expiresAt: token.expiresAt,
+    resource: new URL(resource),
+    resourceMetadataUrl,
+    extra: { sub: token.principal },
+  };
+}
+
+/** The scopes of `needed` that `granted` lacks. */
+export function missingScopes(granted: readonly string[], needed: readonly string[]): string[] {
+  const have = new Set(granted);
+  return needed.filter((s) => !have.has(s));
 }
 
 /** Why a token was refused. `unavailable` means the keys could not be fetched (not the client's fault). */
@@ -94,13 +118,18 @@ export class TokenVerifier {
     const clientIdClaim =
       typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined;
     const principal = claims.sub ?? clientIdClaim ?? 'unknown';
-    const scopeClaim =
-      typeof claims.scope === 'string' ? claims.scope : typeof claims.scp === 'string' ? claims.scp : '';
+    // RFC 8693/9068 `scope` is a space-separated string; some issuers (Entra ID, Okta) send `scp`, as a string or an array.
+    const scopeClaim = claims.scope ?? claims.scp;
+    const scopes = Array.isArray(scopeClaim)
+      ? scopeClaim.filter((s): s is string => typeof s === 'string')
+      : typeof scopeClaim === 'string'
+        ? scopeClaim.split(' ').filter((s) => s !== '')
+        : [];
     return {
       token,
       principal,
       clientId: clientIdClaim ?? principal,
-      scopes: scopeClaim.split(' ').filter((s) => s !== ''),
+      scopes,
       expiresAt: claims.exp,
       claims,
     };
@@ -131,24 +160,31 @@ function classify(err: unknown): TokenError {
 
 /** RFC 9728 protected-resource metadata of the MCP endpoint. */
 export function protectedResourceMetadata(resource: string, auth: AuthConfig): Record<string, unknown> {
+  const scopes = [...new Set([...auth.requiredScopes, auth.adminScope])];
   return {
     resource,
     authorization_servers: [auth.issuer],
     bearer_methods_supported: ['header'],
     resource_signing_alg_values_supported: ACCEPTED_ALGORITHMS,
+    scopes_supported: scopes,
   };
 }
 
 /**
- * The `WWW-Authenticate` challenge of a 401 (RFC 6750 §3, RFC 9728 §5.1): without `error` for a
- * missing token, with `error="invalid_token"` for a refused one.
+ * A `WWW-Authenticate` challenge (RFC 6750 §3, RFC 9728 §5.1): without `error` for a missing token
+ * (401), `error="invalid_token"` for a refused one (401), `error="insufficient_scope"` with the
+ * `scope` the request needs (403).
  */
 export function wwwAuthenticate(
   metadataUrl: string,
-  error?: { code: 'invalid_token' | 'invalid_request'; description: string },
+  error?: { code: 'invalid_token' | 'invalid_request' | 'insufficient_scope'; description: string; scope?: string },
 ): string {
   const quote = (s: string): string => s.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, '');
-  const parts = [`resource_metadata="${quote(metadataUrl)}"`];
-  if (error) parts.push(`error="${error.code}"`, `error_description="${quote(error.description)}"`);
+  const parts: string[] = [];
+  if (error) {
+    parts.push(`error="${error.code}"`, `error_description="${quote(error.description)}"`);
+    if (error.scope !== undefined) parts.push(`scope="${quote(error.scope)}"`);
+  }
+  parts.push(`resource_metadata="${quote(metadataUrl)}"`);
   return `Bearer ${parts.join(', ')}`;
 }

@@ -19,6 +19,10 @@ export interface DatabaseConfig {
   readonly password?: string;
   /** Connect with TLS and verify the server certificate (against Node's CAs plus `NODE_EXTRA_CA_CERTS`). */
   readonly tls: boolean;
+  /** Connections the pool keeps open while idle (`DATABASE_POOL_SIZE`, the guide's `pool_size`). */
+  readonly poolSize: number;
+  /** Extra connections opened under load and closed again when idle (`DATABASE_POOL_MAX_OVERFLOW`). */
+  readonly poolMaxOverflow: number;
 }
 
 /** Valkey/Redis connection settings. */
@@ -29,14 +33,21 @@ export interface CacheConfig {
   readonly authToken?: string;
 }
 
-/** Bearer-token (JWT) verification settings. */
+/** Bearer-token (JWT) verification settings: the server as an OAuth 2.1 resource server. */
 export interface AuthConfig {
   /** Expected `iss` claim. */
   readonly issuer: string;
-  /** Expected `aud` claim (one of). */
+  /**
+   * Expected `aud` claim: the canonical URI of this MCP endpoint (`RESOURCE_URL` + `MCP_PATH`, the
+   * RFC 8707 resource the client asked the authorization server for) unless `AUTH_AUDIENCE` says otherwise.
+   */
   readonly audience: string;
   /** URL of the issuer's JSON Web Key Set. */
   readonly jwksUrl: string;
+  /** Scopes every MCP request needs (`AUTH_REQUIRED_SCOPES`); empty = any valid token. */
+  readonly requiredScopes: readonly string[];
+  /** Scope the administrative tools (`database_tables`, `cache_counter`) need (`AUTH_ADMIN_SCOPE`). */
+  readonly adminScope: string;
 }
 
 /** The validated configuration of the server. */
@@ -59,8 +70,10 @@ export interface ServerConfig {
   readonly database?: DatabaseConfig;
   /** Valkey/Redis, when `CACHE_HOST` is set. */
   readonly cache?: CacheConfig;
-  /** Bearer-token verification, when `AUTH_ISSUER`, `AUTH_AUDIENCE` and `AUTH_JWKS_URL` are all set. */
+  /** Bearer-token verification, when `AUTH_ISSUER` and `AUTH_JWKS_URL` are set. */
   readonly auth?: AuthConfig;
+  /** Requests per minute each client may send to this task (token bucket, burst = the limit); 0 = no limit. */
+  readonly rateLimitPerMinute: number;
   /** This server's public base URL (e.g. `https://mcp.example.com`), for RFC 9728 metadata. */
   readonly resourceUrl?: string;
   /** Lowest level written to the log. */
@@ -85,7 +98,11 @@ export const DEFAULTS = {
   shutdownGraceMs: 20_000,
   databasePort: 5432,
   databaseName: 'postgres',
+  databasePoolSize: 20,
+  databasePoolMaxOverflow: 10,
   cachePort: 6379,
+  adminScope: 'mcp:admin',
+  rateLimitPerMinute: 600,
   logLevel: 'INFO' as LogLevel,
 } as const;
 
@@ -192,9 +209,22 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       username: username ?? '',
       password: env.DATABASE_PASSWORD === undefined || env.DATABASE_PASSWORD === '' ? undefined : env.DATABASE_PASSWORD,
       tls: bool('DATABASE_TLS', true),
+      poolSize: int('DATABASE_POOL_SIZE', DEFAULTS.databasePoolSize, 1, MAX_POOL_CONNECTIONS),
+      poolMaxOverflow: int('DATABASE_POOL_MAX_OVERFLOW', DEFAULTS.databasePoolMaxOverflow, 0, MAX_POOL_CONNECTIONS),
     };
+    if (database.poolSize + database.poolMaxOverflow > MAX_POOL_CONNECTIONS) {
+      problems.push(
+        `DATABASE_POOL_SIZE + DATABASE_POOL_MAX_OVERFLOW must be at most ${MAX_POOL_CONNECTIONS} connections, got ${database.poolSize} + ${database.poolMaxOverflow}`,
+      );
+    }
   } else {
-    for (const name of ['DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USERNAME']) {
+    for (const name of [
+      'DATABASE_PORT',
+      'DATABASE_NAME',
+      'DATABASE_USERNAME',
+      'DATABASE_POOL_SIZE',
+      'DATABASE_POOL_MAX_OVERFLOW',
+    ]) {
       if (get(name) !== undefined)
         problems.push(`${name} is set but DATABASE_HOST is not; set DATABASE_HOST or remove ${name}`);
     }
@@ -213,8 +243,19 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     problems.push('CACHE_PORT is set but CACHE_HOST is not; set CACHE_HOST or remove CACHE_PORT');
   }
 
+  const resourceUrl = url('RESOURCE_URL', ['https:', 'http:']);
+  if (resourceUrl !== undefined) {
+    const u = new URL(resourceUrl);
+    if (u.search !== '' || u.hash !== '' || (u.pathname !== '/' && u.pathname !== '')) {
+      problems.push(
+        `RESOURCE_URL must be a base URL without path, query or fragment (e.g. https://mcp.example.com), got ${JSON.stringify(resourceUrl)}`,
+      );
+    }
+  }
+  const canonicalResourceUrl = resourceUrl === undefined ? undefined : canonicalBaseUrl(resourceUrl);
+
   let auth: AuthConfig | undefined;
-  const authVars = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'];
+  const authVars = ['AUTH_ISSUER', 'AUTH_JWKS_URL'];
   const authSet = authVars.filter((n) => get(n) !== undefined);
   if (authSet.length === authVars.length) {
     let jwksUrl = url('AUTH_JWKS_URL', ['https:', 'http:']);
@@ -225,25 +266,40 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       );
       jwksUrl = undefined;
     }
-    auth = { issuer: get('AUTH_ISSUER')!, audience: get('AUTH_AUDIENCE')!, jwksUrl: jwksUrl ?? '' };
+    const requiredScopes = scopeList(get('AUTH_REQUIRED_SCOPES'));
+    const adminScope = get('AUTH_ADMIN_SCOPE') ?? DEFAULTS.adminScope;
+    for (const [name, scopes] of [
+      ['AUTH_REQUIRED_SCOPES', requiredScopes],
+      ['AUTH_ADMIN_SCOPE', [adminScope]],
+    ] as const) {
+      const bad = scopes.filter((scope) => !SCOPE_TOKEN.test(scope));
+      if (bad.length > 0 || (name === 'AUTH_ADMIN_SCOPE' && /[\s,]/.test(adminScope))) {
+        problems.push(
+          `${name} must be ${name === 'AUTH_ADMIN_SCOPE' ? 'one OAuth scope' : 'OAuth scopes separated by spaces or commas'} (printable ASCII without spaces, " or \\), got ${JSON.stringify(get(name))}`,
+        );
+      }
+    }
+    const audience =
+      get('AUTH_AUDIENCE') ?? (canonicalResourceUrl === undefined ? '' : `${canonicalResourceUrl}${mcpPath}`);
+    auth = { issuer: get('AUTH_ISSUER')!, audience, jwksUrl: jwksUrl ?? '', requiredScopes, adminScope };
   } else if (authSet.length > 0) {
-    problems.push(`bearer-token auth needs all of ${authVars.join(', ')}; only ${authSet.join(', ')} set`);
+    problems.push(`bearer-token auth needs both ${authVars.join(' and ')}; only ${authSet.join(', ')} set`);
   }
-
-  const resourceUrl = url('RESOURCE_URL', ['https:', 'http:']);
-  if (resourceUrl !== undefined) {
-    const u = new URL(resourceUrl);
-    if (u.search !== '' || u.hash !== '' || (u.pathname !== '/' && u.pathname !== '')) {
-      problems.push(
-        `RESOURCE_URL must be a base URL without path, query or fragment (e.g. https://mcp.example.com), got ${JSON.stringify(resourceUrl)}`,
-      );
+  if (!auth) {
+    for (const name of ['AUTH_AUDIENCE', 'AUTH_REQUIRED_SCOPES', 'AUTH_ADMIN_SCOPE']) {
+      if (get(name) !== undefined)
+        problems.push(
+          `${name} is set but bearer-token auth is off; set AUTH_ISSUER and AUTH_JWKS_URL or remove ${name}`,
+        );
     }
   }
   if (auth && resourceUrl === undefined) {
     problems.push(
-      'RESOURCE_URL is required when bearer-token auth is on (it is the resource in the RFC 9728 metadata)',
+      'RESOURCE_URL is required when bearer-token auth is on (it is the resource in the RFC 9728 metadata and the expected token audience)',
     );
   }
+
+  const rateLimitPerMinute = int('RATE_LIMIT_PER_MINUTE', DEFAULTS.rateLimitPerMinute, 0, 1_000_000);
 
   const levelRaw = (get('LOG_LEVEL') ?? DEFAULTS.logLevel).toUpperCase();
   let logLevel: LogLevel = DEFAULTS.logLevel;
@@ -262,9 +318,29 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     database,
     cache,
     auth,
-    resourceUrl: resourceUrl?.replace(/\/$/, ''),
+    rateLimitPerMinute,
+    resourceUrl: canonicalResourceUrl,
     logLevel,
   };
+}
+
+/** Largest pool (size + overflow) a task may open: a sanity bound, far above what one task should use. */
+export const MAX_POOL_CONNECTIONS = 1000;
+
+/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Scopes from a space- or comma-separated list. */
+function scopeList(raw: string | undefined): string[] {
+  return (raw ?? '').split(/[\s,]+/).filter((s) => s !== '');
+}
+
+/**
+ * The canonical form of a base URL (RFC 8707 / the MCP authorization spec's canonical server URI):
+ * lower-case scheme and host (the URL parser does that), default port dropped, no trailing slash.
+ */
+function canonicalBaseUrl(raw: string): string {
+  return new URL(raw).origin;
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost (a JWKS endpoint on the same host, as in tests). */

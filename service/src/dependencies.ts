@@ -67,10 +67,12 @@ async function timedCheck(fn: () => Promise<unknown>, timeoutMs: number): Promis
   }
 }
 
-/** Tuning of the PostgreSQL pool. */
+/** Tuning of the PostgreSQL pool (tests; the pool size comes from the configuration). */
 export interface DatabaseOptions {
-  /** @default 10 */
+  /** Overrides the pool's maximum (`DATABASE_POOL_SIZE` + `DATABASE_POOL_MAX_OVERFLOW`). */
   readonly maxConnections?: number;
+  /** How long a connection above the pool size stays open while idle. @default 30000 */
+  readonly idleTimeoutMs?: number;
   /** Time to open a connection. @default 2000 */
   readonly connectTimeoutMs?: number;
   /** Server-side `statement_timeout` of every connection. @default 5000 */
@@ -88,7 +90,13 @@ export interface DatabaseOptions {
   readonly applicationName?: string;
 }
 
-/** PostgreSQL through a small `pg` pool. */
+/**
+ * PostgreSQL through a `pg` pool sized like the guide's SQLAlchemy pool. node-postgres has a
+ * single `max` and a `min` instead of `pool_size` and `max_overflow`: `max` = size + overflow, and
+ * `min` = size, so up to `DATABASE_POOL_SIZE` idle connections stay open while the overflow ones
+ * are closed after `idleTimeoutMs` idle (SQLAlchemy closes an overflow connection as soon as it is
+ * returned). Connections are opened on demand, never ahead of it.
+ */
 export class Database implements Dependency {
   readonly name = 'database';
   readonly pool: Pool;
@@ -98,6 +106,7 @@ export class Database implements Dependency {
   constructor(config: DatabaseConfig, logger: Logger, options: DatabaseOptions = {}) {
     const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
+    const max = options.maxConnections ?? config.poolSize + config.poolMaxOverflow;
     this.pool = new Pool({
       host: config.host,
       port: config.port,
@@ -105,8 +114,9 @@ export class Database implements Dependency {
       user: config.username,
       password: config.password,
       ssl: config.tls ? { rejectUnauthorized: true, ...sni(config.host) } : false,
-      max: options.maxConnections ?? 10,
-      idleTimeoutMillis: 30_000,
+      max,
+      min: Math.min(config.poolSize, max),
+      idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
       statement_timeout: statementTimeoutMs,
       query_timeout: options.queryTimeoutMs ?? statementTimeoutMs + 1_000,

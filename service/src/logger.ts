@@ -9,10 +9,37 @@ import { LOG_LEVELS, LogLevel } from './config';
 /** Receives one complete log line (a JSON document, no trailing newline). */
 export type LogSink = (line: string) => void;
 
-/** Writes each line to stdout. */
-export const stdoutSink: LogSink = (line) => {
-  process.stdout.write(`${line}\n`);
-};
+/**
+ * Writes lines to stdout, the lines of one turn of the event loop in one write: a request logs
+ * three or four lines (started, completed, audit, metrics) and stdout is synchronous on Linux for
+ * files and pipes, so one write instead of four is a measurable part of a small request's cost.
+ * Lines still buffered when the process exits are written on `exit`, so `process.exit` after a
+ * last log line (a config error, a crash) loses nothing.
+ */
+export const stdoutSink: LogSink = (() => {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = `${pending.join('\n')}\n`;
+    pending = [];
+    process.stdout.write(text);
+  };
+  let exitHooked = false;
+  return (line: string): void => {
+    pending.push(line);
+    if (!exitHooked) {
+      // On first use, not at import: a module that never logs to stdout adds no listener.
+      exitHooked = true;
+      process.once('exit', flush);
+    }
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+})();
 
 /** Error classes of the contract's `error_type` field. */
 export type ErrorType =

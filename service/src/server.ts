@@ -1,31 +1,52 @@
 /**
- * The HTTP side of the reference MCP server: MCP over Streamable HTTP (stateless: a fresh MCP
- * server and transport per request, so any task can answer any request), health endpoints,
- * Origin allow-list, body limit, optional bearer-token auth with RFC 9728 metadata, request and
+ * The HTTP side of the reference MCP server: MCP over Streamable HTTP for the 2026-07-28 revision
+ * and the 2025 revisions on one endpoint, statelessly (a fresh MCP server per request, so any task
+ * can answer any request), health endpoints, Origin allow-list, body limit, OAuth 2.1 resource
+ * server (bearer JWTs, scopes per tool, RFC 9728 metadata), a per-client rate limit, request and
  * audit logs, EMF metrics, SSE keep-alive and graceful shutdown, as `docs/operational-contract.md`
- * describes.
+ * describes. The MCP protocol itself is the SDK's (`createMcpHandler`).
  */
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthInfo, CacheHint, McpHttpHandler, RequestId } from '@modelcontextprotocol/server';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import express, { NextFunction, Request, Response } from 'express';
 import {
   TokenError,
   TokenVerifier,
   TokenVerifierOptions,
   VerifiedToken,
+  authInfo,
+  missingScopes,
   protectedResourceMetadata,
   wwwAuthenticate,
 } from './auth';
+import { BodyError, readJsonBody, webRequest, writeWebResponse } from './bridge';
 import { ServerConfig, resourceIdentifier, resourceMetadataUrl } from './config';
 import { Cache, CacheOptions, CheckResult, Database, DatabaseOptions, Dependency } from './dependencies';
 import { ErrorType, LogSink, Logger, errorMessage, stdoutSink } from './logger';
-import { activeConnectionsDocument, requestMetricDocuments } from './metrics';
-import { ToolOutcome, createMcpServer } from './tools';
+import { requestMetricDocument, taskMetricDocuments } from './metrics';
+import {
+  PROTOCOL_VERSIONS,
+  describeRequest,
+  methodLabel,
+  nameLabel,
+  protocolVersionLabel,
+  requestProtocolVersion,
+} from './protocol';
+import { ActivePrincipals, RateLimiter } from './quota';
+import {
+  ADMIN_TOOLS,
+  CACHE_TTL_MS,
+  RESOURCE_NAMES,
+  ResourceRead,
+  TOOL_NAMES,
+  ToolOutcome,
+  createMcpServer,
+} from './tools';
 
 /** Options of {@link createServer} that are not environment configuration. */
 export interface ServerOptions {
@@ -33,7 +54,7 @@ export interface ServerOptions {
   readonly log?: LogSink;
   /** Timeout of each readiness check. @default 1000 */
   readonly readinessTimeoutMs?: number;
-  /** Interval of the `mcp_active_connections` sample; 0 disables it. @default 10000 */
+  /** Interval of the task samples (`mcp_active_connections`, `user_sessions_active`, `api_quota_remaining`); 0 disables them. @default 10000 */
   readonly metricsIntervalMs?: number;
   /**
    * How long an idle keep-alive connection stays open. Longer than the load balancer's idle
@@ -42,7 +63,7 @@ export interface ServerOptions {
    * @default 125000
    */
   readonly httpKeepAliveTimeoutMs?: number;
-  /** PostgreSQL pool tuning. @default pool of 10, 2 s connect timeout, 5 s statement_timeout, 6 s client-side query timeout, 2 s close timeout */
+  /** PostgreSQL pool tuning. @default the pool size of the configuration, 2 s connect timeout, 5 s statement_timeout, 6 s client-side query timeout, 2 s close timeout */
   readonly database?: DatabaseOptions;
   /** Valkey/Redis client tuning. @default 2 s connect and command timeouts */
   readonly cache?: CacheOptions;
@@ -102,9 +123,11 @@ export interface McpHttpServer {
   close(): Promise<ShutdownReport>;
 }
 
-/** JSON-RPC error codes (JSON-RPC 2.0 §5.1) mapped to the contract's error classes. */
+/** JSON-RPC error codes (JSON-RPC 2.0 §5.1, MCP 2026-07-28 §error codes) mapped to the contract's error classes. */
 function jsonRpcErrorType(code: number): ErrorType {
   if (code === -32700 || code === -32600 || code === -32601) return 'protocol_error';
+  // -32020 header mismatch, -32021 missing client capability, -32022 unsupported protocol version.
+  if (code === -32020 || code === -32021 || code === -32022) return 'protocol_error';
   if (code === -32602) return 'validation_error';
   return 'internal_error';
 }
@@ -121,6 +144,22 @@ function httpErrorType(status: number): ErrorType {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** How long a principal counts as active in `user_sessions_active` after its last request. */
+export const USER_SESSION_WINDOW_MS = 300_000;
+/** Headers a browser client may send (CORS preflight), both eras. */
+const CORS_ALLOW_HEADERS = [
+  'Content-Type',
+  'Accept',
+  'Authorization',
+  'MCP-Protocol-Version',
+  'Mcp-Method',
+  'Mcp-Name',
+  'Mcp-Session-Id',
+  'Last-Event-ID',
+  'X-Request-Id',
+].join(', ');
+/** Response headers a browser client may read. */
+const CORS_EXPOSE_HEADERS = 'MCP-Protocol-Version, WWW-Authenticate, Retry-After, X-Request-Id';
 
 /** The client's address: the last `X-Forwarded-For` entry (the one the load balancer added), else the socket peer. */
 export function clientIp(req: http.IncomingMessage): string {
@@ -144,6 +183,11 @@ function serverVersion(): string {
   }
 }
 
+/** Metric label of an OAuth client id: printable ASCII, at most 128 characters. */
+function clientLabel(clientId: string): string {
+  return /^[\x21-\x7e]{1,128}$/.test(clientId) ? clientId : 'invalid';
+}
+
 /** One tools/call of a request. */
 interface ToolCall {
   readonly tool: string;
@@ -156,20 +200,31 @@ interface ToolCall {
 interface RequestState {
   readonly requestId: string;
   readonly start: number;
-  readonly res: Response;
+  readonly res: http.ServerResponse;
+  readonly httpMethod: string;
   readonly sourceIp: string;
   readonly userAgent: string;
+  /** `sub` of the token, else `anonymous`. */
   principal: string;
+  /** OAuth client of the token, else the MCP client's `clientInfo.name`. */
   clientId: string | null;
+  /** Granted scopes of the token (authenticated requests only). */
+  scopes?: readonly string[];
+  auth?: AuthInfo;
   method?: string;
   toolLabel?: string;
+  /** Protocol revision the request claims (header, `_meta`), replaced by the one `initialize` negotiated. */
+  protocolVersion?: string;
   readonly toolCalls: Map<RequestId, ToolCall>;
+  readonly resourceReads: ResourceRead[];
   /** First JSON-RPC error response sent (not counting tool results). */
   rpcError?: { errorType: ErrorType; error: string };
   /** Set by the handler when it rejects the request itself. */
   rejection?: { errorType: ErrorType; error: string };
-  transport?: StreamableHTTPServerTransport;
-  closeMcp?: () => void;
+  /** Set when the SDK refused a tool for a missing scope (403 insufficient_scope). */
+  scopeDenied?: string;
+  /** Aborts the SDK's handling of the request (client gone, shutdown). */
+  abort?: AbortController;
   bytes: number;
   forced: boolean;
 }
@@ -180,6 +235,7 @@ interface RequestState {
  * `listen` is called.
  */
 export function createServer(config: ServerConfig, options: ServerOptions = {}): McpHttpServer {
+  const now = options.now ?? (() => new Date());
   const logger = new Logger(config.serviceName, config.logLevel, options.log ?? stdoutSink, options.now);
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 1_000;
   const database = config.database
@@ -192,22 +248,50 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   const resource = resourceIdentifier(config);
   const serverInfo = { name: config.serviceName, version: serverVersion() };
   const allowedOrigins = new Set(config.allowedOrigins);
+  const limiter = config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute) : undefined;
+  const principals = new ActivePrincipals(USER_SESSION_WINDOW_MS);
+  const cacheHint: CacheHint = { ttlMs: CACHE_TTL_MS, cacheScope: verifier ? 'private' : 'public' };
 
   const active = new Set<RequestState>();
   let shuttingDown = false;
   let shutdownPromise: Promise<ShutdownReport> | undefined;
   let lastReadiness: 'ok' | 'fail' | undefined;
 
+  // ---- MCP (the SDK) -------------------------------------------------------------------------
+  // One handler for both eras: a 2026-07-28 request (per-request `_meta`) is served statelessly by
+  // the SDK's modern path, which also answers `server/discover` and validates MCP-Protocol-Version,
+  // Mcp-Method and Mcp-Name against the body (-32020, -32022); a 2025-era request (`initialize`, no
+  // envelope) by its stateless legacy path. Either way the factory builds a fresh McpServer.
+  const states = new WeakMap<globalThis.Request, RequestState>();
+  const mcpHandler: McpHttpHandler = createMcpHandler(
+    (ctx) => {
+      const state = ctx.requestInfo ? states.get(ctx.requestInfo) : undefined;
+      return createMcpServer({
+        serverInfo,
+        database,
+        cache,
+        adminScope: config.auth?.adminScope,
+        cacheHint,
+        onToolFinished: (outcome) => {
+          const call = state?.toolCalls.get(outcome.requestId);
+          if (call) call.outcome = outcome;
+        },
+        onResourceRead: (read) => state?.resourceReads.push(read),
+      });
+    },
+    {
+      legacy: 'stateless',
+      responseMode: 'auto',
+      keepAliveMs: config.keepAliveIntervalMs,
+      maxRequestBodySize: config.maxBodyBytes,
+      onerror: (err) => logger.debug('mcp_sdk_report', errorMessage(err)),
+    },
+  );
+
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-
-  const jsonParser = express.json({
-    limit: config.maxBodyBytes,
-    strict: true,
-    type: ['application/json', 'application/*+json'],
-  });
 
   // ---- health ----------------------------------------------------------------------------
   app.get('/health/live', (_req, res) => {
@@ -256,7 +340,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     app.get('/.well-known/oauth-protected-resource', serve);
   }
 
-  // ---- MCP -------------------------------------------------------------------------------
+  // ---- MCP over HTTP -----------------------------------------------------------------------
   function sendJsonRpcError(
     state: RequestState,
     status: number,
@@ -271,10 +355,14 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       res.end();
       return;
     }
-    res
-      .status(status)
-      .set({ 'Cache-Control': 'no-store', ...headers })
-      .json({ jsonrpc: '2.0', error: { code, message }, id: null });
+    const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
+    res.end(body);
   }
 
   function audit(
@@ -288,46 +376,31 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     logger.audit({
       event_type: eventType,
       principal: state.principal,
+      client_id: state.clientId,
+      scopes: state.scopes,
       action,
       resource: resourceName,
       result,
       source_ip: state.sourceIp,
       user_agent: state.userAgent,
       request_id: state.requestId,
+      protocol_version: state.protocolVersion,
       ...extra,
     });
   }
 
-  /** Records what the request is about, from the parsed JSON-RPC body. */
-  function describe(state: RequestState, body: unknown): void {
-    const messages = (Array.isArray(body) ? body : [body]).filter(
-      (m): m is Record<string, unknown> => typeof m === 'object' && m !== null,
-    );
-    const methods = [...new Set(messages.map((m) => m.method).filter((m): m is string => typeof m === 'string'))];
-    if (methods.length > 0) state.method = methods.join(',').slice(0, 200);
-    const tools: string[] = [];
-    for (const m of messages) {
-      const params = typeof m.params === 'object' && m.params !== null ? (m.params as Record<string, unknown>) : {};
-      if (m.method === 'tools/call' && (typeof m.id === 'string' || typeof m.id === 'number')) {
-        const tool = typeof params.name === 'string' ? params.name.slice(0, 128) : '(missing)';
-        state.toolCalls.set(m.id, { tool });
-        tools.push(tool);
-      }
-      if (m.method === 'initialize' && state.clientId === null) {
-        const info = params.clientInfo as Record<string, unknown> | undefined;
-        if (typeof info?.name === 'string') state.clientId = info.name.slice(0, 128);
-      }
-    }
-    if (tools.length > 0) state.toolLabel = [...new Set(tools)].join(',');
-  }
-
-  /** Watches what the MCP server sends back, to classify the request's outcome. */
-  function observe(state: RequestState, message: JSONRPCMessage): void {
+  /** Watches what the SDK answers, to classify the request's outcome. */
+  function observe(state: RequestState, message: unknown): void {
+    if (typeof message !== 'object' || message === null) return;
     const m = message as Record<string, unknown>;
+    // The SDK's per-tool scope challenge answers with an OAuth error body, not JSON-RPC.
+    if (m.error === 'insufficient_scope') {
+      state.scopeDenied = typeof m.error_description === 'string' ? m.error_description : 'insufficient scope';
+      return;
+    }
     if (!('id' in m) || !('result' in m || 'error' in m)) return;
-    const id = m.id as RequestId;
-    const call = state.toolCalls.get(id);
-    if ('error' in m) {
+    const call = state.toolCalls.get(m.id as RequestId);
+    if ('error' in m && typeof m.error === 'object' && m.error !== null) {
       const err = m.error as { code?: number; message?: string };
       const errorType = jsonRpcErrorType(err.code ?? -32603);
       const error = `JSON-RPC error ${err.code}: ${String(err.message ?? '').slice(0, 300)}`;
@@ -335,18 +408,27 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       else state.rpcError ??= { errorType, error };
       return;
     }
+    const result = m.result as
+      { isError?: boolean; protocolVersion?: unknown; content?: Array<{ type?: string; text?: string }> } | undefined;
+    if (state.method === 'initialize' && typeof result?.protocolVersion === 'string')
+      state.protocolVersion = result.protocolVersion.slice(0, 32);
     if (call) {
-      const result = m.result as { isError?: boolean; content?: Array<{ type?: string; text?: string }> };
       const isError = result?.isError === true;
       const text = result?.content?.find((c) => c.type === 'text')?.text;
-      call.response = { isError, error: isError ? String(text ?? 'tool error').slice(0, 300) : undefined };
+      call.response = {
+        isError,
+        errorType: isError && /validation error/i.test(String(text)) ? 'validation_error' : undefined,
+        error: isError ? String(text ?? 'tool error').slice(0, 300) : undefined,
+      };
     }
   }
 
   /** Logs, audits and counts a finished request. */
   function finish(state: RequestState): void {
     active.delete(state);
-    state.closeMcp?.();
+    // The client went away before the answer was complete: stop the SDK's work on it (the 2026-07-28
+    // cancellation rule: closing the stream cancels the request). A completed answer needs nothing.
+    if (state.abort && !state.abort.signal.aborted && !state.res.writableFinished) state.abort.abort();
     const durationMs = performance.now() - state.start;
     const status = state.res.statusCode;
     const base = {
@@ -355,6 +437,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       client_id: state.clientId,
       method: state.method,
       tool: state.toolLabel,
+      protocol_version: state.protocolVersion,
     };
 
     // Tool calls: one line, one audit entry each.
@@ -364,32 +447,38 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       let errorType: ErrorType | undefined;
       let error: string | undefined;
       if (call.outcome) {
-        executed.push(call.tool);
+        executed.push(nameLabel(call.tool, TOOL_NAMES));
         if (call.outcome.result !== 'success') {
           errorType = call.outcome.result;
           error = call.outcome.error;
         }
+      } else if (state.scopeDenied !== undefined) {
+        errorType = 'auth_error';
+        error = state.scopeDenied;
       } else if (call.response?.isError) {
-        errorType = call.response.errorType ?? 'validation_error';
+        errorType = call.response.errorType ?? 'tool_error';
         error = call.response.error;
       } else if (!call.response) {
-        errorType = state.forced ? 'timeout' : (state.rejection?.errorType ?? 'protocol_error');
+        errorType = state.forced
+          ? 'timeout'
+          : (state.rejection?.errorType ?? state.rpcError?.errorType ?? 'protocol_error');
         error = state.forced
           ? 'closed at shutdown before the tool finished'
-          : (state.rejection?.error ?? 'no response sent');
+          : (state.rejection?.error ?? state.rpcError?.error ?? `no result sent (HTTP ${status})`);
       }
       const fields = {
         ...base,
         tool: call.tool,
         duration_ms: round(call.outcome?.durationMs ?? durationMs),
       };
+      const needed = config.auth && ADMIN_TOOLS.has(call.tool) ? { scope_required: config.auth.adminScope } : {};
       if (errorType === undefined) {
         logger.info('tool_call_completed', `tool ${call.tool} completed`, {
           ...fields,
           result_size: call.outcome?.resultSize ?? 0,
           status_code: status,
         });
-        audit(state, 'tool_call', 'tools/call', `tool:${call.tool}`, 'success');
+        audit(state, 'tool_call', 'tools/call', `tool:${call.tool}`, 'success', needed);
       } else {
         toolFailure ??= { errorType, error: error ?? errorType };
         logger.app(
@@ -398,63 +487,136 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
           `tool ${call.tool} failed: ${errorType}`,
           { ...fields, status_code: status, error: error ?? errorType, error_type: errorType },
         );
-        audit(state, 'tool_call', 'tools/call', `tool:${call.tool}`, 'failure', { error_type: errorType });
+        audit(
+          state,
+          'tool_call',
+          'tools/call',
+          `tool:${call.tool}`,
+          state.scopeDenied !== undefined ? 'denied' : 'failure',
+          { error_type: errorType, ...needed },
+        );
       }
     }
+    for (const read of state.resourceReads)
+      audit(state, 'resource_read', 'resources/read', `resource:${read.uri}`, 'success');
 
     let failure: { errorType: ErrorType; error: string } | undefined = state.rejection;
-    if (!failure && status >= 400) failure = { errorType: httpErrorType(status), error: `HTTP ${status}` };
+    if (!failure && status >= 400)
+      failure = state.rpcError ?? { errorType: httpErrorType(status), error: state.scopeDenied ?? `HTTP ${status}` };
     if (!failure && state.forced)
       failure = { errorType: 'timeout', error: 'closed at shutdown after the grace period' };
     if (!failure && !state.res.writableFinished)
       failure = { errorType: 'protocol_error', error: 'client closed the connection before the response completed' };
     failure ??= state.rpcError ?? toolFailure;
 
+    const fields = { ...base, duration_ms: round(durationMs), result_size: state.bytes, status_code: status };
     if (failure) {
       logger.app(
         failure.errorType === 'internal_error' ? 'ERROR' : 'WARN',
         'request_failed',
-        `${state.method ?? state.res.req.method} failed: ${failure.errorType}`,
-        {
-          ...base,
-          duration_ms: round(durationMs),
-          result_size: state.bytes,
-          status_code: status,
-          error: failure.error,
-          error_type: failure.errorType,
-        },
+        `${state.method ?? state.httpMethod} failed: ${failure.errorType}`,
+        { ...fields, error: failure.error, error_type: failure.errorType },
       );
     } else {
-      logger.info('request_completed', `${state.method ?? state.res.req.method} completed`, {
-        ...base,
-        duration_ms: round(durationMs),
-        result_size: state.bytes,
-        status_code: status,
-      });
+      logger.info('request_completed', `${state.method ?? state.httpMethod} completed`, fields);
     }
-    const ts = (options.now ?? (() => new Date()))().getTime();
-    for (const doc of requestMetricDocuments(
-      config.serviceName,
-      { durationMs, errorType: failure?.errorType, tools: executed },
-      ts,
-    ))
-      logger.metrics(doc);
+    const method = state.toolCalls.size > 1 ? 'batch' : state.method;
+    const tool =
+      method === 'tools/call' && state.toolLabel !== undefined ? nameLabel(state.toolLabel, TOOL_NAMES) : undefined;
+    const read = state.resourceReads[0];
+    logger.metrics(
+      requestMetricDocument(
+        config.serviceName,
+        {
+          durationMs,
+          method: methodLabel(method),
+          protocolVersion: protocolVersionLabel(state.protocolVersion),
+          tool,
+          errorType: failure?.errorType,
+          toolsExecuted: executed,
+          resourceAccessed: read ? nameLabel(read.resource, RESOURCE_NAMES) : undefined,
+        },
+        now().getTime(),
+      ),
+    );
   }
 
-  async function handleMcp(req: Request, res: Response): Promise<void> {
-    const headerId = req.get('x-request-id');
+  /** Bearer-token check; false when the request was answered (401, 403, 503). */
+  async function authenticate(state: RequestState, req: http.IncomingMessage): Promise<boolean> {
+    if (!verifier || !config.auth) return true;
+    let token: VerifiedToken;
+    try {
+      token = await verifier.verify(header(req, 'authorization'));
+    } catch (err) {
+      const e = err instanceof TokenError ? err : new TokenError('unavailable', errorMessage(err));
+      if (e.kind === 'unavailable') {
+        logger.error('dependency_error', 'token verification unavailable', {
+          request_id: state.requestId,
+          dependency: 'jwks',
+          error: e.message,
+          error_type: 'dependency_error',
+        });
+        sendJsonRpcError(state, 503, -32000, 'Token verification temporarily unavailable', 'dependency_error', {
+          'Retry-After': '5',
+        });
+        return false;
+      }
+      audit(state, 'auth_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', { reason: e.message });
+      const challenge = wwwAuthenticate(
+        metadataUrl!,
+        e.kind === 'missing' ? undefined : { code: 'invalid_token', description: e.message },
+      );
+      sendJsonRpcError(
+        state,
+        401,
+        -32001,
+        e.kind === 'missing' ? 'Unauthorized: bearer token required' : `Unauthorized: ${e.message}`,
+        'auth_error',
+        { 'WWW-Authenticate': challenge },
+      );
+      return false;
+    }
+    state.principal = token.principal;
+    state.clientId = token.clientId;
+    state.scopes = token.scopes;
+    const missing = missingScopes(token.scopes, config.auth.requiredScopes);
+    if (missing.length > 0) {
+      const needed = config.auth.requiredScopes.join(' ');
+      audit(state, 'auth_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', {
+        reason: `insufficient scope: missing ${missing.join(' ')}`,
+        scope_required: needed,
+      });
+      sendJsonRpcError(state, 403, -32001, `Forbidden: the token lacks the scope ${missing.join(' ')}`, 'auth_error', {
+        'WWW-Authenticate': wwwAuthenticate(metadataUrl!, {
+          code: 'insufficient_scope',
+          description: `requires ${needed}`,
+          scope: needed,
+        }),
+      });
+      return false;
+    }
+    state.auth = authInfo(token, resource!, metadataUrl!);
+    return true;
+  }
+
+  async function handleMcp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const headerId = header(req, 'x-request-id');
     const state: RequestState = {
       requestId: headerId && REQUEST_ID.test(headerId) ? headerId : randomUUID(),
       start: performance.now(),
       res,
+      httpMethod: req.method ?? 'POST',
       sourceIp: clientIp(req),
-      userAgent: (req.get('user-agent') ?? '').slice(0, 512),
+      userAgent: (header(req, 'user-agent') ?? '').slice(0, 512),
       principal: 'anonymous',
       clientId: null,
       toolCalls: new Map(),
+      resourceReads: [],
       bytes: 0,
       forced: false,
     };
+    const protocolHeader = header(req, 'mcp-protocol-version');
+    if (protocolHeader !== undefined) state.protocolVersion = requestProtocolVersion(protocolHeader, undefined);
     active.add(state);
     res.setHeader('X-Request-Id', state.requestId);
     if (shuttingDown) res.setHeader('Connection', 'close');
@@ -464,7 +626,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     res.once('close', () => finish(state));
 
     // DNS-rebinding defence: a browser always sends Origin on cross-origin requests.
-    const origin = req.get('origin');
+    const origin = header(req, 'origin');
     if (origin !== undefined) {
       if (!allowedOrigins.has(origin)) {
         audit(state, 'origin_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', {
@@ -473,27 +635,22 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         sendJsonRpcError(state, 403, -32000, 'Origin not allowed', 'auth_error');
         return;
       }
-      res.set({
-        'Access-Control-Allow-Origin': origin,
-        Vary: 'Origin',
-        'Access-Control-Expose-Headers': 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, X-Request-Id',
-      });
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSE_HEADERS);
       if (req.method === 'OPTIONS') {
-        res
-          .status(204)
-          .set({
-            'Access-Control-Allow-Methods': 'POST, OPTIONS',
-            'Access-Control-Allow-Headers':
-              'Content-Type, Accept, Authorization, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, X-Request-Id',
-            'Access-Control-Max-Age': '600',
-          })
-          .end();
+        res.writeHead(204, {
+          'Access-Control-Allow-Methods': 'POST, OPTIONS',
+          'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
+          'Access-Control-Max-Age': '600',
+        });
+        res.end();
         state.method = 'OPTIONS';
         return;
       }
     }
 
-    // Stateless: no server-initiated stream (GET) and no session to delete (DELETE).
+    // Stateless on both eras: no server-initiated stream (GET) and no session to delete (DELETE).
     if (req.method !== 'POST') {
       sendJsonRpcError(state, 405, -32000, 'Method not allowed: this server is stateless, use POST', 'protocol_error', {
         Allow: 'POST',
@@ -501,121 +658,82 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       return;
     }
 
-    if (verifier) {
-      let token: VerifiedToken;
-      try {
-        token = await verifier.verify(req.get('authorization'));
-      } catch (err) {
-        const e = err instanceof TokenError ? err : new TokenError('unavailable', errorMessage(err));
-        if (e.kind === 'unavailable') {
-          logger.error('dependency_error', 'token verification unavailable', {
-            request_id: state.requestId,
-            dependency: 'jwks',
-            error: e.message,
-            error_type: 'dependency_error',
-          });
-          sendJsonRpcError(state, 503, -32000, 'Token verification temporarily unavailable', 'dependency_error', {
-            'Retry-After': '5',
-          });
-          return;
-        }
-        audit(state, 'auth_denied', `http:${req.method}`, `endpoint:${config.mcpPath}`, 'denied', {
-          reason: e.message,
-        });
-        const challenge = wwwAuthenticate(
-          metadataUrl!,
-          e.kind === 'missing' ? undefined : { code: 'invalid_token', description: e.message },
-        );
+    if (!(await authenticate(state, req))) return;
+    principals.seen(state.auth ? `sub:${state.principal}` : `ip:${state.sourceIp}`);
+
+    if (limiter) {
+      const quota = limiter.take(state.auth ? `client:${state.clientId}` : `ip:${state.sourceIp}`);
+      if (!quota.allowed) {
         sendJsonRpcError(
           state,
-          401,
-          -32001,
-          e.kind === 'missing' ? 'Unauthorized: bearer token required' : `Unauthorized: ${e.message}`,
-          'auth_error',
-          { 'WWW-Authenticate': challenge },
+          429,
+          -32000,
+          `Too many requests: at most ${limiter.limitPerMinute} per minute per client; retry after ${quota.retryAfterSeconds} s`,
+          'rate_limited',
+          { 'Retry-After': String(quota.retryAfterSeconds) },
         );
-        state.rejection = { errorType: 'auth_error', error: e.message };
         return;
       }
-      state.principal = token.principal;
-      state.clientId = token.principal; // the contract's client_id: the authenticated subject
-      (req as Request & { auth?: unknown }).auth = {
-        token: token.token,
-        clientId: token.clientId,
-        scopes: token.scopes,
-        expiresAt: token.expiresAt,
-        extra: { sub: token.claims.sub },
-      };
     }
 
-    // Body: parsed here (with the size limit) so the request can be logged by method and tool.
-    const bodyError = await new Promise<unknown>((resolve) => jsonParser(req, res, resolve));
-    if (bodyError) {
-      const e = bodyError as { status?: number; type?: string; message?: string };
-      if (e.status === 413) {
+    // Body: read here (with the size limit) so the request can be logged by method and tool.
+    let raw: Buffer;
+    let body: unknown;
+    try {
+      ({ raw, body } = await readJsonBody(req, config.maxBodyBytes));
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      if (err.status === 413) {
+        // Stop reading and drop the connection once answered: the rest of the body is not wanted.
         sendJsonRpcError(
           state,
           413,
           -32000,
           `Request body larger than ${config.maxBodyBytes} bytes`,
           'validation_error',
-          { Connection: 'close' },
+          {
+            Connection: 'close',
+          },
         );
-      } else if (e.status === 400 && e.type === 'entity.parse.failed') {
-        sendJsonRpcError(state, 400, -32700, 'Parse error: invalid JSON', 'protocol_error');
-      } else if (e.status === 415) {
-        sendJsonRpcError(state, 415, -32000, 'Unsupported request encoding or charset', 'protocol_error');
       } else {
-        sendJsonRpcError(
-          state,
-          e.status && e.status < 500 ? e.status : 400,
-          -32000,
-          `Bad request: ${e.type ?? 'unreadable body'}`,
-          'protocol_error',
-        );
+        sendJsonRpcError(state, err.status, err.status === 400 ? -32700 : -32000, err.message, 'protocol_error');
       }
       return;
     }
-    const body: unknown = (req as Request & { body?: unknown }).body;
-    describe(state, body);
+    const described = describeRequest(body, protocolHeader);
+    state.method = described.method;
+    state.protocolVersion = described.protocolVersion;
+    if (!state.auth && described.clientName !== undefined) state.clientId = described.clientName;
+    if (described.method === 'batch') {
+      for (const m of Array.isArray(body) ? body : []) {
+        const d = describeRequest(m);
+        if (d.tool !== undefined && d.id !== undefined) state.toolCalls.set(d.id, { tool: d.tool });
+      }
+      state.toolLabel = described.tool;
+    } else if (described.tool !== undefined) {
+      state.toolLabel = described.tool;
+      if (described.id !== undefined) state.toolCalls.set(described.id, { tool: described.tool });
+    }
     logger.info('request_started', `${state.method ?? 'POST'} started`, {
       request_id: state.requestId,
       session_id: null,
       client_id: state.clientId,
       method: state.method,
       tool: state.toolLabel,
+      protocol_version: state.protocolVersion,
     });
 
-    const mcp = createMcpServer({
-      serverInfo,
-      database,
-      cache,
-      onToolFinished: (outcome) => {
-        const call = state.toolCalls.get(outcome.requestId);
-        if (call) call.outcome = outcome;
-      },
-    });
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: false,
-      keepAliveMs: config.keepAliveIntervalMs,
-      maxRequestBodySize: config.maxBodyBytes,
-    });
-    const send = transport.send.bind(transport);
-    transport.send = async (message, opts) => {
-      observe(state, message);
-      return send(message, opts);
-    };
-    state.transport = transport;
-    state.closeMcp = () => {
-      state.closeMcp = undefined;
-      void transport.close().catch(() => undefined);
-      void mcp.close().catch(() => undefined);
-    };
+    const abort = new AbortController();
+    state.abort = abort;
     try {
-      await mcp.connect(transport);
-      await transport.handleRequest(req, res, body);
+      const request = webRequest(req, raw, abort.signal);
+      states.set(request, state);
+      const response = await mcpHandler.fetch(request, { parsedBody: body, authInfo: state.auth });
+      // Results matter for tool calls (isError), resource reads and initialize (the negotiated revision).
+      const results = state.toolCalls.size > 0 || state.method === 'initialize' || state.method === 'resources/read';
+      await writeWebResponse(response, res, abort.signal, (m) => observe(state, m), results);
     } catch (err) {
+      if (abort.signal.aborted) return;
       logger.error('internal_error', 'MCP request handling failed', {
         request_id: state.requestId,
         error: errorMessage(err),
@@ -624,10 +742,6 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       sendJsonRpcError(state, 500, -32603, 'Internal error', 'internal_error');
     }
   }
-
-  app.all(config.mcpPath, (req, res, next) => {
-    handleMcp(req, res).catch(next);
-  });
 
   app.use((_req: Request, res: Response) => {
     res.status(404).set('Cache-Control', 'no-store').json({ error: 'not found' });
@@ -642,13 +756,48 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   });
 
   // ---- HTTP server -------------------------------------------------------------------------
-  const httpServer = http.createServer(app);
+  // The MCP endpoint is served without Express (its routing and body parsing cost a tenth of a
+  // request); health, metadata and 404s go through the Express app.
+  const mcpPaths = new Set([config.mcpPath, `${config.mcpPath}/`]);
+  const httpServer = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if (!mcpPaths.has(q === -1 ? url : url.slice(0, q))) {
+      app(req, res);
+      return;
+    }
+    handleMcp(req, res).catch((err) => {
+      logger.error('internal_error', 'unhandled error', { error: errorMessage(err), error_type: 'internal_error' });
+      if (res.headersSent) res.end();
+      else res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"internal error"}');
+    });
+  });
   httpServer.keepAliveTimeout = options.httpKeepAliveTimeoutMs ?? 125_000;
   // Must exceed keepAliveTimeout, or Node may time out a connection while a request arrives on it.
   httpServer.headersTimeout = httpServer.keepAliveTimeout + 1_000;
 
   const metricsIntervalMs = options.metricsIntervalMs ?? 10_000;
   let metricsTimer: NodeJS.Timeout | undefined;
+
+  /** The periodic task metrics: open connections, active principals, the lowest quotas. */
+  function sampleTask(): void {
+    let quotas: Array<{ client: string; remaining: number }> | undefined;
+    if (limiter) {
+      // Anonymous clients are keyed by address for the limit but share one metric label.
+      const lowest = new Map<string, number>();
+      for (const { client, remaining } of limiter.snapshot()) {
+        const label = client.startsWith('client:') ? clientLabel(client.slice(7)) : 'anonymous';
+        lowest.set(label, Math.min(remaining, lowest.get(label) ?? Infinity));
+      }
+      quotas = [...lowest].map(([client, remaining]) => ({ client, remaining }));
+    }
+    for (const doc of taskMetricDocuments(
+      config.serviceName,
+      { activeConnections: active.size, activePrincipals: principals.count(), quotas },
+      now().getTime(),
+    ))
+      logger.metrics(doc);
+  }
 
   async function listen(port = config.port, host = '0.0.0.0'): Promise<ListeningAddress> {
     await new Promise<void>((resolve, reject) => {
@@ -662,10 +811,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const url = `http://${shownHost}:${addr.port}`;
     if (metricsIntervalMs > 0) {
-      metricsTimer = setInterval(
-        () => logger.metrics(activeConnectionsDocument(config.serviceName, active.size, Date.now())),
-        metricsIntervalMs,
-      );
+      metricsTimer = setInterval(sampleTask, metricsIntervalMs);
       metricsTimer.unref();
     }
     logger.info('server_listening', `listening on ${url}${config.mcpPath}`, {
@@ -675,6 +821,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       auth: verifier !== undefined,
       database: database !== undefined,
       cache: cache !== undefined,
+      rate_limit_per_minute: config.rateLimitPerMinute,
+      protocol_versions: PROTOCOL_VERSIONS,
       version: serverInfo.version,
     });
     return { host: addr.address, port: addr.port, url, mcpUrl: `${url}${config.mcpPath}` };
@@ -708,10 +856,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     for (const s of [...active]) {
       forcedClosed++;
       s.forced = true;
-      s.closeMcp?.();
+      s.abort?.abort();
       s.res.destroy();
     }
     httpServer.closeAllConnections();
+    await mcpHandler.close().catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       closed,
@@ -768,6 +917,12 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     shutdown,
     close: () => shutdown('close'),
   };
+}
+
+/** A request header's value (the first, if repeated). */
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function round(ms: number): number {

@@ -26,9 +26,9 @@ describe('the default app', () => {
   });
 
   test('context settings reach the service: -c peakRps=... resizes it through the capacity model', () => {
-    const app = testApp({ peakRps: '3000', stackName: 'Sized' });
+    const app = testApp({ peakRps: '1200', stackName: 'Sized' });
     const stack = buildDefaultApp(app);
-    const plan = planCapacity(parseAppConfig({ peakRps: '3000' }).capacity);
+    const plan = planCapacity(parseAppConfig({ peakRps: '1200' }).capacity);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: plan.minTasks,
@@ -103,12 +103,24 @@ describe('the default app', () => {
     test('outputs what an operator needs after deploying', () => {
       const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
       expect(Object.keys(outputs).sort()).toEqual([
+        'AlarmNames',
         'AlarmTopicArn',
         'BackupBucketName',
+        'BackupFunctionName',
+        'DashboardName',
         'DashboardUrl',
         'McpEndpointUrl',
+        'ProbeFunctionName',
         'RestoreStateMachineArn',
       ]);
+      // `mcp-ops verify` checks every alarm of the stack by the names in AlarmNames.
+      const alarmIds = Object.keys({
+        ...t.findResources('AWS::CloudWatch::Alarm'),
+        ...t.findResources('AWS::CloudWatch::CompositeAlarm'),
+      }).sort();
+      const joined = (outputs.AlarmNames.Value as { 'Fn::Join': [string, { Ref: string }[]] })['Fn::Join'];
+      expect(joined[0]).toBe(',');
+      expect(joined[1].map((r) => r.Ref).sort()).toEqual(alarmIds);
       expect(JSON.stringify(outputs.McpEndpointUrl.Value)).toContain('/mcp');
       expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain('#dashboards:name=');
     });
@@ -141,5 +153,15 @@ describe('the default app', () => {
     const app = testApp({ peakRps: '-5' });
     expect(() => buildDefaultApp(app)).toThrow(/peakRps/);
     expect(featureFlags['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
+  });
+});
+
+describe('the default app’s database connection budget', () => {
+  test('a peak whose pools overflow db.m7g.large fails the synth with the numbers and the fixes', () => {
+    expect(() => buildDefaultApp(testApp({ peakRps: '3000', stackName: 'Overflow' }))).toThrow(
+      /^McpDataTier: the service's database connections do not fit db\.m7g\.large: 1440 connections needed, budget 646 .*Fixes: a larger instance class: db\.m7g\.2xlarge/,
+    );
+    // Without the data tier there is no database to overflow.
+    expect(() => buildDefaultApp(testApp({ peakRps: '3000', dataTier: 'false', stackName: 'NoData' }))).not.toThrow();
   });
 });

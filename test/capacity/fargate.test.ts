@@ -8,7 +8,7 @@ import {
   isValidFargateSize,
   largestFargateMemory,
   smallestFargateMemory,
-} from '../../lib/capacity';
+} from '../../lib/capacity/fargate';
 
 describe('Fargate task sizes', () => {
   test('the table matches the ECS developer guide, CPU by CPU', () => {

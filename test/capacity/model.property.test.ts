@@ -1,12 +1,7 @@
 import * as fc from 'fast-check';
-import {
-  CapacityInput,
-  CapacityPlan,
-  MAX_TASKS_PER_SERVICE,
-  fargateSizes,
-  isValidFargateSize,
-  planCapacity,
-} from '../../lib/capacity';
+import { fargateSizes, isValidFargateSize } from '../../lib/capacity/fargate';
+import { MAX_TASKS_PER_SERVICE, minTasksFor, planCapacity } from '../../lib/capacity/model';
+import { CapacityInput, CapacityPlan } from '../../lib/capacity/types';
 
 // Fixed seed: a failure is reproducible; fast-check prints the counterexample and the path.
 const RUNS = { numRuns: 400, seed: 20261125 };
@@ -36,9 +31,23 @@ const inputArb: fc.Arbitrary<CapacityInput> = fc
     size: fc.option(fc.constantFrom(...SIZES), { nil: undefined }),
     targetCpuUtilizationPercent: positive(1, 100),
     maxTasksFactor: positive(1, 4),
+    // The baseline: the default (25 % of peak), or given as fractions of the peak figures (sometimes equal).
+    baseline: fc.option(
+      fc.record({
+        rps: fc.oneof(positive(0.001, 1), fc.constant(1)),
+        streams: fc.oneof(positive(0, 1), fc.constant(1)),
+      }),
+      { nil: undefined },
+    ),
   })
-  .map(({ p99Factor, size, ...r }) => ({
+  .map(({ p99Factor, size, baseline, ...r }) => ({
     ...r,
+    ...(baseline
+      ? {
+          baselineRps: r.peakRps * baseline.rps,
+          baselineStreamOpensPerSecond: r.streamOpensPerSecond * baseline.streams,
+        }
+      : {}),
     p99LatencyMs: r.meanLatencyMs * p99Factor,
     survivesAzLoss: r.survivesAzLoss && r.availabilityZones >= 2,
     // A given size must hold one connection (validation rejects it otherwise, tested elsewhere).
@@ -57,10 +66,10 @@ function tryPlan(input: CapacityInput): CapacityPlan | undefined {
   }
 }
 
-/** Tasks left after losing the AZ with the most tasks, when minTasks are spread evenly. */
-function tasksLeftAfterAzLoss(plan: CapacityPlan): number {
+/** Tasks left after losing the AZ with the most tasks, when `tasks` are spread evenly. */
+function tasksLeftAfterAzLoss(plan: CapacityPlan, tasks: number): number {
   const azs = plan.input.availabilityZones;
-  return plan.minTasks - Math.ceil(plan.minTasks / azs);
+  return tasks - Math.ceil(tasks / azs);
 }
 
 describe('planCapacity properties', () => {
@@ -91,19 +100,83 @@ describe('planCapacity properties', () => {
     );
   });
 
-  test('whole task counts: AZs ≤ minTasks ≤ maxTasks ≤ 5000, and maxTasks ≥ maxTasksFactor × minTasks', () => {
+  test('whole task counts: AZs ≤ minTasks ≤ peakTasks ≤ maxTasks ≤ 5000, maxTasks ≥ maxTasksFactor × peakTasks', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
         const plan = tryPlan(input);
         if (!plan) return;
-        expect(Number.isInteger(plan.minTasks) && Number.isInteger(plan.maxTasks)).toBe(true);
+        for (const n of [plan.minTasks, plan.peakTasks, plan.maxTasks]) expect(Number.isInteger(n)).toBe(true);
         expect(plan.minTasks).toBeGreaterThanOrEqual(plan.input.availabilityZones);
-        expect(plan.minTasks).toBeGreaterThanOrEqual(plan.derived.tasksForPeak);
-        expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.minTasks);
+        expect(plan.peakTasks).toBeGreaterThanOrEqual(plan.minTasks);
+        expect(plan.peakTasks).toBeGreaterThanOrEqual(plan.derived.tasksForPeak);
+        expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.peakTasks);
+        expect(plan.maxTasks).toBeGreaterThanOrEqual(plan.derived.trackingTasksAtPeak);
         expect(plan.maxTasks).toBeLessThanOrEqual(MAX_TASKS_PER_SERVICE);
         expect(plan.maxTasks).toBeGreaterThanOrEqual(
-          plan.minTasks * plan.input.maxTasksFactor - TOLERANCE * plan.maxTasks,
+          plan.peakTasks * plan.input.maxTasksFactor - TOLERANCE * plan.maxTasks,
         );
+      }),
+      RUNS,
+    );
+  });
+
+  test('the minimum is sized for the baseline, never for peak unless the baseline is the peak', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const plan = tryPlan(input);
+        if (!plan) return;
+        const i = plan.input;
+        // The baseline's own need, computed here from the baseline alone on the plan's task size.
+        const cores = i.baselineRps * i.cpuSecondsPerRequest * (1 + i.headroom);
+        const connections =
+          ((i.baselineRps * i.meanLatencyMs) / 1000 + i.baselineStreamOpensPerSecond * i.meanStreamDurationSeconds) *
+          (1 + i.headroom);
+        const forCpu = Math.max(1, Math.ceil(cores / (plan.taskCpu / 1024) - TOLERANCE * Math.max(1, cores)));
+        const forMemory = Math.max(
+          1,
+          Math.ceil(connections / plan.derived.maxConnectionsPerTask - TOLERANCE * Math.max(1, connections)),
+        );
+        const need = Math.max(forCpu, forMemory);
+        expect(plan.derived.tasksForBaseline).toBe(need);
+        expect(plan.minTasks).toBe(minTasksFor(need, i.availabilityZones, i.survivesAzLoss));
+        if (i.baselineRps === i.peakRps && i.baselineStreamOpensPerSecond === i.streamOpensPerSecond) {
+          expect(plan.minTasks).toBe(plan.peakTasks);
+        }
+        // A baseline of at most half the peak on a fleet that peak fills leaves the minimum below the peak fleet.
+        if (
+          !i.survivesAzLoss &&
+          i.baselineRps * 2 <= i.peakRps &&
+          i.baselineStreamOpensPerSecond * 2 <= i.streamOpensPerSecond + TOLERANCE &&
+          plan.derived.tasksForPeak >= 4 * i.availabilityZones &&
+          plan.derived.peakLimitedBy === 'cpu' &&
+          plan.derived.tasksForCpu >= 4
+        ) {
+          expect(plan.minTasks).toBeLessThan(plan.peakTasks);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('a scheduled window raises the minimum between minTasks and maxTasks, more for more load', () => {
+    const arb = fc.tuple(inputArb, positive(0, 1), positive(0, 1));
+    fc.assert(
+      fc.property(arb, ([input, a, b]) => {
+        const base = input.baselineRps ?? input.peakRps * 0.25;
+        const rps = (x: number) => base + (input.peakRps - base) * x;
+        const window = (name: string, x: number) => ({
+          name,
+          startCron: '45 7 ? * MON-FRI *',
+          endCron: '0 18 ? * MON-FRI *',
+          expectedRps: rps(x),
+        });
+        const plan = tryPlan({ ...input, schedule: [window('Low', Math.min(a, b)), window('High', Math.max(a, b))] });
+        if (!plan) return;
+        const [low, high] = plan.scheduledMinimums.map((m) => m.minTasks);
+        expect(low).toBeGreaterThanOrEqual(plan.minTasks);
+        expect(high).toBeGreaterThanOrEqual(low);
+        expect(high).toBeLessThanOrEqual(plan.maxTasks);
+        expect(plan.minTasks).toBe(tryPlan(input)?.minTasks);
       }),
       RUNS,
     );
@@ -135,14 +208,16 @@ describe('planCapacity properties', () => {
     );
   });
 
-  test('with survivesAzLoss, the AZs left after losing one still carry peak with headroom', () => {
+  test('with survivesAzLoss, the AZs left after losing one still carry peak (peak fleet) and baseline (minimum)', () => {
     const arb = inputArb.filter((i) => i.survivesAzLoss === true);
     fc.assert(
       fc.property(arb, (input) => {
         const plan = tryPlan(input);
         if (!plan) return;
-        const left = tasksLeftAfterAzLoss(plan);
+        const left = tasksLeftAfterAzLoss(plan, plan.peakTasks);
         expect(left).toBe(plan.derived.tasksAfterAzLoss);
+        // The minimum, too, carries the baseline with one AZ lost.
+        expect(tasksLeftAfterAzLoss(plan, plan.minTasks)).toBeGreaterThanOrEqual(plan.derived.tasksForBaseline);
         expect(left * (plan.taskCpu / 1024)).toBeGreaterThanOrEqual(plan.derived.requiredCores * (1 - TOLERANCE));
         expect(left * (plan.taskMemoryMiB - plan.input.baseMemoryPerTaskMiB)).toBeGreaterThanOrEqual(
           plan.derived.requiredMemoryMiB * (1 - TOLERANCE),
@@ -195,7 +270,7 @@ describe('planCapacity properties', () => {
   const chosenArb = inputArb.map(({ taskCpu: _c, taskMemoryMiB: _m, ...rest }) => rest as CapacityInput);
 
   describe.each(grows)('monotonic in %s', (_name, grow) => {
-    test('with a given task size: never fewer tasks (min, max, for peak)', () => {
+    test('with a given task size: never fewer tasks (min, peak fleet, max, for peak)', () => {
       const arb = inputArb.filter((i) => i.taskCpu !== undefined);
       fc.assert(
         fc.property(arb, factor, (input, k) => {
@@ -209,6 +284,7 @@ describe('planCapacity properties', () => {
           expect(b.derived.requiredMemoryMiB).toBeGreaterThanOrEqual(a.derived.requiredMemoryMiB);
           expect(b.derived.tasksForPeak).toBeGreaterThanOrEqual(a.derived.tasksForPeak);
           expect(b.minTasks).toBeGreaterThanOrEqual(a.minTasks);
+          expect(b.peakTasks).toBeGreaterThanOrEqual(a.peakTasks);
           expect(b.maxTasks).toBeGreaterThanOrEqual(a.maxTasks);
         }),
         RUNS,
@@ -266,6 +342,8 @@ describe('planCapacity properties', () => {
       'availabilityZones',
       'targetCpuUtilizationPercent',
       'maxTasksFactor',
+      'baselineRps',
+      'baselineStreamOpensPerSecond',
     ] as const;
     const bad = fc.oneof(
       fc.constantFrom(NaN, Infinity, -Infinity, -1, -0.5, '1', null, true),

@@ -1,14 +1,14 @@
+import { isValidFargateSize } from '../../lib/capacity/fargate';
+import { CapacityInput } from '../../lib/capacity/types';
 import {
-  CapacityInput,
   MAX_TASKS_PER_SERVICE,
   ceilTolerant,
   floorTolerant,
   formatNumber,
-  isValidFargateSize,
   minTasksFor,
   planCapacity,
   validateCapacityInput,
-} from '../../lib/capacity';
+} from '../../lib/capacity/model';
 
 /** The operations guide's worked example: 1000 rps, 100 ms, 0.01 cores/request, 10 MB/connection, 50 % buffer. */
 const GUIDE: CapacityInput = {
@@ -22,13 +22,19 @@ describe('planCapacity: the worked example of the operations guide', () => {
   // The guide: 4-core instances, no AZ rule.
   const plan = planCapacity({ ...GUIDE, taskCpu: 4096, taskMemoryMiB: 8192, survivesAzLoss: false });
 
-  test('15 cores with 50 % headroom, 4 tasks of 4 vCPU', () => {
+  test('15 cores with 50 % headroom, 4 tasks of 4 vCPU at peak; the minimum follows the baseline', () => {
     expect(plan.derived.peakCores).toBe(10);
     expect(plan.derived.requiredCores).toBe(15);
     expect(plan.derived.tasksForCpu).toBe(4);
     expect(plan.derived.tasksForPeak).toBe(4);
-    expect(plan.minTasks).toBe(4);
-    expect(plan.maxTasks).toBe(8);
+    expect(plan.peakTasks).toBe(4);
+    // Baseline 250 req/s (25 % of peak): 3.75 cores with headroom, one 4 vCPU task, two for the two AZs.
+    expect(plan.derived.baselineRequiredCores).toBe(3.75);
+    expect(plan.derived.tasksForBaseline).toBe(1);
+    expect(plan.minTasks).toBe(2);
+    // Target tracking holds tasks at 60 %: 15 cores / (4 × 0.6) = 6.25 → 7 tasks for peak with headroom.
+    expect(plan.derived.trackingTasksForPeakWithHeadroom).toBe(7);
+    expect(plan.maxTasks).toBe(7);
     expect(plan.taskCpu).toBe(4096);
     expect(plan.taskMemoryMiB).toBe(8192);
   });
@@ -66,7 +72,10 @@ describe('planCapacity: the worked example of the operations guide', () => {
       taskCpu: 4096,
       taskMemoryMiB: 8192,
       targetCpuUtilizationPercent: 60,
-      maxTasksFactor: 2,
+      maxTasksFactor: 1,
+      baselineRps: 250,
+      baselineStreamOpensPerSecond: 0,
+      schedule: [],
     });
   });
 
@@ -76,8 +85,13 @@ describe('planCapacity: the worked example of the operations guide', () => {
     expect(text).toContain('1000/s × 0.1 s = 100');
     expect(text).toContain('100 connections × 10 MiB × 1.5 = 1500 MiB');
     expect(text).toContain('CPU ⌈15 cores / 4⌉ = 4, memory ⌈150 connections / 793⌉ = 1');
-    // 250 req/s per task at peak is above the 240 req/s target: the plan says so.
-    expect(text).toMatch(/carries 250 req\/s, above the 240 req\/s target/);
+    expect(text).toContain('Baseline (off-peak): 250 req/s (default: 25 % of peak)');
+    expect(text).toContain('Minimum 2 tasks, for the baseline: max(2 AZs, 1 for the baseline)');
+    expect(text).toContain(
+      'Maximum 7 tasks: target tracking holds each task at 60 %, so peak with headroom needs 7 tasks',
+    );
+    // 1000 req/s at 240 req/s per task: target tracking runs 5 tasks at peak, 2 off-peak (the minimum).
+    expect(text).toContain('target tracking runs about 2 tasks off-peak and 5 at peak');
   });
 });
 
@@ -92,20 +106,45 @@ describe('planCapacity: defaults (task size chosen, 2 AZs, AZ loss not planned f
     expect(plan.explanation.join('\n')).toContain('2 vCPU tasks');
   });
 
-  test('the minimum fleet carries peak with headroom; autoscaling may double it', () => {
+  test('the minimum carries the baseline (2 tasks), the maximum peak with headroom at the scaling target (13)', () => {
     expect(plan.derived.tasksForPeak).toBe(8);
-    expect(plan.minTasks).toBe(8);
-    expect(plan.maxTasks).toBe(16);
+    expect(plan.peakTasks).toBe(8);
+    expect(plan.minTasks).toBe(2);
+    expect(plan.maxTasks).toBe(13); // ⌈15 cores / (2 vCPU × 0.6)⌉
+    expect(plan.derived.trackingTasksAtPeak).toBe(9); // ⌈1000 / 120⌉
+    expect(plan.derived.trackingTasksAtBaseline).toBe(3); // ⌈250 / 120⌉
     expect(plan.explanation.join('\n')).not.toContain('maxTasks equals minTasks');
   });
 
-  test('with survivesAzLoss (opt-in) each AZ alone carries peak: 8 tasks per AZ × 2', () => {
+  test('with survivesAzLoss (opt-in) each AZ alone carries peak (8 per AZ × 2) and the baseline (2 per AZ)', () => {
     const azSafe = planCapacity({ ...GUIDE, survivesAzLoss: true });
-    expect(azSafe.minTasks).toBe(16);
+    expect(azSafe.peakTasks).toBe(16);
     expect(azSafe.derived.tasksPerAz).toBe(8);
     expect(azSafe.derived.tasksAfterAzLoss).toBe(8);
-    expect(azSafe.maxTasks).toBe(32);
-    expect(azSafe.explanation.join('\n')).toContain('Maximum 32 tasks: ⌈16 × 2⌉');
+    expect(azSafe.minTasks).toBe(4);
+    expect(azSafe.maxTasks).toBe(16); // max(16 for zone loss, 13 for target tracking)
+    expect(azSafe.explanation.join('\n')).toContain('Maximum 16 tasks');
+    expect(azSafe.explanation.join('\n')).toContain(
+      'Minimum 4 tasks, for the baseline: 2 per AZ × 2 AZs, so after losing one AZ the other still runs 2 ≥ 2 tasks for the baseline',
+    );
+  });
+
+  test('baselineRps = peakRps sizes the minimum for peak (the old behaviour), and the plan says so', () => {
+    const flat = planCapacity({ ...GUIDE, baselineRps: 1000 });
+    expect(flat.minTasks).toBe(flat.peakTasks);
+    expect(flat.minTasks).toBe(8);
+    expect(flat.explanation.join('\n')).toContain('the minimum is sized for peak');
+    expect(plan.explanation.join('\n')).not.toContain('the minimum is sized for peak');
+  });
+
+  test('a given baseline: 100 req/s off-peak needs 1.5 cores, one task, two for the AZs', () => {
+    const quiet = planCapacity({ ...GUIDE, baselineRps: 100 });
+    expect(quiet.derived.baselineCores).toBe(1);
+    expect(quiet.minTasks).toBe(2);
+    const busy = planCapacity({ ...GUIDE, baselineRps: 600 });
+    expect(busy.derived.baselineRequiredCores).toBeCloseTo(9, 9);
+    expect(busy.minTasks).toBe(5); // ⌈9 / 2⌉
+    expect(busy.explanation.join('\n')).toContain('600 req/s (60 % of peak)');
   });
 
   test('is deterministic and JSON-serialisable', () => {
@@ -147,15 +186,16 @@ describe('planCapacity: choices and rules', () => {
     expect(plan.taskMemoryMiB).toBe(2048);
     expect(plan.derived.tasksForPeak).toBe(1);
     expect(plan.minTasks).toBe(3);
-    // The AZ floor already runs 3 × the tasks peak needs; autoscaling still has room above it.
-    expect(plan.maxTasks).toBe(6);
+    // The AZ floor already carries 3 × the tasks peak needs: no room to move, and the plan says so.
+    expect(plan.maxTasks).toBe(3);
     expect(plan.explanation.join('\n')).toContain('1 vCPU tasks');
+    expect(plan.explanation.join('\n')).toContain('maxTasks equals minTasks (3)');
   });
 
-  test('maxTasksFactor 1 turns scaling out off, and the plan says so', () => {
-    const plan = planCapacity({ ...GUIDE, maxTasksFactor: 1 });
-    expect(plan.maxTasks).toBe(plan.minTasks);
-    expect(plan.explanation.join('\n')).toContain('maxTasks equals minTasks (maxTasksFactor 1)');
+  test('maxTasksFactor adds room beyond plan on the maximum', () => {
+    const plan = planCapacity({ ...GUIDE, maxTasksFactor: 2 });
+    expect(plan.maxTasks).toBe(26);
+    expect(plan.minTasks).toBe(2);
   });
 
   test('with one AZ a small service still gets 1 vCPU tasks (2 vCPU only once peak needs two of them)', () => {
@@ -167,7 +207,7 @@ describe('planCapacity: choices and rules', () => {
       availabilityZones: 1,
       survivesAzLoss: false,
     });
-    expect([small.taskCpu, small.minTasks, small.maxTasks]).toEqual([1024, 1, 2]);
+    expect([small.taskCpu, small.minTasks, small.maxTasks]).toEqual([1024, 1, 1]);
     const bigger = planCapacity({
       peakRps: 300,
       meanLatencyMs: 50,
@@ -177,7 +217,7 @@ describe('planCapacity: choices and rules', () => {
       survivesAzLoss: false,
     });
     expect(bigger.derived.requiredCores).toBe(4.5);
-    expect([bigger.taskCpu, bigger.minTasks]).toEqual([2048, 3]);
+    expect([bigger.taskCpu, bigger.peakTasks, bigger.minTasks]).toEqual([2048, 3, 1]);
   });
 
   test('connections are whole: a connection is never split across tasks', () => {
@@ -198,9 +238,10 @@ describe('planCapacity: choices and rules', () => {
     expect(plan.derived.tasksForMemory).toBe(3);
   });
 
-  test('without survivesAzLoss the minimum is max(AZs, tasks for peak)', () => {
+  test('without survivesAzLoss the peak fleet is max(AZs, tasks for peak), the minimum max(AZs, tasks for the baseline)', () => {
     const small = planCapacity({ ...GUIDE, peakRps: 10, survivesAzLoss: false, availabilityZones: 3 });
     expect(small.minTasks).toBe(3);
+    expect(small.peakTasks).toBe(3);
     const big = planCapacity({
       ...GUIDE,
       survivesAzLoss: false,
@@ -209,8 +250,9 @@ describe('planCapacity: choices and rules', () => {
       taskMemoryMiB: 2048,
     });
     expect(big.derived.tasksForPeak).toBe(15);
-    expect(big.minTasks).toBe(15);
-    expect(big.maxTasks).toBe(30);
+    expect(big.peakTasks).toBe(15);
+    expect(big.minTasks).toBe(4); // ⌈3.75 cores / 1⌉
+    expect(big.maxTasks).toBe(25); // ⌈15 / 0.6⌉
   });
 
   test('minTasksFor: with survivesAzLoss the AZs left after losing one run tasksForPeak tasks', () => {
@@ -288,11 +330,11 @@ describe('planCapacity: choices and rules', () => {
       /capacity: no Fargate task size can carry peakRps 10000000 within the ECS limit of 5000 tasks per service/,
     );
     expect(() => planCapacity({ ...GUIDE, peakRps: 100000, taskCpu: 256, taskMemoryMiB: 512 })).toThrow(
-      /capacity: the plan needs maxTasks 12000 of taskCpu 256 \/ taskMemoryMiB 512, above the ECS limit of 5000/,
+      /capacity: the plan needs maxTasks 10000 of taskCpu 256 \/ taskMemoryMiB 512, above the ECS limit of 5000/,
     );
   });
 
-  test('warns when a p99 burst does not fit the minimum fleet', () => {
+  test('warns when a p99 burst does not fit the peak fleet', () => {
     const plan = planCapacity({
       peakRps: 100,
       meanLatencyMs: 100,
@@ -309,7 +351,7 @@ describe('planCapacity: choices and rules', () => {
     expect(plan.derived.burstFits).toBe(false);
     expect(plan.derived.fleetConnections).toBe(2 * 35);
     expect(plan.explanation.join('\n')).toContain(
-      'Warning: a p99 burst (500 connections, 25000 MiB) exceeds what the minimum fleet holds (70 connections, 3584 MiB)',
+      'Warning: a p99 burst (500 connections, 25000 MiB) exceeds what the peak fleet holds (70 connections, 3584 MiB)',
     );
     expect(planCapacity(GUIDE).derived.burstFits).toBe(true);
   });

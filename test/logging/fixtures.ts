@@ -32,8 +32,9 @@ export function capturePowertoolsLines(
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
   const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
   try {
-    const app = new Logger({ serviceName, persistentKeys: { log_type: 'app' } });
-    const audit = new Logger({ serviceName, persistentKeys: { log_type: 'audit' } });
+    // INFO, as a deployed service logs (the test environment silences Powertools by default).
+    const app = new Logger({ serviceName, logLevel: 'INFO', persistentKeys: { log_type: 'app' } });
+    const audit = new Logger({ serviceName, logLevel: 'INFO', persistentKeys: { log_type: 'audit' } });
     script(app, audit, (ms) => jest.setSystemTime(Date.now() + ms));
   } finally {
     out.mockRestore();

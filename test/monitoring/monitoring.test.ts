@@ -216,7 +216,7 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
         'ECS/ContainerInsights DesiredTaskCount Maximum 60',
         'ECS/ContainerInsights RunningTaskCount Maximum 60',
       ],
-      threshold: 4,
+      threshold: TEST_PLAN.maxTasks,
       comparison: 'GreaterThanOrEqualToThreshold',
       runbook: 'saturation',
     },
@@ -244,7 +244,7 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
   };
 
   test('every alarm, property by property: metric, statistic, period, threshold, evaluation, missing data, actions, runbook', () => {
-    expect(TEST_PLAN.maxTasks).toBe(4);
+    expect(TEST_PLAN.maxTasks).toBe(3); // ⌈3 cores / (2 vCPU × 0.6)⌉: target tracking at peak with headroom
     expect(TEST_PLAN.derived.concurrencyPerTask * 1.5).toBe(15);
     const actual = Object.fromEntries(
       Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => [
@@ -452,7 +452,7 @@ describe('McpMonitoring alarms (guide baseline, capacity plan, probe)', () => {
     }
     expect(tasks).toMatchObject({ Threshold: TEST_PLAN.maxTasks, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(tasks.AlarmDescription).toContain(
-      "RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of 4 tasks",
+      `RunningTaskCount, capped at DesiredTaskCount so a deployment's extra tasks do not count, at or above the autoscaling maximum of ${TEST_PLAN.maxTasks} tasks`,
     );
     const rejected = alarm(template, 'RejectedConnections');
     expect(metricStat(rejected)).toMatchObject({

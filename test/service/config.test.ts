@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       database: undefined,
       cache: undefined,
       auth: undefined,
+      rateLimitPerMinute: 600,
       resourceUrl: undefined,
       logLevel: 'INFO',
     });
@@ -45,9 +46,14 @@ describe('loadConfig', () => {
       CACHE_HOST: 'cache.internal',
       CACHE_PORT: '6380',
       CACHE_AUTH_TOKEN: 'tok',
+      DATABASE_POOL_SIZE: '8',
+      DATABASE_POOL_MAX_OVERFLOW: '4',
       AUTH_ISSUER: 'https://login.example.com/',
       AUTH_AUDIENCE: 'https://mcp.example.com/v1/mcp',
       AUTH_JWKS_URL: 'https://login.example.com/jwks',
+      AUTH_REQUIRED_SCOPES: 'mcp:tools, mcp:read',
+      AUTH_ADMIN_SCOPE: 'https://mcp.example.com/admin',
+      RATE_LIMIT_PER_MINUTE: '120',
       RESOURCE_URL: 'https://mcp.example.com/',
       LOG_LEVEL: 'debug',
     });
@@ -59,13 +65,25 @@ describe('loadConfig', () => {
       maxBodyBytes: 65536,
       keepAliveIntervalMs: 10000,
       shutdownGraceMs: 25000,
-      database: { host: 'db.internal', port: 5433, name: 'orders', username: 'app', password: 's3cret', tls: true },
+      database: {
+        host: 'db.internal',
+        port: 5433,
+        name: 'orders',
+        username: 'app',
+        password: 's3cret',
+        tls: true,
+        poolSize: 8,
+        poolMaxOverflow: 4,
+      },
       cache: { host: 'cache.internal', port: 6380, tls: true, authToken: 'tok' },
       auth: {
         issuer: 'https://login.example.com/',
         audience: 'https://mcp.example.com/v1/mcp',
         jwksUrl: 'https://login.example.com/jwks',
+        requiredScopes: ['mcp:tools', 'mcp:read'],
+        adminScope: 'https://mcp.example.com/admin',
       },
+      rateLimitPerMinute: 120,
       resourceUrl: 'https://mcp.example.com',
       logLevel: 'DEBUG',
     });
@@ -81,7 +99,13 @@ describe('loadConfig', () => {
       CACHE_HOST: 'c',
       CACHE_TLS: 'false',
     });
-    expect(config.database).toMatchObject({ port: 5432, name: 'postgres', tls: false });
+    expect(config.database).toMatchObject({
+      port: 5432,
+      name: 'postgres',
+      tls: false,
+      poolSize: 20,
+      poolMaxOverflow: 10,
+    });
     expect(config.cache).toMatchObject({ port: 6379, tls: false });
   });
 
@@ -103,11 +127,44 @@ describe('loadConfig', () => {
   });
 
   test.each([
-    [{ AUTH_ISSUER: 'https://i/' }, /needs all of AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL; only AUTH_ISSUER set/],
+    [{ AUTH_ISSUER: 'https://i/' }, /needs both AUTH_ISSUER and AUTH_JWKS_URL; only AUTH_ISSUER set/],
     [
-      { AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'https://i/jwks' },
+      { AUTH_ISSUER: 'https://i/', AUTH_JWKS_URL: 'https://i/jwks' },
       /RESOURCE_URL is required when bearer-token auth is on/,
     ],
+    [{ AUTH_ADMIN_SCOPE: 'admin' }, /AUTH_ADMIN_SCOPE is set but bearer-token auth is off/],
+    [
+      {
+        AUTH_ISSUER: 'https://i/',
+        AUTH_JWKS_URL: 'https://i/jwks',
+        RESOURCE_URL: 'https://m',
+        AUTH_ADMIN_SCOPE: 'a b',
+      },
+      /AUTH_ADMIN_SCOPE must be one OAuth scope/,
+    ],
+    [
+      {
+        AUTH_ISSUER: 'https://i/',
+        AUTH_JWKS_URL: 'https://i/jwks',
+        RESOURCE_URL: 'https://m',
+        AUTH_REQUIRED_SCOPES: 'ok "quoted"',
+      },
+      /AUTH_REQUIRED_SCOPES must be OAuth scopes separated by spaces or commas/,
+    ],
+    [{ RATE_LIMIT_PER_MINUTE: '-1' }, /RATE_LIMIT_PER_MINUTE must be an integer from 0 to 1000000, got "-1"/],
+    [
+      { DATABASE_HOST: 'db', DATABASE_USERNAME: 'u', DATABASE_POOL_SIZE: '0' },
+      /DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "0"/,
+    ],
+    [
+      { DATABASE_HOST: 'db', DATABASE_USERNAME: 'u', DATABASE_POOL_MAX_OVERFLOW: 'ten' },
+      /DATABASE_POOL_MAX_OVERFLOW must be an integer from 0 to 1000, got "ten"/,
+    ],
+    [
+      { DATABASE_HOST: 'db', DATABASE_USERNAME: 'u', DATABASE_POOL_SIZE: '900', DATABASE_POOL_MAX_OVERFLOW: '200' },
+      /DATABASE_POOL_SIZE \+ DATABASE_POOL_MAX_OVERFLOW must be at most 1000 connections, got 900 \+ 200/,
+    ],
+    [{ DATABASE_POOL_SIZE: '5' }, /DATABASE_POOL_SIZE is set but DATABASE_HOST is not/],
     [
       { AUTH_ISSUER: 'https://i/', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'ftp://i/jwks', RESOURCE_URL: 'https://m' },
       /AUTH_JWKS_URL must use https: or http:/,
@@ -141,6 +198,27 @@ describe('loadConfig', () => {
           .auth?.jwksUrl,
       ).toBe(jwks);
     }
+  });
+
+  test('the expected audience defaults to the canonical URI of the endpoint (RFC 8707); no scopes are required', () => {
+    const config = loadConfig({
+      AUTH_ISSUER: 'https://login.example.com/',
+      AUTH_JWKS_URL: 'https://login.example.com/jwks',
+      RESOURCE_URL: 'HTTPS://MCP.Example.com:443/',
+      MCP_PATH: '/v1/mcp',
+    });
+    expect(config.auth).toEqual({
+      issuer: 'https://login.example.com/',
+      audience: 'https://mcp.example.com/v1/mcp',
+      jwksUrl: 'https://login.example.com/jwks',
+      requiredScopes: [],
+      adminScope: 'mcp:admin',
+    });
+    expect(resourceIdentifier(config)).toBe(config.auth!.audience);
+  });
+
+  test('RATE_LIMIT_PER_MINUTE=0 turns the rate limit off', () => {
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
   });
 
   test('empty strings count as unset', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client as PgClient } from 'pg';
-import { Logger } from '../../service/src';
+import { Logger, loadConfig } from '../../service/src';
 import { Database } from '../../service/src/dependencies';
 import { LocalPostgres, LocalRedis, startPostgres, startRedis } from '../support/services';
 import { TestServer, spawnServer, startTestServer } from './helpers';
@@ -12,6 +12,14 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
   let pg: LocalPostgres;
   let redis: LocalRedis;
   let t: TestServer;
+  const pgConfig = () => ({
+    host: pg.host,
+    port: pg.port,
+    name: pg.database,
+    username: pg.user,
+    password: pg.password,
+    tls: false,
+  });
 
   beforeAll(async () => {
     [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
@@ -98,13 +106,61 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
     expect(status).toBe(200);
   });
 
+  test('the pool holds DATABASE_POOL_SIZE idle connections and opens DATABASE_POOL_MAX_OVERFLOW more under load', async () => {
+    const config = loadConfig({ ...pg.env, DATABASE_POOL_SIZE: '2', DATABASE_POOL_MAX_OVERFLOW: '1' }).database!;
+    expect(config).toMatchObject({ poolSize: 2, poolMaxOverflow: 1 });
+    const logger = new Logger('test', 'ERROR', () => undefined);
+    const db = new Database(config, logger, { applicationName: 'pool-size-test', idleTimeoutMs: 200 });
+    const observer = new PgClient({
+      host: pg.host,
+      port: pg.port,
+      user: pg.user,
+      password: pg.password,
+      database: pg.database,
+    });
+    await observer.connect();
+    const open = async (): Promise<number> =>
+      Number(
+        (
+          await observer.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'pool-size-test'",
+          )
+        ).rows[0].n,
+      );
+    try {
+      // Six concurrent queries: at most size + overflow = 3 connections, the others wait their turn.
+      const busy = Array.from({ length: 6 }, () => db.pool.query('SELECT pg_sleep(0.3)'));
+      let done = false;
+      const all = Promise.all(busy).finally(() => {
+        done = true;
+      });
+      let peak = 0;
+      while (!done) {
+        peak = Math.max(peak, await open());
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await all;
+      const deadline = Date.now() + 10_000;
+      expect(db.pool.totalCount).toBe(3);
+      expect(peak).toBe(3);
+      // The overflow connection closes once idle; the pool keeps DATABASE_POOL_SIZE open.
+      while (db.pool.totalCount > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(db.pool.totalCount).toBe(2);
+      expect(await open()).toBe(2);
+    } finally {
+      await observer.end();
+      await db.close();
+    }
+  });
+
   test('a query the hung database never answers frees its pool slot after the query timeout, so readiness recovers', async () => {
     const logger = new Logger('test', 'ERROR', () => undefined);
-    const db = new Database(
-      { host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false },
-      logger,
-      { maxConnections: 1, queryTimeoutMs: 400, closeTimeoutMs: 300 },
-    );
+    const db = new Database({ ...pgConfig(), poolSize: 1, poolMaxOverflow: 0 }, logger, {
+      maxConnections: 1,
+      queryTimeoutMs: 400,
+      closeTimeoutMs: 300,
+    });
     try {
       expect(await db.check(5_000)).toMatchObject({ status: 'ok' });
       expect(db.pool.totalCount).toBe(1);
@@ -127,11 +183,11 @@ describe('readiness and tools with a real PostgreSQL and Redis', () => {
 
   test('closing the pool (shutdown) does not wait for a query the hung database never answers', async () => {
     const logger = new Logger('test', 'ERROR', () => undefined);
-    const db = new Database(
-      { host: pg.host, port: pg.port, name: pg.database, username: pg.user, password: pg.password, tls: false },
-      logger,
-      { maxConnections: 1, queryTimeoutMs: 60_000, closeTimeoutMs: 300 },
-    );
+    const db = new Database({ ...pgConfig(), poolSize: 1, poolMaxOverflow: 0 }, logger, {
+      maxConnections: 1,
+      queryTimeoutMs: 60_000,
+      closeTimeoutMs: 300,
+    });
     try {
       expect(await db.check(5_000)).toMatchObject({ status: 'ok' });
       pg.suspend();

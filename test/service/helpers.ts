@@ -1,12 +1,52 @@
 /**
  * Starts the reference MCP server in-process on 127.0.0.1 (any free port) with its log lines
- * captured, and connects the SDK's own client to it.
+ * captured, and connects the official SDK clients of both generations to it: the 2.x client
+ * pinned to 2026-07-28 (a client that speaks only the current revision) and the 1.x client (which
+ * speaks at most 2025-11-25).
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ListeningAddress, McpHttpServer, ServerOptions, createServer, loadConfig } from '../../service/src';
+
+/** The 2026-07-28 revision. */
+export const MODERN = '2026-07-28';
+/** The newest 2025 revision (the 1.x SDK's). */
+export const LEGACY = '2025-11-25';
+
+/** The `_meta` envelope a 2026-07-28 request carries. */
+export function envelope(version = MODERN): Record<string, unknown> {
+  return {
+    'io.modelcontextprotocol/protocolVersion': version,
+    'io.modelcontextprotocol/clientInfo': { name: 'raw-client', version: '1.0.0' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+}
+
+/**
+ * A 2026-07-28 JSON-RPC request and its headers (MCP-Protocol-Version, Mcp-Method, Mcp-Name), as
+ * the 2.x client sends them; `overrides` replace or (with undefined) drop headers.
+ */
+export function modernRequest(
+  method: string,
+  params: Record<string, unknown> = {},
+  overrides: Record<string, string | undefined> = {},
+  id: number | string = 1,
+): { body: Record<string, unknown>; headers: Record<string, string> } {
+  const name = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : undefined;
+  const headers: Record<string, string | undefined> = {
+    'mcp-protocol-version': MODERN,
+    'mcp-method': method,
+    ...(name === undefined ? {} : { 'mcp-name': name }),
+    ...overrides,
+  };
+  return {
+    body: { jsonrpc: '2.0', id, method, params: { ...params, _meta: envelope() } },
+    headers: Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined)),
+  };
+}
 
 /** One parsed log line. */
 export type LogLine = Record<string, unknown>;
@@ -19,8 +59,10 @@ export interface TestServer {
   readonly lines: LogLine[];
   /** Raw lines, as the sink received them. */
   readonly raw: string[];
-  /** A connected SDK client (closed by `stop`). */
+  /** A connected 2.x client pinned to 2026-07-28 (closed by `stop`). */
   client(headers?: Record<string, string>): Promise<Client>;
+  /** A connected 1.x client, 2025-11-25 (closed by `stop`). */
+  legacyClient(headers?: Record<string, string>): Promise<LegacyClient>;
   /** Lines with `event` (app) or `event_type` (audit) equal to `name`, optionally for one request. */
   events(name: string, requestId?: string): LogLine[];
   /** Waits until a line matching `pred` has been logged (lines are written when a response closes). */
@@ -45,7 +87,7 @@ export async function startTestServer(
     },
   });
   const address = await server.listen(0, '127.0.0.1');
-  const clients: Client[] = [];
+  const clients: Array<{ close(): Promise<void> }> = [];
   const events = (name: string, requestId?: string): LogLine[] =>
     lines.filter(
       (l) => (l.event === name || l.event_type === name) && (requestId === undefined || l.request_id === requestId),
@@ -57,9 +99,17 @@ export async function startTestServer(
     raw,
     events,
     async client(headers = {}) {
-      const client = new Client({ name: 'jest-client', version: '1.0.0' });
-      const transport = new StreamableHTTPClientTransport(new URL(address.mcpUrl), { requestInit: { headers } });
-      await client.connect(transport);
+      const client = new Client(
+        { name: 'jest-client', version: '2.0.0' },
+        { versionNegotiation: { mode: { pin: MODERN } } },
+      );
+      await client.connect(new StreamableHTTPClientTransport(new URL(address.mcpUrl), { requestInit: { headers } }));
+      clients.push(client);
+      return client;
+    },
+    async legacyClient(headers = {}) {
+      const client = new LegacyClient({ name: 'jest-legacy-client', version: '1.0.0' });
+      await client.connect(new LegacyTransport(new URL(address.mcpUrl), { requestInit: { headers } }));
       clients.push(client);
       return client;
     },
@@ -80,7 +130,7 @@ export async function startTestServer(
   };
 }
 
-/** A JSON-RPC POST to the MCP endpoint with the headers the Streamable HTTP transport expects. */
+/** A JSON-RPC POST to the MCP endpoint with the headers the Streamable HTTP transport expects (add the MCP ones). */
 export function postMcp(
   url: string,
   body: unknown,

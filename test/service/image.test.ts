@@ -32,7 +32,7 @@ describe('service/ as a Docker build context', () => {
   test("every package the server imports is a runtime dependency of service/package.json, at the root project's version range", () => {
     const imported = [...importedPackages()].sort();
     expect(imported).toEqual(
-      expect.arrayContaining(['@modelcontextprotocol/sdk', 'express', 'ioredis', 'jose', 'pg', 'zod']),
+      expect.arrayContaining(['@modelcontextprotocol/server', 'express', 'ioredis', 'jose', 'pg', 'zod']),
     );
     for (const name of imported) {
       expect([name, pkg.dependencies[name]]).toEqual([name, rootPkg.dependencies[name]]);
@@ -110,6 +110,24 @@ describe('service/ as a Docker build context', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the image serves the operational contract: service/resources holds docs/operational-contract.md byte for byte', () => {
+    // The build context is service/ alone, so the resource is a copy; update it with
+    // `cp docs/operational-contract.md service/resources/` whenever the contract changes.
+    expect(read('resources/operational-contract.md')).toBe(
+      fs.readFileSync(path.join(root, 'docs', 'operational-contract.md'), 'utf8'),
+    );
+    const final = read('Dockerfile').slice(read('Dockerfile').lastIndexOf('\nFROM '));
+    expect(final).toMatch(/^COPY resources \.\/resources$/m);
+    expect(read('.dockerignore').split('\n')).not.toContain('resources');
+  });
+
+  test('the server runs on the 2.x MCP SDK only (the 1.x SDK is a test-only client of the root project)', () => {
+    expect(Object.keys(pkg.dependencies)).not.toContain('@modelcontextprotocol/sdk');
+    expect(rootPkg.dependencies['@modelcontextprotocol/sdk']).toBeUndefined();
+    expect(rootPkg.devDependencies['@modelcontextprotocol/sdk']).toMatch(/^\^1\./);
+    expect(lock.packages['node_modules/@modelcontextprotocol/server'].version).toMatch(/^2\./);
   });
 
   test('.dockerignore keeps node_modules, build output and tests out of the context and the asset hash', () => {

@@ -1,4 +1,6 @@
+import { spawn } from 'child_process';
 import * as net from 'net';
+import * as path from 'path';
 import { postMcp, rpcMessages, spawnServer, startTestServer } from './helpers';
 
 /** Resolves with the error code of a TCP connect to 127.0.0.1:port (`connected` if it succeeded). */
@@ -123,5 +125,36 @@ describe('the container entry point', () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
       await server.stop();
     }
+  }, 60_000);
+});
+
+describe('the container entry point with a bad configuration', () => {
+  test('exits 78 after writing one config_invalid line that names every problem (the buffered log is flushed on exit)', async () => {
+    const entry = path.join(__dirname, '..', '..', 'service', 'src', 'main.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: { ...process.env, PORT: 'eighty', DATABASE_POOL_SIZE: '5' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (b) => {
+      out += b;
+    });
+    child.stderr!.resume();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(78);
+    const lines = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: 'config_invalid',
+        level: 'ERROR',
+        problems: [
+          'PORT must be an integer from 0 to 65535, got "eighty"',
+          'DATABASE_POOL_SIZE is set but DATABASE_HOST is not; set DATABASE_HOST or remove DATABASE_POOL_SIZE',
+        ],
+      }),
+    ]);
   }, 60_000);
 });

@@ -1,89 +1,51 @@
-import { CloudWatchClient, PutMetricDataCommand, type PutMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createHandler,
-  metricDataFor,
-  probeConfigFromEnv,
-  ProbeConfigError,
-  runProbe,
-  type ProbeLogger,
-} from '../../../lambda/mcp-probe';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { metricDataFor, probeConfigFromEnv, runProbe, type ProbeResult } from '../../../lambda/mcp-probe';
+import { createServer, loadConfig } from '../../../service/src';
+import { cwMock, FIXED_TIME, invoke, metric, probeHandler } from './harness';
 import {
   closedPortUrl,
-  startFaultyMcpServer,
   startHttpErrorServer,
   startJsonRpcErrorServer,
   startMcpServer,
+  startModernServer,
   startNonMcpServer,
+  startOldRevisionServer,
   startSlowServer,
+  type Fault,
   type TestServer,
 } from './servers';
 
-const cwMock = mockClient(CloudWatchClient);
-
-interface LogLine {
-  level: string;
-  message: string;
-  extra: Record<string, unknown>;
-}
-function captureLogger(): ProbeLogger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, extra: Record<string, unknown>) => {
-    lines.push({ level, message, extra });
-  };
-  return { lines, info: at('INFO'), warn: at('WARN'), error: at('ERROR') };
+const servers: TestServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+async function track<T extends TestServer>(p: Promise<T>): Promise<T> {
+  const s = await p;
+  servers.push(s);
+  return s;
 }
 
-const FIXED_TIME = new Date('2026-01-02T03:04:05.000Z');
-
-/** Runs the real handler with `env` and returns the one PutMetricData input it sent, and its logs. */
-async function invoke(env: Record<string, string>) {
-  cwMock.reset();
-  cwMock.on(PutMetricDataCommand).resolves({});
-  const logger = captureLogger();
-  const handler = createHandler({
-    env: { SERVICE_NAME: 'orders-mcp', ...env },
-    cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
-    logger,
-    now: () => FIXED_TIME,
-  });
-  const result = await handler();
-  const calls = cwMock.commandCalls(PutMetricDataCommand);
-  expect(calls).toHaveLength(1);
-  return { result, input: calls[0].args[0].input as PutMetricDataCommandInput, logs: logger.lines };
-}
-
-function metric(input: PutMetricDataCommandInput, name: string) {
-  return input.MetricData?.find((m) => m.MetricName === name);
-}
-
-describe('mcp-probe handler against real servers on 127.0.0.1', () => {
-  const servers: TestServer[] = [];
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-  });
-  async function track<T extends TestServer>(p: Promise<T>): Promise<T> {
-    const s = await p;
-    servers.push(s);
-    return s;
-  }
-
-  test('a healthy stateless MCP server: initialize, tools/list, tool call; success 1 and latency recorded', async () => {
-    const server = await track(startMcpServer('stateless'));
+describe('revisions: the probe negotiates the newest revision the server offers and falls back', () => {
+  test('a 2026-07-28-only server (2.x SDK): server/discover, no initialize; revision 2026-07-28 in the metrics', async () => {
+    const server = await track(startModernServer('reject'));
     const { result, input, logs } = await invoke({
       MCP_ENDPOINT_URL: server.url,
       PROBE_TOOL_NAME: 'status',
       PROBE_TOOL_ARGUMENTS: '{"verbose":true}',
     });
-
-    expect(result).toMatchObject({ success: true, stage: 'done', serverName: 'probe-test-server', toolCount: 2 });
-    expect(result.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(Object.keys(result.steps)).toEqual(['initialize', 'tools/list', 'tools/call']);
-    expect(server.seen).toEqual(
-      expect.arrayContaining(['initialize', 'notifications/initialized', 'tools/list', 'tools/call']),
-    );
+    expect(result).toMatchObject({
+      success: true,
+      stage: 'done',
+      protocolVersion: '2026-07-28',
+      serverName: 'probe-test-server-v2',
+      toolCount: 2,
+    });
+    expect(Object.keys(result.steps)).toEqual(['connect', 'tools/list', 'tools/call']);
+    expect(server.seen).toEqual(['server/discover', 'tools/list', 'tools/call']);
+    expect(server.eras.every((e) => e === 'modern')).toBe(true);
 
     expect(input.Namespace).toBe('McpOps');
+    // The alarm's series: service alone, unchanged.
     expect(metric(input, 'ProbeSuccess')).toEqual({
       MetricName: 'ProbeSuccess',
       Dimensions: [{ Name: 'service', Value: 'orders-mcp' }],
@@ -91,160 +53,235 @@ describe('mcp-probe handler against real servers on 127.0.0.1', () => {
       Unit: 'None',
       Timestamp: FIXED_TIME,
     });
+    expect(metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: '2026-07-28' })?.Value).toBe(1);
     const latency = metric(input, 'ProbeLatencyMs');
-    expect(latency).toMatchObject({
-      Dimensions: [{ Name: 'service', Value: 'orders-mcp' }],
-      Unit: 'Milliseconds',
-      Value: result.latencyMs,
-    });
+    expect(latency).toMatchObject({ Unit: 'Milliseconds', Value: result.latencyMs });
     expect(latency?.Value).toBeGreaterThan(0);
+    expect(metric(input, 'ProbeLatencyMs', { service: 'orders-mcp', protocol_version: '2026-07-28' })?.Value).toBe(
+      result.latencyMs,
+    );
+    expect(input.MetricData?.some((m) => m.MetricName === 'ProbeFailure')).toBe(false);
     expect(logs).toEqual([
       expect.objectContaining({
         level: 'INFO',
-        extra: expect.objectContaining({ event: 'probe_succeeded', tool: 'status' }),
+        extra: expect.objectContaining({ event: 'probe_succeeded', tool: 'status', protocol_version: '2026-07-28' }),
       }),
     ]);
   });
 
-  test('a stateful MCP server (session id): the probe follows the session and ends it with DELETE', async () => {
-    const server = await track(startMcpServer('stateful'));
-    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
-    expect(result).toMatchObject({ success: true, stage: 'done', toolCount: 2 });
-    expect(Object.keys(result.steps)).toEqual(['initialize', 'tools/list']);
-    expect(server.seen).toContain('DELETE');
-    expect(server.seen).not.toContain('tools/call');
+  test('a 2025-11-25-only server (1.x SDK): the discover probe falls back to initialize; revision 2025-11-25', async () => {
+    const server = await track(startMcpServer('stateless'));
+    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TOOL_NAME: 'status' });
+    expect(result).toMatchObject({ success: true, stage: 'done', protocolVersion: '2025-11-25', toolCount: 2 });
+    expect(server.seen.slice(0, 3)).toEqual(['server/discover', 'initialize', 'notifications/initialized']);
+    expect(server.seen).toEqual(expect.arrayContaining(['tools/list', 'tools/call']));
     expect(metric(input, 'ProbeSuccess')?.Value).toBe(1);
+    expect(metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: '2025-11-25' })?.Value).toBe(1);
   });
 
-  test('server down (connection refused): success 0, no latency, error type connection', async () => {
+  test('a dual server (2.x SDK, both eras on one endpoint): the newest, 2026-07-28', async () => {
+    const server = await track(startModernServer('stateless'));
+    const { result } = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TOOL_NAME: 'status' });
+    expect(result).toMatchObject({ success: true, protocolVersion: '2026-07-28' });
+    expect(server.seen).not.toContain('initialize');
+    expect(server.eras).not.toContain('legacy');
+  });
+
+  test('the reference server (service/, through its factory): success with a tool call, at the newest revision it serves', async () => {
+    const server = createServer(loadConfig({ SERVICE_NAME: 'probe-ref', LOG_LEVEL: 'ERROR' }), {
+      log: () => undefined,
+      metricsIntervalMs: 0,
+    });
+    const { mcpUrl } = await server.listen(0, '127.0.0.1');
+    try {
+      const { result, input } = await invoke({
+        MCP_ENDPOINT_URL: mcpUrl,
+        PROBE_TOOL_NAME: 'echo',
+        PROBE_TOOL_ARGUMENTS: '{"text":"probe"}',
+      });
+      expect(result).toMatchObject({ success: true, stage: 'done' });
+      // The reference server serves both revisions: the probe negotiates the newest.
+      expect(result.protocolVersion).toBe('2026-07-28');
+      expect(
+        metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: result.protocolVersion! })?.Value,
+      ).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server older than 2025-11-25: the revision it answers (2025-03-26) is used and reported', async () => {
+    const server = await track(startOldRevisionServer('2025-03-26'));
+    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result).toMatchObject({ success: true, protocolVersion: '2025-03-26', toolCount: 1 });
+    expect(metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: '2025-03-26' })?.Value).toBe(1);
+  });
+
+  test('a revision the SDK does not speak: unsupported_version', async () => {
+    const server = await track(startOldRevisionServer('2023-01-01'));
+    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result).toMatchObject({ success: false, stage: 'connect', errorType: 'unsupported_version' });
+    expect(result.error).toContain('2023-01-01');
+    expect(metric(input, 'ProbeFailure', { service: 'orders-mcp', reason: 'unsupported_version' })?.Value).toBe(1);
+    expect(metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: 'none' })?.Value).toBe(0);
+  });
+});
+
+describe('sessions (issue 10): a session-keeping server is left with no open session on every path', () => {
+  const cases: Array<[string, Fault | undefined, Record<string, string>, Partial<ProbeResult>]> = [
+    ['success', undefined, { PROBE_TOOL_NAME: 'status' }, { success: true, stage: 'done' }],
+    [
+      'JSON-RPC error on tools/list',
+      { method: 'tools/list', jsonRpcError: { code: -32603, message: 'backend exploded' } },
+      {},
+      { errorType: 'protocol', stage: 'tools/list', errorCode: -32603 },
+    ],
+    ['HTTP 500 on tools/list', { method: 'tools/list', httpStatus: 500 }, {}, { errorType: 'http', errorCode: 500 }],
+    [
+      'tools/list hangs past the budget',
+      { method: 'tools/list', hang: true },
+      { PROBE_TIMEOUT_MS: '500' },
+      { errorType: 'timeout', stage: 'tools/list' },
+    ],
+    [
+      'tools/call hangs past the budget',
+      { method: 'tools/call', hang: true },
+      { PROBE_TIMEOUT_MS: '500', PROBE_TOOL_NAME: 'status' },
+      { errorType: 'timeout', stage: 'tools/call' },
+    ],
+    ['configured tool missing', undefined, { PROBE_TOOL_NAME: 'nope' }, { errorType: 'tool_missing' }],
+    ['tool returns isError', undefined, { PROBE_TOOL_NAME: 'broken' }, { errorType: 'tool_error' }],
+    [
+      'the handshake fails after initialize issued the session (SDK closes its transport)',
+      { method: 'notifications/initialized', httpStatus: 500 },
+      {},
+      { errorType: 'http', stage: 'connect', errorCode: 500 },
+    ],
+  ];
+  test.each(cases)('%s: DELETE sent, no session left open', async (_name, fault, env, expected) => {
+    const server = await track(startMcpServer('stateful', { fault }));
+    const { result } = await invoke({ MCP_ENDPOINT_URL: server.url, ...env });
+    expect(result).toMatchObject({ success: expected.success ?? false, ...expected });
+    expect(server.created()).toBe(1);
+    expect(server.deletes()).toBe(1);
+    expect(server.openSessions()).toBe(0);
+    expect(result.session).toMatchObject({ deleteStatus: 200 });
+    expect(result.session?.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('repeated failing probes do not accumulate sessions', async () => {
+    const server = await track(startMcpServer('stateful', { fault: { method: 'tools/list', httpStatus: 502 } }));
+    const handler = probeHandler({ MCP_ENDPOINT_URL: server.url });
+    for (let i = 0; i < 3; i++) {
+      const { result } = await invoke({}, handler);
+      expect(result.errorType).toBe('http');
+    }
+    expect(server.created()).toBe(3);
+    expect(server.openSessions()).toBe(0);
+  });
+
+  test('a stateless server issues no session: nothing to DELETE', async () => {
+    const server = await track(startMcpServer('stateless'));
+    const { result } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result.success).toBe(true);
+    expect(result.session).toBeUndefined();
+    expect(server.seen).not.toContain('DELETE');
+  });
+});
+
+describe('failure reasons', () => {
+  test('server down (connection refused): success 0, no latency, reason connection', async () => {
     const { result, input, logs } = await invoke({ MCP_ENDPOINT_URL: await closedPortUrl() });
-    expect(result).toMatchObject({ success: false, stage: 'initialize', errorType: 'connection' });
+    expect(result).toMatchObject({ success: false, stage: 'connect', errorType: 'connection' });
+    expect(result.error).toContain('ECONNREFUSED');
     expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
+    expect(metric(input, 'ProbeSuccess', { service: 'orders-mcp', protocol_version: 'none' })?.Value).toBe(0);
     expect(metric(input, 'ProbeLatencyMs')).toBeUndefined();
+    expect(metric(input, 'ProbeFailure', { service: 'orders-mcp', reason: 'connection' })).toMatchObject({
+      Value: 1,
+      Unit: 'Count',
+    });
     expect(logs[0]).toMatchObject({
       level: 'WARN',
-      extra: { event: 'probe_failed', error_type: 'connection', stage: 'initialize' },
+      extra: { event: 'probe_failed', error_type: 'connection', stage: 'connect' },
     });
   });
 
-  test('server slower than the probe timeout: success 0, error type timeout, the probe gives up at its budget', async () => {
+  test('server slower than the budget: reason timeout, the probe gives up at its budget', async () => {
     const server = await track(startSlowServer());
     const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TIMEOUT_MS: '300' });
-    expect(result).toMatchObject({ success: false, stage: 'initialize', errorType: 'timeout' });
-    expect(server.seen).toEqual(['initialize']);
-    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
-    expect(metric(input, 'ProbeLatencyMs')).toBeUndefined();
+    expect(result).toMatchObject({ success: false, stage: 'connect', errorType: 'timeout' });
+    expect(server.seen).toEqual(['server/discover']);
+    expect(metric(input, 'ProbeFailure', { service: 'orders-mcp', reason: 'timeout' })?.Value).toBe(1);
   });
 
-  test('server answering with a JSON-RPC error: success 0, error type protocol with the JSON-RPC code', async () => {
+  test('a JSON-RPC error to everything: reason protocol with the JSON-RPC code', async () => {
     const server = await track(startJsonRpcErrorServer(-32603, 'internal error: backend exploded'));
-    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
-    expect(result).toMatchObject({ success: false, stage: 'initialize', errorType: 'protocol', errorCode: -32603 });
+    const { result } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result).toMatchObject({ success: false, stage: 'connect', errorType: 'protocol', errorCode: -32603 });
     expect(result.error).toContain('backend exploded');
-    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
   });
 
-  test('a JSON-RPC error after a good initialize: success 0, reported at tools/list with the code', async () => {
+  test('a JSON-RPC error after a good connect (2026-07-28 server): reported at tools/list with the code', async () => {
     const server = await track(
-      startFaultyMcpServer('tools/list', { jsonRpcError: { code: -32601, message: 'Method not found' } }),
+      startModernServer('reject', { fault: { method: 'tools/list', jsonRpcError: { code: -32601, message: 'nope' } } }),
     );
-    const { result, input, logs } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    const { result, logs } = await invoke({ MCP_ENDPOINT_URL: server.url });
     expect(result).toMatchObject({
       success: false,
       stage: 'tools/list',
       errorType: 'protocol',
       errorCode: -32601,
-      serverName: 'probe-test-server',
+      protocolVersion: '2026-07-28',
     });
-    expect(Object.keys(result.steps)).toEqual(['initialize']);
-    expect(server.seen).toEqual(expect.arrayContaining(['initialize', 'tools/list']));
-    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
-    expect(metric(input, 'ProbeLatencyMs')).toBeUndefined();
-    expect(logs[0]).toMatchObject({
-      level: 'WARN',
-      extra: { event: 'probe_failed', stage: 'tools/list', error_type: 'protocol', error_code: -32601 },
-    });
+    expect(Object.keys(result.steps)).toEqual(['connect']);
+    expect(logs[0]).toMatchObject({ extra: { stage: 'tools/list', error_type: 'protocol', error_code: -32601 } });
   });
 
-  test('a server that stalls on tools/list after a good initialize: timeout at tools/list within the one budget', async () => {
-    const server = await track(startFaultyMcpServer('tools/list', 'hang'));
-    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TIMEOUT_MS: '500' });
-    expect(result).toMatchObject({ success: false, stage: 'tools/list', errorType: 'timeout' });
-    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
-  });
-
-  test('a tool call that stalls: timeout at tools/call', async () => {
-    const server = await track(startFaultyMcpServer('tools/call', 'hang'));
-    const { result, input } = await invoke({
-      MCP_ENDPOINT_URL: server.url,
-      PROBE_TIMEOUT_MS: '500',
-      PROBE_TOOL_NAME: 'status',
-    });
-    expect(result).toMatchObject({ success: false, stage: 'tools/call', errorType: 'timeout', toolCount: 2 });
-    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
-  });
-
-  test('a 200 answer that is not MCP (an HTML page): success 0, error type protocol', async () => {
+  test('a 200 answer that is not MCP (an HTML page): reason protocol', async () => {
     const server = await track(startNonMcpServer());
-    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
-    expect(result).toMatchObject({ success: false, stage: 'initialize', errorType: 'protocol' });
+    const { result } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result).toMatchObject({ success: false, stage: 'connect', errorType: 'protocol' });
     expect(result.error).toMatch(/content type|text\/html/i);
-    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
   });
 
-  test('load balancer answering 503: success 0, error type http with the status', async () => {
+  test('load balancer answering 503: reason http with the status', async () => {
     const server = await track(startHttpErrorServer(503));
     const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
-    expect(result).toMatchObject({ success: false, stage: 'initialize', errorType: 'http', errorCode: 503 });
-    expect(metric(input, 'ProbeSuccess')?.Value).toBe(0);
+    expect(result).toMatchObject({ success: false, stage: 'connect', errorType: 'http', errorCode: 503 });
+    expect(metric(input, 'ProbeFailure', { service: 'orders-mcp', reason: 'http' })?.Value).toBe(1);
   });
 
-  test('configured tool missing from tools/list, or returning isError: success 0 with the reason', async () => {
-    const server = await track(startMcpServer('stateless'));
-    const missing = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TOOL_NAME: 'no-such-tool' });
-    expect(missing.result).toMatchObject({
-      success: false,
-      stage: 'tools/call',
-      errorType: 'tool_missing',
-      toolCount: 2,
-    });
-    expect(metric(missing.input, 'ProbeSuccess')?.Value).toBe(0);
+  test.each([
+    ['2026-07-28 server', () => startModernServer('reject', { fault: { method: 'server/discover', httpStatus: 401 } })],
+    ['2025-11-25 server', () => startHttpErrorServer(401)],
+  ])('401 with no token configured (%s): reason auth_rejected, not http', async (_n, start) => {
+    const server = await track(start());
+    const { result, input } = await invoke({ MCP_ENDPOINT_URL: server.url });
+    expect(result).toMatchObject({ success: false, stage: 'connect', errorType: 'auth_rejected', errorCode: 401 });
+    expect(metric(input, 'ProbeFailure', { service: 'orders-mcp', reason: 'auth_rejected' })?.Value).toBe(1);
+  });
 
-    const failing = await invoke({ MCP_ENDPOINT_URL: server.url, PROBE_TOOL_NAME: 'broken' });
-    expect(failing.result).toMatchObject({ success: false, stage: 'tools/call', errorType: 'tool_error' });
-    expect(failing.result.error).toContain('database unavailable');
-    expect(metric(failing.input, 'ProbeSuccess')?.Value).toBe(0);
+  test('a failing PutMetricData makes the invocation fail (so the alarm sees missing data, not success)', async () => {
+    const server = await track(startModernServer('reject'));
+    cwMock.reset();
+    cwMock.on(PutMetricDataCommand).rejects(new Error('AccessDenied'));
+    const { run } = probeHandler({ MCP_ENDPOINT_URL: server.url });
+    await expect(run()).rejects.toThrow('AccessDenied');
   });
 
   test('invalid configuration throws a clear error and records nothing', async () => {
     cwMock.reset();
-    const logger = captureLogger();
-    const handler = createHandler({
-      env: { SERVICE_NAME: 'x', MCP_ENDPOINT_URL: 'ftp://example.com/mcp' },
-      cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
-      logger,
-    });
-    await expect(handler()).rejects.toThrow(
+    const { run, logger } = probeHandler({ MCP_ENDPOINT_URL: 'ftp://example.com/mcp' });
+    await expect(run()).rejects.toThrow(
       'mcp-probe: MCP_ENDPOINT_URL must use http:// or https://, got "ftp://example.com/mcp"',
     );
     expect(cwMock.commandCalls(PutMetricDataCommand)).toHaveLength(0);
     expect(logger.lines[0]).toMatchObject({ level: 'ERROR', extra: { event: 'probe_config_invalid' } });
   });
 
-  test('a failing PutMetricData makes the invocation fail (so the alarm sees missing data, not success)', async () => {
-    const server = await track(startMcpServer('stateless'));
-    cwMock.reset();
-    cwMock.on(PutMetricDataCommand).rejects(new Error('AccessDenied'));
-    const handler = createHandler({
-      env: { SERVICE_NAME: 'x', MCP_ENDPOINT_URL: server.url },
-      cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
-      logger: captureLogger(),
-    });
-    await expect(handler()).rejects.toThrow('AccessDenied');
-  });
-
   test('runProbe can be used directly, with a custom namespace in the metric data', async () => {
-    const server = await track(startMcpServer('stateless'));
+    const server = await track(startModernServer('stateless'));
     const config = probeConfigFromEnv({
       MCP_ENDPOINT_URL: server.url,
       SERVICE_NAME: 'svc',
@@ -254,61 +291,12 @@ describe('mcp-probe handler against real servers on 127.0.0.1', () => {
     expect(result.success).toBe(true);
     expect(metricDataFor(config, result, FIXED_TIME)).toMatchObject({
       Namespace: 'Custom/Probe',
-      MetricData: [{ MetricName: 'ProbeSuccess', Value: 1 }, { MetricName: 'ProbeLatencyMs' }],
+      MetricData: [
+        { MetricName: 'ProbeSuccess', Value: 1, Dimensions: [{ Name: 'service', Value: 'svc' }] },
+        { MetricName: 'ProbeSuccess', Value: 1, Dimensions: [{}, { Name: 'protocol_version', Value: '2026-07-28' }] },
+        { MetricName: 'ProbeLatencyMs', Dimensions: [{ Name: 'service', Value: 'svc' }] },
+        { MetricName: 'ProbeLatencyMs', Dimensions: [{}, { Name: 'protocol_version', Value: '2026-07-28' }] },
+      ],
     });
-  });
-});
-
-describe('probe configuration', () => {
-  const base = { MCP_ENDPOINT_URL: 'https://mcp.example.com/mcp', SERVICE_NAME: 'orders-mcp' };
-
-  test('defaults', () => {
-    expect(probeConfigFromEnv(base)).toEqual({
-      endpointUrl: 'https://mcp.example.com/mcp',
-      serviceName: 'orders-mcp',
-      timeoutMs: 10000,
-      namespace: 'McpOps',
-      tool: undefined,
-    });
-  });
-
-  test('tool with arguments', () => {
-    expect(
-      probeConfigFromEnv({
-        ...base,
-        PROBE_TOOL_NAME: 'status',
-        PROBE_TOOL_ARGUMENTS: '{"a":1}',
-        PROBE_TIMEOUT_MS: '2500',
-      }),
-    ).toMatchObject({ timeoutMs: 2500, tool: { name: 'status', arguments: { a: 1 } } });
-    expect(probeConfigFromEnv({ ...base, PROBE_TOOL_NAME: 'status' }).tool).toEqual({ name: 'status', arguments: {} });
-  });
-
-  test.each([
-    [{ MCP_ENDPOINT_URL: undefined }, 'MCP_ENDPOINT_URL must be set to the public MCP endpoint URL, got nothing'],
-    [
-      { MCP_ENDPOINT_URL: 'not a url' },
-      'MCP_ENDPOINT_URL must be an absolute http:// or https:// URL, got "not a url"',
-    ],
-    [{ MCP_ENDPOINT_URL: 'https://u:p@host/mcp' }, 'MCP_ENDPOINT_URL must not carry credentials'],
-    [{ SERVICE_NAME: '' }, 'SERVICE_NAME must be the service metric dimension (1–255 characters), got ""'],
-    [
-      { PROBE_TIMEOUT_MS: '50' },
-      'PROBE_TIMEOUT_MS must be an integer number of milliseconds from 100 to 60000, got "50"',
-    ],
-    [{ PROBE_TIMEOUT_MS: '1.5e3' }, 'PROBE_TIMEOUT_MS must be an integer'],
-    [
-      { PROBE_TOOL_NAME: 'status', PROBE_TOOL_ARGUMENTS: '[1]' },
-      'PROBE_TOOL_ARGUMENTS must be a JSON object, got "[1]"',
-    ],
-    [
-      { PROBE_TOOL_NAME: 'status', PROBE_TOOL_ARGUMENTS: '{bad' },
-      'PROBE_TOOL_ARGUMENTS must be a JSON object, got "{bad"',
-    ],
-    [{ PROBE_TOOL_ARGUMENTS: '{}' }, 'PROBE_TOOL_ARGUMENTS is only allowed together with PROBE_TOOL_NAME'],
-    [{ METRICS_NAMESPACE: 'AWS/ApplicationELB' }, 'METRICS_NAMESPACE must be a custom namespace'],
-  ])('rejects %j', (override, message) => {
-    expect(() => probeConfigFromEnv({ ...base, ...override })).toThrow(ProbeConfigError);
-    expect(() => probeConfigFromEnv({ ...base, ...override })).toThrow(message);
   });
 });
