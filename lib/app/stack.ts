@@ -145,8 +145,8 @@ export class McpOpsStack extends Stack {
           }
         : {}),
       cluster: this.mcp.cluster,
-      service: this.mcp.service,
-      endpointParameters: data?.endpointParameters,
+      // Without a data tier there is nothing to cut over to (no endpoint parameters): no service then.
+      ...(data?.endpointParameters ? { service: this.mcp.service, endpointParameters: data.endpointParameters } : {}),
       taskDefinition: this.mcp.taskDefinition,
       // The readiness task runs as the service does, so the restored database and cache admit it.
       readinessSecurityGroups: this.mcp.service.connections.securityGroups,
