@@ -4,12 +4,14 @@
  */
 import { checkServerCommand } from './check-server';
 import { CliCommand, CliIo, UsageError } from './command';
+import { dr } from './dr';
 import { review } from './review';
 import { verify } from './verify';
 
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   // Subcommands register here: name → command (e.g. review, check-server, dr, verify).
   'check-server': checkServerCommand,
+  dr,
   review,
   verify,
 };

@@ -16,6 +16,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { nagResourceString } from './nag-render';
+import { McpDrOperatorPolicy } from './operator-policy';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
@@ -259,6 +261,25 @@ function check(condition: boolean, message: string): void {
 }
 
 /**
+ * The `mcp-ops dr approve|reject` commands of an approval request, filled in with this execution and state machine
+ * (the CLI reads the task token from the execution's history; `taskToken` stays in the message for other tools).
+ */
+function answerCommands(): Record<string, string> {
+  return {
+    approve: sfn.JsonPath.format(
+      'mcp-ops dr approve --execution {} --state-machine {}',
+      sfn.JsonPath.executionName,
+      sfn.JsonPath.stateMachineId,
+    ),
+    reject: sfn.JsonPath.format(
+      'mcp-ops dr reject --execution {} --state-machine {} --cause "<why>"',
+      sfn.JsonPath.executionName,
+      sfn.JsonPath.stateMachineId,
+    ),
+  };
+}
+
+/**
  * The disaster-recovery workflow: a Standard Step Functions state machine (JSONPath) that finds
  * the recovery point, restores database, configuration and cache beside production, verifies them,
  * and in `recover` mode cuts over after approval; a weekly drill; RTO/failure/overdue alarms.
@@ -268,6 +289,11 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
   public readonly stateMachine: sfn.StateMachine;
   /** The Lambda that runs every logic step. */
   public readonly restoreFunction: McpOpsFunction;
+  /**
+   * The managed policy of this workflow's operators (`mcp-ops dr`): start, list, describe and read executions,
+   * answer the approval request; nothing on production data. Attach it to your operators' role.
+   */
+  public readonly operatorPolicy: McpDrOperatorPolicy;
   /** Topic of approvals, notifications and (until a monitoring construct includes them) alarms. */
   public readonly alarmTopic: sns.ITopic;
   /**
@@ -853,9 +879,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           'recoveryPoint.$': '$.plan.recoveryPoint',
           'restored.$': '$.restored',
           'verification.$': '$.verification',
-          approve: 'aws stepfunctions send-task-success --task-token <taskToken> --task-output \'{"approved":true}\'',
-          reject:
-            'aws stepfunctions send-task-failure --task-token <taskToken> --error ApprovalRejected --cause "<why>"',
+          ...answerCommands(),
         }),
         taskTimeout: sfn.Timeout.duration(approvalTimeout),
         resultPath: '$.approval',
@@ -900,6 +924,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     // Notifications and the approval request are published by the state machine's role: on an SSE-KMS
     // topic it needs the key too (SnsPublish grants sns:Publish only). grantPublish adds both.
     this.alarmTopic.grantPublish(this.stateMachine);
+    this.operatorPolicy = new McpDrOperatorPolicy(this, 'OperatorPolicy', {
+      stateMachines: [this.stateMachine],
+      description: `${props.serviceName} disaster-recovery operator (mcp-ops dr): start drills and recoveries, follow them, approve or reject the cut-over; nothing on production data`,
+    });
 
     // ------------------------------------------------------------------ schedule
     // Every 5 minutes: how long the oldest running execution has been running (for the RTO alarm).
@@ -1464,8 +1492,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         'restored.$': '$.restored',
         'verification.$': '$.verification',
         'cutover.$': '$.cutover',
-        approve: 'mcp-ops dr approve --token <taskToken>',
-        reject: 'mcp-ops dr reject --token <taskToken> --cause "<why>"',
+        ...answerCommands(),
       }),
       taskTimeout: sfn.Timeout.duration(approvalTimeout),
       resultPath: '$.approval',
@@ -1518,17 +1545,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
 
   /** How cdk-nag prints a string with tokens: `<LogicalId>`, `<LogicalId.Attr>`, `<AWS::Region>`. */
   private nagString(value: string): string {
-    const resolved = Stack.of(this).resolve(value);
-    const render = (v: unknown): string => {
-      if (typeof v === 'string') return v;
-      const o = v as Record<string, unknown>;
-      if (o.Ref) return `<${o.Ref}>`;
-      if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-      if (o['Fn::Join'])
-        return (o['Fn::Join'] as [string, unknown[]])[1].map(render).join((o['Fn::Join'] as [string, unknown[]])[0]);
-      return JSON.stringify(v);
-    };
-    return render(resolved);
+    return nagResourceString(this, value);
   }
 
   private acknowledgeFindings(fn: McpOpsFunction, props: McpDisasterRecoveryProps): void {
