@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -21,6 +21,7 @@ import { McpDrOperatorPolicy } from './operator-policy';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
+import { RecoveryPlanEstimate, RecoverySizing, TYPICAL_SIZING, planRecoveryTime, workflowTimings } from './rto-model';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
@@ -250,6 +251,14 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    */
   readonly approvalTimeout?: Duration;
   /**
+   * The sizes the RTO model plans this workflow's recovery with (`planRecoveryTime`, docs/dr.md "RTO model"): the
+   * synth warns when the planned recovery is longer than `rto`. Give what you know (database size, write rate,
+   * cache size, approval wait, DNS TTL); the rest is derived.
+   * @default the database's allocated storage, PITR, a Multi-AZ restore, the service's desired count (the planned
+   * minimum after a region loss), a 1 GB seeded cache when `cache` is given; `TYPICAL_SIZING` for the rest
+   */
+  readonly rtoSizing?: Partial<RecoverySizing>;
+  /**
    * Whole-execution timeout.
    * @default Duration.hours(4)
    */
@@ -294,6 +303,11 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
    * answer the approval request; nothing on production data. Attach it to your operators' role.
    */
   public readonly operatorPolicy: McpDrOperatorPolicy;
+  /**
+   * The RTO model's worst case for `rtoSizing` (recover mode with a service to cut over, else restore and verify),
+   * with the terms it adds up and their sources. A synth warning says so when it exceeds the RTO.
+   */
+  public readonly plannedRecovery: RecoveryPlanEstimate;
   /** Topic of approvals, notifications and (until a monitoring construct includes them) alarms. */
   public readonly alarmTopic: sns.ITopic;
   /**
@@ -965,9 +979,57 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       });
     }
 
+    this.plannedRecovery = this.planRecovery(props, rto, poll, approvalTimeout);
     this.alarms = this.createAlarms(props, factory, rto, overdue);
 
     this.acknowledgeFindings(fn, props);
+  }
+
+  /** The planned recovery for the configured sizes; warns at synth when it exceeds the RTO. */
+  private planRecovery(
+    props: McpDisasterRecoveryProps,
+    rto: Duration,
+    poll: Duration,
+    approvalTimeout: Duration,
+  ): RecoveryPlanEstimate {
+    const numeric = (v: unknown): number | undefined =>
+      typeof v === 'number' && !Token.isUnresolved(v)
+        ? v
+        : typeof v === 'string' && !Token.isUnresolved(v) && /^\d+$/.test(v)
+          ? Number(v)
+          : undefined;
+    const dbResource = props.database?.node.defaultChild as rds.CfnDBInstance | undefined;
+    const serviceResource = props.service?.node.defaultChild as ecs.CfnService | undefined;
+    const sizing: RecoverySizing = {
+      ...TYPICAL_SIZING,
+      scenario: props.regionLoss ? 'region-loss' : 'in-place',
+      databaseSizeGb: numeric(dbResource?.allocatedStorage) ?? TYPICAL_SIZING.databaseSizeGb,
+      tasks: props.regionLoss?.minimumTaskCount ?? numeric(serviceResource?.desiredCount) ?? TYPICAL_SIZING.tasks,
+      cacheSizeGb: props.cache ? TYPICAL_SIZING.cacheSizeGb : 0,
+      approvalWaitSeconds: Math.min(TYPICAL_SIZING.approvalWaitSeconds, approvalTimeout.toSeconds()),
+      ...(Object.fromEntries(
+        Object.entries(props.rtoSizing ?? {}).filter(([, v]) => v !== undefined),
+      ) as Partial<RecoverySizing>),
+    };
+    const mode = props.service ? 'recover' : 'drill';
+    let plan: RecoveryPlanEstimate;
+    try {
+      plan = planRecoveryTime(sizing, mode, workflowTimings(poll.toSeconds()), rto.toSeconds());
+    } catch (e) {
+      throw new Error(`McpDisasterRecovery: rtoSizing: ${(e as Error).message}`);
+    }
+    if (!plan.withinRto) {
+      const minutes = (sec: number): string => `${(sec / 60).toFixed(1)} min`;
+      const longest = [...plan.terms].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+      Annotations.of(this).addWarningV2(
+        '@mcp-ops/dr:rto-exceeded',
+        `the planned ${sizing.scenario} recovery takes ${minutes(plan.totalSeconds)}, more than the RTO of ${minutes(plan.rtoSeconds)} ` +
+          `(database ${sizing.databaseSizeGb} GB ${sizing.databaseMethod}${sizing.multiAz ? ' Multi-AZ' : ''}, ${sizing.tasks} task(s), approval ${minutes(sizing.approvalWaitSeconds)}); ` +
+          `longest terms: ${longest.map((t) => `${t.what} ${Math.round(t.seconds)} s`).join('; ')}. ` +
+          'Shorten what dominates (instance class, write rate, poll interval, approval), raise rto, or give rtoSizing your drills’ measured figures (docs/dr.md, "RTO model")',
+      );
+    }
+    return plan;
   }
 
   /**
