@@ -31,6 +31,8 @@ export * from './backup/handler-config';
 export * from './dr/disaster-recovery';
 export * from './dr/recovery-plan';
 export * from './dr/rto-model';
+export * from './dr/operator-policy';
+export * from './dr/operator-actions';
 export * from './dr/ready-check';
 
 // CI: the GitHub OIDC identity that deploys
