@@ -32,7 +32,7 @@ export * from './dr/disaster-recovery';
 export * from './dr/recovery-plan';
 export * from './dr/rto-model';
 export * from './dr/operator-policy';
-export * from './dr/operator-actions';
+export { DR_OPERATOR_ACTIONS } from './dr/operator-actions';
 export * from './dr/ready-check';
 
 // CI: the GitHub OIDC identity that deploys

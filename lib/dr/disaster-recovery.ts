@@ -21,7 +21,14 @@ import { McpDrOperatorPolicy } from './operator-policy';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
-import { RecoveryPlanEstimate, RecoverySizing, TYPICAL_SIZING, planRecoveryTime, workflowTimings } from './rto-model';
+import {
+  RecoveryPlanEstimate,
+  RecoverySizing,
+  RecoverySizingOptions,
+  TYPICAL_SIZING,
+  planRecoveryTime,
+  workflowTimings,
+} from './rto-model';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
@@ -257,7 +264,7 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    * @default the database's allocated storage, PITR, a Multi-AZ restore, the service's desired count (the planned
    * minimum after a region loss), a 1 GB seeded cache when `cache` is given; `TYPICAL_SIZING` for the rest
    */
-  readonly rtoSizing?: Partial<RecoverySizing>;
+  readonly rtoSizing?: RecoverySizingOptions;
   /**
    * Whole-execution timeout.
    * @default Duration.hours(4)
@@ -1009,7 +1016,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       approvalWaitSeconds: Math.min(TYPICAL_SIZING.approvalWaitSeconds, approvalTimeout.toSeconds()),
       ...(Object.fromEntries(
         Object.entries(props.rtoSizing ?? {}).filter(([, v]) => v !== undefined),
-      ) as Partial<RecoverySizing>),
+      ) as RecoverySizingOptions),
     };
     const mode = props.service ? 'recover' : 'drill';
     let plan: RecoveryPlanEstimate;

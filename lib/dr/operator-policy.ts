@@ -104,7 +104,7 @@ export class McpDrOperatorPolicy extends Construct {
  * `arn:…:execution:<name>:*` of a state machine: from a plain ARN string, or from a `StateMachine` of this app (its
  * `Name` attribute). An ARN that is only a token (imported from a parameter, say) has no name to scope by.
  */
-export function executionsOf(sm: sfn.IStateMachine): string {
+function executionsOf(sm: sfn.IStateMachine): string {
   if (!Token.isUnresolved(sm.stateMachineArn)) return executionsArnPattern(sm.stateMachineArn);
   if (sm instanceof sfn.StateMachine) {
     return Arn.format(

@@ -183,6 +183,41 @@ export interface RecoverySizing {
   readonly dnsTtlSeconds: number;
 }
 
+/**
+ * The sizes `McpDisasterRecovery` plans its recovery with (`rtoSizing`); each one left out is derived from the
+ * construct's resources or taken from {@link TYPICAL_SIZING}. See {@link RecoverySizing} for what each means.
+ */
+export interface RecoverySizingOptions {
+  /** @default `regionLoss` given: `region-loss`, else `in-place` */
+  readonly scenario?: RecoveryScenario;
+  /** @default the database's allocated storage, else 50 */
+  readonly databaseSizeGb?: number;
+  /** @default `pitr` */
+  readonly databaseMethod?: 'pitr' | 'snapshot';
+  /** @default true (the workflow restores Multi-AZ in recover mode) */
+  readonly multiAz?: boolean;
+  /** @default 0.5 */
+  readonly writeGbPerHour?: number;
+  /** @default 1 with `cache`, else 0 */
+  readonly cacheSizeGb?: number;
+  /** @default true */
+  readonly cacheSeeded?: boolean;
+  /** @default the service's desired count (the planned minimum after a region loss), else 2 */
+  readonly tasks?: number;
+  /** @default 200 */
+  readonly maximumPercent?: number;
+  /** @default 10 (McpService's target group) */
+  readonly healthCheckIntervalSeconds?: number;
+  /** @default 2 (McpService's target group) */
+  readonly healthyThresholdCount?: number;
+  /** @default 60 (McpService's default) */
+  readonly deregistrationDelaySeconds?: number;
+  /** @default 180, at most `approvalTimeout` */
+  readonly approvalWaitSeconds?: number;
+  /** @default 60 */
+  readonly dnsTtlSeconds?: number;
+}
+
 /** The sizes of the reference deployment: the default app's data tier and service (see docs/dr.md). */
 export const TYPICAL_SIZING: RecoverySizing = {
   scenario: 'in-place',
