@@ -277,21 +277,33 @@ function check(condition: boolean, message: string): void {
 }
 
 /**
- * The `mcp-ops dr approve|reject` commands of an approval request, filled in with this execution and state machine
- * (the CLI reads the task token from the execution's history; `taskToken` stays in the message for other tools).
+ * The message of an approval request (`sns:publish.waitForTaskToken`): what `mcp-ops dr status` shows and the task
+ * token `mcp-ops dr approve|reject` reads from the execution history (`cli/dr/history.ts`), with those two commands
+ * filled in with this execution and state machine (`taskToken` stays in the message for other tools).
  */
-function answerCommands(): Record<string, string> {
+function approvalRequest(
+  serviceName: string,
+  runbook: string,
+  extra: Record<string, string> = {},
+): Record<string, unknown> {
+  const command = (verb: string, tail = ''): string =>
+    sfn.JsonPath.format(
+      `mcp-ops dr ${verb} --execution {} --state-machine {}${tail}`,
+      sfn.JsonPath.executionName,
+      sfn.JsonPath.stateMachineId,
+    );
   return {
-    approve: sfn.JsonPath.format(
-      'mcp-ops dr approve --execution {} --state-machine {}',
-      sfn.JsonPath.executionName,
-      sfn.JsonPath.stateMachineId,
-    ),
-    reject: sfn.JsonPath.format(
-      'mcp-ops dr reject --execution {} --state-machine {} --cause "<why>"',
-      sfn.JsonPath.executionName,
-      sfn.JsonPath.stateMachineId,
-    ),
+    kind: 'approval-request',
+    service: serviceName,
+    execution: sfn.JsonPath.executionName,
+    runbook,
+    taskToken: sfn.JsonPath.taskToken,
+    'recoveryPoint.$': '$.plan.recoveryPoint',
+    'restored.$': '$.restored',
+    'verification.$': '$.verification',
+    ...extra,
+    approve: command('approve'),
+    reject: command('reject', ' --cause "<why>"'),
   };
 }
 
@@ -891,17 +903,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         topic: this.alarmTopic,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         subject: `DR ${props.serviceName}: approve cut-over`,
-        message: sfn.TaskInput.fromObject({
-          kind: 'approval-request',
-          service: props.serviceName,
-          execution: sfn.JsonPath.executionName,
-          runbook,
-          taskToken: sfn.JsonPath.taskToken,
-          'recoveryPoint.$': '$.plan.recoveryPoint',
-          'restored.$': '$.restored',
-          'verification.$': '$.verification',
-          ...answerCommands(),
-        }),
+        message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, runbook)),
         taskTimeout: sfn.Timeout.duration(approvalTimeout),
         resultPath: '$.approval',
       })
@@ -1551,18 +1553,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       topic: this.alarmTopic,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       subject: `DR ${props.serviceName}: approve moving traffic to ${region}`,
-      message: sfn.TaskInput.fromObject({
-        kind: 'approval-request',
-        service: props.serviceName,
-        execution: sfn.JsonPath.executionName,
-        runbook,
-        taskToken: sfn.JsonPath.taskToken,
-        'recoveryPoint.$': '$.plan.recoveryPoint',
-        'restored.$': '$.restored',
-        'verification.$': '$.verification',
-        'cutover.$': '$.cutover',
-        ...answerCommands(),
-      }),
+      message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, runbook, { 'cutover.$': '$.cutover' })),
       taskTimeout: sfn.Timeout.duration(approvalTimeout),
       resultPath: '$.approval',
     })
