@@ -1,8 +1,8 @@
 /**
- * Disaster recovery: the RTO model (what the workflow adds to the AWS operations: polling
- * granularity, Lambda steps, transitions) for drill and recover mode, how the poll interval and
- * the database restore time move it, and the wall time of one whole drill executed locally
- * (synthesized definition in aws-local-stepfunctions, real handler, s3rver, mocked AWS APIs).
+ * Disaster recovery: the RTO model (lib/dr/rto-model.ts: AWS durations as cited or assumed terms that scale with
+ * the sizes, plus what the workflow adds) for the in-place and the region-loss recovery side by side against the
+ * 30-minute RTO, how each driver moves it, the terms with their sources, and the wall time of one whole drill
+ * executed locally (synthesized definition in aws-local-stepfunctions, real handler, s3rver, mocked AWS APIs).
  * Figures only, never asserted.
  */
 import { mockClient } from 'aws-sdk-client-mock';
@@ -23,61 +23,105 @@ import {
   RestoreDBInstanceToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { TYPICAL_AWS_DURATIONS, WorkflowTimings, estimateRecoveryTime } from '../lib/dr/rto-model';
+import {
+  AwsDurations,
+  RecoverySizing,
+  TYPICAL_SIZING,
+  WorkflowTimings,
+  largestDatabaseWithinRto,
+  planRecoveryTime,
+  workflowTimings,
+} from '../lib/dr/rto-model';
 import { startLocalS3 } from '../test/support/s3-server';
 import { drFixture } from '../test/dr/fixture';
 import { newBucket, runScenario, synthesizedWorkflow, writeBackup } from '../test/dr/workflow-harness';
 import { median, printTable, timeMs } from './util';
 
-export const title = 'Disaster recovery: RTO model (workflow overhead vs. RTO 30 min) and one local drill execution';
+export const title =
+  'Disaster recovery: RTO model, in place and after a region loss, against the 30-minute RTO; one local drill execution';
 
 const RTO = 1800;
-const WORKFLOW: WorkflowTimings = {
-  databasePollInterval: 30,
-  cachePollInterval: 30,
-  deploymentPollInterval: 30,
-  lambdaStep: 1.5,
-  stateTransition: 0.2,
-};
-const fmt = (s: number): string => `${(s / 60).toFixed(1)} min (${Math.round(s)} s)`;
+const WORKFLOW: WorkflowTimings = workflowTimings(30);
+const fmt = (s: number): string => `${(s / 60).toFixed(1)} min`;
+const SCENARIOS = ['in-place', 'region-loss'] as const;
+
+/** Prints rows of cells as aligned columns. */
+function columns(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows)
+    console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
+}
 
 function modelFigures(): void {
-  console.log('  Typical AWS durations (s):', JSON.stringify(TYPICAL_AWS_DURATIONS));
   console.log(
-    `  Workflow timings: poll ${WORKFLOW.databasePollInterval} s, Lambda step ${WORKFLOW.lambdaStep} s, transition ${WORKFLOW.stateTransition} s`,
+    `  Sizes: ${JSON.stringify({ ...TYPICAL_SIZING, scenario: undefined })}\n  Workflow: poll ${WORKFLOW.databasePollInterval} s, Lambda step ${WORKFLOW.lambdaStep} s, transition ${WORKFLOW.stateTransition} s (assumptions)`,
   );
-  for (const mode of ['drill', 'recover'] as const) {
-    const e = estimateRecoveryTime(mode, TYPICAL_AWS_DURATIONS, WORKFLOW, RTO);
-    console.log(`\n  ${mode} mode (worst case):`);
-    printTable([
-      ['AWS operations on the critical path', fmt(e.awsSeconds)],
-      ['polling lag for these durations', `${e.pollingLagSeconds} s`],
-      ['polling granularity (worst case)', `${e.pollingOverheadSeconds} s`],
-      ['Lambda steps + state transitions', `${e.stepOverheadSeconds.toFixed(1)} s`],
-      ['workflow overhead total', `${e.workflowOverheadSeconds.toFixed(1)} s`],
-      ['total', fmt(e.totalSeconds)],
-      ['RTO', fmt(e.rtoSeconds)],
-      ['margin', `${fmt(e.marginSeconds)} ${e.withinRto ? 'within RTO' : 'RTO MISSED'}`],
+  const plans = SCENARIOS.map((scenario) =>
+    planRecoveryTime({ ...TYPICAL_SIZING, scenario }, 'recover', WORKFLOW, RTO),
+  );
+  const phase = (label: string, key: keyof AwsDurations): string[] => [
+    label,
+    ...plans.map((p) => fmt(p.terms.filter((t) => t.phase === key).reduce((a, t) => a + t.seconds, 0))),
+  ];
+  console.log('\n  Recovery (recover mode, worst case), side by side against the RTO:');
+  columns([
+    ['phase', ...SCENARIOS],
+    phase('database restore (critical-path branch)', 'databaseRestore'),
+    phase('cache restore (parallel branch)', 'cacheRestore'),
+    phase('readiness task', 'readinessTask'),
+    phase('approval wait', 'approval'),
+    phase('cut-over / activation deployment', 'cutoverDeployment'),
+    phase('probe', 'probe'),
+    phase('traffic move (DNS)', 'trafficMove'),
+    ['workflow overhead (polls, steps)', ...plans.map((p) => fmt(p.workflowOverheadSeconds))],
+    ['total', ...plans.map((p) => fmt(p.totalSeconds))],
+    ['RTO', ...plans.map((p) => fmt(p.rtoSeconds))],
+    ['margin', ...plans.map((p) => `${fmt(p.marginSeconds)} ${p.withinRto ? 'ok' : 'MISSED'}`)],
+    [
+      'drill (same sizes, no approval/cut-over)',
+      ...SCENARIOS.map((scenario) =>
+        fmt(planRecoveryTime({ ...TYPICAL_SIZING, scenario }, 'drill', WORKFLOW, RTO).totalSeconds),
+      ),
+    ],
+    [
+      'largest database within the RTO',
+      ...SCENARIOS.map(
+        (scenario) => `${largestDatabaseWithinRto({ ...TYPICAL_SIZING, scenario }, 'recover', WORKFLOW, RTO)} GB`,
+      ),
+    ],
+  ]);
+
+  const scaling = (title: string, key: keyof RecoverySizing, values: number[], unit: string): void => {
+    console.log(`\n  ${title} (recover, total):`);
+    columns([
+      [String(key), ...SCENARIOS],
+      ...values.map((v) => [
+        `${v} ${unit}`,
+        ...SCENARIOS.map((scenario) => {
+          const base = key === 'maximumPercent' ? { ...TYPICAL_SIZING, tasks: 8 } : TYPICAL_SIZING;
+          const p = planRecoveryTime({ ...base, scenario, [key]: v }, 'recover', WORKFLOW, RTO);
+          return `${fmt(p.totalSeconds)}${p.withinRto ? '' : ' !'}`;
+        }),
+      ]),
     ]);
-  }
-  console.log('\n  Poll interval vs. workflow overhead (drill, worst case):');
-  const rows: Array<[string, string]> = [];
-  for (const poll of [10, 30, 60, 120, 300]) {
-    const e = estimateRecoveryTime(
-      'drill',
-      TYPICAL_AWS_DURATIONS,
-      { ...WORKFLOW, databasePollInterval: poll, cachePollInterval: poll },
-      RTO,
+  };
+  scaling('Database size', 'databaseSizeGb', [20, 100, 500, 1000, 2000], 'GB');
+  scaling('Write rate (PITR replays up to 24 h of log)', 'writeGbPerHour', [0.1, 0.5, 1, 2, 4], 'GB/h');
+  scaling('Approval wait', 'approvalWaitSeconds', [60, 180, 300, 600], 's');
+  scaling('DNS TTL (region loss only)', 'dnsTtlSeconds', [60, 300, 900], 's');
+  scaling(
+    'Deployment batches: 8 tasks by maximumPercent (a standby from 0 starts all at once)',
+    'maximumPercent',
+    [200, 150, 125, 110],
+    '%',
+  );
+  console.log('  (! = over the RTO)');
+
+  console.log('\n  Terms and their sources (region-loss recover):');
+  for (const t of plans[1].terms) {
+    console.log(
+      `    ${t.phase.padEnd(20)} ${String(Math.round(t.seconds)).padStart(5)} s  ${t.what}${t.source ? `  [${t.source}]` : ''}`,
     );
-    rows.push([`poll ${poll} s`, `overhead ${e.workflowOverheadSeconds.toFixed(1)} s, total ${fmt(e.totalSeconds)}`]);
-  }
-  printTable(rows);
-  // Largest database restore that still meets the RTO (1-second steps).
-  for (const mode of ['drill', 'recover'] as const) {
-    let db = 0;
-    while (estimateRecoveryTime(mode, { ...TYPICAL_AWS_DURATIONS, databaseRestore: db + 1 }, WORKFLOW, RTO).withinRto)
-      db++;
-    console.log(`  ${mode}: largest database restore that meets the RTO: ${fmt(db)}`);
   }
 }
 

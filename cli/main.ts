@@ -4,12 +4,14 @@
  */
 import { checkServerCommand } from './check-server';
 import { CliCommand, CliIo, UsageError } from './command';
+import { dr } from './dr';
 import { review } from './review';
 import { verify } from './verify';
 
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   // Subcommands register here: name → command (e.g. review, check-server, dr, verify).
   'check-server': checkServerCommand,
+  dr,
   review,
   verify,
 };
@@ -30,14 +32,21 @@ function usage(): string {
     .concat('\n');
 }
 
-/** Runs the CLI on `argv` (the arguments after the program name) and resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI on `argv` (the arguments after the program name) and resolves to the exit code. Tests may pass
+ * `commands` to run a subcommand built with injected clients through the same error handling.
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  commands: Readonly<Record<string, CliCommand>> = COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   if (!command) {
     io.err(`mcp-ops: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
     return 2;

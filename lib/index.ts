@@ -35,6 +35,8 @@ export * from './backup/handler-config';
 export * from './dr/disaster-recovery';
 export * from './dr/recovery-plan';
 export * from './dr/rto-model';
+export * from './dr/operator-policy';
+export { DR_OPERATOR_ACTIONS } from './dr/operator-actions';
 export * from './dr/ready-check';
 
 // CI: the GitHub OIDC identity that deploys

@@ -10,6 +10,9 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 
 interface Clients {
   s3: S3Client;
@@ -19,6 +22,9 @@ interface Clients {
   cloudwatch: CloudWatchClient;
   sfn: SFNClient;
   secrets: SecretsManagerClient;
+  ssm: SSMClient;
+  route53: Route53Client;
+  autoscaling: ApplicationAutoScalingClient;
 }
 
 let clients: Clients | undefined;
@@ -43,6 +49,10 @@ export function aws(): Clients {
       cloudwatch: new CloudWatchClient({}),
       sfn: new SFNClient({}),
       secrets: new SecretsManagerClient({}),
+      ssm: new SSMClient({}),
+      // Route 53's API is global (its endpoint is not the production Region's).
+      route53: new Route53Client({}),
+      autoscaling: new ApplicationAutoScalingClient({}),
     };
   }
   return clients;

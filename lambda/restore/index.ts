@@ -8,14 +8,8 @@
 import { createHash } from 'crypto';
 import { gunzipSync } from 'zlib';
 import { PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  KeyValuePair,
-  Tag as EcsTag,
-} from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { GetParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import {
   CreateReplicationGroupCommand,
   DeleteReplicationGroupCommand,
@@ -51,19 +45,28 @@ import {
   restoreId,
   restoredPrefix,
   selectRecoveryPoint,
+  sourceDatabaseOf,
 } from '../../lib/dr/recovery-plan';
+import {
+  activationSettings,
+  moveTraffic,
+  replicatedPitrWindow,
+  resetCredentialsIfDue,
+  scaleToMinimum,
+} from './regional';
 import { StepError, aws, call, isAwsError } from './aws';
 import { readS3Bytes } from '../../lib/internal/s3-read';
+import { ENDPOINT_VARIABLES, EndpointVariable, RESTORED_PREFIX, endpointValues } from '../../lib/data/endpoint-names';
 
 const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'mcp-server' });
 
 /** Settings from the environment (set by the construct). Read per invocation. */
-function env(name: string, fallback?: string): string {
+export function env(name: string, fallback?: string): string {
   const v = process.env[name] ?? fallback;
   if (v === undefined || v === '') throw new StepError('Misconfigured', `environment variable ${name} is not set`);
   return v;
 }
-const optEnv = (name: string): string | undefined => (process.env[name] ? process.env[name] : undefined);
+export const optEnv = (name: string): string | undefined => (process.env[name] ? process.env[name] : undefined);
 const list = (name: string): string[] =>
   (optEnv(name) ?? '')
     .split(',')
@@ -98,6 +101,8 @@ export interface ResourceStatus {
   readonly attempt: number;
   /** True when `attempt` reached the maximum; the state machine then fails the restore. */
   readonly timedOut: boolean;
+  /** Region-loss: the master password was set to the recovery Region's secret (once, when first available). */
+  readonly credentialsReset?: boolean;
 }
 
 type Event = Record<string, unknown> & { action?: string };
@@ -220,6 +225,8 @@ async function dispatch(action: unknown, event: Event): Promise<unknown> {
       return verify(event);
     case 'cutover':
       return cutover(event.plan as Plan, event.restored as Restored);
+    case 'move-traffic':
+      return moveTraffic(event.plan as Plan, event.cutover as Record<string, unknown>);
     case 'check-deployment':
       return checkDeployment(event.cutover as Cutover);
     case 'cleanup':
@@ -329,6 +336,11 @@ async function pitrWindow(): Promise<{ window?: PitrWindow; retainedArn?: string
   return b.Status === 'retained' ? { window, retainedArn: b.DBInstanceAutomatedBackupsArn } : { window };
 }
 
+/** Whether the workflow restores a database: production's is known, or (region loss) its replicated backups are. */
+export function databaseEnabled(): boolean {
+  return !!optEnv('PRODUCTION_DB_INSTANCE_ID') || !!optEnv('DB_SOURCE_REGION');
+}
+
 async function resolve(event: Event): Promise<Plan> {
   const execution = (event.execution ?? {}) as { name?: string; startTime?: string };
   if (!execution.name || !execution.startTime)
@@ -337,8 +349,13 @@ async function resolve(event: Event): Promise<Plan> {
   const request = parseRecoveryRequest(event.request, now);
   checkExecutionName(execution.name, request.mode);
   const target = new Date(request.targetTime);
-  const [manifests, pitr] = await Promise.all([loadManifests(env('BACKUP_BUCKET'), target), pitrWindow()]);
+  const regionLoss = optEnv('DB_SOURCE_REGION');
+  const manifests = await loadManifests(env('BACKUP_BUCKET'), target);
+  // Region loss: production's automated backups as replicated into this Region, found by the instance the
+  // replicated manifests name; production's own Region is never called.
+  const pitr = regionLoss ? await replicatedPitrWindow(sourceDatabaseOf(manifests)) : await pitrWindow();
   const point = selectRecoveryPoint({
+    allowSnapshots: !regionLoss,
     targetTime: request.targetTime,
     manifests,
     pitr: pitr.window,
@@ -353,7 +370,7 @@ async function resolve(event: Event): Promise<Plan> {
     restoreId: restoreId(env('SERVICE_NAME'), execution.name),
     recoveryPoint: point,
     database: {
-      enabled: !!optEnv('PRODUCTION_DB_INSTANCE_ID'),
+      enabled: databaseEnabled(),
       ...(point.method === 'pitr' && pitr.retainedArn ? { sourceAutomatedBackupsArn: pitr.retainedArn } : {}),
     },
     cache: {
@@ -405,7 +422,7 @@ async function describeOwnInstance(plan: Plan): Promise<DBInstance> {
 }
 
 async function startDatabaseRestore(plan: Plan): Promise<ResourceStatus> {
-  const production = env('PRODUCTION_DB_INSTANCE_ID');
+  const production = optEnv('PRODUCTION_DB_INSTANCE_ID');
   if (plan.restoreId === production || !plan.restoreId.startsWith(`${restoredPrefix(env('SERVICE_NAME'))}-`)) {
     throw new StepError('Refused', `refusing to restore into ${plan.restoreId}: not a restored-resource identifier`);
   }
@@ -465,7 +482,8 @@ async function startDatabaseRestore(plan: Plan): Promise<ResourceStatus> {
 }
 
 async function checkDatabase(plan: Plan, previous: ResourceStatus): Promise<ResourceStatus> {
-  return dbStatus(await describeOwnInstance(plan), (previous?.attempt ?? 0) + 1);
+  const status = dbStatus(await describeOwnInstance(plan), (previous?.attempt ?? 0) + 1);
+  return resetCredentialsIfDue(plan, status, previous);
 }
 
 // ---------------------------------------------------------------------------------- configuration
@@ -677,92 +695,118 @@ async function verify(
 interface Cutover {
   readonly cluster: string;
   readonly service: string;
-  readonly previousTaskDefinition: string;
-  readonly taskDefinition: string;
+  /** The deployment the forced new deployment started (PRIMARY after UpdateService). */
+  readonly deploymentId?: string;
+  /** Endpoint values before the cut-over, by parameter name: what a roll-back writes back. */
+  readonly previousEndpoints: Record<string, string>;
+  /** Endpoint values written, by parameter name. */
+  readonly endpoints: Record<string, string>;
   readonly attempt: number;
   readonly state?: string;
   readonly timedOut?: boolean;
 }
 
-/** Environment the service gets after cut-over (names from docs/operational-contract.md). */
+/** The restored endpoints by container variable (names from docs/operational-contract.md). */
+function restoredEndpoints(restored: Restored): Partial<Record<EndpointVariable, string>> {
+  const cache = restored.cache && 'address' in restored.cache ? restored.cache : undefined;
+  return endpointValues({
+    database: restored.database?.address
+      ? { host: restored.database.address, port: restored.database.port }
+      : undefined,
+    cache: cache?.address ? { host: cache.address, port: cache.port } : undefined,
+  });
+}
+
+/**
+ * Environment the readiness task gets for the restored resources: `RESTORED_<VARIABLE>` (the task definition's
+ * own DATABASE_HOST… are ECS secrets, which a RunTask override cannot replace; the readiness command copies
+ * these over them) and RESTORED_CONFIG_URI.
+ */
 export function cutoverEnvironment(restored: Restored): Record<string, string> {
   const out: Record<string, string> = {};
-  const db = restored.database;
-  if (db?.address) {
-    out.DATABASE_HOST = db.address;
-    out.DATABASE_PORT = String(db.port ?? 5432);
-  }
-  const cache = restored.cache;
-  if (cache && 'address' in cache && cache.address) {
-    out.CACHE_HOST = cache.address;
-    out.CACHE_PORT = String(cache.port ?? 6379);
-  }
+  for (const [name, value] of Object.entries(restoredEndpoints(restored))) out[`${RESTORED_PREFIX}${name}`] = value!;
   const conf = restored.configuration;
   if (conf && 'uri' in conf) out.RESTORED_CONFIG_URI = conf.uri;
   return out;
 }
 
+/** The endpoint parameter names by variable, from the construct (ENDPOINT_PARAMETERS, JSON). */
+function endpointParameterNames(): Partial<Record<EndpointVariable, string>> {
+  const raw = env('ENDPOINT_PARAMETERS');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new StepError('Misconfigured', `ENDPOINT_PARAMETERS is not JSON: ${raw}`);
+  }
+  const out: Partial<Record<EndpointVariable, string>> = {};
+  for (const v of ENDPOINT_VARIABLES) {
+    const name = (parsed as Record<string, unknown>)?.[v];
+    if (typeof name === 'string' && name) out[v] = name;
+  }
+  return out;
+}
+
+/**
+ * The cut-over, without drift: overwrites the endpoint parameters the service reads (SSM String parameters the
+ * stack created, delivered as ECS secrets) with the restored endpoints, then forces a new deployment, whose
+ * tasks read the new values at start. No task definition is registered. The previous values are returned for
+ * a roll-back. UpdateService is the last call: a failure before it leaves the running tasks untouched.
+ */
 async function cutover(plan: Plan, restored: Restored): Promise<Cutover> {
   if (plan.request.mode !== 'recover') throw new StepError('Refused', 'cut-over runs only in recover mode');
   const cluster = env('ECS_CLUSTER');
   const service = env('ECS_SERVICE');
-  const containerName = env('SERVICE_CONTAINER');
+  const names = endpointParameterNames();
+  const values = restoredEndpoints(restored);
+  const writes = (Object.entries(values) as Array<[EndpointVariable, string]>)
+    .filter(([v]) => names[v] !== undefined)
+    .map(([v, value]) => ({ name: names[v]!, value }));
+  if (writes.length === 0)
+    throw new StepError('CutoverFailed', 'nothing to cut over: no restored endpoint has an endpoint parameter');
   const described = await call(() => aws().ecs.send(new DescribeServicesCommand({ cluster, services: [service] })));
-  const current = described.services?.[0];
-  if (!current?.taskDefinition) throw new StepError('CutoverFailed', `service ${service} not found in ${cluster}`);
-  const td = await call(() =>
-    aws().ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: current.taskDefinition, include: ['TAGS'] })),
-  );
-  const def = td.taskDefinition!;
-  const overrides = cutoverEnvironment(restored);
-  const containers = (def.containerDefinitions ?? []).map((c) => {
-    if (c.name !== containerName) return c;
-    const environment: KeyValuePair[] = (c.environment ?? []).filter((e) => !(e.name! in overrides));
-    for (const [name, value] of Object.entries(overrides)) environment.push({ name, value });
-    return { ...c, environment };
-  });
-  if (!containers.some((c) => c.name === containerName))
-    throw new StepError('CutoverFailed', `container ${containerName} not in ${current.taskDefinition}`);
-  const registered = await call(() =>
+  if (!described.services?.[0]) throw new StepError('CutoverFailed', `service ${service} not found in ${cluster}`);
+  const current = await call(() => aws().ssm.send(new GetParametersCommand({ Names: writes.map((w) => w.name) })));
+  const previousEndpoints = Object.fromEntries((current.Parameters ?? []).map((p) => [p.Name!, p.Value ?? '']));
+  for (const w of writes) {
+    await call(() =>
+      aws().ssm.send(new PutParameterCommand({ Name: w.name, Value: w.value, Type: 'String', Overwrite: true })),
+    );
+  }
+  // Region loss: the pilot-light service comes up to its planned minimum with the new endpoints.
+  const activation = activationSettings();
+  if (activation) await scaleToMinimum(cluster, service, activation.minTasks);
+  const updated = await call(() =>
     aws().ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: def.family!,
-        taskRoleArn: def.taskRoleArn,
-        executionRoleArn: def.executionRoleArn,
-        networkMode: def.networkMode,
-        containerDefinitions: containers,
-        volumes: def.volumes,
-        placementConstraints: def.placementConstraints,
-        requiresCompatibilities: def.requiresCompatibilities,
-        cpu: def.cpu,
-        memory: def.memory,
-        runtimePlatform: def.runtimePlatform,
-        ephemeralStorage: def.ephemeralStorage,
-        tags: [
-          ...((td.tags ?? []) as EcsTag[]).filter((tg) => !tg.key?.startsWith('mcp-ops:')),
-          { key: 'mcp-ops:restore-id', value: plan.restoreId },
-        ],
+      new UpdateServiceCommand({
+        cluster,
+        service,
+        forceNewDeployment: true,
+        ...(activation ? { desiredCount: activation.minTasks } : {}),
       }),
     ),
   );
-  const arn = registered.taskDefinition!.taskDefinitionArn!;
-  await call(() =>
-    aws().ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: arn, forceNewDeployment: true })),
-  );
-  logger.info('cut over', {
-    event: 'cutover_done',
-    previousTaskDefinition: current.taskDefinition,
-    taskDefinition: arn,
-    environment: Object.keys(overrides),
-  });
-  return { cluster, service, previousTaskDefinition: current.taskDefinition, taskDefinition: arn, attempt: 0 };
+  const deploymentId = updated.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  const endpoints = Object.fromEntries(writes.map((w) => [w.name, w.value]));
+  logger.info('cut over', { event: 'cutover_done', previousEndpoints, endpoints, deploymentId });
+  return {
+    cluster,
+    service,
+    ...(deploymentId ? { deploymentId } : {}),
+    previousEndpoints,
+    endpoints,
+    attempt: 0,
+  };
 }
 
 async function checkDeployment(c: Cutover): Promise<Cutover> {
   const described = await call(() =>
     aws().ecs.send(new DescribeServicesCommand({ cluster: c.cluster, services: [c.service] })),
   );
-  const deployment = described.services?.[0]?.deployments?.find((d) => d.taskDefinition === c.taskDefinition);
+  const deployments = described.services?.[0]?.deployments ?? [];
+  const deployment = c.deploymentId
+    ? deployments.find((d) => d.id === c.deploymentId)
+    : deployments.find((d) => d.status === 'PRIMARY');
   const rollout = deployment?.rolloutState ?? 'UNKNOWN';
   const state = rollout === 'COMPLETED' ? 'available' : rollout === 'FAILED' ? 'failed' : 'pending';
   const attempt = c.attempt + 1;
@@ -794,7 +838,7 @@ async function cleanup(
   // A resource still being created (a failure while the Parallel's other branch was restoring) cannot be
   // deleted yet: both are attempted, then `CleanupPending` makes the state machine retry the step later.
   const pending: string[] = [];
-  if (optEnv('PRODUCTION_DB_INSTANCE_ID')) {
+  if (databaseEnabled()) {
     try {
       await call(() =>
         aws().rds.send(

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { VALIDATION_PLUGINS_METADATA } from '../internal/validation-metadata';
 import { parseAppConfig } from './config';
 import { McpOpsStack } from './stack';
+import { McpOpsRecoveryStack } from './recovery-stack';
 
 /**
  * Builds the default app into `app`: reads the configuration from the app's context, creates the stack
@@ -18,6 +19,15 @@ export function buildDefaultApp(app: App): McpOpsStack {
     env: { account: config.account, region: config.region },
     description: `mcp-ops: MCP service ${config.serviceName} with monitoring, logs, backups and disaster recovery`,
   });
+  const recoveryRegion = config.recovery.recoveryRegion;
+  if (recoveryRegion) {
+    // The pilot light in the recovery Region (deploy it first: the production stack reads its parameters).
+    new McpOpsRecoveryStack(app, config.recovery.recoveryStackName, {
+      config,
+      env: { account: config.account, region: recoveryRegion },
+      description: `mcp-ops: pilot light of ${config.serviceName} in ${recoveryRegion} (region-loss recovery of ${config.stackName})`,
+    });
+  }
   const plugins = [new AwsSolutionsChecks(app)];
   Validations.of(app).addPlugins(...plugins);
   // Recorded for `mcp-ops review` (cdk.out names acknowledgements, not the packs that ran).

@@ -6,6 +6,7 @@ import { CapacityInput } from '../capacity/types';
 import { isServiceName, SERVICE_NAME_RULE } from '../internal/service-name';
 import { originProblem } from '../service/origins';
 import { ASSUMABLE_ZONES, zoneNameProblem } from '../service/zones';
+import { RECOVERY_CONTEXT_KEYS, RecoveryConfig, parseRecoveryConfig } from './recovery-config';
 import type { McpAlertRoute } from '../monitoring/alert-routing';
 
 /** The default app's settings, parsed and checked. */
@@ -39,6 +40,8 @@ export interface AppConfig {
   /** VPC interface endpoints (ECR, Logs, Secrets Manager, SSM) and the S3 gateway endpoint in the new VPC. */
   readonly vpcEndpoints: boolean;
   readonly deletionProtection: boolean;
+  /** Disaster recovery: recovery Region, DNS record, post-recovery state (lib/app/recovery-config.ts). */
+  readonly recovery: RecoveryConfig;
   /** Exposure, authorization and edge protection (docs/security.md). */
   readonly security: SecurityConfig;
 }
@@ -301,7 +304,7 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     key: 'hostedZoneId',
     kind: 'string',
     description:
-      'Route 53 hosted zone id of domainName: with hostedZoneName, a DNS-validated certificate and alias records',
+      'Route 53 hosted zone id of domainName: with hostedZoneName, a DNS-validated certificate and alias records (with recoveryRegion, the PRIMARY of a failover pair; a region-loss recovery adds the SECONDARY after approval)',
     default: 'none',
   },
   {
@@ -404,6 +407,7 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     description: 'comma-separated ISO country codes allowed (others blocked)',
     default: 'none',
   },
+  ...RECOVERY_CONTEXT_KEYS,
 ];
 
 const KNOWN = new Set(CONTEXT_KEYS.map((k) => k.key));
@@ -416,6 +420,15 @@ class ContextProblems {
       `context ${key}: expected ${expected}, got ${JSON.stringify(value)} (set it in cdk.json "context" or with -c ${key}=...)`,
     );
     return undefined;
+  }
+  /** Runs a parser that throws at its first problem (lib/app/recovery-config.ts) and records its message. */
+  capture<T>(parse: () => T): T | undefined {
+    try {
+      return parse();
+    } catch (err) {
+      this.messages.push(err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
   }
   throwIfAny(): void {
     if (this.messages.length === 1) throw new Error(this.messages[0]);
@@ -630,6 +643,7 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   const dataTier = bool(p, ctx, 'dataTier', true);
   const deletionProtection = bool(p, ctx, 'deletionProtection', true);
   const security = parseSecurityConfig(p, ctx);
+  const recovery = p.capture(() => parseRecoveryConfig(ctx, stackName, region));
   p.throwIfAny();
   return {
     account,
@@ -653,6 +667,7 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     vpcEndpoints,
     deletionProtection,
     security,
+    recovery: recovery!,
   };
 }
 

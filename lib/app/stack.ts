@@ -1,11 +1,13 @@
 import { Annotations, CfnOutput, CfnResource, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { McpBackup } from '../backup/backup';
 import { McpDataTier } from '../data/data-tier';
 import { McpDisasterRecovery } from '../dr/disaster-recovery';
 import { McpAuth } from '../security/auth';
+import { McpRecoveryRegionReference } from '../dr/recovery-region';
 import { McpService } from '../service/mcp-service';
 import { AppConfig } from './config';
 
@@ -28,6 +30,10 @@ export class McpOpsStack extends Stack {
   public readonly backup: McpBackup;
   /** The restore workflow, its weekly drill and RTO alarms. */
   public readonly dr: McpDisasterRecovery;
+  /** The recovery Region's replica bucket and key, read at deploy time, when `recoveryRegion` is set. */
+  public readonly recoveryRegion?: McpRecoveryRegionReference;
+  /** The DB instance the service uses: the data tier's, or the restored one after a recovery in place. */
+  public readonly liveDatabase?: rds.IDatabaseInstance;
 
   constructor(scope: Construct, id: string, props: McpOpsStackProps) {
     super(scope, id, props);
@@ -41,6 +47,8 @@ export class McpOpsStack extends Stack {
       domainName: config.domainName,
       hostedZoneId: config.security.hostedZoneId,
       hostedZoneName: config.security.hostedZoneName,
+      // With a recovery Region the alias records are the PRIMARY of the failover pair the region-loss workflow completes.
+      ...(config.recovery.recoveryRegion ? { dnsFailoverSetIdentifier: `${props.config.stackName}-primary` } : {}),
       internetFacing: config.security.internetFacing,
       allowPlaintextInternetListener: config.security.allowPlaintextInternetListener,
       auth: this.authFrom(config),
@@ -64,6 +72,14 @@ export class McpOpsStack extends Stack {
       },
     });
 
+    const recovery = config.recovery;
+    const recovered = recovery.recoveredIn === 'production' ? recovery.recovered : {};
+    if (recovery.recoveryRegion) {
+      this.recoveryRegion = new McpRecoveryRegionReference(this, 'RecoveryRegion', {
+        recoveryRegion: recovery.recoveryRegion,
+        serviceName: config.serviceName,
+      });
+    }
     if (config.dataTier) {
       this.data = new McpDataTier(this, 'Data', {
         vpc: this.mcp.vpc,
@@ -75,7 +91,13 @@ export class McpOpsStack extends Stack {
             : {}),
           ...(config.databasePoolSize !== undefined ? { poolSize: config.databasePoolSize } : {}),
           ...(config.databasePoolMaxOverflow !== undefined ? { poolMaxOverflow: config.databasePoolMaxOverflow } : {}),
+          ...(this.recoveryRegion
+            ? { backupReplication: { region: recovery.recoveryRegion!, kmsKeyArn: this.recoveryRegion.dataKeyArn } }
+            : {}),
         },
+        // The service reads its endpoints from parameters the cut-over rewrites; after a recovery they name
+        // the restored resources (context recoveredDatabase…), so the next deploy keeps them.
+        endpointParameters: { serviceName: config.serviceName, recovered },
         cache: config.cacheNodeType ? { nodeType: config.cacheNodeType } : true,
         alarmTopic: this.mcp.alarmTopic,
         ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
@@ -92,23 +114,49 @@ export class McpOpsStack extends Stack {
         this.mcp.container.addSecret(name, secret);
     }
 
+    const data = this.data;
+    this.liveDatabase = data?.database ? this.liveDatabaseOf(data, recovered.database) : undefined;
+    const liveCacheId = recovered.cache?.replicationGroupId ?? data?.cache?.ref;
     this.backup = new McpBackup(this, 'Backup', {
       serviceName: config.serviceName,
-      dataTier: this.data,
+      // After a recovery in place the backups follow the restored resources the service uses.
+      ...(recovered.database || recovered.cache
+        ? {
+            database: this.liveDatabase,
+            cacheReplicationGroupId: liveCacheId,
+            secrets: [data?.databaseSecret, data?.cacheAuthSecret].filter((x) => x !== undefined),
+          }
+        : { dataTier: this.data }),
+      ...(this.recoveryRegion
+        ? {
+            replication: {
+              destinationBucketArn: this.recoveryRegion.replicaBucketArn,
+              destinationKmsKeyArn: this.recoveryRegion.dataKeyArn,
+            },
+          }
+        : {}),
       taskDefinition: this.mcp.taskDefinition,
       alarmTopic: this.mcp.alarmTopic,
       ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
     this.mcp.monitoring?.addSegment(this.backup);
 
-    const data = this.data;
+    const managedDb = data?.database?.node.defaultChild as rds.CfnDBInstance | undefined;
     this.dr = new McpDisasterRecovery(this, 'DisasterRecovery', {
       serviceName: config.serviceName,
       backupBucket: this.backup.bucket,
       vpc: this.mcp.vpc,
-      ...(data?.database
+      ...(data?.database && this.liveDatabase
         ? {
-            database: data.database,
+            // Production is the instance the service uses (the restored one after a recovery in place): it is
+            // what the workflow restores from and what its explicit deny protects.
+            database: this.liveDatabase,
+            databaseSubnetGroup: rds.SubnetGroup.fromSubnetGroupName(
+              this,
+              'DatabaseSubnetGroupRef',
+              managedDb!.dbSubnetGroupName!,
+            ),
+            databaseParameterGroupName: managedDb!.dbParameterGroupName,
             databaseEncryptionKey: data.key,
             databaseSecurityGroups: [data.databaseSecurityGroup!],
           }
@@ -116,7 +164,7 @@ export class McpOpsStack extends Stack {
       ...(data?.cache
         ? {
             cache: {
-              replicationGroupId: data.cache.ref,
+              replicationGroupId: liveCacheId!,
               nodeType: data.cache.cacheNodeType!, // always set by McpDataTier
               subnetGroupName: data.cache.cacheSubnetGroupName!,
               securityGroups: [data.cacheSecurityGroup!],
@@ -126,7 +174,8 @@ export class McpOpsStack extends Stack {
           }
         : {}),
       cluster: this.mcp.cluster,
-      service: this.mcp.service,
+      // Without a data tier there is nothing to cut over to (no endpoint parameters): no service then.
+      ...(data?.endpointParameters ? { service: this.mcp.service, endpointParameters: data.endpointParameters } : {}),
       taskDefinition: this.mcp.taskDefinition,
       // The readiness task runs as the service does, so the restored database and cache admit it.
       readinessSecurityGroups: this.mcp.service.connections.securityGroups,
@@ -239,6 +288,24 @@ export class McpOpsStack extends Stack {
     return McpAuth.cognito({
       callbackUrls: sec.cognito.callbackUrls.length > 0 ? sec.cognito.callbackUrls : undefined,
       domainPrefix: sec.cognito.domainPrefix,
+    });
+  }
+
+  /**
+   * The DB instance the service uses. After a recovery in place (context recoveredDatabase…) it is the restored
+   * instance, referred to by identifier and endpoint (no lookup): the stack's own instance stays as it is
+   * (retained, never deleted by this), until the runbook's "make the recovered instance the managed one".
+   */
+  private liveDatabaseOf(
+    data: McpDataTier,
+    recovered: { instanceIdentifier: string; host: string; port: number } | undefined,
+  ): rds.IDatabaseInstance {
+    if (!recovered) return data.database!;
+    return rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'RecoveredDatabase', {
+      instanceIdentifier: recovered.instanceIdentifier,
+      instanceEndpointAddress: recovered.host,
+      port: recovered.port,
+      securityGroups: [data.databaseSecurityGroup!],
     });
   }
 }

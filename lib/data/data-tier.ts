@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -30,6 +30,8 @@ import {
 } from './data-tier-alarms';
 import { cacheThresholds, databaseThresholds } from './saturation';
 import { parseDailyWindow, windowMinutes } from './windows';
+import { McpEndpointParameters } from './endpoint-parameters';
+import { RecoveredEndpoints, isDbInstanceIdentifier, isReplicationGroupId } from './endpoint-names';
 
 const OWNER = 'McpDataTier';
 /** The pool of the operations guide (`pool_size=20, max_overflow=10`), the reference server's defaults. */
@@ -131,6 +133,35 @@ export interface McpDatabaseOptions {
    * @default rds.DatabaseInsightsMode.STANDARD
    */
   readonly databaseInsights?: rds.DatabaseInsightsMode;
+  /**
+   * Replicate the automated backups (snapshots and transaction logs) to another Region, so that a
+   * point-in-time restore works there after the loss of this Region (CloudFormation
+   * `AutomaticBackupReplicationRegion`, `AutomaticBackupReplicationKmsKeyId`,
+   * `AutomaticBackupReplicationRetentionPeriod`).
+   * @default no cross-Region replication
+   */
+  readonly backupReplication?: McpDatabaseBackupReplication;
+}
+
+/**
+ * Cross-Region replication of a DB instance's automated backups
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-automaticbackupreplicationregion).
+ */
+export interface McpDatabaseBackupReplication {
+  /** The destination Region, e.g. `eu-central-1`; not the instance's own. */
+  readonly region: string;
+  /**
+   * ARN of the KMS key **in the destination Region** that encrypts the replicas. CloudFormation takes the key
+   * ARN (not an alias): "the Amazon Resource Name (ARN) for the KMS encryption key in the destination AWS
+   * Region" (AutomaticBackupReplicationKmsKeyId). The default app reads it from the SSM parameter the
+   * recovery stack writes (see `McpRecoveryRegionReference`).
+   */
+  readonly kmsKeyArn: string;
+  /**
+   * Retention of the replicated backups, 1 to 35 days.
+   * @default the instance's backupRetention (CloudFormation's default)
+   */
+  readonly retention?: Duration;
 }
 
 /** Options of the ElastiCache (Valkey or Redis OSS) cache. */
@@ -213,6 +244,30 @@ export interface McpDataTierProps extends McpAlarmOptions {
    * @default RemovalPolicy.SNAPSHOT (a final snapshot is kept)
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Publish the database and cache endpoints as SSM parameters ({@link McpEndpointParameters}) and give them
+   * to the container as ECS secrets instead of plain environment variables, so the disaster-recovery
+   * cut-over can move the service by rewriting them. With `recovered`, the parameters name the restored
+   * resources instead of this tier's own (the stack's post-recovery state: the next deploy keeps them).
+   * @default endpoints as plain environment variables
+   */
+  readonly endpointParameters?: McpDataTierEndpointOptions;
+}
+
+/** Endpoint parameters of a {@link McpDataTier}. */
+export interface McpDataTierEndpointOptions {
+  /** The service (part of the parameter path). */
+  readonly serviceName: string;
+  /**
+   * Path of the parameters.
+   * @default `/mcp-ops/<stack name>/<serviceName>/endpoints`
+   */
+  readonly parameterPath?: string;
+  /**
+   * Restored resources the service uses instead of this tier's own, after a recovery.
+   * @default none: the parameters name this tier's database and cache
+   */
+  readonly recovered?: RecoveredEndpoints;
 }
 
 /**
@@ -254,6 +309,8 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
   public readonly databasePort: number;
   /** Cache port. */
   public readonly cachePort: number;
+  /** The endpoint parameters, with `endpointParameters`. */
+  public readonly endpointParameters?: McpEndpointParameters;
   /** The database's instance class, e.g. `db.m7g.large`, when a database is created. */
   public readonly databaseInstanceClass?: string;
 
@@ -273,7 +330,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
     const problems = new Problems(OWNER, this.node.path);
     problems.add(serviceNameProblem(props.serviceName ?? 'mcp-server'));
-    validate(problems, dbOpts, cacheOpts);
+    validate(problems, dbOpts, cacheOpts, props.endpointParameters);
     problems.throwIfAny();
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
@@ -348,6 +405,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       });
       this.database = db;
       this.databaseSecret = db.secret!;
+      if (dbOpts.backupReplication) this.replicateBackups(db, dbOpts.backupReplication);
       // The generated secret is a child of the instance (db.secret is its attachment): acknowledge on the instance.
       Validations.of(db).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -468,6 +526,9 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       env.CACHE_TLS = 'true';
       secrets.CACHE_AUTH_TOKEN = ecs.Secret.fromSecretsManager(this.cacheAuthSecret);
     }
+    if (props.endpointParameters) {
+      this.endpointParameters = this.publishEndpoints(props.endpointParameters, env, secrets);
+    }
     this.containerEnvironment = env;
     this.containerSecrets = secrets;
     this.alarms = this.createAlarms(props);
@@ -502,6 +563,38 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
           ]
         : []),
     ];
+  }
+
+  /** Cross-Region replication of the automated backups (CloudFormation properties of the DB instance). */
+  private replicateBackups(db: rds.DatabaseInstance, r: McpDatabaseBackupReplication): void {
+    const cfn = db.node.defaultChild as rds.CfnDBInstance;
+    cfn.automaticBackupReplicationRegion = r.region;
+    cfn.automaticBackupReplicationKmsKeyId = r.kmsKeyArn;
+    if (r.retention) cfn.automaticBackupReplicationRetentionPeriod = r.retention.toDays();
+  }
+
+  /**
+   * Moves DATABASE_HOST/PORT and CACHE_HOST/PORT from the environment into SSM parameters delivered as ECS
+   * secrets, valued from the recovered resources when given, else from this tier's own.
+   */
+  private publishEndpoints(
+    options: McpDataTierEndpointOptions,
+    env: Record<string, string>,
+    secrets: Record<string, ecs.Secret>,
+  ): McpEndpointParameters {
+    const recovered = options.recovered ?? {};
+    const database =
+      recovered.database ?? (env.DATABASE_HOST ? { host: env.DATABASE_HOST, port: env.DATABASE_PORT } : undefined);
+    const cache = recovered.cache ?? (env.CACHE_HOST ? { host: env.CACHE_HOST, port: env.CACHE_PORT } : undefined);
+    const parameters = new McpEndpointParameters(this, 'Endpoints', {
+      serviceName: options.serviceName,
+      parameterPath: options.parameterPath,
+      database,
+      cache,
+    });
+    for (const name of ['DATABASE_HOST', 'DATABASE_PORT', 'CACHE_HOST', 'CACHE_PORT']) delete env[name];
+    Object.assign(secrets, parameters.containerSecrets());
+    return parameters;
   }
 
   /** Opens the database (its port) and the cache (its port) to a peer: the service's tasks or one of our Lambdas. */
@@ -583,7 +676,45 @@ function knownPostgresVersions(): Set<string> {
 }
 
 /** Checks the database and cache options, recording every problem. */
-function validate(problems: Problems, db: McpDatabaseOptions | undefined, cache: McpCacheOptions | undefined): void {
+function validate(
+  problems: Problems,
+  db: McpDatabaseOptions | undefined,
+  cache: McpCacheOptions | undefined,
+  endpoints: McpDataTierEndpointOptions | undefined,
+): void {
+  const recovered = endpoints?.recovered;
+  if (recovered?.database) {
+    problems.check(db !== undefined, 'endpointParameters.recovered.database needs a database in this tier');
+    problems.check(
+      isDbInstanceIdentifier(recovered.database.instanceIdentifier),
+      `endpointParameters.recovered.database.instanceIdentifier must be a DB instance identifier, got ${JSON.stringify(recovered.database.instanceIdentifier)}`,
+    );
+  }
+  if (recovered?.cache) {
+    problems.check(cache !== undefined, 'endpointParameters.recovered.cache needs a cache in this tier');
+    problems.check(
+      isReplicationGroupId(recovered.cache.replicationGroupId),
+      `endpointParameters.recovered.cache.replicationGroupId must be a replication group id, got ${JSON.stringify(recovered.cache.replicationGroupId)}`,
+    );
+  }
+  if (db?.backupReplication) {
+    const r = db.backupReplication;
+    problems.pattern(
+      'database.backupReplication.region',
+      r.region,
+      /^[a-z]{2}(-[a-z]+)+-\d$/,
+      'a Region such as eu-central-1',
+    );
+    problems.integer('database.backupReplication.retention (days)', r.retention?.toDays({ integral: false }), 1, 35);
+    if (!Token.isUnresolved(r.kmsKeyArn))
+      problems.pattern(
+        'database.backupReplication.kmsKeyArn',
+        r.kmsKeyArn,
+        // eslint-disable-next-line @cdklabs/no-literal-partition -- a pattern accepting every partition
+        new RegExp(`^arn:aws[a-z-]*:kms:${r.region}:\\d{12}:key/[A-Za-z0-9-]+$`),
+        `the ARN of a KMS key in ${r.region} (CloudFormation takes a key ARN, not an alias)`,
+      );
+  }
   if (db) {
     problems.integer('database.poolSize', db.poolSize, 1, MAX_POOL_CONNECTIONS);
     problems.integer('database.poolMaxOverflow', db.poolMaxOverflow, 0, MAX_POOL_CONNECTIONS);

@@ -10,14 +10,25 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { nagResourceString } from './nag-render';
+import { McpDrOperatorPolicy } from './operator-policy';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
+import {
+  RecoveryPlanEstimate,
+  RecoverySizing,
+  RecoverySizingOptions,
+  TYPICAL_SIZING,
+  planRecoveryTime,
+  workflowTimings,
+} from './rto-model';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { nameLengthProblem, stateMachineName as drStateMachineName } from '../internal/names';
 import { serviceNameProblem } from '../internal/service-name';
@@ -27,6 +38,7 @@ import { estimateRecoveryTime, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } fro
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
+import { McpEndpointParameters } from '../data/endpoint-parameters';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 
 const OWNER = 'McpDisasterRecovery';
@@ -36,8 +48,11 @@ export const DR_RUNBOOK = 'disaster-recovery';
 
 /** The cache the workflow restores beside production (a Valkey/Redis replication group). */
 export interface McpDrCacheOptions {
-  /** Production's replication group id: protected by an explicit IAM deny, never restored into. */
-  readonly replicationGroupId: string;
+  /**
+   * Production's replication group id: protected by an explicit IAM deny, never restored into.
+   * @default none to protect (a pilot-light stack in the recovery Region before any recovery)
+   */
+  readonly replicationGroupId?: string;
   /** Node type of the restored cache, e.g. `cache.t4g.small`. */
   readonly nodeType: string;
   /** Cache subnet group of the restored cache (usually production's). */
@@ -67,6 +82,38 @@ export interface McpDrCacheOptions {
   readonly kmsKey?: kms.IKey;
 }
 
+/**
+ * Region-loss recovery: the workflow runs in the recovery Region's pilot-light stack and never calls the
+ * production Region. It restores from production's automated backups as replicated into this Region (found by
+ * the instance the replicated manifests name), sets the restored instance's master password to this Region's
+ * secret, brings the standby service up to its planned minimum, probes it, and after the approval moves traffic.
+ */
+export interface McpDrRegionLossOptions {
+  /** The production Region (its automated backups replicate here; it is never called). */
+  readonly productionRegion: string;
+  /**
+   * The production account.
+   * @default this stack's account
+   */
+  readonly productionAccount?: string;
+  /** KMS key of this Region that encrypts the replicated automated backups (restores need grants on it). */
+  readonly dataKey: kms.IKey;
+  /**
+   * Secret in this Region with the master `password` the restored instance gets (production's secret is in the
+   * lost Region). Its `username` must be production's master user name.
+   */
+  readonly masterSecret: secretsmanager.ISecret;
+  /** The standby service's planned minimum task count, reached before the probe. */
+  readonly minimumTaskCount: number;
+  /** This Region's load balancer, where traffic moves after the approval. */
+  readonly loadBalancer: elbv2.ILoadBalancerV2;
+  /**
+   * Route 53 failover pair: the hosted zone and record name. The workflow UPSERTs the SECONDARY alias record.
+   * @default no hosted zone: the workflow notifies the operator with the DNS step
+   */
+  readonly trafficRecord?: { readonly hostedZoneId: string; readonly recordName: string };
+}
+
 /** Props of {@link McpDisasterRecovery}. */
 export interface McpDisasterRecoveryProps extends McpAlarmOptions {
   /**
@@ -84,7 +131,12 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    * CloudFormation resource) unless `databaseSubnetGroup` is given.
    * @default no database restore
    */
-  readonly database?: rds.DatabaseInstance;
+  readonly database?: rds.IDatabaseInstance;
+  /**
+   * DB parameter group of the restored instance.
+   * @default production's (read from the instance's CloudFormation resource), else the engine default
+   */
+  readonly databaseParameterGroupName?: string;
   /**
    * KMS key of the production database's storage, when it is a customer managed key (restores need grants on it).
    * @default the AWS managed key (no grant needed)
@@ -127,11 +179,23 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    */
   readonly cluster?: ecs.ICluster;
   /**
-   * The production service: cut-over target in `recover` mode (new task-definition revision with the restored
-   * endpoints, forced deployment).
+   * The production service: cut-over target in `recover` mode (its endpoint parameters rewritten with the
+   * restored endpoints, then a forced new deployment). Needs `endpointParameters`.
    * @default no cut-over: `recover` mode stops after verification and approval has nothing to switch
    */
   readonly service?: ecs.FargateService;
+  /**
+   * The endpoint parameters the service's container reads its database and cache endpoints from (ECS secrets;
+   * see `McpDataTier` `endpointParameters`). The cut-over overwrites them; it never registers a task
+   * definition, so the next `cdk deploy` does not revert it.
+   * @default none; required with `service`
+   */
+  readonly endpointParameters?: McpEndpointParameters;
+  /**
+   * Region-loss recovery (the pilot-light stack in the recovery Region); `database` is then not given.
+   * @default recovery in production's Region
+   */
+  readonly regionLoss?: McpDrRegionLossOptions;
   /**
    * Task definition of the one-off readiness task.
    * @default the service's task definition
@@ -200,6 +264,14 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    */
   readonly approvalTimeout?: Duration;
   /**
+   * The sizes the RTO model plans this workflow's recovery with (`planRecoveryTime`, docs/dr.md "RTO model"): the
+   * synth warns when the planned recovery is longer than `rto`. Give what you know (database size, write rate,
+   * cache size, approval wait, DNS TTL); the rest is derived.
+   * @default the database's allocated storage, PITR, a Multi-AZ restore, the service's desired count (the planned
+   * minimum after a region loss), a 1 GB seeded cache when `cache` is given; `TYPICAL_SIZING` for the rest
+   */
+  readonly rtoSizing?: RecoverySizingOptions;
+  /**
    * Whole-execution timeout.
    * @default Duration.hours(4)
    */
@@ -218,6 +290,37 @@ function backupServiceOf(bucket: s3.IBucket): string | undefined {
 }
 
 /**
+ * The message of an approval request (`sns:publish.waitForTaskToken`): what `mcp-ops dr status` shows and the task
+ * token `mcp-ops dr approve|reject` reads from the execution history (`cli/dr/history.ts`), with those two commands
+ * filled in with this execution and state machine (`taskToken` stays in the message for other tools).
+ */
+function approvalRequest(
+  serviceName: string,
+  runbook: string,
+  extra: Record<string, string> = {},
+): Record<string, unknown> {
+  const command = (verb: string, tail = ''): string =>
+    sfn.JsonPath.format(
+      `mcp-ops dr ${verb} --execution {} --state-machine {}${tail}`,
+      sfn.JsonPath.executionName,
+      sfn.JsonPath.stateMachineId,
+    );
+  return {
+    kind: 'approval-request',
+    service: serviceName,
+    execution: sfn.JsonPath.executionName,
+    runbook,
+    taskToken: sfn.JsonPath.taskToken,
+    'recoveryPoint.$': '$.plan.recoveryPoint',
+    'restored.$': '$.restored',
+    'verification.$': '$.verification',
+    ...extra,
+    approve: command('approve'),
+    reject: command('reject', ' --cause "<why>"'),
+  };
+}
+
+/**
  * The disaster-recovery workflow: a Standard Step Functions state machine (JSONPath) that finds
  * the recovery point, restores database, configuration and cache beside production, verifies them,
  * and in `recover` mode cuts over after approval; a weekly drill; RTO/failure/overdue alarms.
@@ -227,6 +330,16 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
   public readonly stateMachine: sfn.StateMachine;
   /** The Lambda that runs every logic step. */
   public readonly restoreFunction: McpOpsFunction;
+  /**
+   * The managed policy of this workflow's operators (`mcp-ops dr`): start, list, describe and read executions,
+   * answer the approval request; nothing on production data. Attach it to your operators' role.
+   */
+  public readonly operatorPolicy: McpDrOperatorPolicy;
+  /**
+   * The RTO model's worst case for `rtoSizing` (recover mode with a service to cut over, else restore and verify),
+   * with the terms it adds up and their sources. A synth warning says so when it exceeds the RTO.
+   */
+  public readonly plannedRecovery: RecoveryPlanEstimate;
   /** Topic of approvals, notifications and (until a monitoring construct includes them) alarms. */
   public readonly alarmTopic: sns.ITopic;
   /**
@@ -325,10 +438,11 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       dbChild && (dbChild as { cfnResourceType?: string }).cfnResourceType === rds.CfnDBInstance.CFN_RESOURCE_TYPE_NAME
         ? dbChild
         : undefined;
-    const vpc = props.vpc ?? props.database?.vpc;
+    const vpc = props.vpc ?? (props.database as { vpc?: ec2.IVpc } | undefined)?.vpc;
     if (props.cache) {
       check(
-        Token.isUnresolved(props.cache.replicationGroupId) ||
+        props.cache.replicationGroupId === undefined ||
+          Token.isUnresolved(props.cache.replicationGroupId) ||
           /^[a-z][a-z0-9-]{0,39}$/.test(props.cache.replicationGroupId),
         `cache.replicationGroupId must be a valid replication group id, got ${JSON.stringify(props.cache.replicationGroupId)}`,
       );
@@ -359,6 +473,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     check(
       !taskDefinition || !!cluster,
       'cluster is required with taskDefinition (the readiness task runs in it), got none',
+    );
+    check(
+      !props.service || props.endpointParameters !== undefined,
+      'endpointParameters is required with service: the cut-over rewrites the endpoint parameters the container reads (it never registers task definitions); give McpDataTier endpointParameters and pass dataTier.endpointParameters',
     );
     const readinessCommand = props.readinessCommand ?? [...DEFAULT_READINESS_COMMAND];
     check(
@@ -418,7 +536,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     // ------------------------------------------------------------------ restore Lambda
     // Restored beside production: in its subnets (e.g. isolated ones) unless told otherwise.
     let subnetGroupName = props.databaseSubnetGroup?.subnetGroupName ?? productionDb?.dbSubnetGroupName;
-    if (props.database && !subnetGroupName) {
+    if ((props.database || props.regionLoss) && !subnetGroupName) {
       subnetGroupName = new rds.SubnetGroup(this, 'RestoreSubnetGroup', {
         vpc: vpc!,
         vpcSubnets: props.vpcSubnets,
@@ -426,8 +544,15 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       }).subnetGroupName;
     }
     const dbSecurityGroups = props.databaseSecurityGroups ?? props.database?.connections.securityGroups ?? [];
+    const regionalDb: Record<string, string> = {};
+    if (props.regionLoss) {
+      regionalDb.DB_SECURITY_GROUP_IDS = dbSecurityGroups.map((sg) => sg.securityGroupId).join(',');
+      if (props.databaseParameterGroupName) regionalDb.DB_PARAMETER_GROUP = props.databaseParameterGroupName;
+      if (props.databaseInstanceClass) regionalDb.DB_INSTANCE_CLASS = props.databaseInstanceClass;
+    }
     const maxPolls = Math.ceil(restoreTimeout.toSeconds() / poll.toSeconds());
     const environment: Record<string, string> = {
+      ...regionalDb,
       SERVICE_NAME: props.serviceName,
       BACKUP_BUCKET: props.backupBucket.bucketName,
       RPO_SECONDS: String(rpo.toSeconds()),
@@ -440,12 +565,13 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     if (props.database) {
       environment.PRODUCTION_DB_INSTANCE_ID = props.database.instanceIdentifier;
       environment.DB_SUBNET_GROUP = subnetGroupName!;
-      if (productionDb?.dbParameterGroupName) environment.DB_PARAMETER_GROUP = productionDb.dbParameterGroupName;
+      const parameterGroup = props.databaseParameterGroupName ?? productionDb?.dbParameterGroupName;
+      if (parameterGroup) environment.DB_PARAMETER_GROUP = parameterGroup;
       environment.DB_SECURITY_GROUP_IDS = dbSecurityGroups.map((sg) => sg.securityGroupId).join(',');
       if (props.databaseInstanceClass) environment.DB_INSTANCE_CLASS = props.databaseInstanceClass;
     }
     if (props.cache) {
-      environment.CACHE_PRODUCTION_ID = props.cache.replicationGroupId;
+      if (props.cache.replicationGroupId) environment.CACHE_PRODUCTION_ID = props.cache.replicationGroupId;
       environment.CACHE_NODE_TYPE = props.cache.nodeType;
       environment.CACHE_SUBNET_GROUP = props.cache.subnetGroupName;
       environment.CACHE_SECURITY_GROUP_IDS = props.cache.securityGroups.map((sg) => sg.securityGroupId).join(',');
@@ -455,6 +581,9 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       if (props.cache.kmsKey) environment.CACHE_KMS_KEY_ID = props.cache.kmsKey.keyArn;
     }
     if (container) environment.READINESS_CONTAINER = container.containerName;
+    if (props.regionLoss) Object.assign(environment, this.regionLossEnvironment(props.regionLoss, subnetGroupName));
+    if (props.endpointParameters)
+      environment.ENDPOINT_PARAMETERS = JSON.stringify(props.endpointParameters.parameterNames());
     if (props.service) {
       environment.ECS_CLUSTER = props.service.cluster.clusterArn;
       environment.ECS_SERVICE = props.service.serviceName;
@@ -734,7 +863,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           outcome: 'cutover-failed',
           'error.$': '$.error',
           'restored.$': '$.restored',
-          note: 'the service still runs its previous task definition; the restored resources are kept',
+          note: 'the service still reads its previous endpoints (see error: a parameter may already have been rewritten; cutover.previousEndpoints restores them); the restored resources are kept',
         },
       ).next(failed);
       // After UpdateService: the service points at the restored resources; roll back by hand if needed.
@@ -746,7 +875,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           'error.$': '$.error',
           'cutover.$': '$.cutover',
           rollback:
-            'aws ecs update-service --cluster <cluster> --service <service> --task-definition <previousTaskDefinition> --force-new-deployment',
+            'aws ssm put-parameter --overwrite --name <parameter> --value <previous value> for each of cutover.previousEndpoints, then aws ecs update-service --cluster <cluster> --service <service> --force-new-deployment',
         },
       ).next(failed);
       let afterDeploy: sfn.IChainable = step('Report recovery', 'report', { plan, outcome: 'recovered' }, '$.report')
@@ -756,9 +885,22 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
             outcome: 'recovered',
             'report.$': '$.report',
             'cutover.$': '$.cutover',
+            ...(props.regionLoss ? { 'traffic.$': '$.traffic' } : {}),
           }),
         )
         .next(new sfn.Succeed(this, 'Recovered'));
+      // Region loss: the service is up in this Region and probed; traffic moves only after the approval.
+      if (props.regionLoss)
+        afterDeploy = this.trafficChain(
+          afterDeploy,
+          step,
+          notify,
+          rejected,
+          cutoverFailure,
+          approvalTimeout,
+          runbook,
+          props,
+        );
       if (props.probeFunction) {
         const probe = new tasks.LambdaInvoke(this, 'Probe public endpoint', {
           lambdaFunction: props.probeFunction,
@@ -798,7 +940,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         'cutover',
         { plan, 'restored.$': '$.restored' },
         '$.cutover',
-        'new task-definition revision with the restored endpoints; forced deployment',
+        'endpoint parameters rewritten with the restored endpoints; forced new deployment (no task-definition revision)',
       )
         .addCatch(cutoverStepFailure, { resultPath: errorPath })
         .next(deployWait)
@@ -830,38 +972,32 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         )
         .next(new sfn.Succeed(this, 'Restored'));
     }
-    const approval = new tasks.SnsPublish(this, 'Request cut-over approval', {
-      topic: this.alarmTopic,
-      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      subject: `DR ${props.serviceName}: approve cut-over`,
-      message: sfn.TaskInput.fromObject({
-        kind: 'approval-request',
-        service: props.serviceName,
-        execution: sfn.JsonPath.executionName,
-        runbook,
-        taskToken: sfn.JsonPath.taskToken,
-        'recoveryPoint.$': '$.plan.recoveryPoint',
-        'restored.$': '$.restored',
-        'verification.$': '$.verification',
-        approve: 'aws stepfunctions send-task-success --task-token <taskToken> --task-output \'{"approved":true}\'',
-        reject: 'aws stepfunctions send-task-failure --task-token <taskToken> --error ApprovalRejected --cause "<why>"',
-      }),
-      taskTimeout: sfn.Timeout.duration(approvalTimeout),
-      resultPath: '$.approval',
-    })
-      .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: errorPath })
-      .addCatch(onFailure, { resultPath: errorPath });
-    const recoverEnd = approval.next(
-      new sfn.Choice(this, 'Approved?')
-        .when(
-          sfn.Condition.and(
-            sfn.Condition.isPresent('$.approval.approved'),
-            sfn.Condition.booleanEquals('$.approval.approved', true),
-          ),
-          afterApproval,
-        )
-        .otherwise(rejected),
-    );
+    // Region loss: the traffic approval comes after the activation and the probe (trafficChain), not here.
+    const regionalCutover = props.regionLoss !== undefined && props.service !== undefined;
+    const approval = (): sfn.TaskStateBase =>
+      new tasks.SnsPublish(this, 'Request cut-over approval', {
+        topic: this.alarmTopic,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        subject: `DR ${props.serviceName}: approve cut-over`,
+        message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, runbook)),
+        taskTimeout: sfn.Timeout.duration(approvalTimeout),
+        resultPath: '$.approval',
+      })
+        .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: errorPath })
+        .addCatch(onFailure, { resultPath: errorPath });
+    const recoverEnd = regionalCutover
+      ? afterApproval
+      : approval().next(
+          new sfn.Choice(this, 'Approved?')
+            .when(
+              sfn.Condition.and(
+                sfn.Condition.isPresent('$.approval.approved'),
+                sfn.Condition.booleanEquals('$.approval.approved', true),
+              ),
+              afterApproval,
+            )
+            .otherwise(rejected),
+        );
 
     const definition = sfn.Chain.start(resolve)
       .next(restore)
@@ -887,6 +1023,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     // Notifications and the approval request are published by the state machine's role: on an SSE-KMS
     // topic it needs the key too (SnsPublish grants sns:Publish only). grantPublish adds both.
     this.alarmTopic.grantPublish(this.stateMachine);
+    this.operatorPolicy = new McpDrOperatorPolicy(this, 'OperatorPolicy', {
+      stateMachines: [this.stateMachine],
+      description: `${props.serviceName} disaster-recovery operator (mcp-ops dr): start drills and recoveries, follow them, approve or reject the cut-over; nothing on production data`,
+    });
 
     // ------------------------------------------------------------------ schedule
     // Every 5 minutes: how long the oldest running execution has been running (for the RTO alarm).
@@ -924,6 +1064,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       });
     }
 
+    this.plannedRecovery = this.planRecovery(props, rto, poll, approvalTimeout);
     this.alarms = this.createAlarms(props, factory, rto, overdue);
 
     this.acknowledgeFindings(fn, props);
@@ -958,6 +1099,53 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     ];
     for (const [applies, message] of ignored)
       if (applies) Annotations.of(this).addWarningV2('mcp-ops:settingIgnored', `${OWNER}: ${message}`);
+  }
+
+  /** The planned recovery for the configured sizes; warns at synth when it exceeds the RTO. */
+  private planRecovery(
+    props: McpDisasterRecoveryProps,
+    rto: Duration,
+    poll: Duration,
+    approvalTimeout: Duration,
+  ): RecoveryPlanEstimate {
+    const numeric = (v: unknown): number | undefined =>
+      typeof v === 'number' && !Token.isUnresolved(v)
+        ? v
+        : typeof v === 'string' && !Token.isUnresolved(v) && /^\d+$/.test(v)
+          ? Number(v)
+          : undefined;
+    const dbResource = props.database?.node.defaultChild as rds.CfnDBInstance | undefined;
+    const serviceResource = props.service?.node.defaultChild as ecs.CfnService | undefined;
+    const sizing: RecoverySizing = {
+      ...TYPICAL_SIZING,
+      scenario: props.regionLoss ? 'region-loss' : 'in-place',
+      databaseSizeGb: numeric(dbResource?.allocatedStorage) ?? TYPICAL_SIZING.databaseSizeGb,
+      tasks: props.regionLoss?.minimumTaskCount ?? numeric(serviceResource?.desiredCount) ?? TYPICAL_SIZING.tasks,
+      cacheSizeGb: props.cache ? TYPICAL_SIZING.cacheSizeGb : 0,
+      approvalWaitSeconds: Math.min(TYPICAL_SIZING.approvalWaitSeconds, approvalTimeout.toSeconds()),
+      ...(Object.fromEntries(
+        Object.entries(props.rtoSizing ?? {}).filter(([, v]) => v !== undefined),
+      ) as RecoverySizingOptions),
+    };
+    const mode = props.service ? 'recover' : 'drill';
+    let plan: RecoveryPlanEstimate;
+    try {
+      plan = planRecoveryTime(sizing, mode, workflowTimings(poll.toSeconds()), rto.toSeconds());
+    } catch (e) {
+      throw new Error(`McpDisasterRecovery: rtoSizing: ${(e as Error).message}`);
+    }
+    if (!plan.withinRto) {
+      const minutes = (sec: number): string => `${(sec / 60).toFixed(1)} min`;
+      const longest = [...plan.terms].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+      Annotations.of(this).addWarningV2(
+        '@mcp-ops/dr:rto-exceeded',
+        `the planned ${sizing.scenario} recovery takes ${minutes(plan.totalSeconds)}, more than the RTO of ${minutes(plan.rtoSeconds)} ` +
+          `(database ${sizing.databaseSizeGb} GB ${sizing.databaseMethod}${sizing.multiAz ? ' Multi-AZ' : ''}, ${sizing.tasks} task(s), approval ${minutes(sizing.approvalWaitSeconds)}); ` +
+          `longest terms: ${longest.map((t) => `${t.what} ${Math.round(t.seconds)} s`).join('; ')}. ` +
+          'Shorten what dominates (instance class, write rate, poll interval, approval), raise rto, or give rtoSizing your drills’ measured figures (docs/dr.md, "RTO model")',
+      );
+    }
+    return plan;
   }
 
   /**
@@ -1328,75 +1516,203 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           ],
         }),
       );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyProductionCacheChanges',
-          effect: iam.Effect.DENY,
-          actions: [
-            'elasticache:DeleteReplicationGroup',
-            'elasticache:ModifyReplicationGroup',
-            'elasticache:DeleteCacheCluster',
-            'elasticache:ModifyCacheCluster',
-            'elasticache:RebootCacheCluster',
-            'elasticache:AddTagsToResource',
-            'elasticache:RemoveTagsFromResource',
-          ],
-          resources: [
-            ecArn('replicationgroup', props.cache.replicationGroupId),
-            ecArn('cluster', `${props.cache.replicationGroupId}-*`),
-          ],
-        }),
-      );
+      const protectedCache = props.cache.replicationGroupId;
+      if (protectedCache)
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'DenyProductionCacheChanges',
+            effect: iam.Effect.DENY,
+            actions: [
+              'elasticache:DeleteReplicationGroup',
+              'elasticache:ModifyReplicationGroup',
+              'elasticache:DeleteCacheCluster',
+              'elasticache:ModifyCacheCluster',
+              'elasticache:RebootCacheCluster',
+              'elasticache:AddTagsToResource',
+              'elasticache:RemoveTagsFromResource',
+            ],
+            resources: [ecArn('replicationgroup', protectedCache), ecArn('cluster', `${protectedCache}-*`)],
+          }),
+        );
       props.cache.authTokenSecret?.grantRead(fn);
       props.cache.kmsKey?.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
     }
-    if (props.service) {
-      const td = props.service.taskDefinition;
+    if (props.service) this.grantCutover(fn, props.service, props.endpointParameters!);
+    if (props.regionLoss) this.grantRegionLoss(fn, props.regionLoss, props.service);
+  }
+
+  /** The restore Lambda's settings of a region-loss recovery. */
+  private regionLossEnvironment(
+    r: McpDrRegionLossOptions,
+    subnetGroupName: string | undefined,
+  ): Record<string, string> {
+    const stack = Stack.of(this);
+    const lb = r.loadBalancer as elbv2.ILoadBalancerV2 & { loadBalancerCanonicalHostedZoneId?: string };
+    return {
+      DB_SOURCE_REGION: r.productionRegion,
+      DB_SOURCE_ACCOUNT: r.productionAccount ?? stack.account,
+      AWS_PARTITION: stack.partition,
+      DB_MASTER_SECRET_ARN: r.masterSecret.secretArn,
+      ACTIVATE_MIN_TASKS: String(r.minimumTaskCount),
+      TRAFFIC_TARGET_DNS: r.loadBalancer.loadBalancerDnsName,
+      TRAFFIC_TARGET_ZONE_ID: lb.loadBalancerCanonicalHostedZoneId ?? '',
+      TRAFFIC_SET_IDENTIFIER: `${stack.stackName}-secondary`,
+      ...(subnetGroupName ? { DB_SUBNET_GROUP: subnetGroupName } : {}),
+      ...(r.trafficRecord
+        ? { TRAFFIC_HOSTED_ZONE_ID: r.trafficRecord.hostedZoneId, TRAFFIC_RECORD_NAME: r.trafficRecord.recordName }
+        : {}),
+    };
+  }
+
+  /**
+   * Region loss, in this Region only: restore from the replicated automated backups, set the restored instance's
+   * password (ModifyDBInstance on `<service>-dr-*` only), raise the standby service's autoscaling minimum, and
+   * UPSERT the one failover record.
+   */
+  private grantRegionLoss(
+    fn: McpOpsFunction,
+    r: McpDrRegionLossOptions,
+    service: ecs.FargateService | undefined,
+  ): void {
+    const stack = Stack.of(this);
+    const rdsArn = (type: string, name: string): string =>
+      stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeReplicatedBackups',
+        actions: ['rds:DescribeDBInstanceAutomatedBackups', 'rds:DescribeDBInstances'],
+        resources: ['*'],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RestoreFromReplicatedBackups',
+        actions: ['rds:RestoreDBInstanceToPointInTime'],
+        resources: [rdsArn('auto-backup', '*'), rdsArn('subgrp', '*'), rdsArn('og', '*'), rdsArn('pg', '*')],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RestoreIntoNewInstanceHere',
+        actions: [
+          'rds:RestoreDBInstanceToPointInTime',
+          'rds:AddTagsToResource',
+          'rds:DeleteDBInstance',
+          'rds:ModifyDBInstance',
+        ],
+        resources: [rdsArn('db', `${this.restoredPrefix}-*`)],
+      }),
+    );
+    r.dataKey.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
+    r.masterSecret.grantRead(fn);
+    if (service) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          sid: 'CutOverService',
-          actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-          resources: [props.service.serviceArn],
-        }),
-      );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'NewTaskDefinitionRevision',
-          actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+          sid: 'RaiseServiceMinimum',
+          actions: ['application-autoscaling:RegisterScalableTarget'],
           resources: ['*'],
+          conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs' } },
         }),
       );
+    }
+    if (r.trafficRecord) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          sid: 'TagTaskDefinitionRevision',
-          actions: ['ecs:TagResource'],
-          resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${td.family}:*` })],
-        }),
-      );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'PassServiceRoles',
-          actions: ['iam:PassRole'],
-          resources: [td.taskRole.roleArn, ...(td.executionRole ? [td.executionRole.roleArn] : [])],
-          conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+          sid: 'UpsertSecondaryRecord',
+          actions: ['route53:ChangeResourceRecordSets'],
+          resources: [`arn:${stack.partition}:route53:::hostedzone/${r.trafficRecord.hostedZoneId}`],
+          conditions: {
+            'ForAllValues:StringEquals': {
+              'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+                r.trafficRecord.recordName.replace(/\.$/, '').toLowerCase(),
+              ],
+              'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+              'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+            },
+          },
         }),
       );
     }
   }
 
+  /**
+   * Region loss, after the standby service is up and probed: the approval, then the traffic move (the SECONDARY
+   * failover record, or the operator's DNS step as a notification), then `next` (report, notify).
+   */
+  private trafficChain(
+    next: sfn.IChainable,
+    step: (
+      sid: string,
+      action: string,
+      payload: Record<string, unknown>,
+      resultPath: string | undefined,
+      comment?: string,
+    ) => tasks.LambdaInvoke,
+    notify: (sid: string, subject: string, message: Record<string, unknown>) => tasks.SnsPublish,
+    rejected: sfn.IChainable,
+    failure: sfn.IChainable,
+    approvalTimeout: Duration,
+    runbook: string,
+    props: McpDisasterRecoveryProps,
+  ): sfn.IChainable {
+    const region = Stack.of(this).region;
+    const approval = new tasks.SnsPublish(this, 'Request traffic approval', {
+      topic: this.alarmTopic,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      subject: `DR ${props.serviceName}: approve moving traffic to ${region}`,
+      message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, runbook, { 'cutover.$': '$.cutover' })),
+      taskTimeout: sfn.Timeout.duration(approvalTimeout),
+      resultPath: '$.approval',
+    })
+      .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: '$.error' })
+      .addCatch(failure, { resultPath: '$.error' });
+    const move = step(
+      'Move traffic',
+      'move-traffic',
+      { 'plan.$': '$.plan', 'cutover.$': '$.cutover' },
+      '$.traffic',
+      'UPSERT the SECONDARY failover record, or return the operator DNS step',
+    ).addCatch(failure, { resultPath: '$.error' });
+    const dnsStep = notify('Notify DNS step', `DR ${props.serviceName}: move traffic to ${region} (DNS step)`, {
+      outcome: 'dns-step',
+      'traffic.$': '$.traffic',
+      note: 'no hosted zone was given: take the DNS step now; the recovery Region serves the restored data',
+    });
+    return approval.next(
+      new sfn.Choice(this, 'Traffic approved?')
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent('$.approval.approved'),
+            sfn.Condition.booleanEquals('$.approval.approved', true),
+          ),
+          move.next(
+            new sfn.Choice(this, 'Traffic moved?')
+              .when(sfn.Condition.booleanEquals('$.traffic.moved', true), next)
+              .otherwise(dnsStep.next(next)),
+          ),
+        )
+        .otherwise(rejected),
+    );
+  }
+
+  /**
+   * The cut-over: read and overwrite the endpoint parameters, then force a new deployment of the one service.
+   * No ecs:RegisterTaskDefinition, no iam:PassRole: the service keeps the task definition CloudFormation made.
+   */
+  private grantCutover(fn: McpOpsFunction, service: ecs.FargateService, endpoints: McpEndpointParameters): void {
+    endpoints.grantUpdate(fn).assertSuccess();
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'CutOverService',
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+        resources: [service.serviceArn],
+      }),
+    );
+  }
+
   /** How cdk-nag prints a string with tokens: `<LogicalId>`, `<LogicalId.Attr>`, `<AWS::Region>`. */
   private nagString(value: string): string {
-    const resolved = Stack.of(this).resolve(value);
-    const render = (v: unknown): string => {
-      if (typeof v === 'string') return v;
-      const o = v as Record<string, unknown>;
-      if (o.Ref) return `<${o.Ref}>`;
-      if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-      if (o['Fn::Join'])
-        return (o['Fn::Join'] as [string, unknown[]])[1].map(render).join((o['Fn::Join'] as [string, unknown[]])[0]);
-      return JSON.stringify(v);
-    };
-    return render(resolved);
+    return nagResourceString(this, value);
   }
 
   private acknowledgeFindings(fn: McpOpsFunction, props: McpDisasterRecoveryProps): void {
@@ -1422,7 +1738,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier), ecs:RegisterTaskDefinition/DescribeTaskDefinition and X-Ray have no usable resource-level permissions',
+          'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier) and X-Ray have no usable resource-level permissions',
       },
       {
         id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
@@ -1465,7 +1781,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         'Writes restored configuration under restores/<restoreId>/, one new location per execution',
       ),
     );
-    if (props.database) {
+    if (props.database || props.regionLoss) {
       fnAcks.push(
         ack(
           rdsArn('db', `${this.restoredPrefix}-*`),
@@ -1511,18 +1827,6 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         ack(
           ecArn('snapshot', '*'),
           'CreateReplicationGroup authorises snapshot resources when seeding from the exported backup',
-        ),
-      );
-    }
-    if (props.service) {
-      fnAcks.push(
-        ack(
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'task-definition',
-            resourceName: `${props.service.taskDefinition.family}:*`,
-          }),
-          "Cut-over registers a new revision of the service's task-definition family; the revision number is assigned by ECS",
         ),
       );
     }

@@ -1,11 +1,16 @@
 /**
  * The default command of the readiness task: starts the service in the container (the reference
  * server's `dist/main.js`) and asks its own `GET /health/ready` (docs/operational-contract.md) until
- * it answers 200 (exit 0) or the attempts run out (exit 1). Pure: no CDK.
+ * it answers 200 (exit 0) or the attempts run out (exit 1). Before it starts the server it copies the
+ * restored endpoints, `RESTORED_DATABASE_HOST`… (the workflow's RunTask override), over `DATABASE_HOST`…: the
+ * task definition delivers those as ECS secrets from the endpoint parameters, which an override cannot replace.
+ * A readiness command of your own must do the same. Pure: no CDK.
  */
+import { ENDPOINT_VARIABLES, RESTORED_PREFIX } from '../data/endpoint-names';
 
 /** Node one-liner run with `node -e`; `READY_CHECK_ATTEMPTS` (default 30, every 2 s) bounds the wait. */
 export const READY_CHECK_SCRIPT = [
+  `for (const k of ${JSON.stringify(ENDPOINT_VARIABLES)}) { const v = process.env['${RESTORED_PREFIX}' + k]; if (v) process.env[k] = v; }`,
   "const http = require('http');",
   'const port = Number(process.env.PORT || 8080);',
   'const attempts = Number(process.env.READY_CHECK_ATTEMPTS || 30);',

@@ -159,6 +159,12 @@ export interface SelectionInput {
   readonly pitr?: PitrWindow;
   readonly rpoSeconds: number;
   readonly acceptDataLoss: boolean;
+  /**
+   * Whether the manifests' RDS snapshots can be restored here. A region-loss recovery runs in the recovery
+   * Region, where production's manual snapshots do not exist (only the replicated automated backups do).
+   * @default true
+   */
+  readonly allowSnapshots?: boolean;
 }
 
 const t = (iso: string): number => Date.parse(iso);
@@ -217,7 +223,7 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
   // A `pitr` database component is served by the PITR candidate above (any time in the window is
   // restorable, and the window's point is never older); snapshots add candidates. Any manifest may
   // name a snapshot taken at or before the target, so all of them are looked at.
-  const snapshot = input.manifests
+  const snapshot = (input.allowSnapshots === false ? [] : input.manifests)
     .flatMap(pointsOf)
     .filter((c) => c.name === 'database' && c.kind === 'rds-snapshot' && atOrBefore(c))
     .sort((a, b) => t(b.consistencyTime) - t(a.consistencyTime))[0];
@@ -256,6 +262,17 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
 }
 
 /** What the restored cache starts from. */
+/**
+ * The production DB instance a manifest set names: the `reference` of the newest manifest's database
+ * component (the backup Lambda records the instance identifier there). A region-loss recovery finds the
+ * replicated automated backups by it, since the production stack cannot tell the recovery stack by export.
+ */
+export function sourceDatabaseOf(manifests: readonly BackupManifest[]): string | undefined {
+  const newest = [...manifests].sort((a, b) => t(b.consistencyTime) - t(a.consistencyTime))[0];
+  const db = [...(newest?.components ?? [])].find((c) => c.name === 'database' && c.kind !== 'rds-snapshot');
+  return db?.reference || undefined;
+}
+
 export function cacheSource(
   cache: BackupComponent | null,
   restoreCache: boolean,

@@ -18,6 +18,13 @@ export interface McpDomainProps {
   readonly hostedZoneId: string;
   /** Name of the hosted zone, e.g. `example.com`. */
   readonly hostedZoneName: string;
+  /**
+   * Make the alias records the PRIMARY of a Route 53 failover pair with this set identifier, evaluating the
+   * load balancer's target health (a region-loss recovery adds the SECONDARY).
+   * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-configuring.html
+   * @default none: simple alias records
+   */
+  readonly failoverSetIdentifier?: string;
 }
 
 /**
@@ -32,6 +39,7 @@ export class McpDomain extends Construct {
   public readonly certificate: acm.Certificate;
   /** The domain name. */
   public readonly domainName: string;
+  private readonly failoverSetIdentifier?: string;
   /** The alias records, once {@link addAliasRecords} ran. */
   public readonly records: route53.RecordSet[] = [];
 
@@ -40,6 +48,7 @@ export class McpDomain extends Construct {
     useTestedFeatureFlags(this);
     this.validate(props);
     this.domainName = props.domainName;
+    this.failoverSetIdentifier = props.failoverSetIdentifier;
     this.hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
       hostedZoneId: props.hostedZoneId,
       zoneName: props.hostedZoneName,
@@ -55,15 +64,26 @@ export class McpDomain extends Construct {
   /** Points the domain at the load balancer: an A alias, plus AAAA when it is dual-stack. */
   public addAliasRecords(loadBalancer: elbv2.ApplicationLoadBalancer): void {
     checkThat(OWNER, this.records.length === 0, 'addAliasRecords was already called');
-    const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(loadBalancer));
-    this.records.push(
-      new route53.ARecord(this, 'Alias', { zone: this.hostedZone, recordName: this.domainName, target }),
+    const failover = this.failoverSetIdentifier;
+    const target = route53.RecordTarget.fromAlias(
+      new targets.LoadBalancerTarget(loadBalancer, failover ? { evaluateTargetHealth: true } : undefined),
     );
+    const record = {
+      zone: this.hostedZone,
+      recordName: this.domainName,
+      target,
+      ...(failover
+        ? {
+            failover: route53.Failover.PRIMARY,
+            setIdentifier: failover,
+            comment: 'mcp-ops: PRIMARY of the failover pair; a region-loss recovery adds the SECONDARY after approval',
+          }
+        : {}),
+    };
+    this.records.push(new route53.ARecord(this, 'Alias', record));
     const ipType = loadBalancer.ipAddressType;
     if (ipType !== undefined && ipType !== elbv2.IpAddressType.IPV4) {
-      this.records.push(
-        new route53.AaaaRecord(this, 'AliasIpv6', { zone: this.hostedZone, recordName: this.domainName, target }),
-      );
+      this.records.push(new route53.AaaaRecord(this, 'AliasIpv6', record));
     }
   }
 

@@ -89,8 +89,24 @@ export interface McpListenersProps {
   readonly forwardPreflight: boolean;
   /** Add a port-80 listener that redirects to HTTPS. */
   readonly httpRedirect: boolean;
-  /** The VPC (an internal load balancer admits its CIDR). */
+  /** The VPC (an internal load balancer admits its CIDR unless `internalClientPeers` is given). */
   readonly vpc: ec2.IVpc;
+  /** Who may reach an internal load balancer's listener ports, instead of the VPC's CIDR. */
+  readonly internalClientPeers?: ec2.IPeer[];
+}
+
+/** Who may reach an internal listener: the given peers, else the VPC's CIDR (a clear error when it is unknown). */
+function internalPeers(props: McpListenersProps): ec2.IPeer[] {
+  if (props.internalClientPeers && props.internalClientPeers.length > 0) return props.internalClientPeers;
+  let cidr: string;
+  try {
+    cidr = props.vpc.vpcCidrBlock;
+  } catch {
+    throw new Error(
+      'McpService: the internal load balancer admits the clients of its VPC by the VPC\'s CIDR, but the VPC was imported without vpcCidrBlock; pass vpcCidrBlock to ec2.Vpc.fromVpcAttributes, or give internalClientPeers (e.g. [ec2.Peer.ipv4("10.0.0.0/16")])',
+    );
+  }
+  return [ec2.Peer.ipv4(cidr)];
 }
 
 /** The listeners of an MCP endpoint. */
@@ -163,9 +179,8 @@ export function createMcpListeners(props: McpListenersProps): McpListeners {
       { id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason },
     );
   }
-  if (!exposure.internetFacing) {
-    listener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), 'clients in the VPC');
-  }
+  const peers = exposure.internetFacing ? [] : internalPeers(props);
+  for (const peer of peers) listener.connections.allowDefaultPortFrom(peer, 'clients in the VPC');
   let redirectListener: elbv2.ApplicationListener | undefined;
   if (exposure.tls && props.httpRedirect) {
     redirectListener = loadBalancer.addRedirect({
@@ -175,8 +190,7 @@ export function createMcpListeners(props: McpListenersProps): McpListeners {
       targetProtocol: elbv2.ApplicationProtocol.HTTPS,
       open: exposure.internetFacing,
     });
-    if (!exposure.internetFacing)
-      redirectListener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), 'clients in the VPC');
+    for (const peer of peers) redirectListener.connections.allowDefaultPortFrom(peer, 'clients in the VPC');
     Validations.of(redirectListener).acknowledge({
       id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
       reason:

@@ -218,6 +218,23 @@ export interface McpServiceProps {
   readonly hostedZoneName?: string;
 
   /**
+   * Set identifier of a Route 53 failover pair: the alias records of `domainName` (in `hostedZoneId`) become its
+   * PRIMARY, evaluating the load balancer's target health, so that a region-loss recovery can add the SECONDARY
+   * (the recovery Region's load balancer) after its approval. Route 53 does not allow a simple record beside
+   * failover records of the same name and type
+   * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-configuring.html).
+   * @default none: simple alias records
+   */
+  readonly dnsFailoverSetIdentifier?: string;
+
+  /**
+   * Who may reach an internal load balancer (no TLS, or `internetFacing: false`) on its listener ports, e.g. the
+   * CIDRs of peered VPCs or a client's security group. Ignored when the load balancer is internet-facing.
+   * @default the VPC's CIDR (a VPC imported with `ec2.Vpc.fromVpcAttributes` must then give `vpcCidrBlock`)
+   */
+  readonly internalClientPeers?: ec2.IPeer[];
+
+  /**
    * Put the load balancer on the internet (public subnets). Without TLS an internet-facing load balancer is a synth
    * error unless `allowPlaintextInternetListener` acknowledges it.
    * @default true with TLS (a certificate), false without (internal: the VPC only)
@@ -667,6 +684,7 @@ export class McpService extends Construct {
       forwardPreflight: (props.allowedOrigins ?? []).length > 0,
       httpRedirect: props.httpRedirect ?? false,
       vpc: this.vpc,
+      internalClientPeers: props.internalClientPeers,
     });
     this.listener = listeners.listener;
     this.redirectListener = listeners.redirectListener;
@@ -825,6 +843,7 @@ export class McpService extends Construct {
       domainName: props.domainName,
       hostedZoneId: props.hostedZoneId,
       hostedZoneName: props.hostedZoneName,
+      ...(props.dnsFailoverSetIdentifier ? { failoverSetIdentifier: props.dnsFailoverSetIdentifier } : {}),
     });
   }
 

@@ -50,11 +50,19 @@ describe('the default app', () => {
       const td = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0] as any;
       const c = td.Properties.ContainerDefinitions[0];
       const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
-      expect(Object.keys(env)).toEqual(
-        expect.arrayContaining(['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'CACHE_HOST', 'CACHE_PORT']),
-      );
+      expect(Object.keys(env)).toEqual(expect.arrayContaining(['DATABASE_NAME', 'CACHE_TLS']));
+      // Endpoints come from the parameters the DR cut-over rewrites (ECS secrets), not from the environment.
+      expect(Object.keys(env)).not.toContain('DATABASE_HOST');
       expect(c.Secrets.map((x: any) => x.Name)).toEqual(
-        expect.arrayContaining(['DATABASE_USERNAME', 'DATABASE_PASSWORD', 'CACHE_AUTH_TOKEN']),
+        expect.arrayContaining([
+          'DATABASE_USERNAME',
+          'DATABASE_PASSWORD',
+          'CACHE_AUTH_TOKEN',
+          'DATABASE_HOST',
+          'DATABASE_PORT',
+          'CACHE_HOST',
+          'CACHE_PORT',
+        ]),
       );
       t.resourceCountIs('AWS::RDS::DBInstance', 1);
       t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);

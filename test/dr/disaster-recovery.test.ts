@@ -194,11 +194,27 @@ describe('McpDisasterRecovery: IAM', () => {
     }
   });
 
-  test('cut-over may update only the service and pass only its roles', () => {
-    const update = statements.find((s) => s.Sid === 'CutOverService');
+  test('cut-over without drift: the restore role may rewrite only the endpoint parameters and update only the service; it can neither register task definitions nor pass roles', () => {
+    const restoreStatements = Object.entries(policies)
+      .filter(([id]) => id.includes('RestoreFunctionServiceRole'))
+      .flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement) as any[];
+    const allowed = restoreStatements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
+    expect(allowed).not.toContain('ecs:RegisterTaskDefinition');
+    expect(allowed).not.toContain('ecs:DescribeTaskDefinition');
+    expect(allowed.filter((a) => a.startsWith('iam:'))).toEqual([]);
+    expect(allowed.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+    const update = restoreStatements.find((s) => s.Sid === 'CutOverService');
     expect(update.Resource).toEqual(fixture.stack.resolve(fixture.service.serviceArn));
-    const pass = statements.find((s) => s.Sid === 'PassServiceRoles');
-    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    const ssmWrites = restoreStatements.filter((s) => actionsOf(s).includes('ssm:PutParameter'));
+    expect(ssmWrites).toHaveLength(1);
+    expect(actionsOf(ssmWrites[0]).sort()).toEqual(['ssm:GetParameters', 'ssm:PutParameter']);
+    const arns = Object.values(fixture.endpoints.parameters).map((p) => fixture.stack.resolve(p!.parameterArn));
+    expect([].concat(ssmWrites[0].Resource)).toEqual(expect.arrayContaining(arns));
+    expect([].concat(ssmWrites[0].Resource)).toHaveLength(4);
+  });
+
+  test('a service without endpoint parameters is refused at synth (the cut-over would have nothing to rewrite)', () => {
+    expect(() => drFixture({ endpointParameters: undefined })).toThrow(/endpointParameters is required with service/);
   });
 
   test('the state machine may publish to the SSE-KMS topic: sns:Publish and its key (approval, notifications)', () => {

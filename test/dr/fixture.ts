@@ -11,6 +11,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { McpDisasterRecovery, McpDisasterRecoveryProps } from '../../lib/dr/disaster-recovery';
+import { McpEndpointParameters } from '../../lib/data/endpoint-parameters';
 import { testApp, testStack } from '../support/app';
 
 export interface DrFixture {
@@ -21,6 +22,7 @@ export interface DrFixture {
   readonly service: ecs.FargateService;
   readonly bucket: s3.Bucket;
   readonly topic: sns.Topic;
+  readonly endpoints: McpEndpointParameters;
 }
 
 export const PROBE_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:mcp-probe';
@@ -61,11 +63,17 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  // The endpoints as parameters the cut-over rewrites (as McpDataTier endpointParameters makes them).
+  const endpoints = new McpEndpointParameters(stack, 'Endpoints', {
+    serviceName: 'mcp',
+    database: { host: database.dbInstanceEndpointAddress, port: database.dbInstanceEndpointPort },
+    cache: { host: 'mcp-cache.cache.local', port: 6379 },
+  });
   const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task', { cpu: 256, memoryLimitMiB: 512 });
   taskDefinition.addContainer('mcp', {
     image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/node:22-alpine'),
     portMappings: [{ containerPort: 8080 }],
-    environment: { DATABASE_HOST: database.dbInstanceEndpointAddress, DATABASE_PORT: database.dbInstanceEndpointPort },
+    secrets: endpoints.containerSecrets(),
   });
   const service = new ecs.FargateService(stack, 'Service', {
     cluster,
@@ -95,9 +103,10 @@ export function drFixture(overrides: Partial<McpDisasterRecoveryProps> = {}, app
       securityGroups: [cacheSg],
     },
     service,
+    endpointParameters: endpoints,
     probeFunction: probe,
     alarmTopic: topic,
     ...overrides,
   });
-  return { app, stack, dr, database, service, bucket, topic };
+  return { app, stack, dr, database, service, bucket, topic, endpoints };
 }

@@ -22,7 +22,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs the readiness command in a directory whose dist/main.js answers with `status`. */
-async function runCheck(status: number | 'none'): Promise<{ code: number | null; output: string }> {
+async function runCheck(
+  status: number | 'none',
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ready-check-'));
   fs.mkdirSync(path.join(dir, 'dist'));
   fs.writeFileSync(
@@ -33,7 +36,7 @@ async function runCheck(status: number | 'none'): Promise<{ code: number | null;
     require('http').createServer((req, res) => {
       const ok = req.url === '/health/ready' && ${status} === 200;
       res.writeHead(req.url === '/health/ready' ? ${status} : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: ok ? 'ok' : 'fail', checks: { database: { status: ok ? 'ok' : 'fail' } } }));
+      res.end(JSON.stringify({ status: ok ? 'ok' : 'fail', host: process.env.DATABASE_HOST, checks: { database: { status: ok ? 'ok' : 'fail' } } }));
     }).listen(Number(process.env.PORT), '127.0.0.1');`,
   );
   const port = await freePort();
@@ -42,7 +45,7 @@ async function runCheck(status: number | 'none'): Promise<{ code: number | null;
       const [cmd, ...args] = DEFAULT_READINESS_COMMAND;
       const child = spawn(cmd === 'node' ? process.execPath : cmd, args, {
         cwd: dir,
-        env: { PATH: process.env.PATH, PORT: String(port), READY_CHECK_ATTEMPTS: '2' },
+        env: { PATH: process.env.PATH, PORT: String(port), READY_CHECK_ATTEMPTS: '2', ...extraEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -70,6 +73,13 @@ describe('default readiness command', () => {
     const r = await runCheck(503);
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/not ready: 503 .*"database"/);
+  });
+  test('the server starts with the restored endpoints (RESTORED_DATABASE_HOST over the secret-delivered DATABASE_HOST)', async () => {
+    const r = await runCheck(200, { DATABASE_HOST: 'prod.db', RESTORED_DATABASE_HOST: 'mcp-dr-abc.db' });
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/"host":"mcp-dr-abc\.db"/);
+    const plain = await runCheck(200, { DATABASE_HOST: 'prod.db' });
+    expect(plain.output).toMatch(/"host":"prod\.db"/);
   });
   test('exits 1 when nothing listens', async () => {
     const r = await runCheck('none');

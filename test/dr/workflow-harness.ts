@@ -202,6 +202,12 @@ export interface ScenarioOptions {
   readonly readiness?: ReadinessOutcome;
   /** What the probe Lambda returns (or throws). */
   readonly probe?: () => Promise<unknown>;
+  /** The Region the Lambda runs in. @default 'eu-west-1' */
+  readonly region?: string;
+  /** Further Task resources (e.g. the probe function of a synthesized stack, by its `arn:local:` ARN). */
+  readonly resources?: Record<string, TaskImpl>;
+  /** Runs after the execution, while the Lambda's environment (AWS_REGION…) is still in place. */
+  readonly afterRun?: () => Promise<void>;
 }
 
 /** Runs one execution of the workflow with the real handler. */
@@ -210,15 +216,16 @@ export async function runScenario(o: ScenarioOptions): Promise<LocalRunResult> {
   Object.assign(process.env, o.workflow.environment, {
     BACKUP_BUCKET: o.bucket,
     S3_ENDPOINT: o.s3Endpoint,
-    AWS_REGION: 'eu-west-1',
+    AWS_REGION: o.region ?? 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   resetClients();
-  const sns = new SNSClient({ region: 'eu-west-1' });
-  const sfn = new SFNClient({ region: 'eu-west-1' });
-  const ecs = new ECSClient({ region: 'eu-west-1' });
+  const region = o.region ?? 'eu-west-1';
+  const sns = new SNSClient({ region });
+  const sfn = new SFNClient({ region });
+  const ecs = new ECSClient({ region });
   const publish: TaskImpl = async (p) =>
     sns.send(
       new PublishCommand({
@@ -228,6 +235,7 @@ export async function runScenario(o: ScenarioOptions): Promise<LocalRunResult> {
       }),
     );
   const resources: Record<string, TaskImpl> = {
+    ...o.resources,
     [localArn(o.workflow.functionLogicalId)]: async (payload) => {
       if (process.env.DR_DEBUG) console.log(JSON.stringify(payload).slice(0, 3000));
       return handler(payload as never);
@@ -268,12 +276,14 @@ export async function runScenario(o: ScenarioOptions): Promise<LocalRunResult> {
     },
   };
   try {
-    return await runLocally({
+    const result = await runLocally({
       definition: o.workflow.definition,
       resources,
       input: o.input,
       executionName: o.executionName,
     });
+    await o.afterRun?.();
+    return result;
   } finally {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);

@@ -17,6 +17,7 @@ import {
   RunTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   CreateReplicationGroupCommand,
   DeleteReplicationGroupCommand,
@@ -55,6 +56,7 @@ const ecs = mockClient(ECSClient);
 const sns = mockClient(SNSClient);
 const cw = mockClient(CloudWatchClient);
 const sfn = mockClient(SFNClient);
+const ssm = mockClient(SSMClient);
 
 let s3: LocalS3;
 let client: S3Client;
@@ -80,7 +82,7 @@ function awsErr(name: string, message = name): Error {
 
 /** Production AWS as the mocks see it: PITR window of the last 7 days up to 5 minutes ago. */
 function mockAws(opts: { pitr?: boolean; pitrEarliestMs?: number; dbPendingPolls?: number } = {}): void {
-  for (const m of [rds, ec, ecs, sns, cw, sfn]) m.reset();
+  for (const m of [rds, ec, ecs, sns, cw, sfn, ssm]) m.reset();
   const now = Date.now();
   if (opts.pitr === false)
     rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsErr('DBInstanceAutomatedBackupNotFoundFault'));
@@ -132,38 +134,17 @@ function mockAws(opts: { pitr?: boolean; pitrEarliestMs?: number; dbPendingPolls
       {
         serviceName: 'svc',
         taskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:7',
-        deployments: [
-          { taskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:8', rolloutState: 'COMPLETED' },
-        ],
+        deployments: [{ id: 'ecs-svc/new', status: 'PRIMARY', rolloutState: 'COMPLETED' }],
       },
     ],
   });
-  ecs.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      family: 'mcp',
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      requiresCompatibilities: ['FARGATE'],
-      taskRoleArn: 'arn:aws:iam::111111111111:role/task',
-      executionRoleArn: 'arn:aws:iam::111111111111:role/exec',
-      containerDefinitions: [
-        {
-          name: 'mcp',
-          image: 'node:22',
-          environment: [
-            { name: 'DATABASE_HOST', value: 'prod-db.rds.local' },
-            { name: 'LOG_LEVEL', value: 'INFO' },
-          ],
-        },
-      ],
-    },
-    tags: [],
+  ecs.on(UpdateServiceCommand).resolves({
+    service: { deployments: [{ id: 'ecs-svc/new', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }] },
   });
-  ecs
-    .on(RegisterTaskDefinitionCommand)
-    .resolves({ taskDefinition: { taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:8' } });
-  ecs.on(UpdateServiceCommand).resolves({});
+  ssm.on(GetParametersCommand).callsFake((i) => ({
+    Parameters: i.Names.map((n: string) => ({ Name: n, Value: n.endsWith('PORT') ? '5432' : 'prod.endpoint.local' })),
+  }));
+  ssm.on(PutParameterCommand).resolves({ Version: 2 });
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   cw.on(PutMetricDataCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
@@ -267,8 +248,8 @@ describe('DR workflow executed locally', () => {
     };
     expect(runTask.Overrides.ContainerOverrides[0].Environment).toEqual(
       expect.arrayContaining([
-        { Name: 'DATABASE_HOST', Value: `${id}.restored.rds.local` },
-        { Name: 'CACHE_HOST', Value: `${id}.cache.local` },
+        { Name: 'RESTORED_DATABASE_HOST', Value: `${id}.restored.rds.local` },
+        { Name: 'RESTORED_CACHE_HOST', Value: `${id}.cache.local` },
         { Name: 'RESTORED_CONFIG_URI', Value: `s3://${bucket}/restores/${id}/configuration.json` },
       ]),
     );
@@ -329,24 +310,33 @@ describe('DR workflow executed locally', () => {
     expect(approval?.message.taskToken).toBe(`token-${name}`);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
 
-    const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
-    const env = registered.containerDefinitions![0].environment!;
-    expect(env).toEqual(
-      expect.arrayContaining([
-        { name: 'DATABASE_HOST', value: `${id}.restored.rds.local` },
-        { name: 'LOG_LEVEL', value: 'INFO' },
-        { name: 'CACHE_HOST', value: `${id}.cache.local` },
-      ]),
+    // Cut-over without drift: the endpoint parameters are rewritten, then a forced new deployment of the
+    // same task definition; nothing is registered.
+    const names = JSON.parse(workflow.environment.ENDPOINT_PARAMETERS) as Record<string, string>;
+    const writes = Object.fromEntries(
+      ssm.commandCalls(PutParameterCommand).map((c) => [c.args[0].input.Name, c.args[0].input]),
     );
-    expect(env.filter((e) => e.name === 'DATABASE_HOST')).toHaveLength(1);
-    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toMatchObject({
-      taskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:8',
-      forceNewDeployment: true,
+    expect(writes[names.DATABASE_HOST]).toMatchObject({
+      Value: `${id}.restored.rds.local`,
+      Type: 'String',
+      Overwrite: true,
     });
+    expect(writes[names.DATABASE_PORT].Value).toBe('5432');
+    expect(writes[names.CACHE_HOST].Value).toBe(`${id}.cache.local`);
+    expect(writes[names.CACHE_PORT].Value).toBe('6379');
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(0);
+    const update = ecs.commandCalls(UpdateServiceCommand)[0].args[0].input;
+    expect(update).toMatchObject({ forceNewDeployment: true });
+    expect(update.taskDefinition).toBeUndefined();
+    // The parameters are written before the deployment that reads them.
+    const lastWrite = ssm.commandCalls(PutParameterCommand).at(-1)!;
+    expect(lastWrite.calledBefore(ecs.commandCalls(UpdateServiceCommand)[0])).toBe(true);
     expect(probed).toBe(1);
     const recovered = published().find((p) => p.message.outcome === 'recovered');
     expect(recovered?.message.cutover).toMatchObject({
-      previousTaskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:7',
+      deploymentId: 'ecs-svc/new',
+      previousEndpoints: { [names.DATABASE_HOST]: 'prod.endpoint.local' },
     });
     expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
     expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData![0].Dimensions).toEqual([
@@ -686,18 +676,19 @@ describe('DR workflow executed locally', () => {
     expect(result).toMatchObject({ status: 'FAILED', error: 'ProbeFailed' });
     const notice = published().find((p) => p.message.outcome === 'failed-after-cutover');
     expect(notice?.message.rollback).toMatch(/update-service/);
+    expect(notice?.message.rollback).toMatch(/put-parameter/);
     expect(notice?.message.cutover).toMatchObject({
-      previousTaskDefinition: 'arn:aws:ecs:eu-west-1:111111111111:task-definition/mcp:7',
+      previousEndpoints: expect.objectContaining({}),
     });
   });
 
   test('cut-over step failing before UpdateService: notified as "production not switched", nothing updated', async () => {
     mockAws();
-    ecs.on(RegisterTaskDefinitionCommand).rejects(awsErr('ClientException', 'Too many revisions'));
+    ssm.on(PutParameterCommand).rejects(awsErr('AccessDeniedException', 'not authorized to perform ssm:PutParameter'));
     const bucket = await newBucket(client);
     await hourlyBackups(bucket, 1);
     const { result } = await run({ mode: 'recover' }, 'recover-register-fails', { bucket });
-    expect(result).toMatchObject({ status: 'FAILED', error: 'ClientException' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'AccessDeniedException' });
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
     const notice = published().find((p) => p.message.outcome === 'cutover-failed');
     expect(notice?.message.restored).toMatchObject({ database: { state: 'available' } });

@@ -23,6 +23,7 @@ const newApp = () => new App({ context: NO_BUNDLING });
 function monitoring(stack: Stack, id: string, serviceName: string): McpMonitoring {
   const vpc = ec2.Vpc.fromVpcAttributes(stack, `${id}Vpc`, {
     vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: '10.0.0.0/16',
     availabilityZones: ['eu-west-1a', 'eu-west-1b'],
     publicSubnetIds: ['subnet-0123456789abcdef2', 'subnet-0123456789abcdef3'],
     privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],

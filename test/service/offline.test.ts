@@ -101,6 +101,7 @@ describe('a consumer stack with a fixed account and region, in a fresh app (no s
       // (it checks them against the stack's zones), which is the consumer's, not ours: see the README.
       const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
         vpcId: 'vpc-0123456789abcdef0',
+        vpcCidrBlock: '10.0.0.0/16',
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
         publicSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
         privateSubnetIds: ['subnet-0123456789abcdef2', 'subnet-0123456789abcdef3'],

@@ -310,7 +310,7 @@ describe('polling and errors', () => {
       name: 'DBSnapshotNotFound',
     });
   });
-  test('cutoverEnvironment maps restored endpoints to the operational-contract variables', () => {
+  test('cutoverEnvironment gives the readiness task the restored endpoints as RESTORED_<operational-contract variable>', () => {
     expect(
       cutoverEnvironment({
         database: {
@@ -325,7 +325,7 @@ describe('polling and errors', () => {
         cache: { skipped: true },
         configuration: { uri: 's3://b/k', key: 'k', sha256: 'x' },
       }),
-    ).toEqual({ DATABASE_HOST: 'db.local', DATABASE_PORT: '5432', RESTORED_CONFIG_URI: 's3://b/k' });
+    ).toEqual({ RESTORED_DATABASE_HOST: 'db.local', RESTORED_DATABASE_PORT: '5432', RESTORED_CONFIG_URI: 's3://b/k' });
   });
 });
 
