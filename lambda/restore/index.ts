@@ -171,10 +171,11 @@ export function checkStepEvent(action: string, event: Event): void {
         !isObject(c) ||
         typeof c.cluster !== 'string' ||
         typeof c.service !== 'string' ||
-        typeof c.taskDefinition !== 'string'
+        !isObject(c.previousEndpoints) ||
+        (c.deploymentId !== undefined && typeof c.deploymentId !== 'string')
       )
         throw new InvalidRecoveryInput(
-          `${action}: cutover must be the output of the cutover step (cluster, service, taskDefinition), got ${what(v)}`,
+          `${action}: cutover must be the output of the cutover step (cluster, service, previousEndpoints, optional deploymentId), got ${what(v)}`,
         );
     } else if (typeof v !== 'string' || v === '') {
       throw new InvalidRecoveryInput(`${action}: ${field} must be a non-empty string, got ${what(v)}`);

@@ -255,8 +255,12 @@ export interface DefaultAppInventoryOptions {
   readonly cacheNodeType?: string;
 }
 
-/** Alarm metrics of the default app without its data tier (counted from the synthesized template). */
-const SERVICE_ALARM_METRICS = 33;
+/**
+ * Alarm metrics of the default app without its data tier (counted from the synthesized template): the service's
+ * 33, plus 6 of the edge (web ACL blocked-request spike and rate-limit activations, and the auth-failure spike of
+ * the load balancer's and the server's 401/403s, each a math expression over two metrics).
+ */
+const SERVICE_ALARM_METRICS = 33 + 6;
 
 /**
  * Alarm metrics of McpDataTier's saturation alarms (lib/data/data-tier-alarms.ts): on the database, CPU, free
@@ -289,7 +293,8 @@ export function defaultAppInventory(options: DefaultAppInventoryOptions = {}): S
     availabilityZones: azs,
     loadBalancers: 1,
     natGateways: azs,
-    publicIpv4Addresses: 2 * azs,
+    // The NAT gateways' addresses: without a certificate the default app's load balancer is internal (no public IPs).
+    publicIpv4Addresses: azs,
     ...(dataTier
       ? {
           database: { instanceClass, multiAz: true, storageGb: 50 },
@@ -303,8 +308,10 @@ export function defaultAppInventory(options: DefaultAppInventoryOptions = {}): S
     compositeAlarms: 1,
     dashboards: 1,
     customMetrics: 39,
-    kmsKeys: dataTier ? 4 : 3,
-    secrets: dataTier ? 2 : 0,
+    // Alarm topic, log pipeline, backups, the probe client's secret (+ the data tier's).
+    kmsKeys: dataTier ? 5 : 4,
+    // The Cognito machine client's secret for the probe (+ the database credentials and the cache AUTH token).
+    secrets: dataTier ? 3 : 1,
     firehoseStreams: 2,
     interfaceEndpoints: endpoints ? VPC_ENDPOINT_SERVICES.length : 0,
     gatewayEndpoints: endpoints ? 1 : 0,

@@ -974,6 +974,30 @@ export class McpMonitoring extends Construct {
         left: [this.serviceMetric('mcp_requests_total', 'Sum', 'MCP requests')],
         leftYAxis: { min: 0, showUnits: false },
       }),
+      // What each request is, from the server's method and revision dimensions (docs/operational-contract.md): the
+      // cheap listing methods beside tools/call, and when the last 2025-11-25 client is gone. SEARCH takes any
+      // statistic, percentiles included (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html).
+      new cloudwatch.GraphWidget({
+        title: 'MCP requests by method',
+        width: 8,
+        height: 6,
+        left: [this.serviceSearch('mcp_requests_total', 'method')],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'MCP requests by protocol revision',
+        width: 8,
+        height: 6,
+        left: [this.serviceSearch('mcp_requests_total', 'protocol_version')],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Request duration p99 by method (s)',
+        width: 8,
+        height: 6,
+        left: [this.serviceSearch('mcp_request_duration_seconds', 'method', 'p99')],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
     ]);
 
     const errorWidgets: cloudwatch.IWidget[] = [

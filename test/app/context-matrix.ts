@@ -56,16 +56,77 @@ export const NON_DEFAULT: Readonly<Record<string, string>> = {
   allowedOrigins: 'https://app.example.com,http://localhost:3000',
   dataTier: 'false',
   deletionProtection: 'false',
+  databaseInstanceClass: 'db.m7g.xlarge',
+  cacheNodeType: 'cache.m7g.xlarge',
+  databasePoolSize: '10',
+  databasePoolMaxOverflow: '5',
+  vpcEndpoints: 'true',
+  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  hostedZoneName: 'example.com',
+  internetFacing: 'true',
+  allowPlaintextInternetListener: 'true',
+  allowAnonymousMcp: 'true',
+  authIssuerUrl: 'https://login.example.com/',
+  authJwksUrl: 'https://login.example.com/.well-known/jwks.json',
+  authAudience: 'https://mcp.example.com/mcp',
+  authRequiredScopes: 'mcp:tools',
+  authAdminScope: 'mcp:admin',
+  authTokenUrl: 'https://login.example.com/oauth2/token',
+  authProbeClientId: 'mcp-probe',
+  authProbeClientSecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:mcp/probe-AbCdEf`,
+  authCallbackUrls: 'https://app.example.com/oauth/callback',
+  authDomainPrefix: 'acme-mcp-login',
+  waf: 'false',
+  wafRateLimitPerIp: '5000',
+  wafToolsCallRateLimit: '800',
+  wafRateLimitHeader: 'authorization',
+  wafAllowedCidrs: '203.0.113.0/24,2001:db8::/32',
+  wafAllowedCountries: 'IE,DE',
+  recoveryRegion: 'eu-central-1',
+  recoveryStackName: 'McpOpsStandby',
+  recoveryAvailabilityZoneNames: 'eu-central-1b,eu-central-1c,eu-central-1a',
+  recoveredIn: 'recovery',
+  recoveredDatabase: 'mcp-server-dr-0abc123',
+  recoveredDatabaseEndpoint: `mcp-server-dr-0abc123.cxyz.${REGION}.rds.amazonaws.com:5432`,
+  recoveredCache: 'mcp-server-dr-0abc123',
+  recoveredCacheEndpoint: `master.mcp-server-dr-0abc123.abcdef.euw1.cache.amazonaws.com:6379`,
 };
 
 /**
  * Keys that only mean something together with another key, so "alone" is the pair: the model takes
  * taskCpu and taskMemoryMiB together (one alone is a clear error, tested with the bad inputs).
  */
-const PAIRED: Readonly<Record<string, readonly string[]>> = {
-  taskCpu: ['taskCpu', 'taskMemoryMiB'],
-  taskMemoryMiB: ['taskCpu', 'taskMemoryMiB'],
-};
+const ISSUER = [
+  'authIssuerUrl',
+  'authJwksUrl',
+  'authAudience',
+  'authRequiredScopes',
+  'authAdminScope',
+  'authTokenUrl',
+  'authProbeClientId',
+  'authProbeClientSecretArn',
+];
+const GROUPS: readonly (readonly string[])[] = [
+  ['taskCpu', 'taskMemoryMiB'],
+  // The zone makes the certificate and the alias records of the domain.
+  ['hostedZoneId', 'hostedZoneName', 'domainName'],
+  // An internet-facing load balancer without TLS needs the explicit acknowledgement.
+  ['internetFacing', 'allowPlaintextInternetListener'],
+  // The issuer form: the URL and the JWKS together, the rest refines it.
+  ISSUER,
+  // The recovery stack's settings mean something only with a recovery Region.
+  ['recoveryRegion', 'recoveryStackName', 'recoveryAvailabilityZoneNames'],
+  ['recoveredDatabase', 'recoveredDatabaseEndpoint'],
+  ['recoveredCache', 'recoveredCacheEndpoint'],
+  ['recoveredIn', 'recoveryRegion'],
+];
+const PAIRED: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  GROUPS.flatMap((group) =>
+    group
+      .filter((k) => k !== 'domainName' && !(k === 'recoveryRegion' && group[0] === 'recoveredIn'))
+      .map((k) => [k, group]),
+  ),
+);
 
 /**
  * Keys whose value alone does not change the template but must say so: a certificate without a domain leaves
@@ -127,7 +188,29 @@ export const COMBINATION_ROWS: readonly MatrixRow[] = [
     },
   },
   {
-    name: 'every key at once',
-    context: { ...NON_DEFAULT, account: ACCOUNT, region: REGION },
+    name: 'every key at once (the issuer form, no opt-outs, no post-recovery state)',
+    context: Object.fromEntries(
+      Object.entries({ ...NON_DEFAULT, account: ACCOUNT, region: REGION }).filter(
+        ([k]) =>
+          !['allowAnonymousMcp', 'internetFacing', 'allowPlaintextInternetListener', 'waf', 'recoveredIn'].includes(
+            k,
+          ) && !k.startsWith('recovered'),
+      ),
+    ),
+  },
+  {
+    name: 'HTTPS from a hosted zone with the Cognito user pool and the web ACL',
+    context: pick(
+      'hostedZoneId',
+      'hostedZoneName',
+      'domainName',
+      'authCallbackUrls',
+      'authDomainPrefix',
+      'wafAllowedCountries',
+    ),
+  },
+  {
+    name: 'a recovery Region with the domain: PRIMARY failover records',
+    context: pick('recoveryRegion', 'hostedZoneId', 'hostedZoneName', 'domainName'),
   },
 ];

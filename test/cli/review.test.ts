@@ -120,7 +120,9 @@ describe('mcp-ops review', () => {
       'AWS::ElastiCache::ReplicationGroup',
       'AWS::StepFunctions::StateMachine',
     ].map(idOf);
-    expect(diagram).toContain(`internet -->|"HTTP 80"| ${lb}`);
+    // Without a certificate the load balancer is internal: the internet reaches nothing, the VPC reaches port 80.
+    expect(diagram).not.toContain('internet -->');
+    expect(diagram).toContain(`${lb}["load balancer<br/>Mcp/Lb<br/>internal"]`);
     expect(diagram).toContain(`${lb} -->|"tcp 8080"| ${service}`);
     expect(diagram).toContain(`${service} -->|"tcp 5432"| ${db}`);
     expect(diagram).toContain(`${service} -->|"tcp 6379"| ${cache}`);
@@ -130,12 +132,19 @@ describe('mcp-ops review', () => {
     expect(diagram).not.toContain(`internet -->|"tcp 5432"|`);
   });
 
-  test('exposure: the plain-HTTP public listener, no listener auth, no web ACL, ingress from anywhere', () => {
+  test('exposure: secure by default without a certificate: an internal load balancer, the server verifies tokens, no ingress from anywhere', () => {
     const x = section(baseReport, 'Exposure and identity');
-    expect(x).toContain('| `Mcp/Lb` | HTTP 80 | none (plain text) | forward | none | none |');
-    expect(x).toContain('0.0.0.0/0 (anywhere)');
-    expect(x).toMatch(/has no bearer-token settings/);
-    expect(section(baseReport, 'Needs attention')).toMatch(/Public listener `HTTP 80` on `Mcp\/Lb` has no TLS/);
+    expect(x).toMatch(/\*\*Public listeners\*\*\s+_none_/);
+    expect(x).toContain('Internal load balancers (not listed): 1.');
+    expect(x).toMatch(
+      /`Mcp\/Service\/Service` verifies bearer tokens \(AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are set\)/,
+    );
+    // Only the VPC's own CIDR reaches the internal listener.
+    expect(x).toMatch(
+      /\| `Mcp\/LbSecurityGroup` \| `Mcp\/Lb` \| tcp 80 \| \$\{McpVpc[0-9A-F]+\.CidrBlock\} \| clients in the VPC \|/,
+    );
+    expect(x).not.toContain('0.0.0.0/0 (anywhere)');
+    expect(section(baseReport, 'Needs attention')).not.toMatch(/has no TLS/);
   });
 
   test('IAM lists every role with its statements; same-account references are not external trust', () => {
@@ -197,7 +206,7 @@ describe('mcp-ops review', () => {
     const x = section(baseReport, 'Synth-time validation (cdk-nag)');
     expect(x).toContain('Ran at synth: cdk-nag `AwsSolutions`, CloudFormation');
     expect(x).toMatch(/\| AwsSolutions \| `AwsSolutions-IAM5` \| \d+ \| \d+ \|/);
-    expect(x).toContain('Annotation::mcp-ops:noCertificate');
+    expect(x).toContain('Annotation::mcp-ops:serverOnlyTokenCheck');
     expect(x).toMatch(/\| `AwsSolutions-ECS2` \| all \| `McpOps\/Mcp\/Task` \| Only non-secret configuration/);
   });
 

@@ -455,7 +455,7 @@ describe('McpDataTier alarm variants', () => {
   });
 
   test.each([
-    [{ serviceName: 'Orders' }, 'McpDataTier: serviceName must be lowercase letters'],
+    [{ serviceName: 'Orders' }, 'McpDataTier: serviceName must be 1–20 characters of lowercase letters'],
     [{ database: { databaseInsights: 'extreme' } }, 'McpDataTier: database.databaseInsights must be'],
     [{ alarmNamePrefix: '-bad' }, 'McpDataTier: alarmNamePrefix must be'],
   ])('rejects %j', (props, message) => {

@@ -59,7 +59,12 @@ describe('McpDataTier endpointParameters', () => {
     });
     // Valued from the tier's own instance.
     expect(JSON.stringify(Object.values(host)[0].Properties.Value)).toContain('Endpoint.Address');
-    expect(Object.keys(data.containerEnvironment).sort()).toEqual(['CACHE_TLS', 'DATABASE_NAME']);
+    expect(Object.keys(data.containerEnvironment).sort()).toEqual([
+      'CACHE_TLS',
+      'DATABASE_NAME',
+      'DATABASE_POOL_MAX_OVERFLOW',
+      'DATABASE_POOL_SIZE',
+    ]);
     expect(Object.keys(data.containerSecrets).sort()).toEqual([
       'CACHE_AUTH_TOKEN',
       'CACHE_HOST',

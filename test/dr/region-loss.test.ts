@@ -74,6 +74,7 @@ beforeAll(async () => {
     stackName: 'Prod',
     recoveryRegion: RECOVERY_REGION,
     hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    hostedZoneName: 'example.com',
     domainName: 'mcp.example.com',
   });
   buildDefaultApp(app);

@@ -15,6 +15,7 @@ const CONTEXT = {
   stackName: 'Prod',
   recoveryRegion: 'eu-central-1',
   hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  hostedZoneName: 'example.com',
   domainName: 'mcp.example.com',
 };
 
@@ -86,6 +87,16 @@ describe('two-Region default app', () => {
         Failover: 'PRIMARY',
         HostedZoneId: 'Z0123456789ABCDEFGHIJ',
       });
+      // Route 53 allows no simple record beside failover records of one name and type: every A record of the
+      // domain in production is the PRIMARY, with its set identifier and the target's health.
+      const aRecords = Object.values(prod.findResources('AWS::Route53::RecordSet')).filter(
+        (r: any) => r.Properties.Name === 'mcp.example.com.' && r.Properties.Type === 'A',
+      );
+      expect(aRecords.length).toBeGreaterThan(0);
+      for (const r of aRecords as any[]) {
+        expect(r.Properties).toMatchObject({ Failover: 'PRIMARY', SetIdentifier: expect.stringMatching(/-primary$/) });
+        expect(r.Properties.AliasTarget.EvaluateTargetHealth).toBe(true);
+      }
       const upsert = Object.values(rec.findResources('AWS::IAM::Policy'))
         .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
         .find((s: any) => s.Sid === 'UpsertSecondaryRecord');

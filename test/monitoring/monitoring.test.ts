@@ -764,6 +764,19 @@ describe('McpMonitoring dashboard', () => {
     expect(query).toContain('by TaskDefinitionRevision');
   });
 
+  test('traffic row: MCP requests by method and by protocol revision, and p99 duration by method, from the server EMF', () => {
+    const search = (title: string) => JSON.stringify(graph(title).metrics);
+    expect(search('MCP requests by method')).toContain(
+      'SEARCH(\'{McpOps,method,service} MetricName=\\"mcp_requests_total\\" service=\\"orders-mcp\\"\', \'Sum\', 60)',
+    );
+    expect(search('MCP requests by protocol revision')).toContain(
+      'SEARCH(\'{McpOps,protocol_version,service} MetricName=\\"mcp_requests_total\\" service=\\"orders-mcp\\"\', \'Sum\', 60)',
+    );
+    expect(search('Request duration p99 by method (s)')).toContain(
+      'SEARCH(\'{McpOps,method,service} MetricName=\\"mcp_request_duration_seconds\\" service=\\"orders-mcp\\"\', \'p99\', 60)',
+    );
+  });
+
   test('business row: active users (user_sessions_active) and the lowest API quota (api_quota_remaining), per the contract', () => {
     const users = JSON.stringify(graph('Active users (distinct principals in the last window, busiest task)').metrics);
     expect(users).toMatch(/"McpOps","user_sessions_active","service","orders-mcp",\{[^}]*"stat":"Maximum"/);

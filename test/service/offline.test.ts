@@ -112,7 +112,11 @@ describe('a consumer stack with a fixed account and region, in a fresh app (no s
         for (const [i, vpc] of [imported, own].entries()) {
           const name = `svc-${i}`;
           const mcp = new McpService(stack, `Mcp${i}`, { image, vpc, serviceName: name });
-          const data = new McpDataTier(stack, `Data${i}`, { vpc });
+          const data = new McpDataTier(stack, `Data${i}`, {
+            vpc,
+            serviceName: name,
+            endpointParameters: { serviceName: name },
+          });
           const backup = new McpBackup(stack, `Backup${i}`, { serviceName: name, dataTier: data });
           new McpDisasterRecovery(stack, `Dr${i}`, {
             serviceName: name,
@@ -120,6 +124,7 @@ describe('a consumer stack with a fixed account and region, in a fresh app (no s
             vpc,
             database: data.database,
             service: mcp.service,
+            endpointParameters: data.endpointParameters,
           });
         }
       }

@@ -32,6 +32,7 @@ function warnings(root: IConstruct): string[] {
 function vpcIn(s: Stack): ec2.IVpc {
   return ec2.Vpc.fromVpcAttributes(s, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: '10.0.0.0/16',
     availabilityZones: ['eu-west-1a', 'eu-west-1b'],
     publicSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
     privateSubnetIds: ['subnet-0123456789abcdef2', 'subnet-0123456789abcdef3'],
