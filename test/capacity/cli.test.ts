@@ -316,8 +316,9 @@ describe('capacity CLI, in-process', () => {
     expect(larger.connectionBudget!.instanceClass).toBe('db.m7g.xlarge');
     expect(larger.connectionBudget!.maxConnections).toBeGreaterThan(guide.connectionBudget!.maxConnections);
     // 7 database alarm metrics and 5 cache alarms × 2 member clusters on top of the service's 33.
-    expect(defaultAppInventory().standardAlarmMetrics).toBe(33 + 7 + 10);
-    expect(defaultAppInventory({ dataTier: false }).standardAlarmMetrics).toBe(33);
+    // 33 of the service, 6 of the edge (web ACL, auth failures), 7 database and 5 × 2 cache alarms.
+    expect(defaultAppInventory().standardAlarmMetrics).toBe(33 + 6 + 7 + 10);
+    expect(defaultAppInventory({ dataTier: false }).standardAlarmMetrics).toBe(33 + 6);
   });
 
   test('--prices prints every price of the region with its page, source and date', () => {

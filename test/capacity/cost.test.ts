@@ -76,16 +76,18 @@ describe('costPlan', () => {
     const p = pricesFor('eu-west-1');
     expect(line(cost, 'Application Load Balancer').idleUsd).toBeCloseTo(730 * p.albHour.usd, 9);
     expect(line(cost, 'NAT gateways').idleUsd).toBeCloseTo(2 * 730 * p.natHour.usd, 9);
-    expect(line(cost, 'Public IPv4').idleUsd).toBeCloseTo(4 * 730 * p.publicIpv4Hour.usd, 9);
+    // The NAT gateways' two addresses: the default app's load balancer is internal without a certificate.
+    expect(line(cost, 'Public IPv4').idleUsd).toBeCloseTo(2 * 730 * p.publicIpv4Hour.usd, 9);
     expect(line(cost, 'RDS PostgreSQL db.m7g.large Multi-AZ').idleUsd).toBeCloseTo(
       2 * 730 * p.rdsPostgres['db.m7g.large'].usd,
       9,
     );
     expect(line(cost, 'RDS gp3 storage 50 GB').idleUsd).toBeCloseTo(100 * p.rdsGp3GbMonth.usd, 9);
     expect(line(cost, 'ElastiCache').idleUsd).toBeCloseTo(2 * 730 * p.elastiCacheValkey['cache.m7g.large'].usd, 9);
-    // 33 alarm metrics of the service, 17 of the data tier (7 database, 5 cache alarms × 2 members); anomaly; composite.
-    expect(line(cost, 'CloudWatch alarms').idleUsd).toBeCloseTo(50 * 0.1 + 0.3 + 0.5, 9);
-    expect(line(cost, 'KMS keys').idleUsd).toBe(4);
+    // 33 alarm metrics of the service, 6 of the edge (web ACL and auth failures), 17 of the data tier (7 database,
+    // 5 cache alarms × 2 members); anomaly; composite.
+    expect(line(cost, 'CloudWatch alarms').idleUsd).toBeCloseTo(56 * 0.1 + 0.3 + 0.5, 9);
+    expect(line(cost, 'KMS keys').idleUsd).toBe(5);
     for (const l of cost.lines.filter((x) => x.group === CostGroup.FIXED)) expect(l.peakUsd).toBe(l.idleUsd);
     expect(cost.fixedUsd).toBeCloseTo(
       cost.lines.filter((l) => l.group === CostGroup.FIXED).reduce((a, l) => a + l.idleUsd, 0),
@@ -152,8 +154,10 @@ describe('costPlan', () => {
 
   test('without the data tier there is no database, cache or their key and secrets', () => {
     const bare = costPlan(plan, { region: 'us-east-1', inventory: defaultAppInventory({ dataTier: false }) });
-    expect(bare.lines.some((l) => /RDS|ElastiCache|Secrets/.test(l.item))).toBe(false);
-    expect(line(bare, 'KMS keys').idleUsd).toBe(3);
+    expect(bare.lines.some((l) => /RDS|ElastiCache/.test(l.item))).toBe(false);
+    // What stays: the probe client's secret and its key.
+    expect(line(bare, 'Secrets Manager').idleUsd).toBeCloseTo(0.4, 9);
+    expect(line(bare, 'KMS keys').idleUsd).toBe(4);
   });
 
   test.each([
