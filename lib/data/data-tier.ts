@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   ConnectionBudget,
+  ConnectionBudgetClientOptions,
   ConnectionBudgetOptions,
   ConnectionBudgetSettings,
   connectionBudget,
@@ -524,7 +525,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
    * numbers, the fixes (larger class, smaller pool, RDS Proxy, fewer tasks) and the settings that apply them when
    * they do not fit. Returns the budget, or undefined without a database.
    */
-  public checkConnectionBudget(options: McpConnectionBudgetOptions): ConnectionBudget | undefined {
+  public checkConnectionBudget(options: ConnectionBudgetClientOptions): ConnectionBudget | undefined {
     if (!this.databaseInstanceClass) return undefined;
     for (const key of ['poolSize', 'maxOverflow', 'maxConnections'] as const) {
       checkThat(
@@ -555,9 +556,6 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
     });
   }
 }
-
-/** What {@link McpDataTier.checkConnectionBudget} takes: the clients' side (the pool and max_connections are the data tier's). */
-export type McpConnectionBudgetOptions = Omit<ConnectionBudgetOptions, 'poolSize' | 'maxOverflow' | 'maxConnections'>;
 
 /** Performance Insights retention for a Database Insights mode: Advanced needs 15 months (465 days). */
 function databaseInsights(mode: rds.DatabaseInsightsMode | undefined) {

@@ -226,7 +226,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
   /** The workflow; start it with a deterministic name (see the runbook). */
   public readonly stateMachine: sfn.StateMachine;
   /** The Lambda that runs every logic step. */
-  public readonly restoreFunction: McpOpsFunction;
+  public readonly restoreFunction: lambda.Function;
   /** Topic of approvals, notifications and (until a monitoring construct includes them) alarms. */
   public readonly alarmTopic: sns.ITopic;
   /**
