@@ -73,6 +73,7 @@ export {
 } from './logging/mcp-logging';
 
 // Data tier and backups
+export { McpCacheEngine } from './data/cache-engine';
 export { type McpCacheOptions, type McpDatabaseOptions, McpDataTier, type McpDataTierProps } from './data/data-tier';
 export { McpBackup, type McpBackupObjectLock, type McpBackupProps, type McpBackupReplication } from './backup/backup';
 

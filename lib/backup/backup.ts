@@ -41,9 +41,9 @@ const OWNER = 'McpBackup';
 export interface McpBackupObjectLock {
   /**
    * `GOVERNANCE`: users with s3:BypassGovernanceRetention can still delete; `COMPLIANCE`: nobody can, not even root.
-   * @default 'GOVERNANCE'
+   * @default s3.ObjectLockMode.GOVERNANCE
    */
-  readonly mode?: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly mode?: s3.ObjectLockMode;
   /**
    * Days each object version is locked (≤ retention).
    * @default the retention in days

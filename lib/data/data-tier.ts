@@ -31,6 +31,7 @@ import {
 } from './data-tier-alarms';
 import { cacheThresholds, databaseThresholds } from './saturation';
 import { parseDailyWindow, windowMinutes } from './windows';
+import { McpCacheEngine } from './cache-engine';
 
 const OWNER = 'McpDataTier';
 /** The pool of the operations guide (`pool_size=20, max_overflow=10`), the reference server's defaults. */
@@ -138,9 +139,9 @@ export interface McpDatabaseOptions {
 export interface McpCacheOptions {
   /**
    * Engine.
-   * @default 'valkey'
+   * @default McpCacheEngine.VALKEY
    */
-  readonly engine?: 'valkey' | 'redis';
+  readonly engine?: McpCacheEngine;
   /**
    * Engine version.
    * @default '8.0' for valkey, '7.1' for redis

@@ -15,6 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { McpCacheEngine } from '../data/cache-engine';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
@@ -46,9 +47,9 @@ export interface McpDrCacheOptions {
   readonly securityGroups: ec2.ISecurityGroup[];
   /**
    * Engine of the restored cache.
-   * @default 'valkey'
+   * @default McpCacheEngine.VALKEY
    */
-  readonly engine?: 'valkey' | 'redis';
+  readonly engine?: McpCacheEngine;
   /**
    * RBAC user groups to attach (for a cache that authenticates users).
    * @default none
