@@ -494,6 +494,12 @@ describe('McpService rejects invalid props with clear errors', () => {
       { environment: { TOKEN: 'x' }, secrets: { TOKEN: {} as ecs.Secret } },
       /TOKEN is set both in environment and in secrets/,
     ],
+    // The props took `false` before they became jsii structs; JavaScript callers of the old API get the new form.
+    ...(['monitoring', 'logging', 'webAcl'] as const).map((prop): [string, Partial<McpServiceProps>, RegExp] => [
+      `${prop}: false (the pre-jsii form)`,
+      { [prop]: false as unknown as undefined },
+      new RegExp(`${prop} must be an options object; to leave it out give ${prop}: \\{ enabled: false \\}, got false`),
+    ]),
   ];
   test.each(cases)('%s', (_name, props, message) => {
     const stack = testStack();
