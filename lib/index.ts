@@ -1,47 +1,111 @@
-// Public API of mcp-ops-cdk, by concern.
+// Public API of mcp-ops-cdk (docs/packaging.md#the-public-api): the constructs, their props and structs, enums,
+// and the CapacityModel class. Deliberately small and jsii-compatible (`npm run compile` is part of `npm test`).
+// Everything else, the Lambda-side modules (manifest, selection, handler-config, recovery-plan, records,
+// filter-pattern…), the pure helpers and the default app's stack and configuration, stays importable inside the
+// package from its own module and is not part of the public API.
 
-// Capacity model: the CapacityModel class (static methods) and its types
+// Capacity model: the CapacityModel class (static methods), its enums and the structs of its signatures
 export * from './capacity';
 
 // The MCP service
-export * from './service/mcp-service';
-export * from './service/deployment';
-export * from './service/streaming';
-export * from './service/vpc-endpoints';
+export {
+  McpService,
+  type McpResolvedServiceSizing,
+  type McpServiceLoggingOptions,
+  type McpServiceMonitoringOptions,
+  type McpServiceProps,
+  type McpServiceSizing,
+  type McpServiceWebAclOptions,
+} from './service/mcp-service';
+export { McpVpcEndpoints, type McpVpcEndpointsProps } from './service/vpc-endpoints';
 
 // Exposure, authorization (Cognito or your issuer), web ACL
-export * from './security';
+export {
+  McpAuth,
+  type McpAuthBindOptions,
+  type McpAuthConfig,
+  McpClaimFormat,
+  type McpCognitoAuthProps,
+  type McpIssuerAuthProps,
+  type McpJwtClaim,
+  type McpProbeCredentials,
+} from './security/auth';
+export { McpAuthMonitoring, type McpAuthMonitoringProps } from './security/auth-monitoring';
+export { McpCognitoAuthorization, type McpCognitoAuthorizationProps } from './security/cognito';
+export { McpDomain, type McpDomainProps } from './security/domain';
+export { JwtVerificationAction, type JwtVerificationActionOptions } from './security/listeners';
+export type { ExposureDecision, WafRateLimits } from './security/policy';
+export { McpWebAcl, type McpWebAclOptions, type McpWebAclProps } from './security/web-acl';
 
-// Golden-signal monitoring, alert topic, synthetic probe
-export * from './monitoring';
+// Golden-signal monitoring, alarms and segments, alert topics, synthetic probe
+export {
+  AlarmSeverity,
+  type IMcpMonitoringSegment,
+  type McpAlarm,
+  type McpAlarmOptions,
+  type McpCustomAlarmProps,
+  type McpCustomSegmentProps,
+} from './monitoring/alarms';
+export { McpAlarmTopic, type McpAlarmTopicProps } from './monitoring/alarm-topic';
+export {
+  type McpAlertRoute,
+  McpAlertRouteTopic,
+  type McpAlertRouteTopicProps,
+  type McpSlackChannel,
+  type McpTeamsChannel,
+} from './monitoring/alert-routing';
+export type { AlarmThresholds, PerformanceBaseline, PerformanceBaselineProps } from './monitoring/baseline';
+export {
+  McpMonitoring,
+  type McpMonitoringOptions,
+  type McpMonitoringProps,
+  TaskCountSource,
+} from './monitoring/monitoring';
+export { McpProbe, type McpProbeProps, type McpProbeTool } from './monitoring/probe';
 
 // Log pipeline and audit trail
-export * from './logging/mcp-logging';
-export * from './logging/log-contract';
-export * from './logging/filter-pattern';
-export * from './logging/insights';
-export * from './logging/records';
-export * from './logging/config';
+export {
+  McpLogging,
+  type IMcpLoggingMetrics,
+  type McpLoggingOpenSearchProps,
+  type McpLoggingOptions,
+  type McpLoggingProps,
+} from './logging/mcp-logging';
 
 // Data tier and backups
-export * from './data/data-tier';
-export * from './backup/backup';
-export * from './backup/manifest';
-export * from './backup/selection';
-export * from './backup/settings';
-export * from './backup/handler-config';
+export { McpCacheEngine } from './data/cache-engine';
+export {
+  type McpCacheOptions,
+  type McpDatabaseBackupReplication,
+  type McpDatabaseOptions,
+  McpDataTier,
+  type McpDataTierEndpointOptions,
+  type McpDataTierProps,
+} from './data/data-tier';
+export type { HostPort, RecoveredCache, RecoveredDatabase, RecoveredEndpoints } from './data/endpoint-names';
+export {
+  McpEndpointParameters,
+  type McpEndpointParametersProps,
+  type McpEndpointValue,
+} from './data/endpoint-parameters';
+export { McpBackup, type McpBackupObjectLock, type McpBackupProps, type McpBackupReplication } from './backup/backup';
 
 // Disaster recovery
-export * from './dr/disaster-recovery';
-export * from './dr/recovery-plan';
-export * from './dr/rto-model';
-export * from './dr/operator-policy';
-export { DR_OPERATOR_ACTIONS } from './dr/operator-actions';
-export * from './dr/ready-check';
+export {
+  McpDisasterRecovery,
+  type McpDisasterRecoveryProps,
+  type McpDrCacheOptions,
+  type McpDrRegionLossOptions,
+  type McpDrTrafficRecord,
+} from './dr/disaster-recovery';
+export type { DurationTerm, RecoveryPlanEstimate, RecoverySizingOptions, RtoEstimate } from './dr/rto-model';
+export {
+  McpRecoveryRegionData,
+  type McpRecoveryRegionDataProps,
+  McpRecoveryRegionReference,
+  type McpRecoveryRegionReferenceProps,
+} from './dr/recovery-region';
+export { McpDrOperatorPolicy, type McpDrOperatorPolicyProps } from './dr/operator-policy';
 
 // CI: the GitHub OIDC identity that deploys
-export * from './ci';
-
-// The default app's stack and its configuration
-export * from './app/config';
-export * from './app/stack';
+export { McpCiIdentity, type McpCiIdentityProps } from './ci/ci-identity';

@@ -60,7 +60,7 @@ export class McpOpsStack extends Stack {
             allowedCidrs: config.security.wafAllowedCidrs,
             allowedCountries: config.security.wafAllowedCountries,
           }
-        : false,
+        : { enabled: false },
       allowedOrigins: config.allowedOrigins,
       deletionProtection: config.deletionProtection,
       vpcEndpoints: config.vpcEndpoints,

@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -40,9 +41,9 @@ const OWNER = 'McpBackup';
 export interface McpBackupObjectLock {
   /**
    * `GOVERNANCE`: users with s3:BypassGovernanceRetention can still delete; `COMPLIANCE`: nobody can, not even root.
-   * @default 'GOVERNANCE'
+   * @default s3.ObjectLockMode.GOVERNANCE
    */
-  readonly mode?: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly mode?: s3.ObjectLockMode;
   /**
    * Days each object version is locked (≤ retention).
    * @default the retention in days
@@ -208,7 +209,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
   /** The bucket's key. */
   public readonly key: kms.IKey;
   /** The backup Lambda. */
-  public readonly backupFunction: McpOpsFunction;
+  public readonly backupFunction: lambda.Function;
   /** The schedule rule. */
   public readonly rule: events.Rule;
   /**

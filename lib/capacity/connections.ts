@@ -28,9 +28,7 @@ export interface DatabaseClient {
 }
 
 /** What the budget is computed for, except the instance class. */
-export interface ConnectionBudgetOptions {
-  /** The service's maximum task count (autoscaling maximum). Integer ≥ 1. */
-  readonly maxTasks: number;
+export interface ConnectionBudgetOptions extends ConnectionBudgetClientOptions {
   /**
    * Connections each process keeps in its pool (the operations guide's `pool_size`).
    * @default 20
@@ -41,6 +39,21 @@ export interface ConnectionBudgetOptions {
    * @default 10
    */
   readonly maxOverflow?: number;
+  /**
+   * The instance's `max_connections`, when the parameter group sets it (or it was measured with
+   * `SHOW max_connections`).
+   * @default RDS's default formula on the assumed DBInstanceClassMemory
+   */
+  readonly maxConnections?: number;
+}
+
+/**
+ * The clients' side of a connection budget: everything {@link ConnectionBudgetOptions} takes but the pool and
+ * `max_connections` (what {@link McpDataTier.checkConnectionBudget} takes: those are the data tier's settings).
+ */
+export interface ConnectionBudgetClientOptions {
+  /** The service's maximum task count (autoscaling maximum). Integer ≥ 1. */
+  readonly maxTasks: number;
   /**
    * Processes per task that each hold a pool.
    * @default 1 (the reference server is one Node.js process)
@@ -56,12 +69,6 @@ export interface ConnectionBudgetOptions {
    * @default DEFAULT_DATABASE_CLIENTS for the pool given (the DR readiness task)
    */
   readonly otherClients?: DatabaseClient[];
-  /**
-   * The instance's `max_connections`, when the parameter group sets it (or it was measured with
-   * `SHOW max_connections`).
-   * @default RDS's default formula on the assumed DBInstanceClassMemory
-   */
-  readonly maxConnections?: number;
   /**
    * Fraction of the class's memory RDS keeps for the operating system and its processes (DBInstanceClassMemory
    * = memory × (1 − this)).

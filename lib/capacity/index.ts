@@ -28,6 +28,7 @@ export type {
 } from './cost';
 export type {
   ConnectionBudget,
+  ConnectionBudgetClientOptions,
   ConnectionBudgetInput,
   ConnectionBudgetOptions,
   DatabaseClient,

@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   ConnectionBudget,
+  ConnectionBudgetClientOptions,
   ConnectionBudgetOptions,
   ConnectionBudgetSettings,
   connectionBudget,
@@ -32,6 +33,7 @@ import { cacheThresholds, databaseThresholds } from './saturation';
 import { parseDailyWindow, windowMinutes } from './windows';
 import { McpEndpointParameters } from './endpoint-parameters';
 import { RecoveredEndpoints, isDbInstanceIdentifier, isReplicationGroupId } from './endpoint-names';
+import { McpCacheEngine } from './cache-engine';
 
 const OWNER = 'McpDataTier';
 /** The pool of the operations guide (`pool_size=20, max_overflow=10`), the reference server's defaults. */
@@ -168,9 +170,9 @@ export interface McpDatabaseBackupReplication {
 export interface McpCacheOptions {
   /**
    * Engine.
-   * @default 'valkey'
+   * @default McpCacheEngine.VALKEY
    */
-  readonly engine?: 'valkey' | 'redis';
+  readonly engine?: McpCacheEngine;
   /**
    * Engine version.
    * @default '8.0' for valkey, '7.1' for redis
@@ -617,7 +619,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
    * numbers, the fixes (larger class, smaller pool, RDS Proxy, fewer tasks) and the settings that apply them when
    * they do not fit. Returns the budget, or undefined without a database.
    */
-  public checkConnectionBudget(options: McpConnectionBudgetOptions): ConnectionBudget | undefined {
+  public checkConnectionBudget(options: ConnectionBudgetClientOptions): ConnectionBudget | undefined {
     if (!this.databaseInstanceClass) return undefined;
     for (const key of ['poolSize', 'maxOverflow', 'maxConnections'] as const) {
       checkThat(
@@ -648,9 +650,6 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
     });
   }
 }
-
-/** What {@link McpDataTier.checkConnectionBudget} takes: the clients' side (the pool and max_connections are the data tier's). */
-export type McpConnectionBudgetOptions = Omit<ConnectionBudgetOptions, 'poolSize' | 'maxOverflow' | 'maxConnections'>;
 
 /** Performance Insights retention for a Database Insights mode: Advanced needs 15 months (465 days). */
 function databaseInsights(mode: rds.DatabaseInsightsMode | undefined) {

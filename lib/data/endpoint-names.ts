@@ -17,12 +17,28 @@ export interface HostPort {
   readonly port: number;
 }
 
+/** A restored DB instance: its identifier and endpoint. */
+export interface RecoveredDatabase extends HostPort {
+  readonly instanceIdentifier: string;
+}
+
+/** A restored replication group: its id and primary endpoint. */
+export interface RecoveredCache extends HostPort {
+  readonly replicationGroupId: string;
+}
+
 /** The restored resources a stack refers to after a recovery (its "post-recovery state"). */
 export interface RecoveredEndpoints {
-  /** The restored DB instance, which the service uses instead of the stack's own. */
-  readonly database?: HostPort & { readonly instanceIdentifier: string };
-  /** The restored replication group, which the service uses instead of the stack's own. */
-  readonly cache?: HostPort & { readonly replicationGroupId: string };
+  /**
+   * The restored DB instance, which the service uses instead of the stack's own.
+   * @default the stack's own
+   */
+  readonly database?: RecoveredDatabase;
+  /**
+   * The restored replication group, which the service uses instead of the stack's own.
+   * @default the stack's own
+   */
+  readonly cache?: RecoveredCache;
 }
 
 /**

@@ -48,7 +48,7 @@ export class McpEndpointParameters extends Construct {
   /** The parameter path. */
   public readonly parameterPath: string;
   /** The parameters, by container variable. */
-  public readonly parameters: Partial<Record<EndpointVariable, ssm.StringParameter>>;
+  public readonly parameters: Record<string, ssm.StringParameter>;
 
   constructor(scope: Construct, id: string, props: McpEndpointParametersProps) {
     super(scope, id);
@@ -92,7 +92,7 @@ export class McpEndpointParameters extends Construct {
   }
 
   /** Parameter names by variable (what the restore Lambda writes at cut-over). */
-  public parameterNames(): Partial<Record<EndpointVariable, string>> {
+  public parameterNames(): Record<string, string> {
     return Object.fromEntries(Object.entries(this.parameters).map(([name, p]) => [name, p!.parameterName]));
   }
 

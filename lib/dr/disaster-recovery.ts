@@ -18,6 +18,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { nagResourceString } from './nag-render';
 import { McpDrOperatorPolicy } from './operator-policy';
+import { McpCacheEngine } from '../data/cache-engine';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { DEFAULT_READINESS_COMMAND } from './ready-check';
 import { restoredPrefix } from './recovery-plan';
@@ -61,9 +62,9 @@ export interface McpDrCacheOptions {
   readonly securityGroups: ec2.ISecurityGroup[];
   /**
    * Engine of the restored cache.
-   * @default 'valkey'
+   * @default McpCacheEngine.VALKEY
    */
-  readonly engine?: 'valkey' | 'redis';
+  readonly engine?: McpCacheEngine;
   /**
    * RBAC user groups to attach (for a cache that authenticates users).
    * @default none
@@ -111,7 +112,15 @@ export interface McpDrRegionLossOptions {
    * Route 53 failover pair: the hosted zone and record name. The workflow UPSERTs the SECONDARY alias record.
    * @default no hosted zone: the workflow notifies the operator with the DNS step
    */
-  readonly trafficRecord?: { readonly hostedZoneId: string; readonly recordName: string };
+  readonly trafficRecord?: McpDrTrafficRecord;
+}
+
+/** The Route 53 failover pair a region-loss recovery completes. */
+export interface McpDrTrafficRecord {
+  /** Id of the hosted zone, e.g. `Z0123456789ABCDEFGHIJ`. */
+  readonly hostedZoneId: string;
+  /** The record name, e.g. `mcp.example.com`. */
+  readonly recordName: string;
 }
 
 /** Props of {@link McpDisasterRecovery}. */
@@ -329,7 +338,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
   /** The workflow; start it with a deterministic name (see the runbook). */
   public readonly stateMachine: sfn.StateMachine;
   /** The Lambda that runs every logic step. */
-  public readonly restoreFunction: McpOpsFunction;
+  public readonly restoreFunction: lambda.Function;
   /**
    * The managed policy of this workflow's operators (`mcp-ops dr`): start, list, describe and read executions,
    * answer the approval request; nothing on production data. Attach it to your operators' role.

@@ -435,7 +435,7 @@ export function workflowTimings(pollIntervalSeconds: number): WorkflowTimings {
 /** A planned recovery: the estimate for these sizes, with the terms it adds up. */
 export interface RecoveryPlanEstimate extends RtoEstimate {
   readonly scenario: RecoveryScenario;
-  readonly terms: readonly DurationTerm[];
+  readonly terms: DurationTerm[];
 }
 
 /** Worst-case recovery time for the given sizes (awsDurationsFor + estimateRecoveryTime). */
@@ -446,7 +446,7 @@ export function planRecoveryTime(
   rtoSeconds: number,
 ): RecoveryPlanEstimate {
   const { aws, terms } = awsDurationsFor(sizing, mode);
-  return { ...estimateRecoveryTime(mode, aws, wf, rtoSeconds), scenario: sizing.scenario, terms };
+  return { ...estimateRecoveryTime(mode, aws, wf, rtoSeconds), scenario: sizing.scenario, terms: [...terms] };
 }
 
 /**

@@ -15,6 +15,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
@@ -87,7 +88,7 @@ export interface McpLoggingOpenSearchProps {
 }
 
 /** Props for {@link McpLogging}. */
-export interface McpLoggingProps extends McpAlarmOptions {
+export interface McpLoggingProps extends McpLoggingOptions {
   /**
    * Service name (`SERVICE_NAME` of the contract): names the log groups (`/mcp/<stack name>/<serviceName>/application`,
    * `…/audit`, `…/log-delivery`), the Firehose streams (`<stack name>-<serviceName>-logs`, `…-audit`, at most 64
@@ -95,6 +96,13 @@ export interface McpLoggingProps extends McpAlarmOptions {
    * rule: 1–20 lowercase letters, digits and single hyphens, starting with a letter (see McpService).
    */
   readonly serviceName: string;
+}
+
+/**
+ * Log-pipeline settings that do not come from the service: everything {@link McpLoggingProps} takes but the service
+ * name (what {@link McpService}'s `logging` prop takes).
+ */
+export interface McpLoggingOptions extends McpAlarmOptions {
   /**
    * Retention of the application log group.
    * @default logs.RetentionDays.ONE_MONTH
@@ -170,7 +178,7 @@ export interface McpLoggingProps extends McpAlarmOptions {
 }
 
 /** Metric helpers for the dashboard's business row (namespace `McpOps`, dimension `service`). */
-export interface McpLoggingMetrics {
+export interface IMcpLoggingMetrics {
   /** Tool calls completed (Sum per period); one tool, or every tool summed. */
   toolsExecuted(tool?: string, period?: Duration): cloudwatch.IMetric;
   /** One time series per tool (SEARCH expression), for a stacked graph. */
@@ -223,23 +231,23 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
   /** Firehose stream of audit entries. */
   public readonly auditDeliveryStream: firehose.CfnDeliveryStream;
   /** The Lambda function that indexes audit objects into the audit log group. */
-  public readonly auditIndexer: McpOpsFunction;
+  public readonly auditIndexer: lambda.Function;
   /** Failed audit-indexer invocations (after retries), for redrive. */
   public readonly auditIndexerDeadLetterQueue: sqs.Queue;
   /** With `openSearch`: the Lambda function that bulk-indexes new `logs/` objects into the domain (map its role in the domain). */
-  public readonly logIndexer?: McpOpsFunction;
+  public readonly logIndexer?: lambda.Function;
   /** With `openSearch`: failed log-indexer invocations (after retries; the error names the object key), for redrive. */
   public readonly logIndexerDeadLetterQueue?: sqs.Queue;
   /** Metric filters by id (`ToolsExecuted`, `Errors`, `RequestDuration`, `ToolDuration`). */
-  public readonly metricFilters: Readonly<Record<MetricFilterSpec['id'], logs.MetricFilter>>;
+  public readonly metricFilters: Record<string, logs.MetricFilter>;
   /** Saved Logs Insights queries by id (`SlowestTools`, `TopErrorTypes`, `RequestTrail`, `ErrorRatePerMinute`). */
-  public readonly queries: Readonly<Record<SavedQuery['id'], logs.QueryDefinition>>;
+  public readonly queries: Record<string, logs.QueryDefinition>;
   /** Alarms of the pipeline (a segment's alarms: see `McpMonitoring.addSegment`). */
   public readonly alarms: McpAlarm[];
   /** Title of the pipeline's dashboard row. */
   public readonly segmentTitle = 'Logs and audit trail';
   /** Metrics for the dashboard's business row. */
-  public readonly metrics: McpLoggingMetrics;
+  public readonly metrics: IMcpLoggingMetrics;
   /** The service name the pipeline was created for. */
   public readonly serviceName: string;
 

@@ -47,8 +47,21 @@ export interface PerformanceBaselineProps {
   readonly degradationFactor?: number;
 }
 
-/** A complete, validated baseline. */
-export type PerformanceBaseline = Required<PerformanceBaselineProps>;
+/** A complete, validated baseline: {@link PerformanceBaselineProps} with every field resolved. */
+export interface PerformanceBaseline {
+  /** Normal median (p50) response time, in milliseconds. */
+  readonly p50LatencyMs: number;
+  /** Normal p95 response time, in milliseconds. */
+  readonly p95LatencyMs: number;
+  /** Normal p99 response time, in milliseconds. */
+  readonly p99LatencyMs: number;
+  /** Normal share of requests that fail with a 5xx, in percent. */
+  readonly errorRatePercent: number;
+  /** Normal traffic, in requests per second. */
+  readonly requestsPerSecond: number;
+  /** How much worse than baseline a signal may get before it alarms. */
+  readonly degradationFactor: number;
+}
 
 /** The operations guide's baseline. */
 export const DEFAULT_PERFORMANCE_BASELINE: PerformanceBaseline = Object.freeze({

@@ -56,7 +56,7 @@ export enum TaskCountSource {
 }
 
 /** Props for {@link McpMonitoring}. */
-export interface McpMonitoringProps extends McpAlarmOptions {
+export interface McpMonitoringProps extends McpMonitoringOptions {
   /** The service name: the `service` dimension of the service's EMF metrics (docs/operational-contract.md) and part of alarm names. */
   readonly serviceName: string;
   /** The service's load balancer (ELB 5xx, rejected connections). */
@@ -83,15 +83,33 @@ export interface McpMonitoringProps extends McpAlarmOptions {
    */
   readonly minTaskCount?: number;
   /**
-   * The performance baseline; missing fields take the operations guide's defaults.
-   * @default p50 100 ms, p95 500 ms, p99 1000 ms, 0.1 % errors, 1000 rps, factor 1.5
-   */
-  readonly baseline?: PerformanceBaselineProps;
-  /**
    * Public MCP endpoint URL (e.g. `https://mcp.example.com/mcp`). When given, the synthetic probe is created.
    * @default no probe
    */
   readonly endpointUrl?: string;
+  /**
+   * Client credentials of the probe, for an endpoint that requires a bearer token.
+   * @default no token
+   */
+  readonly probeAuth?: McpProbeCredentials;
+  /**
+   * Run the probe inside this VPC (the endpoint's load balancer is internal).
+   * @default outside any VPC
+   */
+  readonly probeVpc?: ec2.IVpc;
+}
+
+/**
+ * Monitoring settings that do not come from the service: everything {@link McpMonitoringProps} takes except the
+ * service's name, load balancer, target group, ECS service, capacity plan, task counts, endpoint and probe access
+ * (what {@link McpService} supplies itself; its `monitoring` prop takes these).
+ */
+export interface McpMonitoringOptions extends McpAlarmOptions {
+  /**
+   * The performance baseline; missing fields take the operations guide's defaults.
+   * @default p50 100 ms, p95 500 ms, p99 1000 ms, 0.1 % errors, 1000 rps, factor 1.5
+   */
+  readonly baseline?: PerformanceBaselineProps;
   /**
    * A read-only tool the probe calls after `tools/list`.
    * @default no tool call
@@ -112,16 +130,6 @@ export interface McpMonitoringProps extends McpAlarmOptions {
    * @default 2
    */
   readonly probeFailureIntervals?: number;
-  /**
-   * Client credentials of the probe, for an endpoint that requires a bearer token.
-   * @default no token
-   */
-  readonly probeAuth?: McpProbeCredentials;
-  /**
-   * Run the probe inside this VPC (the endpoint's load balancer is internal).
-   * @default outside any VPC
-   */
-  readonly probeVpc?: ec2.IVpc;
   /**
    * E-mail addresses subscribed to the alarm topic.
    * @default none

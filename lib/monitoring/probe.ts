@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
@@ -69,7 +70,7 @@ export interface McpProbeProps {
  */
 export class McpProbe extends Construct {
   /** The probe function. */
-  public readonly function: McpOpsFunction;
+  public readonly function: lambda.Function;
   /** The schedule. */
   public readonly rule: events.Rule;
   /** The probe interval. */

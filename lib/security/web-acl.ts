@@ -44,7 +44,7 @@ export const WAF_REDACTED_HEADERS = ['authorization', 'cookie'];
 export const MCP_METHOD_HEADER = 'mcp-method';
 
 /** Props for {@link McpWebAcl}. */
-export interface McpWebAclProps extends McpAlarmOptions {
+export interface McpWebAclProps extends McpWebAclOptions, McpAlarmOptions {
   /** The service name (names, descriptions, alarm names). */
   readonly serviceName: string;
   /** The load balancer the web ACL protects. */
@@ -54,6 +54,19 @@ export interface McpWebAclProps extends McpAlarmOptions {
    * @default no plan: the floors (1000 requests per IP and 300 tools/call per IP in 5 minutes)
    */
   readonly peakRps?: number;
+  /**
+   * Create the alarms (blocked-request spike, rate-limit activations).
+   * @default true
+   */
+  readonly alarms?: boolean;
+}
+
+/**
+ * Web ACL settings that do not come from the service: everything {@link McpWebAclProps} takes except the service's
+ * name, load balancer, capacity peak, alarm settings and `alarms` (what {@link McpService} supplies itself; its
+ * `webAcl` prop takes these).
+ */
+export interface McpWebAclOptions {
   /**
    * Requests per client IP in 5 minutes before the IP is blocked (429) for the rest of the window.
    * @default max(1000, ⌈peakRps × 300 × 0.1⌉)
@@ -127,11 +140,6 @@ export interface McpWebAclProps extends McpAlarmOptions {
    * @default max(60, ⌈peakRps × 60 × 0.01⌉)
    */
   readonly blockedRequestsThreshold?: number;
-  /**
-   * Create the alarms (blocked-request spike, rate-limit activations).
-   * @default true
-   */
-  readonly alarms?: boolean;
 }
 
 /**

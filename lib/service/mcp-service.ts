@@ -22,9 +22,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { describeFargateMemory, FARGATE_CPU_VALUES, isValidFargateCpu, isValidFargateSize } from '../capacity/fargate';
 import { CapacityModel } from '../capacity/capacity-model';
-import { McpLogging, McpLoggingProps } from '../logging/mcp-logging';
+import { McpLogging, McpLoggingOptions } from '../logging/mcp-logging';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
-import { McpMonitoring, McpMonitoringProps } from '../monitoring/monitoring';
+import { McpMonitoring, McpMonitoringOptions } from '../monitoring/monitoring';
 import { CapacityInput, CapacityPlan } from '../capacity/types';
 import { packageRoot } from '../internal/paths';
 import { checkThat, Problems, show } from '../internal/validate';
@@ -50,7 +50,7 @@ import { McpAuthMonitoring } from '../security/auth-monitoring';
 import { McpDomain } from '../security/domain';
 import { createMcpListeners } from '../security/listeners';
 import { decideExposure, ExposureDecision } from '../security/policy';
-import { McpWebAcl, McpWebAclProps } from '../security/web-acl';
+import { McpWebAcl, McpWebAclOptions } from '../security/web-acl';
 
 const OWNER = 'McpService';
 
@@ -68,7 +68,7 @@ interface CheckedProps {
     readonly keepAliveIntervalSeconds: number;
   };
   readonly healthCheckGraceSeconds: number;
-  readonly sizing: Required<McpServiceSizing>;
+  readonly sizing: McpResolvedServiceSizing;
   readonly plan?: CapacityPlan;
   /** The zones of the new VPC (none with a given vpc). */
   readonly zones?: ZoneChoice;
@@ -96,43 +96,57 @@ export interface McpServiceSizing {
   readonly targetCpuUtilizationPercent?: number;
 }
 
-/**
- * Monitoring settings of an {@link McpService}: everything {@link McpMonitoringProps} takes except what the
- * service supplies itself (its name, load balancer, target group, ECS service, capacity plan, maximum task
- * count and public endpoint).
- */
-export type McpServiceMonitoringOptions = Omit<
-  McpMonitoringProps,
-  | 'serviceName'
-  | 'loadBalancer'
-  | 'targetGroup'
-  | 'service'
-  | 'capacity'
-  | 'minTaskCount'
-  | 'maxTaskCount'
-  | 'endpointUrl'
-  | 'probeAuth'
-  | 'probeVpc'
->;
+/** The task size, counts and scaling targets an {@link McpService} runs with: {@link McpServiceSizing} resolved. */
+export interface McpResolvedServiceSizing {
+  /** Task CPU in Fargate CPU units. */
+  readonly taskCpu: number;
+  /** Task memory in MiB. */
+  readonly taskMemoryMiB: number;
+  /** Minimum running tasks. */
+  readonly minTasks: number;
+  /** Maximum running tasks for autoscaling. */
+  readonly maxTasks: number;
+  /** ALB requests per task per minute at which request-count scaling adds tasks; 0 when there is none (CPU only). */
+  readonly requestsPerTaskPerMinute: number;
+  /** Target CPU utilisation, percent. */
+  readonly targetCpuUtilizationPercent: number;
+}
 
 /**
- * Web ACL settings of an {@link McpService}: everything {@link McpWebAclProps} takes except what the service supplies
- * (its name, load balancer, capacity peak and alarm settings).
+ * Monitoring settings of an {@link McpService} (everything {@link McpMonitoringProps} takes except what the service
+ * supplies itself), and whether to create it.
  */
-export type McpServiceWebAclOptions = Omit<
-  McpWebAclProps,
-  | 'serviceName'
-  | 'loadBalancer'
-  | 'peakRps'
-  | 'alarmTopic'
-  | 'alarmNamePrefix'
-  | 'alarmTags'
-  | 'runbookBaseUrl'
-  | 'alarms'
->;
+export interface McpServiceMonitoringOptions extends McpMonitoringOptions {
+  /**
+   * Create the golden-signal monitoring; `false` leaves it out (attach your own).
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
 
-/** Log-pipeline settings of an {@link McpService}: everything {@link McpLoggingProps} takes but the service name. */
-export type McpServiceLoggingOptions = Omit<McpLoggingProps, 'serviceName'>;
+/**
+ * Web ACL settings of an {@link McpService} (everything {@link McpWebAclProps} takes except what the service
+ * supplies: its name, load balancer, capacity peak and alarm settings), and whether to create it.
+ */
+export interface McpServiceWebAclOptions extends McpWebAclOptions {
+  /**
+   * Create the web ACL; `false` leaves it out.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/**
+ * Log-pipeline settings of an {@link McpService} (everything {@link McpLoggingProps} takes but the service name),
+ * and whether to create it.
+ */
+export interface McpServiceLoggingOptions extends McpLoggingOptions {
+  /**
+   * Create the log pipeline; `false` gives a plain CloudWatch log group with `logRetention` instead.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
 
 /** Props for {@link McpService}. */
 export interface McpServiceProps {
@@ -266,10 +280,10 @@ export interface McpServiceProps {
 
   /**
    * The WAFv2 web ACL of the load balancer ({@link McpWebAcl}): managed rule groups, body-size and rate rules from
-   * the capacity plan, logs and alarms. `false` leaves it out.
+   * the capacity plan, logs and alarms. `{ enabled: false }` leaves it out.
    * @default a web ACL with its defaults
    */
-  readonly webAcl?: McpServiceWebAclOptions | false;
+  readonly webAcl?: McpServiceWebAclOptions;
 
   /**
    * TLS policy of the HTTPS listener.
@@ -391,17 +405,17 @@ export interface McpServiceProps {
 
   /**
    * Golden-signal monitoring ({@link McpMonitoring}): alarms from the performance baseline, dashboard,
-   * alert topic, deployment alarms and the synthetic probe. `false` leaves it out (attach your own).
+   * alert topic, deployment alarms and the synthetic probe. `{ enabled: false }` leaves it out (attach your own).
    * @default monitoring with the operations guide's baseline
    */
-  readonly monitoring?: McpServiceMonitoringOptions | false;
+  readonly monitoring?: McpServiceMonitoringOptions;
 
   /**
-   * The log pipeline and audit trail ({@link McpLogging}); the container logs through it. `false` gives a
-   * plain CloudWatch log group with `logRetention` instead.
+   * The log pipeline and audit trail ({@link McpLogging}); the container logs through it. `{ enabled: false }`
+   * gives a plain CloudWatch log group with `logRetention` instead.
    * @default the log pipeline with its defaults
    */
-  readonly logging?: McpServiceLoggingOptions | false;
+  readonly logging?: McpServiceLoggingOptions;
 }
 
 /** Fills the capacity input the construct uses when neither `capacity` nor `sizing` is given. */
@@ -447,7 +461,7 @@ export class McpService extends Construct {
   public readonly auth?: McpAuthConfig;
   /** True when the load balancer verifies access tokens (HTTPS with auth). */
   public readonly loadBalancerVerifiesTokens: boolean;
-  /** The web ACL, unless `webAcl: false`. */
+  /** The web ACL, unless `webAcl.enabled` is false. */
   public readonly webAcl?: McpWebAcl;
   /** Authentication-failure alarm and dashboard row, when auth is on and monitoring is. */
   public readonly authMonitoring?: McpAuthMonitoring;
@@ -457,14 +471,14 @@ export class McpService extends Construct {
   public readonly accessLogBucket: s3.Bucket;
   /** The container's log group (the log pipeline's application log group when logging is on). */
   public readonly logGroup: logs.ILogGroup;
-  /** The log pipeline, unless `logging: false`. */
+  /** The log pipeline, unless `logging.enabled` is false. */
   public readonly logging?: McpLogging;
-  /** Golden-signal monitoring, unless `monitoring: false`. */
+  /** Golden-signal monitoring, unless `monitoring.enabled` is false. */
   public readonly monitoring?: McpMonitoring;
   /** The alert topic (monitoring's), for other constructs' alarms; undefined without monitoring. */
   public readonly alarmTopic?: sns.ITopic;
   /** Task size, counts and scaling targets in force. `plan` is set when they came from the capacity model. */
-  public readonly sizing: Required<McpServiceSizing>;
+  public readonly sizing: McpResolvedServiceSizing;
   /** The capacity model's answer, when sizing came from it. */
   public readonly plan?: CapacityPlan;
   /** The public URL of the MCP endpoint (scheme and load-balancer DNS name, plus the path). */
@@ -507,15 +521,15 @@ export class McpService extends Construct {
     });
     // One alert topic for every alarm of the service: monitoring's, the log pipeline's, and (through
     // `alarmTopic`) the backup and recovery constructs'.
-    if (props.monitoring !== false) {
+    if (props.monitoring?.enabled !== false) {
       this.alarmTopic =
         props.monitoring?.alarmTopic ??
         new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${this.serviceName}` }).topic;
     }
     let logDriver: ecs.LogDriver;
-    if (props.logging !== false) {
+    if (props.logging?.enabled !== false) {
       // The pipeline's alarms follow the monitoring's naming and runbook settings (one rule for every alarm).
-      const monitoring = props.monitoring === false ? undefined : props.monitoring;
+      const monitoring = props.monitoring?.enabled === false ? undefined : props.monitoring;
       this.logging = new McpLogging(this, 'Logging', {
         alarmTopic: this.alarmTopic,
         alarmNamePrefix: monitoring?.alarmNamePrefix,
@@ -709,13 +723,13 @@ export class McpService extends Construct {
     }
 
     let probeReachable = !this.exposure.tls || props.domainName !== undefined;
-    if (this.auth && !this.auth.probe && props.monitoring !== false) {
+    if (this.auth && !this.auth.probe && props.monitoring?.enabled !== false) {
       probeReachable = false;
       Annotations.of(this).addWarningV2(
         'mcp-ops:noProbeCredentials',
         `${this.serviceName}: the endpoint requires a bearer token but the auth settings give the probe no client credentials (tokenUrl, probeClientId, probeClientSecret), so the synthetic probe is left out.`,
       );
-    } else if (!probeReachable && props.monitoring !== false) {
+    } else if (!probeReachable && props.monitoring?.enabled !== false) {
       Annotations.of(this).addWarningV2(
         'mcp-ops:noDomainName',
         `${this.serviceName}: certificateArn is set but domainName is not, so the synthetic probe is left out (the certificate cannot cover the load balancer's own DNS name). Set domainName to the name the certificate covers.`,
@@ -761,7 +775,7 @@ export class McpService extends Construct {
     }
 
     // ---- monitoring -------------------------------------------------------------------------------
-    if (props.monitoring !== false) {
+    if (props.monitoring?.enabled !== false) {
       this.monitoring = new McpMonitoring(this, 'Monitoring', {
         ...props.monitoring,
         // Attached below through addDeploymentAlarms, so that callers can add their own as well.
@@ -896,8 +910,8 @@ export class McpService extends Construct {
 
   /** The web ACL on the load balancer, its logs in the log pipeline's key, its alarms on the service's topic. */
   private createWebAcl(props: McpServiceProps): McpWebAcl | undefined {
-    if (props.webAcl === false) return undefined;
-    const monitoring = props.monitoring === false ? undefined : props.monitoring;
+    if (props.webAcl?.enabled === false) return undefined;
+    const monitoring = props.monitoring?.enabled === false ? undefined : props.monitoring;
     const webAcl = new McpWebAcl(this, 'WebAcl', {
       logEncryptionKey: this.logging?.encryptionKey,
       removalPolicy: props.removalPolicy,
@@ -909,8 +923,8 @@ export class McpService extends Construct {
       alarmNamePrefix: monitoring?.alarmNamePrefix,
       alarmTags: monitoring?.alarmTags,
       runbookBaseUrl: monitoring?.runbookBaseUrl,
-      // monitoring: false leaves every alarm to the caller.
-      alarms: props.monitoring !== false,
+      // monitoring.enabled false leaves every alarm to the caller.
+      alarms: props.monitoring?.enabled !== false,
     });
     this.monitoring?.addSegment(webAcl);
     return webAcl;
@@ -918,7 +932,7 @@ export class McpService extends Construct {
 
   /** The authentication-failure alarm and dashboard row, when the endpoint requires a token. */
   private createAuthMonitoring(props: McpServiceProps): McpAuthMonitoring | undefined {
-    if (!this.auth || props.monitoring === false) return undefined;
+    if (!this.auth || props.monitoring?.enabled === false) return undefined;
     const monitoring = props.monitoring;
     const authMonitoring = new McpAuthMonitoring(this, 'AuthMonitoring', {
       serviceName: this.serviceName,
@@ -945,6 +959,12 @@ export class McpService extends Construct {
     const nameProblem = serviceNameProblem(serviceName);
     problems.add(nameProblem);
     if (!nameProblem) problems.add(claimServiceName(this, OWNER, serviceName));
+    // Before jsii (issue 16) these props also took `false`; JavaScript callers may still pass it.
+    for (const prop of ['monitoring', 'logging', 'webAcl'] as const)
+      problems.check(
+        (props[prop] as unknown) !== false,
+        `${prop} must be an options object; to leave it out give ${prop}: { enabled: false }, got false`,
+      );
 
     const mcpPath = props.mcpPath ?? '/mcp';
     if (problems.pattern('mcpPath', mcpPath, /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /mcp'))
@@ -1026,7 +1046,7 @@ export class McpService extends Construct {
         `vpc must span at least 2 availability zones (the load balancer needs two), got ${JSON.stringify(vpcZones)}`,
       );
 
-    let sizing: Required<McpServiceSizing> | undefined;
+    let sizing: McpResolvedServiceSizing | undefined;
     let plan: CapacityPlan | undefined;
     if (props.sizing) {
       sizing = this.checkSizing(problems, props.sizing);
@@ -1145,7 +1165,7 @@ export class McpService extends Construct {
   }
 
   /** sizing: Fargate sizes and task counts. */
-  private checkSizing(problems: Problems, s: McpServiceSizing): Required<McpServiceSizing> {
+  private checkSizing(problems: Problems, s: McpServiceSizing): McpResolvedServiceSizing {
     problems.integer('sizing.minTasks', s.minTasks, 1, 1000);
     problems.integer('sizing.maxTasks', s.maxTasks, 1, 1000);
     problems.check(
@@ -1173,7 +1193,7 @@ export class McpService extends Construct {
       [props.vpc !== undefined && props.availabilityZones !== undefined, 'availabilityZones is ignored: vpc is given'],
       [props.vpc !== undefined && props.flowLogRetention !== undefined, 'flowLogRetention is ignored: vpc is given'],
       [
-        props.logging !== false && props.logRetention !== undefined,
+        props.logging?.enabled !== false && props.logRetention !== undefined,
         'logRetention is ignored: the log pipeline (logging) sets the retention; use logging.applicationRetention',
       ],
       [

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { McpDataTier } from '../../lib/data/data-tier';
@@ -391,7 +392,7 @@ describe('McpBackup with existing resources, a rebuildable cache and DR replicat
     cacheBackup: 'rebuildable',
     schedule: events.Schedule.rate(Duration.minutes(30)),
     retention: Duration.days(14),
-    objectLock: { mode: 'COMPLIANCE', days: 7 },
+    objectLock: { mode: s3.ObjectLockMode.COMPLIANCE, days: 7 },
     replication: REPLICATION,
   });
   const t = Template.fromStack(stack);

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { McpDataTier, McpDataTierProps } from '../../lib/data/data-tier';
+import { McpCacheEngine } from '../../lib/data/cache-engine';
 
 /** A VPC like the service's: public, private-with-egress and isolated "data" subnets, with flow logs. */
 export function fixtureVpc(stack: Stack): ec2.Vpc {
@@ -210,7 +211,7 @@ describe('McpDataTier options', () => {
     new McpDataTier(stack, 'Data', {
       vpc,
       encryptionKey: key,
-      cache: { engine: 'redis', replicas: 0, multiAz: false },
+      cache: { engine: McpCacheEngine.REDIS, replicas: 0, multiAz: false },
       database: {
         backupRetention: Duration.days(14),
         multiAz: false,

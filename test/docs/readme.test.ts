@@ -10,7 +10,9 @@ describe('README.md stays true', () => {
   test('the quick start is the two commands: install + synth, and the test command', () => {
     expect(readme).toContain('npm ci && npx cdk synth --quiet');
     expect(readme).toMatch(/^npm test\b/m);
-    expect(pkg.scripts.test).toBe('tsc --noEmit -p tsconfig.json && npm run --silent lint && jest');
+    expect(pkg.scripts.test).toBe(
+      'tsc --noEmit -p tsconfig.json && npm run --silent lint && npm run --silent compile && jest',
+    );
     expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
   });
 

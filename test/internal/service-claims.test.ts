@@ -15,7 +15,7 @@ import { McpService } from '../../lib/service/mcp-service';
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:stable');
-const lean = { image, logging: false, monitoring: false } as const;
+const lean = { image, logging: { enabled: false }, monitoring: { enabled: false } } as const;
 
 const newApp = () => new App({ context: NO_BUNDLING });
 
@@ -62,7 +62,7 @@ describe('two constructs of one kind with one serviceName', () => {
 
   test('a second McpLogging of a service that logs through McpService', () => {
     const stack = new Stack(newApp(), 'Logs', { env: ENV });
-    new McpService(stack, 'Mcp', { image, monitoring: false, serviceName: 'orders' });
+    new McpService(stack, 'Mcp', { image, monitoring: { enabled: false }, serviceName: 'orders' });
     expect(() => new McpLogging(stack, 'More', { serviceName: 'orders' })).toThrow(
       /McpLogging: serviceName "orders" is already used by the McpLogging at Logs\/Mcp\/Logging/,
     );

@@ -15,11 +15,8 @@ import * as path from 'path';
 
 export const packageRoot = path.join(__dirname, '..', '..');
 
-/**
- * The npm script that builds what `npm pack` ships. TODO(jsii): `build` once the public API compiles under jsii
- * (docs/jsii-migration.md); until then `build:tsc` builds the same dist/ with tsc, without the .jsii assembly.
- */
-export const BUILD_SCRIPT = 'build:tsc';
+/** The npm script that builds what `npm pack` ships: the Lambda and CLI bundles, then the jsii compile (`.jsii`). */
+export const BUILD_SCRIPT = 'build';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -39,12 +36,37 @@ export function runNpm(args: readonly string[], cwd: string, env: NodeJS.Process
  * `npm run <build> && npm pack` into `destDir` (pack skips `prepare`: the build just ran); returns the tarball's path.
  */
 export function buildAndPack(destDir: string, buildScript = BUILD_SCRIPT): string {
-  runNpm(['run', '--silent', buildScript], packageRoot);
+  if (buildScript !== BUILD_SCRIPT) runNpm(['run', '--silent', buildScript], packageRoot);
+  else {
+    // `npm run build`, skipping what is fresh: `npm test` has just run the jsii compile, which takes most of the time.
+    runNpm(['run', '--silent', 'bundle', '--', '--if-stale', '--quiet'], packageRoot);
+    if (assemblyStale()) runNpm(['run', '--silent', 'compile'], packageRoot);
+  }
   const out = runNpm(['pack', '--ignore-scripts', '--json', '--pack-destination', destDir], packageRoot);
   const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
   const tarball = path.join(destDir, path.basename(filename));
   if (!fs.existsSync(tarball)) throw new Error(`npm pack reported ${filename} but ${tarball} does not exist`);
   return tarball;
+}
+
+/**
+ * Whether the jsii output (`.jsii`, written last beside dist/lib) is missing or older than one of its inputs: a file
+ * under lib/, package.json or tsconfig.jsii.json.
+ */
+export function assemblyStale(): boolean {
+  const assembly = path.join(packageRoot, '.jsii');
+  if (!fs.existsSync(assembly) || !fs.existsSync(path.join(packageRoot, 'dist', 'lib', 'index.js'))) return true;
+  const built = fs.statSync(assembly).mtimeMs;
+  const inputs = ['package.json', 'tsconfig.jsii.json'].map((f) => path.join(packageRoot, f));
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else inputs.push(full);
+    }
+  };
+  walk(path.join(packageRoot, 'lib'));
+  return inputs.some((f) => fs.statSync(f).mtimeMs > built);
 }
 
 /** The version of a package installed in this repository's node_modules. */

@@ -60,7 +60,13 @@ describe.each(variants)('cdk-nag: %s', (_name, props) => {
 
 test('the NIST check sees what it checks: without the web ACL, ALBWAFEnabled is reported on the load balancer', () => {
   const app = testApp();
-  new McpService(testStack(app), 'Mcp', { image, ...ZONE, webAcl: false, monitoring: false, logging: false });
+  new McpService(testStack(app), 'Mcp', {
+    image,
+    ...ZONE,
+    webAcl: { enabled: false },
+    monitoring: { enabled: false },
+    logging: { enabled: false },
+  });
   const rules = nistFindings(app).map((f) => `${f.rule} ${f.path}`);
   expect(rules).toContain('NIST.800.53.R5-ALBWAFEnabled TestStack/Mcp/Lb/Resource');
 });

@@ -387,7 +387,11 @@ describe('exposure errors and acknowledgements', () => {
     expect(() => new McpService(testStack(), 'Mcp', { image, internetFacing: true })).toThrow(
       /McpService: an internet-facing load balancer needs TLS.*allowPlaintextInternetListener/,
     );
-    const { stack, template } = synth({ internetFacing: true, allowPlaintextInternetListener: true, webAcl: false });
+    const { stack, template } = synth({
+      internetFacing: true,
+      allowPlaintextInternetListener: true,
+      webAcl: { enabled: false },
+    });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
     const w = Annotations.fromStack(stack).findWarning(
@@ -416,8 +420,12 @@ describe('exposure errors and acknowledgements', () => {
     expect(() => new McpService(testStack(), 'Mcp', { image, ...props })).toThrow(message);
   });
 
-  test('webAcl: false leaves the web ACL out', () => {
-    const { template } = synth({ webAcl: false, monitoring: false, logging: false });
+  test('webAcl: { enabled: false } leaves the web ACL out', () => {
+    const { template } = synth({
+      webAcl: { enabled: false },
+      monitoring: { enabled: false },
+      logging: { enabled: false },
+    });
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 });

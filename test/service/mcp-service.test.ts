@@ -232,7 +232,7 @@ describe('McpService with defaults (reference image, capacity model, no certific
 
   test('addDeploymentAlarms attaches alarms with rollback', () => {
     const s2 = testStack();
-    const m2 = new McpService(s2, 'Mcp', { image: publicImage, monitoring: false });
+    const m2 = new McpService(s2, 'Mcp', { image: publicImage, monitoring: { enabled: false } });
     m2.addDeploymentAlarms('mcp-latency-p99');
     m2.addDeploymentAlarms('mcp-error-rate');
     Template.fromStack(s2).hasResourceProperties('AWS::ECS::Service', {
@@ -346,8 +346,8 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
     expect(d.mcp.monitoring!.probeFunction).toBeDefined();
   });
 
-  test('monitoring: false and logging: false leave both out', () => {
-    const s = synth({ image: publicImage, monitoring: false, logging: false });
+  test('monitoring: { enabled: false } and logging: { enabled: false } leave both out', () => {
+    const s = synth({ image: publicImage, monitoring: { enabled: false }, logging: { enabled: false } });
     expect(s.mcp.monitoring).toBeUndefined();
     expect(s.mcp.logging).toBeUndefined();
     s.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
@@ -494,6 +494,12 @@ describe('McpService rejects invalid props with clear errors', () => {
       { environment: { TOKEN: 'x' }, secrets: { TOKEN: {} as ecs.Secret } },
       /TOKEN is set both in environment and in secrets/,
     ],
+    // The props took `false` before they became jsii structs; JavaScript callers of the old API get the new form.
+    ...(['monitoring', 'logging', 'webAcl'] as const).map((prop): [string, Partial<McpServiceProps>, RegExp] => [
+      `${prop}: false (the pre-jsii form)`,
+      { [prop]: false as unknown as undefined },
+      new RegExp(`${prop} must be an options object; to leave it out give ${prop}: \\{ enabled: false \\}, got false`),
+    ]),
   ];
   test.each(cases)('%s', (_name, props, message) => {
     const stack = testStack();
@@ -521,7 +527,11 @@ describe("McpService in an app without this repository's feature flags", () => {
   test("an app's explicit flag setting wins over the pinned one", () => {
     const app = new App({ context: { '@aws-cdk/aws-ecs:arnFormatIncludesClusterName': false } });
     const stack = new Stack(app, 'Explicit', { env: { account: '111111111111', region: 'eu-west-1' } });
-    const mcp = new McpService(stack, 'Mcp', { image: publicImage, monitoring: false, logging: false });
+    const mcp = new McpService(stack, 'Mcp', {
+      image: publicImage,
+      monitoring: { enabled: false },
+      logging: { enabled: false },
+    });
     expect(mcp.node.tryGetContext('@aws-cdk/aws-ecs:arnFormatIncludesClusterName')).toBe(false);
     expect(mcp.node.tryGetContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy')).toBe(true);
   });

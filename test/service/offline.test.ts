@@ -168,7 +168,7 @@ describe('an environment-agnostic stack (no env)', () => {
 
   test('a stack with a region gets the same service-principal policy (one form for every Region)', () => {
     const concrete = new Stack(new App({ context: NO_BUNDLING }), 'Concrete', { env: ENV });
-    new McpService(concrete, 'Mcp', { image, logging: false, monitoring: false });
+    new McpService(concrete, 'Mcp', { image, logging: { enabled: false }, monitoring: { enabled: false } });
     const statements = Object.values(Template.fromStack(concrete).findResources('AWS::S3::BucketPolicy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement,
     );
@@ -182,8 +182,8 @@ describe('an environment-agnostic stack (no env)', () => {
     const s3 = new Stack(new App({ context: NO_BUNDLING }), 'Agnostic3');
     new McpService(s3, 'Mcp', {
       image,
-      logging: false,
-      monitoring: false,
+      logging: { enabled: false },
+      monitoring: { enabled: false },
       capacity: {
         peakRps: 50,
         meanLatencyMs: 100,

@@ -15,7 +15,12 @@ const LOAD: CapacityInput = {
 
 function scalableTarget(capacity: CapacityInput) {
   const stack = testStack();
-  const mcp = new McpService(stack, 'Mcp', { image, capacity, monitoring: false, logging: false });
+  const mcp = new McpService(stack, 'Mcp', {
+    image,
+    capacity,
+    monitoring: { enabled: false },
+    logging: { enabled: false },
+  });
   const targets = Object.values(Template.fromStack(stack).findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
   expect(targets).toHaveLength(1);
   return { mcp, target: targets[0].Properties };

@@ -16,7 +16,7 @@ const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/ngi
 function synth(props: McpServiceProps) {
   const app = testApp();
   const stack = testStack(app);
-  const mcp = new McpService(stack, 'Mcp', { image, monitoring: false, ...props });
+  const mcp = new McpService(stack, 'Mcp', { image, monitoring: { enabled: false }, ...props });
   return { app, stack, mcp, template: Template.fromStack(stack) };
 }
 
@@ -88,7 +88,7 @@ describe('McpService vpcEndpoints, other cases', () => {
     const app = testApp();
     const stack = testStack(app);
     const vpc = new ec2.Vpc(stack, 'Theirs', { maxAzs: 2, flowLogs: { all: {} } });
-    const mcp = new McpService(stack, 'Mcp', { image, monitoring: false, vpc, vpcEndpoints: true });
+    const mcp = new McpService(stack, 'Mcp', { image, monitoring: { enabled: false }, vpc, vpcEndpoints: true });
     expect(mcp.vpcEndpoints).toBeUndefined();
     Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     Annotations.fromStack(stack).hasWarning(

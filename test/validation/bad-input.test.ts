@@ -41,7 +41,12 @@ function vpcIn(s: Stack): ec2.IVpc {
 // One service for the monitoring rows (its props are checked before anything else is built).
 const shared = (() => {
   const s = stack();
-  const mcp = new McpService(s, 'Svc', { image, vpc: vpcIn(s), logging: false, monitoring: false });
+  const mcp = new McpService(s, 'Svc', {
+    image,
+    vpc: vpcIn(s),
+    logging: { enabled: false },
+    monitoring: { enabled: false },
+  });
   return {
     loadBalancer: mcp.loadBalancer as elbv2.IApplicationLoadBalancer,
     targetGroup: mcp.targetGroup,
@@ -51,7 +56,8 @@ const shared = (() => {
 
 /** Builds the target with the row's input over a valid base; returns nothing, throws the error under test. */
 const RUNNERS: Record<Target, (input: Record<string, any>) => void> = {
-  McpService: (input) => new McpService(stack(), 'Mcp', { image, logging: false, monitoring: false, ...input }),
+  McpService: (input) =>
+    new McpService(stack(), 'Mcp', { image, logging: { enabled: false }, monitoring: { enabled: false }, ...input }),
   McpLogging: (input) => new McpLogging(stack(), 'Logging', { serviceName: 'svc', ...input }),
   McpMonitoring: (input) => new McpMonitoring(stack(), 'Monitoring', { serviceName: 'svc', ...shared, ...input }),
   McpBackup: (input) => new McpBackup(stack(), 'Backup', { serviceName: 'svc', ssmParameterPrefix: '/mcp', ...input }),

@@ -48,8 +48,8 @@ const cases: Array<[string, () => IConstruct, string]> = [
         image,
         vpc: vpcIn(s),
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-        logging: false,
-        monitoring: false,
+        logging: { enabled: false },
+        monitoring: { enabled: false },
       });
     },
     'McpService: availabilityZones is ignored: vpc is given',
@@ -62,21 +62,31 @@ const cases: Array<[string, () => IConstruct, string]> = [
         image,
         vpc: vpcIn(s),
         flowLogRetention: logs.RetentionDays.ONE_YEAR,
-        logging: false,
-        monitoring: false,
+        logging: { enabled: false },
+        monitoring: { enabled: false },
       });
     },
     'McpService: flowLogRetention is ignored: vpc is given',
   ],
   [
     'McpService: logRetention with the log pipeline',
-    () => new McpService(stack(), 'Mcp', { image, logRetention: logs.RetentionDays.ONE_YEAR, monitoring: false }),
+    () =>
+      new McpService(stack(), 'Mcp', {
+        image,
+        logRetention: logs.RetentionDays.ONE_YEAR,
+        monitoring: { enabled: false },
+      }),
     'McpService: logRetention is ignored: the log pipeline (logging) sets the retention',
   ],
   [
     'McpService: sslPolicy without a certificate',
     () =>
-      new McpService(stack(), 'Mcp', { image, sslPolicy: elbv2.SslPolicy.TLS13_13, logging: false, monitoring: false }),
+      new McpService(stack(), 'Mcp', {
+        image,
+        sslPolicy: elbv2.SslPolicy.TLS13_13,
+        logging: { enabled: false },
+        monitoring: { enabled: false },
+      }),
     'McpService: sslPolicy is ignored: there is no HTTPS listener without certificateArn',
   ],
   [
@@ -84,8 +94,8 @@ const cases: Array<[string, () => IConstruct, string]> = [
     () =>
       new McpService(stack(), 'Mcp', {
         image,
-        logging: false,
-        monitoring: false,
+        logging: { enabled: false },
+        monitoring: { enabled: false },
         capacity: {
           peakRps: 50,
           meanLatencyMs: 100,
@@ -113,8 +123,8 @@ const cases: Array<[string, () => IConstruct, string]> = [
       const mcp = new McpService(s, 'Mcp', {
         image,
         vpc: vpcIn(s),
-        logging: false,
-        monitoring: false,
+        logging: { enabled: false },
+        monitoring: { enabled: false },
         serviceName: 'other',
       });
       return new McpMonitoring(s, 'Mon', {
