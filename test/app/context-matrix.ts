@@ -56,6 +56,7 @@ export const NON_DEFAULT: Readonly<Record<string, string>> = {
   allowedOrigins: 'https://app.example.com,http://localhost:3000',
   dataTier: 'false',
   deletionProtection: 'false',
+  compliance: 'nist-800-53-r5,hipaa,pci-dss-3.2.1,serverless',
 };
 
 /**
