@@ -10,6 +10,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
+import { stackLogKey } from '../internal/log-key';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { McpDataTier } from '../data/data-tier';
 import { BACKUP_ENV, CacheBackupMode } from './handler-config';
@@ -402,6 +404,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
     // ------------------------------------------------------------------ Lambda and its role
     const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: stackLogKey(this),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const role = new iam.Role(this, 'FunctionRole', {
@@ -643,6 +646,10 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
       logGroup,
       timeout: Duration.minutes(5),
       memorySize: 512,
+      outsideVpcReason:
+        'Backs up through AWS APIs only (RDS and ElastiCache snapshots, SSM, S3): it connects to neither the database nor the cache',
+      noDeadLetterQueueReason:
+        'Invoked by its schedule (2 retries, events older than a slot dropped): a slot without a committed manifest is what the StaleAlarm and FailedRunAlarm page on',
       environment,
     });
     this.acknowledgeWildcards(role, wildcards);
@@ -656,6 +663,11 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
           maxEventAge: Duration.minutes(Math.min(intervalMinutes, 60)),
         }),
       ],
+    });
+
+    acknowledgeCompliance(this.rule, {
+      EventBusDLQ:
+        'A backup run that EventBridge cannot deliver leaves its slot without a manifest, which the StaleAlarm pages on; a DLQ would hold an event nobody replays (the next slot backs up anew)',
     });
 
     this.alarms = this.createAlarms(props);

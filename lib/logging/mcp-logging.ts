@@ -541,6 +541,10 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       handlerName: 'log-transform',
       description: `Indexes audit objects of ${cfg.serviceName} from the WORM bucket into ${auditLogGroupName}`,
       timeout: Duration.minutes(2),
+      outsideVpcReason:
+        'Reads audit objects from S3 and writes the audit log group: AWS APIs only, no resource in a VPC',
+      noDeadLetterQueueReason:
+        'Invoked asynchronously by S3 notifications: after 2 retries a failed event goes to the on-failure SQS destination (AuditIndexerDeadLetterQueue), whose depth alarms',
       environment: {
         AUDIT_LOG_GROUP_NAME: auditLogGroupName,
         SERVICE_NAME: `${cfg.serviceName}-audit-indexer`,
@@ -601,10 +605,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         reason:
           'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
       },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "Lambda basic execution role: writes only the function's own log group",
-      },
     );
     this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), {
       prefix: 'audit/',
@@ -631,6 +631,10 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         timeout: Duration.seconds(cfg.retryDurationSeconds + LOG_INDEXER_TIMEOUT_MARGIN_SECONDS),
         // One object holds up to a full Firehose buffer (bufferSize, uncompressed) and is parsed in memory.
         memorySize: 1024,
+        outsideVpcReason:
+          'Reads log objects from S3 and posts to the OpenSearch domain endpoint with SigV4; a domain inside a VPC needs the function there, not supported yet',
+        noDeadLetterQueueReason:
+          'Invoked asynchronously by S3 notifications: after 2 retries a failed event goes to the on-failure SQS destination (LogIndexerDeadLetterQueue)',
         environment: {
           OPENSEARCH_ENDPOINT: domain.domainEndpoint,
           OPENSEARCH_REGION: Arn.split(domain.domainArn, ArnFormat.SLASH_RESOURCE_NAME).region!,
@@ -700,10 +704,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
           reason:
             'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-        },
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: "Lambda basic execution role: writes only the function's own log group",
         },
       );
       this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), {
