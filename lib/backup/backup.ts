@@ -152,8 +152,10 @@ export interface McpBackupProps extends McpAlarmOptions {
    */
   readonly objectLock?: McpBackupObjectLock;
   /**
-   * Replicate the bucket to a DR region.
-   * @default no replication
+   * Replicate the bucket to a DR region (the compliance packs' S3BucketReplicationEnabled; without it the
+   * finding is acknowledged).
+   * @default no replication: the DR Region's bucket and key belong to the account's DR design, so they are
+   * given, not created here
    */
   readonly replication?: McpBackupReplication;
   /**
@@ -265,6 +267,12 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         id: 'AwsSolutions-S1',
         reason: 'This bucket is the access-log target of the backup bucket; logging it into itself would loop.',
       });
+      acknowledgeCompliance(logsBucket, {
+        S3DefaultEncryptionKMS:
+          'The S3 server-access-log target of the backup bucket: SSE-S3, since an SSE-KMS target needs the log-delivery service admitted to the key, and these records hold no backup content',
+        S3BucketReplicationEnabled:
+          'Access records of the backup bucket, kept 90 days in this Region: an audit trail of reads and writes, not backup data',
+      });
       accessLogs = logsBucket;
     }
     const replication = props.replication;
@@ -300,6 +308,11 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         : undefined,
       removalPolicy,
     });
+    if (!replication)
+      acknowledgeCompliance(this.bucket, {
+        S3BucketReplicationEnabled:
+          'No replication prop: backups stay in this Region (Object Lock, versioned, SSE-KMS); give replication (a bucket and key in the DR Region) for a cross-Region copy.',
+      });
     if (replication) {
       const role = this.bucket.node.tryFindChild('ReplicationRole') as iam.Role | undefined;
       if (!role)
@@ -412,6 +425,10 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
       description: `Backup Lambda of ${props.serviceName}: write-once backup objects, our own snapshots only`,
     });
     logGroup.grantWrite(role);
+    acknowledgeCompliance(role, {
+      IAMNoInlinePolicy:
+        "The backup function's own policy: write-once puts of its prefixes and snapshots of its own names, attached to this one role and deleted with it",
+    });
     const wildcards: Array<{ arn: string; reason: string }> = [];
     const objectArns = [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) =>
       this.bucket.arnForObjects(`${p}*`),

@@ -948,6 +948,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     this.alarms = this.createAlarms(props, factory, rto, overdue);
 
     this.acknowledgeFindings(fn, props);
+    acknowledgeCompliance(this.stateMachine, {
+      IAMNoInlinePolicy:
+        "The state machine's own policy: invoke of the restore function, the readiness task and publish to the alarm topic, attached to its one role",
+    });
   }
 
   /** Warns about settings that another setting makes ineffective (they would otherwise be dropped silently). */
@@ -1543,7 +1547,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         ),
       );
     }
-    Validations.of(fn).acknowledge(...fnAcks);
+    fn.acknowledge(...fnAcks);
 
     const smAcks = [
       {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Acknowledgment, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -71,6 +71,10 @@ export class McpOpsFunction extends lambda.Function {
     // CreateLogStream and PutLogEvents on the function's log group and its streams, nothing else of CloudWatch Logs.
     // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
     logGroup.grantWrite(role);
+    if (!rest.role)
+      acknowledgeCompliance(role, {
+        IAMNoInlinePolicy: `The policy of Lambda ${handlerName}'s own role: its log group, X-Ray and the grants of its construct, attached to this one role and deleted with it`,
+      });
     // In a VPC: the network-interface actions Lambda needs (without AWSLambdaVPCAccessExecutionRole, which also
     // grants logs:* writes on every log group). The Describe actions have no resource-level permissions, and Lambda
     // creates the interfaces in subnets it chooses.
@@ -105,6 +109,15 @@ export class McpOpsFunction extends lambda.Function {
     });
     this.functionLogGroup = logGroup;
     this.acknowledgeFindings(props);
+  }
+
+  /**
+   * Acknowledges validation findings on the function and on its role (a sibling construct, so that the
+   * function can be given it at construction), e.g. `AwsSolutions-IAM5` on the role's policy.
+   */
+  public acknowledge(...acknowledgments: Acknowledgment[]): void {
+    Validations.of(this).acknowledge(...acknowledgments);
+    Validations.of(this.role!).acknowledge(...acknowledgments);
   }
 
   private acknowledgeFindings(props: McpOpsFunctionProps): void {

@@ -22,6 +22,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import {
   ALL_EVENTS_FILTER_PATTERN,
@@ -433,6 +434,8 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     this.auditDeliveryStream = audit.stream;
 
     // ---- Subscriptions: CloudWatch Logs → Firehose
+    this.acknowledgeCompliance(cfg.serviceName);
+
     const subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
       description: `CloudWatch Logs subscription delivery from ${appLogGroupName} to the log Firehose streams`,
       assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
@@ -537,6 +540,9 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter (on-failure) destination of the audit indexer',
     });
+    acknowledgeCompliance(this.auditIndexerDeadLetterQueue, {
+      SQSRedrivePolicy: 'This queue is itself the dead-letter (on-failure) destination of the audit indexer',
+    });
     this.auditIndexer = new McpOpsFunction(this, 'AuditIndexer', {
       handlerName: 'log-transform',
       description: `Indexes audit objects of ${cfg.serviceName} from the WORM bucket into ${auditLogGroupName}`,
@@ -580,7 +586,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       }),
     );
     const nagPart = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
-    Validations.of(this.auditIndexer).acknowledge(
+    this.auditIndexer.acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`,
         reason:
@@ -624,6 +630,9 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       Validations.of(this.logIndexerDeadLetterQueue).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason: 'This queue is itself the dead-letter (on-failure) destination of the log indexer',
+      });
+      acknowledgeCompliance(this.logIndexerDeadLetterQueue, {
+        SQSRedrivePolicy: 'This queue is itself the dead-letter (on-failure) destination of the log indexer',
       });
       const logIndexer = new McpOpsFunction(this, 'LogIndexer', {
         handlerName: 'log-indexer',
@@ -676,7 +685,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         }),
       );
       const domainArnId = nagArnId(stack, domain.domainArn);
-      Validations.of(logIndexer).acknowledge(
+      logIndexer.acknowledge(
         {
           id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`,
           reason:
@@ -1111,6 +1120,25 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       );
     }
     return cfg!;
+  }
+
+  /** The compliance-pack findings of the pipeline's buckets, queues and roles, each with its reason. */
+  private acknowledgeCompliance(serviceName: string): void {
+    const notReplicated = (what: string) =>
+      `${what} of ${serviceName}, versioned and KMS-encrypted in this Region; a cross-Region copy is a choice of the account's log-archive design (an organization trail or a central log account), not of this stack`;
+    acknowledgeCompliance(this.accessLogBucket, {
+      S3BucketReplicationEnabled: notReplicated('Server access logs of the log and audit buckets'),
+      S3DefaultEncryptionKMS:
+        'The S3 server-access-log target of the log and audit buckets: SSE-S3, since an SSE-KMS target needs the log-delivery service admitted to the key, and these records hold no log content',
+    });
+    acknowledgeCompliance(this.logBucket, { S3BucketReplicationEnabled: notReplicated('The application log archive') });
+    acknowledgeCompliance(this.auditBucket, {
+      S3BucketReplicationEnabled: notReplicated('The WORM audit trail (Object Lock, compliance mode)'),
+    });
+    acknowledgeCompliance(this, {
+      IAMNoInlinePolicy:
+        "Each policy of the log pipeline (log subscription, Firehose delivery, indexers, aws-cdk-lib's bucket-notification handler) is attached to exactly one role of the pipeline, scoped to its streams, buckets and key, and deleted with it",
+    });
   }
 
   private logicalIdOf(c: Construct): string {

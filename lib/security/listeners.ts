@@ -1,3 +1,4 @@
+import { acknowledgeCompliance } from '../internal/compliance';
 import { Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -158,10 +159,7 @@ export function createMcpListeners(props: McpListenersProps): McpListeners {
     const reason = exposure.internetFacing
       ? 'A plaintext internet-facing listener was acknowledged explicitly (allowPlaintextInternetListener); there is no certificate, so no HTTPS listener to redirect to.'
       : 'Internal listener (VPC only) without a certificate: there is no HTTPS listener to redirect to, and no ACM certificate to attach; give certificateArn or domainName with a hosted zone for HTTPS.';
-    Validations.of(listener).acknowledge(
-      { id: 'NIST.800.53.R5-ALBHttpToHttpsRedirection', reason },
-      { id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason },
-    );
+    acknowledgeCompliance(listener, { ALBHttpToHttpsRedirection: reason, ELBv2ACMCertificateRequired: reason });
   }
   if (!exposure.internetFacing) {
     listener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), 'clients in the VPC');

@@ -1,3 +1,5 @@
+import { acknowledgeCompliance } from '../internal/compliance';
+import { stackLogKey } from '../internal/log-key';
 import * as path from 'path';
 import {
   Annotations,
@@ -591,6 +593,15 @@ export class McpService extends Construct {
       reason:
         'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
     });
+    acknowledgeCompliance(this.accessLogBucket, {
+      S3BucketLoggingEnabled:
+        'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+      S3DefaultEncryptionKMS:
+        'The load balancer writes its access logs only to buckets encrypted with SSE-S3 (Amazon S3 managed keys); SSE-KMS is not supported for ALB access logs.',
+      S3BucketReplicationEnabled:
+        'Access logs of the load balancer in this Region, kept 90 days by default (accessLogRetentionDays): an operational record, versioned, not a copy worth a second Region.',
+    });
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LbSecurityGroup', {
       vpc: this.vpc,
@@ -684,10 +695,7 @@ export class McpService extends Construct {
     });
     if (!this.exposure.internetFacing) {
       const reason = `The internal load balancer admits only its listener port (${this.exposure.port}) from the VPC's own CIDR, an intrinsic the rule cannot evaluate; never SSH or other ports.`;
-      Validations.of(albSecurityGroup).acknowledge(
-        { id: 'NIST.800.53.R5-EC2RestrictedCommonPorts', reason },
-        { id: 'NIST.800.53.R5-EC2RestrictedSSH', reason },
-      );
+      acknowledgeCompliance(albSecurityGroup, { EC2RestrictedCommonPorts: reason, EC2RestrictedSSH: reason });
     }
 
     let probeReachable = !this.exposure.tls || props.domainName !== undefined;
@@ -770,6 +778,14 @@ export class McpService extends Construct {
     this.authMonitoring = this.createAuthMonitoring(props);
 
     // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------
+    acknowledgeCompliance(this.taskDefinition.obtainExecutionRole(), {
+      IAMNoInlinePolicy:
+        "The task execution role's policy (aws-cdk-lib grants): pull of the service image, writes to its log destination and reads of the container secrets, attached to this one role",
+    });
+    acknowledgeCompliance(this.taskDefinition.taskRole, {
+      IAMNoInlinePolicy:
+        "The task role's policy (aws-cdk-lib grants): what the MCP server itself calls, attached to this one role and deleted with it",
+    });
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -1206,12 +1222,26 @@ export class McpService extends Construct {
     }
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: stackLogKey(this),
       removalPolicy,
     });
-    vpc.addFlowLog('FlowLog', {
+    const flowLog = vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    acknowledgeCompliance(flowLog, {
+      IAMNoInlinePolicy:
+        "The flow-log delivery role's policy (aws-cdk-lib): logs writes on the flow-log group and iam:PassRole on its own role, attached to that one role and deleted with it",
+    });
+    // Public subnets hold the NAT gateways (Elastic IPs) and an internet-facing load balancer (AWS assigns its
+    // addresses): nothing launched there needs an automatic public IP.
+    for (const subnet of vpc.publicSubnets) {
+      (subnet.node.defaultChild as ec2.CfnSubnet).mapPublicIpOnLaunch = false;
+      acknowledgeCompliance(subnet, {
+        VPCNoUnrestrictedRouteToIGW:
+          "A public subnet: its default route to the internet gateway carries the NAT gateways' egress and the internet-facing load balancer; the tasks and data tier run in private subnets",
+      });
+    }
     return vpc;
   }
 
