@@ -54,7 +54,15 @@ export class McpOpsFunction extends lambda.Function {
   public readonly functionLogGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: McpOpsFunctionProps) {
-    const { handlerName, logRetention, logEncryptionKey, outsideVpcReason, noDeadLetterQueueReason, ...rest } = props;
+    // The reasons are read by acknowledgeFindings; lambda.Function must not receive them.
+    const {
+      handlerName,
+      logRetention,
+      logEncryptionKey,
+      outsideVpcReason: _outsideVpcReason,
+      noDeadLetterQueueReason: _noDeadLetterQueueReason,
+      ...rest
+    } = props;
     const logGroup =
       rest.logGroup ??
       new logs.LogGroup(scope, `${id}LogGroup`, {
