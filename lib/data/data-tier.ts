@@ -1,4 +1,3 @@
-import { acknowledgeCompliance } from '../internal/compliance';
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -16,6 +15,7 @@ import {
   connectionBudgetError,
 } from '../capacity/connections';
 import { alarmFactoryFor } from '../internal/alarm-factory';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { serviceNameProblem } from '../internal/service-name';
 import { checkThat, Problems } from '../internal/validate';
 import { reservedPostgresNameProblem } from './reserved';

@@ -1,9 +1,9 @@
-import { acknowledgeCompliance } from '../internal/compliance';
 import { Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import type { McpCognitoAuthProps } from './auth';

@@ -1,7 +1,7 @@
-import { acknowledgeCompliance } from '../internal/compliance';
 import { Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { checkThat } from '../internal/validate';
 import type { McpAuthConfig, McpJwtClaim } from './auth';
 import type { ExposureDecision } from './policy';

@@ -1,5 +1,3 @@
-import { acknowledgeCompliance } from '../internal/compliance';
-import { stackLogKey } from '../internal/log-key';
 import * as path from 'path';
 import {
   Annotations,
@@ -24,6 +22,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { describeFargateMemory, FARGATE_CPU_VALUES, isValidFargateCpu, isValidFargateSize } from '../capacity/fargate';
 import { CapacityModel } from '../capacity/capacity-model';
+import { acknowledgeCompliance } from '../internal/compliance';
+import { stackLogKey } from '../internal/log-key';
 import { McpLogging, McpLoggingProps } from '../logging/mcp-logging';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
 import { McpMonitoring, McpMonitoringProps } from '../monitoring/monitoring';
@@ -621,6 +621,11 @@ export class McpService extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       http2Enabled: true,
     });
+    if (props.deletionProtection === false)
+      acknowledgeCompliance(this.loadBalancer, {
+        ELBDeletionProtectionEnabled:
+          'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable.',
+      });
     this.logAccessLogs(this.accessLogBucket, 'alb');
 
     this.service = new ecs.FargateService(this, 'Service', {
