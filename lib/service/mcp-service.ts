@@ -191,6 +191,17 @@ export interface McpServiceProps {
   readonly vpcEndpoints?: boolean;
 
   /**
+   * Let the tasks open any outbound connection. Off by default: the tasks may reach HTTPS (443: AWS APIs through
+   * the NAT gateways or VPC endpoints, the token issuer's JWKS), and whatever is opened to them with
+   * `connections` (the data tier's `allowFrom` opens the database and cache ports); DNS, the task metadata
+   * endpoint and NTP at the VPC resolver are not filtered by security groups. Set it when the server's tools
+   * call other ports or protocols.
+   * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
+
+  /**
    * ARN of an ACM certificate for the HTTPS listener. With it (or with `domainName` and a hosted zone): HTTPS on
    * 443 with `sslPolicy`, internet-facing. Without TLS the load balancer is internal (reachable from the VPC only).
    * @default no certificate, unless `domainName`, `hostedZoneId` and `hostedZoneName` create one
@@ -628,9 +639,17 @@ export class McpService extends Construct {
       });
     this.logAccessLogs(this.accessLogBucket, 'alb');
 
+    const taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: this.vpc,
+      description: `${this.serviceName} tasks: ${props.allowAllOutbound ? 'any' : 'HTTPS and the data tier'} outbound`,
+      allowAllOutbound: props.allowAllOutbound ?? false,
+    });
+    if (!props.allowAllOutbound)
+      taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: AWS APIs and the token issuer');
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
+      securityGroups: [taskSecurityGroup],
       desiredCount: this.sizing.minTasks,
       ...(() => {
         const d = rollingDeployment(this.sizing.minTasks);
