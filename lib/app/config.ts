@@ -44,7 +44,15 @@ export interface AppConfig {
   readonly recovery: RecoveryConfig;
   /** Exposure, authorization and edge protection (docs/security.md). */
   readonly security: SecurityConfig;
+  /** cdk-nag compliance packs run beside AwsSolutions (docs/compliance.md), in {@link COMPLIANCE_PACKS} order. */
+  readonly compliance: CompliancePack[];
 }
+
+/** The cdk-nag compliance packs the default app can run beside AwsSolutions (`-c compliance=...`). */
+export const COMPLIANCE_PACKS = ['nist-800-53-r5', 'hipaa', 'pci-dss-3.2.1', 'serverless'] as const;
+
+/** One of {@link COMPLIANCE_PACKS}. */
+export type CompliancePack = (typeof COMPLIANCE_PACKS)[number];
 
 /** The default app's exposure, authorization and web ACL settings. */
 export interface SecurityConfig {
@@ -298,6 +306,12 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     kind: 'boolean',
     description: 'deletion protection on the load balancer and database',
     default: 'true',
+  },
+  {
+    key: 'compliance',
+    kind: 'list',
+    description: `comma-separated cdk-nag packs run beside AwsSolutions, any of ${COMPLIANCE_PACKS.join(', ')} (docs/compliance.md)`,
+    default: 'none (AwsSolutions only)',
   },
   // ---- security (docs/security.md) ----
   {
@@ -644,6 +658,7 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
   const deletionProtection = bool(p, ctx, 'deletionProtection', true);
   const security = parseSecurityConfig(p, ctx);
   const recovery = p.capture(() => parseRecoveryConfig(ctx, stackName, region));
+  const compliance = parseCompliance(p, ctx);
   p.throwIfAny();
   return {
     account,
@@ -668,7 +683,17 @@ export function parseAppConfig(ctx: Record<string, unknown>): AppConfig {
     deletionProtection,
     security,
     recovery: recovery!,
+    compliance,
   };
+}
+
+/** The compliance packs, each named once, in {@link COMPLIANCE_PACKS} order (the order they report in). */
+function parseCompliance(p: ContextProblems, ctx: Record<string, unknown>): CompliancePack[] {
+  const named = list(p, ctx, 'compliance').map((n) => n.toLowerCase());
+  for (const n of named)
+    if (!(COMPLIANCE_PACKS as readonly string[]).includes(n))
+      p.fail('compliance', `a comma-separated list of ${COMPLIANCE_PACKS.join(', ')}`, n);
+  return COMPLIANCE_PACKS.filter((pack) => named.includes(pack));
 }
 
 const ISSUER_KEYS = [

@@ -11,6 +11,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
+import { stackLogKey } from '../internal/log-key';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { McpDataTier } from '../data/data-tier';
 import { BACKUP_ENV, CacheBackupMode } from './handler-config';
@@ -151,8 +153,10 @@ export interface McpBackupProps extends McpAlarmOptions {
    */
   readonly objectLock?: McpBackupObjectLock;
   /**
-   * Replicate the bucket to a DR region.
-   * @default no replication
+   * Replicate the bucket to a DR region (the compliance packs' S3BucketReplicationEnabled; without it the
+   * finding is acknowledged).
+   * @default no replication: the DR Region's bucket and key belong to the account's DR design, so they are
+   * given, not created here
    */
   readonly replication?: McpBackupReplication;
   /**
@@ -264,6 +268,12 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         id: 'AwsSolutions-S1',
         reason: 'This bucket is the access-log target of the backup bucket; logging it into itself would loop.',
       });
+      acknowledgeCompliance(logsBucket, {
+        S3DefaultEncryptionKMS:
+          'The S3 server-access-log target of the backup bucket: SSE-S3, since an SSE-KMS target needs the log-delivery service admitted to the key, and these records hold no backup content',
+        S3BucketReplicationEnabled:
+          'Access records of the backup bucket, kept 90 days in this Region: an audit trail of reads and writes, not backup data',
+      });
       accessLogs = logsBucket;
     }
     const replication = props.replication;
@@ -299,6 +309,11 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         : undefined,
       removalPolicy,
     });
+    if (!replication)
+      acknowledgeCompliance(this.bucket, {
+        S3BucketReplicationEnabled:
+          'No replication prop: backups stay in this Region (Object Lock, versioned, SSE-KMS); give replication (a bucket and key in the DR Region) for a cross-Region copy.',
+      });
     if (replication) {
       const role = this.bucket.node.tryFindChild('ReplicationRole') as iam.Role | undefined;
       if (!role)
@@ -403,6 +418,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
     // ------------------------------------------------------------------ Lambda and its role
     const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: stackLogKey(this),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const role = new iam.Role(this, 'FunctionRole', {
@@ -410,6 +426,10 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
       description: `Backup Lambda of ${props.serviceName}: write-once backup objects, our own snapshots only`,
     });
     logGroup.grantWrite(role);
+    acknowledgeCompliance(role, {
+      IAMNoInlinePolicy:
+        "The backup function's own policy: write-once puts of its prefixes and snapshots of its own names, attached to this one role and deleted with it",
+    });
     const wildcards: Array<{ arn: string; reason: string }> = [];
     const objectArns = [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) =>
       this.bucket.arnForObjects(`${p}*`),
@@ -644,6 +664,10 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
       logGroup,
       timeout: Duration.minutes(5),
       memorySize: 512,
+      outsideVpcReason:
+        'Backs up through AWS APIs only (RDS and ElastiCache snapshots, SSM, S3): it connects to neither the database nor the cache',
+      noDeadLetterQueueReason:
+        'Invoked by its schedule (2 retries, events older than a slot dropped): a slot without a committed manifest is what the StaleAlarm and FailedRunAlarm page on',
       environment,
     });
     this.acknowledgeWildcards(role, wildcards);
@@ -657,6 +681,11 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
           maxEventAge: Duration.minutes(Math.min(intervalMinutes, 60)),
         }),
       ],
+    });
+
+    acknowledgeCompliance(this.rule, {
+      EventBusDLQ:
+        'A backup run that EventBridge cannot deliver leaves its slot without a manifest, which the StaleAlarm pages on; a DLQ would hold an event nobody replays (the next slot backs up anew)',
     });
 
     this.alarms = this.createAlarms(props);

@@ -16,6 +16,7 @@ import {
   connectionBudgetError,
 } from '../capacity/connections';
 import { alarmFactoryFor } from '../internal/alarm-factory';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { serviceNameProblem } from '../internal/service-name';
 import { checkThat, Problems } from '../internal/validate';
 import { reservedPostgresNameProblem } from './reserved';
@@ -143,6 +144,15 @@ export interface McpDatabaseOptions {
    * @default no cross-Region replication
    */
   readonly backupReplication?: McpDatabaseBackupReplication;
+  /**
+   * Interval of RDS Enhanced Monitoring (OS metrics: CPU steal, memory, swap, per-process), or
+   * `Duration.seconds(0)` for none. On by default: the guide's database runbooks start from OS metrics that
+   * CloudWatch's instance metrics lack, and a minute costs a few CloudWatch Logs events per instance.
+   * One of 1, 5, 10, 15, 30 or 60 seconds.
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.html
+   * @default Duration.seconds(60)
+   */
+  readonly enhancedMonitoringInterval?: Duration;
 }
 
 /**
@@ -194,7 +204,9 @@ export interface McpCacheOptions {
    */
   readonly multiAz?: boolean;
   /**
-   * Days of automatic daily backups kept by ElastiCache (1–35).
+   * Days of automatic daily backups kept by ElastiCache (1–35). 7 by default: the cache holds data the service
+   * can rebuild, and McpBackup exports it on its own schedule; NIST 800-53 and HIPAA packs ask for 15 or more
+   * (below 15 their finding is acknowledged with this reason).
    * @default 7
    */
   readonly snapshotRetentionDays?: number;
@@ -376,6 +388,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       });
       const instanceType = dbOpts.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
       this.databaseInstanceClass = `db.${instanceType.toString().replace(/^db\./, '')}`;
+      const enhancedMonitoringInterval = dbOpts.enhancedMonitoringInterval ?? Duration.seconds(60);
       const db = new rds.DatabaseInstance(this, 'Database', {
         securityGroups: [this.databaseSecurityGroup],
         engine,
@@ -401,6 +414,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
         enablePerformanceInsights: true,
         performanceInsightEncryptionKey: this.key,
         ...databaseInsights(dbOpts.databaseInsights),
+        ...(enhancedMonitoringInterval.toSeconds() > 0 ? { monitoringInterval: enhancedMonitoringInterval } : {}),
         autoMinorVersionUpgrade: true,
         publiclyAccessible: false,
         removalPolicy,
@@ -408,6 +422,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       this.database = db;
       this.databaseSecret = db.secret!;
       if (dbOpts.backupReplication) this.replicateBackups(db, dbOpts.backupReplication);
+      this.acknowledgeDatabaseCompliance(db, enhancedMonitoringInterval);
       // The generated secret is a child of the instance (db.secret is its attachment): acknowledge on the instance.
       Validations.of(db).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -476,6 +491,10 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
         // ElastiCache AUTH tokens: 16–128 printable characters without @, " or /.
         generateSecretString: { passwordLength: 64, excludePunctuation: true },
       });
+      acknowledgeCompliance(this.cacheAuthSecret, {
+        SecretsManagerRotationEnabled:
+          'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
+      });
       Validations.of(this.cacheAuthSecret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
@@ -517,6 +536,11 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
             "The contract (docs/operational-contract.md) uses the standard port; the cache is in isolated subnets, needs TLS and an AUTH token, and its security group admits only the service's tasks and our Lambdas.",
         });
       }
+      const snapshotDays = cacheOpts.snapshotRetentionDays ?? 7;
+      if (snapshotDays < 15)
+        acknowledgeCompliance(cache, {
+          ElastiCacheRedisClusterAutomaticBackup: `Daily backups kept ${snapshotDays} days (snapshotRetentionDays): the cache holds data the service can rebuild, and McpBackup exports it on its own schedule; set snapshotRetentionDays to 15 or more to keep longer.`,
+        });
       if (!multiAz) {
         Validations.of(cache).acknowledge({
           id: 'AwsSolutions-AEC4',
@@ -537,6 +561,27 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
   }
 
   /** The saturation alarms, from the one alarm factory (lib/data/data-tier-alarms.ts). */
+
+  /** The compliance-pack findings of the database, each with its reason. */
+  private acknowledgeDatabaseCompliance(db: rds.DatabaseInstance, enhancedMonitoringInterval: Duration): void {
+    acknowledgeCompliance(db, {
+      SecretsManagerRotationEnabled:
+        'Tasks read the credentials once at start (ECS secrets); automatic rotation would break running tasks until redeployed. Rotate with a deployment (documented in docs/backup.md).',
+      RDSInBackupPlan:
+        'Backed up without AWS Backup: RDS automated backups (point-in-time recovery for backupRetention days) and the manual snapshots McpBackup takes, checks and prunes, which the restore workflow uses.',
+      ...(enhancedMonitoringInterval.toSeconds() > 0
+        ? {}
+        : {
+            RDSEnhancedMonitoringEnabled: 'Enhanced Monitoring switched off explicitly (enhancedMonitoringInterval 0).',
+          }),
+    });
+    if (enhancedMonitoringInterval.toSeconds() > 0)
+      Validations.of(db).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason:
+          'The role RDS assumes to publish Enhanced Monitoring metrics: AWS documents this managed policy for it (logs writes on the RDSOSMetrics log group only).',
+      });
+  }
   private createAlarms(props: McpDataTierProps): McpAlarm[] {
     const serviceName = props.serviceName ?? 'mcp-server';
     const factory = alarmFactoryFor(this, OWNER, serviceName, props);
@@ -723,6 +768,13 @@ function validate(
       `database.poolSize + database.poolMaxOverflow must be at most ${MAX_POOL_CONNECTIONS} connections (the reference server's limit), got ${pool}`,
     );
     problems.integer('database.maxConnections', db.maxConnections, 10, 262143);
+    if (db.enhancedMonitoringInterval !== undefined) {
+      const seconds = db.enhancedMonitoringInterval.toSeconds({ integral: false });
+      problems.check(
+        [0, 1, 5, 10, 15, 30, 60].includes(seconds),
+        `database.enhancedMonitoringInterval must be 0 (off), 1, 5, 10, 15, 30 or 60 seconds, got ${seconds} s`,
+      );
+    }
     if (db.databaseInsights !== undefined)
       problems.check(
         Object.values(rds.DatabaseInsightsMode).includes(db.databaseInsights),

@@ -37,6 +37,8 @@ import { claimServiceName } from '../internal/service-claims';
 import { Problems } from '../internal/validate';
 import { estimateRecoveryTime, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } from './rto-model';
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
+import { acknowledgeCompliance } from '../internal/compliance';
+import { stackLogKey } from '../internal/log-key';
 import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
 import { McpEndpointParameters } from '../data/endpoint-parameters';
@@ -604,6 +606,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       description: `${props.serviceName} disaster recovery: restore workflow steps`,
       timeout: Duration.minutes(2),
       memorySize: 512,
+      outsideVpcReason:
+        'Drives the restore through AWS APIs (RDS, ElastiCache, ECS, Step Functions, S3): no resource in a VPC; the readiness check runs as an ECS task in the VPC',
+      noDeadLetterQueueReason:
+        'Invoked synchronously by the state machine (which retries and fails the execution, seen by the RTO alarms) and by schedules that publish RunningExecutionSeconds and DrillAgeSeconds (a missed run delays a datapoint; the drill-age alarm treats missing data as breaching)',
       environment,
     });
     this.restoreFunction = fn;
@@ -1017,7 +1023,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           .otherwise(drillEnd),
       );
 
-    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: stackLogKey(this),
+    });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -1039,7 +1048,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
 
     // ------------------------------------------------------------------ schedule
     // Every 5 minutes: how long the oldest running execution has been running (for the RTO alarm).
-    new events.Rule(this, 'RunningSchedule', {
+    const runningSchedule = new events.Rule(this, 'RunningSchedule', {
       schedule: events.Schedule.rate(Duration.minutes(5)),
       description: `${props.serviceName}: publish RunningExecutionSeconds (age of the oldest running recovery execution)`,
       targets: [
@@ -1051,7 +1060,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     });
     if (props.scheduledDrills !== false) {
       const schedule = props.drillSchedule ?? events.Schedule.cron({ weekDay: 'MON', hour: '3', minute: '0' });
-      new events.Rule(this, 'DrillSchedule', {
+      const drillSchedule = new events.Rule(this, 'DrillSchedule', {
         schedule,
         description: `${props.serviceName}: scheduled disaster-recovery drill (deterministic execution name from the scheduled time)`,
         targets: [
@@ -1061,7 +1070,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           }),
         ],
       });
-      new events.Rule(this, 'DrillAgeSchedule', {
+      const drillAgeSchedule = new events.Rule(this, 'DrillAgeSchedule', {
         schedule: events.Schedule.rate(Duration.hours(1)),
         description: `${props.serviceName}: publish DrillAgeSeconds (age of the last successful recovery execution)`,
         targets: [
@@ -1071,12 +1080,28 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           }),
         ],
       });
+      acknowledgeCompliance(drillSchedule, {
+        EventBusDLQ:
+          'A drill that does not start leaves DrillAgeSeconds growing, and the drill-overdue alarm notices; 3 retries first',
+      });
+      acknowledgeCompliance(drillAgeSchedule, {
+        EventBusDLQ:
+          'Publishes the DrillAgeSeconds metric hourly; a missed run is a missing datapoint, which its alarm treats as breaching',
+      });
     }
+    acknowledgeCompliance(runningSchedule, {
+      EventBusDLQ:
+        'Publishes RunningExecutionSeconds every 5 minutes; a missed run only delays that metric by one period (the next run measures again)',
+    });
 
     this.plannedRecovery = this.planRecovery(props, rto, poll, approvalTimeout);
     this.alarms = this.createAlarms(props, factory, rto, overdue);
 
     this.acknowledgeFindings(fn, props);
+    acknowledgeCompliance(this.stateMachine, {
+      IAMNoInlinePolicy:
+        "The state machine's own policy: invoke of the restore function, the readiness task and publish to the alarm topic, attached to its one role",
+    });
   }
 
   /** Warns about settings that another setting makes ineffective (they would otherwise be dropped silently). */
@@ -1741,10 +1766,6 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       });
     const fnAcks = [
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "Lambda basic execution role: writes only the function's own log group",
-      },
-      {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'cloudwatch:PutMetricData (namespace-conditioned), rds:DescribeDBInstanceAutomatedBackups/DescribeDBInstances (listing by identifier) and X-Ray have no usable resource-level permissions',
@@ -1839,7 +1860,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         ),
       );
     }
-    Validations.of(fn).acknowledge(...fnAcks);
+    fn.acknowledge(...fnAcks);
 
     const smAcks = [
       {

@@ -15,6 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmSeverity, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { alarmDescription, DEFAULT_RUNBOOK_BASE_URL, normaliseRunbookBaseUrl } from '../monitoring/naming';
+import { acknowledgeCompliance } from './compliance';
 import { checkPattern, Problems } from './validate';
 
 /** Where an alarm's notifications go, per severity. Looked up at synth time. */
@@ -56,6 +57,10 @@ export function claimAlarm(alarm: McpAlarm, router: AlarmRouter): boolean {
     }
     record.claimedBy = router;
     record.paged = paged;
+    if (paged)
+      acknowledgeCompliance(alarm.alarm, {
+        CloudWatchAlarmAction: `Critical alarm ${alarm.alarmName} feeds the page composite of its monitoring construct, which carries the ALARM and OK actions (one page per incident); its own actions would page twice`,
+      });
   }
   return paged;
 }

@@ -23,6 +23,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import {
   ALL_EVENTS_FILTER_PATTERN,
@@ -441,6 +442,8 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     this.auditDeliveryStream = audit.stream;
 
     // ---- Subscriptions: CloudWatch Logs → Firehose
+    this.acknowledgeCompliance(cfg.serviceName);
+
     const subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
       description: `CloudWatch Logs subscription delivery from ${appLogGroupName} to the log Firehose streams`,
       assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
@@ -545,10 +548,17 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter (on-failure) destination of the audit indexer',
     });
+    acknowledgeCompliance(this.auditIndexerDeadLetterQueue, {
+      SQSRedrivePolicy: 'This queue is itself the dead-letter (on-failure) destination of the audit indexer',
+    });
     this.auditIndexer = new McpOpsFunction(this, 'AuditIndexer', {
       handlerName: 'log-transform',
       description: `Indexes audit objects of ${cfg.serviceName} from the WORM bucket into ${auditLogGroupName}`,
       timeout: Duration.minutes(2),
+      outsideVpcReason:
+        'Reads audit objects from S3 and writes the audit log group: AWS APIs only, no resource in a VPC',
+      noDeadLetterQueueReason:
+        'Invoked asynchronously by S3 notifications: after 2 retries a failed event goes to the on-failure SQS destination (AuditIndexerDeadLetterQueue), whose depth alarms',
       environment: {
         AUDIT_LOG_GROUP_NAME: auditLogGroupName,
         SERVICE_NAME: `${cfg.serviceName}-audit-indexer`,
@@ -584,7 +594,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       }),
     );
     const nagPart = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
-    Validations.of(this.auditIndexer).acknowledge(
+    (this.auditIndexer as McpOpsFunction).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`,
         reason:
@@ -609,10 +619,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         reason:
           'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
       },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "Lambda basic execution role: writes only the function's own log group",
-      },
     );
     this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), {
       prefix: 'audit/',
@@ -633,12 +639,19 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         id: 'AwsSolutions-SQS3',
         reason: 'This queue is itself the dead-letter (on-failure) destination of the log indexer',
       });
+      acknowledgeCompliance(this.logIndexerDeadLetterQueue, {
+        SQSRedrivePolicy: 'This queue is itself the dead-letter (on-failure) destination of the log indexer',
+      });
       const logIndexer = new McpOpsFunction(this, 'LogIndexer', {
         handlerName: 'log-indexer',
         description: `Bulk-indexes application log objects of ${cfg.serviceName} from the log bucket into OpenSearch ${cfg.indexPrefix}-*`,
         timeout: Duration.seconds(cfg.retryDurationSeconds + LOG_INDEXER_TIMEOUT_MARGIN_SECONDS),
         // One object holds up to a full Firehose buffer (bufferSize, uncompressed) and is parsed in memory.
         memorySize: 1024,
+        outsideVpcReason:
+          'Reads log objects from S3 and posts to the OpenSearch domain endpoint with SigV4; a domain inside a VPC needs the function there, not supported yet',
+        noDeadLetterQueueReason:
+          'Invoked asynchronously by S3 notifications: after 2 retries a failed event goes to the on-failure SQS destination (LogIndexerDeadLetterQueue)',
         environment: {
           OPENSEARCH_ENDPOINT: domain.domainEndpoint,
           OPENSEARCH_REGION: Arn.split(domain.domainArn, ArnFormat.SLASH_RESOURCE_NAME).region!,
@@ -680,7 +693,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         }),
       );
       const domainArnId = nagArnId(stack, domain.domainArn);
-      Validations.of(logIndexer).acknowledge(
+      logIndexer.acknowledge(
         {
           id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`,
           reason:
@@ -708,10 +721,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
           reason:
             'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-        },
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: "Lambda basic execution role: writes only the function's own log group",
         },
       );
       this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), {
@@ -1119,6 +1128,25 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       );
     }
     return cfg!;
+  }
+
+  /** The compliance-pack findings of the pipeline's buckets, queues and roles, each with its reason. */
+  private acknowledgeCompliance(serviceName: string): void {
+    const notReplicated = (what: string) =>
+      `${what} of ${serviceName}, versioned and KMS-encrypted in this Region; a cross-Region copy is a choice of the account's log-archive design (an organization trail or a central log account), not of this stack`;
+    acknowledgeCompliance(this.accessLogBucket, {
+      S3BucketReplicationEnabled: notReplicated('Server access logs of the log and audit buckets'),
+      S3DefaultEncryptionKMS:
+        'The S3 server-access-log target of the log and audit buckets: SSE-S3, since an SSE-KMS target needs the log-delivery service admitted to the key, and these records hold no log content',
+    });
+    acknowledgeCompliance(this.logBucket, { S3BucketReplicationEnabled: notReplicated('The application log archive') });
+    acknowledgeCompliance(this.auditBucket, {
+      S3BucketReplicationEnabled: notReplicated('The WORM audit trail (Object Lock, compliance mode)'),
+    });
+    acknowledgeCompliance(this, {
+      IAMNoInlinePolicy:
+        "Each policy of the log pipeline (log subscription, Firehose delivery, indexers, aws-cdk-lib's bucket-notification handler) is attached to exactly one role of the pipeline, scoped to its streams, buckets and key, and deleted with it",
+    });
   }
 
   private logicalIdOf(c: Construct): string {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { checkThat } from '../internal/validate';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 
@@ -113,4 +114,9 @@ export function subscribeAlarmRecipients(
     );
     topic.addSubscription(new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
   }
+  if (emails.length + httpsEndpoints.length > 0)
+    acknowledgeCompliance(topic, {
+      SNSRedrivePolicy:
+        'Alarm notifications: SNS retries each delivery under its delivery policy; a notification still undelivered after that is stale before anyone would redrive it from a queue, and the alarm stays in ALARM on the dashboard and in CloudWatch',
+    });
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { checkPattern, checkThat } from '../internal/validate';
 import { McpAlarmTopic } from './alarm-topic';
 
@@ -165,6 +166,10 @@ export class McpAlertRouteTopic extends Construct {
     for (const url of route.httpsEndpoints ?? []) {
       this.topic.addSubscription(new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
     }
+    acknowledgeCompliance(this.topic, {
+      SNSRedrivePolicy:
+        'Pages and warnings: SNS retries each delivery under its delivery policy; one still undelivered after that is stale before anyone would redrive it, and the alert topic (alarmEmails) receives every notification too',
+    });
     const channels = [
       ...(route.slackChannels ?? []).map((c) => ({ kind: 'slack' as const, c })),
       ...(route.teamsChannels ?? []).map((c) => ({ kind: 'teams' as const, c })),

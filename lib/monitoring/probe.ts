@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
@@ -120,6 +121,10 @@ export class McpProbe extends Construct {
       description: `Synthetic MCP probe of ${props.serviceName}: initialize, tools/list${props.tool ? `, tools/call ${props.tool.name}` : ''}`,
       timeout: Duration.seconds(timeout.toSeconds() + 5),
       memorySize: 256,
+      outsideVpcReason:
+        'Probes the public (internet-facing) endpoint from outside, as a client does; with an internal load balancer it runs in the VPC',
+      noDeadLetterQueueReason:
+        'Invoked every minute by its schedule with no retry: a failed run is a missing ProbeSuccess datapoint, which the ProbeFailing alarm treats as breaching',
       environment: {
         MCP_ENDPOINT_URL: props.endpointUrl,
         SERVICE_NAME: props.serviceName,
@@ -157,24 +162,11 @@ export class McpProbe extends Construct {
       }),
     );
     const role = this.function.role!;
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The probe only needs the basic execution role; it writes to its own log group',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'cloudwatch:PutMetricData has no resource-level permissions (restricted by the cloudwatch:namespace condition); X-Ray PutTraceSegments/PutTelemetryRecords have none either',
-      },
-    );
-    if (props.vpc) {
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason:
-          'Inside the VPC (internal load balancer) Lambda needs to create and delete its network interfaces; this AWS managed policy grants exactly those EC2 actions',
-      });
-    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudwatch:PutMetricData has no resource-level permissions (restricted by the cloudwatch:namespace condition); X-Ray PutTraceSegments/PutTelemetryRecords have none either; in the VPC, the network-interface actions Lambda needs (ec2:Describe* have none)',
+    });
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Runs the MCP probe of ${props.serviceName} every ${intervalMinutes} minute(s)`,
@@ -184,6 +176,10 @@ export class McpProbe extends Construct {
     this.rule.addTarget(
       new targets.LambdaFunction(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
     );
+    acknowledgeCompliance(this.rule, {
+      EventBusDLQ:
+        'A probe event not delivered within its minute is worthless later; the missing ProbeSuccess datapoint is what ProbeFailing alarms on',
+    });
   }
 
   /** GetSecretValue on the client secret only, and Decrypt on its key when it has a customer managed one. */

@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import type { McpCognitoAuthProps } from './auth';
@@ -251,10 +252,8 @@ export class McpCognitoAuthorization extends Construct {
     });
     const reason =
       'The secret mirrors the Cognito app client secret, which Cognito generates when the client is created; rotating it means replacing the app client (docs/security.md, "Rotating the machine client secret"), not a rotation Lambda.';
-    Validations.of(secret).acknowledge(
-      { id: 'AwsSolutions-SMG4', reason },
-      { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason },
-    );
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason });
+    acknowledgeCompliance(secret, { SecretsManagerRotationEnabled: reason });
     return secret;
   }
 }

@@ -1,6 +1,7 @@
 import { Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { checkThat } from '../internal/validate';
 import type { McpAuthConfig, McpJwtClaim } from './auth';
 import type { ExposureDecision } from './policy';
@@ -174,10 +175,7 @@ export function createMcpListeners(props: McpListenersProps): McpListeners {
     const reason = exposure.internetFacing
       ? 'A plaintext internet-facing listener was acknowledged explicitly (allowPlaintextInternetListener); there is no certificate, so no HTTPS listener to redirect to.'
       : 'Internal listener (VPC only) without a certificate: there is no HTTPS listener to redirect to, and no ACM certificate to attach; give certificateArn or domainName with a hosted zone for HTTPS.';
-    Validations.of(listener).acknowledge(
-      { id: 'NIST.800.53.R5-ALBHttpToHttpsRedirection', reason },
-      { id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason },
-    );
+    acknowledgeCompliance(listener, { ALBHttpToHttpsRedirection: reason, ELBv2ACMCertificateRequired: reason });
   }
   const peers = exposure.internetFacing ? [] : internalPeers(props);
   for (const peer of peers) listener.connections.allowDefaultPortFrom(peer, 'clients in the VPC');

@@ -22,6 +22,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { describeFargateMemory, FARGATE_CPU_VALUES, isValidFargateCpu, isValidFargateSize } from '../capacity/fargate';
 import { CapacityModel } from '../capacity/capacity-model';
+import { acknowledgeCompliance } from '../internal/compliance';
+import { stackLogKey } from '../internal/log-key';
 import { McpLogging, McpLoggingOptions } from '../logging/mcp-logging';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
 import { McpMonitoring, McpMonitoringOptions } from '../monitoring/monitoring';
@@ -201,6 +203,17 @@ export interface McpServiceProps {
    * @default false
    */
   readonly vpcEndpoints?: boolean;
+
+  /**
+   * Let the tasks open any outbound connection. Off by default: the tasks may reach HTTPS (443: AWS APIs through
+   * the NAT gateways or VPC endpoints, the token issuer's JWKS), and whatever is opened to them with
+   * `connections` (the data tier's `allowFrom` opens the database and cache ports); DNS, the task metadata
+   * endpoint and NTP at the VPC resolver are not filtered by security groups. Set it when the server's tools
+   * call other ports or protocols.
+   * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
 
   /**
    * ARN of an ACM certificate for the HTTPS listener. With it (or with `domainName` and a hosted zone): HTTPS on
@@ -622,6 +635,15 @@ export class McpService extends Construct {
       reason:
         'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
     });
+    acknowledgeCompliance(this.accessLogBucket, {
+      S3BucketLoggingEnabled:
+        'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+      S3DefaultEncryptionKMS:
+        'The load balancer writes its access logs only to buckets encrypted with SSE-S3 (Amazon S3 managed keys); SSE-KMS is not supported for ALB access logs.',
+      S3BucketReplicationEnabled:
+        'Access logs of the load balancer in this Region, kept 90 days by default (accessLogRetentionDays): an operational record, versioned, not a copy worth a second Region.',
+    });
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LbSecurityGroup', {
       vpc: this.vpc,
@@ -641,11 +663,24 @@ export class McpService extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       http2Enabled: true,
     });
+    if (props.deletionProtection === false)
+      acknowledgeCompliance(this.loadBalancer, {
+        ELBDeletionProtectionEnabled:
+          'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable.',
+      });
     this.logAccessLogs(this.accessLogBucket, 'alb');
 
+    const taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: this.vpc,
+      description: `${this.serviceName} tasks: ${props.allowAllOutbound ? 'any' : 'HTTPS and the data tier'} outbound`,
+      allowAllOutbound: props.allowAllOutbound ?? false,
+    });
+    if (!props.allowAllOutbound)
+      taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: AWS APIs and the token issuer');
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
+      securityGroups: [taskSecurityGroup],
       desiredCount: this.sizing.minTasks,
       ...(() => {
         const d = rollingDeployment(this.sizing.minTasks);
@@ -716,10 +751,7 @@ export class McpService extends Construct {
     });
     if (!this.exposure.internetFacing) {
       const reason = `The internal load balancer admits only its listener port (${this.exposure.port}) from the VPC's own CIDR, an intrinsic the rule cannot evaluate; never SSH or other ports.`;
-      Validations.of(albSecurityGroup).acknowledge(
-        { id: 'NIST.800.53.R5-EC2RestrictedCommonPorts', reason },
-        { id: 'NIST.800.53.R5-EC2RestrictedSSH', reason },
-      );
+      acknowledgeCompliance(albSecurityGroup, { EC2RestrictedCommonPorts: reason, EC2RestrictedSSH: reason });
     }
 
     let probeReachable = !this.exposure.tls || props.domainName !== undefined;
@@ -802,6 +834,14 @@ export class McpService extends Construct {
     this.authMonitoring = this.createAuthMonitoring(props);
 
     // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------
+    acknowledgeCompliance(this.taskDefinition.obtainExecutionRole(), {
+      IAMNoInlinePolicy:
+        "The task execution role's policy (aws-cdk-lib grants): pull of the service image, writes to its log destination and reads of the container secrets, attached to this one role",
+    });
+    acknowledgeCompliance(this.taskDefinition.taskRole, {
+      IAMNoInlinePolicy:
+        "The task role's policy (aws-cdk-lib grants): what the MCP server itself calls, attached to this one role and deleted with it",
+    });
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -1245,12 +1285,26 @@ export class McpService extends Construct {
     }
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: stackLogKey(this),
       removalPolicy,
     });
-    vpc.addFlowLog('FlowLog', {
+    const flowLog = vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    acknowledgeCompliance(flowLog, {
+      IAMNoInlinePolicy:
+        "The flow-log delivery role's policy (aws-cdk-lib): logs writes on the flow-log group and iam:PassRole on its own role, attached to that one role and deleted with it",
+    });
+    // Public subnets hold the NAT gateways (Elastic IPs) and an internet-facing load balancer (AWS assigns its
+    // addresses): nothing launched there needs an automatic public IP.
+    for (const subnet of vpc.publicSubnets) {
+      (subnet.node.defaultChild as ec2.CfnSubnet).mapPublicIpOnLaunch = false;
+      acknowledgeCompliance(subnet, {
+        VPCNoUnrestrictedRouteToIGW:
+          "A public subnet: its default route to the internet gateway carries the NAT gateways' egress and the internet-facing load balancer; the tasks and data tier run in private subnets",
+      });
+    }
     return vpc;
   }
 

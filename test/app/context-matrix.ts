@@ -90,6 +90,7 @@ export const NON_DEFAULT: Readonly<Record<string, string>> = {
   recoveredDatabaseEndpoint: `mcp-server-dr-0abc123.cxyz.${REGION}.rds.amazonaws.com:5432`,
   recoveredCache: 'mcp-server-dr-0abc123',
   recoveredCacheEndpoint: `master.mcp-server-dr-0abc123.abcdef.euw1.cache.amazonaws.com:6379`,
+  compliance: 'nist-800-53-r5,hipaa,pci-dss-3.2.1,serverless',
 };
 
 /**

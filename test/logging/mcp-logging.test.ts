@@ -426,10 +426,14 @@ describe('audit indexer', () => {
       Action: 's3:GetObject',
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [auditBucketId, 'Arn'] }, '/audit/*']] },
     });
+    // The audit log group's streams, and (McpOpsFunction) the function's own log group: no other log group.
     expect(st).toContainEqual({
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/TestStack/mcp-server/audit:log-stream:*',
+      Resource: [
+        'arn:aws:logs:eu-west-1:111111111111:log-group:/mcp/TestStack/mcp-server/audit:log-stream:*',
+        { 'Fn::GetAtt': [expect.stringMatching(/^LoggingAuditIndexerLogGroup/), 'Arn'] },
+      ],
     });
     expect(JSON.stringify(st)).not.toMatch(/s3:Delete|s3:PutObject|logs:Delete/);
     expect(st).toContainEqual({
@@ -817,6 +821,12 @@ describe('OpenSearch indexing (openSearch prop)', () => {
         !(Array.isArray(x.Action) && x.Action.includes('kms:GenerateDataKey*')),
     );
     expect(ours).toEqual([
+      // McpOpsFunction: the function's own log group only.
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LoggingLogIndexerLogGroup/), 'Arn'] },
+      },
       {
         Effect: 'Allow',
         Action: 's3:GetObject',
