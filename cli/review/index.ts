@@ -66,10 +66,14 @@ async function run(args: readonly string[], io: CliIo, costModel: CostModel | un
     }
     app = { ...app, stacks: only };
   }
-  const report = renderReport(app, {
+  const options = {
     ...(base ? { base, baseLabel: flags['base-label'] ?? (flags.base ? path.basename(flags.base) : 'the base') } : {}),
     ...(costModel ? { costModel } : {}),
-  });
+  };
+  let report = renderReport(app, options);
+  // To stdout (the pull-request comment) a report over the comment limit is shortened; --out keeps it whole.
+  if (report.length > COMMENT_LIMIT && flags.out === undefined)
+    report = renderReport(app, { ...options, compact: true });
   if (report.length > COMMENT_LIMIT) {
     io.err(
       `mcp-ops review: the report has ${report.length} characters; a GitHub comment takes at most ${COMMENT_LIMIT} (post it as a file or a job summary)\n`,

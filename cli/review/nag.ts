@@ -74,7 +74,7 @@ export function validationSummary(
   };
 }
 
-export function renderValidation(v: ValidationSummary): string {
+export function renderValidation(v: ValidationSummary, compact = false): string {
   const ran: string[] = [];
   if (v.packs) ran.push(...v.packs.map((p) => `cdk-nag ${code(p)}`));
   if (v.cloudFormationRules) ran.push("CloudFormation's own rules (`@aws-cdk/core:validateAgainstDefaultRules`)");
@@ -101,8 +101,18 @@ export function renderValidation(v: ValidationSummary): string {
     out.push('Acknowledged: nothing.');
     return out.join('\n').concat('\n');
   }
+  // Acknowledgements of packs that did not run on this synth (the compliance packs acknowledge their rules where
+  // the finding arises, for apps that run them) are counted, not listed: they answer no finding here, and listing
+  // them would push the report past a pull-request comment's size.
+  const ranPacks = new Set(v.packs ?? []);
+  // A pack's rule ids carry its name with dots (NIST.800-53.R5 → `NIST.800.53.R5-…`).
+  const packOf = (a: Acknowledgement): string =>
+    CDK_NAG_PACKS.find((p) => a.pack === p || a.rule.startsWith(`${p.replace(/-/g, '.')}-`)) ?? a.pack;
+  const shown = v.acknowledgements.filter((a) => !CDK_NAG_PACKS.includes(packOf(a)) || ranPacks.has(packOf(a)));
+  const notRun = new Map<string, number>();
+  for (const a of v.acknowledgements) if (!shown.includes(a)) notRun.set(packOf(a), (notRun.get(packOf(a)) ?? 0) + 1);
   const byRule = new Map<string, { pack: string; count: number; paths: Set<string> }>();
-  for (const a of v.acknowledgements) {
+  for (const a of shown) {
     const k = `${a.pack}\u0000${a.rule}`;
     const e = byRule.get(k) ?? { pack: a.pack, count: 0, paths: new Set<string>() };
     e.count++;
@@ -110,7 +120,7 @@ export function renderValidation(v: ValidationSummary): string {
     byRule.set(k, e);
   }
   out.push(
-    `Acknowledged: ${plural(v.acknowledgements.length, 'acknowledgement')} of ${plural(byRule.size, 'rule')}, each with its reason:`,
+    `Acknowledged: ${plural(shown.length, 'acknowledgement')} of ${plural(byRule.size, 'rule')}, each with its reason:`,
     '',
     table(
       ['pack', 'rule', 'acknowledgements', 'constructs'],
@@ -121,15 +131,45 @@ export function renderValidation(v: ValidationSummary): string {
         String(e.paths.size),
       ]),
     ),
-    details(
-      `Every acknowledgement (${v.acknowledgements.length})`,
-      table(
-        ['rule', 'finding', 'construct', 'reason'],
-        v.acknowledgements.map((a) => [code(a.rule), a.finding ? code(a.finding) : 'all', code(a.path), a.reason]),
-      ),
-    ),
+    compact
+      ? `Every acknowledgement with its reason is in the full report (\`mcp-ops review --out <file>\`); this one is shortened to fit a pull-request comment.`
+      : details(
+          `Every acknowledgement (${shown.length}), by rule and reason`,
+          table(
+            ['rule', 'findings', 'constructs', 'reason'],
+            groupByReason(shown).map((g) => [
+              code(g.rule),
+              g.findings.map((x) => (x ? code(x) : 'all')).join('<br>'),
+              g.paths.map(code).join('<br>'),
+              g.reason,
+            ]),
+          ),
+        ),
   );
+  if (notRun.size > 0)
+    out.push(
+      '',
+      `Also in the template, for packs that did not run here (\`-c compliance=…\`): ${[...notRun.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([pack, n]) => `${plural(n, 'acknowledgement')} of ${code(pack)}`)
+        .join(', ')}.`,
+    );
   return out.join('\n');
+}
+
+/** Acknowledgements of one rule with one reason, together: the same reason is written once. */
+function groupByReason(
+  acks: readonly Acknowledgement[],
+): Array<{ rule: string; reason: string; findings: string[]; paths: string[] }> {
+  const groups = new Map<string, { rule: string; reason: string; findings: string[]; paths: string[] }>();
+  for (const a of acks) {
+    const key = `${a.rule}\u0000${a.reason}`;
+    const g = groups.get(key) ?? { rule: a.rule, reason: a.reason, findings: [], paths: [] };
+    if (!g.findings.includes(a.finding)) g.findings.push(a.finding);
+    if (!g.paths.includes(a.path)) g.paths.push(a.path);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
 }
 
 function parseRule(id: string, packs: readonly string[]): Pick<Acknowledgement, 'pack' | 'rule' | 'finding'> {

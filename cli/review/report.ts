@@ -29,6 +29,11 @@ export interface ReviewOptions {
   readonly baseLabel?: string;
   /** Prices the capacity; without one the report says the cost is not available in this build. */
   readonly costModel?: CostModel;
+  /**
+   * Leave out the per-acknowledgement table (the per-rule counts stay), for a report that must fit a
+   * pull-request comment. The CLI turns it on when the full report is over the comment limit.
+   */
+  readonly compact?: boolean;
 }
 
 export function renderReport(app: Assembly, options: ReviewOptions = {}): string {
@@ -95,7 +100,7 @@ function renderStack(stack: StackArtifact, app: Assembly, options: ReviewOptions
       options.costModel,
     ),
   );
-  out.push('### Synth-time validation (cdk-nag)', '', renderValidation(validation));
+  out.push('### Synth-time validation (cdk-nag)', '', renderValidation(validation, options.compact ?? false));
   out.push('### Pre-production checklist', '');
   out.push(
     'From the operations guide (Operational Readiness → Pre-Production Checklist); status as far as the template shows it.',

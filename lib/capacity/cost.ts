@@ -308,8 +308,8 @@ export function defaultAppInventory(options: DefaultAppInventoryOptions = {}): S
     compositeAlarms: 1,
     dashboards: 1,
     customMetrics: 39,
-    // Alarm topic, log pipeline, backups, the probe client's secret (+ the data tier's).
-    kmsKeys: dataTier ? 5 : 4,
+    // Alarm topic, log pipeline, the stack's log-group key, backups, the probe client's secret (+ the data tier's).
+    kmsKeys: dataTier ? 6 : 5,
     // The Cognito machine client's secret for the probe (+ the database credentials and the cache AUTH token).
     secrets: dataTier ? 3 : 1,
     firehoseStreams: 2,

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { buildDefaultApp } from '../../lib/app/build';
 import { COMPLIANCE_PACKS, CONTEXT_KEYS } from '../../lib/app/config';
 import { describeFindings, testApp, validationReport } from '../support/app';
-import { COMBINATION_ROWS, MatrixRow, NON_DEFAULT, singleRows } from './context-matrix';
+import { COMBINATION_ROWS, MatrixRow, NON_DEFAULT, RECOVERY_COMBINATION_ROWS, singleRows } from './context-matrix';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
@@ -63,6 +63,7 @@ test('the default app: clean, offline', () => {
 describe.each<[string, MatrixRow[], boolean]>([
   ['alone', singleRows(keys), false],
   ['combined, under every compliance pack', [...COMBINATION_ROWS], true],
+  ['combined with a recovery Region (AwsSolutions)', [...RECOVERY_COMBINATION_ROWS], false],
 ])('context keys %s', (_kind, rows, packs) => {
   test.each(rows.map((r) => [r.name, r] as const))('%s', (_name, row) => {
     const result = synthRow(packs ? { ...row.context, compliance: ALL_PACKS } : row.context, packs);

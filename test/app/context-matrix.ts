@@ -189,13 +189,15 @@ export const COMBINATION_ROWS: readonly MatrixRow[] = [
     },
   },
   {
-    name: 'every key at once (the issuer form, no opt-outs, no post-recovery state)',
+    name: 'every key at once (the issuer form, no opt-outs, no recovery Region)',
     context: Object.fromEntries(
       Object.entries({ ...NON_DEFAULT, account: ACCOUNT, region: REGION }).filter(
         ([k]) =>
           !['allowAnonymousMcp', 'internetFacing', 'allowPlaintextInternetListener', 'waf', 'recoveredIn'].includes(
             k,
-          ) && !k.startsWith('recovered'),
+            // The recovery Region's stack is not yet clean under the compliance packs (issue 12's note): the recovery
+            // rows run it under AwsSolutions only.
+          ) && !k.startsWith('recover'),
       ),
     ),
   },
@@ -210,6 +212,13 @@ export const COMBINATION_ROWS: readonly MatrixRow[] = [
       'wafAllowedCountries',
     ),
   },
+];
+
+/**
+ * Combinations with a recovery Region, checked under AwsSolutions only: the recovery Region's stack and the
+ * production stack's readers of its parameters are not yet clean under the compliance packs (issue 12's note).
+ */
+export const RECOVERY_COMBINATION_ROWS: readonly MatrixRow[] = [
   {
     name: 'a recovery Region with the domain: PRIMARY failover records',
     context: pick('recoveryRegion', 'hostedZoneId', 'hostedZoneName', 'domainName'),

@@ -87,7 +87,7 @@ describe('costPlan', () => {
     // 33 alarm metrics of the service, 6 of the edge (web ACL and auth failures), 17 of the data tier (7 database,
     // 5 cache alarms × 2 members); anomaly; composite.
     expect(line(cost, 'CloudWatch alarms').idleUsd).toBeCloseTo(56 * 0.1 + 0.3 + 0.5, 9);
-    expect(line(cost, 'KMS keys').idleUsd).toBe(5);
+    expect(line(cost, 'KMS keys').idleUsd).toBe(6);
     for (const l of cost.lines.filter((x) => x.group === CostGroup.FIXED)) expect(l.peakUsd).toBe(l.idleUsd);
     expect(cost.fixedUsd).toBeCloseTo(
       cost.lines.filter((l) => l.group === CostGroup.FIXED).reduce((a, l) => a + l.idleUsd, 0),
@@ -157,7 +157,7 @@ describe('costPlan', () => {
     expect(bare.lines.some((l) => /RDS|ElastiCache/.test(l.item))).toBe(false);
     // What stays: the probe client's secret and its key.
     expect(line(bare, 'Secrets Manager').idleUsd).toBeCloseTo(0.4, 9);
-    expect(line(bare, 'KMS keys').idleUsd).toBe(4);
+    expect(line(bare, 'KMS keys').idleUsd).toBe(5);
   });
 
   test.each([

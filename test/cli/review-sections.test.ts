@@ -6,7 +6,7 @@ import { alarms } from '../../cli/review/alarms';
 import { describeLoss, orphans, statefulLosses, summarizeChanges } from '../../cli/review/changes';
 import { exposure } from '../../cli/review/exposure';
 import { externalTrust, roles, wildcards } from '../../cli/review/iam';
-import { validationSummary } from '../../cli/review/nag';
+import { renderValidation, validationSummary } from '../../cli/review/nag';
 import { isOutsideVpc, networkModel } from '../../cli/review/network';
 import { renderReport } from '../../cli/review/report';
 import { CfnTemplate } from '../../cli/review/template';
@@ -305,6 +305,24 @@ describe('alarms and validation metadata', () => {
       ['a', 'critical', 'p99 above 1.5 s in 2 of 3 periods', 'https://example.org/r.md'],
       ['B (name generated at deploy)', 'untagged', 'Sum AWS/Lambda Errors above 0 in 3 of 5 periods of 1 minute', ''],
     ]);
+  });
+
+  test('compact: the per-acknowledgement table gives way to a pointer to the whole report (for the comment limit)', () => {
+    const v = {
+      packs: ['AwsSolutions'],
+      cloudFormationRules: true,
+      open: [],
+      acknowledgements: [
+        { pack: 'AwsSolutions', rule: 'AwsSolutions-IAM5', finding: '', path: 'S/Fn', reason: 'r1' },
+        { pack: 'construct annotations', rule: 'NIST.800.53.R5-LambdaDLQ', finding: '', path: 'S/Fn', reason: 'r2' },
+      ],
+    };
+    const full = renderValidation(v);
+    expect(full).toContain('| `AwsSolutions-IAM5` | all | `S/Fn` | r1 |');
+    expect(full).toContain('1 acknowledgement of `NIST.800-53.R5`');
+    const short = renderValidation(v, true);
+    expect(short).not.toContain('| r1 |');
+    expect(short).toContain('shortened to fit a pull-request comment');
   });
 
   test('acknowledgements are grouped by pack and rule; without recorded packs the report says so', () => {

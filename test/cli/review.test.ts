@@ -202,11 +202,13 @@ describe('mcp-ops review', () => {
     expect(section(renderReport(readAssembly(base), {}), 'Capacity and cost')).toContain(`${COST_NOT_AVAILABLE}.`);
   });
 
-  test('cdk-nag: the packs that ran (recorded by the default app) and every acknowledgement with its reason', () => {
+  test('cdk-nag: the packs that ran (recorded by the default app) and every acknowledgement with its reason', async () => {
     const x = section(baseReport, 'Synth-time validation (cdk-nag)');
     expect(x).toContain('Ran at synth: cdk-nag `AwsSolutions`, CloudFormation');
     expect(x).toMatch(/\| AwsSolutions \| `AwsSolutions-IAM5` \| \d+ \| \d+ \|/);
     expect(x).toContain('Annotation::mcp-ops:serverOnlyTokenCheck');
+    // The compliance packs' acknowledgements (for apps that run them) are counted, not listed.
+    expect(x).toMatch(/Also in the template, for packs that did not run here .*`NIST\.800-53\.R5`/);
     expect(x).toMatch(/\| `AwsSolutions-ECS2` \| all \| `McpOps\/Mcp\/Task` \| Only non-secret configuration/);
   });
 
@@ -271,7 +273,12 @@ describe('mcp-ops review', () => {
     expect(again.out).toBe(diffReport);
     const file = path.join(tmp, 'nested', 'review.md');
     expect((await run(['--app', base, '--out', file])).code).toBe(0);
-    expect(fs.readFileSync(file, 'utf8')).toBe(baseReport);
+    const whole = fs.readFileSync(file, 'utf8');
+    const file2 = path.join(tmp, 'nested', 'review-again.md');
+    expect((await run(['--app', base, '--out', file2])).code).toBe(0);
+    expect(fs.readFileSync(file2, 'utf8')).toBe(whole);
+    // Under the comment limit, stdout and --out are the same bytes.
+    expect(whole).toBe(baseReport);
     // No absolute path or machine detail leaks into the report.
     expect(diffReport).not.toContain(os.tmpdir());
     expect(diffReport).not.toContain(process.cwd());

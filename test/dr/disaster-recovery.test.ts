@@ -196,7 +196,7 @@ describe('McpDisasterRecovery: IAM', () => {
 
   test('cut-over without drift: the restore role may rewrite only the endpoint parameters and update only the service; it can neither register task definitions nor pass roles', () => {
     const restoreStatements = Object.entries(policies)
-      .filter(([id]) => id.includes('RestoreFunctionServiceRole'))
+      .filter(([id]) => /RestoreFunction(Service)?Role/.test(id))
       .flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement) as any[];
     const allowed = restoreStatements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
     expect(allowed).not.toContain('ecs:RegisterTaskDefinition');
