@@ -331,6 +331,67 @@ function approvalRequest(
   };
 }
 
+/** The workflow's durations, defaults applied. */
+interface DrDurations {
+  readonly rpo: Duration;
+  readonly rto: Duration;
+  readonly poll: Duration;
+  readonly restoreTimeout: Duration;
+  readonly approvalTimeout: Duration;
+  readonly executionTimeout: Duration;
+  readonly overdue: Duration;
+}
+
+/** The production parts the workflow restores from or runs. */
+interface DrParts {
+  /** Production's L1 DB instance, when `database` is one. */
+  readonly productionDb?: rds.CfnDBInstance;
+  readonly vpc?: ec2.IVpc;
+  readonly taskDefinition?: ecs.TaskDefinition;
+  readonly cluster?: ecs.ICluster;
+  readonly container?: ecs.ContainerDefinition;
+  readonly readinessCommand: string[];
+}
+
+/** What `validate` hands the builders: the checked props with defaults, the alarm factory and the workflow's names. */
+interface DrSettings extends DrDurations, DrParts {
+  readonly factory: AlarmFactory;
+  readonly runbook: string;
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+}
+
+/** The failure ends every step catches into. */
+interface DrFailureStates {
+  /** Fails the execution with the caught error. */
+  readonly failed: sfn.Fail;
+  /** Refused input: notify, fail. */
+  readonly refused: sfn.IChainable;
+  /** Notify, clean up in drill mode, fail. */
+  readonly onFailure: sfn.IChainable;
+}
+
+/** The workflow's plan (`$.plan`, from the resolve step), passed to most steps. */
+const PLAN = sfn.JsonPath.objectAt('$.plan');
+/** Where a caught error goes. */
+const ERROR_PATH = '$.error';
+/** Every restore-Lambda step retries the `Throttled` it reports. */
+const RETRY_THROTTLED: sfn.RetryProps = {
+  errors: ['Throttled'],
+  interval: Duration.seconds(5),
+  backoffRate: 2,
+  maxAttempts: 6,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+// A restored resource still being created cannot be deleted yet: the clean-up retries for about 80 minutes.
+const RETRY_CLEANUP: sfn.RetryProps = {
+  errors: ['CleanupPending'],
+  interval: Duration.minutes(1),
+  backoffRate: 1.5,
+  maxDelay: Duration.minutes(5),
+  maxAttempts: 20,
+};
+
 /**
  * The disaster-recovery workflow: a Standard Step Functions state machine (JSONPath) that finds
  * the recovery point, restores database, configuration and cache beside production, verifies them,
@@ -366,13 +427,64 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
   private readonly serviceName: string;
   private readonly rto: Duration;
   private readonly rpo: Duration;
+  /** The runbook's URL, linked from every notification and the approval request. */
+  private readonly runbook: string;
 
   constructor(scope: Construct, id: string, props: McpDisasterRecoveryProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    // Every prop is checked (the service name first) and all problems are reported at once.
+    const settings = this.validate(props);
+    this.warnIgnored(props);
+
+    this.serviceName = props.serviceName;
+    this.rto = settings.rto;
+    this.rpo = settings.rpo;
+    this.runbook = settings.runbook;
+    this.restoredPrefix = restoredPrefix(props.serviceName);
+    this.alarmTopic =
+      props.alarmTopic ??
+      new McpAlarmTopic(this, 'AlarmTopic', { displayName: `${props.serviceName} disaster recovery` }).topic;
+    const fn = this.buildRestoreFunction(props, settings);
+    this.restoreFunction = fn;
+    this.grantRestore(fn, props, settings.stateMachineArn);
+    this.stateMachine = this.buildStateMachine(props, settings);
+    this.grantStateMachine();
+    this.operatorPolicy = this.buildOperatorPolicy(props);
+    this.buildSchedules(props, fn);
+    this.plannedRecovery = this.planRecovery(props, settings.rto, settings.poll, settings.approvalTimeout);
+    this.alarms = this.createAlarms(props, settings.factory, settings.rto, settings.overdue);
+    this.acknowledgeFindings(fn, props);
+  }
+
+  /**
+   * Checks every prop (the service name first) and reports all problems at once; returns the settings the
+   * builders share, with defaults applied.
+   */
+  private validate(props: McpDisasterRecoveryProps): DrSettings {
     const problems = new Problems(OWNER, this.node.path);
-    const check = (condition: boolean, message: string): boolean => problems.check(condition, message);
+    const nameProblem = this.checkServiceName(props, problems);
+    const durations = this.resolveDurations(props, problems);
+    problems.throwIfAny();
+    const factory = alarmFactoryFor(this, 'McpDisasterRecovery', props.serviceName, props);
+    const runbook = factory.runbookUrl(DR_RUNBOOK);
+    this.checkDurationRanges(durations, problems);
+    const parts = this.resolveParts(props, problems);
+    if (nameProblem === undefined && durations.rto.toSeconds({ integral: false }) >= 1)
+      this.checkRtoModel(props, durations, parts, problems);
+    problems.throwIfAny();
+    const stack = Stack.of(this);
+    const stateMachineName = drStateMachineName(stack.stackName, props.serviceName);
+    const stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    return { ...durations, ...parts, factory, runbook, stateMachineName, stateMachineArn };
+  }
+
+  /** The service name's own problems, its claim, the state machine name's length and the backup's service. */
+  private checkServiceName(props: McpDisasterRecoveryProps, problems: Problems): string | undefined {
     const nameProblem = serviceNameProblem(props.serviceName);
     problems.add(nameProblem);
     if (!nameProblem) {
@@ -385,11 +497,16 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         ),
       );
       const backupService = backupServiceOf(props.backupBucket);
-      check(
+      problems.check(
         backupService === undefined || backupService === props.serviceName,
         `serviceName ${JSON.stringify(props.serviceName)} must be the serviceName of the McpBackup whose bucket is backupBucket (${JSON.stringify(backupService)}): the workflow only restores manifests of its own service`,
       );
     }
+    return nameProblem;
+  }
+
+  /** The workflow's durations with their defaults, each checked to be a whole number of seconds. */
+  private resolveDurations(props: McpDisasterRecoveryProps, problems: Problems): DrDurations {
     const rpo = props.rpo ?? Duration.hours(1);
     const rto = props.rto ?? Duration.minutes(30);
     const poll = props.pollInterval ?? Duration.seconds(30);
@@ -407,42 +524,50 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       executionTimeout,
       drillOverdueAfter: overdue,
     })) {
-      check(
+      problems.check(
         Number.isInteger(d.toSeconds({ integral: false })),
         `${prop} must be a whole number of seconds, got ${d.toHumanString()}`,
       );
     }
-    problems.throwIfAny();
-    const factory = alarmFactoryFor(this, 'McpDisasterRecovery', props.serviceName, props);
-    const runbook = factory.runbookUrl(DR_RUNBOOK);
-    check(
+    return { rpo, rto, poll, restoreTimeout, approvalTimeout, executionTimeout, overdue };
+  }
+
+  /** The range of each duration, and how they must relate to each other. */
+  private checkDurationRanges(d: DrDurations, problems: Problems): void {
+    const { rpo, rto, poll, restoreTimeout, approvalTimeout, executionTimeout, overdue } = d;
+    problems.check(
       rpo.toSeconds() >= 60 && rpo.toSeconds() <= 7 * 86400,
       `rpo must be from 1 minute to 7 days, got ${rpo.toHumanString()}`,
     );
-    check(
+    problems.check(
       rto.toSeconds() >= 300 && rto.toSeconds() <= 86400,
       `rto must be from 5 minutes to 1 day, got ${rto.toHumanString()}`,
     );
-    check(
+    problems.check(
       poll.toSeconds() >= 10 && poll.toSeconds() <= 300,
       `pollInterval must be from 10 to 300 seconds, got ${poll.toHumanString()}`,
     );
-    check(
+    problems.check(
       restoreTimeout.toSeconds() > poll.toSeconds() && restoreTimeout.toSeconds() <= 86400,
       `restoreTimeout must be longer than pollInterval (${poll.toHumanString()}) and at most 1 day, got ${restoreTimeout.toHumanString()}`,
     );
-    check(
+    problems.check(
       approvalTimeout.toSeconds() >= 60 && approvalTimeout.toSeconds() <= 86400,
       `approvalTimeout must be from 1 minute to 1 day, got ${approvalTimeout.toHumanString()}`,
     );
-    check(
+    problems.check(
       executionTimeout.toSeconds() > restoreTimeout.toSeconds() + approvalTimeout.toSeconds(),
       `executionTimeout must exceed restoreTimeout + approvalTimeout (${restoreTimeout.toSeconds() + approvalTimeout.toSeconds()} s), got ${executionTimeout.toSeconds()} s`,
     );
-    check(
+    problems.check(
       overdue.toSeconds() >= 86400 && overdue.toSeconds() <= 30 * 86400,
       `drillOverdueAfter must be from 1 to 30 days, got ${overdue.toHumanString()}`,
     );
+  }
+
+  /** The production parts the workflow restores or runs (database, VPC, cache, readiness task), checked. */
+  private resolveParts(props: McpDisasterRecoveryProps, problems: Problems): DrParts {
+    const check = (condition: boolean, message: string): boolean => problems.check(condition, message);
     // Production's L1 resource (by type, not instanceof: another copy of aws-cdk-lib may have made it).
     const dbChild = props.database?.node.defaultChild as rds.CfnDBInstance | undefined;
     const productionDb =
@@ -498,62 +623,79 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       !props.database || vpc !== undefined,
       'vpc is required with a database whose VPC is unknown (the restore subnet group needs one)',
     );
-    // The RTO the library's own model says this workflow can meet (lib/dr/rto-model.ts), with typical AWS
-    // durations and this workflow's polling: a drill is the fastest recovery, so an RTO below its estimate
-    // can never be met and its alarm would fire on every drill.
-    if (nameProblem === undefined && rto.toSeconds({ integral: false }) >= 1) {
-      const estimate = estimateRecoveryTime(
-        'drill',
-        {
-          ...TYPICAL_AWS_DURATIONS,
-          databaseRestore: props.database ? TYPICAL_AWS_DURATIONS.databaseRestore : 0,
-          cacheRestore: props.cache ? TYPICAL_AWS_DURATIONS.cacheRestore : 0,
-          readinessTask: taskDefinition ? TYPICAL_AWS_DURATIONS.readinessTask : 0,
-        },
-        {
-          databasePollInterval: poll.toSeconds({ integral: false }),
-          cachePollInterval: poll.toSeconds({ integral: false }),
-          deploymentPollInterval: poll.toSeconds({ integral: false }),
-          ...TYPICAL_STEP_TIMINGS,
-        },
-        rto.toSeconds({ integral: false }),
-      );
-      check(
-        estimate.withinRto,
-        `rto ${rto.toHumanString()} cannot be met: the RTO model (lib/dr/rto-model.ts) estimates ${Math.ceil(estimate.totalSeconds / 60)} minutes for a drill with typical AWS durations (database restore ${TYPICAL_AWS_DURATIONS.databaseRestore / 60} min${props.cache ? `, cache ${TYPICAL_AWS_DURATIONS.cacheRestore / 60} min` : ''}${taskDefinition ? `, readiness task ${TYPICAL_AWS_DURATIONS.readinessTask} s` : ''}) and pollInterval ${poll.toHumanString()}; allow at least ${Math.ceil(estimate.totalSeconds / 60)} minutes`,
-      );
-    }
-    problems.throwIfAny();
-    this.warnIgnored(props);
+    return { productionDb, vpc, taskDefinition, cluster, container, readinessCommand };
+  }
 
-    this.serviceName = props.serviceName;
-    this.rto = rto;
-    this.rpo = rpo;
-    this.restoredPrefix = restoredPrefix(props.serviceName);
-    const stack = Stack.of(this);
-    const stateMachineName = drStateMachineName(stack.stackName, props.serviceName);
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  /**
+   * The RTO the library's own model says this workflow can meet (lib/dr/rto-model.ts), with typical AWS
+   * durations and this workflow's polling: a drill is the fastest recovery, so an RTO below its estimate
+   * can never be met and its alarm would fire on every drill.
+   */
+  private checkRtoModel(
+    props: McpDisasterRecoveryProps,
+    { rto, poll }: DrDurations,
+    { taskDefinition }: DrParts,
+    problems: Problems,
+  ): void {
+    const estimate = estimateRecoveryTime(
+      'drill',
+      {
+        ...TYPICAL_AWS_DURATIONS,
+        databaseRestore: props.database ? TYPICAL_AWS_DURATIONS.databaseRestore : 0,
+        cacheRestore: props.cache ? TYPICAL_AWS_DURATIONS.cacheRestore : 0,
+        readinessTask: taskDefinition ? TYPICAL_AWS_DURATIONS.readinessTask : 0,
+      },
+      {
+        databasePollInterval: poll.toSeconds({ integral: false }),
+        cachePollInterval: poll.toSeconds({ integral: false }),
+        deploymentPollInterval: poll.toSeconds({ integral: false }),
+        ...TYPICAL_STEP_TIMINGS,
+      },
+      rto.toSeconds({ integral: false }),
+    );
+    problems.check(
+      estimate.withinRto,
+      `rto ${rto.toHumanString()} cannot be met: the RTO model (lib/dr/rto-model.ts) estimates ${Math.ceil(estimate.totalSeconds / 60)} minutes for a drill with typical AWS durations (database restore ${TYPICAL_AWS_DURATIONS.databaseRestore / 60} min${props.cache ? `, cache ${TYPICAL_AWS_DURATIONS.cacheRestore / 60} min` : ''}${taskDefinition ? `, readiness task ${TYPICAL_AWS_DURATIONS.readinessTask} s` : ''}) and pollInterval ${poll.toHumanString()}; allow at least ${Math.ceil(estimate.totalSeconds / 60)} minutes`,
+    );
+  }
+
+  /** The restore Lambda that runs every logic step (not yet granted anything: see grantRestore). */
+  private buildRestoreFunction(props: McpDisasterRecoveryProps, s: DrSettings): McpOpsFunction {
+    const subnetGroupName = this.buildRestoreSubnetGroup(props, s);
+    return new McpOpsFunction(this, 'RestoreFunction', {
+      handlerName: 'restore',
+      description: `${props.serviceName} disaster recovery: restore workflow steps`,
+      timeout: Duration.minutes(2),
+      memorySize: 512,
+      outsideVpcReason:
+        'Drives the restore through AWS APIs (RDS, ElastiCache, ECS, Step Functions, S3): no resource in a VPC; the readiness check runs as an ECS task in the VPC',
+      noDeadLetterQueueReason:
+        'Invoked synchronously by the state machine (which retries and fails the execution, seen by the RTO alarms) and by schedules that publish RunningExecutionSeconds and DrillAgeSeconds (a missed run delays a datapoint; the drill-age alarm treats missing data as breaching)',
+      environment: this.restoreEnvironment(props, s, subnetGroupName),
     });
+  }
 
-    // ------------------------------------------------------------------ topic
-    this.alarmTopic =
-      props.alarmTopic ??
-      new McpAlarmTopic(this, 'AlarmTopic', { displayName: `${props.serviceName} disaster recovery` }).topic;
-
-    // ------------------------------------------------------------------ restore Lambda
+  /** The subnet group restored instances go into: the given or production's one, else a new `RestoreSubnetGroup`. */
+  private buildRestoreSubnetGroup(props: McpDisasterRecoveryProps, s: DrSettings): string | undefined {
     // Restored beside production: in its subnets (e.g. isolated ones) unless told otherwise.
-    let subnetGroupName = props.databaseSubnetGroup?.subnetGroupName ?? productionDb?.dbSubnetGroupName;
+    let subnetGroupName = props.databaseSubnetGroup?.subnetGroupName ?? s.productionDb?.dbSubnetGroupName;
     if ((props.database || props.regionLoss) && !subnetGroupName) {
       subnetGroupName = new rds.SubnetGroup(this, 'RestoreSubnetGroup', {
-        vpc: vpc!,
+        vpc: s.vpc!,
         vpcSubnets: props.vpcSubnets,
         description: `${props.serviceName} disaster-recovery restores`,
       }).subnetGroupName;
     }
+    return subnetGroupName;
+  }
+
+  /** The restore Lambda's environment: what it restores, from where, into what, and how long it polls. */
+  private restoreEnvironment(
+    props: McpDisasterRecoveryProps,
+    s: DrSettings,
+    subnetGroupName: string | undefined,
+  ): Record<string, string> {
+    const { rpo, poll, restoreTimeout, productionDb, container } = s;
     const dbSecurityGroups = props.databaseSecurityGroups ?? props.database?.connections.securityGroups ?? [];
     const regionalDb: Record<string, string> = {};
     if (props.regionLoss) {
@@ -571,7 +713,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       DB_MAX_POLLS: String(maxPolls),
       CACHE_MAX_POLLS: String(maxPolls),
       DEPLOY_MAX_POLLS: String(Math.ceil(Duration.minutes(30).toSeconds() / poll.toSeconds())),
-      STATE_MACHINE_ARN: stateMachineArn,
+      STATE_MACHINE_ARN: s.stateMachineArn,
     };
     if (props.database) {
       environment.PRODUCTION_DB_INSTANCE_ID = props.database.instanceIdentifier;
@@ -601,106 +743,55 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       environment.SERVICE_CONTAINER =
         container?.containerName ?? props.service.taskDefinition.defaultContainer!.containerName;
     }
-    const fn = new McpOpsFunction(this, 'RestoreFunction', {
-      handlerName: 'restore',
-      description: `${props.serviceName} disaster recovery: restore workflow steps`,
-      timeout: Duration.minutes(2),
-      memorySize: 512,
-      outsideVpcReason:
-        'Drives the restore through AWS APIs (RDS, ElastiCache, ECS, Step Functions, S3): no resource in a VPC; the readiness check runs as an ECS task in the VPC',
-      noDeadLetterQueueReason:
-        'Invoked synchronously by the state machine (which retries and fails the execution, seen by the RTO alarms) and by schedules that publish RunningExecutionSeconds and DrillAgeSeconds (a missed run delays a datapoint; the drill-age alarm treats missing data as breaching)',
-      environment,
+    return environment;
+  }
+
+  /**
+   * A step the restore Lambda runs (`action` in its event), retried when it reports `Throttled`.
+   */
+  private step(
+    sid: string,
+    action: string,
+    payload: Record<string, unknown>,
+    resultPath: string | undefined,
+    comment?: string,
+  ): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, sid, {
+      lambdaFunction: this.restoreFunction,
+      payloadResponseOnly: true,
+      payload: sfn.TaskInput.fromObject({ action, ...payload }),
+      resultPath,
+      comment,
+      retryOnServiceExceptions: true,
     });
-    this.restoreFunction = fn;
-    this.grantRestore(fn, props, stateMachineArn);
+    task.addRetry(RETRY_THROTTLED);
+    return task;
+  }
 
-    // ------------------------------------------------------------------ state machine
-    const retryThrottled = {
-      errors: ['Throttled'],
-      interval: Duration.seconds(5),
-      backoffRate: 2,
-      maxAttempts: 6,
-      jitterStrategy: sfn.JitterType.FULL,
-    };
-    const step = (
-      sid: string,
-      action: string,
-      payload: Record<string, unknown>,
-      resultPath: string | undefined,
-      comment?: string,
-    ): tasks.LambdaInvoke => {
-      const task = new tasks.LambdaInvoke(this, sid, {
-        lambdaFunction: fn,
-        payloadResponseOnly: true,
-        payload: sfn.TaskInput.fromObject({ action, ...payload }),
-        resultPath,
-        comment,
-        retryOnServiceExceptions: true,
-      });
-      task.addRetry(retryThrottled);
-      return task;
-    };
-    const plan = sfn.JsonPath.objectAt('$.plan');
-    const errorPath = '$.error';
-    const notify = (sid: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish => {
-      const task = new tasks.SnsPublish(this, sid, {
-        topic: this.alarmTopic,
-        subject,
-        message: sfn.TaskInput.fromObject({
-          service: props.serviceName,
-          execution: sfn.JsonPath.executionName,
-          runbook,
-          ...message,
-        }),
-        resultPath: sfn.JsonPath.DISCARD,
-      });
-      task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
-      return task;
-    };
+  /** A notification on the alarm topic, naming the service, the execution and the runbook. */
+  private notify(sid: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish {
+    const task = new tasks.SnsPublish(this, sid, {
+      topic: this.alarmTopic,
+      subject,
+      message: sfn.TaskInput.fromObject({
+        service: this.serviceName,
+        execution: sfn.JsonPath.executionName,
+        runbook: this.runbook,
+        ...message,
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+    return task;
+  }
 
-    const failed = new sfn.Fail(this, 'Recovery failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
-    // Refused input: nothing was created, nothing to clean up.
-    const refused = notify('Notify refused', `DR ${props.serviceName}: recovery refused`, {
-      outcome: 'refused',
-      'error.$': '$.error',
-      'input.$': '$$.Execution.Input',
-    }).next(new sfn.Fail(this, 'Recovery refused', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
-    // A restored resource still being created cannot be deleted yet: the clean-up retries for about 80 minutes.
-    const retryCleanup = {
-      errors: ['CleanupPending'],
-      interval: Duration.minutes(1),
-      backoffRate: 1.5,
-      maxDelay: Duration.minutes(5),
-      maxAttempts: 20,
-    };
-    const cleanupFailed = notify('Notify clean-up failure', `DR ${props.serviceName}: restored resources left behind`, {
-      outcome: 'cleanup-failed',
-      'error.$': '$.cleanupError',
-      'restoreId.$': '$.plan.restoreId',
-      note: 'the drill could not delete what it restored: delete <restoreId> by hand (runbook, "Abort"); production was not modified',
-    }).next(failed);
-    const cleanupAfterFailure = step(
-      'Clean up after failure',
-      'cleanup',
-      { plan },
-      '$.cleanup',
-      'drill: delete what this execution restored',
-    )
-      .addRetry(retryCleanup)
-      .addCatch(cleanupFailed, { resultPath: '$.cleanupError' });
-    const failureMode = new sfn.Choice(this, 'Failure in drill mode?')
-      .when(sfn.Condition.stringEquals('$.plan.request.mode', 'drill'), cleanupAfterFailure.next(failed))
-      .otherwise(failed);
-    const onFailure = notify('Notify failure', `DR ${props.serviceName}: recovery failed`, {
-      outcome: 'failed',
-      'error.$': '$.error',
-      'mode.$': '$.plan.request.mode',
-      'restoreId.$': '$.plan.restoreId',
-      note: 'production was not modified; in recover mode the restored resources are kept for inspection',
-    }).next(failureMode);
-
-    const resolve = step(
+  /**
+   * The state machine: resolve the recovery point, restore, verify, then the drill's or the recovery's end,
+   * logged to its own log group.
+   */
+  private buildStateMachine(props: McpDisasterRecoveryProps, s: DrSettings): sfn.StateMachine {
+    const failure = this.failureStates(props);
+    const resolve = this.step(
       'Resolve recovery point',
       'resolve',
       {
@@ -709,18 +800,112 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       },
       '$.plan',
       'validate input, choose PITR or snapshot, check the RPO',
-    ).addCatch(refused, { resultPath: errorPath });
+    ).addCatch(failure.refused, { resultPath: ERROR_PATH });
+    const restore = this.restoreStates(s, failure.onFailure);
+    const verifyChain = this.verificationStates(props, s, failure.onFailure);
+    const drillEnd = this.drillStates(props, failure.onFailure);
+    const recoverEnd = this.recoverStates(props, s, failure);
 
-    // Database branch
+    const definition = sfn.Chain.start(resolve)
+      .next(restore)
+      .next(verifyChain)
+      .next(
+        new sfn.Choice(this, 'Mode?')
+          .when(sfn.Condition.stringEquals('$.plan.request.mode', 'recover'), recoverEnd)
+          .otherwise(drillEnd),
+      );
+
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: stackLogKey(this),
+    });
+    return new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: s.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: s.executionTimeout,
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      comment: `${props.serviceName} disaster recovery (${s.runbook}); RPO ${s.rpo.toHumanString()}, RTO ${s.rto.toHumanString()}`,
+    });
+  }
+
+  /**
+   * The failure ends: `refused` (bad input, nothing created), `onFailure` (notify, clean up in drill mode,
+   * fail) and the shared `failed` state.
+   */
+  private failureStates(props: McpDisasterRecoveryProps): DrFailureStates {
+    const failed = new sfn.Fail(this, 'Recovery failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+    // Refused input: nothing was created, nothing to clean up.
+    const refused = this.notify('Notify refused', `DR ${props.serviceName}: recovery refused`, {
+      outcome: 'refused',
+      'error.$': '$.error',
+      'input.$': '$$.Execution.Input',
+    }).next(new sfn.Fail(this, 'Recovery refused', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+    const cleanupFailed = this.notify(
+      'Notify clean-up failure',
+      `DR ${props.serviceName}: restored resources left behind`,
+      {
+        outcome: 'cleanup-failed',
+        'error.$': '$.cleanupError',
+        'restoreId.$': '$.plan.restoreId',
+        note: 'the drill could not delete what it restored: delete <restoreId> by hand (runbook, "Abort"); production was not modified',
+      },
+    ).next(failed);
+    const cleanupAfterFailure = this.step(
+      'Clean up after failure',
+      'cleanup',
+      { plan: PLAN },
+      '$.cleanup',
+      'drill: delete what this execution restored',
+    )
+      .addRetry(RETRY_CLEANUP)
+      .addCatch(cleanupFailed, { resultPath: '$.cleanupError' });
+    const failureMode = new sfn.Choice(this, 'Failure in drill mode?')
+      .when(sfn.Condition.stringEquals('$.plan.request.mode', 'drill'), cleanupAfterFailure.next(failed))
+      .otherwise(failed);
+    const onFailure = this.notify('Notify failure', `DR ${props.serviceName}: recovery failed`, {
+      outcome: 'failed',
+      'error.$': '$.error',
+      'mode.$': '$.plan.request.mode',
+      'restoreId.$': '$.plan.restoreId',
+      note: 'production was not modified; in recover mode the restored resources are kept for inspection',
+    }).next(failureMode);
+    return { failed, refused, onFailure };
+  }
+
+  /** The restore: database, configuration and cache branches side by side. */
+  private restoreStates(s: DrSettings, onFailure: sfn.IChainable): sfn.Parallel {
+    const dbBranch = this.databaseBranch(s);
+    const configBranch = this.configurationBranch();
+    const cacheBranch = this.cacheBranch(s);
+    return new sfn.Parallel(this, 'Restore', {
+      comment: 'database, configuration and cache side by side; production is only read',
+      resultSelector: { 'database.$': '$[0]', 'configuration.$': '$[1]', 'cache.$': '$[2]' },
+      resultPath: '$.restored',
+    })
+      .branch(dbBranch)
+      .branch(configBranch)
+      .branch(cacheBranch)
+      .addCatch(onFailure, { resultPath: ERROR_PATH });
+  }
+
+  /** Database branch: start the restore, poll until available, failed or timed out. */
+  private databaseBranch({ poll, restoreTimeout }: DrSettings): sfn.Choice {
     const dbWait = new sfn.Wait(this, 'Wait for database', { time: sfn.WaitTime.duration(poll) });
-    const dbCheck = step('Check database', 'check-database', { plan, 'database.$': '$.database' }, '$.database');
-    const dbBranch = new sfn.Choice(this, 'Restore database?')
+    const dbCheck = this.step(
+      'Check database',
+      'check-database',
+      { plan: PLAN, 'database.$': '$.database' },
+      '$.database',
+    );
+    return new sfn.Choice(this, 'Restore database?')
       .when(
         sfn.Condition.booleanEquals('$.plan.database.enabled', true),
-        step(
+        this.step(
           'Start database restore',
           'start-database-restore',
-          { plan },
+          { plan: PLAN },
           '$.database',
           'new instance; "already exists" is described instead',
         )
@@ -750,28 +935,38 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           ),
       )
       .otherwise(new sfn.Pass(this, 'No database', { result: sfn.Result.fromObject({ skipped: true }) }));
+  }
 
-    // Configuration branch
-    const configBranch = new sfn.Choice(this, 'Restore configuration?')
+  /** Configuration branch: one step (checksum, decompress, write). */
+  private configurationBranch(): sfn.Choice {
+    return new sfn.Choice(this, 'Restore configuration?')
       .when(
         sfn.Condition.booleanEquals('$.plan.configuration.enabled', true),
-        step(
+        this.step(
           'Restore configuration',
           'restore-configuration',
-          { plan },
+          { plan: PLAN },
           undefined,
           'checksum, decompress, write to restores/<restoreId>/',
         ),
       )
       .otherwise(new sfn.Pass(this, 'No configuration', { result: sfn.Result.fromObject({ skipped: true }) }));
+  }
 
-    // Cache branch
+  /** Cache branch: start the restore, poll until available, failed or timed out. */
+  private cacheBranch({ poll, restoreTimeout }: DrSettings): sfn.Choice {
     const cacheWait = new sfn.Wait(this, 'Wait for cache', { time: sfn.WaitTime.duration(poll) });
-    const cacheCheck = step('Check cache', 'check-cache', { plan, 'cache.$': '$.cache' }, '$.cache');
-    const cacheBranch = new sfn.Choice(this, 'Restore cache?')
+    const cacheCheck = this.step('Check cache', 'check-cache', { plan: PLAN, 'cache.$': '$.cache' }, '$.cache');
+    return new sfn.Choice(this, 'Restore cache?')
       .when(
         sfn.Condition.booleanEquals('$.plan.cache.enabled', true),
-        step('Start cache restore', 'start-cache-restore', { plan }, '$.cache', 'from the exported backup, or cold')
+        this.step(
+          'Start cache restore',
+          'start-cache-restore',
+          { plan: PLAN },
+          '$.cache',
+          'from the exported backup, or cold',
+        )
           .next(cacheWait)
           .next(cacheCheck)
           .next(
@@ -798,66 +993,64 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           ),
       )
       .otherwise(new sfn.Pass(this, 'No cache', { result: sfn.Result.fromObject({ skipped: true }) }));
+  }
 
-    const restore = new sfn.Parallel(this, 'Restore', {
-      comment: 'database, configuration and cache side by side; production is only read',
-      resultSelector: { 'database.$': '$[0]', 'configuration.$': '$[1]', 'cache.$': '$[2]' },
-      resultPath: '$.restored',
-    })
-      .branch(dbBranch)
-      .branch(configBranch)
-      .branch(cacheBranch)
-      .addCatch(onFailure, { resultPath: errorPath });
-
-    // Verification
-    const verifyChecksums = step(
+  /** Verification: checksums, then (with a task definition) the readiness task and its evaluation. */
+  private verificationStates(props: McpDisasterRecoveryProps, s: DrSettings, onFailure: sfn.IChainable): sfn.Chain {
+    const { taskDefinition, cluster, container, readinessCommand } = s;
+    const verifyChecksums = this.step(
       'Verify checksums',
       'verify',
-      { plan, 'restored.$': '$.restored' },
+      { plan: PLAN, 'restored.$': '$.restored' },
       '$.verification',
       'manifest sha256 of the backup and of the restored copy; database available',
-    ).addCatch(onFailure, { resultPath: errorPath });
+    ).addCatch(onFailure, { resultPath: ERROR_PATH });
     let verifyChain: sfn.Chain = sfn.Chain.start(verifyChecksums);
     if (taskDefinition && cluster && container) {
       const readiness = this.readinessTask(taskDefinition, cluster, container, readinessCommand, props).addCatch(
         onFailure,
-        { resultPath: errorPath },
+        { resultPath: ERROR_PATH },
       );
-      const evaluate = step(
+      const evaluate = this.step(
         'Evaluate readiness',
         'verify',
-        { plan, 'restored.$': '$.restored', 'readiness.$': '$.readiness' },
+        { plan: PLAN, 'restored.$': '$.restored', 'readiness.$': '$.readiness' },
         '$.verification',
         'the readiness task must exit 0',
-      ).addCatch(onFailure, { resultPath: errorPath });
+      ).addCatch(onFailure, { resultPath: ERROR_PATH });
       verifyChain = verifyChain.next(readiness).next(evaluate);
     }
+    return verifyChain;
+  }
 
-    // Drill: report, clean up, done.
-    const drillEnd = step(
+  /** Drill: report, clean up, done. */
+  private drillStates(props: McpDisasterRecoveryProps, onFailure: sfn.IChainable): sfn.Chain {
+    return this.step(
       'Report drill',
       'report',
-      { plan, outcome: 'drill-succeeded' },
+      { plan: PLAN, outcome: 'drill-succeeded' },
       '$.report',
       'RecoveryTimeSeconds and DataLossSeconds',
     )
-      .addCatch(onFailure, { resultPath: errorPath })
+      .addCatch(onFailure, { resultPath: ERROR_PATH })
       .next(
-        step('Clean up drill', 'cleanup', { plan }, '$.cleanup', 'delete the restored resources')
-          .addRetry(retryCleanup)
-          .addCatch(onFailure, { resultPath: errorPath }),
+        this.step('Clean up drill', 'cleanup', { plan: PLAN }, '$.cleanup', 'delete the restored resources')
+          .addRetry(RETRY_CLEANUP)
+          .addCatch(onFailure, { resultPath: ERROR_PATH }),
       )
       .next(
-        notify('Notify drill succeeded', `DR ${props.serviceName}: drill succeeded`, {
+        this.notify('Notify drill succeeded', `DR ${props.serviceName}: drill succeeded`, {
           outcome: 'drill-succeeded',
           'report.$': '$.report',
           'recoveryPoint.$': '$.plan.recoveryPoint',
         }),
       )
       .next(new sfn.Succeed(this, 'Drill succeeded'));
+  }
 
-    // Recover: approval, cut-over, deployment, probe, report.
-    const rejected = notify('Notify approval rejected', `DR ${props.serviceName}: cut-over rejected`, {
+  /** Recover: approval, cut-over, deployment, probe, report. */
+  private recoverStates(props: McpDisasterRecoveryProps, s: DrSettings, failure: DrFailureStates): sfn.IChainable {
+    const rejected = this.notify('Notify approval rejected', `DR ${props.serviceName}: cut-over rejected`, {
       outcome: 'rejected',
       'restored.$': '$.restored',
       note: 'production was not modified; the restored resources are kept',
@@ -869,117 +1062,12 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     );
     let afterApproval: sfn.IChainable;
     if (props.service) {
-      const deployWait = new sfn.Wait(this, 'Wait for deployment', { time: sfn.WaitTime.duration(poll) });
-      // The cut-over step itself failed: UpdateService is its last call, so production was not switched.
-      const cutoverStepFailure = notify(
-        'Notify cut-over failure',
-        `DR ${props.serviceName}: cut-over failed, production not switched`,
-        {
-          outcome: 'cutover-failed',
-          'error.$': '$.error',
-          'restored.$': '$.restored',
-          note: 'the service still reads its previous endpoints (see error: a parameter may already have been rewritten; cutover.previousEndpoints restores them); the restored resources are kept',
-        },
-      ).next(failed);
-      // After UpdateService: the service points at the restored resources; roll back by hand if needed.
-      const cutoverFailure = notify(
-        'Notify failure after cut-over',
-        `DR ${props.serviceName}: failure after cut-over`,
-        {
-          outcome: 'failed-after-cutover',
-          'error.$': '$.error',
-          'cutover.$': '$.cutover',
-          rollback:
-            'aws ssm put-parameter --overwrite --name <parameter> --value <previous value> for each of cutover.previousEndpoints, then aws ecs update-service --cluster <cluster> --service <service> --force-new-deployment',
-        },
-      ).next(failed);
-      let afterDeploy: sfn.IChainable = step('Report recovery', 'report', { plan, outcome: 'recovered' }, '$.report')
-        .addCatch(cutoverFailure, { resultPath: errorPath })
-        .next(
-          notify('Notify recovered', `DR ${props.serviceName}: recovered`, {
-            outcome: 'recovered',
-            'report.$': '$.report',
-            'cutover.$': '$.cutover',
-            ...(props.regionLoss ? { 'traffic.$': '$.traffic' } : {}),
-          }),
-        )
-        .next(new sfn.Succeed(this, 'Recovered'));
-      // Region loss: the service is up in this Region and probed; traffic moves only after the approval.
-      if (props.regionLoss)
-        afterDeploy = this.trafficChain(
-          afterDeploy,
-          step,
-          notify,
-          rejected,
-          cutoverFailure,
-          approvalTimeout,
-          runbook,
-          props,
-        );
-      if (props.probeFunction) {
-        const probe = new tasks.LambdaInvoke(this, 'Probe public endpoint', {
-          lambdaFunction: props.probeFunction,
-          payloadResponseOnly: true,
-          payload: sfn.TaskInput.fromObject({ source: 'disaster-recovery', execution: sfn.JsonPath.executionName }),
-          resultPath: '$.probe',
-          retryOnServiceExceptions: true,
-        })
-          .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(15), backoffRate: 2, maxAttempts: 3 })
-          .addCatch(cutoverFailure, { resultPath: errorPath });
-        afterDeploy = probe.next(
-          new sfn.Choice(this, 'Probe passed?')
-            .when(
-              sfn.Condition.and(
-                sfn.Condition.isPresent('$.probe.success'),
-                sfn.Condition.booleanEquals('$.probe.success', false),
-              ),
-              new sfn.Pass(this, 'Probe failed', {
-                parameters: {
-                  Error: 'ProbeFailed',
-                  Cause: 'the MCP probe against the public endpoint failed after cut-over',
-                },
-                resultPath: errorPath,
-              }).next(cutoverFailure),
-            )
-            .otherwise(afterDeploy),
-        );
-      }
-      const checkDeployment = step(
-        'Check deployment',
-        'check-deployment',
-        { 'cutover.$': '$.cutover' },
-        '$.cutover',
-      ).addCatch(cutoverFailure, { resultPath: errorPath });
-      afterApproval = step(
-        'Cut over',
-        'cutover',
-        { plan, 'restored.$': '$.restored' },
-        '$.cutover',
-        'endpoint parameters rewritten with the restored endpoints; forced new deployment (no task-definition revision)',
-      )
-        .addCatch(cutoverStepFailure, { resultPath: errorPath })
-        .next(deployWait)
-        .next(checkDeployment)
-        .next(
-          new sfn.Choice(this, 'Deployment done?')
-            .when(sfn.Condition.stringEquals('$.cutover.state', 'available'), afterDeploy)
-            .when(
-              sfn.Condition.or(
-                sfn.Condition.stringEquals('$.cutover.state', 'failed'),
-                sfn.Condition.booleanEquals('$.cutover.timedOut', true),
-              ),
-              new sfn.Pass(this, 'Deployment failed', {
-                parameters: { Error: 'CutoverFailed', Cause: 'the forced deployment failed or did not complete' },
-                resultPath: errorPath,
-              }).next(cutoverFailure),
-            )
-            .otherwise(deployWait),
-        );
+      afterApproval = this.cutoverStates(props, s, rejected, failure.failed);
     } else {
-      afterApproval = step('Report recovery', 'report', { plan, outcome: 'restored-no-cutover' }, '$.report')
-        .addCatch(onFailure, { resultPath: errorPath })
+      afterApproval = this.step('Report recovery', 'report', { plan: PLAN, outcome: 'restored-no-cutover' }, '$.report')
+        .addCatch(failure.onFailure, { resultPath: ERROR_PATH })
         .next(
-          notify('Notify restored', `DR ${props.serviceName}: restored (no service to cut over)`, {
+          this.notify('Notify restored', `DR ${props.serviceName}: restored (no service to cut over)`, {
             outcome: 'restored',
             'report.$': '$.report',
             'restored.$': '$.restored',
@@ -994,13 +1082,13 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         topic: this.alarmTopic,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         subject: `DR ${props.serviceName}: approve cut-over`,
-        message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, runbook)),
-        taskTimeout: sfn.Timeout.duration(approvalTimeout),
+        message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, s.runbook)),
+        taskTimeout: sfn.Timeout.duration(s.approvalTimeout),
         resultPath: '$.approval',
       })
-        .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: errorPath })
-        .addCatch(onFailure, { resultPath: errorPath });
-    const recoverEnd = regionalCutover
+        .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: ERROR_PATH })
+        .addCatch(failure.onFailure, { resultPath: ERROR_PATH });
+    return regionalCutover
       ? afterApproval
       : approval().next(
           new sfn.Choice(this, 'Approved?')
@@ -1013,40 +1101,143 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
             )
             .otherwise(rejected),
         );
+  }
 
-    const definition = sfn.Chain.start(resolve)
-      .next(restore)
-      .next(verifyChain)
+  /**
+   * The cut-over of the service, after the approval: rewrite the endpoint parameters, wait for the forced
+   * deployment, probe, (region loss) move traffic, report.
+   */
+  private cutoverStates(
+    props: McpDisasterRecoveryProps,
+    s: DrSettings,
+    rejected: sfn.IChainable,
+    failed: sfn.IChainable,
+  ): sfn.IChainable {
+    const deployWait = new sfn.Wait(this, 'Wait for deployment', { time: sfn.WaitTime.duration(s.poll) });
+    // The cut-over step itself failed: UpdateService is its last call, so production was not switched.
+    const cutoverStepFailure = this.notify(
+      'Notify cut-over failure',
+      `DR ${props.serviceName}: cut-over failed, production not switched`,
+      {
+        outcome: 'cutover-failed',
+        'error.$': '$.error',
+        'restored.$': '$.restored',
+        note: 'the service still reads its previous endpoints (see error: a parameter may already have been rewritten; cutover.previousEndpoints restores them); the restored resources are kept',
+      },
+    ).next(failed);
+    // After UpdateService: the service points at the restored resources; roll back by hand if needed.
+    const cutoverFailure = this.notify(
+      'Notify failure after cut-over',
+      `DR ${props.serviceName}: failure after cut-over`,
+      {
+        outcome: 'failed-after-cutover',
+        'error.$': '$.error',
+        'cutover.$': '$.cutover',
+        rollback:
+          'aws ssm put-parameter --overwrite --name <parameter> --value <previous value> for each of cutover.previousEndpoints, then aws ecs update-service --cluster <cluster> --service <service> --force-new-deployment',
+      },
+    ).next(failed);
+    let afterDeploy: sfn.IChainable = this.step(
+      'Report recovery',
+      'report',
+      { plan: PLAN, outcome: 'recovered' },
+      '$.report',
+    )
+      .addCatch(cutoverFailure, { resultPath: ERROR_PATH })
       .next(
-        new sfn.Choice(this, 'Mode?')
-          .when(sfn.Condition.stringEquals('$.plan.request.mode', 'recover'), recoverEnd)
-          .otherwise(drillEnd),
+        this.notify('Notify recovered', `DR ${props.serviceName}: recovered`, {
+          outcome: 'recovered',
+          'report.$': '$.report',
+          'cutover.$': '$.cutover',
+          ...(props.regionLoss ? { 'traffic.$': '$.traffic' } : {}),
+        }),
+      )
+      .next(new sfn.Succeed(this, 'Recovered'));
+    // Region loss: the service is up in this Region and probed; traffic moves only after the approval.
+    if (props.regionLoss)
+      afterDeploy = this.trafficChain(afterDeploy, rejected, cutoverFailure, s.approvalTimeout, props);
+    if (props.probeFunction) afterDeploy = this.probeStates(props.probeFunction, afterDeploy, cutoverFailure);
+    const checkDeployment = this.step(
+      'Check deployment',
+      'check-deployment',
+      { 'cutover.$': '$.cutover' },
+      '$.cutover',
+    ).addCatch(cutoverFailure, { resultPath: ERROR_PATH });
+    return this.step(
+      'Cut over',
+      'cutover',
+      { plan: PLAN, 'restored.$': '$.restored' },
+      '$.cutover',
+      'endpoint parameters rewritten with the restored endpoints; forced new deployment (no task-definition revision)',
+    )
+      .addCatch(cutoverStepFailure, { resultPath: ERROR_PATH })
+      .next(deployWait)
+      .next(checkDeployment)
+      .next(
+        new sfn.Choice(this, 'Deployment done?')
+          .when(sfn.Condition.stringEquals('$.cutover.state', 'available'), afterDeploy)
+          .when(
+            sfn.Condition.or(
+              sfn.Condition.stringEquals('$.cutover.state', 'failed'),
+              sfn.Condition.booleanEquals('$.cutover.timedOut', true),
+            ),
+            new sfn.Pass(this, 'Deployment failed', {
+              parameters: { Error: 'CutoverFailed', Cause: 'the forced deployment failed or did not complete' },
+              resultPath: ERROR_PATH,
+            }).next(cutoverFailure),
+          )
+          .otherwise(deployWait),
       );
+  }
 
-    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: stackLogKey(this),
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      timeout: executionTimeout,
-      tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      comment: `${props.serviceName} disaster recovery (${runbook}); RPO ${rpo.toHumanString()}, RTO ${rto.toHumanString()}`,
-    });
+  /** The MCP probe against the public endpoint after the cut-over; `next` when it passes. */
+  private probeStates(probeFunction: lambda.IFunction, next: sfn.IChainable, failure: sfn.IChainable): sfn.IChainable {
+    const probe = new tasks.LambdaInvoke(this, 'Probe public endpoint', {
+      lambdaFunction: probeFunction,
+      payloadResponseOnly: true,
+      payload: sfn.TaskInput.fromObject({ source: 'disaster-recovery', execution: sfn.JsonPath.executionName }),
+      resultPath: '$.probe',
+      retryOnServiceExceptions: true,
+    })
+      .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(15), backoffRate: 2, maxAttempts: 3 })
+      .addCatch(failure, { resultPath: ERROR_PATH });
+    return probe.next(
+      new sfn.Choice(this, 'Probe passed?')
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent('$.probe.success'),
+            sfn.Condition.booleanEquals('$.probe.success', false),
+          ),
+          new sfn.Pass(this, 'Probe failed', {
+            parameters: {
+              Error: 'ProbeFailed',
+              Cause: 'the MCP probe against the public endpoint failed after cut-over',
+            },
+            resultPath: ERROR_PATH,
+          }).next(failure),
+        )
+        .otherwise(next),
+    );
+  }
 
+  /** The state machine's own grants: the readiness task (when there is one) and publishing to the topic. */
+  private grantStateMachine(): void {
     if (this.readinessGrants) this.grantReadiness(this.readinessGrants.taskDefinition, this.readinessGrants.cluster);
     // Notifications and the approval request are published by the state machine's role: on an SSE-KMS
     // topic it needs the key too (SnsPublish grants sns:Publish only). grantPublish adds both.
     this.alarmTopic.grantPublish(this.stateMachine);
-    this.operatorPolicy = new McpDrOperatorPolicy(this, 'OperatorPolicy', {
+  }
+
+  /** The managed policy of the workflow's operators (`mcp-ops dr`). */
+  private buildOperatorPolicy(props: McpDisasterRecoveryProps): McpDrOperatorPolicy {
+    return new McpDrOperatorPolicy(this, 'OperatorPolicy', {
       stateMachines: [this.stateMachine],
       description: `${props.serviceName} disaster-recovery operator (mcp-ops dr): start drills and recoveries, follow them, approve or reject the cut-over; nothing on production data`,
     });
+  }
 
-    // ------------------------------------------------------------------ schedule
+  /** The schedules: RunningExecutionSeconds every 5 minutes and, with scheduled drills, the drill and DrillAgeSeconds. */
+  private buildSchedules(props: McpDisasterRecoveryProps, fn: McpOpsFunction): void {
     // Every 5 minutes: how long the oldest running execution has been running (for the RTO alarm).
     const runningSchedule = new events.Rule(this, 'RunningSchedule', {
       schedule: events.Schedule.rate(Duration.minutes(5)),
@@ -1092,15 +1283,6 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     acknowledgeCompliance(runningSchedule, {
       EventBusDLQ:
         'Publishes RunningExecutionSeconds every 5 minutes; a missed run only delays that metric by one period (the next run measures again)',
-    });
-
-    this.plannedRecovery = this.planRecovery(props, rto, poll, approvalTimeout);
-    this.alarms = this.createAlarms(props, factory, rto, overdue);
-
-    this.acknowledgeFindings(fn, props);
-    acknowledgeCompliance(this.stateMachine, {
-      IAMNoInlinePolicy:
-        "The state machine's own policy: invoke of the restore function, the readiness task and publish to the alarm topic, attached to its one role",
     });
   }
 
@@ -1337,6 +1519,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     ];
   }
 
+  /** The readiness task state: one run of the service task definition with the restored endpoints. */
   private readinessTask(
     taskDefinition: ecs.TaskDefinition,
     cluster: ecs.ICluster,
@@ -1435,6 +1618,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     );
   }
 
+  /** What the restore Lambda may do: read the backups, restore beside production (never change it), cut over. */
   private grantRestore(fn: McpOpsFunction, props: McpDisasterRecoveryProps, stateMachineArn: string): void {
     const stack = Stack.of(this);
     const rdsArn = (type: string, name: string): string =>
@@ -1675,18 +1859,9 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
    */
   private trafficChain(
     next: sfn.IChainable,
-    step: (
-      sid: string,
-      action: string,
-      payload: Record<string, unknown>,
-      resultPath: string | undefined,
-      comment?: string,
-    ) => tasks.LambdaInvoke,
-    notify: (sid: string, subject: string, message: Record<string, unknown>) => tasks.SnsPublish,
     rejected: sfn.IChainable,
     failure: sfn.IChainable,
     approvalTimeout: Duration,
-    runbook: string,
     props: McpDisasterRecoveryProps,
   ): sfn.IChainable {
     const region = Stack.of(this).region;
@@ -1694,20 +1869,20 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       topic: this.alarmTopic,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       subject: `DR ${props.serviceName}: approve moving traffic to ${region}`,
-      message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, runbook, { 'cutover.$': '$.cutover' })),
+      message: sfn.TaskInput.fromObject(approvalRequest(props.serviceName, this.runbook, { 'cutover.$': '$.cutover' })),
       taskTimeout: sfn.Timeout.duration(approvalTimeout),
       resultPath: '$.approval',
     })
       .addCatch(rejected, { errors: ['ApprovalRejected', 'States.Timeout'], resultPath: '$.error' })
       .addCatch(failure, { resultPath: '$.error' });
-    const move = step(
+    const move = this.step(
       'Move traffic',
       'move-traffic',
       { 'plan.$': '$.plan', 'cutover.$': '$.cutover' },
       '$.traffic',
       'UPSERT the SECONDARY failover record, or return the operator DNS step',
     ).addCatch(failure, { resultPath: '$.error' });
-    const dnsStep = notify('Notify DNS step', `DR ${props.serviceName}: move traffic to ${region} (DNS step)`, {
+    const dnsStep = this.notify('Notify DNS step', `DR ${props.serviceName}: move traffic to ${region} (DNS step)`, {
       outcome: 'dns-step',
       'traffic.$': '$.traffic',
       note: 'no hosted zone was given: take the DNS step now; the recovery Region serves the restored data',
@@ -1749,6 +1924,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     return nagResourceString(this, value);
   }
 
+  /** The cdk-nag acknowledgements of the restore Lambda and the state machine, each with its reason. */
   private acknowledgeFindings(fn: McpOpsFunction, props: McpDisasterRecoveryProps): void {
     const stack = Stack.of(this);
     const ack = (resource: string, reason: string): { id: string; reason: string } => ({
@@ -1908,5 +2084,9 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       );
     }
     Validations.of(this.stateMachine).acknowledge(...smAcks);
+    acknowledgeCompliance(this.stateMachine, {
+      IAMNoInlinePolicy:
+        "The state machine's own policy: invoke of the restore function, the readiness task and publish to the alarm topic, attached to its one role",
+    });
   }
 }
