@@ -36,7 +36,7 @@ import {
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { LOG_INDEXER_TIMEOUT_MARGIN_SECONDS, resolveLoggingConfig } from './config';
 import { OpenSearchIndexRotation } from './opensearch-bulk';
-import { alarmFactoryFor, MetricAlarmSpec } from '../internal/alarm-factory';
+import { AlarmFactory, alarmFactoryFor, MetricAlarmSpec } from '../internal/alarm-factory';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
 import { kmsBucketProps } from '../internal/buckets';
@@ -200,6 +200,39 @@ interface StreamParts {
   readonly role: iam.Role;
 }
 
+/** The pipeline's settings, checked and with defaults (`resolveLoggingConfig`). */
+type LoggingConfig = ReturnType<typeof resolveLoggingConfig>;
+
+/** The fixed names of the pipeline's log groups. */
+interface LogGroupNames {
+  readonly application: string;
+  readonly audit: string;
+  readonly delivery: string;
+}
+
+/** The pipeline's log groups. */
+interface LogGroups {
+  readonly application: logs.LogGroup;
+  readonly audit: logs.LogGroup;
+  /** Firehose delivery errors of both streams. */
+  readonly delivery: logs.LogGroup;
+}
+
+/** The two Firehose streams. */
+interface DeliveryStreams {
+  readonly application: StreamParts;
+  readonly audit: StreamParts;
+}
+
+/** The two subscription filters on the application log group. */
+interface Subscriptions {
+  readonly application: logs.CfnSubscriptionFilter;
+  readonly audit: logs.CfnSubscriptionFilter;
+}
+
+/** Alarm on one breaching period; no data (nothing delivered, nothing failed) is not breaching. */
+const ONE_PERIOD = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+
 /**
  * The log pipeline and audit trail of an MCP service (the AWS-native equivalent of the operations
  * guide's Fluentd → Elasticsearch pipeline):
@@ -260,41 +293,70 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     super(scope, id);
     useTestedFeatureFlags(this);
     const cfg = this.validate(props);
-    const stack = Stack.of(this);
     this.serviceName = cfg.serviceName;
     this.streamPrefix = cfg.streamPrefix;
     this.logDriverMode = props.logDriverMode ?? ecs.AwsLogDriverMode.NON_BLOCKING;
     this.logBufferSize = Size.mebibytes(cfg.logBufferSizeMiB);
+    const names = this.logGroupNames(cfg);
+    this.encryptionKey = this.buildKey(props, cfg, names);
+    const logGroups = this.buildLogGroups(props, names);
+    this.applicationLogGroup = logGroups.application;
+    this.auditLogGroup = logGroups.audit;
+    this.accessLogBucket = this.buildAccessLogBucket(cfg);
+    this.logBucket = this.buildLogBucket(cfg);
+    this.auditBucket = this.buildAuditBucket(cfg);
+    const streams = this.buildDeliveryStreams(cfg, logGroups.delivery);
+    this.applicationDeliveryStream = streams.application.stream;
+    this.applicationDeliveryRole = streams.application.role;
+    this.auditDeliveryStream = streams.audit.stream;
+    this.acknowledgeCompliance(cfg.serviceName);
+    const subscriptions = this.buildSubscriptions(names, streams);
+    this.metricFilters = this.buildMetricFilters();
+    this.queries = this.buildQueries(cfg);
+    this.auditIndexerDeadLetterQueue = this.buildIndexerDeadLetterQueue('AuditIndexerDeadLetterQueue', 'audit indexer');
+    this.auditIndexer = this.buildAuditIndexer(cfg, names, this.auditIndexerDeadLetterQueue);
+    if (props.openSearch) {
+      this.logIndexerDeadLetterQueue = this.buildIndexerDeadLetterQueue('LogIndexerDeadLetterQueue', 'log indexer');
+      this.logIndexer = this.buildLogIndexer(props.openSearch, cfg, this.logIndexerDeadLetterQueue);
+    }
+    this.acknowledgeNotificationsHandler();
+    this.alarms = this.buildAlarms(props, cfg, names, streams, subscriptions.audit);
+    this.metrics = this.buildMetrics(cfg);
+  }
 
+  /** The fixed names of the pipeline's three log groups. */
+  private logGroupNames(cfg: LoggingConfig): LogGroupNames {
+    const stack = Stack.of(this);
     // Fixed names (the key policy below names the log groups before they exist), scoped by stack and
     // service so that no two stacks or services collide; see lib/internal/names.ts.
-    const appLogGroupName = logGroupName(stack.stackName, cfg.serviceName, 'application');
-    const auditLogGroupName = logGroupName(stack.stackName, cfg.serviceName, 'audit');
-    const deliveryLogGroupName = logGroupName(stack.stackName, cfg.serviceName, 'log-delivery');
-    const logGroupArn = (name: string): string =>
-      stack.formatArn({
-        service: 'logs',
-        resource: 'log-group',
-        resourceName: name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-    // Fixed-name log groups (and their log streams) are kept on stack deletion and on updates that remove
-    // them, but deleted when the create that made them rolls back (DeletionPolicy RetainExceptOnCreate),
-    // so a failed first deployment leaves nothing behind that makes its retry fail with "already exists".
-    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
-    const fixedNameRemoval = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    return {
+      application: logGroupName(stack.stackName, cfg.serviceName, 'application'),
+      audit: logGroupName(stack.stackName, cfg.serviceName, 'audit'),
+      delivery: logGroupName(stack.stackName, cfg.serviceName, 'log-delivery'),
+    };
+  }
 
-    // ---- Key
-    if (props.encryptionKey) {
-      this.encryptionKey = props.encryptionKey;
-    } else {
-      this.encryptionKey = new kms.Key(this, 'Key', {
+  /** The ARN of the log group named `name` in this stack's account and Region. */
+  private logGroupArn(name: string): string {
+    return Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** The pipeline key (the given one or a new `Key`), admitting CloudWatch Logs for the three log groups. */
+  private buildKey(props: McpLoggingProps, cfg: LoggingConfig, names: LogGroupNames): kms.IKey {
+    const stack = Stack.of(this);
+    const key =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
         description: `mcp-ops: logs and audit trail of ${cfg.serviceName}`,
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-    }
-    this.encryptionKey.addToResourcePolicy(
+    key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsEncryptMcpLogGroups',
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
@@ -302,36 +364,47 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         resources: ['*'],
         conditions: {
           ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': [appLogGroupName, auditLogGroupName, deliveryLogGroupName].map(
+            'kms:EncryptionContext:aws:logs:arn': [names.application, names.audit, names.delivery].map(
               (n) => `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${n}`,
             ),
           },
         },
       }),
     );
+    return key;
+  }
 
-    // ---- Log groups
-    this.applicationLogGroup = new logs.LogGroup(this, 'ApplicationLogGroup', {
-      logGroupName: appLogGroupName,
+  /** The application, audit and delivery-error log groups, KMS-encrypted, with fixed names. */
+  private buildLogGroups(props: McpLoggingProps, names: LogGroupNames): LogGroups {
+    // Fixed-name log groups (and their log streams) are kept on stack deletion and on updates that remove
+    // them, but deleted when the create that made them rolls back (DeletionPolicy RetainExceptOnCreate),
+    // so a failed first deployment leaves nothing behind that makes its retry fail with "already exists".
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+    const fixedNameRemoval = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const application = new logs.LogGroup(this, 'ApplicationLogGroup', {
+      logGroupName: names.application,
       retention: props.applicationRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: this.encryptionKey,
       removalPolicy: fixedNameRemoval,
     });
-    this.auditLogGroup = new logs.LogGroup(this, 'AuditLogGroup', {
-      logGroupName: auditLogGroupName,
+    const audit = new logs.LogGroup(this, 'AuditLogGroup', {
+      logGroupName: names.audit,
       retention: props.auditRetention ?? logs.RetentionDays.THIRTEEN_MONTHS,
       encryptionKey: this.encryptionKey,
       removalPolicy: fixedNameRemoval,
     });
-    const deliveryLogGroup = new logs.LogGroup(this, 'DeliveryErrorLogGroup', {
-      logGroupName: deliveryLogGroupName,
+    const delivery = new logs.LogGroup(this, 'DeliveryErrorLogGroup', {
+      logGroupName: names.delivery,
       retention: logs.RetentionDays.ONE_MONTH,
       encryptionKey: this.encryptionKey,
       removalPolicy: fixedNameRemoval,
     });
+    return { application, audit, delivery };
+  }
 
-    // ---- Buckets
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+  /** The server-access-log target of the log and audit buckets. */
+  private buildAccessLogBucket(cfg: LoggingConfig): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -346,13 +419,17 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.accessLogBucket).acknowledge({
+    Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
         'This bucket is the server-access-log target of the log and audit buckets; logging it into itself would loop',
     });
+    return bucket;
+  }
 
-    this.logBucket = new s3.Bucket(this, 'LogBucket', {
+  /** The application log archive (`logs/`, errors under `errors/`), expiring after `logBucketExpirationDays`. */
+  private buildLogBucket(cfg: LoggingConfig): s3.Bucket {
+    return new s3.Bucket(this, 'LogBucket', {
       ...kmsBucketProps(this.encryptionKey),
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'log-bucket/',
@@ -367,8 +444,11 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
 
-    this.auditBucket = new s3.Bucket(this, 'AuditBucket', {
+  /** The audit trail of record: Object Lock (compliance) and no delete path. */
+  private buildAuditBucket(cfg: LoggingConfig): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AuditBucket', {
       ...kmsBucketProps(this.encryptionKey),
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(cfg.auditObjectLockDays)),
@@ -392,17 +472,21 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     // whatever their IAM policy says; Object Lock (compliance) already makes every version immutable
     // until its retention ends. Legal holds, extending a retention and changing the default retention
     // through this stack stay possible. Undoing the deny needs a bucket-policy change (CloudTrail).
-    this.auditBucket.addToResourcePolicy(
+    bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyAuditDeletion',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
-        resources: [this.auditBucket.bucketArn, this.auditBucket.arnForObjects('*')],
+        resources: [bucket.bucketArn, bucket.arnForObjects('*')],
       }),
     );
+    return bucket;
+  }
 
-    // ---- Firehose streams
+  /** The application and audit Firehose streams, each writing its own bucket. */
+  private buildDeliveryStreams(cfg: LoggingConfig, deliveryLogGroup: logs.LogGroup): DeliveryStreams {
+    const stack = Stack.of(this);
     const bufferingHints = { intervalInSeconds: cfg.bufferIntervalSeconds, sizeInMBs: cfg.bufferSizeMiB };
     const cloudWatchProcessing: firehose.CfnDeliveryStream.ProcessingConfigurationProperty = {
       enabled: true,
@@ -415,7 +499,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         { type: 'AppendDelimiterToRecord', parameters: [] },
       ],
     };
-    const app = this.createStream('ApplicationDelivery', {
+    const application = this.createStream('ApplicationDelivery', {
       name: firehoseStreamName(stack.stackName, cfg.serviceName, 'logs'),
       bucket: this.logBucket,
       prefix: 'logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
@@ -426,8 +510,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       deliveryLogGroup,
       logStreamName: 'application',
     });
-    this.applicationDeliveryStream = app.stream;
-    this.applicationDeliveryRole = app.role;
     const audit = this.createStream('AuditDelivery', {
       name: firehoseStreamName(stack.stackName, cfg.serviceName, 'audit'),
       bucket: this.auditBucket,
@@ -439,13 +521,14 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       deliveryLogGroup,
       logStreamName: 'audit',
     });
-    this.auditDeliveryStream = audit.stream;
+    return { application, audit };
+  }
 
-    // ---- Subscriptions: CloudWatch Logs → Firehose
-    this.acknowledgeCompliance(cfg.serviceName);
-
+  /** Subscriptions: CloudWatch Logs → Firehose (every event to the log stream, audit entries to the audit stream). */
+  private buildSubscriptions(names: LogGroupNames, streams: DeliveryStreams): Subscriptions {
+    const stack = Stack.of(this);
     const subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
-      description: `CloudWatch Logs subscription delivery from ${appLogGroupName} to the log Firehose streams`,
+      description: `CloudWatch Logs subscription delivery from ${names.application} to the log Firehose streams`,
       assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
         conditions: {
           StringLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
@@ -457,7 +540,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       statements: [
         new iam.PolicyStatement({
           actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
-          resources: [app.stream.attrArn, audit.stream.attrArn],
+          resources: [streams.application.stream.attrArn, streams.audit.stream.attrArn],
         }),
         // The streams are encrypted with the pipeline key (CUSTOMER_MANAGED_CMK), and since 2026-04-20 AWS
         // requires whoever calls PutRecord/PutRecordBatch on such a stream to hold kms:GenerateDataKey and
@@ -492,15 +575,18 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       f.node.addDependency(this.applicationLogGroup);
       return f;
     };
-    subscribe('ApplicationSubscription', 'mcp-all-to-firehose', ALL_EVENTS_FILTER_PATTERN, app.stream);
-    const auditSubscription = subscribe(
-      'AuditSubscription',
-      'mcp-audit-to-firehose',
-      AUDIT_FILTER_PATTERN,
-      audit.stream,
+    const application = subscribe(
+      'ApplicationSubscription',
+      'mcp-all-to-firehose',
+      ALL_EVENTS_FILTER_PATTERN,
+      streams.application.stream,
     );
+    const audit = subscribe('AuditSubscription', 'mcp-audit-to-firehose', AUDIT_FILTER_PATTERN, streams.audit.stream);
+    return { application, audit };
+  }
 
-    // ---- Metric filters
+  /** The metric filters of the log contract on the application log group (McpOps metrics). */
+  private buildMetricFilters(): Record<string, logs.MetricFilter> {
     const filters: Partial<Record<MetricFilterSpec['id'], logs.MetricFilter>> = {};
     for (const spec of METRIC_FILTERS) {
       filters[spec.id] = new logs.MetricFilter(this, `${spec.id}MetricFilter`, {
@@ -514,9 +600,12 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         dimensions: { ...spec.dimensions },
       });
     }
-    this.metricFilters = filters as Record<MetricFilterSpec['id'], logs.MetricFilter>;
+    return filters as Record<MetricFilterSpec['id'], logs.MetricFilter>;
+  }
 
-    // ---- Saved queries
+  /** The saved Logs Insights queries, each checked to render as the tested query text. */
+  private buildQueries(cfg: LoggingConfig): Record<string, logs.QueryDefinition> {
+    const stack = Stack.of(this);
     const queries: Partial<Record<SavedQuery['id'], logs.QueryDefinition>> = {};
     for (const q of SAVED_QUERIES) {
       const queryString = new logs.QueryString({
@@ -535,46 +624,54 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         logGroups: [this.applicationLogGroup],
       });
     }
-    this.queries = queries as Record<SavedQuery['id'], logs.QueryDefinition>;
+    return queries as Record<SavedQuery['id'], logs.QueryDefinition>;
+  }
 
-    // ---- Audit indexer: WORM bucket → audit log group
-    this.auditIndexerDeadLetterQueue = new sqs.Queue(this, 'AuditIndexerDeadLetterQueue', {
+  /** The KMS-encrypted on-failure queue of an indexer (`indexer` names it in the acknowledgements). */
+  private buildIndexerDeadLetterQueue(id: string, indexer: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.auditIndexerDeadLetterQueue).acknowledge({
+    Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter (on-failure) destination of the audit indexer',
+      reason: `This queue is itself the dead-letter (on-failure) destination of the ${indexer}`,
     });
-    acknowledgeCompliance(this.auditIndexerDeadLetterQueue, {
-      SQSRedrivePolicy: 'This queue is itself the dead-letter (on-failure) destination of the audit indexer',
+    acknowledgeCompliance(queue, {
+      SQSRedrivePolicy: `This queue is itself the dead-letter (on-failure) destination of the ${indexer}`,
     });
-    this.auditIndexer = new McpOpsFunction(this, 'AuditIndexer', {
+    return queue;
+  }
+
+  /** Audit indexer: WORM bucket → audit log group (S3 notifications on `audit/`). */
+  private buildAuditIndexer(cfg: LoggingConfig, names: LogGroupNames, deadLetterQueue: sqs.Queue): McpOpsFunction {
+    const stack = Stack.of(this);
+    const fn = new McpOpsFunction(this, 'AuditIndexer', {
       handlerName: 'log-transform',
-      description: `Indexes audit objects of ${cfg.serviceName} from the WORM bucket into ${auditLogGroupName}`,
+      description: `Indexes audit objects of ${cfg.serviceName} from the WORM bucket into ${names.audit}`,
       timeout: Duration.minutes(2),
       outsideVpcReason:
         'Reads audit objects from S3 and writes the audit log group: AWS APIs only, no resource in a VPC',
       noDeadLetterQueueReason:
         'Invoked asynchronously by S3 notifications: after 2 retries a failed event goes to the on-failure SQS destination (AuditIndexerDeadLetterQueue), whose depth alarms',
       environment: {
-        AUDIT_LOG_GROUP_NAME: auditLogGroupName,
+        AUDIT_LOG_GROUP_NAME: names.audit,
         SERVICE_NAME: `${cfg.serviceName}-audit-indexer`,
         POWERTOOLS_SERVICE_NAME: `${cfg.serviceName}-audit-indexer`,
       },
-      onFailure: new lambdaDestinations.SqsDestination(this.auditIndexerDeadLetterQueue),
+      onFailure: new lambdaDestinations.SqsDestination(deadLetterQueue),
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
     });
-    this.auditIndexer.addToRolePolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
         resources: [this.auditBucket.arnForObjects('audit/*')],
       }),
     );
-    this.auditIndexer.addToRolePolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['kms:Decrypt'],
         resources: [this.encryptionKey.keyArn],
@@ -587,21 +684,21 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         },
       }),
     );
-    this.auditIndexer.addToRolePolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`${logGroupArn(auditLogGroupName)}:log-stream:*`],
+        resources: [`${this.logGroupArn(names.audit)}:log-stream:*`],
       }),
     );
     const nagPart = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
-    (this.auditIndexer as McpOpsFunction).acknowledge(
+    fn.acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`,
         reason:
           'Reads any audit object Firehose writes under audit/ (keys are date-partitioned and unknown in advance)',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${nagPart(stack.partition, 'AWS::Partition')}:logs:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:log-group:${auditLogGroupName}:log-stream:*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${nagPart(stack.partition, 'AWS::Partition')}:logs:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:log-group:${names.audit}:log-stream:*]`,
         reason: 'Writes one log stream per day in the audit log group; stream names are created at run time',
       },
       {
@@ -620,113 +717,113 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
       },
     );
-    this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.auditIndexer), {
+    this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), {
       prefix: 'audit/',
     });
+    return fn;
+  }
 
-    // ---- Log indexer (optional): log bucket logs/ → OpenSearch. Firehose cannot deliver CloudWatch Logs
-    // records to OpenSearch (one record carries several events) and both subscription slots are taken,
-    // so the S3 archive is indexed instead, one document per line.
-    if (props.openSearch) {
-      const domain = props.openSearch.domain;
-      this.logIndexerDeadLetterQueue = new sqs.Queue(this, 'LogIndexerDeadLetterQueue', {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: this.encryptionKey,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(this.logIndexerDeadLetterQueue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the dead-letter (on-failure) destination of the log indexer',
-      });
-      acknowledgeCompliance(this.logIndexerDeadLetterQueue, {
-        SQSRedrivePolicy: 'This queue is itself the dead-letter (on-failure) destination of the log indexer',
-      });
-      const logIndexer = new McpOpsFunction(this, 'LogIndexer', {
-        handlerName: 'log-indexer',
-        description: `Bulk-indexes application log objects of ${cfg.serviceName} from the log bucket into OpenSearch ${cfg.indexPrefix}-*`,
-        timeout: Duration.seconds(cfg.retryDurationSeconds + LOG_INDEXER_TIMEOUT_MARGIN_SECONDS),
-        // One object holds up to a full Firehose buffer (bufferSize, uncompressed) and is parsed in memory.
-        memorySize: 1024,
-        outsideVpcReason:
-          'Reads log objects from S3 and posts to the OpenSearch domain endpoint with SigV4; a domain inside a VPC needs the function there, not supported yet',
-        noDeadLetterQueueReason:
-          'Invoked asynchronously by S3 notifications: after 2 retries a failed event goes to the on-failure SQS destination (LogIndexerDeadLetterQueue)',
-        environment: {
-          OPENSEARCH_ENDPOINT: domain.domainEndpoint,
-          OPENSEARCH_REGION: Arn.split(domain.domainArn, ArnFormat.SLASH_RESOURCE_NAME).region!,
-          INDEX_PREFIX: cfg.indexPrefix,
-          INDEX_ROTATION: cfg.indexRotation,
-          RETRY_DURATION_SECONDS: String(cfg.retryDurationSeconds),
-          SERVICE_NAME: `${cfg.serviceName}-log-indexer`,
-          POWERTOOLS_SERVICE_NAME: `${cfg.serviceName}-log-indexer`,
-        },
-        onFailure: new lambdaDestinations.SqsDestination(this.logIndexerDeadLetterQueue),
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(6),
-      });
-      this.logIndexer = logIndexer;
-      logIndexer.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:GetObject'],
-          resources: [this.logBucket.arnForObjects('logs/*')],
-        }),
-      );
-      logIndexer.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [this.encryptionKey.keyArn],
-          // Through S3, for the log bucket only (with an S3 Bucket Key the context is the bucket ARN).
-          conditions: {
-            StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
-            StringLike: {
-              'kms:EncryptionContext:aws:s3:arn': [this.logBucket.bucketArn, `${this.logBucket.bucketArn}/*`],
-            },
+  /**
+   * Log indexer (optional): log bucket logs/ → OpenSearch. Firehose cannot deliver CloudWatch Logs records to
+   * OpenSearch (one record carries several events) and both subscription slots are taken, so the S3 archive is
+   * indexed instead, one document per line.
+   */
+  private buildLogIndexer(
+    openSearch: McpLoggingOpenSearchProps,
+    cfg: LoggingConfig,
+    deadLetterQueue: sqs.Queue,
+  ): McpOpsFunction {
+    const stack = Stack.of(this);
+    const domain = openSearch.domain;
+    const logIndexer = new McpOpsFunction(this, 'LogIndexer', {
+      handlerName: 'log-indexer',
+      description: `Bulk-indexes application log objects of ${cfg.serviceName} from the log bucket into OpenSearch ${cfg.indexPrefix}-*`,
+      timeout: Duration.seconds(cfg.retryDurationSeconds + LOG_INDEXER_TIMEOUT_MARGIN_SECONDS),
+      // One object holds up to a full Firehose buffer (bufferSize, uncompressed) and is parsed in memory.
+      memorySize: 1024,
+      outsideVpcReason:
+        'Reads log objects from S3 and posts to the OpenSearch domain endpoint with SigV4; a domain inside a VPC needs the function there, not supported yet',
+      noDeadLetterQueueReason:
+        'Invoked asynchronously by S3 notifications: after 2 retries a failed event goes to the on-failure SQS destination (LogIndexerDeadLetterQueue)',
+      environment: {
+        OPENSEARCH_ENDPOINT: domain.domainEndpoint,
+        OPENSEARCH_REGION: Arn.split(domain.domainArn, ArnFormat.SLASH_RESOURCE_NAME).region!,
+        INDEX_PREFIX: cfg.indexPrefix,
+        INDEX_ROTATION: cfg.indexRotation,
+        RETRY_DURATION_SECONDS: String(cfg.retryDurationSeconds),
+        SERVICE_NAME: `${cfg.serviceName}-log-indexer`,
+        POWERTOOLS_SERVICE_NAME: `${cfg.serviceName}-log-indexer`,
+      },
+      onFailure: new lambdaDestinations.SqsDestination(deadLetterQueue),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
+    logIndexer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.logBucket.arnForObjects('logs/*')],
+      }),
+    );
+    logIndexer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        // Through S3, for the log bucket only (with an S3 Bucket Key the context is the bucket ARN).
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [this.logBucket.bucketArn, `${this.logBucket.bucketArn}/*`],
           },
-        }),
-      );
-      // _bulk is a POST (PUT for the same API); nothing else: no reads, no deletes, no cluster APIs.
-      logIndexer.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['es:ESHttpPost', 'es:ESHttpPut'],
-          resources: [`${domain.domainArn}/*`],
-        }),
-      );
-      const domainArnId = nagArnId(stack, domain.domainArn);
-      logIndexer.acknowledge(
-        {
-          id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`,
-          reason:
-            'Reads any application log object Firehose writes under logs/ (keys are date-partitioned and unknown in advance)',
         },
-        ...(domainArnId
-          ? [
-              {
-                id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`,
-                reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time`,
-              },
-            ]
-          : []),
-        {
-          id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
-        },
-        {
-          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-          reason:
-            'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-        },
-        {
-          id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-          reason:
-            'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-        },
-      );
-      this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), {
-        prefix: 'logs/',
-      });
-    }
+      }),
+    );
+    // _bulk is a POST (PUT for the same API); nothing else: no reads, no deletes, no cluster APIs.
+    logIndexer.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['es:ESHttpPost', 'es:ESHttpPut'],
+        resources: [`${domain.domainArn}/*`],
+      }),
+    );
+    const domainArnId = nagArnId(stack, domain.domainArn);
+    logIndexer.acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`,
+        reason:
+          'Reads any application log object Firehose writes under logs/ (keys are date-partitioned and unknown in advance)',
+      },
+      ...(domainArnId
+        ? [
+            {
+              id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`,
+              reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time`,
+            },
+          ]
+        : []),
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason:
+          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+      },
+    );
+    this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), {
+      prefix: 'logs/',
+    });
+    return logIndexer;
+  }
+
+  /** The acknowledgements of aws-cdk-lib's bucket-notifications handler (created by the S3 notifications). */
+  private acknowledgeNotificationsHandler(): void {
+    const stack = Stack.of(this);
     const notificationsHandler = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
     if (notificationsHandler) {
       Validations.of(notificationsHandler).acknowledge(
@@ -741,14 +838,35 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         },
       );
     }
+  }
 
-    // ---- Alarms: `<prefix>-<service name>-<id>` from the one alarm factory, linking the log-delivery runbook.
+  /** Alarms: `<prefix>-<service name>-<id>` from the one alarm factory, linking the log-delivery runbook. */
+  private buildAlarms(
+    props: McpLoggingProps,
+    cfg: LoggingConfig,
+    names: LogGroupNames,
+    streams: DeliveryStreams,
+    auditSubscription: logs.CfnSubscriptionFilter,
+  ): McpAlarm[] {
     const factory = alarmFactoryFor(this, 'McpLogging', cfg.serviceName, props);
-    const alarm = (
-      aid: string,
-      text: { summary: string; threshold: string; severity: AlarmSeverity; note?: string },
-      a: MetricAlarmSpec,
-    ): McpAlarm => factory.metricAlarm(aid, { ...text, runbook: LOG_DELIVERY_RUNBOOK, constructId: `${aid}Alarm` }, a);
+    this.buildDeliveryAlarms(factory, streams);
+    this.buildAuditAlarms(factory, names, auditSubscription);
+    this.buildLogIndexerAlarms(factory);
+    return factory.alarms;
+  }
+
+  /** An alarm of the pipeline from the factory, construct id `<id>Alarm`, linking the log-delivery runbook. */
+  private addAlarm(
+    factory: AlarmFactory,
+    aid: string,
+    text: { summary: string; threshold: string; severity: AlarmSeverity; note?: string },
+    a: MetricAlarmSpec,
+  ): McpAlarm {
+    return factory.metricAlarm(aid, { ...text, runbook: LOG_DELIVERY_RUNBOOK, constructId: `${aid}Alarm` }, a);
+  }
+
+  /** Delivery alarms of both streams: failed puts, stale records, and records written under errors/. */
+  private buildDeliveryAlarms(factory: AlarmFactory, streams: DeliveryStreams): void {
     const fhMetric = (stream: firehose.CfnDeliveryStream, metricName: string, statistic: string): cloudwatch.Metric =>
       new cloudwatch.Metric({
         namespace: 'AWS/Firehose',
@@ -757,12 +875,12 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         period: Duration.minutes(5),
         dimensionsMap: { DeliveryStreamName: stream.ref },
       });
-    const once = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
     for (const [label, what, s, severity] of [
-      ['Log', 'application log', app.stream, AlarmSeverity.WARNING],
-      ['Audit', 'audit', audit.stream, AlarmSeverity.CRITICAL],
+      ['Log', 'application log', streams.application.stream, AlarmSeverity.WARNING],
+      ['Audit', 'audit', streams.audit.stream, AlarmSeverity.CRITICAL],
     ] as const) {
-      alarm(
+      this.addAlarm(
+        factory,
         `${label}DeliveryFailed`,
         {
           summary: `the ${what} Firehose failed to write to S3`,
@@ -774,10 +892,11 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           metric: fhMetric(s, 'DeliveryToS3.Success', 'Minimum'),
           comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
           threshold: 1,
-          ...once,
+          ...ONE_PERIOD,
         },
       );
-      alarm(
+      this.addAlarm(
+        factory,
         `${label}DeliveryStale`,
         {
           summary: `the ${what} Firehose holds records it has not delivered for 15 minutes`,
@@ -788,7 +907,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           metric: fhMetric(s, 'DeliveryToS3.DataFreshness', 'Maximum'),
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           threshold: 900,
-          ...once,
+          ...ONE_PERIOD,
         },
       );
     }
@@ -798,7 +917,8 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       ['Log', 'application log', this.logBucket, AlarmSeverity.WARNING],
       ['Audit', 'audit', this.auditBucket, AlarmSeverity.CRITICAL],
     ] as const) {
-      alarm(
+      this.addAlarm(
+        factory,
         `${label}ErrorOutput`,
         {
           summary: `the ${what} Firehose wrote records it could not deliver under errors/`,
@@ -815,11 +935,20 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           }),
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           threshold: 0,
-          ...once,
+          ...ONE_PERIOD,
         },
       );
     }
-    alarm(
+  }
+
+  /** The audit trail's own alarms: the subscription's delivery errors and failed indexing. */
+  private buildAuditAlarms(
+    factory: AlarmFactory,
+    names: LogGroupNames,
+    auditSubscription: logs.CfnSubscriptionFilter,
+  ): void {
+    this.addAlarm(
+      factory,
       'AuditSubscriptionErrors',
       {
         summary: 'CloudWatch Logs could not hand audit entries to the audit Firehose',
@@ -833,20 +962,21 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           statistic: 'Sum',
           period: Duration.minutes(5),
           dimensionsMap: {
-            LogGroupName: appLogGroupName,
+            LogGroupName: names.application,
             DestinationType: 'Firehose',
             FilterName: auditSubscription.filterName!,
           },
         }),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         threshold: 0,
-        ...once,
+        ...ONE_PERIOD,
       },
     );
-    alarm(
+    this.addAlarm(
+      factory,
       'AuditIndexFailed',
       {
-        summary: `audit objects could not be indexed into ${auditLogGroupName}`,
+        summary: `audit objects could not be indexed into ${names.audit}`,
         severity: AlarmSeverity.WARNING,
         threshold: 'a failed invocation (after 2 retries) waiting in the on-failure queue',
         note: 'The write-once bucket still holds the entries; redrive the queue.',
@@ -858,12 +988,16 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         }),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         threshold: 0,
-        ...once,
+        ...ONE_PERIOD,
       },
     );
+  }
 
+  /** With OpenSearch: the log indexer's errors and its on-failure queue. */
+  private buildLogIndexerAlarms(factory: AlarmFactory): void {
     if (this.logIndexer && this.logIndexerDeadLetterQueue) {
-      alarm(
+      this.addAlarm(
+        factory,
         'LogIndexerErrors',
         {
           summary: 'the log indexer failed to index application log objects into OpenSearch',
@@ -875,10 +1009,11 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           metric: this.logIndexer.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           threshold: 0,
-          ...once,
+          ...ONE_PERIOD,
         },
       );
-      alarm(
+      this.addAlarm(
+        factory,
         'LogIndexFailed',
         {
           summary: 'application log objects could not be indexed into OpenSearch',
@@ -893,14 +1028,14 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           }),
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           threshold: 0,
-          ...once,
+          ...ONE_PERIOD,
         },
       );
     }
+  }
 
-    this.alarms = factory.alarms;
-
-    // ---- Metrics for the dashboard
+  /** Metrics for the dashboard (the metric filters' metrics and SEARCH expressions across their dimensions). */
+  private buildMetrics(cfg: LoggingConfig): IMcpLoggingMetrics {
     const service = cfg.serviceName;
     const metric = (
       spec: MetricFilterSpec,
@@ -928,7 +1063,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     };
     const tools = metricFilterSpec('ToolsExecuted');
     const errors = metricFilterSpec('Errors');
-    this.metrics = {
+    return {
       toolsExecuted: (tool, period = Duration.minutes(1)) =>
         tool === undefined
           ? search(tools, 'tool', 'tools executed', period, true)
@@ -1080,7 +1215,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
   }
 
   /** Checks every prop (the service name first) and throws once with all problems; returns the resolved config. */
-  private validate(props: McpLoggingProps): ReturnType<typeof resolveLoggingConfig> {
+  private validate(props: McpLoggingProps): LoggingConfig {
     const problems = new Problems('McpLogging', this.node.path);
     const nameProblem = serviceNameProblem(props.serviceName);
     problems.add(nameProblem);
