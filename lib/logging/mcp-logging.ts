@@ -1284,10 +1284,12 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     });
   }
 
+  /** The logical id of a construct's L1 resource (how cdk-nag names it in finding ids). */
   private logicalIdOf(c: Construct): string {
     return Stack.of(this).getLogicalId(c.node.defaultChild as s3.CfnBucket);
   }
 
+  /** A Firehose stream into `o.bucket`: its role (write-only, no delete), error log stream and policy. */
   private createStream(
     id: string,
     o: {
