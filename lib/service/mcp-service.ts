@@ -511,20 +511,56 @@ export class McpService extends Construct {
     this.mcpPath = checked.mcpPath;
     this.sizing = checked.sizing;
     this.plan = checked.plan;
-    const { containerPort, containerUser, timings, healthCheckGraceSeconds } = checked;
     this.exposure = this.decideExposure(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-
-    // ---- network ----------------------------------------------------------------------------------
     this.vpc = props.vpc ?? this.newVpc(checked.zones!, props.flowLogRetention, removalPolicy);
+    this.cluster = this.buildCluster();
+    this.taskDefinition = this.buildTaskDefinition(props);
+    if (props.monitoring?.enabled !== false) this.alarmTopic = this.buildAlarmTopic(props);
+    if (props.logging?.enabled !== false) this.logging = this.buildLogging(props);
+    this.logGroup = this.logging?.applicationLogGroup ?? this.buildLogGroup(props, removalPolicy);
+    this.container = this.buildContainer(props, checked);
+    this.bindTask();
+    this.accessLogBucket = this.buildAccessLogBucket(props, removalPolicy);
+    const lbSecurityGroup = this.buildLoadBalancerSecurityGroup();
+    this.loadBalancer = this.buildLoadBalancer(props, checked, lbSecurityGroup);
+    this.service = this.buildService(props, checked);
+    this.vpcEndpoints = this.createVpcEndpoints(props);
+    this.targetGroup = this.buildTargetGroup(checked);
+    this.domain = this.createDomain(props);
+    const baseUrl = this.baseUrl(props);
+    this.endpointUrl = `${baseUrl}${this.mcpPath}`;
+    this.auth = props.auth?.bind(this, { serviceName: this.serviceName, resourceUrl: this.endpointUrl, removalPolicy });
+    const listeners = this.buildListeners(props);
+    this.listener = listeners.listener;
+    this.redirectListener = listeners.redirectListener;
+    this.loadBalancerVerifiesTokens = listeners.verifiesTokens;
+    this.domain?.addAliasRecords(this.loadBalancer);
+    this.configureServerAuth(baseUrl, props);
+    this.announceSecurityPosture();
+    this.admitLoadBalancer(lbSecurityGroup, checked.containerPort);
+    const probeReachable = this.probeReachable(props);
+    this.buildAutoscaling();
+    if (props.monitoring?.enabled !== false) {
+      this.monitoring = this.buildMonitoring(props, probeReachable);
+      this.connectMonitoring(props, this.monitoring);
+    }
+    this.webAcl = this.createWebAcl(props);
+    this.authMonitoring = this.createAuthMonitoring(props);
+    this.acknowledgeFindings();
+  }
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
+  /** The ECS cluster, with Container Insights (enhanced). */
+  private buildCluster(): ecs.Cluster {
+    return new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
     });
+  }
 
-    // ---- task -------------------------------------------------------------------------------------
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+  /** The Fargate task definition, sized by the capacity model (or `sizing`). */
+  private buildTaskDefinition(props: McpServiceProps): ecs.FargateTaskDefinition {
+    return new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: this.sizing.taskCpu,
       memoryLimitMiB: this.sizing.taskMemoryMiB,
       runtimePlatform: {
@@ -532,39 +568,43 @@ export class McpService extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
+  }
+
+  /** The service's alert topic: the given one or a new `AlarmTopic`. */
+  private buildAlarmTopic(props: McpServiceProps): sns.ITopic {
     // One alert topic for every alarm of the service: monitoring's, the log pipeline's, and (through
     // `alarmTopic`) the backup and recovery constructs'.
-    if (props.monitoring?.enabled !== false) {
-      this.alarmTopic =
-        props.monitoring?.alarmTopic ??
-        new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${this.serviceName}` }).topic;
-    }
-    let logDriver: ecs.LogDriver;
-    if (props.logging?.enabled !== false) {
-      // The pipeline's alarms follow the monitoring's naming and runbook settings (one rule for every alarm).
-      const monitoring = props.monitoring?.enabled === false ? undefined : props.monitoring;
-      this.logging = new McpLogging(this, 'Logging', {
-        alarmTopic: this.alarmTopic,
-        alarmNamePrefix: monitoring?.alarmNamePrefix,
-        alarmTags: monitoring?.alarmTags,
-        runbookBaseUrl: monitoring?.runbookBaseUrl,
-        ...props.logging,
-        serviceName: this.serviceName,
-      });
-      this.logGroup = this.logging.applicationLogGroup;
-      logDriver = this.logging.logDriver();
-    } else {
-      this.logGroup = new logs.LogGroup(this, 'Logs', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy,
-      });
-      logDriver = ecs.LogDrivers.awsLogs({
-        logGroup: this.logGroup,
-        streamPrefix: this.serviceName,
-        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
-      });
-    }
+    return (
+      props.monitoring?.alarmTopic ??
+      new McpAlarmTopic(this, 'AlarmTopic', { displayName: `MCP alarms: ${this.serviceName}` }).topic
+    );
+  }
 
+  /** The log pipeline and audit trail (`McpLogging`) of the service. */
+  private buildLogging(props: McpServiceProps): McpLogging {
+    // The pipeline's alarms follow the monitoring's naming and runbook settings (one rule for every alarm).
+    const monitoring = props.monitoring?.enabled === false ? undefined : props.monitoring;
+    return new McpLogging(this, 'Logging', {
+      alarmTopic: this.alarmTopic,
+      alarmNamePrefix: monitoring?.alarmNamePrefix,
+      alarmTags: monitoring?.alarmTags,
+      runbookBaseUrl: monitoring?.runbookBaseUrl,
+      ...props.logging,
+      serviceName: this.serviceName,
+    });
+  }
+
+  /** Without the log pipeline: a plain log group `Logs` for the container. */
+  private buildLogGroup(props: McpServiceProps, removalPolicy: RemovalPolicy): logs.LogGroup {
+    return new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+  }
+
+  /** The MCP container: image (the reference server by default), environment, liveness check, log driver. */
+  private buildContainer(props: McpServiceProps, checked: CheckedProps): ecs.ContainerDefinition {
+    const { containerPort, containerUser, timings } = checked;
     const usesReferenceImage = props.image === undefined;
     const image =
       props.image ??
@@ -579,7 +619,7 @@ export class McpService extends Construct {
       ? ['CMD', 'node', '-e', `fetch('${liveUrl}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`]
       : ['CMD-SHELL', `curl -fsS ${liveUrl} >/dev/null || wget -q -O /dev/null ${liveUrl} || exit 1`];
 
-    this.container = this.taskDefinition.addContainer('mcp', {
+    return this.taskDefinition.addContainer('mcp', {
       containerName: 'mcp',
       image,
       user: containerUser,
@@ -606,15 +646,33 @@ export class McpService extends Construct {
         retries: 3,
         startPeriod: Duration.seconds(30),
       },
-      logging: logDriver,
+      logging: this.logDriver(),
     });
+  }
+
+  /** The container's log driver: the pipeline's (see `McpLogging.logDriver`), else awslogs into `logGroup`. */
+  private logDriver(): ecs.LogDriver {
+    return (
+      this.logging?.logDriver() ??
+      ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: this.serviceName,
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      })
+    );
+  }
+
+  /** The pipeline's denies on the task role, and the /tmp scratch volume. */
+  private bindTask(): void {
     this.logging?.bindToTaskDefinition(this.taskDefinition, this.container);
     // The root filesystem is read-only; /tmp is a task-local scratch volume.
     this.taskDefinition.addVolume({ name: 'tmp' });
     this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+  }
 
-    // ---- load balancer ----------------------------------------------------------------------------
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+  /** The bucket of the load balancer's access logs (SSE-S3, the only encryption ALB access logs support). */
+  private buildAccessLogBucket(props: McpServiceProps, removalPolicy: RemovalPolicy): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogs', {
       // ALB access logs can only be written to SSE-S3 buckets (not SSE-KMS).
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -630,12 +688,12 @@ export class McpService extends Construct {
       ],
       removalPolicy,
     });
-    Validations.of(this.accessLogBucket).acknowledge({
+    Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
         'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
     });
-    acknowledgeCompliance(this.accessLogBucket, {
+    acknowledgeCompliance(bucket, {
       S3BucketLoggingEnabled:
         'This bucket receives the load balancer access logs; logging access to the access-log bucket itself would recurse without adding an audit trail the ALB logs lack.',
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
@@ -644,19 +702,31 @@ export class McpService extends Construct {
       S3BucketReplicationEnabled:
         'Access logs of the load balancer in this Region, kept 90 days by default (accessLogRetentionDays): an operational record, versioned, not a copy worth a second Region.',
     });
+    return bucket;
+  }
 
-    const albSecurityGroup = new ec2.SecurityGroup(this, 'LbSecurityGroup', {
+  /** The load balancer's security group: no outbound rule until the tasks are admitted. */
+  private buildLoadBalancerSecurityGroup(): ec2.SecurityGroup {
+    return new ec2.SecurityGroup(this, 'LbSecurityGroup', {
       vpc: this.vpc,
       description: `${this.serviceName} load balancer: ${this.exposure.internetFacing ? 'public' : 'VPC'} listener only`,
       allowAllOutbound: false,
     });
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Lb', {
+  }
+
+  /** The application load balancer (internet-facing or internal, per the exposure), logging to the access-log bucket. */
+  private buildLoadBalancer(
+    props: McpServiceProps,
+    { timings }: CheckedProps,
+    securityGroup: ec2.SecurityGroup,
+  ): elbv2.ApplicationLoadBalancer {
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Lb', {
       vpc: this.vpc,
       internetFacing: this.exposure.internetFacing,
       vpcSubnets: {
         subnetType: this.exposure.internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS,
       },
-      securityGroup: albSecurityGroup,
+      securityGroup,
       // SSE streams are quiet between events; the server's 15 s keep-alives keep them inside this.
       idleTimeout: Duration.seconds(timings.idleTimeoutSeconds),
       dropInvalidHeaderFields: true,
@@ -664,12 +734,16 @@ export class McpService extends Construct {
       http2Enabled: true,
     });
     if (props.deletionProtection === false)
-      acknowledgeCompliance(this.loadBalancer, {
+      acknowledgeCompliance(loadBalancer, {
         ELBDeletionProtectionEnabled:
           'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable.',
       });
-    this.logAccessLogs(this.accessLogBucket, 'alb');
+    this.logAccessLogs(loadBalancer, this.accessLogBucket, 'alb');
+    return loadBalancer;
+  }
 
+  /** The Fargate service with its own security group (HTTPS and the data tier outbound unless `allowAllOutbound`). */
+  private buildService(props: McpServiceProps, { healthCheckGraceSeconds }: CheckedProps): ecs.FargateService {
     const taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
       description: `${this.serviceName} tasks: ${props.allowAllOutbound ? 'any' : 'HTTPS and the data tier'} outbound`,
@@ -677,7 +751,7 @@ export class McpService extends Construct {
     });
     if (!props.allowAllOutbound)
       taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: AWS APIs and the token issuer');
-    this.service = new ecs.FargateService(this, 'Service', {
+    return new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       securityGroups: [taskSecurityGroup],
@@ -693,9 +767,11 @@ export class McpService extends Construct {
       enableExecuteCommand: false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
-    this.vpcEndpoints = this.createVpcEndpoints(props);
+  }
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+  /** The target group of the tasks: readiness health check, least outstanding requests, no stickiness. */
+  private buildTargetGroup({ containerPort, timings }: CheckedProps): elbv2.ApplicationTargetGroup {
+    return new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: this.vpc,
       port: containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -717,13 +793,18 @@ export class McpService extends Construct {
       // answer any request (stickiness stays at its default, off).
       loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
     });
+  }
 
-    this.domain = this.createDomain(props);
+  /** `<scheme>://<host>` of the endpoint: https with TLS, the domain name or the load balancer's DNS name. */
+  private baseUrl(props: McpServiceProps): string {
     const scheme = this.exposure.tls ? 'https' : 'http';
     const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;
-    this.endpointUrl = `${scheme}://${host}${this.mcpPath}`;
-    this.auth = props.auth?.bind(this, { serviceName: this.serviceName, resourceUrl: this.endpointUrl, removalPolicy });
-    const listeners = createMcpListeners({
+    return `${scheme}://${host}`;
+  }
+
+  /** The listeners (see `createMcpListeners`): HTTPS or HTTP, token verification, optional redirect. */
+  private buildListeners(props: McpServiceProps): ReturnType<typeof createMcpListeners> {
+    return createMcpListeners({
       loadBalancer: this.loadBalancer,
       targetGroup: this.targetGroup,
       exposure: this.exposure,
@@ -735,15 +816,13 @@ export class McpService extends Construct {
       vpc: this.vpc,
       internalClientPeers: props.internalClientPeers,
     });
-    this.listener = listeners.listener;
-    this.redirectListener = listeners.redirectListener;
-    this.loadBalancerVerifiesTokens = listeners.verifiesTokens;
-    this.domain?.addAliasRecords(this.loadBalancer);
-    this.configureServerAuth(`${scheme}://${host}`, props);
-    this.announceSecurityPosture();
+  }
+
+  /** The load balancer talks to the tasks only; its acknowledgements say why its ingress is what it is. */
+  private admitLoadBalancer(securityGroup: ec2.SecurityGroup, containerPort: number): void {
     // The load balancer may only talk to the tasks, on the container port.
-    albSecurityGroup.connections.allowTo(this.service, ec2.Port.tcp(containerPort), 'to the MCP tasks');
-    Validations.of(albSecurityGroup).acknowledge({
+    securityGroup.connections.allowTo(this.service, ec2.Port.tcp(containerPort), 'to the MCP tasks');
+    Validations.of(securityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: this.exposure.internetFacing
         ? 'The internet-facing load balancer is the public entry point of the MCP service; it accepts the listener ports from anywhere and nothing else.'
@@ -751,9 +830,12 @@ export class McpService extends Construct {
     });
     if (!this.exposure.internetFacing) {
       const reason = `The internal load balancer admits only its listener port (${this.exposure.port}) from the VPC's own CIDR, an intrinsic the rule cannot evaluate; never SSH or other ports.`;
-      acknowledgeCompliance(albSecurityGroup, { EC2RestrictedCommonPorts: reason, EC2RestrictedSSH: reason });
+      acknowledgeCompliance(securityGroup, { EC2RestrictedCommonPorts: reason, EC2RestrictedSSH: reason });
     }
+  }
 
+  /** Whether the synthetic probe can reach the endpoint (it needs credentials and a name the certificate covers); warns when not. */
+  private probeReachable(props: McpServiceProps): boolean {
     let probeReachable = !this.exposure.tls || props.domainName !== undefined;
     if (this.auth && !this.auth.probe && props.monitoring?.enabled !== false) {
       probeReachable = false;
@@ -767,8 +849,11 @@ export class McpService extends Construct {
         `${this.serviceName}: certificateArn is set but domainName is not, so the synthetic probe is left out (the certificate cannot cover the load balancer's own DNS name). Set domainName to the name the certificate covers.`,
       );
     }
+    return probeReachable;
+  }
 
-    // ---- autoscaling ------------------------------------------------------------------------------
+  /** Autoscaling: target tracking on CPU (and requests per task), scheduled minimums for known peaks. */
+  private buildAutoscaling(): void {
     const scaling = this.service.autoScaleTaskCount({
       minCapacity: this.sizing.minTasks,
       maxCapacity: this.sizing.maxTasks,
@@ -805,35 +890,39 @@ export class McpService extends Construct {
         maxCapacity: this.sizing.maxTasks,
       });
     }
+  }
 
-    // ---- monitoring -------------------------------------------------------------------------------
-    if (props.monitoring?.enabled !== false) {
-      this.monitoring = new McpMonitoring(this, 'Monitoring', {
-        ...props.monitoring,
-        // Attached below through addDeploymentAlarms, so that callers can add their own as well.
-        deploymentAlarms: false,
-        alarmTopic: this.alarmTopic,
-        serviceName: this.serviceName,
-        loadBalancer: this.loadBalancer,
-        targetGroup: this.targetGroup,
-        service: this.service,
-        capacity: this.plan,
-        minTaskCount: this.sizing.minTasks,
-        maxTaskCount: this.sizing.maxTasks,
-        endpointUrl: probeReachable ? this.endpointUrl : undefined,
-        probeAuth: this.auth?.probe,
-        // An internal load balancer is reachable from the VPC only: the probe runs there.
-        probeVpc: this.exposure.internetFacing ? undefined : this.vpc,
-      });
-      this.admitProbe();
-      if (props.monitoring?.deploymentAlarms ?? true) this.addDeploymentAlarms(...this.monitoring.deploymentAlarmNames);
-      // The log pipeline's metric filters and delivery alarms get their own dashboard row.
-      if (this.logging) this.monitoring.addSegment(this.logging);
-    }
-    this.webAcl = this.createWebAcl(props);
-    this.authMonitoring = this.createAuthMonitoring(props);
+  /** The golden-signal alarms, dashboard and synthetic probe (`McpMonitoring`). */
+  private buildMonitoring(props: McpServiceProps, probeReachable: boolean): McpMonitoring {
+    return new McpMonitoring(this, 'Monitoring', {
+      ...props.monitoring,
+      // Attached below through addDeploymentAlarms, so that callers can add their own as well.
+      deploymentAlarms: false,
+      alarmTopic: this.alarmTopic,
+      serviceName: this.serviceName,
+      loadBalancer: this.loadBalancer,
+      targetGroup: this.targetGroup,
+      service: this.service,
+      capacity: this.plan,
+      minTaskCount: this.sizing.minTasks,
+      maxTaskCount: this.sizing.maxTasks,
+      endpointUrl: probeReachable ? this.endpointUrl : undefined,
+      probeAuth: this.auth?.probe,
+      // An internal load balancer is reachable from the VPC only: the probe runs there.
+      probeVpc: this.exposure.internetFacing ? undefined : this.vpc,
+    });
+  }
 
-    // ---- cdk-nag acknowledgements with reasons ---------------------------------------------------
+  /** The probe admitted to an internal load balancer, the deployment alarms, the log pipeline's dashboard row. */
+  private connectMonitoring(props: McpServiceProps, monitoring: McpMonitoring): void {
+    this.admitProbe();
+    if (props.monitoring?.deploymentAlarms ?? true) this.addDeploymentAlarms(...monitoring.deploymentAlarmNames);
+    // The log pipeline's metric filters and delivery alarms get their own dashboard row.
+    if (this.logging) monitoring.addSegment(this.logging);
+  }
+
+  /** The cdk-nag acknowledgements of the task's roles and definition, with reasons. */
+  private acknowledgeFindings(): void {
     acknowledgeCompliance(this.taskDefinition.obtainExecutionRole(), {
       IAMNoInlinePolicy:
         "The task execution role's policy (aws-cdk-lib grants): pull of the service image, writes to its log destination and reads of the container secrets, attached to this one role",
@@ -1309,17 +1398,17 @@ export class McpService extends Construct {
   }
 
   /**
-   * Turns on the load balancer's access logs into `bucket` under `prefix`. The bucket policy grants the ELB
+   * Turns on the access logs of `loadBalancer` into `bucket` under `prefix`. The bucket policy grants the ELB
    * log-delivery service principal, which AWS supports in every Region (and recommends over the per-Region
    * ELB account of older Regions), so it needs no region at synth and works in environment-agnostic stacks,
    * where aws-cdk-lib's logAccessLogs fails ("Region is required to enable ELBv2 access logging").
    * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
    */
-  private logAccessLogs(bucket: s3.Bucket, prefix: string): void {
+  private logAccessLogs(loadBalancer: elbv2.ApplicationLoadBalancer, bucket: s3.Bucket, prefix: string): void {
     const stack = Stack.of(this);
-    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
-    this.loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
-    this.loadBalancer.setAttribute('access_logs.s3.prefix', prefix);
+    loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
+    loadBalancer.setAttribute('access_logs.s3.prefix', prefix);
     bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'ElbAccessLogDelivery',
@@ -1330,7 +1419,7 @@ export class McpService extends Construct {
     );
     // The load balancer checks that it may write when access logging is switched on.
     const policy = bucket.policy?.node.defaultChild as CfnResource | undefined;
-    if (policy) (this.loadBalancer.node.defaultChild as CfnResource).addResourceDependency(policy);
+    if (policy) (loadBalancer.node.defaultChild as CfnResource).addResourceDependency(policy);
   }
 
   /**
