@@ -225,6 +225,18 @@ interface SignalMetrics {
   readonly activeConnections: cloudwatch.IMetric;
 }
 
+/** How one graph of the golden-signal rows differs from the others (see `McpMonitoring.graph`). */
+interface GoldenSignalGraphOptions {
+  readonly right?: cloudwatch.IMetric[];
+  /** Between the left axis' `min: 0` and `showUnits: false`. */
+  readonly leftAxis?: { readonly max?: number; readonly label?: string };
+  /** Between the right axis' `min: 0` and `showUnits: false`. */
+  readonly rightAxis?: { readonly label?: string };
+  readonly leftAnnotations?: cloudwatch.HorizontalAnnotation[];
+  readonly rightAnnotations?: cloudwatch.HorizontalAnnotation[];
+  readonly stacked?: boolean;
+}
+
 /**
  * Golden-signal monitoring of an MCP service behind an ALB on ECS: alarms on latency, errors,
  * traffic and saturation derived from a {@link PerformanceBaseline}, a synthetic MCP probe,
@@ -930,36 +942,32 @@ export class McpMonitoring extends Construct {
     const perPeriod = periodSeconds / 60 === 1 ? 'minute' : `${periodSeconds / 60} minutes`;
 
     this.addRow('constructor', 'Latency', [
-      new cloudwatch.GraphWidget({
-        title: 'Target response time p50 / p95 / p99 (s)',
-        width: 16,
-        height: 6,
-        left: [m.latency('p50'), m.latency('p95'), m.latency('p99')],
-        leftYAxis: { min: 0, label: 'seconds', showUnits: false },
-        leftAnnotations: [
-          { label: `p50 baseline ${b.p50LatencyMs} ms`, value: b.p50LatencyMs / 1000, color: cloudwatch.Color.GREEN },
-          { label: `p95 baseline ${b.p95LatencyMs} ms`, value: b.p95LatencyMs / 1000, color: cloudwatch.Color.GREEN },
-          { label: `p99 baseline ${b.p99LatencyMs} ms`, value: b.p99LatencyMs / 1000, color: cloudwatch.Color.GREEN },
-          ...ann('LatencyP50', `p50 alarm > ${formatMs(t.latencyP50Seconds * 1000)}`, t.latencyP50Seconds),
-          ...ann('LatencyP95', `p95 alarm > ${formatMs(t.latencyP95Seconds * 1000)}`, t.latencyP95Seconds),
-          ...ann('LatencyP99', `p99 alarm > ${formatMs(t.latencyP99Seconds * 1000)}`, t.latencyP99Seconds),
-        ],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Request duration reported by the service (s)',
-        width: 8,
-        height: 6,
-        left: [this.serviceMetric('mcp_request_duration_seconds', 'p99', 'p99')],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
+      this.graph(
+        'Target response time p50 / p95 / p99 (s)',
+        16,
+        [m.latency('p50'), m.latency('p95'), m.latency('p99')],
+        {
+          leftAxis: { label: 'seconds' },
+          leftAnnotations: [
+            { label: `p50 baseline ${b.p50LatencyMs} ms`, value: b.p50LatencyMs / 1000, color: cloudwatch.Color.GREEN },
+            { label: `p95 baseline ${b.p95LatencyMs} ms`, value: b.p95LatencyMs / 1000, color: cloudwatch.Color.GREEN },
+            { label: `p99 baseline ${b.p99LatencyMs} ms`, value: b.p99LatencyMs / 1000, color: cloudwatch.Color.GREEN },
+            ...ann('LatencyP50', `p50 alarm > ${formatMs(t.latencyP50Seconds * 1000)}`, t.latencyP50Seconds),
+            ...ann('LatencyP95', `p95 alarm > ${formatMs(t.latencyP95Seconds * 1000)}`, t.latencyP95Seconds),
+            ...ann('LatencyP99', `p99 alarm > ${formatMs(t.latencyP99Seconds * 1000)}`, t.latencyP99Seconds),
+          ],
+        },
+      ),
+      this.graph('Request duration reported by the service (s)', 8, [
+        this.serviceMetric('mcp_request_duration_seconds', 'p99', 'p99'),
+      ]),
     ]);
 
     this.addRow('constructor', 'Traffic', [
-      new cloudwatch.GraphWidget({
-        title: `Requests per ${perPeriod} (with expected band)`,
-        width: 16,
-        height: 6,
-        left: [
+      this.graph(
+        `Requests per ${perPeriod} (with expected band)`,
+        16,
+        [
           m.requests,
           new cloudwatch.MathExpression({
             expression: `ANOMALY_DETECTION_BAND(requests, ${props.trafficAnomalyStdDevs ?? 3})`,
@@ -968,133 +976,93 @@ export class McpMonitoring extends Construct {
             label: 'Expected band',
           }),
         ],
-        leftYAxis: { min: 0, showUnits: false },
-        leftAnnotations: ann(
-          'TrafficAboveCapacity',
-          `capacity ceiling ${t.trafficCeilingPerPeriod}`,
-          t.trafficCeilingPerPeriod,
-        ),
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'MCP requests reported by the service',
-        width: 8,
-        height: 6,
-        left: [this.serviceMetric('mcp_requests_total', 'Sum', 'MCP requests')],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
+        {
+          leftAnnotations: ann(
+            'TrafficAboveCapacity',
+            `capacity ceiling ${t.trafficCeilingPerPeriod}`,
+            t.trafficCeilingPerPeriod,
+          ),
+        },
+      ),
+      this.graph('MCP requests reported by the service', 8, [
+        this.serviceMetric('mcp_requests_total', 'Sum', 'MCP requests'),
+      ]),
       // What each request is, from the server's method and revision dimensions (docs/operational-contract.md): the
       // cheap listing methods beside tools/call, and when the last 2025-11-25 client is gone. SEARCH takes any
       // statistic, percentiles included (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html).
-      new cloudwatch.GraphWidget({
-        title: 'MCP requests by method',
-        width: 8,
-        height: 6,
-        left: [this.serviceSearch('mcp_requests_total', 'method')],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'MCP requests by protocol revision',
-        width: 8,
-        height: 6,
-        left: [this.serviceSearch('mcp_requests_total', 'protocol_version')],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Request duration p99 by method (s)',
-        width: 8,
-        height: 6,
-        left: [this.serviceSearch('mcp_request_duration_seconds', 'method', 'p99')],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
+      this.graph('MCP requests by method', 8, [this.serviceSearch('mcp_requests_total', 'method')]),
+      this.graph('MCP requests by protocol revision', 8, [
+        this.serviceSearch('mcp_requests_total', 'protocol_version'),
+      ]),
+      this.graph('Request duration p99 by method (s)', 8, [
+        this.serviceSearch('mcp_request_duration_seconds', 'method', 'p99'),
+      ]),
     ]);
 
     const errorWidgets: cloudwatch.IWidget[] = [
-      new cloudwatch.GraphWidget({
-        title: '5xx error rate (%)',
-        width: 8,
-        height: 6,
-        left: [m.errorRate],
-        leftYAxis: { min: 0, showUnits: false },
+      this.graph('5xx error rate (%)', 8, [m.errorRate], {
         leftAnnotations: [
           { label: `baseline ${b.errorRatePercent} %`, value: b.errorRatePercent, color: cloudwatch.Color.GREEN },
           ...ann('ErrorRate', `alarm > ${t.errorRatePercent} %`, t.errorRatePercent),
         ],
       }),
-      new cloudwatch.GraphWidget({
-        title: '5xx responses',
-        width: 8,
-        height: 6,
-        stacked: true,
-        left: [m.target5xx, m.elb5xx],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Target health',
-        width: 8,
-        height: 6,
-        left: [
+      this.graph('5xx responses', 8, [m.target5xx, m.elb5xx], { stacked: true }),
+      this.graph(
+        'Target health',
+        8,
+        [
           tg.metrics.healthyHostCount({ statistic: 'Minimum', period: this.period, label: 'Healthy (min)' }),
           tg.metrics.unhealthyHostCount({ statistic: 'Maximum', period: this.period, label: 'Unhealthy (max)' }),
         ],
-        leftYAxis: { min: 0, showUnits: false },
-        leftAnnotations: [
-          ...ann('UnhealthyHosts', 'unhealthy alarm > 0', 0),
-          ...ann('NoHealthyHosts', 'no-healthy alarm < 1', 1),
-        ],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Errors reported by the service, by error_type',
-        width: 12,
-        height: 6,
-        left: [this.serviceSearch('mcp_errors_total', 'error_type')],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
+        {
+          leftAnnotations: [
+            ...ann('UnhealthyHosts', 'unhealthy alarm > 0', 0),
+            ...ann('NoHealthyHosts', 'no-healthy alarm < 1', 1),
+          ],
+        },
+      ),
+      this.graph('Errors reported by the service, by error_type', 12, [
+        this.serviceSearch('mcp_errors_total', 'error_type'),
+      ]),
     ];
     if (this.probe) {
       errorWidgets.push(
-        new cloudwatch.GraphWidget({
-          title: 'Synthetic probe (from outside)',
-          width: 12,
-          height: 6,
-          left: [this.probe.metricSuccess({ label: 'Probe success (1 = ok)' })],
-          right: [this.probe.metricLatency()],
-          leftYAxis: { min: 0, max: 1, showUnits: false },
-          rightYAxis: { min: 0, label: 'ms', showUnits: false },
-          leftAnnotations: [{ label: 'probe alarm < 1', value: 1, color: cloudwatch.Color.RED }],
-        }),
+        this.graph(
+          'Synthetic probe (from outside)',
+          12,
+          [this.probe.metricSuccess({ label: 'Probe success (1 = ok)' })],
+          {
+            right: [this.probe.metricLatency()],
+            leftAxis: { max: 1 },
+            rightAxis: { label: 'ms' },
+            leftAnnotations: [{ label: 'probe alarm < 1', value: 1, color: cloudwatch.Color.RED }],
+          },
+        ),
       );
     }
     this.addRow('constructor', 'Errors and availability', errorWidgets);
 
     this.addRow('constructor', 'Saturation', [
-      new cloudwatch.GraphWidget({
-        title: 'CPU and memory (%)',
-        width: 8,
-        height: 6,
-        left: [
+      this.graph(
+        'CPU and memory (%)',
+        8,
+        [
           service.metricCpuUtilization({ statistic: 'Average', period: this.period, label: 'CPU avg' }),
           service.metricCpuUtilization({ statistic: 'Maximum', period: this.period, label: 'CPU max task' }),
           service.metricMemoryUtilization({ statistic: 'Average', period: this.period, label: 'Memory avg' }),
         ],
-        leftYAxis: { min: 0, max: 100, showUnits: false },
-        leftAnnotations: [
-          ...ann('CpuUtilization', `CPU alarm > ${t.cpuUtilizationPercent} %`, t.cpuUtilizationPercent),
-          ...ann('MemoryUtilization', `memory alarm > ${t.memoryUtilizationPercent} %`, t.memoryUtilizationPercent),
-        ],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Running tasks',
-        width: 8,
-        height: 6,
-        left: m.desiredTasks ? [m.runningTasks, m.desiredTasks] : [m.runningTasks],
-        leftYAxis: { min: 0, showUnits: false },
+        {
+          leftAxis: { max: 100 },
+          leftAnnotations: [
+            ...ann('CpuUtilization', `CPU alarm > ${t.cpuUtilizationPercent} %`, t.cpuUtilizationPercent),
+            ...ann('MemoryUtilization', `memory alarm > ${t.memoryUtilizationPercent} %`, t.memoryUtilizationPercent),
+          ],
+        },
+      ),
+      this.graph('Running tasks', 8, m.desiredTasks ? [m.runningTasks, m.desiredTasks] : [m.runningTasks], {
         leftAnnotations: ann('TasksAtMaximum', `autoscaling maximum ${t.maxTasks}`, t.maxTasks ?? 0),
       }),
-      new cloudwatch.GraphWidget({
-        title: 'Connections',
-        width: 8,
-        height: 6,
-        left: [m.activeConnections],
+      this.graph('Connections', 8, [m.activeConnections], {
         right: [
           lb.metrics.rejectedConnectionCount({
             statistic: 'Sum',
@@ -1102,8 +1070,6 @@ export class McpMonitoring extends Construct {
             label: 'Rejected connections (ALB)',
           }),
         ],
-        leftYAxis: { min: 0, showUnits: false },
-        rightYAxis: { min: 0, showUnits: false },
         leftAnnotations:
           t.connectionsPerTask !== undefined
             ? ann('ConnectionsPerTask', `plan × ${f}: ${t.connectionsPerTask} per task`, t.connectionsPerTask)
@@ -1115,57 +1081,55 @@ export class McpMonitoring extends Construct {
     this.addRow('constructor', MEMORY_TREND_TITLE, memoryTrendWidgets(service));
 
     this.addRow('constructor', 'Business', [
-      new cloudwatch.GraphWidget({
-        title: 'Tools executed, by tool',
-        width: 12,
-        height: 6,
-        left: [this.serviceSearch('tools_executed_total', 'tool')],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Active sessions (open connections, all tasks)',
-        width: 12,
-        height: 6,
-        // Each task samples its gauge every few seconds, so a Sum over the period would count each connection
-        // once per sample: the mean per task times the tasks running is the fleet's total.
-        left: [
-          new cloudwatch.MathExpression({
-            expression: 'perTask * tasks',
-            usingMetrics: { perTask: m.activeConnections, tasks: m.runningTasks.with({ statistic: 'Average' }) },
-            period: this.period,
-            label: 'Open connections (mean per task × tasks)',
-          }),
-        ],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Active users (distinct principals in the last window, busiest task)',
-        width: 12,
-        height: 6,
-        // user_sessions_active counts the distinct principals one task saw (docs/operational-contract.md); a
-        // principal's requests spread over the tasks, so the busiest task's count is a floor of the fleet's.
-        left: [
-          this.serviceMetric('user_sessions_active', 'Maximum', 'Busiest task (floor of the fleet)'),
-          this.serviceMetric('user_sessions_active', 'Average', 'Mean per task'),
-        ],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'API quota remaining (requests per minute, lowest client; per client)',
-        width: 12,
-        height: 6,
-        // api_quota_remaining is emitted per service+client_id and per service (whose Minimum is the lowest
-        // client): a line near 0 is a client at its rate limit (429s follow).
-        left: [
-          this.serviceMetric('api_quota_remaining', 'Minimum', 'Lowest of any client'),
-          this.serviceSearch('api_quota_remaining', 'client_id', 'Minimum'),
-        ],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
+      this.graph('Tools executed, by tool', 12, [this.serviceSearch('tools_executed_total', 'tool')]),
+      // Each task samples its gauge every few seconds, so a Sum over the period would count each connection
+      // once per sample: the mean per task times the tasks running is the fleet's total.
+      this.graph('Active sessions (open connections, all tasks)', 12, [
+        new cloudwatch.MathExpression({
+          expression: 'perTask * tasks',
+          usingMetrics: { perTask: m.activeConnections, tasks: m.runningTasks.with({ statistic: 'Average' }) },
+          period: this.period,
+          label: 'Open connections (mean per task × tasks)',
+        }),
+      ]),
+      // user_sessions_active counts the distinct principals one task saw (docs/operational-contract.md); a
+      // principal's requests spread over the tasks, so the busiest task's count is a floor of the fleet's.
+      this.graph('Active users (distinct principals in the last window, busiest task)', 12, [
+        this.serviceMetric('user_sessions_active', 'Maximum', 'Busiest task (floor of the fleet)'),
+        this.serviceMetric('user_sessions_active', 'Average', 'Mean per task'),
+      ]),
+      // api_quota_remaining is emitted per service+client_id and per service (whose Minimum is the lowest
+      // client): a line near 0 is a client at its rate limit (429s follow).
+      this.graph('API quota remaining (requests per minute, lowest client; per client)', 12, [
+        this.serviceMetric('api_quota_remaining', 'Minimum', 'Lowest of any client'),
+        this.serviceSearch('api_quota_remaining', 'client_id', 'Minimum'),
+      ]),
     ]);
   }
 
   // ------------------------------------------------------------------------------------------ helpers
+
+  /**
+   * A graph of the dashboard's golden-signal rows: 6 high, y axes from 0 without units (`leftAxis`/`rightAxis` add
+   * a maximum or a label; the right axis only with `right` metrics).
+   */
+  private graph(
+    title: string,
+    width: number,
+    left: cloudwatch.IMetric[],
+    options: GoldenSignalGraphOptions = {},
+  ): cloudwatch.GraphWidget {
+    const { leftAxis, rightAxis, ...rest } = options;
+    return new cloudwatch.GraphWidget({
+      title,
+      width,
+      height: 6,
+      left,
+      leftYAxis: { min: 0, ...leftAxis, showUnits: false },
+      ...(options.right ? { rightYAxis: { min: 0, ...rightAxis, showUnits: false } } : {}),
+      ...rest,
+    });
+  }
 
   /** A golden-signal metric alarm with this construct's evaluation defaults. */
   private goldenSignalAlarm(
