@@ -1620,16 +1620,6 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
 
   /** What the restore Lambda may do: read the backups, restore beside production (never change it), cut over. */
   private grantRestore(fn: McpOpsFunction, props: McpDisasterRecoveryProps, stateMachineArn: string): void {
-    const stack = Stack.of(this);
-    const rdsArn = (type: string, name: string): string =>
-      stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const ecArn = (type: string, name: string): string =>
-      stack.formatArn({
-        service: 'elasticache',
-        resource: type,
-        resourceName: name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
     const prefix = this.restoredPrefix;
     props.backupBucket.grantRead(fn);
     props.backupBucket.grantPut(fn, 'restores/*');
@@ -1666,7 +1656,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
             'rds:AddTagsToResource',
             'rds:DeleteDBInstance',
           ],
-          resources: [rdsArn('db', `${prefix}-*`)],
+          resources: [this.rdsArn('db', `${prefix}-*`)],
         }),
       );
       fn.addToRolePolicy(
@@ -1676,11 +1666,11 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           // auto-backup: PITR from the retained automated backups of a production instance that is gone.
           resources: [
             prod,
-            rdsArn('snapshot', '*'),
-            rdsArn('auto-backup', '*'),
-            rdsArn('subgrp', '*'),
-            rdsArn('og', '*'),
-            rdsArn('pg', '*'),
+            this.rdsArn('snapshot', '*'),
+            this.rdsArn('auto-backup', '*'),
+            this.rdsArn('subgrp', '*'),
+            this.rdsArn('og', '*'),
+            this.rdsArn('pg', '*'),
           ],
         }),
       );
@@ -1708,7 +1698,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
         new iam.PolicyStatement({
           sid: 'DescribeCaches',
           actions: ['elasticache:DescribeReplicationGroups'],
-          resources: [ecArn('replicationgroup', `${prefix}-*`)],
+          resources: [this.ecArn('replicationgroup', `${prefix}-*`)],
         }),
       );
       fn.addToRolePolicy(
@@ -1719,7 +1709,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
             'elasticache:AddTagsToResource',
             'elasticache:DeleteReplicationGroup',
           ],
-          resources: [ecArn('replicationgroup', `${prefix}-*`), ecArn('cluster', `${prefix}-*`)],
+          resources: [this.ecArn('replicationgroup', `${prefix}-*`), this.ecArn('cluster', `${prefix}-*`)],
         }),
       );
       fn.addToRolePolicy(
@@ -1727,10 +1717,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           sid: 'CreateRestoredCacheDependencies',
           actions: ['elasticache:CreateReplicationGroup'],
           resources: [
-            ecArn('subnetgroup', props.cache.subnetGroupName),
-            ecArn('parametergroup', '*'),
-            ecArn('usergroup', '*'),
-            ecArn('snapshot', '*'),
+            this.ecArn('subnetgroup', props.cache.subnetGroupName),
+            this.ecArn('parametergroup', '*'),
+            this.ecArn('usergroup', '*'),
+            this.ecArn('snapshot', '*'),
           ],
         }),
       );
@@ -1749,7 +1739,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
               'elasticache:AddTagsToResource',
               'elasticache:RemoveTagsFromResource',
             ],
-            resources: [ecArn('replicationgroup', protectedCache), ecArn('cluster', `${protectedCache}-*`)],
+            resources: [this.ecArn('replicationgroup', protectedCache), this.ecArn('cluster', `${protectedCache}-*`)],
           }),
         );
       props.cache.authTokenSecret?.grantRead(fn);
@@ -1793,8 +1783,6 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     service: ecs.FargateService | undefined,
   ): void {
     const stack = Stack.of(this);
-    const rdsArn = (type: string, name: string): string =>
-      stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'DescribeReplicatedBackups',
@@ -1806,7 +1794,12 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       new iam.PolicyStatement({
         sid: 'RestoreFromReplicatedBackups',
         actions: ['rds:RestoreDBInstanceToPointInTime'],
-        resources: [rdsArn('auto-backup', '*'), rdsArn('subgrp', '*'), rdsArn('og', '*'), rdsArn('pg', '*')],
+        resources: [
+          this.rdsArn('auto-backup', '*'),
+          this.rdsArn('subgrp', '*'),
+          this.rdsArn('og', '*'),
+          this.rdsArn('pg', '*'),
+        ],
       }),
     );
     fn.addToRolePolicy(
@@ -1818,7 +1811,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           'rds:DeleteDBInstance',
           'rds:ModifyDBInstance',
         ],
-        resources: [rdsArn('db', `${this.restoredPrefix}-*`)],
+        resources: [this.rdsArn('db', `${this.restoredPrefix}-*`)],
       }),
     );
     r.dataKey.grant(fn, 'kms:CreateGrant', 'kms:DescribeKey');
@@ -1919,6 +1912,26 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     );
   }
 
+  /** The ARN of an RDS resource of this stack's account and Region (`arn:…:rds:…:<type>:<name>`). */
+  private rdsArn(type: string, name: string): string {
+    return Stack.of(this).formatArn({
+      service: 'rds',
+      resource: type,
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** The ARN of an ElastiCache resource of this stack's account and Region. */
+  private ecArn(type: string, name: string): string {
+    return Stack.of(this).formatArn({
+      service: 'elasticache',
+      resource: type,
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
   /** How cdk-nag prints a string with tokens: `<LogicalId>`, `<LogicalId.Attr>`, `<AWS::Region>`. */
   private nagString(value: string): string {
     return nagResourceString(this, value);
@@ -1931,15 +1944,6 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       id: `AwsSolutions-IAM5[Resource::${this.nagString(resource)}]`,
       reason,
     });
-    const rdsArn = (type: string, name: string): string =>
-      stack.formatArn({ service: 'rds', resource: type, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const ecArn = (type: string, name: string): string =>
-      stack.formatArn({
-        service: 'elasticache',
-        resource: type,
-        resourceName: name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
     const fnAcks = [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -1990,27 +1994,27 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     if (props.database || props.regionLoss) {
       fnAcks.push(
         ack(
-          rdsArn('db', `${this.restoredPrefix}-*`),
+          this.rdsArn('db', `${this.restoredPrefix}-*`),
           'Restored instances are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny',
         ),
         ack(
-          rdsArn('snapshot', '*'),
+          this.rdsArn('snapshot', '*'),
           'The snapshot to restore from is named in the backup manifest at run time; restoring only reads it',
         ),
         ack(
-          rdsArn('auto-backup', '*'),
+          this.rdsArn('auto-backup', '*'),
           'Retained automated backups of a deleted production instance have ids (ab-…) assigned by RDS; restoring only reads them',
         ),
         ack(
-          rdsArn('subgrp', '*'),
+          this.rdsArn('subgrp', '*'),
           'RestoreDBInstance* authorises the subnet group resource; the one used is fixed in the function environment',
         ),
         ack(
-          rdsArn('og', '*'),
+          this.rdsArn('og', '*'),
           'RestoreDBInstance* authorises the (default) option group, whose name depends on engine and version',
         ),
         ack(
-          rdsArn('pg', '*'),
+          this.rdsArn('pg', '*'),
           'RestoreDBInstance* authorises the (default) parameter group, whose name depends on engine and version',
         ),
       );
@@ -2018,20 +2022,20 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     if (props.cache) {
       fnAcks.push(
         ack(
-          ecArn('replicationgroup', `${this.restoredPrefix}-*`),
+          this.ecArn('replicationgroup', `${this.restoredPrefix}-*`),
           'Restored caches are named <service>-dr-<hash of execution name> at run time; production is excluded by an explicit deny',
         ),
         ack(
-          ecArn('cluster', `${this.restoredPrefix}-*`),
+          this.ecArn('cluster', `${this.restoredPrefix}-*`),
           'Member clusters of the restored replication group, named by ElastiCache after it',
         ),
         ack(
-          ecArn('parametergroup', '*'),
+          this.ecArn('parametergroup', '*'),
           'CreateReplicationGroup authorises the (default) parameter group, whose name depends on engine and version',
         ),
-        ack(ecArn('usergroup', '*'), 'CreateReplicationGroup authorises the RBAC user groups given in the props'),
+        ack(this.ecArn('usergroup', '*'), 'CreateReplicationGroup authorises the RBAC user groups given in the props'),
         ack(
-          ecArn('snapshot', '*'),
+          this.ecArn('snapshot', '*'),
           'CreateReplicationGroup authorises snapshot resources when seeding from the exported backup',
         ),
       );

@@ -230,6 +230,25 @@ interface Subscriptions {
   readonly audit: logs.CfnSubscriptionFilter;
 }
 
+/** The acknowledgements both indexers share (their own X-Ray grants and the on-failure queue's key grants). */
+const INDEXER_ACKNOWLEDGEMENTS = [
+  {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
+  },
+  {
+    id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    reason:
+      'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+  },
+  {
+    id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+    reason:
+      'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
+  },
+];
+
 /** Alarm on one breaching period; no data (nothing delivered, nothing failed) is not breaching. */
 const ONE_PERIOD = { evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
 
@@ -665,25 +684,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
     });
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [this.auditBucket.arnForObjects('audit/*')],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [this.encryptionKey.keyArn],
-        // Through S3, for the audit bucket only (with an S3 Bucket Key the context is the bucket ARN).
-        conditions: {
-          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
-          StringLike: {
-            'kms:EncryptionContext:aws:s3:arn': [this.auditBucket.bucketArn, `${this.auditBucket.bucketArn}/*`],
-          },
-        },
-      }),
-    );
+    this.grantReadObjects(fn, this.auditBucket, 'audit/*');
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -701,26 +702,35 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         id: `AwsSolutions-IAM5[Resource::arn:${nagPart(stack.partition, 'AWS::Partition')}:logs:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:log-group:${names.audit}:log-stream:*]`,
         reason: 'Writes one log stream per day in the audit log group; stream names are created at run time',
       },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason:
-          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-      },
+      ...INDEXER_ACKNOWLEDGEMENTS,
     );
     this.auditBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), {
       prefix: 'audit/',
     });
     return fn;
+  }
+
+  /** `fn` reads the objects under `pattern` of `bucket` and decrypts them through S3 (nothing else of the key). */
+  private grantReadObjects(fn: McpOpsFunction, bucket: s3.Bucket, pattern: string): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(pattern)],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        // Through S3, for that bucket only (with an S3 Bucket Key the context is the bucket ARN).
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`],
+          },
+        },
+      }),
+    );
   }
 
   /**
@@ -758,25 +768,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
     });
-    logIndexer.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [this.logBucket.arnForObjects('logs/*')],
-      }),
-    );
-    logIndexer.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [this.encryptionKey.keyArn],
-        // Through S3, for the log bucket only (with an S3 Bucket Key the context is the bucket ARN).
-        conditions: {
-          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
-          StringLike: {
-            'kms:EncryptionContext:aws:s3:arn': [this.logBucket.bucketArn, `${this.logBucket.bucketArn}/*`],
-          },
-        },
-      }),
-    );
+    this.grantReadObjects(logIndexer, this.logBucket, 'logs/*');
     // _bulk is a POST (PUT for the same API); nothing else: no reads, no deletes, no cluster APIs.
     logIndexer.addToRolePolicy(
       new iam.PolicyStatement({
@@ -799,21 +791,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
             },
           ]
         : []),
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray tracing of McpOpsFunction: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason:
-          'Granted by aws-cdk-lib for sending failed invocations to the KMS-encrypted on-failure queue; scoped to the pipeline key',
-      },
+      ...INDEXER_ACKNOWLEDGEMENTS,
     );
     this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), {
       prefix: 'logs/',
