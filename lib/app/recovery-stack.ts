@@ -60,6 +60,7 @@ export class McpOpsRecoveryStack extends Stack {
       minimumTaskCount: this.mcp.sizing.minTasks,
       monitoring: this.mcp.monitoring,
       recovered,
+      encryptionKey: this.data.key,
       alarmTopic: this.mcp.alarmTopic,
       ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });
