@@ -47,6 +47,8 @@ export class McpOpsRecoveryStack extends Stack {
       availabilityZones: recovery.recoveryAvailabilityZoneNames.slice(0, config.capacity.availabilityZones ?? 2),
       allowedOrigins: config.allowedOrigins,
       deletionProtection: config.deletionProtection,
+      // The standby's tasks run the same tools as production's.
+      allowAllOutbound: config.security.allowAllOutbound,
       monitoring: {
         alarmEmails: config.alarmEmails,
         ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),

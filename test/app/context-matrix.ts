@@ -82,6 +82,7 @@ export const NON_DEFAULT: Readonly<Record<string, string>> = {
   wafRateLimitHeader: 'authorization',
   wafAllowedCidrs: '203.0.113.0/24,2001:db8::/32',
   wafAllowedCountries: 'IE,DE',
+  allowAllOutbound: 'true',
   recoveryRegion: 'eu-central-1',
   recoveryStackName: 'McpOpsStandby',
   recoveryAvailabilityZoneNames: 'eu-central-1b,eu-central-1c,eu-central-1a',
