@@ -5,6 +5,7 @@
  *
  *   npx tsx scripts/compliance-report.ts             # the default app
  *   npx tsx scripts/compliance-report.ts --variants  # and every combination row of test/app/context-matrix.ts
+ *                                                    # (the recovery-Region rows included)
  *   npx tsx scripts/compliance-report.ts --rules     # with the count of each rule
  *   npx tsx scripts/compliance-report.ts --paths     # with each finding's construct path
  */
@@ -14,7 +15,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildDefaultApp } from '../lib/app/build';
 import { COMPLIANCE_PACKS } from '../lib/app/config';
-import { COMBINATION_ROWS } from '../test/app/context-matrix';
+import { COMBINATION_ROWS, RECOVERY_COMBINATION_ROWS } from '../test/app/context-matrix';
 import { featureFlags, Finding, validationReport } from '../test/support/app';
 
 const PLUGINS = ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', 'Serverless'];
@@ -65,7 +66,10 @@ function summary(name: string, findings: Finding[], rules: boolean): string[] {
 const args = process.argv.slice(2);
 const paths = args.includes('--paths');
 const rules = paths || args.includes('--rules');
-const rows = [{ name: 'default app', context: {} }, ...(args.includes('--variants') ? COMBINATION_ROWS : [])];
+const rows = [
+  { name: 'default app', context: {} },
+  ...(args.includes('--variants') ? [...COMBINATION_ROWS, ...RECOVERY_COMBINATION_ROWS] : []),
+];
 let total = 0;
 for (const row of rows) {
   const findings = findingsOf({ ...row.context });

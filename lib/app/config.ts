@@ -61,6 +61,8 @@ export interface SecurityConfig {
   /** undefined: internet-facing exactly when there is TLS. */
   readonly internetFacing?: boolean;
   readonly allowPlaintextInternetListener: boolean;
+  /** Tasks may send anything anywhere (McpService `allowAllOutbound`); default HTTPS and the data tier only. */
+  readonly allowAllOutbound: boolean;
   /** Which authorization: a Cognito user pool (default), your own issuer, or none (explicit opt-out). */
   readonly auth: 'cognito' | 'issuer' | 'anonymous';
   /** The issuer settings, when `auth` is `issuer`. */
@@ -338,6 +340,12 @@ export const CONTEXT_KEYS: readonly ContextKey[] = [
     kind: 'boolean',
     description: 'acknowledge an internet-facing plain-HTTP listener (tokens and traffic unencrypted)',
     default: 'false (a synth error)',
+  },
+  {
+    key: 'allowAllOutbound',
+    kind: 'boolean',
+    description: "open the tasks' outbound traffic to every port and address (for tools that call other ports)",
+    default: 'false (HTTPS 443, the database and the cache only)',
   },
   {
     key: 'allowAnonymousMcp',
@@ -750,6 +758,7 @@ function parseSecurityConfig(p: ContextProblems, ctx: Record<string, unknown>): 
     hostedZoneName: str(p, ctx, 'hostedZoneName'),
     internetFacing,
     allowPlaintextInternetListener: bool(p, ctx, 'allowPlaintextInternetListener', false),
+    allowAllOutbound: bool(p, ctx, 'allowAllOutbound', false),
     auth: anonymous ? 'anonymous' : issuerUrl ? 'issuer' : 'cognito',
     issuer:
       issuerUrl && jwksUrl

@@ -47,6 +47,8 @@ export class McpOpsRecoveryStack extends Stack {
       availabilityZones: recovery.recoveryAvailabilityZoneNames.slice(0, config.capacity.availabilityZones ?? 2),
       allowedOrigins: config.allowedOrigins,
       deletionProtection: config.deletionProtection,
+      // The standby's tasks run the same tools as production's.
+      allowAllOutbound: config.security.allowAllOutbound,
       monitoring: {
         alarmEmails: config.alarmEmails,
         ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
@@ -60,6 +62,7 @@ export class McpOpsRecoveryStack extends Stack {
       minimumTaskCount: this.mcp.sizing.minTasks,
       monitoring: this.mcp.monitoring,
       recovered,
+      encryptionKey: this.data.key,
       alarmTopic: this.mcp.alarmTopic,
       ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
     });

@@ -51,6 +51,7 @@ export class McpOpsStack extends Stack {
       ...(config.recovery.recoveryRegion ? { dnsFailoverSetIdentifier: `${props.config.stackName}-primary` } : {}),
       internetFacing: config.security.internetFacing,
       allowPlaintextInternetListener: config.security.allowPlaintextInternetListener,
+      allowAllOutbound: config.security.allowAllOutbound,
       auth: this.authFrom(config),
       webAcl: config.security.waf
         ? {

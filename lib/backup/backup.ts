@@ -356,6 +356,10 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
             reason: 'Replication re-encrypts objects from the source key to the DR key.',
           },
         );
+        acknowledgeCompliance(role, {
+          IAMNoInlinePolicy:
+            "The policy of the backup bucket's own replication role (aws-cdk-lib's): read the backup objects, write the DR bucket with the DR key, attached to this one role and deleted with it",
+        });
       }
     }
     // Write-once, enforced by S3 and not only by the Lambda: nobody (the backup role included) may

@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Validations } from 'aws-cdk-lib';
@@ -11,6 +12,7 @@ import { Construct } from 'constructs';
 import { McpEndpointParameters } from '../data/endpoint-parameters';
 import { RecoveredEndpoints } from '../data/endpoint-names';
 import { alarmFactoryFor } from '../internal/alarm-factory';
+import { acknowledgeCompliance } from '../internal/compliance';
 import { checkInteger } from '../internal/validate';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { DR_RUNBOOK } from './disaster-recovery';
@@ -56,6 +58,13 @@ export interface McpPilotLightProps extends McpAlarmOptions {
    * @default 'mcp'
    */
   readonly databaseName?: string;
+  /**
+   * Customer managed KMS key of the master-password and AUTH-token secrets (the compliance packs'
+   * SecretsManagerUsingKMSKey). Give the recovery Region's data key ({@link McpRecoveryRegionData.key}), as the
+   * default app does, to encrypt everything restored in this Region with one key.
+   * @default a new key of the pilot light, rotated yearly, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -115,15 +124,23 @@ export class McpPilotLight extends Construct implements IMcpMonitoringSegment {
       description: 'MCP data tier: TLS required, slow statements logged (as production)',
       parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '1000' },
     });
-    this.masterSecret = this.secrets(props);
+    const key =
+      props.encryptionKey ??
+      new kms.Key(this, 'SecretsKey', {
+        description: `mcp-ops ${props.serviceName}: credentials of the instances and caches restored in this Region`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.masterSecret = this.secrets(props, key);
     this.cacheAuthSecret = new secretsmanager.Secret(this, 'CacheAuthToken', {
       description: `AUTH token of ${props.serviceName} caches restored in this Region`,
+      encryptionKey: key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    Validations.of(this.cacheAuthSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Given to a restored cache once at its creation; rotating it needs a coordinated AUTH token change.',
-    });
+    const cacheReason =
+      'Given to a restored cache once at its creation; rotating it needs a coordinated AUTH token change (ROTATE, then SET, with a deployment), a runbook step as in production.';
+    Validations.of(this.cacheAuthSecret).acknowledge({ id: 'AwsSolutions-SMG4', reason: cacheReason });
+    acknowledgeCompliance(this.cacheAuthSecret, { SecretsManagerRotationEnabled: cacheReason });
     this.endpointParameters = this.parameters(props);
     this.wireContainer(props);
     this.alarms = this.standby(props);
@@ -139,9 +156,10 @@ export class McpPilotLight extends Construct implements IMcpMonitoringSegment {
     return sg;
   }
 
-  private secrets(props: McpPilotLightProps): secretsmanager.Secret {
+  private secrets(props: McpPilotLightProps, key: kms.IKey): secretsmanager.Secret {
     const secret = new secretsmanager.Secret(this, 'MasterSecret', {
       description: `Master credentials of ${props.serviceName} instances restored in this Region`,
+      encryptionKey: key,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: props.masterUsername ?? 'mcp_admin' }),
         generateStringKey: 'password',
@@ -149,11 +167,10 @@ export class McpPilotLight extends Construct implements IMcpMonitoringSegment {
         excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
       },
     });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Set as the master password of an instance the region-loss workflow restores; tasks read it at start, so rotation is a deployment (as in production).',
-    });
+    const reason =
+      'Set as the master password of an instance the region-loss workflow restores; tasks read it at start, so rotation is a deployment (as in production).';
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason });
+    acknowledgeCompliance(secret, { SecretsManagerRotationEnabled: reason });
     return secret;
   }
 

@@ -1,10 +1,14 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { kmsBucketProps } from '../internal/buckets';
+import { acknowledgeCompliance } from '../internal/compliance';
+import { stackLogKey } from '../internal/log-key';
 import { checkInteger, checkPattern, checkThat } from '../internal/validate';
 import { recoveryKeyAlias, recoveryParameterName } from './recovery-names';
 
@@ -72,7 +76,7 @@ export class McpRecoveryRegionData extends Construct {
 
   private createBucket(retentionDays: number, mode: string, removalPolicy: RemovalPolicy): s3.Bucket {
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED, // server access logs cannot target an SSE-KMS bucket
+      encryption: s3.BucketEncryption.S3_MANAGED, // no key policy for the S3 log-delivery service (below)
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -84,9 +88,17 @@ export class McpRecoveryRegionData extends Construct {
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the access-log target of the replica bucket; logging it into itself would loop.',
     });
+    // An SSE-KMS target works only with a customer managed key whose policy admits the S3 logging service
+    // (aws/aws-cdk#25350); SSE-S3 needs no key policy. https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    acknowledgeCompliance(accessLogs, {
+      S3DefaultEncryptionKMS:
+        'The S3 server-access-log target of the replica bucket: SSE-S3, since an SSE-KMS target needs the log-delivery service admitted to the key, and these records hold no backup content',
+      S3BucketReplicationEnabled:
+        'Access records of the replica bucket, kept 90 days in the recovery Region: an audit trail of replication and restore reads, not backup data',
+    });
     // S3 replicates Object-Locked objects only into a bucket with Object Lock enabled (and versioning, which
     // Object Lock implies): https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-replication
-    return new s3.Bucket(this, 'Bucket', {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       ...kmsBucketProps(this.key),
       objectLockEnabled: true,
       objectLockDefaultRetention:
@@ -106,6 +118,11 @@ export class McpRecoveryRegionData extends Construct {
       ],
       removalPolicy,
     });
+    acknowledgeCompliance(bucket, {
+      S3BucketReplicationEnabled:
+        "This bucket is the replication destination: the production backup bucket's copy in the recovery Region, Object-Locked and versioned; a third copy would be another Region's design",
+    });
+    return bucket;
   }
 
   private publish(props: McpRecoveryRegionDataProps): void {
@@ -165,19 +182,10 @@ export class McpRecoveryRegionReference extends Construct {
       `recoveryRegion must differ from the stack's Region ${stack.region}, got ${JSON.stringify(props.recoveryRegion)}`,
     );
     const productionStackName = props.productionStackName ?? stack.stackName;
-    this.replicaBucketArn = this.read('ReplicaBucketArn', props, productionStackName, 'replicaBucketArn');
-    this.dataKeyArn = this.read('DataKeyArn', props, productionStackName, 'dataKeyArn');
-    // The custom-resource provider aws-cdk-lib shares per stack (a singleton Lambda at the stack's root).
-    const provider = stack.node.tryFindChild(
-      cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'),
-    );
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          "aws-cdk-lib's AwsCustomResource provider: the basic execution role writes only its own log group; its inline policy allows ssm:GetParameter on the two recovery parameters only",
-      });
-    }
+    const reader = readerIdentity(stack);
+    this.replicaBucketArn = this.read('ReplicaBucketArn', props, productionStackName, 'replicaBucketArn', reader);
+    this.dataKeyArn = this.read('DataKeyArn', props, productionStackName, 'dataKeyArn', reader);
+    acknowledgeProvider(stack);
   }
 
   private read(
@@ -185,6 +193,7 @@ export class McpRecoveryRegionReference extends Construct {
     props: McpRecoveryRegionReferenceProps,
     productionStackName: string,
     parameter: 'replicaBucketArn' | 'dataKeyArn',
+    reader: ReaderIdentity,
   ): string {
     const name = recoveryParameterName(productionStackName, props.serviceName, parameter);
     const call: cr.AwsSdkCall = {
@@ -194,11 +203,11 @@ export class McpRecoveryRegionReference extends Construct {
       region: props.recoveryRegion,
       physicalResourceId: cr.PhysicalResourceId.of(`${props.recoveryRegion}:${name}`),
     };
-    const reader = new cr.AwsCustomResource(this, id, {
-      onCreate: call,
-      onUpdate: call,
-      installLatestAwsSdk: false,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({
+    // ssm:GetParameter on this one parameter (a String parameter: no KMS key involved).
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+    reader.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
         resources: [
           Stack.of(this).formatArn({
             service: 'ssm',
@@ -209,7 +218,74 @@ export class McpRecoveryRegionReference extends Construct {
           }),
         ],
       }),
+    );
+    const resource = new cr.AwsCustomResource(this, id, {
+      onCreate: call,
+      onUpdate: call,
+      installLatestAwsSdk: false,
+      role: reader.role,
+      logGroup: reader.logGroup,
+      // Above Lambda's 128 MB default (the Serverless pack's LambdaDefaultMemorySize): a deploy-time SDK call.
+      memorySize: 256,
     });
-    return reader.getResponseField('Parameter.Value');
+    // The reader's role and its policy exist before the call: the custom resource waits for the grant.
+    resource.node.addDependency(reader.role);
+    return resource.getResponseField('Parameter.Value');
   }
+}
+
+/** The role and log group of the stack's AwsCustomResource provider (one per stack, as the provider is). */
+interface ReaderIdentity {
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+}
+
+const READER_ROLE_ID = 'McpRecoveryParameterReaderRole';
+const READER_LOG_GROUP_ID = 'McpRecoveryParameterReaderLogGroup';
+
+/**
+ * aws-cdk-lib runs every AwsCustomResource of a stack in one singleton Lambda, which takes the role and the
+ * log group of the first one created: so both are stack singletons too. Its own role (instead of
+ * aws-cdk-lib's with AWSLambdaBasicExecutionRole, which writes every log group of the account) may write
+ * only its KMS-encrypted log group and read the recovery parameters the references add.
+ */
+function readerIdentity(stack: Stack): ReaderIdentity {
+  const existing = stack.node.tryFindChild(READER_ROLE_ID) as iam.Role | undefined;
+  if (existing) return { role: existing, logGroup: stack.node.findChild(READER_LOG_GROUP_ID) as logs.LogGroup };
+  const role = new iam.Role(stack, READER_ROLE_ID, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Reads the recovery Region parameters at deploy time (AwsCustomResource): its own log group only',
+  });
+  const logGroup = new logs.LogGroup(stack, READER_LOG_GROUP_ID, {
+    retention: logs.RetentionDays.ONE_YEAR,
+    encryptionKey: stackLogKey(stack),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  logGroup.grantWrite(role);
+  acknowledgeCompliance(role, {
+    IAMNoInlinePolicy:
+      "The policy of the recovery-parameter reader's own role: ssm:GetParameter on the recovery parameters and its log group, attached to this one role and deleted with it",
+  });
+  return { role, logGroup };
+}
+
+/** The findings of aws-cdk-lib's provider function that a deploy-time reader of two parameters cannot fix. */
+function acknowledgeProvider(stack: Stack): void {
+  const provider = stack.node.tryFindChild(
+    cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'),
+  );
+  if (!provider) return;
+  // CloudFormation invokes a custom resource's function asynchronously and waits for the response at the
+  // event's pre-signed URL; the provider answers FAILED on every error, which fails (and rolls back) the deploy.
+  // https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html
+  acknowledgeCompliance(provider, {
+    LambdaDLQ:
+      "aws-cdk-lib's AwsCustomResource provider: CloudFormation invokes it during a deploy and waits for its answer; an error answers FAILED and fails the deploy, so no event is left for a dead-letter queue",
+    LambdaInsideVPC:
+      "aws-cdk-lib's AwsCustomResource provider: calls only the recovery Region's SSM endpoint, which this Region's VPC endpoints cannot serve, and runs only during deploys",
+    LambdaConcurrency:
+      "aws-cdk-lib's AwsCustomResource provider: CloudFormation calls it once per reader during a deploy; a reservation would take 1 of the account's unreserved executions for nothing",
+    LambdaTracing:
+      "aws-cdk-lib's AwsCustomResource provider: two deploy-time GetParameter calls; the deploy's events record them, a trace would add nothing",
+  });
 }

@@ -50,11 +50,6 @@ export function firehoseStreamName(stackName: string, serviceName: string, kind:
   return `${stackName}-${serviceName}-${kind}`;
 }
 
-/** Prefix of every alarm name of a service: `<stack>-<service>`. */
-export function alarmNamePrefix(stackName: string, serviceName: string): string {
-  return `${stackName}-${serviceName}`;
-}
-
 /** The dashboard of a service: `<stack>-<service>` (characters outside [A-Za-z0-9_-] are replaced by the caller). */
 export function dashboardName(stackName: string, serviceName: string): string {
   return `${stackName}-${serviceName}`;

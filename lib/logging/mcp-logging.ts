@@ -23,6 +23,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUCKET_NOTIFICATIONS_HANDLER_ID, ownLogGroupForBucketNotifications } from '../internal/cdk-handlers';
 import { acknowledgeCompliance } from '../internal/compliance';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import {
@@ -799,22 +800,17 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     return logIndexer;
   }
 
-  /** The acknowledgements of aws-cdk-lib's bucket-notifications handler (created by the S3 notifications). */
+  /** aws-cdk-lib's bucket-notifications handler (created by the S3 notifications): its own log group, its wildcard. */
   private acknowledgeNotificationsHandler(): void {
-    const stack = Stack.of(this);
-    const notificationsHandler = stack.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    // aws-cdk-lib's bucket-notifications handler (the stack's singleton): its own log group, no managed policy.
+    ownLogGroupForBucketNotifications(this);
+    const notificationsHandler = Stack.of(this).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
     if (notificationsHandler) {
-      Validations.of(notificationsHandler).acknowledge(
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: "aws-cdk-lib's bucket-notifications custom resource handler; its role only writes its own logs",
-        },
-        {
-          id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            "aws-cdk-lib's bucket-notifications handler calls s3:PutBucketNotification, which it applies to buckets named at deploy time",
-        },
-      );
+      Validations.of(notificationsHandler).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          "aws-cdk-lib's bucket-notifications handler calls s3:PutBucketNotification, which it applies to buckets named at deploy time",
+      });
     }
   }
 

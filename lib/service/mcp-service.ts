@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import { describeFargateMemory, FARGATE_CPU_VALUES, isValidFargateCpu, isValidFargateSize } from '../capacity/fargate';
 import { CapacityModel } from '../capacity/capacity-model';
 import { acknowledgeCompliance } from '../internal/compliance';
+import { ownLogGroupForRestrictDefaultSg } from '../internal/cdk-handlers';
 import { stackLogKey } from '../internal/log-key';
 import { McpLogging, McpLoggingOptions } from '../logging/mcp-logging';
 import { McpAlarmTopic } from '../monitoring/alarm-topic';
@@ -1365,6 +1366,8 @@ export class McpService extends Construct {
           ],
         }),
     );
+    // aws-cdk-lib's handler that empties the default security group: its own log group, no managed policy.
+    ownLogGroupForRestrictDefaultSg(vpc);
     if (choice.kind !== 'deploy-time') {
       Validations.of(vpc).acknowledge({
         id: 'CloudFormation-Validate::W3010',

@@ -63,7 +63,7 @@ test('the default app: clean, offline', () => {
 describe.each<[string, MatrixRow[], boolean]>([
   ['alone', singleRows(keys), false],
   ['combined, under every compliance pack', [...COMBINATION_ROWS], true],
-  ['combined with a recovery Region (AwsSolutions)', [...RECOVERY_COMBINATION_ROWS], false],
+  ['combined with a recovery Region, under every compliance pack', [...RECOVERY_COMBINATION_ROWS], true],
 ])('context keys %s', (_kind, rows, packs) => {
   test.each(rows.map((r) => [r.name, r] as const))('%s', (_name, row) => {
     const result = synthRow(packs ? { ...row.context, compliance: ALL_PACKS } : row.context, packs);

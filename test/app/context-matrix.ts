@@ -82,6 +82,7 @@ export const NON_DEFAULT: Readonly<Record<string, string>> = {
   wafRateLimitHeader: 'authorization',
   wafAllowedCidrs: '203.0.113.0/24,2001:db8::/32',
   wafAllowedCountries: 'IE,DE',
+  allowAllOutbound: 'true',
   recoveryRegion: 'eu-central-1',
   recoveryStackName: 'McpOpsStandby',
   recoveryAvailabilityZoneNames: 'eu-central-1b,eu-central-1c,eu-central-1a',
@@ -189,15 +190,13 @@ export const COMBINATION_ROWS: readonly MatrixRow[] = [
     },
   },
   {
-    name: 'every key at once (the issuer form, no opt-outs, no recovery Region)',
+    name: 'every key at once (the issuer form, no opt-outs, a recovery Region on standby)',
     context: Object.fromEntries(
       Object.entries({ ...NON_DEFAULT, account: ACCOUNT, region: REGION }).filter(
         ([k]) =>
-          !['allowAnonymousMcp', 'internetFacing', 'allowPlaintextInternetListener', 'waf', 'recoveredIn'].includes(
-            k,
-            // The recovery Region's stack is not yet clean under the compliance packs (issue 12's note): the recovery
-            // rows run it under AwsSolutions only.
-          ) && !k.startsWith('recover'),
+          !['allowAnonymousMcp', 'internetFacing', 'allowPlaintextInternetListener', 'waf'].includes(k) &&
+          // The post-recovery state is a row of its own (below).
+          !k.startsWith('recovered'),
       ),
     ),
   },
@@ -214,13 +213,21 @@ export const COMBINATION_ROWS: readonly MatrixRow[] = [
   },
 ];
 
-/**
- * Combinations with a recovery Region, checked under AwsSolutions only: the recovery Region's stack and the
- * production stack's readers of its parameters are not yet clean under the compliance packs (issue 12's note).
- */
+/** Combinations with a recovery Region (its pilot-light stack is synthesized and checked too). */
 export const RECOVERY_COMBINATION_ROWS: readonly MatrixRow[] = [
   {
     name: 'a recovery Region with the domain: PRIMARY failover records',
     context: pick('recoveryRegion', 'hostedZoneId', 'hostedZoneName', 'domainName'),
+  },
+  {
+    name: 'after a region-loss recovery: the service runs on the restored database and cache',
+    context: pick(
+      'recoveryRegion',
+      'recoveredIn',
+      'recoveredDatabase',
+      'recoveredDatabaseEndpoint',
+      'recoveredCache',
+      'recoveredCacheEndpoint',
+    ),
   },
 ];

@@ -98,6 +98,27 @@ describe('security context keys', () => {
     );
   });
 
+  test("-c allowAllOutbound=true opens the tasks' egress (default: HTTPS and the data tier); a bad value is an error", () => {
+    const egressOf = (context: Record<string, string>): unknown[] => {
+      const t = Template.fromStack(
+        buildDefaultApp(testApp({ stackName: 'Egress', 'aws:cdk:bundling-stacks': [], ...context })),
+      );
+      const [group] = Object.values(t.findResources('AWS::EC2::SecurityGroup')).filter((r: any) =>
+        /tasks: /.test(r.Properties.GroupDescription),
+      ) as any[];
+      return group.Properties.SecurityGroupEgress;
+    };
+    expect(egressOf({})).toEqual(
+      expect.arrayContaining([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, CidrIp: '0.0.0.0/0' })]),
+    );
+    expect(egressOf({ allowAllOutbound: 'true' })).toEqual([
+      expect.objectContaining({ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }),
+    ]);
+    expect(() => parseAppConfig({ allowAllOutbound: 'yes' })).toThrow(
+      /context allowAllOutbound: expected true or false/,
+    );
+  });
+
   test('every new key is in CONTEXT_KEYS (and so documented in the README)', () => {
     const keys = CONTEXT_KEYS.map((k) => k.key);
     for (const key of ['hostedZoneId', 'hostedZoneName', 'allowPlaintextInternetListener', 'allowAnonymousMcp', 'waf'])

@@ -11,12 +11,7 @@ import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { ApplicationAutoScalingClient, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient, RunTaskCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import {
-  CreateReplicationGroupCommand,
-  DeleteReplicationGroupCommand,
-  DescribeReplicationGroupsCommand,
-  ElastiCacheClient,
-} from '@aws-sdk/client-elasticache';
+import { DeleteReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import {
   DeleteDBInstanceCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -38,6 +33,8 @@ import { testApp } from '../support/app';
 import { allStates, localArn } from './local-sfn';
 import {
   Approver,
+  awsError,
+  fakeCacheRestore,
   SynthesizedWorkflow,
   newBucket,
   runScenario,
@@ -89,12 +86,6 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-function awsErr(name: string, message = name): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
-
 /** The recovery Region's AWS: production's automated backups replicated here, everything restorable. */
 function mockRecoveryRegion(opts: { replicated?: boolean } = {}): void {
   for (const m of MOCKS) m.reset();
@@ -133,19 +124,7 @@ function mockRecoveryRegion(opts: { replicated?: boolean } = {}): void {
       ? JSON.stringify({ username: 'mcp_admin', password: 'recovery-password' })
       : 'cache-auth-token-of-the-recovery-region',
   }));
-  ec.on(CreateReplicationGroupCommand).callsFake((i) => ({
-    ReplicationGroup: { ReplicationGroupId: i.ReplicationGroupId, Status: 'creating' },
-  }));
-  ec.on(DescribeReplicationGroupsCommand).callsFake((i) => ({
-    ReplicationGroups: [
-      {
-        ReplicationGroupId: i.ReplicationGroupId,
-        Status: 'available',
-        NodeGroups: [{ PrimaryEndpoint: { Address: `${i.ReplicationGroupId}.cache.local`, Port: 6379 } }],
-      },
-    ],
-  }));
-  ec.on(DeleteReplicationGroupCommand).resolves({});
+  fakeCacheRestore(ec);
   ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: `arn:aws:ecs:${RECOVERY_REGION}:111111111111:task/c/ready` }] });
   ecs.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: 'ecs-svc/up', status: 'PRIMARY' }] } });
   ecs.on(DescribeServicesCommand).resolves({
@@ -290,7 +269,7 @@ describe('region-loss workflow executed locally (recovery Region only)', () => {
 
   test('restore failure: notified, nothing activated, no traffic moved', async () => {
     mockRecoveryRegion();
-    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('KMSKeyNotAccessibleFault', 'key not accessible'));
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsError('KMSKeyNotAccessibleFault', 'key not accessible'));
     const bucket = await newBucket(s3.client());
     await replicatedBackups(bucket, 1);
     const result = await run({ mode: 'recover' }, 'recover-restore-fails', bucket);

@@ -7,7 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { buildDefaultApp } from '../../lib/app/build';
+import { McpPilotLight } from '../../lib/dr/pilot-light';
 import { describeFindings, nagFindings, testApp } from '../support/app';
 import { definitionFromTemplate, allStates } from './local-sfn';
 
@@ -114,6 +117,51 @@ describe('two-Region default app', () => {
       // The image is the same asset, published to this Region by the recovery stack's deploy.
       const td = Object.values(rec.findResources('AWS::ECS::TaskDefinition'))[0] as any;
       expect(JSON.stringify(td.Properties.ContainerDefinitions[0].Image)).toContain('eu-central-1');
+    });
+
+    test("pilot light: the restored instance's credentials are encrypted with the recovery Region's data key", () => {
+      const keyId = Object.keys(rec.findResources('AWS::KMS::Key')).find((id) => id.startsWith('RecoveryDataKey'))!;
+      const secrets = rec.findResources('AWS::SecretsManager::Secret');
+      const ids = Object.keys(secrets).filter((id) => /^PilotLight(MasterSecret|CacheAuthToken)/.test(id));
+      expect(ids).toHaveLength(2);
+      for (const id of ids) expect(secrets[id].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    });
+
+    test('pilot light without encryptionKey: a key of its own, rotated, for both secrets', () => {
+      const stack = new Stack(testApp(), 'Standby', { env: { account: '111111111111', region: 'eu-central-1' } });
+      const vpc = new ec2.Vpc(stack, 'Vpc', {
+        availabilityZones: ['eu-central-1a', 'eu-central-1b'],
+        subnetConfiguration: [
+          { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+          { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        ],
+      });
+      const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+      const container = taskDefinition.addContainer('mcp', { image: ecs.ContainerImage.fromRegistry('mcp:1') });
+      const service = new ecs.FargateService(stack, 'Service', {
+        cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
+        taskDefinition,
+        desiredCount: 0,
+      });
+      new McpPilotLight(stack, 'PilotLight', {
+        serviceName: 'mcp-server',
+        vpc,
+        service,
+        container,
+        minimumTaskCount: 2,
+      });
+      const t = Template.fromStack(stack);
+      const keys = t.findResources('AWS::KMS::Key');
+      expect(Object.keys(keys)).toEqual([expect.stringMatching(/^PilotLightSecretsKey/)]);
+      const [keyId] = Object.keys(keys);
+      expect(keys[keyId].Properties.EnableKeyRotation).toBe(true);
+      expect(keys[keyId].DeletionPolicy).toBe('Retain');
+      const secrets = Object.values(t.findResources('AWS::SecretsManager::Secret')) as any[];
+      expect(secrets.map((x) => x.Properties.KmsKeyId)).toEqual([
+        { 'Fn::GetAtt': [keyId, 'Arn'] },
+        { 'Fn::GetAtt': [keyId, 'Arn'] },
+      ]);
     });
 
     test('region-loss workflow: activation before the traffic approval, traffic moved after it; no task-definition registration', () => {

@@ -8,6 +8,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateReplicationGroupCommand,
+  DeleteReplicationGroupCommand,
+  DescribeReplicationGroupsCommand,
+  ElastiCacheClient,
+} from '@aws-sdk/client-elasticache';
+import { AwsClientStub } from 'aws-sdk-client-mock';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BackupComponent,
@@ -22,6 +29,33 @@ import { handler } from '../../lambda/restore/index';
 import { resetClients } from '../../lambda/restore/aws';
 import { Definition, TaskImpl, definitionFromTemplate, localArn, runLocally, LocalRunResult } from './local-sfn';
 import { PROBE_ARN } from './fixture';
+
+/** An AWS SDK service error as the clients throw it (`name` is what the handler classifies). */
+export function awsError(name: string, message = name): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/**
+ * ElastiCache as the restore sees it when everything goes well: a replication group is created, is
+ * `available` at once with a primary endpoint `<id>.<domain>:6379`, and can be deleted.
+ */
+export function fakeCacheRestore(ec: AwsClientStub<ElastiCacheClient>, domain = 'cache.local'): void {
+  ec.on(CreateReplicationGroupCommand).callsFake((i) => ({
+    ReplicationGroup: { ReplicationGroupId: i.ReplicationGroupId, Status: 'creating' },
+  }));
+  ec.on(DescribeReplicationGroupsCommand).callsFake((i) => ({
+    ReplicationGroups: [
+      {
+        ReplicationGroupId: i.ReplicationGroupId,
+        Status: 'available',
+        NodeGroups: [{ PrimaryEndpoint: { Address: `${i.ReplicationGroupId}.${domain}`, Port: 6379 } }],
+      },
+    ],
+  }));
+  ec.on(DeleteReplicationGroupCommand).resolves({});
+}
 
 /** Everything a scenario needs from the synthesized stack. */
 export interface SynthesizedWorkflow {

@@ -42,6 +42,8 @@ import { LocalS3, startLocalS3 } from '../support/s3-server';
 import { drFixture } from './fixture';
 import {
   Approver,
+  awsError,
+  fakeCacheRestore,
   ReadinessOutcome,
   SynthesizedWorkflow,
   newBucket,
@@ -74,18 +76,12 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-function awsErr(name: string, message = name): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
-
 /** Production AWS as the mocks see it: PITR window of the last 7 days up to 5 minutes ago. */
 function mockAws(opts: { pitr?: boolean; pitrEarliestMs?: number; dbPendingPolls?: number } = {}): void {
   for (const m of [rds, ec, ecs, sns, cw, sfn, ssm]) m.reset();
   const now = Date.now();
   if (opts.pitr === false)
-    rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsErr('DBInstanceAutomatedBackupNotFoundFault'));
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsError('DBInstanceAutomatedBackupNotFoundFault'));
   else
     rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
       DBInstanceAutomatedBackups: [
@@ -115,19 +111,7 @@ function mockAws(opts: { pitr?: boolean; pitrEarliestMs?: number; dbPendingPolls
     };
   });
   rds.on(DeleteDBInstanceCommand).resolves({});
-  ec.on(CreateReplicationGroupCommand).callsFake((i) => ({
-    ReplicationGroup: { ReplicationGroupId: i.ReplicationGroupId, Status: 'creating' },
-  }));
-  ec.on(DescribeReplicationGroupsCommand).callsFake((i) => ({
-    ReplicationGroups: [
-      {
-        ReplicationGroupId: i.ReplicationGroupId,
-        Status: 'available',
-        NodeGroups: [{ PrimaryEndpoint: { Address: `${i.ReplicationGroupId}.cache.local`, Port: 6379 } }],
-      },
-    ],
-  }));
-  ec.on(DeleteReplicationGroupCommand).resolves({});
+  fakeCacheRestore(ec);
   ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:111111111111:task/c/readiness' }] });
   ecs.on(DescribeServicesCommand).resolves({
     services: [
@@ -351,7 +335,7 @@ describe('DR workflow executed locally', () => {
     const arn = 'arn:aws:rds:eu-west-1:111111111111:auto-backup:ab-prod';
     const now = Date.now();
     // By identifier: the instance is not found; by filter: its retained automated backups.
-    rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsErr('DBInstanceNotFoundFault'));
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(awsError('DBInstanceNotFoundFault'));
     rds
       .on(DescribeDBInstanceAutomatedBackupsCommand, { Filters: [{ Name: 'db-instance-id', Values: [PROD] }] })
       .resolves({
@@ -503,8 +487,8 @@ describe('DR workflow executed locally', () => {
 
   test('a restore that keeps failing: retries with backoff exhausted, failure notified, drill cleaned up, production untouched', async () => {
     mockAws();
-    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('ThrottlingException', 'Rate exceeded'));
-    rds.on(DeleteDBInstanceCommand).rejects(awsErr('DBInstanceNotFoundFault'));
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    rds.on(DeleteDBInstanceCommand).rejects(awsError('DBInstanceNotFoundFault'));
     const bucket = await newBucket(client);
     await hourlyBackups(bucket, 1);
     const { result } = await run({}, 'drill-throttled', { bucket });
@@ -525,11 +509,11 @@ describe('DR workflow executed locally', () => {
 
   test('a failure while the cache is still being created: the clean-up waits until it can delete it', async () => {
     mockAws();
-    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('InvalidParameterCombination', 'bad restore'));
-    rds.on(DeleteDBInstanceCommand).rejects(awsErr('DBInstanceNotFoundFault'));
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsError('InvalidParameterCombination', 'bad restore'));
+    rds.on(DeleteDBInstanceCommand).rejects(awsError('DBInstanceNotFoundFault'));
     // ElastiCache refuses to delete a group that is `creating`; the second attempt succeeds.
     ec.on(DeleteReplicationGroupCommand)
-      .rejectsOnce(awsErr('InvalidReplicationGroupStateFault', 'Replication group must be in available state'))
+      .rejectsOnce(awsError('InvalidReplicationGroupStateFault', 'Replication group must be in available state'))
       .resolves({});
     ec.on(DescribeReplicationGroupsCommand).resolves({
       ReplicationGroups: [{ ReplicationGroupId: restoreId('mcp', 'drill-cache-creating'), Status: 'creating' }],
@@ -545,8 +529,8 @@ describe('DR workflow executed locally', () => {
 
   test('a clean-up that cannot delete is notified with the identifier to delete by hand', async () => {
     mockAws();
-    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('InvalidParameterCombination', 'bad restore'));
-    rds.on(DeleteDBInstanceCommand).rejects(awsErr('AccessDenied', 'not allowed'));
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsError('InvalidParameterCombination', 'bad restore'));
+    rds.on(DeleteDBInstanceCommand).rejects(awsError('AccessDenied', 'not allowed'));
     const bucket = await newBucket(client);
     await hourlyBackups(bucket, 1);
     const { result } = await run({}, 'drill-cleanup-denied', { bucket });
@@ -568,8 +552,8 @@ describe('DR workflow executed locally', () => {
     const id = restoreId('mcp', name);
     rds
       .on(RestoreDBInstanceToPointInTimeCommand)
-      .rejectsOnce(awsErr('InternalFailure', 'first attempt timed out after creating the instance'))
-      .rejects(awsErr('DBInstanceAlreadyExistsFault', `DB instance already exists`));
+      .rejectsOnce(awsError('InternalFailure', 'first attempt timed out after creating the instance'))
+      .rejects(awsError('DBInstanceAlreadyExistsFault', `DB instance already exists`));
     let polls = 0;
     rds.on(DescribeDBInstancesCommand).callsFake(() => {
       polls++;
@@ -596,7 +580,7 @@ describe('DR workflow executed locally', () => {
     mockAws();
     const name = 'drill-foreign';
     const id = restoreId('mcp', name);
-    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsErr('DBInstanceAlreadyExistsFault'));
+    rds.on(RestoreDBInstanceToPointInTimeCommand).rejects(awsError('DBInstanceAlreadyExistsFault'));
     rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
         {
@@ -684,7 +668,9 @@ describe('DR workflow executed locally', () => {
 
   test('cut-over step failing before UpdateService: notified as "production not switched", nothing updated', async () => {
     mockAws();
-    ssm.on(PutParameterCommand).rejects(awsErr('AccessDeniedException', 'not authorized to perform ssm:PutParameter'));
+    ssm
+      .on(PutParameterCommand)
+      .rejects(awsError('AccessDeniedException', 'not authorized to perform ssm:PutParameter'));
     const bucket = await newBucket(client);
     await hourlyBackups(bucket, 1);
     const { result } = await run({ mode: 'recover' }, 'recover-register-fails', { bucket });

@@ -352,8 +352,9 @@ describe('McpService wiring of monitoring and the log pipeline (on by default)',
     expect(s.mcp.logging).toBeUndefined();
     s.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     s.template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
-    // Flow logs, container logs, and the web ACL's own log group (security logs stay on without the pipeline).
-    s.template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    // Flow logs, container logs, the web ACL's own log group (security logs stay on without the pipeline), and
+    // the log group of aws-cdk-lib's default-security-group handler.
+    s.template.resourceCountIs('AWS::Logs::LogGroup', 4);
   });
 });
 
