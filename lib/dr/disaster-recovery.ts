@@ -134,6 +134,17 @@ export interface McpDisasterRecoveryProps extends McpAlarmOptions {
    * (checked when that McpBackup is in the app). 1–20 lowercase letters, digits and single hyphens, starting with a letter (the package's one service-name rule, see McpService).
    */
   readonly serviceName: string;
+  /**
+   * Retention of the restore function's own log group (KMS-encrypted with the stack's log key).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly functionLogRetention?: logs.RetentionDays;
+  /**
+   * Retention of the state machine's execution log group (every state's input and output: the record of each
+   * drill and recovery; KMS-encrypted with the stack's log key).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly executionLogRetention?: logs.RetentionDays;
   /** The bucket the backup Lambda writes manifests and components to (see lib/backup/manifest.ts). */
   readonly backupBucket: s3.IBucket;
   /**
@@ -664,6 +675,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     const subnetGroupName = this.buildRestoreSubnetGroup(props, s);
     return new McpOpsFunction(this, 'RestoreFunction', {
       handlerName: 'restore',
+      logRetention: props.functionLogRetention,
       description: `${props.serviceName} disaster recovery: restore workflow steps`,
       timeout: Duration.minutes(2),
       memorySize: 512,
@@ -816,7 +828,7 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       );
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
+      retention: props.executionLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: stackLogKey(this),
     });
     return new sfn.StateMachine(this, 'StateMachine', {

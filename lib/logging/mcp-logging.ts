@@ -117,6 +117,12 @@ export interface McpLoggingOptions extends McpAlarmOptions {
    */
   readonly auditRetention?: logs.RetentionDays;
   /**
+   * Retention of the indexers' own log groups (the audit and the log indexer: each function logs to a log group
+   * of its own, encrypted with the stack's log key).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly functionLogRetention?: logs.RetentionDays;
+  /**
    * Object Lock retention (compliance mode) of every audit object, in days: an integer from 1 to 36500.
    * Nobody, root included, can delete or overwrite an audit object version before it ends.
    * @default 400
@@ -308,6 +314,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
   private readonly streamPrefix: string;
   private readonly logDriverMode: ecs.AwsLogDriverMode;
   private readonly logBufferSize: Size;
+  private readonly functionLogRetention?: logs.RetentionDays;
 
   constructor(scope: Construct, id: string, props: McpLoggingProps) {
     super(scope, id);
@@ -317,6 +324,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     this.streamPrefix = cfg.streamPrefix;
     this.logDriverMode = props.logDriverMode ?? ecs.AwsLogDriverMode.NON_BLOCKING;
     this.logBufferSize = Size.mebibytes(cfg.logBufferSizeMiB);
+    this.functionLogRetention = props.functionLogRetention;
     const names = this.logGroupNames(cfg);
     this.encryptionKey = this.buildKey(props, cfg, names);
     const logGroups = this.buildLogGroups(props, names);
@@ -670,6 +678,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     const stack = Stack.of(this);
     const fn = new McpOpsFunction(this, 'AuditIndexer', {
       handlerName: 'log-transform',
+      logRetention: this.functionLogRetention,
       description: `Indexes audit objects of ${cfg.serviceName} from the WORM bucket into ${names.audit}`,
       timeout: Duration.minutes(2),
       outsideVpcReason:
@@ -748,6 +757,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     const domain = openSearch.domain;
     const logIndexer = new McpOpsFunction(this, 'LogIndexer', {
       handlerName: 'log-indexer',
+      logRetention: this.functionLogRetention,
       description: `Bulk-indexes application log objects of ${cfg.serviceName} from the log bucket into OpenSearch ${cfg.indexPrefix}-*`,
       timeout: Duration.seconds(cfg.retryDurationSeconds + LOG_INDEXER_TIMEOUT_MARGIN_SECONDS),
       // One object holds up to a full Firehose buffer (bufferSize, uncompressed) and is parsed in memory.

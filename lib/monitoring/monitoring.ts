@@ -1,5 +1,6 @@
 import { Annotations, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -125,6 +126,11 @@ export interface McpMonitoringOptions extends McpAlarmOptions {
    * @default Duration.seconds(10)
    */
   readonly probeTimeout?: Duration;
+  /**
+   * Retention of the probe function's own log group.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly probeLogRetention?: logs.RetentionDays;
   /**
    * Consecutive failed probe intervals before the probe alarm fires (1–10).
    * @default 2
@@ -846,6 +852,7 @@ export class McpMonitoring extends Construct {
       timeout: props.probeTimeout,
       auth: props.probeAuth,
       vpc: props.probeVpc,
+      functionLogRetention: props.probeLogRetention,
     });
     const intervals = props.probeFailureIntervals ?? 2;
     const minutes = probe.interval.toMinutes();

@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeCompliance } from '../internal/compliance';
 import { McpOpsFunction } from '../internal/nodejs-function';
@@ -62,6 +63,11 @@ export interface McpProbeProps {
    * @default outside any VPC
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Retention of the probe function's own log group (KMS-encrypted with the stack's log key).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly functionLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -118,6 +124,7 @@ export class McpProbe extends Construct {
 
     this.function = new McpOpsFunction(this, 'Function', {
       handlerName: 'mcp-probe',
+      logRetention: props.functionLogRetention,
       description: `Synthetic MCP probe of ${props.serviceName}: initialize, tools/list${props.tool ? `, tools/call ${props.tool.name}` : ''}`,
       timeout: Duration.seconds(timeout.toSeconds() + 5),
       memorySize: 256,
