@@ -105,6 +105,16 @@ export class Problems {
     if (problem !== undefined && !this.found.includes(problem)) this.found.push(problem);
   }
 
+  /**
+   * Records a problem for each prop of an earlier release that a caller still passes (JavaScript callers, and
+   * TypeScript callers with `as any`, would otherwise have it ignored silently): `{ oldProp: 'newProp: how' }`.
+   */
+  public replaced(props: object, renamed: Readonly<Record<string, string>>): void {
+    for (const [old, now] of Object.entries(renamed))
+      if ((props as Record<string, unknown>)[old] !== undefined)
+        this.add(`${old} was replaced by ${now}, got ${old}: ${show((props as Record<string, unknown>)[old])}`);
+  }
+
   /** Records `message` unless `condition` holds; returns the condition. */
   public check(condition: boolean, message: string): boolean {
     if (!condition) this.add(message);

@@ -85,7 +85,7 @@ export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
   const nameProblem = serviceNameProblem(input.serviceName);
   if (nameProblem) throw new Error(`${OWNER}: ${nameProblem}`);
   const auditObjectLockDays = integerIn(
-    'auditObjectLockDays (days)',
+    'auditObjectLockPeriod (days)',
     input.auditObjectLockDays ?? LOGGING_DEFAULTS.auditObjectLockDays,
     1,
     36500,
@@ -96,18 +96,18 @@ export function resolveLoggingConfig(input: LoggingConfigInput): LoggingConfig {
     `auditRetention must be at least one year (365 days, e.g. RetentionDays.ONE_YEAR), got ${input.auditRetentionDays} days`,
   );
   const logBucketExpirationDays = integerIn(
-    'logBucketExpirationDays (days)',
+    'logBucketExpiration (days)',
     input.logBucketExpirationDays ?? LOGGING_DEFAULTS.logBucketExpirationDays,
     1,
     36500,
   );
   let auditExpirationDays: number | undefined;
   if (input.auditExpirationDays !== undefined) {
-    auditExpirationDays = integerIn('auditExpirationDays (days)', input.auditExpirationDays, 1, 36500);
+    auditExpirationDays = integerIn('auditExpiration (days)', input.auditExpirationDays, 1, 36500);
     checkThat(
       OWNER,
       auditExpirationDays >= auditObjectLockDays,
-      `auditExpirationDays must be at least auditObjectLockDays (${auditObjectLockDays}), got ${auditExpirationDays}`,
+      `auditExpiration must be at least auditObjectLockPeriod (${auditObjectLockDays} days), got ${auditExpirationDays} days`,
     );
   }
   const bufferIntervalSeconds = integerIn(

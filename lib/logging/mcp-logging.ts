@@ -123,24 +123,23 @@ export interface McpLoggingOptions extends McpAlarmOptions {
    */
   readonly functionLogRetention?: logs.RetentionDays;
   /**
-   * Object Lock retention (compliance mode) of every audit object, in days: an integer from 1 to 36500.
-   * Nobody, root included, can delete or overwrite an audit object version before it ends.
-   * @default 400
+   * Object Lock retention (compliance mode) of every audit object: whole days, 1 to 36500. Nobody, root
+   * included, can delete or overwrite an audit object version before it ends.
+   * @default Duration.days(400)
    */
-  readonly auditObjectLockDays?: number;
+  readonly auditObjectLockPeriod?: Duration;
   /**
-   * Days after which application log objects expire from the log bucket (integer ≥ 1).
-   * @default 90
+   * Age at which application log objects expire from the log bucket: whole days, 1 to 36500.
+   * @default Duration.days(90)
    */
-  readonly logBucketExpirationDays?: number;
+  readonly logBucketExpiration?: Duration;
   /**
-   * Days after which audit objects are deleted by the bucket's lifecycle: a delete marker hides the
-   * object after this many days, and the hidden version is removed permanently one day later (S3
-   * lifecycle never removes a version whose Object Lock retention has not ended). Must be at least
-   * `auditObjectLockDays`.
+   * Age at which the bucket's lifecycle deletes audit objects: a delete marker hides the object at this age,
+   * and the hidden version is removed permanently one day later (S3 lifecycle never removes a version whose
+   * Object Lock retention has not ended). Whole days, at least `auditObjectLockPeriod`.
    * @default - audit objects are kept forever
    */
-  readonly auditExpirationDays?: number;
+  readonly auditExpiration?: Duration;
   /**
    * Firehose buffering interval (both streams): from 0 to 900 seconds, whole seconds. The operations
    * guide flushes Fluentd every 10 s.
@@ -455,7 +454,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     return bucket;
   }
 
-  /** The application log archive (`logs/`, errors under `errors/`), expiring after `logBucketExpirationDays`. */
+  /** The application log archive (`logs/`, errors under `errors/`), expiring at `logBucketExpiration`. */
   private buildLogBucket(cfg: LoggingConfig): s3.Bucket {
     return new s3.Bucket(this, 'LogBucket', {
       ...kmsBucketProps(this.encryptionKey),
@@ -1201,6 +1200,11 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
   /** Checks every prop (the service name first) and throws once with all problems; returns the resolved config. */
   private validate(props: McpLoggingProps): LoggingConfig {
     const problems = new Problems('McpLogging', this.node.path);
+    problems.replaced(props, {
+      auditObjectLockDays: 'auditObjectLockPeriod (a Duration: Duration.days(n))',
+      logBucketExpirationDays: 'logBucketExpiration (a Duration: Duration.days(n))',
+      auditExpirationDays: 'auditExpiration (a Duration: Duration.days(n))',
+    });
     const nameProblem = serviceNameProblem(props.serviceName);
     problems.add(nameProblem);
     if (!nameProblem) problems.add(claimServiceName(this, 'McpLogging', props.serviceName));
@@ -1208,10 +1212,10 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       resolveLoggingConfig({
         // A bad name is reported above; the other props are still checked.
         serviceName: nameProblem ? 'placeholder' : props.serviceName,
-        auditObjectLockDays: props.auditObjectLockDays,
+        auditObjectLockDays: props.auditObjectLockPeriod?.toDays({ integral: false }),
         auditRetentionDays: props.auditRetention,
-        logBucketExpirationDays: props.logBucketExpirationDays,
-        auditExpirationDays: props.auditExpirationDays,
+        logBucketExpirationDays: props.logBucketExpiration?.toDays({ integral: false }),
+        auditExpirationDays: props.auditExpiration?.toDays({ integral: false }),
         bufferIntervalSeconds: props.bufferInterval?.toSeconds({ integral: false }),
         bufferSizeMiB: props.bufferSize?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
         indexPrefix: props.openSearch?.indexPrefix,

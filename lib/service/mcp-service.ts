@@ -394,10 +394,10 @@ export interface McpServiceProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * Retention of the ALB access-log bucket's objects, in days.
-   * @default 90
+   * Age at which the ALB access-log bucket's objects expire: whole days, 1 to 3650.
+   * @default Duration.days(90)
    */
-  readonly accessLogRetentionDays?: number;
+  readonly accessLogRetention?: Duration;
 
   /**
    * Retention of the VPC flow logs (new VPC only).
@@ -682,7 +682,7 @@ export class McpService extends Construct {
       versioned: true,
       lifecycleRules: [
         {
-          expiration: Duration.days(props.accessLogRetentionDays ?? 90),
+          expiration: props.accessLogRetention ?? Duration.days(90),
           noncurrentVersionExpiration: Duration.days(7),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
@@ -701,7 +701,7 @@ export class McpService extends Construct {
       S3DefaultEncryptionKMS:
         'The load balancer writes its access logs only to buckets encrypted with SSE-S3 (Amazon S3 managed keys); SSE-KMS is not supported for ALB access logs.',
       S3BucketReplicationEnabled:
-        'Access logs of the load balancer in this Region, kept 90 days by default (accessLogRetentionDays): an operational record, versioned, not a copy worth a second Region.',
+        'Access logs of the load balancer in this Region, kept 90 days by default (accessLogRetention): an operational record, versioned, not a copy worth a second Region.',
     });
     return bucket;
   }
@@ -1121,7 +1121,8 @@ export class McpService extends Construct {
         /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
         'a lowercase DNS name such as mcp.example.com',
       );
-    problems.integer('accessLogRetentionDays', props.accessLogRetentionDays, 1, 3650);
+    problems.integer('accessLogRetention (days)', props.accessLogRetention?.toDays({ integral: false }), 1, 3650);
+    problems.replaced(props, { accessLogRetentionDays: 'accessLogRetention (a Duration: Duration.days(n))' });
     this.checkEnvironment(problems, props);
     for (const [i, origin] of (props.allowedOrigins ?? []).entries())
       problems.add(originProblem(`allowedOrigins[${i}]`, origin));

@@ -62,7 +62,7 @@ describe('resolveLoggingConfig', () => {
     ],
     [
       { serviceName: 's', auditObjectLockDays: 0 },
-      'McpLogging: auditObjectLockDays (days) must be an integer from 1 to 36500, got 0',
+      'McpLogging: auditObjectLockPeriod (days) must be an integer from 1 to 36500, got 0',
     ],
     [
       { serviceName: 's', auditRetentionDays: 180 },
@@ -70,11 +70,11 @@ describe('resolveLoggingConfig', () => {
     ],
     [
       { serviceName: 's', auditObjectLockDays: 400, auditExpirationDays: 365 },
-      'McpLogging: auditExpirationDays must be at least auditObjectLockDays (400), got 365',
+      'McpLogging: auditExpiration must be at least auditObjectLockPeriod (400 days), got 365 days',
     ],
     [
       { serviceName: 's', logBucketExpirationDays: -1 },
-      'logBucketExpirationDays (days) must be an integer from 1 to 36500, got -1',
+      'logBucketExpiration (days) must be an integer from 1 to 36500, got -1',
     ],
     [{ serviceName: 's', indexPrefix: 'MCP' }, 'openSearch.indexPrefix must be 1–80 characters of [a-z0-9_.-]'],
     [
