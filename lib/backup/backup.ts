@@ -15,7 +15,8 @@ import { acknowledgeCompliance } from '../internal/compliance';
 import { stackLogKey } from '../internal/log-key';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { McpDataTier } from '../data/data-tier';
-import { BACKUP_ENV, CacheBackupMode } from './handler-config';
+import { CacheBackupMode } from './cache-backup-mode';
+import { BACKUP_ENV } from './handler-config';
 import { BACKUP_PREFIX, MANIFEST_PREFIX } from './manifest';
 import {
   BACKUP_TAG_KEY,
@@ -92,18 +93,18 @@ export interface McpBackupProps extends McpAlarmOptions {
    */
   readonly cacheReplicationGroupId?: string;
   /**
-   * `rebuildable`: record that the cache is rebuilt empty on restore (its own automatic daily
+   * `CacheBackupMode.REBUILDABLE`: record that the cache is rebuilt empty on restore (its own automatic daily
    * backups, encrypted with the data tier's key, stay in ElastiCache for a manual restore);
-   * `export`: also export the cache's newest automatic backup to the bucket on its cadence.
-   * `export` is opt-in because AWS documents the bucket grant it needs differently by Region: in
+   * `CacheBackupMode.EXPORT`: also export the cache's newest automatic backup to the bucket on its cadence.
+   * `EXPORT` is opt-in because AWS documents the bucket grant it needs differently by Region: in
    * Regions enabled by default, a bucket ACL for ElastiCache's canonical user, which this bucket
    * (ACLs disabled) cannot carry; the service-principal bucket policy used here is documented for
    * opt-in Regions only (see docs/backup.md#elasticache-export). Synth warns when it is chosen.
-   * @default 'rebuildable'
+   * @default CacheBackupMode.REBUILDABLE
    */
   readonly cacheBackup?: CacheBackupMode;
   /**
-   * Hours between cache exports, with `cacheBackup: 'export'` (ElastiCache allows 20 manual backups per node per day).
+   * Hours between cache exports, with `cacheBackup: CacheBackupMode.EXPORT` (ElastiCache allows 20 manual backups per node per day).
    * @default 24
    */
   readonly cacheExportEveryHours?: number;
@@ -375,7 +376,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
       }),
     );
     const exportPrefix = cacheExportPrefix(props.serviceName);
-    if (cacheId !== undefined && cacheMode === 'export') {
+    if (cacheId !== undefined && cacheMode === CacheBackupMode.EXPORT) {
       // ElastiCache writes exports with its regional service principal, only under our export prefix.
       const ecPrincipal = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
       const sourceAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
@@ -561,7 +562,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         reason:
           "The replication group's member nodes are named <group id>-NNN; DescribeCacheClusters (read-only) on them gives the engine version.",
       });
-      if (cacheMode === 'export') {
+      if (cacheMode === CacheBackupMode.EXPORT) {
         role.addToPrincipalPolicy(
           new iam.PolicyStatement({
             sid: 'CacheSnapshotsList',
@@ -738,9 +739,9 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
     const retentionDays = retention.toDays({ integral: false });
     const database = props.database ?? props.dataTier?.database;
     const cacheId = props.cacheReplicationGroupId ?? props.dataTier?.cache?.ref;
-    const cacheMode: CacheBackupMode = props.cacheBackup ?? 'rebuildable';
+    const cacheMode: CacheBackupMode = props.cacheBackup ?? CacheBackupMode.REBUILDABLE;
     problems.check(
-      cacheMode === 'export' || cacheMode === 'rebuildable',
+      cacheMode === CacheBackupMode.EXPORT || cacheMode === CacheBackupMode.REBUILDABLE,
       `cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`,
     );
     const snapshotEveryHours = props.snapshotEveryHours ?? 24;
@@ -769,7 +770,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
           keepNewestSnapshots,
           snapshotQuotaReserve,
           manualSnapshotQuota: props.manualSnapshotQuota ?? RDS_MANUAL_SNAPSHOT_QUOTA,
-          hasCacheExport: cacheId !== undefined && cacheMode === 'export',
+          hasCacheExport: cacheId !== undefined && cacheMode === CacheBackupMode.EXPORT,
           cacheExportEveryHours,
           cacheExportQuotaReserve,
         }),
@@ -800,7 +801,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         'the manual-snapshot settings (snapshotEveryHours, snapshotRetention, keepNewestSnapshots, snapshotQuotaReserve) are ignored: there is no database',
       ],
       [
-        !(cacheId !== undefined && cacheMode === 'export') &&
+        !(cacheId !== undefined && cacheMode === CacheBackupMode.EXPORT) &&
           (props.cacheExportEveryHours !== undefined || props.cacheExportQuotaReserve !== undefined),
         "cacheExportEveryHours and cacheExportQuotaReserve are ignored: they apply only with a cache and cacheBackup 'export'",
       ],

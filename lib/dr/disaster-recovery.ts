@@ -35,7 +35,8 @@ import { nameLengthProblem, stateMachineName as drStateMachineName } from '../in
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 import { Problems } from '../internal/validate';
-import { estimateRecoveryTime, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } from './rto-model';
+import { RecoveryMetric } from './recovery-metric';
+import { estimateRecoveryTime, RecoveryMode, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } from './rto-model';
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
 import { acknowledgeCompliance } from '../internal/compliance';
 import { stackLogKey } from '../internal/log-key';
@@ -1238,7 +1239,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           expression: 'MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])',
           usingMetrics: {
             finishedMs: this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: fiveMinutes }),
-            running: this.metric('RunningExecutionSeconds', undefined, { statistic: 'Maximum', period: fiveMinutes }),
+            running: this.metric(RecoveryMetric.RUNNING_EXECUTION_SECONDS, undefined, {
+              statistic: 'Maximum',
+              period: fiveMinutes,
+            }),
           },
           period: fiveMinutes,
           label: 'longest execution (finished or running), seconds',
@@ -1262,7 +1266,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           constructId: 'DrillOverdueAlarm',
         },
         {
-          metric: this.metric('DrillAgeSeconds', undefined, { statistic: 'Minimum', period: Duration.hours(1) }),
+          metric: this.metric(RecoveryMetric.DRILL_AGE_SECONDS, undefined, {
+            statistic: 'Minimum',
+            period: Duration.hours(1),
+          }),
           threshold: overdue.toSeconds(),
           evaluationPeriods: 3,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -1273,10 +1280,13 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     return factory.alarms;
   }
 
-  /** A metric of the workflow in the `McpOps` namespace. */
+  /**
+   * A metric of the workflow in the `McpOps` namespace: `mode` for `RECOVERY_TIME_SECONDS` and `DATA_LOSS_SECONDS`
+   * (undefined for the other two, which have the `service` dimension only).
+   */
   public metric(
-    name: 'RecoveryTimeSeconds' | 'DataLossSeconds' | 'DrillAgeSeconds' | 'RunningExecutionSeconds',
-    mode: 'drill' | 'recover' | undefined,
+    name: RecoveryMetric,
+    mode: RecoveryMode | undefined,
     props: cloudwatch.MetricOptions = {},
   ): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -1295,8 +1305,8 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       new cloudwatch.GraphWidget({
         title: 'DR: recovery time (drill and recover)',
         left: [
-          this.metric('RecoveryTimeSeconds', 'drill', { label: 'drill' }),
-          this.metric('RecoveryTimeSeconds', 'recover', { label: 'recover' }),
+          this.metric(RecoveryMetric.RECOVERY_TIME_SECONDS, RecoveryMode.DRILL, { label: 'drill' }),
+          this.metric(RecoveryMetric.RECOVERY_TIME_SECONDS, RecoveryMode.RECOVER, { label: 'recover' }),
         ],
         leftAnnotations: [
           { value: this.rto.toSeconds(), label: `RTO ${this.rto.toHumanString()}`, color: cloudwatch.Color.RED },
@@ -1307,8 +1317,8 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       new cloudwatch.GraphWidget({
         title: 'DR: expected data loss',
         left: [
-          this.metric('DataLossSeconds', 'drill', { label: 'drill' }),
-          this.metric('DataLossSeconds', 'recover', { label: 'recover' }),
+          this.metric(RecoveryMetric.DATA_LOSS_SECONDS, RecoveryMode.DRILL, { label: 'drill' }),
+          this.metric(RecoveryMetric.DATA_LOSS_SECONDS, RecoveryMode.RECOVER, { label: 'recover' }),
         ],
         leftAnnotations: [
           { value: this.rpo.toSeconds(), label: `RPO ${this.rpo.toHumanString()}`, color: cloudwatch.Color.RED },
@@ -1319,8 +1329,11 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       new cloudwatch.SingleValueWidget({
         title: 'DR: last drill duration (s) and age of last success (s)',
         metrics: [
-          this.metric('RecoveryTimeSeconds', 'drill', { label: 'last drill duration', period: Duration.days(7) }),
-          this.metric('DrillAgeSeconds', undefined, {
+          this.metric(RecoveryMetric.RECOVERY_TIME_SECONDS, RecoveryMode.DRILL, {
+            label: 'last drill duration',
+            period: Duration.days(7),
+          }),
+          this.metric(RecoveryMetric.DRILL_AGE_SECONDS, undefined, {
             label: 'last success age',
             statistic: 'Minimum',
             period: Duration.hours(1),

@@ -35,7 +35,7 @@ import {
 } from './log-contract';
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { LOG_INDEXER_TIMEOUT_MARGIN_SECONDS, resolveLoggingConfig } from './config';
-import { OpenSearchIndexRotation } from './opensearch-bulk';
+import { OpenSearchIndexRotation } from './index-rotation';
 import { alarmFactoryFor, MetricAlarmSpec } from '../internal/alarm-factory';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
@@ -50,8 +50,6 @@ const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
 
 /** The runbook every alarm of the pipeline links (docs/runbooks/log-delivery.md). */
 export const LOG_DELIVERY_RUNBOOK = 'log-delivery';
-
-export type { OpenSearchIndexRotation } from './opensearch-bulk';
 
 /**
  * Optional Amazon OpenSearch Service index of the application logs (the guide's Elasticsearch).
@@ -74,9 +72,9 @@ export interface McpLoggingOpenSearchProps {
    */
   readonly indexPrefix?: string;
   /**
-   * Index rotation period, from each line's own `timestamp` (UTC): `NoRotation` (`mcp`), `OneHour`
-   * (`mcp-2026.11.25.07`), `OneDay` (`mcp-2026.11.25`), `OneWeek` (ISO week, `mcp-2026.w48`), `OneMonth` (`mcp-2026.11`).
-   * @default 'OneDay'
+   * Index rotation period, from each line's own `timestamp` (UTC): `NO_ROTATION` (`mcp`), `ONE_HOUR`
+   * (`mcp-2026.11.25.07`), `ONE_DAY` (`mcp-2026.11.25`), `ONE_WEEK` (ISO week, `mcp-2026.w48`), `ONE_MONTH` (`mcp-2026.11`).
+   * @default OpenSearchIndexRotation.ONE_DAY
    */
   readonly indexRotation?: OpenSearchIndexRotation;
   /**

@@ -481,6 +481,15 @@ const drRows: BadInput[] = (
       { fromBackupOf: 'other-svc' },
       'must be the serviceName of the McpBackup whose bucket is backupBucket ("other-svc")',
     ],
+    // RecoveryScenario and DatabaseRestoreMethod are enums; a JavaScript caller can still pass any string
+    [
+      { rtoSizing: { scenario: 'moon' } },
+      'rtoSizing: RTO model: scenario must be "in-place" or "region-loss", got "moon"',
+    ],
+    [
+      { rtoSizing: { databaseMethod: 'clone' } },
+      'rtoSizing: RTO model: databaseMethod must be "pitr" or "snapshot", got "clone"',
+    ],
   ] as const
 ).map(([input, fragment]) => ['McpDisasterRecovery', input as Record<string, unknown>, fragment] as const);
 
