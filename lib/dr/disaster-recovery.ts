@@ -1167,7 +1167,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     try {
       plan = planRecoveryTime(sizing, mode, workflowTimings(poll.toSeconds()), rto.toSeconds());
     } catch (e) {
-      throw new Error(`McpDisasterRecovery: rtoSizing: ${(e as Error).message}`);
+      const problems = new Problems(OWNER, this.node.path); // with the construct path, like the other prop errors
+      problems.add(`rtoSizing: ${(e as Error).message}`);
+      problems.throwIfAny();
+      throw e;
     }
     if (!plan.withinRto) {
       const minutes = (sec: number): string => `${(sec / 60).toFixed(1)} min`;
