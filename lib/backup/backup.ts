@@ -12,6 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeCompliance } from '../internal/compliance';
+import { nagWildcardResourceId } from '../internal/nag';
 import { stackLogKey } from '../internal/log-key';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { McpDataTier } from '../data/data-tier';
@@ -341,11 +342,11 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
               'S3 replication needs ReplicateObject, ReplicateDelete and ReplicateTags on the destination objects.',
           },
           {
-            id: `AwsSolutions-IAM5[Resource::${this.renderForNag(this.bucket.arnForObjects('*'))}]`,
+            id: nagWildcardResourceId(this, this.bucket.arnForObjects('*')),
             reason: 'Replication reads every object version of the backup bucket.',
           },
           {
-            id: `AwsSolutions-IAM5[Resource::${this.renderForNag(`${replication.destinationBucketArn}/*`)}]`,
+            id: nagWildcardResourceId(this, `${replication.destinationBucketArn}/*`),
             reason: 'Replication writes every object into the DR bucket.',
           },
           {
@@ -1029,7 +1030,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
    */
   private acknowledgeWildcards(role: iam.Role, wildcards: Array<{ arn: string; reason: string }>): void {
     const acks = wildcards.map((w) => ({
-      id: `AwsSolutions-IAM5[Resource::${this.renderForNag(w.arn)}]`,
+      id: nagWildcardResourceId(this, w.arn),
       reason: w.reason,
     }));
     acks.push({
@@ -1038,20 +1039,5 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         'X-Ray PutTraceSegments/PutTelemetryRecords, rds:DescribeAccountAttributes, ecs:DescribeTaskDefinition and s3:ListAllMyBuckets (needed by elasticache:CopySnapshot to a bucket) have no resource-level permissions.',
     });
     Validations.of(role).acknowledge(...acks);
-  }
-
-  private renderForNag(value: string): string {
-    const render = (v: unknown): string => {
-      if (typeof v === 'string') return v;
-      const o = v as Record<string, unknown>;
-      if (o.Ref !== undefined) return `<${o.Ref}>`;
-      if (o['Fn::GetAtt'] !== undefined) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-      if (o['Fn::Join'] !== undefined) {
-        const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-        return parts.map(render).join(sep);
-      }
-      return JSON.stringify(v);
-    };
-    return render(Stack.of(this).resolve(value));
   }
 }

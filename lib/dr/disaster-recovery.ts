@@ -16,7 +16,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { nagResourceString } from './nag-render';
+import { nagResourceString } from '../internal/nag';
 import { McpDrOperatorPolicy } from './operator-policy';
 import { McpCacheEngine } from '../data/cache-engine';
 import { McpOpsFunction } from '../internal/nodejs-function';
