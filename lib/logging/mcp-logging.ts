@@ -7,7 +7,6 @@ import {
   Size,
   SizeRoundingBehavior,
   Stack,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -24,6 +23,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeCompliance } from '../internal/compliance';
+import { nagWildcardResourceId } from '../internal/nag';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import {
   ALL_EVENTS_FILTER_PATTERN,
@@ -591,15 +591,14 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         resources: [`${logGroupArn(auditLogGroupName)}:log-stream:*`],
       }),
     );
-    const nagPart = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
     (this.auditIndexer as McpOpsFunction).acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`,
+        id: nagWildcardResourceId(this, this.auditBucket.arnForObjects('audit/*')),
         reason:
           'Reads any audit object Firehose writes under audit/ (keys are date-partitioned and unknown in advance)',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${nagPart(stack.partition, 'AWS::Partition')}:logs:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:log-group:${auditLogGroupName}:log-stream:*]`,
+        id: nagWildcardResourceId(this, `${logGroupArn(auditLogGroupName)}:log-stream:*`),
         reason: 'Writes one log stream per day in the audit log group; stream names are created at run time',
       },
       {
@@ -690,21 +689,16 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
           resources: [`${domain.domainArn}/*`],
         }),
       );
-      const domainArnId = nagArnId(stack, domain.domainArn);
       logIndexer.acknowledge(
         {
-          id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`,
+          id: nagWildcardResourceId(this, this.logBucket.arnForObjects('logs/*')),
           reason:
             'Reads any application log object Firehose writes under logs/ (keys are date-partitioned and unknown in advance)',
         },
-        ...(domainArnId
-          ? [
-              {
-                id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`,
-                reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time`,
-              },
-            ]
-          : []),
+        {
+          id: nagWildcardResourceId(this, `${domain.domainArn}/*`),
+          reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time`,
+        },
         {
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason:
@@ -1147,10 +1141,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     });
   }
 
-  private logicalIdOf(c: Construct): string {
-    return Stack.of(this).getLogicalId(c.node.defaultChild as s3.CfnBucket);
-  }
-
   private createStream(
     id: string,
     o: {
@@ -1204,7 +1194,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     const policy = new iam.Policy(this, `${id}Policy`, { roles: [role], statements });
     const iam5 = [
       {
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(o.bucket)}.Arn>/*]`,
+        id: nagWildcardResourceId(this, o.bucket.arnForObjects('*')),
         reason:
           'Firehose writes date-partitioned objects whose keys are only known at delivery time; no delete action is granted',
       },
@@ -1237,16 +1227,4 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     stream.node.addDependency(policy);
     return { stream, role };
   }
-}
-
-/**
- * How cdk-nag names a resource ARN in its finding ids: the literal ARN, or `<LogicalId.Arn>` for a
- * `Fn::GetAtt`; undefined when the form is not predictable (the finding then stays visible).
- */
-function nagArnId(stack: Stack, arn: string): string | undefined {
-  const resolved = stack.resolve(arn) as unknown;
-  if (typeof resolved === 'string') return resolved;
-  const getAtt = (resolved as { 'Fn::GetAtt'?: [string, string] } | null)?.['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && getAtt.length === 2) return `<${getAtt[0]}.${getAtt[1]}>`;
-  return undefined;
 }
