@@ -54,7 +54,12 @@ export {
   type McpSlackChannel,
   type McpTeamsChannel,
 } from './monitoring/alert-routing';
-export type { AlarmThresholds, PerformanceBaseline, PerformanceBaselineProps } from './monitoring/baseline';
+export {
+  type AlarmThresholds,
+  type PerformanceBaseline,
+  type PerformanceBaselineProps,
+  TrafficCeilingSource,
+} from './monitoring/baseline';
 export {
   McpMonitoring,
   type McpMonitoringOptions,
@@ -71,6 +76,7 @@ export {
   type McpLoggingOptions,
   type McpLoggingProps,
 } from './logging/mcp-logging';
+export { OpenSearchIndexRotation } from './logging/index-rotation';
 
 // Data tier and backups
 export { McpCacheEngine } from './data/cache-engine';
@@ -89,6 +95,7 @@ export {
   type McpEndpointValue,
 } from './data/endpoint-parameters';
 export { McpBackup, type McpBackupObjectLock, type McpBackupProps, type McpBackupReplication } from './backup/backup';
+export { CacheBackupMode } from './backup/cache-backup-mode';
 
 // Disaster recovery
 export {
@@ -98,7 +105,17 @@ export {
   type McpDrRegionLossOptions,
   type McpDrTrafficRecord,
 } from './dr/disaster-recovery';
-export type { DurationTerm, RecoveryPlanEstimate, RecoverySizingOptions, RtoEstimate } from './dr/rto-model';
+export { RecoveryMetric } from './dr/recovery-metric';
+export {
+  DatabaseRestoreMethod,
+  type DurationTerm,
+  RecoveryMode,
+  RecoveryPhase,
+  type RecoveryPlanEstimate,
+  RecoveryScenario,
+  type RecoverySizingOptions,
+  type RtoEstimate,
+} from './dr/rto-model';
 export {
   McpRecoveryRegionData,
   type McpRecoveryRegionDataProps,

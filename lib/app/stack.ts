@@ -99,7 +99,7 @@ export class McpOpsStack extends Stack {
         // The service reads its endpoints from parameters the cut-over rewrites; after a recovery they name
         // the restored resources (context recoveredDatabase…), so the next deploy keeps them.
         endpointParameters: { serviceName: config.serviceName, recovered },
-        cache: config.cacheNodeType ? { nodeType: config.cacheNodeType } : true,
+        cache: config.cacheNodeType ? { nodeType: config.cacheNodeType } : {},
         alarmTopic: this.mcp.alarmTopic,
         ...(config.runbookBaseUrl ? { runbookBaseUrl: config.runbookBaseUrl } : {}),
       });

@@ -12,10 +12,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeCompliance } from '../internal/compliance';
+import { nagWildcardResourceId } from '../internal/nag';
 import { stackLogKey } from '../internal/log-key';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import { McpDataTier } from '../data/data-tier';
-import { BACKUP_ENV, CacheBackupMode } from './handler-config';
+import { CacheBackupMode } from './cache-backup-mode';
+import { BACKUP_ENV } from './handler-config';
 import { BACKUP_PREFIX, MANIFEST_PREFIX } from './manifest';
 import {
   BACKUP_TAG_KEY,
@@ -92,18 +94,18 @@ export interface McpBackupProps extends McpAlarmOptions {
    */
   readonly cacheReplicationGroupId?: string;
   /**
-   * `rebuildable`: record that the cache is rebuilt empty on restore (its own automatic daily
+   * `CacheBackupMode.REBUILDABLE`: record that the cache is rebuilt empty on restore (its own automatic daily
    * backups, encrypted with the data tier's key, stay in ElastiCache for a manual restore);
-   * `export`: also export the cache's newest automatic backup to the bucket on its cadence.
-   * `export` is opt-in because AWS documents the bucket grant it needs differently by Region: in
+   * `CacheBackupMode.EXPORT`: also export the cache's newest automatic backup to the bucket on its cadence.
+   * `EXPORT` is opt-in because AWS documents the bucket grant it needs differently by Region: in
    * Regions enabled by default, a bucket ACL for ElastiCache's canonical user, which this bucket
    * (ACLs disabled) cannot carry; the service-principal bucket policy used here is documented for
    * opt-in Regions only (see docs/backup.md#elasticache-export). Synth warns when it is chosen.
-   * @default 'rebuildable'
+   * @default CacheBackupMode.REBUILDABLE
    */
   readonly cacheBackup?: CacheBackupMode;
   /**
-   * Hours between cache exports, with `cacheBackup: 'export'` (ElastiCache allows 20 manual backups per node per day).
+   * Hours between cache exports, with `cacheBackup: CacheBackupMode.EXPORT` (ElastiCache allows 20 manual backups per node per day).
    * @default 24
    */
   readonly cacheExportEveryHours?: number;
@@ -201,6 +203,31 @@ export interface McpBackupProps extends McpAlarmOptions {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** A wildcard resource of the Lambda's role and why it cannot be narrower (acknowledged to cdk-nag one by one). */
+interface Wildcard {
+  readonly arn: string;
+  readonly reason: string;
+}
+
+/** The validated settings the constructor builds from (defaults filled in). */
+interface BackupSettings {
+  readonly intervalMinutes: number;
+  readonly rpo: Duration;
+  readonly retention: Duration;
+  readonly database?: rds.IDatabaseInstance;
+  readonly cacheId?: string;
+  readonly cacheMode: CacheBackupMode;
+  readonly secrets: secretsmanager.ISecret[];
+  readonly snapshotEveryHours: number;
+  readonly snapshotRetentionHours: number;
+  readonly keepNewestSnapshots: number;
+  readonly snapshotQuotaReserve: number;
+  readonly cacheExportEveryHours: number;
+  readonly cacheExportQuotaReserve: number;
+  readonly lockMode: string;
+  readonly lockDays: number;
+}
+
 /**
  * Scheduled backups of an MCP service: a KMS-encrypted, versioned, Object-Locked, TLS-only bucket
  * with access logs, lifecycle expiry and optional DR-region replication; a Lambda that captures the
@@ -232,64 +259,89 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
   constructor(scope: Construct, id: string, props: McpBackupProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    const stack = Stack.of(this);
-    const s = this.validate(props);
+    const settings = this.validate(props);
     this.serviceName = props.serviceName;
-    this.intervalMinutes = s.intervalMinutes;
-    this.rpo = s.rpo;
-    const { retention, database, cacheId, cacheMode, secrets } = s;
-    const { snapshotEveryHours, snapshotRetentionHours, keepNewestSnapshots, snapshotQuotaReserve } = s;
-    const { cacheExportEveryHours, cacheExportQuotaReserve, lockMode, lockDays } = s;
-    const intervalMinutes = s.intervalMinutes;
+    this.intervalMinutes = settings.intervalMinutes;
+    this.rpo = settings.rpo;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    // ------------------------------------------------------------------ bucket
-    this.key =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: `Encrypts the MCP backups of ${props.serviceName}`,
-        enableKeyRotation: true,
-        removalPolicy,
-      });
-    let accessLogs = props.accessLogsBucket;
-    if (!accessLogs) {
-      const logsBucket = new s3.Bucket(this, 'AccessLogs', {
-        encryption: s3.BucketEncryption.S3_MANAGED, // server access logs cannot target an SSE-KMS bucket
-        enforceSSL: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        versioned: true,
-        lifecycleRules: [
-          { id: 'expire-access-logs', expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
-        ],
-        removalPolicy,
-      });
-      Validations.of(logsBucket).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason: 'This bucket is the access-log target of the backup bucket; logging it into itself would loop.',
-      });
-      acknowledgeCompliance(logsBucket, {
-        S3DefaultEncryptionKMS:
-          'The S3 server-access-log target of the backup bucket: SSE-S3, since an SSE-KMS target needs the log-delivery service admitted to the key, and these records hold no backup content',
-        S3BucketReplicationEnabled:
-          'Access records of the backup bucket, kept 90 days in this Region: an audit trail of reads and writes, not backup data',
-      });
-      accessLogs = logsBucket;
-    }
+    this.key = props.encryptionKey ?? this.createKey(removalPolicy);
+    const accessLogs = props.accessLogsBucket ?? this.createAccessLogsBucket(removalPolicy);
+    this.bucket = this.createBucket(props, settings, accessLogs, removalPolicy);
+    if (props.replication) this.replicateObjectLock(props.replication);
+    this.enforceWriteOnce();
+    if (settings.cacheId !== undefined && settings.cacheMode === CacheBackupMode.EXPORT) this.admitCacheExports();
+
+    const logGroup = this.createFunctionLogs();
+    const role = this.createFunctionRole(logGroup);
+    const wildcards = [
+      ...this.grantBackupObjects(role),
+      ...(settings.database ? this.grantDatabaseSnapshots(role, settings.database) : []),
+      ...(settings.cacheId !== undefined ? this.grantCache(role, settings.cacheId, settings.cacheMode) : []),
+      ...this.grantConfiguration(role, props),
+    ];
+    this.backupFunction = this.createFunction(props, settings, role, logGroup);
+    this.acknowledgeWildcards(role, wildcards);
+    this.rule = this.createSchedule(props);
+    this.alarms = this.createAlarms(props);
+  }
+
+  /** The backup key, when none is given. */
+  private createKey(removalPolicy: RemovalPolicy): kms.Key {
+    return new kms.Key(this, 'Key', {
+      description: `Encrypts the MCP backups of ${this.serviceName}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+  }
+
+  /** The S3 server-access-log target of the backup bucket, when none is given (SSE-S3: see its acknowledgements). */
+  private createAccessLogsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
+    const logsBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED, // server access logs cannot target an SSE-KMS bucket
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
+      ],
+      removalPolicy,
+    });
+    Validations.of(logsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the access-log target of the backup bucket; logging it into itself would loop.',
+    });
+    acknowledgeCompliance(logsBucket, {
+      S3DefaultEncryptionKMS:
+        'The S3 server-access-log target of the backup bucket: SSE-S3, since an SSE-KMS target needs the log-delivery service admitted to the key, and these records hold no backup content',
+      S3BucketReplicationEnabled:
+        'Access records of the backup bucket, kept 90 days in this Region: an audit trail of reads and writes, not backup data',
+    });
+    return logsBucket;
+  }
+
+  /** The versioned, Object-Locked, KMS-encrypted backup bucket with its lifecycle and optional replication. */
+  private createBucket(
+    props: McpBackupProps,
+    settings: BackupSettings,
+    accessLogs: s3.IBucket,
+    removalPolicy: RemovalPolicy,
+  ): s3.Bucket {
     const replication = props.replication;
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       ...kmsBucketProps(this.key),
       objectLockEnabled: true,
       objectLockDefaultRetention:
-        lockMode === 'COMPLIANCE'
-          ? s3.ObjectLockRetention.compliance(Duration.days(lockDays))
-          : s3.ObjectLockRetention.governance(Duration.days(lockDays)),
+        settings.lockMode === 'COMPLIANCE'
+          ? s3.ObjectLockRetention.compliance(Duration.days(settings.lockDays))
+          : s3.ObjectLockRetention.governance(Duration.days(settings.lockDays)),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `backup-bucket/${props.serviceName}/`,
       lifecycleRules: [
         {
           id: 'expire-backups',
-          expiration: retention,
+          expiration: settings.retention,
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
@@ -310,152 +362,159 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
       removalPolicy,
     });
     if (!replication)
-      acknowledgeCompliance(this.bucket, {
+      acknowledgeCompliance(bucket, {
         S3BucketReplicationEnabled:
           'No replication prop: backups stay in this Region (Object Lock, versioned, SSE-KMS); give replication (a bucket and key in the DR Region) for a cross-Region copy.',
       });
-    if (replication) {
-      const role = this.bucket.node.tryFindChild('ReplicationRole') as iam.Role | undefined;
-      if (!role)
-        throw new Error(`${OWNER}: internal: the bucket's replication role was not found (aws-cdk-lib changed)`);
-      // S3 replicates locked objects and their retention only if the role may read both
-      // (S3 user guide, "Using Object Lock with S3 Replication"); aws-cdk-lib does not add them.
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReplicateObjectLock',
-          actions: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'],
-          resources: [this.bucket.arnForObjects('*')],
-        }),
-      );
+    return bucket;
+  }
+
+  /**
+   * Lets the bucket's replication role read the objects' retention and legal holds, and acknowledges the
+   * wildcards replication needs.
+   */
+  private replicateObjectLock(replication: McpBackupReplication): void {
+    const role = this.bucket.node.tryFindChild('ReplicationRole') as iam.Role | undefined;
+    if (!role) throw new Error(`${OWNER}: internal: the bucket's replication role was not found (aws-cdk-lib changed)`);
+    // S3 replicates locked objects and their retention only if the role may read both
+    // (S3 user guide, "Using Object Lock with S3 Replication"); aws-cdk-lib does not add them.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReplicateObjectLock',
+        actions: ['s3:GetObjectRetention', 's3:GetObjectLegalHold'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
+    Validations.of(role).acknowledge(
       {
-        Validations.of(role).acknowledge(
-          {
-            id: 'AwsSolutions-IAM5[Action::s3:GetObjectVersion*]',
-            reason:
-              'S3 replication needs the GetObjectVersion family (ForReplication, Acl, Tagging) on the source objects.',
-          },
-          {
-            id: 'AwsSolutions-IAM5[Action::s3:Replicate*]',
-            reason:
-              'S3 replication needs ReplicateObject, ReplicateDelete and ReplicateTags on the destination objects.',
-          },
-          {
-            id: `AwsSolutions-IAM5[Resource::${this.renderForNag(this.bucket.arnForObjects('*'))}]`,
-            reason: 'Replication reads every object version of the backup bucket.',
-          },
-          {
-            id: `AwsSolutions-IAM5[Resource::${this.renderForNag(`${replication.destinationBucketArn}/*`)}]`,
-            reason: 'Replication writes every object into the DR bucket.',
-          },
-          {
-            id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-            reason: 'Encrypting replicas with the DR key needs GenerateDataKey and its variants.',
-          },
-          {
-            id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-            reason: 'Replication re-encrypts objects from the source key to the DR key.',
-          },
-        );
-        acknowledgeCompliance(role, {
-          IAMNoInlinePolicy:
-            "The policy of the backup bucket's own replication role (aws-cdk-lib's): read the backup objects, write the DR bucket with the DR key, attached to this one role and deleted with it",
-        });
-      }
-    }
-    // Write-once, enforced by S3 and not only by the Lambda: nobody (the backup role included) may
-    // PUT under our prefixes without If-None-Match, so an existing manifest or component object can
-    // never get a new current version (S3 "Enforce conditional writes"). The Lambda always sends it;
-    // the restore workflow writes elsewhere (restores/).
+        id: 'AwsSolutions-IAM5[Action::s3:GetObjectVersion*]',
+        reason:
+          'S3 replication needs the GetObjectVersion family (ForReplication, Acl, Tagging) on the source objects.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:Replicate*]',
+        reason: 'S3 replication needs ReplicateObject, ReplicateDelete and ReplicateTags on the destination objects.',
+      },
+      {
+        id: nagWildcardResourceId(this, this.bucket.arnForObjects('*')),
+        reason: 'Replication reads every object version of the backup bucket.',
+      },
+      {
+        id: nagWildcardResourceId(this, `${replication.destinationBucketArn}/*`),
+        reason: 'Replication writes every object into the DR bucket.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason: 'Encrypting replicas with the DR key needs GenerateDataKey and its variants.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason: 'Replication re-encrypts objects from the source key to the DR key.',
+      },
+    );
+    acknowledgeCompliance(role, {
+      IAMNoInlinePolicy:
+        "The policy of the backup bucket's own replication role (aws-cdk-lib's): read the backup objects, write the DR bucket with the DR key, attached to this one role and deleted with it",
+    });
+  }
+
+  /**
+   * Write-once, enforced by S3 and not only by the Lambda: nobody (the backup role included) may PUT under our
+   * prefixes without If-None-Match, so an existing manifest or component object can never get a new current
+   * version (S3 "Enforce conditional writes"). The Lambda always sends it; the restore workflow writes elsewhere
+   * (restores/).
+   */
+  private enforceWriteOnce(): void {
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'WriteOnceBackupObjects',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:PutObject'],
-        resources: [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) =>
-          this.bucket.arnForObjects(`${p}*`),
-        ),
+        resources: this.backupObjectArns(),
         conditions: { Null: { 's3:if-none-match': 'true' } },
       }),
     );
-    const exportPrefix = cacheExportPrefix(props.serviceName);
-    if (cacheId !== undefined && cacheMode === 'export') {
-      // ElastiCache writes exports with its regional service principal, only under our export prefix.
-      const ecPrincipal = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
-      const sourceAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
-      this.bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'ElastiCacheExportBucket',
-          principals: [ecPrincipal],
-          actions: ['s3:GetBucketAcl', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-          resources: [this.bucket.bucketArn],
-          conditions: sourceAccount,
-        }),
-      );
-      this.bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'ElastiCacheExportObjects',
-          principals: [ecPrincipal],
-          actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
-          resources: [this.bucket.arnForObjects(`${exportPrefix}*`)],
-          conditions: sourceAccount,
-        }),
-      );
-      Annotations.of(this).addWarningV2(
-        'mcp-ops:cacheExportUnverified',
-        `${OWNER}: cacheBackup 'export' relies on the bucket policy for ${stack.region}.elasticache-snapshot.amazonaws.com. ` +
-          "AWS documents that grant for opt-in Regions; in Regions enabled by default it documents a bucket ACL for ElastiCache's " +
-          'canonical user, which this bucket (ACLs disabled, SSE-KMS, Object Lock) cannot carry. Run one export in your account ' +
-          'before relying on it: a refused export pages (FailedRunAlarm) on every run. See docs/backup.md#elasticache-export.',
-      );
-      this.key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'ElastiCacheExportEncrypt',
-          principals: [ecPrincipal],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: sourceAccount,
-        }),
-      );
-    }
+  }
 
-    // ------------------------------------------------------------------ Lambda and its role
-    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
+  /** The objects the Lambda writes once: manifests, component objects, cache export records. */
+  private backupObjectArns(): string[] {
+    return [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) => this.bucket.arnForObjects(`${p}*`));
+  }
+
+  /**
+   * `cacheBackup: EXPORT`: ElastiCache's regional service principal may write exports, only under our export
+   * prefix, with the bucket key; synth warns that AWS documents this grant for opt-in Regions only.
+   */
+  private admitCacheExports(): void {
+    const stack = Stack.of(this);
+    const ecPrincipal = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
+    const sourceAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ElastiCacheExportBucket',
+        principals: [ecPrincipal],
+        actions: ['s3:GetBucketAcl', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [this.bucket.bucketArn],
+        conditions: sourceAccount,
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ElastiCacheExportObjects',
+        principals: [ecPrincipal],
+        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        resources: [this.bucket.arnForObjects(`${cacheExportPrefix(this.serviceName)}*`)],
+        conditions: sourceAccount,
+      }),
+    );
+    Annotations.of(this).addWarningV2(
+      'mcp-ops:cacheExportUnverified',
+      `${OWNER}: cacheBackup 'export' relies on the bucket policy for ${stack.region}.elasticache-snapshot.amazonaws.com. ` +
+        "AWS documents that grant for opt-in Regions; in Regions enabled by default it documents a bucket ACL for ElastiCache's " +
+        'canonical user, which this bucket (ACLs disabled, SSE-KMS, Object Lock) cannot carry. Run one export in your account ' +
+        'before relying on it: a refused export pages (FailedRunAlarm) on every run. See docs/backup.md#elasticache-export.',
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ElastiCacheExportEncrypt',
+        principals: [ecPrincipal],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: sourceAccount,
+      }),
+    );
+  }
+
+  /** The Lambda's log group (a year, the stack's log key, retained). */
+  private createFunctionLogs(): logs.LogGroup {
+    return new logs.LogGroup(this, 'FunctionLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
       encryptionKey: stackLogKey(this),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /** The Lambda's own role: writes its log group; the grant* builders add the rest. */
+  private createFunctionRole(logGroup: logs.LogGroup): iam.Role {
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Backup Lambda of ${props.serviceName}: write-once backup objects, our own snapshots only`,
+      description: `Backup Lambda of ${this.serviceName}: write-once backup objects, our own snapshots only`,
     });
     logGroup.grantWrite(role);
     acknowledgeCompliance(role, {
       IAMNoInlinePolicy:
         "The backup function's own policy: write-once puts of its prefixes and snapshots of its own names, attached to this one role and deleted with it",
     });
-    const wildcards: Array<{ arn: string; reason: string }> = [];
-    const objectArns = [MANIFEST_PREFIX, BACKUP_PREFIX, CACHE_EXPORT_RECORD_PREFIX].map((p) =>
-      this.bucket.arnForObjects(`${p}*`),
-    );
-    // Write-once puts and reads of our own prefixes. No s3:Delete* of any kind, no version deletes,
-    // no retention or legal-hold changes.
-    wildcards.push(
-      {
-        arn: objectArns[0],
-        reason: 'Manifests are written once per slot under manifests/: only PutObject and GetObject, no delete.',
-      },
-      {
-        arn: objectArns[1],
-        reason:
-          'Component objects are written once per slot under backups/<id>/: only PutObject and GetObject, no delete.',
-      },
-      {
-        arn: objectArns[2],
-        reason:
-          'Cache export records are written once per export under cache-exports/: only PutObject and GetObject, no delete.',
-      },
-    );
+    return role;
+  }
+
+  /**
+   * Write-once puts and reads of our own prefixes, the bucket listing and its key. No s3:Delete* of any kind, no
+   * version deletes, no retention or legal-hold changes. Returns the wildcards to acknowledge.
+   */
+  private grantBackupObjects(role: iam.Role): Wildcard[] {
+    const objectArns = this.backupObjectArns();
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'BackupObjects',
@@ -473,145 +532,183 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         resources: [this.key.keyArn],
       }),
     );
-    const region = stack.region;
-    const account = stack.account;
-    const partition = stack.partition;
-    const snapshotArnPattern = `arn:${partition}:rds:${region}:${account}:snapshot:${rdsSnapshotPrefix(props.serviceName)}*`;
-    if (database) {
-      const dbArn = stack.formatArn({
-        service: 'rds',
-        resource: 'db',
-        resourceName: database.instanceIdentifier,
+    return [
+      {
+        arn: objectArns[0],
+        reason: 'Manifests are written once per slot under manifests/: only PutObject and GetObject, no delete.',
+      },
+      {
+        arn: objectArns[1],
+        reason:
+          'Component objects are written once per slot under backups/<id>/: only PutObject and GetObject, no delete.',
+      },
+      {
+        arn: objectArns[2],
+        reason:
+          'Cache export records are written once per export under cache-exports/: only PutObject and GetObject, no delete.',
+      },
+    ];
+  }
+
+  /**
+   * The database's restore point and our manual snapshots: describe the instance, create, tag and (our own, by
+   * name and tag) delete snapshots, read the quota. Returns the wildcards to acknowledge.
+   */
+  private grantDatabaseSnapshots(role: iam.Role, database: rds.IDatabaseInstance): Wildcard[] {
+    const stack = Stack.of(this);
+    const { region, account, partition } = stack;
+    const snapshotArnPattern = `arn:${partition}:rds:${region}:${account}:snapshot:${rdsSnapshotPrefix(this.serviceName)}*`;
+    const dbArn = stack.formatArn({
+      service: 'rds',
+      resource: 'db',
+      resourceName: database.instanceIdentifier,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'DatabaseDescribe', actions: ['rds:DescribeDBInstances'], resources: [dbArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotsList',
+        actions: ['rds:DescribeDBSnapshots'],
+        resources: [dbArn, `arn:${partition}:rds:${region}:${account}:snapshot:*`],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotCreate',
+        actions: ['rds:CreateDBSnapshot'],
+        resources: [dbArn, snapshotArnPattern],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotTag',
+        actions: ['rds:AddTagsToResource'],
+        resources: [snapshotArnPattern],
+        conditions: { StringEquals: { [`aws:RequestTag/${BACKUP_TAG_KEY}`]: this.serviceName } },
+      }),
+    );
+    // Deletes only our own snapshots: our name prefix AND our tag.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotPruneOwn',
+        actions: ['rds:DeleteDBSnapshot'],
+        resources: [snapshotArnPattern],
+        conditions: { StringEquals: { [`aws:ResourceTag/${BACKUP_TAG_KEY}`]: this.serviceName } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DatabaseSnapshotQuota',
+        actions: ['rds:DescribeAccountAttributes'],
+        resources: ['*'],
+      }),
+    );
+    return [
+      {
+        arn: snapshotArnPattern,
+        reason:
+          'Our manual snapshots are named <prefix><backup id>; delete is further limited to snapshots tagged with our service.',
+      },
+      {
+        arn: `arn:${partition}:rds:${region}:${account}:snapshot:*`,
+        reason:
+          'rds:DescribeDBSnapshots (read-only) filtered by our instance is authorised against every snapshot it may return.',
+      },
+    ];
+  }
+
+  /**
+   * The cache: describe the replication group and its nodes; with `EXPORT`, copy its automatic backups to the
+   * bucket (and the S3 calls CopySnapshot's caller needs). Returns the wildcards to acknowledge.
+   */
+  private grantCache(role: iam.Role, cacheId: string, cacheMode: CacheBackupMode): Wildcard[] {
+    const stack = Stack.of(this);
+    const exportPrefix = cacheExportPrefix(this.serviceName);
+    const ecArn = (resource: string, name: string) =>
+      stack.formatArn({
+        service: 'elasticache',
+        resource,
+        resourceName: name,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'DatabaseDescribe', actions: ['rds:DescribeDBInstances'], resources: [dbArn] }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'DatabaseSnapshotsList',
-          actions: ['rds:DescribeDBSnapshots'],
-          resources: [dbArn, `arn:${partition}:rds:${region}:${account}:snapshot:*`],
-        }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'DatabaseSnapshotCreate',
-          actions: ['rds:CreateDBSnapshot'],
-          resources: [dbArn, snapshotArnPattern],
-        }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'DatabaseSnapshotTag',
-          actions: ['rds:AddTagsToResource'],
-          resources: [snapshotArnPattern],
-          conditions: { StringEquals: { [`aws:RequestTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
-        }),
-      );
-      // Deletes only our own snapshots: our name prefix AND our tag.
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'DatabaseSnapshotPruneOwn',
-          actions: ['rds:DeleteDBSnapshot'],
-          resources: [snapshotArnPattern],
-          conditions: { StringEquals: { [`aws:ResourceTag/${BACKUP_TAG_KEY}`]: props.serviceName } },
-        }),
-      );
-      wildcards.push(
-        {
-          arn: snapshotArnPattern,
-          reason:
-            'Our manual snapshots are named <prefix><backup id>; delete is further limited to snapshots tagged with our service.',
-        },
-        {
-          arn: `arn:${partition}:rds:${region}:${account}:snapshot:*`,
-          reason:
-            'rds:DescribeDBSnapshots (read-only) filtered by our instance is authorised against every snapshot it may return.',
-        },
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'DatabaseSnapshotQuota',
-          actions: ['rds:DescribeAccountAttributes'],
-          resources: ['*'],
-        }),
-      );
-    }
-    if (cacheId !== undefined) {
-      const ecArn = (resource: string, name: string) =>
-        stack.formatArn({
-          service: 'elasticache',
-          resource,
-          resourceName: name,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'CacheDescribe',
-          actions: ['elasticache:DescribeReplicationGroups'],
-          resources: [ecArn('replicationgroup', cacheId)],
-        }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'CacheNodes',
-          actions: ['elasticache:DescribeCacheClusters'],
-          resources: [ecArn('cluster', `${cacheId}-*`)],
-        }),
-      );
-      wildcards.push({
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CacheDescribe',
+        actions: ['elasticache:DescribeReplicationGroups'],
+        resources: [ecArn('replicationgroup', cacheId)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CacheNodes',
+        actions: ['elasticache:DescribeCacheClusters'],
+        resources: [ecArn('cluster', `${cacheId}-*`)],
+      }),
+    );
+    const wildcards: Wildcard[] = [
+      {
         arn: ecArn('cluster', `${cacheId}-*`),
         reason:
           "The replication group's member nodes are named <group id>-NNN; DescribeCacheClusters (read-only) on them gives the engine version.",
-      });
-      if (cacheMode === 'export') {
-        role.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            sid: 'CacheSnapshotsList',
-            actions: ['elasticache:DescribeSnapshots'],
-            resources: [ecArn('replicationgroup', cacheId), ecArn('snapshot', '*')],
-          }),
-        );
-        role.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            sid: 'CacheExport',
-            actions: ['elasticache:CopySnapshot'],
-            resources: [ecArn('snapshot', `automatic.${cacheId}-*`), ecArn('snapshot', `${exportPrefix}*`)],
-          }),
-        );
-        // The caller of CopySnapshot with a TargetBucket also needs these S3 permissions (ElastiCache
-        // user guide, "Exporting a backup", step 3); s3:ListAllMyBuckets has no resource-level permission.
-        role.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            sid: 'CacheExportBucketLocation',
-            actions: ['s3:GetBucketLocation'],
-            resources: [this.bucket.bucketArn],
-          }),
-        );
-        role.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            sid: 'CacheExportListBuckets',
-            actions: ['s3:ListAllMyBuckets'],
-            resources: ['*'],
-          }),
-        );
-        wildcards.push(
-          {
-            arn: ecArn('snapshot', '*'),
-            reason:
-              'elasticache:DescribeSnapshots (read-only) for our replication group is authorised against every snapshot it may return.',
-          },
-          {
-            arn: ecArn('snapshot', `automatic.${cacheId}-*`),
-            reason:
-              "The source of an export is one of our replication group's automatic daily backups, named automatic.<group id>-<date>.",
-          },
-          { arn: ecArn('snapshot', `${exportPrefix}*`), reason: 'Exports are named <prefix><backup id>.' },
-        );
-      }
-    }
+      },
+    ];
+    if (cacheMode !== CacheBackupMode.EXPORT) return wildcards;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CacheSnapshotsList',
+        actions: ['elasticache:DescribeSnapshots'],
+        resources: [ecArn('replicationgroup', cacheId), ecArn('snapshot', '*')],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CacheExport',
+        actions: ['elasticache:CopySnapshot'],
+        resources: [ecArn('snapshot', `automatic.${cacheId}-*`), ecArn('snapshot', `${exportPrefix}*`)],
+      }),
+    );
+    // The caller of CopySnapshot with a TargetBucket also needs these S3 permissions (ElastiCache
+    // user guide, "Exporting a backup", step 3); s3:ListAllMyBuckets has no resource-level permission.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CacheExportBucketLocation',
+        actions: ['s3:GetBucketLocation'],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CacheExportListBuckets',
+        actions: ['s3:ListAllMyBuckets'],
+        resources: ['*'],
+      }),
+    );
+    return [
+      ...wildcards,
+      {
+        arn: ecArn('snapshot', '*'),
+        reason:
+          'elasticache:DescribeSnapshots (read-only) for our replication group is authorised against every snapshot it may return.',
+      },
+      {
+        arn: ecArn('snapshot', `automatic.${cacheId}-*`),
+        reason:
+          "The source of an export is one of our replication group's automatic daily backups, named automatic.<group id>-<date>.",
+      },
+      { arn: ecArn('snapshot', `${exportPrefix}*`), reason: 'Exports are named <prefix><backup id>.' },
+    ];
+  }
+
+  /**
+   * The configuration: the parameters under `ssmParameterPrefix` (read-only, SecureStrings not decrypted) and the
+   * task definition. Returns the wildcards to acknowledge.
+   */
+  private grantConfiguration(role: iam.Role, props: McpBackupProps): Wildcard[] {
+    const wildcards: Wildcard[] = [];
     if (props.ssmParameterPrefix) {
+      const { region, account, partition } = Stack.of(this);
       const paramArn = (path: string) => `arn:${partition}:ssm:${region}:${account}:parameter${path}`;
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -635,35 +732,19 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         }),
       );
     }
+    return wildcards;
+  }
 
-    const environment: Record<string, string> = {
-      [BACKUP_ENV.bucket]: this.bucket.bucketName,
-      [BACKUP_ENV.service]: props.serviceName,
-      [BACKUP_ENV.intervalMinutes]: String(intervalMinutes),
-    };
-    if (props.ssmParameterPrefix) environment[BACKUP_ENV.ssmParameterPrefix] = props.ssmParameterPrefix;
-    if (props.taskDefinition) environment[BACKUP_ENV.taskDefinition] = props.taskDefinition.family;
-    if (secrets.length > 0) environment[BACKUP_ENV.secretArns] = secrets.map((s) => s.secretArn).join(',');
-    if (database) {
-      Object.assign(environment, {
-        [BACKUP_ENV.dbInstanceId]: database.instanceIdentifier,
-        [BACKUP_ENV.dbSnapshotEveryHours]: String(snapshotEveryHours),
-        [BACKUP_ENV.dbSnapshotRetentionHours]: String(snapshotRetentionHours),
-        [BACKUP_ENV.dbKeepNewestSnapshots]: String(keepNewestSnapshots),
-        [BACKUP_ENV.dbSnapshotQuotaReserve]: String(snapshotQuotaReserve),
-      });
-    }
-    if (cacheId !== undefined) {
-      Object.assign(environment, {
-        [BACKUP_ENV.cacheReplicationGroupId]: cacheId,
-        [BACKUP_ENV.cacheMode]: cacheMode,
-        [BACKUP_ENV.cacheExportEveryHours]: String(cacheExportEveryHours),
-        [BACKUP_ENV.cacheExportQuotaReserve]: String(cacheExportQuotaReserve),
-      });
-    }
-    this.backupFunction = new McpOpsFunction(this, 'Function', {
+  /** The backup Lambda, configured through its environment (lib/backup/handler-config.ts names the variables). */
+  private createFunction(
+    props: McpBackupProps,
+    settings: BackupSettings,
+    role: iam.Role,
+    logGroup: logs.LogGroup,
+  ): lambda.Function {
+    return new McpOpsFunction(this, 'Function', {
       handlerName: 'backup',
-      description: `Backs up ${props.serviceName} every ${intervalMinutes} min (configuration, database, cache) and commits a manifest`,
+      description: `Backs up ${props.serviceName} every ${settings.intervalMinutes} min (configuration, database, cache) and commits a manifest`,
       role,
       logGroup,
       timeout: Duration.minutes(5),
@@ -672,34 +753,65 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         'Backs up through AWS APIs only (RDS and ElastiCache snapshots, SSM, S3): it connects to neither the database nor the cache',
       noDeadLetterQueueReason:
         'Invoked by its schedule (2 retries, events older than a slot dropped): a slot without a committed manifest is what the StaleAlarm and FailedRunAlarm page on',
-      environment,
+      environment: this.functionEnvironment(props, settings),
     });
-    this.acknowledgeWildcards(role, wildcards);
+  }
 
-    this.rule = new events.Rule(this, 'Schedule', {
+  /** The handler's environment: bucket, service, slot, and what to capture with its cadences. */
+  private functionEnvironment(props: McpBackupProps, settings: BackupSettings): Record<string, string> {
+    const environment: Record<string, string> = {
+      [BACKUP_ENV.bucket]: this.bucket.bucketName,
+      [BACKUP_ENV.service]: props.serviceName,
+      [BACKUP_ENV.intervalMinutes]: String(settings.intervalMinutes),
+    };
+    if (props.ssmParameterPrefix) environment[BACKUP_ENV.ssmParameterPrefix] = props.ssmParameterPrefix;
+    if (props.taskDefinition) environment[BACKUP_ENV.taskDefinition] = props.taskDefinition.family;
+    if (settings.secrets.length > 0)
+      environment[BACKUP_ENV.secretArns] = settings.secrets.map((s) => s.secretArn).join(',');
+    if (settings.database) {
+      Object.assign(environment, {
+        [BACKUP_ENV.dbInstanceId]: settings.database.instanceIdentifier,
+        [BACKUP_ENV.dbSnapshotEveryHours]: String(settings.snapshotEveryHours),
+        [BACKUP_ENV.dbSnapshotRetentionHours]: String(settings.snapshotRetentionHours),
+        [BACKUP_ENV.dbKeepNewestSnapshots]: String(settings.keepNewestSnapshots),
+        [BACKUP_ENV.dbSnapshotQuotaReserve]: String(settings.snapshotQuotaReserve),
+      });
+    }
+    if (settings.cacheId !== undefined) {
+      Object.assign(environment, {
+        [BACKUP_ENV.cacheReplicationGroupId]: settings.cacheId,
+        [BACKUP_ENV.cacheMode]: settings.cacheMode,
+        [BACKUP_ENV.cacheExportEveryHours]: String(settings.cacheExportEveryHours),
+        [BACKUP_ENV.cacheExportQuotaReserve]: String(settings.cacheExportQuotaReserve),
+      });
+    }
+    return environment;
+  }
+
+  /** The schedule: every slot, 2 retries, events older than a slot (at most an hour) dropped. */
+  private createSchedule(props: McpBackupProps): events.Rule {
+    const rule = new events.Rule(this, 'Schedule', {
       description: `Backup of ${props.serviceName} (RPO ${this.rpo.toHumanString()})`,
       schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
       targets: [
         new targets.LambdaFunction(this.backupFunction, {
           retryAttempts: 2,
-          maxEventAge: Duration.minutes(Math.min(intervalMinutes, 60)),
+          maxEventAge: Duration.minutes(Math.min(this.intervalMinutes, 60)),
         }),
       ],
     });
-
-    acknowledgeCompliance(this.rule, {
+    acknowledgeCompliance(rule, {
       EventBusDLQ:
         'A backup run that EventBridge cannot deliver leaves its slot without a manifest, which the StaleAlarm pages on; a DLQ would hold an event nobody replays (the next slot backs up anew)',
     });
-
-    this.alarms = this.createAlarms(props);
+    return rule;
   }
 
   /**
    * Checks every prop (the service name first), collects the problems and throws them once; warns about
    * settings that another setting makes ineffective. Returns the numbers the constructor builds from.
    */
-  private validate(props: McpBackupProps) {
+  private validate(props: McpBackupProps): BackupSettings {
     const stack = Stack.of(this);
     const problems = new Problems(OWNER, this.node.path);
     const nameProblem = serviceNameProblem(props.serviceName);
@@ -742,9 +854,9 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
     const retentionDays = retention.toDays({ integral: false });
     const database = props.database ?? props.dataTier?.database;
     const cacheId = props.cacheReplicationGroupId ?? props.dataTier?.cache?.ref;
-    const cacheMode: CacheBackupMode = props.cacheBackup ?? 'rebuildable';
+    const cacheMode: CacheBackupMode = props.cacheBackup ?? CacheBackupMode.REBUILDABLE;
     problems.check(
-      cacheMode === 'export' || cacheMode === 'rebuildable',
+      cacheMode === CacheBackupMode.EXPORT || cacheMode === CacheBackupMode.REBUILDABLE,
       `cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`,
     );
     const snapshotEveryHours = props.snapshotEveryHours ?? 24;
@@ -773,7 +885,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
           keepNewestSnapshots,
           snapshotQuotaReserve,
           manualSnapshotQuota: props.manualSnapshotQuota ?? RDS_MANUAL_SNAPSHOT_QUOTA,
-          hasCacheExport: cacheId !== undefined && cacheMode === 'export',
+          hasCacheExport: cacheId !== undefined && cacheMode === CacheBackupMode.EXPORT,
           cacheExportEveryHours,
           cacheExportQuotaReserve,
         }),
@@ -804,7 +916,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         'the manual-snapshot settings (snapshotEveryHours, snapshotRetention, keepNewestSnapshots, snapshotQuotaReserve) are ignored: there is no database',
       ],
       [
-        !(cacheId !== undefined && cacheMode === 'export') &&
+        !(cacheId !== undefined && cacheMode === CacheBackupMode.EXPORT) &&
           (props.cacheExportEveryHours !== undefined || props.cacheExportQuotaReserve !== undefined),
         "cacheExportEveryHours and cacheExportQuotaReserve are ignored: they apply only with a cache and cacheBackup 'export'",
       ],
@@ -1030,9 +1142,9 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
    * Acknowledges, one by one with their reasons, the wildcard resources our role cannot avoid.
    * Each ARN is rendered the way cdk-nag prints it (`<LogicalId>`, `<LogicalId.Attr>`, `<AWS::Partition>`).
    */
-  private acknowledgeWildcards(role: iam.Role, wildcards: Array<{ arn: string; reason: string }>): void {
+  private acknowledgeWildcards(role: iam.Role, wildcards: Wildcard[]): void {
     const acks = wildcards.map((w) => ({
-      id: `AwsSolutions-IAM5[Resource::${this.renderForNag(w.arn)}]`,
+      id: nagWildcardResourceId(this, w.arn),
       reason: w.reason,
     }));
     acks.push({
@@ -1041,20 +1153,5 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
         'X-Ray PutTraceSegments/PutTelemetryRecords, rds:DescribeAccountAttributes, ecs:DescribeTaskDefinition and s3:ListAllMyBuckets (needed by elasticache:CopySnapshot to a bucket) have no resource-level permissions.',
     });
     Validations.of(role).acknowledge(...acks);
-  }
-
-  private renderForNag(value: string): string {
-    const render = (v: unknown): string => {
-      if (typeof v === 'string') return v;
-      const o = v as Record<string, unknown>;
-      if (o.Ref !== undefined) return `<${o.Ref}>`;
-      if (o['Fn::GetAtt'] !== undefined) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-      if (o['Fn::Join'] !== undefined) {
-        const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-        return parts.map(render).join(sep);
-      }
-      return JSON.stringify(v);
-    };
-    return render(Stack.of(this).resolve(value));
   }
 }

@@ -3,10 +3,8 @@
  * construct and the handler agree on the variable names and the tests can check the parsing.
  */
 import { SERVICE_NAME_RULE } from '../internal/service-name';
+import type { CacheBackupMode } from './cache-backup-mode';
 import { isValidServiceName } from './selection';
-
-/** How the cache is covered. */
-export type CacheBackupMode = 'export' | 'rebuildable';
 
 /** Everything the handler needs to know. */
 export interface BackupHandlerConfig {
@@ -28,7 +26,8 @@ export interface BackupHandlerConfig {
   };
   readonly cache?: {
     readonly replicationGroupId: string;
-    readonly mode: CacheBackupMode;
+    /** How the cache is covered: a `CacheBackupMode` value (the Lambda reads the string). */
+    readonly mode: `${CacheBackupMode}`;
     readonly exportEveryHours: number;
     readonly quotaReserve: number;
   };
@@ -121,7 +120,7 @@ export function parseBackupEnv(env: Record<string, string | undefined>): BackupH
   const cache = replicationGroupId
     ? {
         replicationGroupId,
-        mode: mode as CacheBackupMode,
+        mode: mode as `${CacheBackupMode}`,
         exportEveryHours: int(env, BACKUP_ENV.cacheExportEveryHours, 24, 2, 168),
         quotaReserve: int(env, BACKUP_ENV.cacheExportQuotaReserve, 2, 0, 19),
       }

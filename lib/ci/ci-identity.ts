@@ -1,6 +1,7 @@
 import { Arn, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { nagWildcardResourceId } from '../internal/nag';
 import { checkPattern, checkThat } from '../internal/validate';
 import {
   DEFAULT_BOOTSTRAP_QUALIFIER,
@@ -150,82 +151,67 @@ export class McpCiIdentity extends Construct {
         { service, region, account: target.account, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
         stack,
       );
+    // Dashboards are global, not regional (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cw-dashboard.html),
+    // so their ARN has no region: arn:<partition>:cloudwatch::<account>:dashboard/<name>
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies).
+    const dashboard = (s: string): string =>
+      Arn.format(
+        { service: 'cloudwatch', region: '', account: target.account, resource: 'dashboard', resourceName: `${s}-*` },
+        stack,
+      );
+    // Per verified stack: its functions, dashboards, buckets and their manifests (generated names start with the stack name).
+    const perStack = stacks.map((s) => ({
+      functions: arn('lambda', 'function', `${s}-*`),
+      dashboards: dashboard(s),
+      buckets: `arn:${stack.partition}:s3:::${s.toLowerCase()}-*`,
+      manifests: `arn:${stack.partition}:s3:::${s.toLowerCase()}-*/manifests/*`,
+    }));
+    const drills = arn('states', 'stateMachine', '*-disaster-recovery');
+    const drillExecutions = arn('states', 'execution', '*-disaster-recovery:drill-*');
     const policy = new iam.Policy(this, 'VerifyPolicy', {
       statements: [
         new iam.PolicyStatement({
           sid: 'InvokeProbeAndBackup',
           actions: ['lambda:InvokeFunction'],
-          resources: stacks.map((s) => arn('lambda', 'function', `${s}-*`)),
+          resources: perStack.map((r) => r.functions),
         }),
         new iam.PolicyStatement({ sid: 'ReadAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
-        // Dashboards are global, not regional (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cw-dashboard.html),
-        // so their ARN has no region: arn:<partition>:cloudwatch::<account>:dashboard/<name>
-        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html#amazoncloudwatch-resources-for-iam-policies).
         new iam.PolicyStatement({
           sid: 'ReadDashboards',
           actions: ['cloudwatch:GetDashboard'],
-          resources: stacks.map((s) =>
-            Arn.format(
-              {
-                service: 'cloudwatch',
-                region: '',
-                account: target.account,
-                resource: 'dashboard',
-                resourceName: `${s}-*`,
-              },
-              stack,
-            ),
-          ),
+          resources: perStack.map((r) => r.dashboards),
         }),
         new iam.PolicyStatement({
           sid: 'ReadBackupManifests',
           actions: ['s3:ListBucket', 's3:GetObject'],
-          resources: stacks.flatMap((s) => [
-            `arn:${stack.partition}:s3:::${s.toLowerCase()}-*`,
-            `arn:${stack.partition}:s3:::${s.toLowerCase()}-*/manifests/*`,
-          ]),
+          resources: perStack.flatMap((r) => [r.buckets, r.manifests]),
         }),
-        new iam.PolicyStatement({
-          sid: 'RunDrills',
-          actions: ['states:StartExecution'],
-          resources: [arn('states', 'stateMachine', '*-disaster-recovery')],
-        }),
+        new iam.PolicyStatement({ sid: 'RunDrills', actions: ['states:StartExecution'], resources: [drills] }),
         new iam.PolicyStatement({
           sid: 'FollowDrills',
           actions: ['states:DescribeExecution'],
-          resources: [arn('states', 'execution', '*-disaster-recovery:drill-*')],
+          resources: [drillExecutions],
         }),
       ],
     });
     policy.attachToRole(this.deployRole);
+    const wildcards = [
+      ...perStack.flatMap((r) => [r.functions, r.dashboards, r.buckets, r.manifests]),
+      drills,
+      drillExecutions,
+    ];
     Validations.of(policy).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'cloudwatch:DescribeAlarms is read-only; verify reads the state of alarms whose names it learns only from the stack outputs',
       },
-      ...this.verifyPatterns(stacks, target).map((resource) => ({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+      ...wildcards.map((resource) => ({
+        id: nagWildcardResourceId(this, resource),
         reason:
           "Generated resource names of the verified stack start with its name; drills are the restore workflow's own executions named drill-*",
       })),
     );
-  }
-
-  /** The resource patterns cdk-nag reports for the verify policy (as it renders them). */
-  private verifyPatterns(stacks: readonly string[], target: { account: string; region: string }): string[] {
-    const acct = Token.isUnresolved(target.account) ? '<AWS::AccountId>' : target.account;
-    const region = Token.isUnresolved(target.region) ? '<AWS::Region>' : target.region;
-    return [
-      ...stacks.flatMap((s) => [
-        `arn:<AWS::Partition>:lambda:${region}:${acct}:function:${s}-*`,
-        `arn:<AWS::Partition>:cloudwatch::${acct}:dashboard/${s}-*`,
-        `arn:<AWS::Partition>:s3:::${s.toLowerCase()}-*`,
-        `arn:<AWS::Partition>:s3:::${s.toLowerCase()}-*/manifests/*`,
-      ]),
-      `arn:<AWS::Partition>:states:${region}:${acct}:stateMachine:*-disaster-recovery`,
-      `arn:<AWS::Partition>:states:${region}:${acct}:execution:*-disaster-recovery:drill-*`,
-    ];
   }
 
   private oidcProvider(props: McpCiIdentityProps): iam.IOidcProvider {

@@ -52,8 +52,13 @@ const BUDGET_SETTINGS: ConnectionBudgetSettings = {
 /** Weekly maintenance window of the cache (after the default daily snapshot window). */
 const CACHE_MAINTENANCE_WINDOW = 'sun:05:00-sun:06:00';
 
-/** Options of the RDS PostgreSQL database. */
+/** Options of the RDS PostgreSQL database, and whether to create it. */
 export interface McpDatabaseOptions {
+  /**
+   * Create the database; `false` leaves it out (the other options are then ignored, with a warning).
+   * @default true
+   */
+  readonly enabled?: boolean;
   /**
    * Instance class.
    * @default db.m7g.large (Graviton, general purpose; burstable classes are not for production)
@@ -176,8 +181,13 @@ export interface McpDatabaseBackupReplication {
   readonly retention?: Duration;
 }
 
-/** Options of the ElastiCache (Valkey or Redis OSS) cache. */
+/** Options of the ElastiCache (Valkey or Redis OSS) cache, and whether to create it. */
 export interface McpCacheOptions {
+  /**
+   * Create the cache; `false` leaves it out (the other options are then ignored, with a warning).
+   * @default true
+   */
+  readonly enabled?: boolean;
   /**
    * Engine.
    * @default McpCacheEngine.VALKEY
@@ -238,15 +248,15 @@ export interface McpDataTierProps extends McpAlarmOptions {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * The PostgreSQL database: `true` for the defaults, options, or `false` for none.
-   * @default true
+   * The PostgreSQL database: its options; `{ enabled: false }` leaves it out.
+   * @default a database with the defaults of McpDatabaseOptions
    */
-  readonly database?: boolean | McpDatabaseOptions;
+  readonly database?: McpDatabaseOptions;
   /**
-   * The cache: `true` for the defaults, options, or `false` for none.
-   * @default true
+   * The cache: its options; `{ enabled: false }` leaves it out.
+   * @default a cache with the defaults of McpCacheOptions
    */
-  readonly cache?: boolean | McpCacheOptions;
+  readonly cache?: McpCacheOptions;
   /**
    * Customer-managed KMS key for the database storage, Performance Insights, the cache at rest
    * and the secrets.
@@ -334,224 +344,33 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
   constructor(scope: Construct, id: string, props: McpDataTierProps) {
     super(scope, id);
     useTestedFeatureFlags(this);
-    const dbOpts: McpDatabaseOptions | undefined =
-      props.database === false
-        ? undefined
-        : props.database === true || props.database === undefined
-          ? {}
-          : props.database;
-    const cacheOpts: McpCacheOptions | undefined =
-      props.cache === false ? undefined : props.cache === true || props.cache === undefined ? {} : props.cache;
-    const problems = new Problems(OWNER, this.node.path);
-    problems.add(serviceNameProblem(props.serviceName ?? 'mcp-server'));
-    validate(problems, dbOpts, cacheOpts, props.endpointParameters);
-    problems.throwIfAny();
-    const stack = Stack.of(this);
+    const options = this.checkProps(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const vpcSubnets =
-      props.vpcSubnets ??
-      (props.vpc.isolatedSubnets.length > 0
-        ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
-        : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const vpcSubnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
+    this.key = props.encryptionKey ?? this.createKey();
+    this.databasePort = options.database?.port ?? 5432;
+    this.cachePort = options.cache?.port ?? 6379;
 
-    this.key =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: `Encrypts the MCP data tier (database, cache, secrets) of ${stack.stackName}`,
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-    this.databasePort = dbOpts?.port ?? 5432;
-    this.cachePort = cacheOpts?.port ?? 6379;
-    const env: Record<string, string> = {};
-    const secrets: Record<string, ecs.Secret> = {};
+    const database = options.database
+      ? this.createDatabase(props.vpc, vpcSubnets, options.database, removalPolicy)
+      : undefined;
+    this.database = database?.instance;
+    this.databaseSecret = database?.instance.secret;
+    this.databaseSecurityGroup = database?.securityGroup;
+    this.databaseInstanceClass = database?.target.instanceClass;
+    this.databaseTarget = database?.target;
+    this.poolSize = database?.poolSize;
+    this.poolMaxOverflow = database?.poolMaxOverflow;
+    this.maxConnections = options.database?.maxConnections;
 
-    if (dbOpts) {
-      const databaseName = dbOpts.databaseName ?? 'mcp';
-      const allocatedStorage = dbOpts.allocatedStorage ?? 50;
-      const engine = rds.DatabaseInstanceEngine.postgres({
-        version: dbOpts.engineVersion ?? rds.PostgresEngineVersion.VER_16_13,
-      });
-      const parameterGroup = new rds.ParameterGroup(this, 'DatabaseParameters', {
-        engine,
-        description: 'MCP data tier: TLS required, slow statements logged',
-        parameters: {
-          'rds.force_ssl': '1',
-          log_min_duration_statement: '1000',
-          ...(dbOpts.maxConnections !== undefined ? { max_connections: String(dbOpts.maxConnections) } : {}),
-        },
-      });
-      this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
-        vpc: props.vpc,
-        description: 'MCP database: only the service tasks and our Lambdas',
-        allowAllOutbound: false,
-      });
-      const instanceType = dbOpts.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
-      this.databaseInstanceClass = `db.${instanceType.toString().replace(/^db\./, '')}`;
-      const enhancedMonitoringInterval = dbOpts.enhancedMonitoringInterval ?? Duration.seconds(60);
-      const db = new rds.DatabaseInstance(this, 'Database', {
-        securityGroups: [this.databaseSecurityGroup],
-        engine,
-        instanceType,
-        vpc: props.vpc,
-        vpcSubnets,
-        multiAz: dbOpts.multiAz ?? true,
-        port: this.databasePort,
-        databaseName,
-        credentials: rds.Credentials.fromGeneratedSecret(dbOpts.username ?? 'mcp_admin', { encryptionKey: this.key }),
-        storageEncrypted: true,
-        storageEncryptionKey: this.key,
-        storageType: rds.StorageType.GP3,
-        allocatedStorage,
-        maxAllocatedStorage: dbOpts.maxAllocatedStorage ?? Math.min(allocatedStorage * 4, 65536),
-        backupRetention: dbOpts.backupRetention ?? Duration.days(7),
-        preferredBackupWindow: dbOpts.preferredBackupWindow ?? '02:00-02:30',
-        deleteAutomatedBackups: false,
-        deletionProtection: dbOpts.deletionProtection ?? true,
-        copyTagsToSnapshot: true,
-        parameterGroup,
-        cloudwatchLogsExports: ['postgresql', 'upgrade'],
-        enablePerformanceInsights: true,
-        performanceInsightEncryptionKey: this.key,
-        ...databaseInsights(dbOpts.databaseInsights),
-        ...(enhancedMonitoringInterval.toSeconds() > 0 ? { monitoringInterval: enhancedMonitoringInterval } : {}),
-        autoMinorVersionUpgrade: true,
-        publiclyAccessible: false,
-        removalPolicy,
-      });
-      this.database = db;
-      this.databaseSecret = db.secret!;
-      if (dbOpts.backupReplication) this.replicateBackups(db, dbOpts.backupReplication);
-      this.acknowledgeDatabaseCompliance(db, enhancedMonitoringInterval);
-      // The generated secret is a child of the instance (db.secret is its attachment): acknowledge on the instance.
-      Validations.of(db).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Tasks read the credentials once at start (ECS secrets); automatic rotation would break running tasks until redeployed. Rotate with a deployment (documented in docs/backup.md).',
-      });
-      if (this.databasePort === 5432) {
-        Validations.of(db).acknowledge({
-          id: 'AwsSolutions-RDS11',
-          reason:
-            "The contract (docs/operational-contract.md) uses PostgreSQL's port; the instance is in isolated subnets and its security group admits only the service's tasks and our Lambdas.",
-        });
-      }
-      if (dbOpts.deletionProtection === false) {
-        Validations.of(db).acknowledge({
-          id: 'AwsSolutions-RDS10',
-          reason:
-            'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable; removal still keeps a final snapshot (removalPolicy SNAPSHOT by default).',
-        });
-      }
-      if (!(dbOpts.multiAz ?? true)) {
-        Validations.of(db).acknowledge({
-          id: 'AwsSolutions-RDS3',
-          reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).',
-        });
-      }
-      env.DATABASE_HOST = db.dbInstanceEndpointAddress;
-      env.DATABASE_PORT = db.dbInstanceEndpointPort;
-      env.DATABASE_NAME = databaseName;
-      this.poolSize = dbOpts.poolSize ?? DEFAULT_POOL_SIZE;
-      this.poolMaxOverflow = dbOpts.poolMaxOverflow ?? DEFAULT_POOL_MAX_OVERFLOW;
-      this.maxConnections = dbOpts.maxConnections;
-      env.DATABASE_POOL_SIZE = String(this.poolSize);
-      env.DATABASE_POOL_MAX_OVERFLOW = String(this.poolMaxOverflow);
-      this.databaseTarget = {
-        instance: db,
-        instanceClass: this.databaseInstanceClass,
-        allocatedStorageGiB: allocatedStorage,
-        thresholds: databaseThresholds({
-          instanceClass: this.databaseInstanceClass,
-          allocatedStorageGiB: allocatedStorage,
-          maxConnections: dbOpts.maxConnections,
-        }),
-      };
-      secrets.DATABASE_USERNAME = ecs.Secret.fromSecretsManager(db.secret!, 'username');
-      secrets.DATABASE_PASSWORD = ecs.Secret.fromSecretsManager(db.secret!, 'password');
-    }
+    const cache = options.cache ? this.createCache(props.vpc, vpcSubnets, options.cache, removalPolicy) : undefined;
+    this.cache = cache?.replicationGroup;
+    this.cacheAuthSecret = cache?.authSecret;
+    this.cacheSecurityGroup = cache?.securityGroup;
+    this.cacheTarget = cache?.target;
 
-    if (cacheOpts) {
-      const engine = cacheOpts.engine ?? 'valkey';
-      const replicas = cacheOpts.replicas ?? 1;
-      const multiAz = cacheOpts.multiAz ?? true;
-      const subnets = props.vpc.selectSubnets(vpcSubnets);
-      const subnetGroup = new elasticache.CfnSubnetGroup(this, 'CacheSubnets', {
-        description: 'MCP data tier cache subnets',
-        subnetIds: subnets.subnetIds,
-      });
-      this.cacheSecurityGroup = new ec2.SecurityGroup(this, 'CacheSecurityGroup', {
-        vpc: props.vpc,
-        description: 'MCP cache: only the service tasks and our Lambdas',
-        allowAllOutbound: false,
-      });
-      this.cacheAuthSecret = new secretsmanager.Secret(this, 'CacheAuthToken', {
-        description: `AUTH token of the MCP cache in ${stack.stackName}`,
-        encryptionKey: this.key,
-        // ElastiCache AUTH tokens: 16–128 printable characters without @, " or /.
-        generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      });
-      acknowledgeCompliance(this.cacheAuthSecret, {
-        SecretsManagerRotationEnabled:
-          'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
-      });
-      Validations.of(this.cacheAuthSecret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
-      });
-      const cache = new elasticache.CfnReplicationGroup(this, 'Cache', {
-        replicationGroupDescription: `MCP cache of ${stack.stackName}`,
-        engine,
-        engineVersion: cacheOpts.engineVersion ?? (engine === 'valkey' ? '8.0' : '7.1'),
-        cacheNodeType: cacheOpts.nodeType ?? 'cache.m7g.large',
-        numCacheClusters: replicas + 1,
-        automaticFailoverEnabled: multiAz,
-        multiAzEnabled: multiAz,
-        port: this.cachePort,
-        cacheSubnetGroupName: subnetGroup.ref,
-        securityGroupIds: [this.cacheSecurityGroup.securityGroupId],
-        atRestEncryptionEnabled: true,
-        kmsKeyId: this.key.keyArn,
-        transitEncryptionEnabled: true,
-        transitEncryptionMode: 'required',
-        authToken: this.cacheAuthSecret.secretValue.unsafeUnwrap(),
-        snapshotRetentionLimit: cacheOpts.snapshotRetentionDays ?? 7,
-        snapshotWindow: cacheOpts.snapshotWindow ?? '03:00-04:00',
-        preferredMaintenanceWindow: CACHE_MAINTENANCE_WINDOW,
-        autoMinorVersionUpgrade: true,
-      });
-      cache.applyRemovalPolicy(removalPolicy);
-      this.cache = cache;
-      this.cacheTarget = {
-        replicationGroupId: cache.ref,
-        nodeType: cache.cacheNodeType!,
-        nodes: replicas + 1,
-        thresholds: cacheThresholds({ replicas }),
-      };
-      if (this.cachePort === 6379) {
-        Validations.of(cache).acknowledge({
-          id: 'AwsSolutions-AEC5',
-          reason:
-            "The contract (docs/operational-contract.md) uses the standard port; the cache is in isolated subnets, needs TLS and an AUTH token, and its security group admits only the service's tasks and our Lambdas.",
-        });
-      }
-      const snapshotDays = cacheOpts.snapshotRetentionDays ?? 7;
-      if (snapshotDays < 15)
-        acknowledgeCompliance(cache, {
-          ElastiCacheRedisClusterAutomaticBackup: `Daily backups kept ${snapshotDays} days (snapshotRetentionDays): the cache holds data the service can rebuild, and McpBackup exports it on its own schedule; set snapshotRetentionDays to 15 or more to keep longer.`,
-        });
-      if (!multiAz) {
-        Validations.of(cache).acknowledge({
-          id: 'AwsSolutions-AEC4',
-          reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).',
-        });
-      }
-      env.CACHE_HOST = cache.attrPrimaryEndPointAddress;
-      env.CACHE_PORT = cache.attrPrimaryEndPointPort;
-      env.CACHE_TLS = 'true';
-      secrets.CACHE_AUTH_TOKEN = ecs.Secret.fromSecretsManager(this.cacheAuthSecret);
-    }
+    const env: Record<string, string> = { ...database?.environment, ...cache?.environment };
+    const secrets: Record<string, ecs.Secret> = { ...database?.secrets, ...cache?.secrets };
     if (props.endpointParameters) {
       this.endpointParameters = this.publishEndpoints(props.endpointParameters, env, secrets);
     }
@@ -560,7 +379,284 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
     this.alarms = this.createAlarms(props);
   }
 
-  /** The saturation alarms, from the one alarm factory (lib/data/data-tier-alarms.ts). */
+  /**
+   * Checks every prop (all problems in one error) and returns the options of what is created: undefined for a
+   * database or cache left out with `enabled: false`.
+   */
+  private checkProps(props: McpDataTierProps): { database?: McpDatabaseOptions; cache?: McpCacheOptions } {
+    const problems = new Problems(OWNER, this.node.path);
+    problems.add(serviceNameProblem(props.serviceName ?? 'mcp-server'));
+    // Before jsii (issue 16) these props also took `true` or `false`; JavaScript callers may still pass them.
+    for (const prop of ['database', 'cache'] as const) {
+      const given = props[prop] as unknown;
+      problems.check(
+        given === undefined || (typeof given === 'object' && given !== null && !Array.isArray(given)),
+        `${prop} must be an options object: give ${prop}: {} for the defaults, or ${prop}: { enabled: false } to leave it out; got ${JSON.stringify(given)}`,
+      );
+    }
+    const database = enabledOptions(props.database);
+    const cache = enabledOptions(props.cache);
+    validate(problems, database, cache, props.endpointParameters);
+    problems.throwIfAny();
+    for (const prop of ['database', 'cache'] as const) {
+      const given = props[prop];
+      const ignored = given?.enabled === false ? Object.keys(given).filter((k) => k !== 'enabled') : [];
+      if (ignored.length > 0)
+        Annotations.of(this).addWarningV2(
+          'mcp-ops:settingIgnored',
+          `${OWNER}: ${ignored.map((k) => `${prop}.${k}`).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} ignored: ${prop}.enabled is false`,
+        );
+    }
+    return { database, cache };
+  }
+
+  /** The data tier's own key (database storage, Performance Insights, cache at rest, secrets), when none is given. */
+  private createKey(): kms.Key {
+    return new kms.Key(this, 'Key', {
+      description: `Encrypts the MCP data tier (database, cache, secrets) of ${Stack.of(this).stackName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * The PostgreSQL instance with its parameter group and security group, its acknowledged findings, and what the
+   * service's container gets from it.
+   */
+  private createDatabase(
+    vpc: ec2.IVpc,
+    vpcSubnets: ec2.SubnetSelection,
+    opts: McpDatabaseOptions,
+    removalPolicy: RemovalPolicy,
+  ): DatabaseParts {
+    const databaseName = opts.databaseName ?? 'mcp';
+    const allocatedStorage = opts.allocatedStorage ?? 50;
+    const engine = rds.DatabaseInstanceEngine.postgres({
+      version: opts.engineVersion ?? rds.PostgresEngineVersion.VER_16_13,
+    });
+    const parameterGroup = this.createDatabaseParameters(engine, opts);
+    const securityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc,
+      description: 'MCP database: only the service tasks and our Lambdas',
+      allowAllOutbound: false,
+    });
+    const instanceType = opts.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
+    const instanceClass = `db.${instanceType.toString().replace(/^db\./, '')}`;
+    const enhancedMonitoringInterval = opts.enhancedMonitoringInterval ?? Duration.seconds(60);
+    const instance = new rds.DatabaseInstance(this, 'Database', {
+      securityGroups: [securityGroup],
+      engine,
+      instanceType,
+      vpc,
+      vpcSubnets,
+      multiAz: opts.multiAz ?? true,
+      port: this.databasePort,
+      databaseName,
+      credentials: rds.Credentials.fromGeneratedSecret(opts.username ?? 'mcp_admin', { encryptionKey: this.key }),
+      storageEncrypted: true,
+      storageEncryptionKey: this.key,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage,
+      maxAllocatedStorage: opts.maxAllocatedStorage ?? Math.min(allocatedStorage * 4, 65536),
+      backupRetention: opts.backupRetention ?? Duration.days(7),
+      preferredBackupWindow: opts.preferredBackupWindow ?? '02:00-02:30',
+      deleteAutomatedBackups: false,
+      deletionProtection: opts.deletionProtection ?? true,
+      copyTagsToSnapshot: true,
+      parameterGroup,
+      cloudwatchLogsExports: ['postgresql', 'upgrade'],
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.key,
+      ...databaseInsights(opts.databaseInsights),
+      ...(enhancedMonitoringInterval.toSeconds() > 0 ? { monitoringInterval: enhancedMonitoringInterval } : {}),
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      removalPolicy,
+    });
+    if (opts.backupReplication) this.replicateBackups(instance, opts.backupReplication);
+    this.acknowledgeDatabaseCompliance(instance, enhancedMonitoringInterval);
+    this.acknowledgeDatabaseFindings(instance, opts);
+    const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+    const poolMaxOverflow = opts.poolMaxOverflow ?? DEFAULT_POOL_MAX_OVERFLOW;
+    return {
+      instance,
+      securityGroup,
+      poolSize,
+      poolMaxOverflow,
+      target: {
+        instance,
+        instanceClass,
+        allocatedStorageGiB: allocatedStorage,
+        thresholds: databaseThresholds({
+          instanceClass,
+          allocatedStorageGiB: allocatedStorage,
+          maxConnections: opts.maxConnections,
+        }),
+      },
+      environment: {
+        DATABASE_HOST: instance.dbInstanceEndpointAddress,
+        DATABASE_PORT: instance.dbInstanceEndpointPort,
+        DATABASE_NAME: databaseName,
+        DATABASE_POOL_SIZE: String(poolSize),
+        DATABASE_POOL_MAX_OVERFLOW: String(poolMaxOverflow),
+      },
+      secrets: {
+        DATABASE_USERNAME: ecs.Secret.fromSecretsManager(instance.secret!, 'username'),
+        DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(instance.secret!, 'password'),
+      },
+    };
+  }
+
+  /** The database's parameter group: TLS required, statements over a second logged, `max_connections` when set. */
+  private createDatabaseParameters(engine: rds.IInstanceEngine, opts: McpDatabaseOptions): rds.ParameterGroup {
+    return new rds.ParameterGroup(this, 'DatabaseParameters', {
+      engine,
+      description: 'MCP data tier: TLS required, slow statements logged',
+      parameters: {
+        'rds.force_ssl': '1',
+        log_min_duration_statement: '1000',
+        ...(opts.maxConnections !== undefined ? { max_connections: String(opts.maxConnections) } : {}),
+      },
+    });
+  }
+
+  /** The AwsSolutions findings of the database that its options make deliberate, each with its reason. */
+  private acknowledgeDatabaseFindings(db: rds.DatabaseInstance, opts: McpDatabaseOptions): void {
+    // The generated secret is a child of the instance (db.secret is its attachment): acknowledge on the instance.
+    Validations.of(db).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Tasks read the credentials once at start (ECS secrets); automatic rotation would break running tasks until redeployed. Rotate with a deployment (documented in docs/backup.md).',
+    });
+    if (this.databasePort === 5432) {
+      Validations.of(db).acknowledge({
+        id: 'AwsSolutions-RDS11',
+        reason:
+          "The contract (docs/operational-contract.md) uses PostgreSQL's port; the instance is in isolated subnets and its security group admits only the service's tasks and our Lambdas.",
+      });
+    }
+    if (opts.deletionProtection === false) {
+      Validations.of(db).acknowledge({
+        id: 'AwsSolutions-RDS10',
+        reason:
+          'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable; removal still keeps a final snapshot (removalPolicy SNAPSHOT by default).',
+      });
+    }
+    if (!(opts.multiAz ?? true)) {
+      Validations.of(db).acknowledge({
+        id: 'AwsSolutions-RDS3',
+        reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).',
+      });
+    }
+  }
+
+  /**
+   * The ElastiCache replication group with its subnet group, security group and AUTH token, its acknowledged
+   * findings, and what the service's container gets from it.
+   */
+  private createCache(
+    vpc: ec2.IVpc,
+    vpcSubnets: ec2.SubnetSelection,
+    opts: McpCacheOptions,
+    removalPolicy: RemovalPolicy,
+  ): CacheParts {
+    const stack = Stack.of(this);
+    const engine = opts.engine ?? 'valkey';
+    const replicas = opts.replicas ?? 1;
+    const multiAz = opts.multiAz ?? true;
+    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'CacheSubnets', {
+      description: 'MCP data tier cache subnets',
+      subnetIds: vpc.selectSubnets(vpcSubnets).subnetIds,
+    });
+    const securityGroup = new ec2.SecurityGroup(this, 'CacheSecurityGroup', {
+      vpc,
+      description: 'MCP cache: only the service tasks and our Lambdas',
+      allowAllOutbound: false,
+    });
+    const authSecret = this.createCacheAuthToken();
+    const replicationGroup = new elasticache.CfnReplicationGroup(this, 'Cache', {
+      replicationGroupDescription: `MCP cache of ${stack.stackName}`,
+      engine,
+      engineVersion: opts.engineVersion ?? (engine === 'valkey' ? '8.0' : '7.1'),
+      cacheNodeType: opts.nodeType ?? 'cache.m7g.large',
+      numCacheClusters: replicas + 1,
+      automaticFailoverEnabled: multiAz,
+      multiAzEnabled: multiAz,
+      port: this.cachePort,
+      cacheSubnetGroupName: subnetGroup.ref,
+      securityGroupIds: [securityGroup.securityGroupId],
+      atRestEncryptionEnabled: true,
+      kmsKeyId: this.key.keyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      authToken: authSecret.secretValue.unsafeUnwrap(),
+      snapshotRetentionLimit: opts.snapshotRetentionDays ?? 7,
+      snapshotWindow: opts.snapshotWindow ?? '03:00-04:00',
+      preferredMaintenanceWindow: CACHE_MAINTENANCE_WINDOW,
+      autoMinorVersionUpgrade: true,
+    });
+    replicationGroup.applyRemovalPolicy(removalPolicy);
+    this.acknowledgeCacheFindings(replicationGroup, opts);
+    return {
+      replicationGroup,
+      authSecret,
+      securityGroup,
+      target: {
+        replicationGroupId: replicationGroup.ref,
+        nodeType: replicationGroup.cacheNodeType!,
+        nodes: replicas + 1,
+        thresholds: cacheThresholds({ replicas }),
+      },
+      environment: {
+        CACHE_HOST: replicationGroup.attrPrimaryEndPointAddress,
+        CACHE_PORT: replicationGroup.attrPrimaryEndPointPort,
+        CACHE_TLS: 'true',
+      },
+      secrets: { CACHE_AUTH_TOKEN: ecs.Secret.fromSecretsManager(authSecret) },
+    };
+  }
+
+  /** The cache's AUTH token, generated in Secrets Manager and encrypted with the data tier's key. */
+  private createCacheAuthToken(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'CacheAuthToken', {
+      description: `AUTH token of the MCP cache in ${Stack.of(this).stackName}`,
+      encryptionKey: this.key,
+      // ElastiCache AUTH tokens: 16–128 printable characters without @, " or /.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    acknowledgeCompliance(secret, {
+      SecretsManagerRotationEnabled:
+        'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Tasks read the AUTH token once at start (ECS secret); rotation needs a ROTATE then SET AUTH token change coordinated with a deployment, which is a runbook step.',
+    });
+    return secret;
+  }
+
+  /** The findings of the cache that its options make deliberate (AwsSolutions and the compliance packs). */
+  private acknowledgeCacheFindings(cache: elasticache.CfnReplicationGroup, opts: McpCacheOptions): void {
+    if (this.cachePort === 6379) {
+      Validations.of(cache).acknowledge({
+        id: 'AwsSolutions-AEC5',
+        reason:
+          "The contract (docs/operational-contract.md) uses the standard port; the cache is in isolated subnets, needs TLS and an AUTH token, and its security group admits only the service's tasks and our Lambdas.",
+      });
+    }
+    const snapshotDays = opts.snapshotRetentionDays ?? 7;
+    if (snapshotDays < 15)
+      acknowledgeCompliance(cache, {
+        ElastiCacheRedisClusterAutomaticBackup: `Daily backups kept ${snapshotDays} days (snapshotRetentionDays): the cache holds data the service can rebuild, and McpBackup exports it on its own schedule; set snapshotRetentionDays to 15 or more to keep longer.`,
+      });
+    if (!(opts.multiAz ?? true)) {
+      Validations.of(cache).acknowledge({
+        id: 'AwsSolutions-AEC4',
+        reason: 'Multi-AZ switched off explicitly by the multiAz prop (non-production).',
+      });
+    }
+  }
 
   /** The compliance-pack findings of the database, each with its reason. */
   private acknowledgeDatabaseCompliance(db: rds.DatabaseInstance, enhancedMonitoringInterval: Duration): void {
@@ -582,6 +678,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
           'The role RDS assumes to publish Enhanced Monitoring metrics: AWS documents this managed policy for it (logs writes on the RDSOSMetrics log group only).',
       });
   }
+  /** The saturation alarms, from the one alarm factory (lib/data/data-tier-alarms.ts). */
   private createAlarms(props: McpDataTierProps): McpAlarm[] {
     const serviceName = props.serviceName ?? 'mcp-server';
     const factory = alarmFactoryFor(this, OWNER, serviceName, props);
@@ -694,6 +791,41 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
+}
+
+/** What {@link McpDataTier.createDatabase} builds, for the construct's members and the container. */
+interface DatabaseParts {
+  readonly instance: rds.DatabaseInstance;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly poolSize: number;
+  readonly poolMaxOverflow: number;
+  readonly target: DatabaseAlarmTarget;
+  readonly environment: Record<string, string>;
+  readonly secrets: Record<string, ecs.Secret>;
+}
+
+/** What {@link McpDataTier.createCache} builds, for the construct's members and the container. */
+interface CacheParts {
+  readonly replicationGroup: elasticache.CfnReplicationGroup;
+  readonly authSecret: secretsmanager.Secret;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly target: CacheAlarmTarget;
+  readonly environment: Record<string, string>;
+  readonly secrets: Record<string, ecs.Secret>;
+}
+
+/** The options of a database or cache that is created: `{}` when not given, undefined with `enabled: false` (or not an object). */
+function enabledOptions<T extends { readonly enabled?: boolean }>(given: T | undefined): T | undefined {
+  if (given === undefined) return {} as T;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+  return given.enabled === false ? undefined : given;
+}
+
+/** The VPC's isolated subnets when it has any, else its private subnets with egress. */
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return vpc.isolatedSubnets.length > 0
+    ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
+    : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 }
 
 /** Performance Insights retention for a Database Insights mode: Advanced needs 15 months (465 days). */

@@ -16,7 +16,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { nagResourceString } from './nag-render';
+import { nagResourceString } from '../internal/nag';
 import { McpDrOperatorPolicy } from './operator-policy';
 import { McpCacheEngine } from '../data/cache-engine';
 import { McpOpsFunction } from '../internal/nodejs-function';
@@ -35,7 +35,8 @@ import { nameLengthProblem, stateMachineName as drStateMachineName } from '../in
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 import { Problems } from '../internal/validate';
-import { estimateRecoveryTime, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } from './rto-model';
+import { RecoveryMetric } from './recovery-metric';
+import { estimateRecoveryTime, RecoveryMode, TYPICAL_AWS_DURATIONS, TYPICAL_STEP_TIMINGS } from './rto-model';
 import { AlarmFactory, alarmFactoryFor } from '../internal/alarm-factory';
 import { acknowledgeCompliance } from '../internal/compliance';
 import { stackLogKey } from '../internal/log-key';
@@ -1360,7 +1361,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     try {
       plan = planRecoveryTime(sizing, mode, workflowTimings(poll.toSeconds()), rto.toSeconds());
     } catch (e) {
-      throw new Error(`McpDisasterRecovery: rtoSizing: ${(e as Error).message}`);
+      const problems = new Problems(OWNER, this.node.path); // with the construct path, like the other prop errors
+      problems.add(`rtoSizing: ${(e as Error).message}`);
+      problems.throwIfAny();
+      throw e;
     }
     if (!plan.withinRto) {
       const minutes = (sec: number): string => `${(sec / 60).toFixed(1)} min`;
@@ -1432,7 +1436,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           expression: 'MAX([FILL(finishedMs, 0) / 1000, FILL(running, 0)])',
           usingMetrics: {
             finishedMs: this.stateMachine.metric('ExecutionTime', { statistic: 'Maximum', period: fiveMinutes }),
-            running: this.metric('RunningExecutionSeconds', undefined, { statistic: 'Maximum', period: fiveMinutes }),
+            running: this.metric(RecoveryMetric.RUNNING_EXECUTION_SECONDS, undefined, {
+              statistic: 'Maximum',
+              period: fiveMinutes,
+            }),
           },
           period: fiveMinutes,
           label: 'longest execution (finished or running), seconds',
@@ -1456,7 +1463,10 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
           constructId: 'DrillOverdueAlarm',
         },
         {
-          metric: this.metric('DrillAgeSeconds', undefined, { statistic: 'Minimum', period: Duration.hours(1) }),
+          metric: this.metric(RecoveryMetric.DRILL_AGE_SECONDS, undefined, {
+            statistic: 'Minimum',
+            period: Duration.hours(1),
+          }),
           threshold: overdue.toSeconds(),
           evaluationPeriods: 3,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -1467,10 +1477,13 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
     return factory.alarms;
   }
 
-  /** A metric of the workflow in the `McpOps` namespace. */
+  /**
+   * A metric of the workflow in the `McpOps` namespace: `mode` for `RECOVERY_TIME_SECONDS` and `DATA_LOSS_SECONDS`
+   * (undefined for the other two, which have the `service` dimension only).
+   */
   public metric(
-    name: 'RecoveryTimeSeconds' | 'DataLossSeconds' | 'DrillAgeSeconds' | 'RunningExecutionSeconds',
-    mode: 'drill' | 'recover' | undefined,
+    name: RecoveryMetric,
+    mode: RecoveryMode | undefined,
     props: cloudwatch.MetricOptions = {},
   ): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -1489,8 +1502,8 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       new cloudwatch.GraphWidget({
         title: 'DR: recovery time (drill and recover)',
         left: [
-          this.metric('RecoveryTimeSeconds', 'drill', { label: 'drill' }),
-          this.metric('RecoveryTimeSeconds', 'recover', { label: 'recover' }),
+          this.metric(RecoveryMetric.RECOVERY_TIME_SECONDS, RecoveryMode.DRILL, { label: 'drill' }),
+          this.metric(RecoveryMetric.RECOVERY_TIME_SECONDS, RecoveryMode.RECOVER, { label: 'recover' }),
         ],
         leftAnnotations: [
           { value: this.rto.toSeconds(), label: `RTO ${this.rto.toHumanString()}`, color: cloudwatch.Color.RED },
@@ -1501,8 +1514,8 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       new cloudwatch.GraphWidget({
         title: 'DR: expected data loss',
         left: [
-          this.metric('DataLossSeconds', 'drill', { label: 'drill' }),
-          this.metric('DataLossSeconds', 'recover', { label: 'recover' }),
+          this.metric(RecoveryMetric.DATA_LOSS_SECONDS, RecoveryMode.DRILL, { label: 'drill' }),
+          this.metric(RecoveryMetric.DATA_LOSS_SECONDS, RecoveryMode.RECOVER, { label: 'recover' }),
         ],
         leftAnnotations: [
           { value: this.rpo.toSeconds(), label: `RPO ${this.rpo.toHumanString()}`, color: cloudwatch.Color.RED },
@@ -1513,8 +1526,11 @@ export class McpDisasterRecovery extends Construct implements IMcpMonitoringSegm
       new cloudwatch.SingleValueWidget({
         title: 'DR: last drill duration (s) and age of last success (s)',
         metrics: [
-          this.metric('RecoveryTimeSeconds', 'drill', { label: 'last drill duration', period: Duration.days(7) }),
-          this.metric('DrillAgeSeconds', undefined, {
+          this.metric(RecoveryMetric.RECOVERY_TIME_SECONDS, RecoveryMode.DRILL, {
+            label: 'last drill duration',
+            period: Duration.days(7),
+          }),
+          this.metric(RecoveryMetric.DRILL_AGE_SECONDS, undefined, {
             label: 'last success age',
             statistic: 'Minimum',
             period: Duration.hours(1),

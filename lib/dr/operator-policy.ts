@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { checkPattern } from '../internal/validate';
-import { nagResourceString } from './nag-render';
+import { nagWildcardResourceId } from '../internal/nag';
 import {
   DR_OPERATOR_EXECUTION_ACTIONS,
   DR_OPERATOR_STATE_MACHINE_ACTIONS,
@@ -63,7 +63,7 @@ export class McpDrOperatorPolicy extends Construct {
   private acknowledgeFindings(stateMachines: readonly sfn.IStateMachine[]): void {
     Validations.of(this.policy).acknowledge(
       ...stateMachines.map((sm) => ({
-        id: `AwsSolutions-IAM5[Resource::${nagResourceString(this, executionsOf(sm))}]`,
+        id: nagWildcardResourceId(this, executionsOf(sm)),
         reason:
           "DescribeExecution/GetExecutionHistory on this state machine's executions only: their names are chosen when an operator or the schedule starts them",
       })),

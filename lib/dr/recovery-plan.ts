@@ -4,9 +4,7 @@
  * restore Lambda, the construct and the tests alike.
  */
 import { BackupComponent, BackupManifest, backupIdForSlot, parseSupplementary } from '../backup/manifest';
-
-/** `drill` restores beside production and cleans up; `recover` restores and, after approval, cuts over. */
-export type RecoveryMode = 'drill' | 'recover';
+import type { DatabaseRestoreMethod, RecoveryModeName } from './rto-model';
 
 /** The workflow's input, as given to StartExecution. Every field is optional. */
 export interface RecoveryRequest {
@@ -16,7 +14,7 @@ export interface RecoveryRequest {
    */
   readonly targetTime?: string;
   /** @default 'drill' */
-  readonly mode?: RecoveryMode;
+  readonly mode?: RecoveryModeName;
   /** @default {} */
   readonly options?: RecoveryOptions;
 }
@@ -38,7 +36,7 @@ export interface RecoveryOptions {
 /** A validated request with every default filled in. */
 export interface ValidatedRequest {
   readonly targetTime: string;
-  readonly mode: RecoveryMode;
+  readonly mode: RecoveryModeName;
   readonly restoreCache: boolean;
   readonly acceptDataLoss: boolean;
 }
@@ -131,11 +129,12 @@ export interface PitrWindow {
 }
 
 /** How the database is restored. */
-export type DatabaseRestoreMethod = 'pitr' | 'snapshot';
+/** A restore method as the plan carries it: the string value of a `DatabaseRestoreMethod`. */
+export type DatabaseRestoreMethodName = `${DatabaseRestoreMethod}`;
 
 /** The chosen recovery point. */
 export interface RecoveryPoint {
-  readonly method: DatabaseRestoreMethod;
+  readonly method: DatabaseRestoreMethodName;
   /** For `pitr`: the time to restore to (ISO 8601). */
   readonly restoreTime?: string;
   /** For `snapshot`: the DB snapshot identifier. */
@@ -214,7 +213,12 @@ export function selectRecoveryPoint(input: SelectionInput): RecoveryPoint {
   const pointsOf = (m: BackupManifest | null): BackupComponent[] => (m ? [...m.components, ...supplementaryOf(m)] : []);
   const atOrBefore = (c: BackupComponent): boolean => t(c.consistencyTime) <= target;
 
-  type Candidate = { method: DatabaseRestoreMethod; restoreTime?: string; snapshotId?: string; consistency: number };
+  type Candidate = {
+    method: DatabaseRestoreMethodName;
+    restoreTime?: string;
+    snapshotId?: string;
+    consistency: number;
+  };
   const candidates: Candidate[] = [];
   if (input.pitr && target >= t(input.pitr.earliest)) {
     const point = Math.min(target, t(input.pitr.latest));
@@ -328,7 +332,7 @@ export function restoreId(serviceName: string, executionName: string): string {
  * (the scheduled time of a drill, or the target of a recovery). Starting twice with the same
  * name is refused by Step Functions, so a duplicated trigger does not run twice.
  */
-export function executionName(mode: RecoveryMode, time: Date, suffix?: string): string {
+export function executionName(mode: RecoveryModeName, time: Date, suffix?: string): string {
   if (Number.isNaN(time.getTime())) throw new Error('executionName: time must be a valid Date');
   const minute = new Date(Math.floor(time.getTime() / 60_000) * 60_000);
   const clean = suffix?.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40);
@@ -341,7 +345,7 @@ export function executionName(mode: RecoveryMode, time: Date, suffix?: string): 
  * Functions refuses a second start under the same name, so a deterministic name is what keeps a
  * repeated start from running twice.
  */
-export function checkExecutionName(name: string, mode: RecoveryMode): void {
+export function checkExecutionName(name: string, mode: RecoveryModeName): void {
   if (typeof name !== 'string' || !name.startsWith(`${mode}-`) || name.length <= mode.length + 1) {
     throw new InvalidRecoveryInput(
       `execution name must start with "${mode}-" (deterministic, e.g. ${mode}-20261125T0630Z-INC123, so a repeated start is refused), got ${JSON.stringify(name)}`,

@@ -26,9 +26,9 @@ export interface McpRecoveryRegionDataProps {
   /**
    * Object Lock mode of the replicas (S3 replicates each object's own retention; this is the default for
    * objects that have none).
-   * @default 'GOVERNANCE'
+   * @default s3.ObjectLockMode.GOVERNANCE
    */
-  readonly objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly objectLockMode?: s3.ObjectLockMode;
   /**
    * What happens to the bucket and key when they leave the stack.
    * @default RemovalPolicy.RETAIN
@@ -53,10 +53,10 @@ export class McpRecoveryRegionData extends Construct {
     super(scope, id);
     const retentionDays = (props.retention ?? Duration.days(30)).toDays();
     checkInteger('McpRecoveryRegionData', 'retention (days)', retentionDays, 1, 3650);
-    const mode = props.objectLockMode ?? 'GOVERNANCE';
+    const mode = props.objectLockMode ?? s3.ObjectLockMode.GOVERNANCE;
     checkThat(
       'McpRecoveryRegionData',
-      mode === 'GOVERNANCE' || mode === 'COMPLIANCE',
+      mode === s3.ObjectLockMode.GOVERNANCE || mode === s3.ObjectLockMode.COMPLIANCE,
       `objectLockMode must be "GOVERNANCE" or "COMPLIANCE", got ${JSON.stringify(mode)}`,
     );
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -74,7 +74,7 @@ export class McpRecoveryRegionData extends Construct {
     });
   }
 
-  private createBucket(retentionDays: number, mode: string, removalPolicy: RemovalPolicy): s3.Bucket {
+  private createBucket(retentionDays: number, mode: s3.ObjectLockMode, removalPolicy: RemovalPolicy): s3.Bucket {
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED, // no key policy for the S3 log-delivery service (below)
       enforceSSL: true,
@@ -102,7 +102,7 @@ export class McpRecoveryRegionData extends Construct {
       ...kmsBucketProps(this.key),
       objectLockEnabled: true,
       objectLockDefaultRetention:
-        mode === 'COMPLIANCE'
+        mode === s3.ObjectLockMode.COMPLIANCE
           ? s3.ObjectLockRetention.compliance(Duration.days(retentionDays))
           : s3.ObjectLockRetention.governance(Duration.days(retentionDays)),
       serverAccessLogsBucket: accessLogs,

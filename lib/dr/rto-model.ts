@@ -4,6 +4,55 @@
  * state transitions), and does the total stay under the RTO? Pure: no CDK, no AWS SDK.
  */
 
+/** Drill (restore beside production, verify, clean up) or recover (restore, approve, cut over); the `mode` dimension of the DR metrics. */
+export enum RecoveryMode {
+  /** A drill: restores beside production, verifies, and deletes what it restored. */
+  DRILL = 'drill',
+  /** A recovery: restores, waits for approval and cuts the service over. */
+  RECOVER = 'recover',
+}
+
+/** A mode as the pure functions take it: a `RecoveryMode` or its string value. */
+export type RecoveryModeName = `${RecoveryMode}`;
+
+/** In place (this Region) or after the loss of the production Region (the pilot-light stack). */
+export enum RecoveryScenario {
+  /** Recovery in the production Region. */
+  IN_PLACE = 'in-place',
+  /** Recovery in the recovery Region after the production Region is lost. */
+  REGION_LOSS = 'region-loss',
+}
+
+/** How the database comes back: point-in-time restore (the usual path) or a snapshot. */
+export enum DatabaseRestoreMethod {
+  /** Point-in-time restore (replays the transaction log since the last automated snapshot). */
+  PITR = 'pitr',
+  /** Restore from a snapshot. */
+  SNAPSHOT = 'snapshot',
+}
+
+/** A phase of a recovery: one field of the model's AWS durations (`DurationTerm.phase`). */
+export enum RecoveryPhase {
+  /** RDS restore until the instance is `available`. */
+  DATABASE_RESTORE = 'databaseRestore',
+  /** ElastiCache replication group until `available`. */
+  CACHE_RESTORE = 'cacheRestore',
+  /** Download, checksum and write of the configuration object. */
+  CONFIGURATION_RESTORE = 'configurationRestore',
+  /** The one-off ECS readiness task. */
+  READINESS_TASK = 'readinessTask',
+  /** Human approval of the cut-over (recover mode). */
+  APPROVAL = 'approval',
+  /** ECS deployment after the cut-over (recover mode). */
+  CUTOVER_DEPLOYMENT = 'cutoverDeployment',
+  /** MCP probe against the public endpoint (recover mode). */
+  PROBE = 'probe',
+  /** Deletion of restored resources (drill mode; not part of the RTO). */
+  CLEANUP = 'cleanup',
+  /** Region loss: the DNS change and cached answers' TTL (recover mode). */
+  TRAFFIC_MOVE = 'trafficMove',
+}
+
 /** Durations of the AWS operations, in seconds. */
 export interface AwsDurations {
   /** RDS restore (PITR or snapshot) until the instance is `available`. */
@@ -45,7 +94,7 @@ export interface WorkflowTimings {
 
 /** What the model answers, in seconds. */
 export interface RtoEstimate {
-  readonly mode: 'drill' | 'recover';
+  readonly mode: RecoveryMode;
   /** Sum of the AWS operations on the critical path. */
   readonly awsSeconds: number;
   /** Time lost because a status is only seen at the next poll, for exactly these durations. */
@@ -81,11 +130,12 @@ export function polledDuration(duration: number, interval: number): number {
  * cleanup runs after the measured point and is excluded, like the real metric.
  */
 export function estimateRecoveryTime(
-  mode: 'drill' | 'recover',
+  mode: RecoveryModeName,
   aws: AwsDurations,
   wf: WorkflowTimings,
   rtoSeconds: number,
 ): RtoEstimate {
+  checkMode('estimateRecoveryTime', mode);
   for (const [k, v] of Object.entries({ trafficMove: 0, ...aws, ...wf, rtoSeconds })) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
       throw new Error(`estimateRecoveryTime: ${k} must be a finite number ≥ 0, got ${v}`);
@@ -122,7 +172,7 @@ export function estimateRecoveryTime(
   }
   const totalSeconds = awsSeconds + polling + steps;
   return {
-    mode,
+    mode: mode as RecoveryMode,
     awsSeconds,
     pollingLagSeconds: lag,
     pollingOverheadSeconds: polling,
@@ -157,16 +207,13 @@ export const TYPICAL_STEP_TIMINGS: Pick<WorkflowTimings, 'lambdaStep' | 'stateTr
 };
 // ------------------------------------------------------------------ durations from sizes
 
-/** In place (this Region) or after the loss of the production Region (the pilot-light stack). */
-export type RecoveryScenario = 'in-place' | 'region-loss';
-
-/** What drives the AWS durations of one recovery. */
+/** What drives the AWS durations of one recovery (the pure functions take the enums or their string values). */
 export interface RecoverySizing {
-  readonly scenario: RecoveryScenario;
+  readonly scenario: RecoveryScenario | `${RecoveryScenario}`;
   /** Allocated storage of the database, in GB. */
   readonly databaseSizeGb: number;
   /** How the database comes back: point-in-time (the usual path) or a snapshot. */
-  readonly databaseMethod: 'pitr' | 'snapshot';
+  readonly databaseMethod: DatabaseRestoreMethod | `${DatabaseRestoreMethod}`;
   /** Whether the restored instance is Multi-AZ (the workflow makes it so in `recover` mode). */
   readonly multiAz: boolean;
   /** Transaction log written per hour, in GB (a PITR replays the log since the last daily snapshot). */
@@ -196,12 +243,12 @@ export interface RecoverySizing {
  * construct's resources or taken from {@link TYPICAL_SIZING}. See {@link RecoverySizing} for what each means.
  */
 export interface RecoverySizingOptions {
-  /** @default `regionLoss` given: `region-loss`, else `in-place` */
+  /** @default `regionLoss` given: `RecoveryScenario.REGION_LOSS`, else `RecoveryScenario.IN_PLACE` */
   readonly scenario?: RecoveryScenario;
   /** @default the database's allocated storage, else 50 */
   readonly databaseSizeGb?: number;
-  /** @default `pitr` */
-  readonly databaseMethod?: 'pitr' | 'snapshot';
+  /** @default DatabaseRestoreMethod.PITR */
+  readonly databaseMethod?: DatabaseRestoreMethod;
   /** @default true (the workflow restores Multi-AZ in recover mode) */
   readonly multiAz?: boolean;
   /** @default 0.5 */
@@ -228,9 +275,9 @@ export interface RecoverySizingOptions {
 
 /** The sizes of the reference deployment: the default app's data tier and service (see docs/dr.md). */
 export const TYPICAL_SIZING: RecoverySizing = {
-  scenario: 'in-place',
+  scenario: RecoveryScenario.IN_PLACE,
   databaseSizeGb: 50,
-  databaseMethod: 'pitr',
+  databaseMethod: DatabaseRestoreMethod.PITR,
   multiAz: true,
   writeGbPerHour: 0.5,
   cacheSizeGb: 1,
@@ -250,7 +297,7 @@ export const TYPICAL_SIZING: RecoverySizing = {
  * Replace assumptions with your drills' measured `RecoveryTimeSeconds` and restore times.
  */
 export interface DurationTerm {
-  readonly phase: keyof AwsDurations;
+  readonly phase: RecoveryPhase;
   readonly what: string;
   readonly seconds: number;
   readonly source?: string;
@@ -325,14 +372,15 @@ export function deploymentBatches(tasks: number, maximumPercent: number, oldTask
  */
 export function awsDurationsFor(
   sizing: RecoverySizing,
-  mode: 'drill' | 'recover',
+  mode: RecoveryModeName,
 ): { readonly aws: AwsDurations; readonly terms: readonly DurationTerm[] } {
+  checkMode('awsDurationsFor', mode);
   checkSizing(sizing);
   const a = PLANNING_ASSUMPTIONS;
   const s = RTO_SOURCES;
   const terms: DurationTerm[] = [];
   const add = (phase: keyof AwsDurations, what: string, seconds: number, source?: string): void => {
-    terms.push({ phase, what, seconds, source });
+    terms.push({ phase: PHASES[phase], what, seconds, source });
   };
   const regionLoss = sizing.scenario === 'region-loss';
 
@@ -441,12 +489,16 @@ export interface RecoveryPlanEstimate extends RtoEstimate {
 /** Worst-case recovery time for the given sizes (awsDurationsFor + estimateRecoveryTime). */
 export function planRecoveryTime(
   sizing: RecoverySizing,
-  mode: 'drill' | 'recover',
+  mode: RecoveryModeName,
   wf: WorkflowTimings,
   rtoSeconds: number,
 ): RecoveryPlanEstimate {
   const { aws, terms } = awsDurationsFor(sizing, mode);
-  return { ...estimateRecoveryTime(mode, aws, wf, rtoSeconds), scenario: sizing.scenario, terms: [...terms] };
+  return {
+    ...estimateRecoveryTime(mode, aws, wf, rtoSeconds),
+    scenario: sizing.scenario as RecoveryScenario,
+    terms: [...terms],
+  };
 }
 
 /**
@@ -455,7 +507,7 @@ export function planRecoveryTime(
  */
 export function largestDatabaseWithinRto(
   sizing: RecoverySizing,
-  mode: 'drill' | 'recover',
+  mode: RecoveryModeName,
   wf: WorkflowTimings,
   rtoSeconds: number,
   maxGb = 65536,
@@ -472,6 +524,24 @@ export function largestDatabaseWithinRto(
     else hi = mid;
   }
   return lo;
+}
+
+/** The phase of each AWS duration (a `Record` over the keys, so a new duration without its phase does not compile). */
+const PHASES: Record<keyof AwsDurations, RecoveryPhase> = {
+  databaseRestore: RecoveryPhase.DATABASE_RESTORE,
+  cacheRestore: RecoveryPhase.CACHE_RESTORE,
+  configurationRestore: RecoveryPhase.CONFIGURATION_RESTORE,
+  readinessTask: RecoveryPhase.READINESS_TASK,
+  approval: RecoveryPhase.APPROVAL,
+  cutoverDeployment: RecoveryPhase.CUTOVER_DEPLOYMENT,
+  probe: RecoveryPhase.PROBE,
+  cleanup: RecoveryPhase.CLEANUP,
+  trafficMove: RecoveryPhase.TRAFFIC_MOVE,
+};
+
+function checkMode(fn: string, mode: string): void {
+  if (mode !== RecoveryMode.DRILL && mode !== RecoveryMode.RECOVER)
+    throw new Error(`${fn}: mode must be "drill" or "recover", got ${JSON.stringify(mode)}`);
 }
 
 function checkSizing(s: RecoverySizing): void {

@@ -7,7 +7,6 @@ import {
   Size,
   SizeRoundingBehavior,
   Stack,
-  Token,
   Validations,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -25,6 +24,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKET_NOTIFICATIONS_HANDLER_ID, ownLogGroupForBucketNotifications } from '../internal/cdk-handlers';
 import { acknowledgeCompliance } from '../internal/compliance';
+import { nagWildcardResourceId } from '../internal/nag';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import {
   ALL_EVENTS_FILTER_PATTERN,
@@ -36,7 +36,7 @@ import {
 } from './log-contract';
 import { renderInsightsQuery, SAVED_QUERIES, SavedQuery } from './insights';
 import { LOG_INDEXER_TIMEOUT_MARGIN_SECONDS, resolveLoggingConfig } from './config';
-import { OpenSearchIndexRotation } from './opensearch-bulk';
+import { OpenSearchIndexRotation } from './index-rotation';
 import { AlarmFactory, alarmFactoryFor, MetricAlarmSpec } from '../internal/alarm-factory';
 import { AlarmSeverity, IMcpMonitoringSegment, McpAlarm, McpAlarmOptions } from '../monitoring/alarms';
 import { useTestedFeatureFlags } from '../internal/feature-flags';
@@ -51,8 +51,6 @@ const ERROR_OUTPUT_METRICS_ID = 'ErrorOutput';
 
 /** The runbook every alarm of the pipeline links (docs/runbooks/log-delivery.md). */
 export const LOG_DELIVERY_RUNBOOK = 'log-delivery';
-
-export type { OpenSearchIndexRotation } from './opensearch-bulk';
 
 /**
  * Optional Amazon OpenSearch Service index of the application logs (the guide's Elasticsearch).
@@ -75,9 +73,9 @@ export interface McpLoggingOpenSearchProps {
    */
   readonly indexPrefix?: string;
   /**
-   * Index rotation period, from each line's own `timestamp` (UTC): `NoRotation` (`mcp`), `OneHour`
-   * (`mcp-2026.11.25.07`), `OneDay` (`mcp-2026.11.25`), `OneWeek` (ISO week, `mcp-2026.w48`), `OneMonth` (`mcp-2026.11`).
-   * @default 'OneDay'
+   * Index rotation period, from each line's own `timestamp` (UTC): `NO_ROTATION` (`mcp`), `ONE_HOUR`
+   * (`mcp-2026.11.25.07`), `ONE_DAY` (`mcp-2026.11.25`), `ONE_WEEK` (ISO week, `mcp-2026.w48`), `ONE_MONTH` (`mcp-2026.11`).
+   * @default OpenSearchIndexRotation.ONE_DAY
    */
   readonly indexRotation?: OpenSearchIndexRotation;
   /**
@@ -674,7 +672,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
 
   /** Audit indexer: WORM bucket → audit log group (S3 notifications on `audit/`). */
   private buildAuditIndexer(cfg: LoggingConfig, names: LogGroupNames, deadLetterQueue: sqs.Queue): McpOpsFunction {
-    const stack = Stack.of(this);
     const fn = new McpOpsFunction(this, 'AuditIndexer', {
       handlerName: 'log-transform',
       logRetention: this.functionLogRetention,
@@ -700,15 +697,14 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         resources: [`${this.logGroupArn(names.audit)}:log-stream:*`],
       }),
     );
-    const nagPart = (v: string, token: string): string => (Token.isUnresolved(v) ? `<${token}>` : v);
     fn.acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.auditBucket)}.Arn>/audit/*]`,
+        id: nagWildcardResourceId(this, this.auditBucket.arnForObjects('audit/*')),
         reason:
           'Reads any audit object Firehose writes under audit/ (keys are date-partitioned and unknown in advance)',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${nagPart(stack.partition, 'AWS::Partition')}:logs:${nagPart(stack.region, 'AWS::Region')}:${nagPart(stack.account, 'AWS::AccountId')}:log-group:${names.audit}:log-stream:*]`,
+        id: nagWildcardResourceId(this, `${this.logGroupArn(names.audit)}:log-stream:*`),
         reason: 'Writes one log stream per day in the audit log group; stream names are created at run time',
       },
       ...INDEXER_ACKNOWLEDGEMENTS,
@@ -752,7 +748,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     cfg: LoggingConfig,
     deadLetterQueue: sqs.Queue,
   ): McpOpsFunction {
-    const stack = Stack.of(this);
     const domain = openSearch.domain;
     const logIndexer = new McpOpsFunction(this, 'LogIndexer', {
       handlerName: 'log-indexer',
@@ -786,21 +781,16 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         resources: [`${domain.domainArn}/*`],
       }),
     );
-    const domainArnId = nagArnId(stack, domain.domainArn);
     logIndexer.acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.logBucket)}.Arn>/logs/*]`,
+        id: nagWildcardResourceId(this, this.logBucket.arnForObjects('logs/*')),
         reason:
           'Reads any application log object Firehose writes under logs/ (keys are date-partitioned and unknown in advance)',
       },
-      ...(domainArnId
-        ? [
-            {
-              id: `AwsSolutions-IAM5[Resource::${domainArnId}/*]`,
-              reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time`,
-            },
-          ]
-        : []),
+      {
+        id: nagWildcardResourceId(this, `${domain.domainArn}/*`),
+        reason: `HTTP POST/PUT on the domain's paths: _bulk into the date-rotated ${cfg.indexPrefix}-* indices, whose names exist only at index time`,
+      },
       ...INDEXER_ACKNOWLEDGEMENTS,
     );
     this.logBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(logIndexer), {
@@ -1272,11 +1262,6 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     });
   }
 
-  /** The logical id of a construct's L1 resource (how cdk-nag names it in finding ids). */
-  private logicalIdOf(c: Construct): string {
-    return Stack.of(this).getLogicalId(c.node.defaultChild as s3.CfnBucket);
-  }
-
   /** A Firehose stream into `o.bucket`: its role (write-only, no delete), error log stream and policy. */
   private createStream(
     id: string,
@@ -1331,7 +1316,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     const policy = new iam.Policy(this, `${id}Policy`, { roles: [role], statements });
     const iam5 = [
       {
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(o.bucket)}.Arn>/*]`,
+        id: nagWildcardResourceId(this, o.bucket.arnForObjects('*')),
         reason:
           'Firehose writes date-partitioned objects whose keys are only known at delivery time; no delete action is granted',
       },
@@ -1364,16 +1349,4 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
     stream.node.addDependency(policy);
     return { stream, role };
   }
-}
-
-/**
- * How cdk-nag names a resource ARN in its finding ids: the literal ARN, or `<LogicalId.Arn>` for a
- * `Fn::GetAtt`; undefined when the form is not predictable (the finding then stays visible).
- */
-function nagArnId(stack: Stack, arn: string): string | undefined {
-  const resolved = stack.resolve(arn) as unknown;
-  if (typeof resolved === 'string') return resolved;
-  const getAtt = (resolved as { 'Fn::GetAtt'?: [string, string] } | null)?.['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && getAtt.length === 2) return `<${getAtt[0]}.${getAtt[1]}>`;
-  return undefined;
 }

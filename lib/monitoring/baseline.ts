@@ -164,6 +164,14 @@ export interface ThresholdOptions {
   readonly periodSeconds: number;
 }
 
+/** Where the traffic ceiling of the "traffic above plan" alarm comes from (`AlarmThresholds.trafficCeilingSource`). */
+export enum TrafficCeilingSource {
+  /** The capacity plan's peak requests per second. */
+  CAPACITY = 'capacity',
+  /** The baseline's requests per second × the degradation factor (no capacity plan). */
+  BASELINE = 'baseline',
+}
+
 /** Every numeric threshold of the alarms, with the inputs it came from. */
 export interface AlarmThresholds {
   /** p50 TargetResponseTime threshold in seconds (the ALB metric's unit): p50LatencyMs × factor / 1000. */
@@ -185,7 +193,7 @@ export interface AlarmThresholds {
   /** The same ceiling as a request count per alarm period. */
   readonly trafficCeilingPerPeriod: number;
   /** Where the ceiling came from. */
-  readonly trafficCeilingSource: 'capacity' | 'baseline';
+  readonly trafficCeilingSource: TrafficCeilingSource;
   /** Service CPU alarm, percent: override, else min(95, capacity CPU target × factor), else 80. */
   readonly cpuUtilizationPercent: number;
   /** Service memory alarm, percent: override, else 80. */
@@ -246,7 +254,7 @@ export function alarmThresholds(baseline: PerformanceBaseline, options: Threshol
       options.errorRateMinRequests ?? Math.max(10, Math.ceil(roundThreshold(100 / errorRatePercent))),
     trafficCeilingRps,
     trafficCeilingPerPeriod: Math.ceil(roundThreshold(trafficCeilingRps * period)),
-    trafficCeilingSource: capacity ? 'capacity' : 'baseline',
+    trafficCeilingSource: capacity ? TrafficCeilingSource.CAPACITY : TrafficCeilingSource.BASELINE,
     cpuUtilizationPercent: options.cpuUtilizationPercent ?? cpuFromPlan ?? 80,
     memoryUtilizationPercent: options.memoryUtilizationPercent ?? 80,
     maxTasks,

@@ -31,6 +31,7 @@ import {
   errorRateGateWarning,
   formatMs,
   resolveBaseline,
+  TrafficCeilingSource,
   type AlarmThresholds,
   type PerformanceBaseline,
   type PerformanceBaselineProps,
@@ -727,7 +728,7 @@ export class McpMonitoring extends Construct {
         runbook: RUNBOOKS.trafficAnomaly,
         summary: 'traffic is above the capacity plan: the plan is wrong or demand changed',
         threshold:
-          t.trafficCeilingSource === 'capacity'
+          t.trafficCeilingSource === TrafficCeilingSource.CAPACITY
             ? `requests above ${t.trafficCeilingPerPeriod} per period (capacity plan peak ${t.trafficCeilingRps} rps × ${periodSeconds} s) in ${this.evaluationWords()}`
             : `requests above ${t.trafficCeilingPerPeriod} per period (baseline ${b.requestsPerSecond} rps × ${b.degradationFactor} × ${periodSeconds} s; no capacity plan given) in ${this.evaluationWords()}`,
       },

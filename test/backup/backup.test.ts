@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describeFindings, nagFindings, testApp, testStack } from '../support/app';
 import { McpDataTier } from '../../lib/data/data-tier';
 import { McpBackup, McpBackupProps } from '../../lib/backup/backup';
+import { CacheBackupMode } from '../../lib/backup/cache-backup-mode';
 import { rateExpressionMinutes } from '../../lib/backup/settings';
 
 function fixture(stack: Stack) {
@@ -51,7 +52,7 @@ function build(extra: Partial<McpBackupProps> = {}, context: Record<string, unkn
     taskDefinition: f.taskDefinition,
     ssmParameterPrefix: '/mcp/prod',
     alarmTopic: f.topic,
-    cacheBackup: 'export',
+    cacheBackup: CacheBackupMode.EXPORT,
     ...extra,
   });
   return { app, stack, backup, ...f };
@@ -389,7 +390,7 @@ describe('McpBackup with existing resources, a rebuildable cache and DR replicat
     serviceName: 'legacy',
     database,
     cacheReplicationGroupId: 'legacy-cache',
-    cacheBackup: 'rebuildable',
+    cacheBackup: CacheBackupMode.REBUILDABLE,
     schedule: events.Schedule.rate(Duration.minutes(30)),
     retention: Duration.days(14),
     objectLock: { mode: s3.ObjectLockMode.COMPLIANCE, days: 7 },

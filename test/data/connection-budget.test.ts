@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { McpDatabaseOptions, McpDataTier } from '../../lib/data/data-tier';
 import { testStack } from '../support/app';
 
-function dataTier(database: boolean | McpDatabaseOptions = true) {
+function dataTier(database: McpDatabaseOptions = {}) {
   const stack = testStack();
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,
@@ -76,6 +76,6 @@ describe('McpDataTier.checkConnectionBudget', () => {
   });
 
   test('without a database there is nothing to check', () => {
-    expect(dataTier(false).checkConnectionBudget({ maxTasks: 5000 })).toBeUndefined();
+    expect(dataTier({ enabled: false }).checkConnectionBudget({ maxTasks: 5000 })).toBeUndefined();
   });
 });

@@ -449,7 +449,7 @@ describe('McpDataTier alarm variants', () => {
   });
 
   test('no database and no cache: no alarms and no rows', () => {
-    const { data: d } = build({ database: false, cache: false }, false);
+    const { data: d } = build({ database: { enabled: false }, cache: { enabled: false } }, false);
     expect(d.alarms).toEqual([]);
     expect(d.dashboardWidgets()).toEqual([]);
   });

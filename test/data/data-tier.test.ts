@@ -194,12 +194,43 @@ describe('McpDataTier wiring into a task definition', () => {
 
 describe('McpDataTier options', () => {
   test('none: no database, no cache, empty environment', () => {
-    const { stack, data } = build({ database: false, cache: false });
+    const { stack, data } = build({ database: { enabled: false }, cache: { enabled: false } });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::RDS::DBInstance', 0);
     t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
     expect(data.containerEnvironment).toEqual({});
     expect(data.containerSecrets).toEqual({});
+  });
+
+  test('{} and { enabled: true } are the defaults; { enabled: false } leaves out only that part', () => {
+    const template = (props: Partial<McpDataTierProps>) => Template.fromStack(build(props).stack).toJSON();
+    const defaults = template({});
+    expect(template({ database: {}, cache: {} })).toEqual(defaults);
+    expect(template({ database: { enabled: true }, cache: { enabled: true } })).toEqual(defaults);
+    const noCache = build({ cache: { enabled: false } });
+    const t = Template.fromStack(noCache.stack);
+    t.resourceCountIs('AWS::RDS::DBInstance', 1);
+    t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
+    expect(noCache.data.cache).toBeUndefined();
+    expect(Object.keys(noCache.data.containerEnvironment).filter((k) => k.startsWith('CACHE_'))).toEqual([]);
+    expect(noCache.data.containerSecrets.DATABASE_PASSWORD).toBeDefined();
+  });
+
+  test('options beside enabled: false are ignored with a warning naming them', () => {
+    const { data } = build({ database: { enabled: false, poolSize: 5, port: 6000 }, cache: { enabled: false } });
+    const warnings = data.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    expect(warnings).toEqual([
+      expect.stringContaining('McpDataTier: database.poolSize, database.port are ignored: database.enabled is false'),
+    ]);
+    expect(data.database).toBeUndefined();
+  });
+
+  test.each([true, false])('the old boolean form %s fails with the options form in the message', (old) => {
+    for (const prop of ['database', 'cache'] as const) {
+      expect(() => build({ [prop]: old as never })).toThrow(
+        `${prop} must be an options object: give ${prop}: {} for the defaults, or ${prop}: { enabled: false } to leave it out; got ${old}`,
+      );
+    }
   });
 
   test('database options are applied; a given key is used and no key is created', () => {

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { McpLogging } from '../../lib/logging/mcp-logging';
+import { OpenSearchIndexRotation } from '../../lib/logging/index-rotation';
 import { AUDIT_FILTER_PATTERN, METRIC_FILTERS } from '../../lib/logging/log-contract';
 import { renderInsightsQuery, SAVED_QUERIES } from '../../lib/logging/insights';
 import { testApp, testStack } from '../support/app';
@@ -679,7 +680,7 @@ describe('props', () => {
     const t = build({ bufferSize: Size.mebibytes(128), bufferInterval: Duration.seconds(0) }, (s) => ({
       openSearch: {
         domain: opensearch.Domain.fromDomainEndpoint(s, 'D', 'https://search-x-abc.eu-west-1.es.amazonaws.com'),
-        indexRotation: 'OneHour',
+        indexRotation: OpenSearchIndexRotation.ONE_HOUR,
         retryDuration: Duration.seconds(60),
       },
     }));

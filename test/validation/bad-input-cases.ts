@@ -462,6 +462,21 @@ const dataRows: BadInput[] = (
     [{ cache: { engine: 'memcached' } }, 'cache.engine must be "valkey" or "redis", got "memcached"'],
     [{ cache: { engineVersion: '8' } }, 'cache.engineVersion must be an engine version such as 8.0'],
     [{ cache: { engineVersion: 'latest' } }, 'cache.engineVersion must be an engine version'],
+    // Before jsii (issue 16) database and cache took `true` or `false`; a JavaScript caller can still pass them
+    [
+      { database: false },
+      'database must be an options object: give database: {} for the defaults, or database: { enabled: false } to leave it out; got false',
+    ],
+    [{ database: true }, 'database must be an options object: give database: {} for the defaults'],
+    [
+      { cache: false },
+      'cache must be an options object: give cache: {} for the defaults, or cache: { enabled: false } to leave it out; got false',
+    ],
+    [{ cache: true }, 'cache must be an options object: give cache: {} for the defaults'],
+    [
+      { cache: 'valkey' },
+      'cache must be an options object: give cache: {} for the defaults, or cache: { enabled: false } to leave it out; got "valkey"',
+    ],
   ] as const
 ).map(([input, fragment]) => ['McpDataTier', input as Record<string, unknown>, fragment] as const);
 
@@ -500,6 +515,15 @@ const drRows: BadInput[] = (
     [
       { fromBackupOf: 'other-svc' },
       'must be the serviceName of the McpBackup whose bucket is backupBucket ("other-svc")',
+    ],
+    // RecoveryScenario and DatabaseRestoreMethod are enums; a JavaScript caller can still pass any string
+    [
+      { rtoSizing: { scenario: 'moon' } },
+      'rtoSizing: RTO model: scenario must be "in-place" or "region-loss", got "moon"',
+    ],
+    [
+      { rtoSizing: { databaseMethod: 'clone' } },
+      'rtoSizing: RTO model: databaseMethod must be "pitr" or "snapshot", got "clone"',
     ],
   ] as const
 ).map(([input, fragment]) => ['McpDisasterRecovery', input as Record<string, unknown>, fragment] as const);

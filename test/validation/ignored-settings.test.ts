@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { McpBackup } from '../../lib/backup/backup';
+import { CacheBackupMode } from '../../lib/backup/cache-backup-mode';
 import { McpDisasterRecovery } from '../../lib/dr/disaster-recovery';
 import { McpLogging } from '../../lib/logging/mcp-logging';
 import { McpMonitoring } from '../../lib/monitoring/monitoring';
@@ -154,7 +155,12 @@ const cases: Array<[string, () => IConstruct, string]> = [
   ],
   [
     'McpBackup: cacheBackup without a cache',
-    () => new McpBackup(stack(), 'Backup', { serviceName: 'svc', ssmParameterPrefix: '/mcp', cacheBackup: 'export' }),
+    () =>
+      new McpBackup(stack(), 'Backup', {
+        serviceName: 'svc',
+        ssmParameterPrefix: '/mcp',
+        cacheBackup: CacheBackupMode.EXPORT,
+      }),
     'McpBackup: cacheBackup is ignored: there is no cache',
   ],
   [
