@@ -49,10 +49,10 @@ export interface McpBackupObjectLock {
    */
   readonly mode?: s3.ObjectLockMode;
   /**
-   * Days each object version is locked (≤ retention).
-   * @default the retention in days
+   * How long each object version is locked: whole days, at most the retention.
+   * @default the retention
    */
-  readonly days?: number;
+  readonly period?: Duration;
 }
 
 /** Replication of the backup bucket to a bucket in a disaster-recovery region. */
@@ -105,10 +105,11 @@ export interface McpBackupProps extends McpAlarmOptions {
    */
   readonly cacheBackup?: CacheBackupMode;
   /**
-   * Hours between cache exports, with `cacheBackup: CacheBackupMode.EXPORT` (ElastiCache allows 20 manual backups per node per day).
-   * @default 24
+   * Time between cache exports, with `cacheBackup: CacheBackupMode.EXPORT`: whole hours, 1 to 168 (ElastiCache allows
+   * 20 manual backups per node per day).
+   * @default Duration.hours(24)
    */
-  readonly cacheExportEveryHours?: number;
+  readonly cacheExportInterval?: Duration;
   /**
    * Of ElastiCache's 20 per-node daily backups, how many the Lambda leaves for people and other tools.
    * @default 2
@@ -162,10 +163,15 @@ export interface McpBackupProps extends McpAlarmOptions {
    */
   readonly replication?: McpBackupReplication;
   /**
-   * Hours between manual RDS snapshots (point-in-time recovery is the primary path).
-   * @default 24
+   * Time between manual RDS snapshots (point-in-time recovery is the primary path): whole hours, 1 to 168.
+   * @default Duration.hours(24)
    */
-  readonly snapshotEveryHours?: number;
+  readonly snapshotInterval?: Duration;
+  /**
+   * Retention of the backup function's own log group (KMS-encrypted with the stack's log key).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly functionLogRetention?: logs.RetentionDays;
   /**
    * Our manual snapshots are deleted after this, except the newest `keepNewestSnapshots`.
    * @default the retention
@@ -272,7 +278,7 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
     this.enforceWriteOnce();
     if (settings.cacheId !== undefined && settings.cacheMode === CacheBackupMode.EXPORT) this.admitCacheExports();
 
-    const logGroup = this.createFunctionLogs();
+    const logGroup = this.createFunctionLogs(props.functionLogRetention);
     const role = this.createFunctionRole(logGroup);
     const wildcards = [
       ...this.grantBackupObjects(role),
@@ -487,9 +493,9 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
   }
 
   /** The Lambda's log group (a year, the stack's log key, retained). */
-  private createFunctionLogs(): logs.LogGroup {
+  private createFunctionLogs(retention: logs.RetentionDays | undefined): logs.LogGroup {
     return new logs.LogGroup(this, 'FunctionLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
+      retention: retention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: stackLogKey(this),
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -859,18 +865,24 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
       cacheMode === CacheBackupMode.EXPORT || cacheMode === CacheBackupMode.REBUILDABLE,
       `cacheBackup must be "export" or "rebuildable", got ${JSON.stringify(cacheMode)}`,
     );
-    const snapshotEveryHours = props.snapshotEveryHours ?? 24;
+    const snapshotEveryHours = props.snapshotInterval?.toHours({ integral: false }) ?? 24;
     const snapshotRetentionHours = (props.snapshotRetention ?? retention).toHours({ integral: false });
     const keepNewestSnapshots = props.keepNewestSnapshots ?? 3;
     const snapshotQuotaReserve = props.snapshotQuotaReserve ?? 10;
-    const cacheExportEveryHours = props.cacheExportEveryHours ?? 24;
+    const cacheExportEveryHours = props.cacheExportInterval?.toHours({ integral: false }) ?? 24;
     const cacheExportQuotaReserve = props.cacheExportQuotaReserve ?? 2;
     const lockMode = props.objectLock?.mode ?? 'GOVERNANCE';
     problems.check(
       lockMode === 'GOVERNANCE' || lockMode === 'COMPLIANCE',
       `objectLock.mode must be "GOVERNANCE" or "COMPLIANCE", got ${JSON.stringify(lockMode)}`,
     );
-    const lockDays = props.objectLock?.days ?? retentionDays;
+    const lockDays = props.objectLock?.period?.toDays({ integral: false }) ?? retentionDays;
+    problems.replaced(props, {
+      snapshotEveryHours: 'snapshotInterval (a Duration: Duration.hours(n))',
+      cacheExportEveryHours: 'cacheExportInterval (a Duration: Duration.hours(n))',
+    });
+    if (props.objectLock)
+      problems.replaced(props.objectLock, { days: 'objectLock.period (a Duration: Duration.days(n))' });
     problems.integer('manualSnapshotQuota', props.manualSnapshotQuota, 1, 100000);
     if (intervalMinutes !== undefined)
       problems.capture(() =>
@@ -907,18 +919,15 @@ export class McpBackup extends Construct implements IMcpMonitoringSegment {
     const ignored: Array<[boolean, string]> = [
       [
         !database &&
-          [
-            props.snapshotEveryHours,
-            props.snapshotRetention,
-            props.keepNewestSnapshots,
-            props.snapshotQuotaReserve,
-          ].some((v) => v !== undefined),
-        'the manual-snapshot settings (snapshotEveryHours, snapshotRetention, keepNewestSnapshots, snapshotQuotaReserve) are ignored: there is no database',
+          [props.snapshotInterval, props.snapshotRetention, props.keepNewestSnapshots, props.snapshotQuotaReserve].some(
+            (v) => v !== undefined,
+          ),
+        'the manual-snapshot settings (snapshotInterval, snapshotRetention, keepNewestSnapshots, snapshotQuotaReserve) are ignored: there is no database',
       ],
       [
         !(cacheId !== undefined && cacheMode === CacheBackupMode.EXPORT) &&
-          (props.cacheExportEveryHours !== undefined || props.cacheExportQuotaReserve !== undefined),
-        "cacheExportEveryHours and cacheExportQuotaReserve are ignored: they apply only with a cache and cacheBackup 'export'",
+          (props.cacheExportInterval !== undefined || props.cacheExportQuotaReserve !== undefined),
+        "cacheExportInterval and cacheExportQuotaReserve are ignored: they apply only with a cache and cacheBackup 'export'",
       ],
       [
         props.cacheBackup !== undefined && cacheId === undefined,

@@ -59,14 +59,14 @@ export function checkBackupSettings(s: BackupSettings): void {
     );
   }
   int('retention (days)', s.retentionDays, 1, 3650);
-  int('objectLock.days', s.objectLockDays, 1, 3650);
+  int('objectLock.period (days)', s.objectLockDays, 1, 3650);
   if (s.objectLockDays > s.retentionDays) {
     throw new Error(
-      `${OWNER}: objectLock.days (${s.objectLockDays}) must not exceed retention (${s.retentionDays} days): locked objects could not expire`,
+      `${OWNER}: objectLock.period (${s.objectLockDays} days) must not exceed retention (${s.retentionDays} days): locked objects could not expire`,
     );
   }
   if (s.hasDatabase) {
-    int('snapshotEveryHours', s.snapshotEveryHours, 1, 168);
+    int('snapshotInterval (hours)', s.snapshotEveryHours, 1, 168);
     int('keepNewestSnapshots', s.keepNewestSnapshots, 1, 50);
     int('snapshotRetention (hours)', s.snapshotRetentionHours, 1, 24 * 3650);
     int('snapshotQuotaReserve', s.snapshotQuotaReserve, 0, s.manualSnapshotQuota - 1);
@@ -81,7 +81,7 @@ export function checkBackupSettings(s: BackupSettings): void {
     }
   }
   if (s.hasCacheExport) {
-    int('cacheExportEveryHours', s.cacheExportEveryHours, 1, 168);
+    int('cacheExportInterval (hours)', s.cacheExportEveryHours, 1, 168);
     int('cacheExportQuotaReserve', s.cacheExportQuotaReserve, 0, ELASTICACHE_MANUAL_BACKUPS_PER_NODE_PER_DAY - 1);
     const limit = ELASTICACHE_MANUAL_BACKUPS_PER_NODE_PER_DAY - s.cacheExportQuotaReserve;
     if (exportsPerDay(s.cacheExportEveryHours) > limit) {

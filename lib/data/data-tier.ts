@@ -214,12 +214,12 @@ export interface McpCacheOptions {
    */
   readonly multiAz?: boolean;
   /**
-   * Days of automatic daily backups kept by ElastiCache (1–35). 7 by default: the cache holds data the service
-   * can rebuild, and McpBackup exports it on its own schedule; NIST 800-53 and HIPAA packs ask for 15 or more
-   * (below 15 their finding is acknowledged with this reason).
-   * @default 7
+   * How long ElastiCache keeps its automatic daily backups: whole days, 1 to 35. A week by default: the cache
+   * holds data the service can rebuild, and McpBackup exports it on its own schedule; NIST 800-53 and HIPAA
+   * packs ask for 15 days or more (below 15 their finding is acknowledged with this reason).
+   * @default Duration.days(7)
    */
-  readonly snapshotRetentionDays?: number;
+  readonly snapshotRetention?: Duration;
   /**
    * Daily backup window (UTC, `hh24:mi-hh24:mi`, at least 60 minutes; the cache's weekly
    * maintenance window is Sunday 05:00–06:00 UTC).
@@ -590,7 +590,7 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
       authToken: authSecret.secretValue.unsafeUnwrap(),
-      snapshotRetentionLimit: opts.snapshotRetentionDays ?? 7,
+      snapshotRetentionLimit: opts.snapshotRetention?.toDays() ?? 7,
       snapshotWindow: opts.snapshotWindow ?? '03:00-04:00',
       preferredMaintenanceWindow: CACHE_MAINTENANCE_WINDOW,
       autoMinorVersionUpgrade: true,
@@ -645,10 +645,10 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
           "The contract (docs/operational-contract.md) uses the standard port; the cache is in isolated subnets, needs TLS and an AUTH token, and its security group admits only the service's tasks and our Lambdas.",
       });
     }
-    const snapshotDays = opts.snapshotRetentionDays ?? 7;
+    const snapshotDays = opts.snapshotRetention?.toDays() ?? 7;
     if (snapshotDays < 15)
       acknowledgeCompliance(cache, {
-        ElastiCacheRedisClusterAutomaticBackup: `Daily backups kept ${snapshotDays} days (snapshotRetentionDays): the cache holds data the service can rebuild, and McpBackup exports it on its own schedule; set snapshotRetentionDays to 15 or more to keep longer.`,
+        ElastiCacheRedisClusterAutomaticBackup: `Daily backups kept ${snapshotDays} days (snapshotRetention): the cache holds data the service can rebuild, and McpBackup exports it on its own schedule; set snapshotRetention to 15 days or more to keep longer.`,
       });
     if (!(opts.multiAz ?? true)) {
       Validations.of(cache).acknowledge({
@@ -963,7 +963,8 @@ function validate(
   }
   if (cache) {
     problems.integer('cache.replicas', cache.replicas, 0, 5);
-    problems.integer('cache.snapshotRetentionDays', cache.snapshotRetentionDays, 1, 35);
+    problems.integer('cache.snapshotRetention (days)', cache.snapshotRetention?.toDays({ integral: false }), 1, 35);
+    problems.replaced(cache, { snapshotRetentionDays: 'cache.snapshotRetention (a Duration: Duration.days(n))' });
     problems.integer('cache.port', cache.port, 1024, 65535);
     problems.pattern(
       'cache.nodeType',

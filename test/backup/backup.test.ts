@@ -393,7 +393,7 @@ describe('McpBackup with existing resources, a rebuildable cache and DR replicat
     cacheBackup: CacheBackupMode.REBUILDABLE,
     schedule: events.Schedule.rate(Duration.minutes(30)),
     retention: Duration.days(14),
-    objectLock: { mode: s3.ObjectLockMode.COMPLIANCE, days: 7 },
+    objectLock: { mode: s3.ObjectLockMode.COMPLIANCE, period: Duration.days(7) },
     replication: REPLICATION,
   });
   const t = Template.fromStack(stack);
@@ -490,15 +490,15 @@ describe('McpBackup validation', () => {
       'McpBackup: serviceName must be 1–20 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen, got "My Service"',
     ],
     [
-      { objectLock: { days: 45 } },
-      'McpBackup: objectLock.days (45) must not exceed retention (30 days): locked objects could not expire',
+      { objectLock: { period: Duration.days(45) } },
+      'McpBackup: objectLock.period (45 days) must not exceed retention (30 days): locked objects could not expire',
     ],
     [
-      { snapshotEveryHours: 1 },
+      { snapshotInterval: Duration.hours(1) },
       'McpBackup: a snapshot every 1 h kept 720 h holds 721 manual snapshots, more than the 90 the RDS quota (100 per region) leaves after snapshotQuotaReserve 10',
     ],
     [
-      { cacheExportEveryHours: 1 },
+      { cacheExportInterval: Duration.hours(1) },
       'McpBackup: a cache export every 1 h is 24 per day, more than the 18 ElastiCache allows per node per day after cacheExportQuotaReserve 2',
     ],
     [

@@ -304,8 +304,8 @@ describe('McpDataTier options', () => {
     ],
     [{ cache: { replicas: 0 } }, 'McpDataTier: cache.multiAz needs cache.replicas ≥ 1, got replicas 0'],
     [
-      { cache: { snapshotRetentionDays: 0 } },
-      'McpDataTier: cache.snapshotRetentionDays must be an integer from 1 to 35, got 0',
+      { cache: { snapshotRetention: Duration.days(0) } },
+      'McpDataTier: cache.snapshotRetention (days) must be an integer from 1 to 35, got 0',
     ],
     [
       { cache: { nodeType: 'm5.large' } },

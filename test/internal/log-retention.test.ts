@@ -10,6 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { McpBackup } from '../../lib/backup/backup';
 import { McpService } from '../../lib/service/mcp-service';
 import { drFixture } from '../dr/fixture';
 import { testStack } from '../support/app';
@@ -45,6 +46,10 @@ describe('log retention of the functions and the state machine', () => {
     const dr = drFixture();
     expect(retentionOf(dr.stack, dr.dr.restoreFunction)).toBe(365);
     expect(stateMachineRetention(dr.stack)).toBe(365);
+    const b = testStack();
+    expect(
+      retentionOf(b, new McpBackup(b, 'Backup', { serviceName: 'svc', ssmParameterPrefix: '/mcp' }).backupFunction),
+    ).toBe(365);
   });
 
   test('each prop sets its log group', () => {
@@ -60,5 +65,12 @@ describe('log retention of the functions and the state machine', () => {
     });
     expect(retentionOf(dr.stack, dr.dr.restoreFunction)).toBe(180);
     expect(stateMachineRetention(dr.stack)).toBe(731);
+    const b = testStack();
+    const backup = new McpBackup(b, 'Backup', {
+      serviceName: 'svc',
+      ssmParameterPrefix: '/mcp',
+      functionLogRetention: logs.RetentionDays.TWO_WEEKS,
+    });
+    expect(retentionOf(b, backup.backupFunction)).toBe(14);
   });
 });

@@ -315,9 +315,12 @@ const monitoringRows: BadInput[] = (
 
 const backupRows: BadInput[] = (
   [
-    [{ objectLock: { days: 45 } }, 'objectLock.days (45) must not exceed retention (30 days)'],
+    [{ objectLock: { period: Duration.days(45) } }, 'objectLock.period (45 days) must not exceed retention (30 days)'],
     [{ objectLock: { mode: 'STRICT' } }, 'objectLock.mode must be "GOVERNANCE" or "COMPLIANCE", got "STRICT"'],
-    [{ objectLock: { days: 0 } }, 'objectLock.days must be an integer from 1 to 3650, got 0'],
+    [{ objectLock: { period: Duration.days(0) } }, 'objectLock.period (days) must be an integer from 1 to 3650, got 0'],
+    [{ objectLock: { days: 7 } }, 'days was replaced by objectLock.period (a Duration: Duration.days(n)), got days: 7'],
+    [{ snapshotEveryHours: 12 }, 'snapshotEveryHours was replaced by snapshotInterval (a Duration: Duration.hours(n))'],
+    [{ cacheExportEveryHours: 12 }, 'cacheExportEveryHours was replaced by cacheExportInterval (a Duration'],
     [{ schedule: events.Schedule.cron({ minute: '0' }) }, 'slotInterval is required with a non-rate schedule'],
     [
       { schedule: events.Schedule.rate(Duration.hours(2)) },
@@ -348,12 +351,12 @@ const backupRows: BadInput[] = (
       'cacheReplicationGroupId must be an ElastiCache replication group id',
     ],
     [
-      { cacheReplicationGroupId: 'grp', cacheBackup: 'export', cacheExportEveryHours: 1 },
+      { cacheReplicationGroupId: 'grp', cacheBackup: 'export', cacheExportInterval: Duration.hours(1) },
       'a cache export every 1 h is 24 per day',
     ],
     [
-      { cacheReplicationGroupId: 'grp', cacheBackup: 'export', cacheExportEveryHours: 0 },
-      'cacheExportEveryHours must be an integer from 1 to 168',
+      { cacheReplicationGroupId: 'grp', cacheBackup: 'export', cacheExportInterval: Duration.hours(0) },
+      'cacheExportInterval (hours) must be an integer from 1 to 168',
     ],
     [
       { cacheReplicationGroupId: 'grp', cacheBackup: 'export', cacheExportQuotaReserve: 20 },
@@ -453,7 +456,18 @@ const dataRows: BadInput[] = (
     [{ database: { preferredBackupWindow: '25:00-25:30' } }, 'database.preferredBackupWindow must be hh24:mi-hh24:mi'],
     [{ cache: { replicas: 6 } }, 'cache.replicas must be an integer from 0 to 5, got 6'],
     [{ cache: { replicas: 0 } }, 'cache.multiAz needs cache.replicas ≥ 1, got replicas 0'],
-    [{ cache: { snapshotRetentionDays: 0 } }, 'cache.snapshotRetentionDays must be an integer from 1 to 35, got 0'],
+    [
+      { cache: { snapshotRetention: Duration.days(0) } },
+      'cache.snapshotRetention (days) must be an integer from 1 to 35, got 0',
+    ],
+    [
+      { cache: { snapshotRetention: Duration.hours(12) } },
+      'cache.snapshotRetention (days) must be an integer from 1 to 35, got 0.5',
+    ],
+    [
+      { cache: { snapshotRetentionDays: 14 } },
+      'snapshotRetentionDays was replaced by cache.snapshotRetention (a Duration: Duration.days(n)), got snapshotRetentionDays: 14',
+    ],
     [{ cache: { port: 80 } }, 'cache.port must be an integer from 1024 to 65535, got 80'],
     [{ cache: { nodeType: 'm7g.large' } }, 'cache.nodeType must be an ElastiCache node type'],
     [{ cache: { nodeType: 'cache.M7G.large' } }, 'cache.nodeType must be an ElastiCache node type'],

@@ -140,8 +140,13 @@ const cases: Array<[string, () => IConstruct, string]> = [
   ],
   [
     'McpBackup: snapshot settings without a database',
-    () => new McpBackup(stack(), 'Backup', { serviceName: 'svc', ssmParameterPrefix: '/mcp', snapshotEveryHours: 12 }),
-    'McpBackup: the manual-snapshot settings (snapshotEveryHours, snapshotRetention, keepNewestSnapshots, snapshotQuotaReserve) are ignored: there is no database',
+    () =>
+      new McpBackup(stack(), 'Backup', {
+        serviceName: 'svc',
+        ssmParameterPrefix: '/mcp',
+        snapshotInterval: Duration.hours(12),
+      }),
+    'McpBackup: the manual-snapshot settings (snapshotInterval, snapshotRetention, keepNewestSnapshots, snapshotQuotaReserve) are ignored: there is no database',
   ],
   [
     'McpBackup: export settings without export',
@@ -149,9 +154,9 @@ const cases: Array<[string, () => IConstruct, string]> = [
       new McpBackup(stack(), 'Backup', {
         serviceName: 'svc',
         cacheReplicationGroupId: 'grp',
-        cacheExportEveryHours: 12,
+        cacheExportInterval: Duration.hours(12),
       }),
-    "McpBackup: cacheExportEveryHours and cacheExportQuotaReserve are ignored: they apply only with a cache and cacheBackup 'export'",
+    "McpBackup: cacheExportInterval and cacheExportQuotaReserve are ignored: they apply only with a cache and cacheBackup 'export'",
   ],
   [
     'McpBackup: cacheBackup without a cache',
