@@ -13,6 +13,7 @@ import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { BackupHandlerConfig, parseBackupEnv } from '../../lib/backup/handler-config';
+import { MCP_OPS_NAMESPACE } from '../../lib/internal/metrics';
 import { BackupDeps, BackupResult, MetricPoint, MetricsSink, runBackup } from './run';
 
 export { runBackup } from './run';
@@ -33,7 +34,7 @@ export function s3ClientConfig(config: BackupHandlerConfig): S3ClientConfig {
 export class EmfMetricsSink implements MetricsSink {
   private readonly metrics: Metrics;
   constructor(service: string) {
-    this.metrics = new Metrics({ namespace: 'McpOps', serviceName: service });
+    this.metrics = new Metrics({ namespace: MCP_OPS_NAMESPACE, serviceName: service });
   }
   record(point: MetricPoint): void {
     const single = this.metrics.singleMetric();

@@ -20,6 +20,7 @@
  * `PROBE_RESOURCE` is set; then the first three are all required. The token is reused across warm invocations
  * until 60 s before it expires (oauth.ts, TOKEN_EXPIRY_MARGIN_MS).
  */
+import { MCP_OPS_NAMESPACE } from '../../lib/internal/metrics';
 
 /** The probe's validated configuration. */
 export interface ProbeConfig {
@@ -52,7 +53,7 @@ export class ProbeConfigError extends Error {
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 export const MIN_PROBE_TIMEOUT_MS = 100;
 export const MAX_PROBE_TIMEOUT_MS = 60_000;
-export const DEFAULT_METRICS_NAMESPACE = 'McpOps';
+export const DEFAULT_METRICS_NAMESPACE = MCP_OPS_NAMESPACE;
 
 /** Host names that are the local machine (http is allowed for them, for tests and local servers). */
 export function isLoopbackHost(hostname: string): boolean {

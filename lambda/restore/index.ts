@@ -55,6 +55,7 @@ import {
   scaleToMinimum,
 } from './regional';
 import { StepError, aws, call, isAwsError } from './aws';
+import { MCP_OPS_NAMESPACE } from '../../lib/internal/metrics';
 import { readS3Bytes } from '../../lib/internal/s3-read';
 import { ENDPOINT_VARIABLES, EndpointVariable, RESTORED_PREFIX, endpointValues } from '../../lib/data/endpoint-names';
 
@@ -914,7 +915,7 @@ async function report(
   await call(() =>
     aws().cloudwatch.send(
       new PutMetricDataCommand({
-        Namespace: env('METRICS_NAMESPACE', 'McpOps'),
+        Namespace: env('METRICS_NAMESPACE', MCP_OPS_NAMESPACE),
         MetricData: [
           {
             MetricName: 'RecoveryTimeSeconds',
@@ -983,7 +984,7 @@ async function reportRunning(): Promise<{ running: number; longestSeconds: numbe
   await call(() =>
     aws().cloudwatch.send(
       new PutMetricDataCommand({
-        Namespace: env('METRICS_NAMESPACE', 'McpOps'),
+        Namespace: env('METRICS_NAMESPACE', MCP_OPS_NAMESPACE),
         MetricData: [
           {
             MetricName: 'RunningExecutionSeconds',
@@ -1021,7 +1022,7 @@ async function reportDrillAge(): Promise<{ lastSuccess: string | null; ageSecond
   await call(() =>
     aws().cloudwatch.send(
       new PutMetricDataCommand({
-        Namespace: env('METRICS_NAMESPACE', 'McpOps'),
+        Namespace: env('METRICS_NAMESPACE', MCP_OPS_NAMESPACE),
         MetricData: [
           {
             MetricName: 'DrillAgeSeconds',

@@ -152,6 +152,12 @@ export interface McpRecoveryRegionReferenceProps {
    * @default this stack's name
    */
   readonly productionStackName?: string;
+  /**
+   * Retention of the parameter reader's log group (aws-cdk-lib's AwsCustomResource provider, one per stack: the
+   * first reference of the stack sets it).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly functionLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -182,7 +188,7 @@ export class McpRecoveryRegionReference extends Construct {
       `recoveryRegion must differ from the stack's Region ${stack.region}, got ${JSON.stringify(props.recoveryRegion)}`,
     );
     const productionStackName = props.productionStackName ?? stack.stackName;
-    const reader = readerIdentity(stack);
+    const reader = readerIdentity(stack, props.functionLogRetention);
     this.replicaBucketArn = this.read('ReplicaBucketArn', props, productionStackName, 'replicaBucketArn', reader);
     this.dataKeyArn = this.read('DataKeyArn', props, productionStackName, 'dataKeyArn', reader);
     acknowledgeProvider(stack);
@@ -249,7 +255,7 @@ const READER_LOG_GROUP_ID = 'McpRecoveryParameterReaderLogGroup';
  * aws-cdk-lib's with AWSLambdaBasicExecutionRole, which writes every log group of the account) may write
  * only its KMS-encrypted log group and read the recovery parameters the references add.
  */
-function readerIdentity(stack: Stack): ReaderIdentity {
+function readerIdentity(stack: Stack, retention: logs.RetentionDays | undefined): ReaderIdentity {
   const existing = stack.node.tryFindChild(READER_ROLE_ID) as iam.Role | undefined;
   if (existing) return { role: existing, logGroup: stack.node.findChild(READER_LOG_GROUP_ID) as logs.LogGroup };
   const role = new iam.Role(stack, READER_ROLE_ID, {
@@ -257,7 +263,7 @@ function readerIdentity(stack: Stack): ReaderIdentity {
     description: 'Reads the recovery Region parameters at deploy time (AwsCustomResource): its own log group only',
   });
   const logGroup = new logs.LogGroup(stack, READER_LOG_GROUP_ID, {
-    retention: logs.RetentionDays.ONE_YEAR,
+    retention: retention ?? logs.RetentionDays.ONE_YEAR,
     encryptionKey: stackLogKey(stack),
     removalPolicy: RemovalPolicy.RETAIN,
   });

@@ -4,9 +4,6 @@
  * against real log lines with the evaluator in `filter-pattern.ts`.
  */
 
-/** CloudWatch namespace of every metric of this package (see the operational contract). */
-export const MCP_METRIC_NAMESPACE = 'McpOps';
-
 /**
  * Subscription-filter pattern that selects audit entries (`log_type: "audit"`) for the audit
  * Firehose. A line whose `log_type` is anything else, or that is not JSON, does not match.

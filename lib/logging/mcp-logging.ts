@@ -24,12 +24,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKET_NOTIFICATIONS_HANDLER_ID, ownLogGroupForBucketNotifications } from '../internal/cdk-handlers';
 import { acknowledgeCompliance } from '../internal/compliance';
+import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 import { nagWildcardResourceId } from '../internal/nag';
 import { McpOpsFunction } from '../internal/nodejs-function';
 import {
   ALL_EVENTS_FILTER_PATTERN,
   AUDIT_FILTER_PATTERN,
-  MCP_METRIC_NAMESPACE,
   METRIC_FILTERS,
   MetricFilterSpec,
   metricFilterSpec,
@@ -116,7 +116,7 @@ export interface McpLoggingOptions extends McpAlarmOptions {
   readonly auditRetention?: logs.RetentionDays;
   /**
    * Retention of the indexers' own log groups (the audit and the log indexer: each function logs to a log group
-   * of its own, encrypted with the stack's log key).
+   * of its own, encrypted with the stack's log key), and of aws-cdk-lib's bucket-notifications handler's.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly functionLogRetention?: logs.RetentionDays;
@@ -618,7 +618,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
         logGroup: this.applicationLogGroup,
         filterName: `mcp-${spec.metricName}`,
         filterPattern: logs.FilterPattern.literal(spec.filterPattern),
-        metricNamespace: MCP_METRIC_NAMESPACE,
+        metricNamespace: MCP_OPS_NAMESPACE,
         metricName: spec.metricName,
         metricValue: spec.metricValue,
         unit: spec.unit === 'Count' ? cloudwatch.Unit.COUNT : cloudwatch.Unit.MILLISECONDS,
@@ -802,7 +802,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
   /** aws-cdk-lib's bucket-notifications handler (created by the S3 notifications): its own log group, its wildcard. */
   private acknowledgeNotificationsHandler(): void {
     // aws-cdk-lib's bucket-notifications handler (the stack's singleton): its own log group, no managed policy.
-    ownLogGroupForBucketNotifications(this);
+    ownLogGroupForBucketNotifications(this, this.functionLogRetention);
     const notificationsHandler = Stack.of(this).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
     if (notificationsHandler) {
       Validations.of(notificationsHandler).acknowledge({
@@ -1017,7 +1017,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       period: Duration,
     ): cloudwatch.Metric =>
       new cloudwatch.Metric({
-        namespace: MCP_METRIC_NAMESPACE,
+        namespace: MCP_OPS_NAMESPACE,
         metricName: spec.metricName,
         statistic,
         period,
@@ -1031,7 +1031,7 @@ export class McpLogging extends Construct implements IMcpMonitoringSegment {
       period: Duration,
       sum: boolean,
     ): cloudwatch.MathExpression => {
-      const s = `SEARCH('{${MCP_METRIC_NAMESPACE},service,${dim}} MetricName="${spec.metricName}" service="${service}"', 'Sum', ${period.toSeconds()})`;
+      const s = `SEARCH('{${MCP_OPS_NAMESPACE},service,${dim}} MetricName="${spec.metricName}" service="${service}"', 'Sum', ${period.toSeconds()})`;
       return new cloudwatch.MathExpression({ expression: sum ? `SUM(${s})` : s, label, period });
     };
     const tools = metricFilterSpec('ToolsExecuted');

@@ -15,10 +15,9 @@ import type { McpProbeCredentials } from '../security/auth';
 import { serviceNameProblem } from '../internal/service-name';
 import { claimServiceName } from '../internal/service-claims';
 
-const OWNER = 'McpProbe';
+import { MCP_OPS_NAMESPACE } from '../internal/metrics';
 
-/** Namespace of the metrics our Lambdas and the service emit (docs/operational-contract.md). */
-export const MCP_OPS_NAMESPACE = 'McpOps';
+const OWNER = 'McpProbe';
 
 /** A read-only tool the probe calls after `tools/list`. */
 export interface McpProbeTool {

@@ -406,6 +406,13 @@ export interface McpServiceProps {
   readonly flowLogRetention?: logs.RetentionDays;
 
   /**
+   * Retention of the log group of the VPC's one Lambda (new VPC only): aws-cdk-lib's handler that removes the rules
+   * of the default security group, which McpService gives a log group of its own (KMS-encrypted).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly functionLogRetention?: logs.RetentionDays;
+
+  /**
    * Retention of the container's log group.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -514,7 +521,7 @@ export class McpService extends Construct {
     this.plan = checked.plan;
     this.exposure = this.decideExposure(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.vpc = props.vpc ?? this.newVpc(checked.zones!, props.flowLogRetention, removalPolicy);
+    this.vpc = props.vpc ?? this.newVpc(checked.zones!, props, removalPolicy);
     this.cluster = this.buildCluster();
     this.taskDefinition = this.buildTaskDefinition(props);
     if (props.monitoring?.enabled !== false) this.alarmTopic = this.buildAlarmTopic(props);
@@ -1324,6 +1331,10 @@ export class McpService extends Construct {
       [props.vpc !== undefined && props.availabilityZones !== undefined, 'availabilityZones is ignored: vpc is given'],
       [props.vpc !== undefined && props.flowLogRetention !== undefined, 'flowLogRetention is ignored: vpc is given'],
       [
+        props.vpc !== undefined && props.functionLogRetention !== undefined,
+        "functionLogRetention is ignored: vpc is given (the VPC's default-security-group handler is not McpService's)",
+      ],
+      [
         props.logging?.enabled !== false && props.logRetention !== undefined,
         'logRetention is ignored: the log pipeline (logging) sets the retention; use logging.applicationRetention',
       ],
@@ -1345,11 +1356,7 @@ export class McpService extends Construct {
    * with egress (tasks), isolated ones (data tier), one NAT gateway per zone, and flow logs. Built offline:
    * the stack is never asked for its zones (see withStackAvailabilityZones).
    */
-  private newVpc(
-    choice: ZoneChoice,
-    flowLogRetention: logs.RetentionDays | undefined,
-    removalPolicy: RemovalPolicy,
-  ): ec2.Vpc {
+  private newVpc(choice: ZoneChoice, props: McpServiceProps, removalPolicy: RemovalPolicy): ec2.Vpc {
     const stack = Stack.of(this);
     const zones = choice.kind === 'deploy-time' ? deployTimeZones(choice.count) : [...choice.zones];
     const vpc = withStackAvailabilityZones(
@@ -1368,7 +1375,7 @@ export class McpService extends Construct {
         }),
     );
     // aws-cdk-lib's handler that empties the default security group: its own log group, no managed policy.
-    ownLogGroupForRestrictDefaultSg(vpc);
+    ownLogGroupForRestrictDefaultSg(vpc, props.functionLogRetention);
     if (choice.kind !== 'deploy-time') {
       Validations.of(vpc).acknowledge({
         id: 'CloudFormation-Validate::W3010',
@@ -1377,7 +1384,7 @@ export class McpService extends Construct {
       });
     }
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: stackLogKey(this),
       removalPolicy,
     });

@@ -70,6 +70,20 @@ const cases: Array<[string, () => IConstruct, string]> = [
     'McpService: flowLogRetention is ignored: vpc is given',
   ],
   [
+    'McpService: functionLogRetention with a vpc',
+    () => {
+      const s = stack();
+      return new McpService(s, 'Mcp', {
+        image,
+        vpc: vpcIn(s),
+        functionLogRetention: logs.RetentionDays.ONE_YEAR,
+        logging: { enabled: false },
+        monitoring: { enabled: false },
+      });
+    },
+    "McpService: functionLogRetention is ignored: vpc is given (the VPC's default-security-group handler is not McpService's)",
+  ],
+  [
     'McpService: logRetention with the log pipeline',
     () =>
       new McpService(stack(), 'Mcp', {
