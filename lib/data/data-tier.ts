@@ -536,11 +536,10 @@ export class McpDataTier extends Construct implements IMcpMonitoringSegment {
       });
     }
     if (opts.deletionProtection === false) {
-      Validations.of(db).acknowledge({
-        id: 'AwsSolutions-RDS10',
-        reason:
-          'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable; removal still keeps a final snapshot (removalPolicy SNAPSHOT by default).',
-      });
+      const reason =
+        'Deletion protection switched off explicitly by the deletionProtection prop (the default app: -c deletionProtection=false), e.g. for a test stack that must be deletable; removal still keeps a final snapshot (removalPolicy SNAPSHOT by default).';
+      Validations.of(db).acknowledge({ id: 'AwsSolutions-RDS10', reason });
+      acknowledgeCompliance(db, { RDSInstanceDeletionProtectionEnabled: reason });
     }
     if (!(opts.multiAz ?? true)) {
       Validations.of(db).acknowledge({

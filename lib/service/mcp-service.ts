@@ -1047,7 +1047,13 @@ export class McpService extends Construct {
 
   /** The web ACL on the load balancer, its logs in the log pipeline's key, its alarms on the service's topic. */
   private createWebAcl(props: McpServiceProps): McpWebAcl | undefined {
-    if (props.webAcl?.enabled === false) return undefined;
+    if (props.webAcl?.enabled === false) {
+      acknowledgeCompliance(this.loadBalancer, {
+        ALBWAFEnabled:
+          'No web ACL: switched off explicitly by webAcl: { enabled: false } (the default app: -c waf=false), e.g. where a web ACL or firewall of the account fronts the load balancer; the endpoint still requires its authorization (McpAuth).',
+      });
+      return undefined;
+    }
     const monitoring = props.monitoring?.enabled === false ? undefined : props.monitoring;
     const webAcl = new McpWebAcl(this, 'WebAcl', {
       logEncryptionKey: this.logging?.encryptionKey,

@@ -37,6 +37,23 @@ describe('compliance context key', () => {
     expect(stack.templateOptions.metadata).toEqual({ 'mcp-ops:compliance-packs': names });
   });
 
+  test.each([
+    ['deletionProtection', 'false', ['RDSInstanceDeletionProtectionEnabled', 'ELBDeletionProtectionEnabled']],
+    ['waf', 'false', ['ALBWAFEnabled']],
+  ])(
+    '-c %s=%s alone under all four packs: clean, each explicit opt-out acknowledged with its reason',
+    (key, value, rules) => {
+      const app = testApp({ ...NO_BUNDLING, compliance: COMPLIANCE_PACKS.join(','), [key]: value });
+      const stack = buildDefaultApp(app);
+      expect(describeFindings(validationReport(app).findings)).toEqual([]);
+      const acknowledged = JSON.stringify(
+        stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules')),
+      );
+      for (const rule of rules)
+        expect(acknowledged).toMatch(new RegExp(`NIST\\.800\\.53\\.R5-${rule}[^]*switched off explicitly`));
+    },
+  );
+
   test('the packs do run: a finding they own fails the synth', () => {
     const app = testApp({ ...NO_BUNDLING, compliance: 'pci-dss-3.2.1' });
     const stack = buildDefaultApp(app);
