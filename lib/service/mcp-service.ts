@@ -606,6 +606,10 @@ export class McpService extends Construct {
   private buildLogGroup(props: McpServiceProps, removalPolicy: RemovalPolicy): logs.LogGroup {
     return new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Like every log group the package creates (the compliance packs' CloudWatchLogGroupEncrypted); the tasks
+      // need no KMS permission, CloudWatch Logs encrypts with the key its policy admits it to.
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+      encryptionKey: stackLogKey(this),
       removalPolicy,
     });
   }
