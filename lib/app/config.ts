@@ -704,7 +704,8 @@ function parseCompliance(p: ContextProblems, ctx: Record<string, unknown>): Comp
   return COMPLIANCE_PACKS.filter((pack) => named.includes(pack));
 }
 
-const ISSUER_KEYS = [
+/** The keys of the issuer form of authorization (any one of them selects it; the first two are required). */
+export const ISSUER_KEYS = [
   'authIssuerUrl',
   'authJwksUrl',
   'authAudience',

@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResourceProviderBase, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -48,12 +48,16 @@ function childOfType(scope: IConstruct, id: string, type: string): CfnResource {
 export function ownLogGroupForRestrictDefaultSg(scope: IConstruct, retention?: logs.RetentionDays): void {
   const provider = Stack.of(scope).node.tryFindChild(RESTRICT_DEFAULT_SG_PROVIDER_ID);
   if (!provider || provider.node.tryFindChild(LOG_GROUP_ID)) return;
+  if (!(provider instanceof CustomResourceProviderBase))
+    throw new Error(
+      `mcp-ops: internal: ${provider.node.path} is not the custom-resource provider this version expects (aws-cdk-lib changed)`,
+    );
   const role = childOfType(provider, 'Role', 'AWS::IAM::Role');
   const handler = childOfType(provider, 'Handler', 'AWS::Lambda::Function');
-  const logGroup = ownLogGroup(provider as Construct, retention);
+  const logGroup = ownLogGroup(provider, retention);
   role.addPropertyDeletionOverride('ManagedPolicyArns');
   // The provider renders its inline policy lazily, so this statement joins its ec2 statements.
-  (provider as unknown as { addToRolePolicy(statement: unknown): void }).addToRolePolicy({
+  provider.addToRolePolicy({
     Sid: 'OwnLogGroup',
     Effect: 'Allow',
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],

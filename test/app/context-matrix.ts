@@ -4,6 +4,8 @@
  * test/app/context-matrix.test.ts and `npx tsx test/app/print-context-matrix.ts` (which prints the table).
  */
 
+import { ISSUER_KEYS } from '../../lib/app/config';
+
 /** The default account and region of cdk.json, which the certificate and zone names below belong to. */
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -98,16 +100,6 @@ export const NON_DEFAULT: Readonly<Record<string, string>> = {
  * Keys that only mean something together with another key, so "alone" is the pair: the model takes
  * taskCpu and taskMemoryMiB together (one alone is a clear error, tested with the bad inputs).
  */
-const ISSUER = [
-  'authIssuerUrl',
-  'authJwksUrl',
-  'authAudience',
-  'authRequiredScopes',
-  'authAdminScope',
-  'authTokenUrl',
-  'authProbeClientId',
-  'authProbeClientSecretArn',
-];
 const GROUPS: readonly (readonly string[])[] = [
   ['taskCpu', 'taskMemoryMiB'],
   // The zone makes the certificate and the alias records of the domain.
@@ -115,7 +107,7 @@ const GROUPS: readonly (readonly string[])[] = [
   // An internet-facing load balancer without TLS needs the explicit acknowledgement.
   ['internetFacing', 'allowPlaintextInternetListener'],
   // The issuer form: the URL and the JWKS together, the rest refines it.
-  ISSUER,
+  [...ISSUER_KEYS],
   // The recovery stack's settings mean something only with a recovery Region.
   ['recoveryRegion', 'recoveryStackName', 'recoveryAvailabilityZoneNames'],
   ['recoveredDatabase', 'recoveredDatabaseEndpoint'],
